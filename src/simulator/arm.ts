@@ -1,0 +1,477 @@
+// Azure Resource Manager routes of the simulator, with the response shapes of the official REST specifications.
+import { armError, type Route, type SimRequest, type SimResponse } from "./http.js";
+import {
+  findSubscription,
+  HSM_TYPES,
+  type ArmResource,
+  type DiagnosticSetting,
+  type Estate,
+  type Hsm,
+  type StorageAccount,
+  type Subscription,
+  type Workspace,
+} from "./estate.js";
+
+const SYSTEM_DATA = {
+  createdBy: "platform-team@contoso.example",
+  createdByType: "User",
+  createdAt: "2025-01-15T10:00:00Z",
+  lastModifiedBy: "platform-team@contoso.example",
+  lastModifiedByType: "User",
+  lastModifiedAt: "2025-06-01T10:00:00Z",
+};
+
+function requireApiVersion(request: SimRequest): SimResponse | undefined {
+  if (!request.query.get("api-version")) {
+    return armError(
+      400,
+      "MissingApiVersionParameter",
+      "The api-version query parameter (?api-version=) is required for all requests.",
+    );
+  }
+  return undefined;
+}
+
+// ---- resource representations ----
+
+function subscriptionBody(estate: Estate, s: Subscription) {
+  return {
+    id: `/subscriptions/${s.subscriptionId}`,
+    authorizationSource: "RoleBased",
+    managedByTenants: [],
+    subscriptionId: s.subscriptionId,
+    tenantId: estate.tenantId,
+    displayName: s.displayName,
+    state: s.state,
+    subscriptionPolicies: {
+      locationPlacementId: "Public_2014-09-01",
+      quotaId: "EnterpriseAgreement_2014-09-01",
+      spendingLimit: "Off",
+    },
+  };
+}
+
+export function hsmBody(h: Hsm) {
+  const sku =
+    h.kind === "dedicatedHsm"
+      ? { name: h.sku }
+      : { family: "B", name: h.sku };
+  return {
+    id: h.id,
+    name: h.name,
+    type: h.type,
+    location: h.location,
+    tags: h.tags,
+    sku,
+    ...(h.kind === "dedicatedHsm" && Array.isArray(h.properties.zones) ? { zones: h.properties.zones } : {}),
+    properties: Object.fromEntries(Object.entries(h.properties).filter(([k]) => k !== "zones")),
+    systemData: SYSTEM_DATA,
+  };
+}
+
+function workspaceBody(w: Workspace) {
+  return {
+    id: w.id,
+    name: w.name,
+    type: w.type,
+    location: w.location,
+    tags: w.tags,
+    etag: '"0b00a1b2-0000-0100-0000-65a000000000"',
+    properties: {
+      provisioningState: "Succeeded",
+      customerId: w.customerId,
+      sku: { name: w.sku, lastSkuUpdate: "2025-01-15T10:00:00.0000000Z" },
+      retentionInDays: w.retentionInDays,
+      features: { legacy: 0, searchVersion: 1, enableLogAccessUsingOnlyResourcePermissions: true },
+      workspaceCapping: { dailyQuotaGb: -1, quotaNextResetTime: "2026-01-01T00:00:00Z", dataIngestionStatus: "RespectQuota" },
+      publicNetworkAccessForIngestion: "Enabled",
+      publicNetworkAccessForQuery: "Enabled",
+      createdDate: "2025-01-15T10:00:00.0000000Z",
+      modifiedDate: "2025-06-01T10:00:00.0000000Z",
+    },
+  };
+}
+
+function storageBody(s: StorageAccount) {
+  const endpoint = (service: string) => `https://${s.name}.${service}.core.windows.net/`;
+  return {
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    location: s.location,
+    tags: s.tags,
+    sku: { name: s.sku, tier: s.sku.startsWith("Premium") ? "Premium" : "Standard" },
+    kind: s.kind,
+    properties: {
+      provisioningState: "Succeeded",
+      creationTime: "2025-01-15T10:00:00.0000000Z",
+      primaryLocation: s.location,
+      statusOfPrimary: "available",
+      primaryEndpoints: { blob: endpoint("blob"), queue: endpoint("queue"), table: endpoint("table"), file: endpoint("file"), dfs: endpoint("dfs") },
+      accessTier: "Hot",
+      supportsHttpsTrafficOnly: true,
+      minimumTlsVersion: "TLS1_2",
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+      encryption: {
+        keySource: "Microsoft.Storage",
+        services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
+      },
+      networkAcls: { bypass: "AzureServices", defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] },
+      ...s.properties,
+    },
+  };
+}
+
+function genericBody(r: ArmResource & { sku?: string; kind?: string }, expand: string[]) {
+  const hsm = r as Partial<Hsm>;
+  const provisioningState = (hsm.properties?.provisioningState as string | undefined) ?? "Succeeded";
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    ...(r.sku ? { sku: hsm.kind === "dedicatedHsm" || !hsm.kind ? { name: r.sku } : { family: "B", name: r.sku } } : {}),
+    ...(r.kind && !hsm.kind ? { kind: r.kind } : {}),
+    location: r.location,
+    tags: r.tags,
+    ...(expand.includes("createdtime") ? { createdTime: "2025-01-15T10:00:00.0000000Z" } : {}),
+    ...(expand.includes("changedtime") ? { changedTime: "2025-06-01T10:00:00.0000000Z" } : {}),
+    ...(expand.includes("provisioningstate") ? { provisioningState } : {}),
+  };
+}
+
+function diagnosticSettingBody(resourceId: string, d: DiagnosticSetting) {
+  return {
+    id: `${resourceId}/providers/microsoft.insights/diagnosticSettings/${d.name}`,
+    type: "Microsoft.Insights/diagnosticSettings",
+    name: d.name,
+    properties: {
+      storageAccountId: d.storageAccountId ?? null,
+      serviceBusRuleId: d.serviceBusRuleId ?? null,
+      workspaceId: d.workspaceId ?? null,
+      eventHubAuthorizationRuleId: d.eventHubAuthorizationRuleId ?? null,
+      eventHubName: d.eventHubName ?? null,
+      marketplacePartnerId: d.marketplacePartnerId ?? null,
+      logAnalyticsDestinationType: d.logAnalyticsDestinationType ?? null,
+      metrics: d.metrics.map((m) => ({
+        category: m.category,
+        enabled: m.enabled,
+        ...(m.timeGrain ? { timeGrain: m.timeGrain } : {}),
+        retentionPolicy: { enabled: false, days: 0 },
+      })),
+      logs: d.logs.map((l) => ({
+        category: l.category ?? null,
+        categoryGroup: l.categoryGroup ?? null,
+        enabled: l.enabled,
+        retentionPolicy: l.retentionPolicy ?? { enabled: false, days: 0 },
+      })),
+    },
+    systemData: SYSTEM_DATA,
+  };
+}
+
+// ---- lookups ----
+
+function allResources(s: Subscription): (ArmResource & { sku?: string; kind?: string })[] {
+  return [...s.hsms, ...s.workspaces, ...s.storageAccounts];
+}
+
+function resourceGroupExists(s: Subscription, rg: string): boolean {
+  return allResources(s).some((r) => r.resourceGroup.toLowerCase() === rg.toLowerCase());
+}
+
+function subscriptionNotFound(id: string): SimResponse {
+  return armError(404, "SubscriptionNotFound", `The subscription '${id}' could not be found.`);
+}
+
+function resourceNotFound(s: Subscription, rg: string, typeAndName: string): SimResponse {
+  if (!resourceGroupExists(s, rg)) {
+    return armError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
+  }
+  return armError(
+    404,
+    "ResourceNotFound",
+    `The Resource '${typeAndName}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
+/** Finds the HSM whose ARM id is `resourceUri`, case-insensitively. */
+function findHsm(estate: Estate, resourceUri: string): Hsm | undefined {
+  const id = resourceUri.toLowerCase();
+  for (const s of estate.subscriptions) {
+    const found = s.hsms.find((h) => h.id.toLowerCase() === id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+// ---- $filter of the generic resources list ----
+
+type FilterTerm = { field: string; value: string };
+
+/** Parses the subset of OData `$filter` that ARM's resources list accepts: `field eq 'value'` joined by and/or. */
+function parseFilter(filter: string): ((r: ArmResource) => boolean) | string {
+  const tokens = filter.trim().split(/\s+(and|or)\s+/i);
+  const terms: FilterTerm[] = [];
+  const joins: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (i % 2 === 1) {
+      joins.push(token.toLowerCase());
+      continue;
+    }
+    const m = /^\(?\s*(resourceType|resourceGroup|name|location)\s+eq\s+'([^']*)'\s*\)?$/i.exec(token);
+    if (!m) return `Invalid $filter '${filter}': '${token}' is not supported.`;
+    terms.push({ field: m[1]!.toLowerCase(), value: m[2]!.toLowerCase() });
+  }
+  const test = (r: ArmResource, t: FilterTerm) => {
+    const value =
+      t.field === "resourcetype" ? r.type : t.field === "resourcegroup" ? r.resourceGroup : t.field === "name" ? r.name : r.location;
+    return value.toLowerCase() === t.value;
+  };
+  // `and` binds tighter than `or`.
+  return (r) => {
+    let result = false;
+    let current = test(r, terms[0]!);
+    for (let i = 0; i < joins.length; i++) {
+      const next = test(r, terms[i + 1]!);
+      if (joins[i] === "and") current = current && next;
+      else {
+        result = result || current;
+        current = next;
+      }
+    }
+    return result || current;
+  };
+}
+
+// ---- router ----
+
+const SUB = /^\/subscriptions\/([^/]+)/i;
+
+/** Matches an ARM request to a route, or returns undefined when the path is not ARM's. */
+export function matchArmRoute(estate: Estate, method: string, path: string): Route | undefined {
+  const p = path.replace(/\/+$/, "");
+  const lower = p.toLowerCase();
+
+  if (method === "POST" && lower === "/batch") return undefined; // handled by the server (it re-enters the router)
+
+  if (lower === "/subscriptions" && method === "GET") {
+    return {
+      name: "subscriptions",
+      family: "arm",
+      handle: (req) =>
+        requireApiVersion(req) ?? {
+          status: 200,
+          page: { items: estate.subscriptions.map((s) => subscriptionBody(estate, s)) },
+        },
+    };
+  }
+
+  const subMatch = SUB.exec(p);
+  if (!subMatch) return undefined;
+  const subscriptionId = subMatch[1]!;
+  const sub = findSubscription(estate, subscriptionId);
+  const rest = p.slice(subMatch[0].length);
+  const restLower = rest.toLowerCase();
+  const missing = (name: Route["name"]): Route => ({
+    name,
+    family: "arm",
+    subscriptionId,
+    handle: (req) => requireApiVersion(req) ?? subscriptionNotFound(subscriptionId),
+  });
+
+  // Diagnostic settings and their categories, on any resource URI.
+  const diag = /^(.*)\/providers\/microsoft\.insights\/(diagnosticsettings|diagnosticsettingscategories)(?:\/([^/]+))?$/i.exec(p);
+  if (diag && method === "GET") {
+    const resourceUri = diag[1]!;
+    const categories = diag[2]!.toLowerCase() === "diagnosticsettingscategories";
+    const itemName = diag[3];
+    const name = categories ? "diagnosticSettingsCategories" : "diagnosticSettings";
+    return {
+      name,
+      family: "arm",
+      subscriptionId,
+      handle: (req) => {
+        const bad = requireApiVersion(req);
+        if (bad) return bad;
+        if (!sub) return subscriptionNotFound(subscriptionId);
+        const hsm = findHsm(estate, resourceUri);
+        if (!hsm) {
+          const parts = /resourceGroups\/([^/]+)\/providers\/(.+)$/i.exec(resourceUri);
+          return resourceNotFound(sub, parts?.[1] ?? "", parts?.[2] ?? resourceUri);
+        }
+        if (hsm.kind === "dedicatedHsm") {
+          return armError(
+            400,
+            "ResourceTypeNotSupported",
+            `The resource type '${hsm.type.toLowerCase()}' does not support diagnostic settings.`,
+          );
+        }
+        if (categories) {
+          const values = hsm.categories.map((c) => ({
+            id: `${hsm.id}/providers/microsoft.insights/diagnosticSettingsCategories/${c.name}`,
+            type: "Microsoft.Insights/diagnosticSettingsCategories",
+            name: c.name,
+            properties: { categoryType: c.categoryType, categoryGroups: c.categoryGroups },
+          }));
+          if (itemName) {
+            const one = values.find((v) => v.name.toLowerCase() === itemName.toLowerCase());
+            return one ? { status: 200, body: one } : armError(404, "ResourceNotFound", `Diagnostic settings category '${itemName}' was not found.`);
+          }
+          return { status: 200, body: { value: values } };
+        }
+        const values = hsm.diagnosticSettings.map((d) => diagnosticSettingBody(hsm.id, d));
+        if (itemName) {
+          const one = values.find((v) => v.name.toLowerCase() === itemName.toLowerCase());
+          return one
+            ? { status: 200, body: one }
+            : armError(404, "ResourceNotFound", `The diagnostic setting '${itemName}' doesn't exist.`);
+        }
+        return { status: 200, body: { value: values } };
+      },
+    };
+  }
+  if (method !== "GET") return undefined;
+
+  if (rest === "") {
+    return {
+      name: "subscriptions",
+      family: "arm",
+      subscriptionId,
+      handle: (req) =>
+        requireApiVersion(req) ?? (sub ? { status: 200, body: subscriptionBody(estate, sub) } : subscriptionNotFound(subscriptionId)),
+    };
+  }
+
+  // Provider registration: /subscriptions/{s}/providers/{namespace}
+  const provider = /^\/providers\/([^/]+)$/i.exec(rest);
+  if (provider) {
+    const namespace = provider[1]!;
+    return {
+      name: "provider",
+      family: "arm",
+      subscriptionId,
+      handle: (req) => {
+        const bad = requireApiVersion(req);
+        if (bad) return bad;
+        if (!sub) return subscriptionNotFound(subscriptionId);
+        const known = sub.providers.get(namespace.toLowerCase());
+        if (!known) return armError(404, "InvalidResourceNamespace", `The resource namespace '${namespace}' is invalid.`);
+        return {
+          status: 200,
+          body: {
+            id: `/subscriptions/${sub.subscriptionId}/providers/${known.namespace}`,
+            namespace: known.namespace,
+            registrationPolicy: "RegistrationRequired",
+            registrationState: known.registrationState,
+            resourceTypes: providerResourceTypes(known.namespace),
+          },
+        };
+      },
+    };
+  }
+
+  // HSM lists per subscription: /subscriptions/{s}/providers/{ns}/{type}
+  const typedList = /^\/providers\/([^/]+)\/([^/]+)$/i.exec(rest);
+  if (typedList) {
+    const kind = Object.entries(HSM_TYPES).find(
+      ([, t]) => t.namespace.toLowerCase() === typedList[1]!.toLowerCase() && t.type.toLowerCase() === typedList[2]!.toLowerCase(),
+    )?.[0];
+    if (!kind) return undefined;
+    if (!sub) return missing("hsmList");
+    return {
+      name: "hsmList",
+      family: "arm",
+      subscriptionId,
+      handle: (req) => requireApiVersion(req) ?? { status: 200, page: { items: sub.hsms.filter((h) => h.kind === kind).map(hsmBody) } },
+    };
+  }
+
+  // Generic resources list with $filter and $expand.
+  if (restLower === "/resources") {
+    if (!sub) return missing("resources");
+    return {
+      name: "resources",
+      family: "arm",
+      subscriptionId,
+      handle: (req) => {
+        const bad = requireApiVersion(req);
+        if (bad) return bad;
+        const filterText = req.query.get("$filter");
+        let items = allResources(sub);
+        if (filterText) {
+          const filter = parseFilter(filterText);
+          if (typeof filter === "string") return armError(400, "InvalidFilterInQueryString", filter);
+          items = items.filter(filter);
+        }
+        const expand = (req.query.get("$expand") ?? "").toLowerCase().split(",").map((e) => e.trim());
+        return { status: 200, page: { items: items.map((r) => genericBody(r, expand)) } };
+      },
+    };
+  }
+
+  // A single resource, or a typed list per resource group.
+  const inGroup = /^\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/i.exec(rest);
+  if (inGroup) {
+    const [, rg, namespace, type, name] = inGroup as unknown as [string, string, string, string, string | undefined];
+    const fullType = `${namespace}/${type}`.toLowerCase();
+    if (!sub) return missing("resource");
+    const candidates = (): { resource: ArmResource; body: () => unknown }[] => [
+      ...sub.hsms.map((h) => ({ resource: h as ArmResource, body: () => hsmBody(h) })),
+      ...sub.workspaces.map((w) => ({ resource: w as ArmResource, body: () => workspaceBody(w) })),
+      ...sub.storageAccounts.map((s) => ({ resource: s as ArmResource, body: () => storageBody(s) })),
+    ];
+    const ofType = () =>
+      candidates().filter(
+        (c) => c.resource.type.toLowerCase() === fullType && c.resource.resourceGroup.toLowerCase() === rg.toLowerCase(),
+      );
+    if (name === undefined) {
+      return {
+        name: "hsmList",
+        family: "arm",
+        subscriptionId,
+        handle: (req) => {
+          const bad = requireApiVersion(req);
+          if (bad) return bad;
+          if (!resourceGroupExists(sub, rg)) return armError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
+          return { status: 200, page: { items: ofType().map((c) => c.body()) } };
+        },
+      };
+    }
+    return {
+      name: "resource",
+      family: "arm",
+      subscriptionId,
+      handle: (req) => {
+        const bad = requireApiVersion(req);
+        if (bad) return bad;
+        const found = ofType().find((c) => c.resource.name.toLowerCase() === name.toLowerCase());
+        return found ? { status: 200, body: found.body() } : resourceNotFound(sub, rg, `${namespace}/${type}/${name}`);
+      },
+    };
+  }
+  return undefined;
+}
+
+function providerResourceTypes(namespace: string) {
+  const types: Record<string, [string, string[]][]> = {
+    "microsoft.insights": [
+      ["diagnosticSettings", ["2021-05-01-preview", "2017-05-01-preview", "2016-09-01"]],
+      ["diagnosticSettingsCategories", ["2021-05-01-preview", "2017-05-01-preview"]],
+    ],
+    "microsoft.hardwaresecuritymodules": [
+      ["cloudHsmClusters", ["2025-03-31", "2024-06-30-preview"]],
+      ["dedicatedHSMs", ["2021-11-30", "2018-10-31-preview"]],
+    ],
+    "microsoft.keyvault": [["managedHSMs", ["2026-02-01", "2025-05-01", "2023-07-01"]]],
+    "microsoft.operationalinsights": [["workspaces", ["2025-07-01", "2023-09-01", "2022-10-01"]]],
+    "microsoft.storage": [["storageAccounts", ["2025-01-01", "2023-05-01"]]],
+  };
+  return (types[namespace.toLowerCase()] ?? []).map(([resourceType, apiVersions]) => ({
+    resourceType,
+    locations: resourceType.startsWith("diagnostic") ? [""] : ["East US", "West Europe", "North Europe"],
+    apiVersions,
+    capabilities: resourceType.startsWith("diagnostic") ? "SupportsExtension" : "None",
+  }));
+}

@@ -1,0 +1,240 @@
+// JSON schema of an estate file (docs/estate.md describes it for people). Unknown keys are errors, to catch typos.
+
+const duration = { type: "string", pattern: "^(\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)|P[0-9WDTHMS.]+)$" } as const;
+const name = { type: "string", minLength: 1, maxLength: 260 } as const;
+const stringMap = { type: "object", additionalProperties: { type: "string" } } as const;
+const freeObject = { type: "object" } as const;
+const guid = {
+  type: "string",
+  pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+} as const;
+
+const logSetting = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    category: name,
+    categoryGroup: name,
+    enabled: { type: "boolean" },
+    retentionPolicy: {
+      type: "object",
+      additionalProperties: false,
+      required: ["enabled", "days"],
+      properties: { enabled: { type: "boolean" }, days: { type: "integer", minimum: 0 } },
+    },
+  },
+  required: ["enabled"],
+  oneOf: [{ required: ["category"] }, { required: ["categoryGroup"] }],
+} as const;
+
+const diagnosticSetting = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: {
+    name,
+    workspace: name,
+    storageAccount: name,
+    eventHubAuthorizationRuleId: name,
+    eventHubName: name,
+    marketplacePartnerId: name,
+    serviceBusRuleId: name,
+    logAnalyticsDestinationType: { type: "string", enum: ["Dedicated", "AzureDiagnostics"] },
+    logs: { type: "array", items: logSetting },
+    metrics: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["category", "enabled"],
+        properties: { category: name, enabled: { type: "boolean" }, timeGrain: { type: "string" } },
+      },
+    },
+  },
+} as const;
+
+const category = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: {
+    name,
+    categoryType: { type: "string", enum: ["Logs", "Metrics"] },
+    categoryGroups: { type: "array", items: name },
+  },
+} as const;
+
+const activityFields = {
+  operation: name,
+  caller: name,
+  identity: name,
+  resultType: { type: "string" },
+  httpStatusCode: { type: "integer", minimum: 100, maximum: 599 },
+  durationMs: { type: "integer", minimum: 0 },
+  fields: freeObject,
+} as const;
+
+const activity = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    ago: duration,
+    at: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$" },
+    every: duration,
+    from: duration,
+    to: duration,
+    operations: { type: "array", minItems: 1, items: name },
+    callers: { type: "array", minItems: 1, items: name },
+    identities: { type: "array", minItems: 1, items: name },
+    ...activityFields,
+  },
+  oneOf: [
+    { required: ["ago", "operation"], not: { anyOf: [{ required: ["every"] }, { required: ["at"] }] } },
+    { required: ["at", "operation"], not: { anyOf: [{ required: ["every"] }, { required: ["ago"] }] } },
+    { required: ["every", "from", "operations"], not: { anyOf: [{ required: ["ago"] }, { required: ["at"] }] } },
+  ],
+} as const;
+
+const hsmCommon = {
+  name,
+  resourceGroup: name,
+  location: name,
+  sku: name,
+  tags: stringMap,
+  properties: freeObject,
+} as const;
+
+const monitoredHsm = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "resourceGroup", "location"],
+  properties: {
+    ...hsmCommon,
+    diagnosticSettings: { type: "array", maxItems: 5, items: diagnosticSetting },
+    categories: { type: "array", items: category },
+    activity: { type: "array", items: activity },
+  },
+} as const;
+
+const dedicatedHsm = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "resourceGroup", "location"],
+  properties: { ...hsmCommon, stampId: name, zones: { type: "array", items: name } },
+} as const;
+
+const workspace = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "resourceGroup", "location", "customerId"],
+  properties: {
+    name,
+    resourceGroup: name,
+    location: name,
+    customerId: guid,
+    retentionInDays: { type: "integer", minimum: 4, maximum: 730 },
+    sku: name,
+    tags: stringMap,
+    tables: { type: "array", items: name },
+    records: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["table", "ago"],
+        properties: { table: name, ago: duration },
+      },
+    },
+  },
+} as const;
+
+const storageAccount = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "resourceGroup", "location"],
+  properties: {
+    name: { type: "string", pattern: "^[a-z0-9]{3,24}$" },
+    resourceGroup: name,
+    location: name,
+    sku: name,
+    kind: name,
+    tags: stringMap,
+    properties: freeObject,
+  },
+} as const;
+
+const subscription = {
+  type: "object",
+  additionalProperties: false,
+  required: ["subscriptionId", "displayName"],
+  properties: {
+    subscriptionId: guid,
+    displayName: name,
+    state: { type: "string", enum: ["Enabled", "Warned", "PastDue", "Disabled", "Deleted"] },
+    pageSize: { type: "integer", minimum: 1 },
+    providers: { type: "object", additionalProperties: { type: "string" } },
+    cloudHsmClusters: { type: "array", items: monitoredHsm },
+    managedHsms: { type: "array", items: monitoredHsm },
+    dedicatedHsms: { type: "array", items: dedicatedHsm },
+    workspaces: { type: "array", items: workspace },
+    storageAccounts: { type: "array", items: storageAccount },
+  },
+} as const;
+
+const fault = {
+  type: "object",
+  additionalProperties: false,
+  required: ["route"],
+  properties: {
+    route: {
+      type: "string",
+      enum: [
+        "*",
+        "subscriptions",
+        "provider",
+        "hsmList",
+        "resources",
+        "resource",
+        "diagnosticSettings",
+        "diagnosticSettingsCategories",
+        "armBatch",
+        "logsQuery",
+        "logsBatch",
+      ],
+    },
+    match: { type: "string" },
+    method: { type: "string", enum: ["GET", "POST"] },
+    after: { type: "integer", minimum: 0 },
+    times: { type: "integer", minimum: 1 },
+    status: { type: "integer", minimum: 400, maximum: 599 },
+    retryAfter: { type: "number", minimum: 0 },
+    latencyMs: { type: "integer", minimum: 0, maximum: 600000 },
+    drop: { type: "boolean" },
+    truncate: { type: "boolean" },
+    endlessNextLink: { type: "boolean" },
+    partialError: { type: "boolean" },
+  },
+  anyOf: [
+    { required: ["status"] },
+    { required: ["latencyMs"] },
+    { required: ["drop"] },
+    { required: ["truncate"] },
+    { required: ["endlessNextLink"] },
+    { required: ["partialError"] },
+  ],
+} as const;
+
+export const estateSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["tenantId", "subscriptions"],
+  properties: {
+    $schema: { type: "string" },
+    description: { type: "string" },
+    tenantId: guid,
+    now: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$" },
+    token: { type: "string", minLength: 8 },
+    pageSize: { type: "integer", minimum: 1 },
+    subscriptions: { type: "array", items: subscription },
+    faults: { type: "array", items: fault },
+  },
+} as const;

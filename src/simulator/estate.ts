@@ -1,0 +1,597 @@
+// Loads an estate file (YAML or JSON), validates it, and resolves it into the model the simulator serves.
+import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { Ajv, type ErrorObject } from "ajv";
+import { LineCounter, parseDocument, isNode } from "yaml";
+import { estateSchema } from "./estate-schema.js";
+import { parseDuration } from "../util/duration.js";
+
+export type HsmKind = "cloudHsm" | "managedHsm" | "dedicatedHsm";
+
+export const HSM_TYPES: Record<HsmKind, { namespace: string; type: string; apiVersion: string }> = {
+  cloudHsm: { namespace: "Microsoft.HardwareSecurityModules", type: "cloudHsmClusters", apiVersion: "2025-03-31" },
+  managedHsm: { namespace: "Microsoft.KeyVault", type: "managedHSMs", apiVersion: "2026-02-01" },
+  dedicatedHsm: { namespace: "Microsoft.HardwareSecurityModules", type: "dedicatedHSMs", apiVersion: "2021-11-30" },
+};
+
+/** The audit log category each monitored kind writes (DOMAIN.md §1). */
+export const AUDIT_CATEGORY: Record<Exclude<HsmKind, "dedicatedHsm">, string> = {
+  cloudHsm: "HsmServiceOperations",
+  managedHsm: "AuditEvent",
+};
+
+export interface LogSetting {
+  category?: string;
+  categoryGroup?: string;
+  enabled: boolean;
+  retentionPolicy?: { enabled: boolean; days: number };
+}
+
+export interface DiagnosticSetting {
+  name: string;
+  workspaceId?: string;
+  storageAccountId?: string;
+  eventHubAuthorizationRuleId?: string;
+  eventHubName?: string;
+  marketplacePartnerId?: string;
+  serviceBusRuleId?: string;
+  logAnalyticsDestinationType?: string;
+  logs: LogSetting[];
+  metrics: { category: string; enabled: boolean; timeGrain?: string }[];
+}
+
+export interface DiagnosticCategory {
+  name: string;
+  categoryType: "Logs" | "Metrics";
+  categoryGroups: string[];
+}
+
+/** One audit record an HSM wrote, before it is routed to the tables its diagnostic settings feed. */
+export interface ActivityRecord {
+  time: Date;
+  operation: string;
+  caller?: string;
+  identity?: string;
+  resultType?: string;
+  httpStatusCode?: number;
+  durationMs?: number;
+  fields?: Record<string, unknown>;
+}
+
+export interface ArmResource {
+  id: string;
+  name: string;
+  type: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  tags: Record<string, string>;
+}
+
+export interface Hsm extends ArmResource {
+  kind: HsmKind;
+  sku: string;
+  properties: Record<string, unknown>;
+  diagnosticSettings: DiagnosticSetting[];
+  categories: DiagnosticCategory[];
+  activity: ActivityRecord[];
+}
+
+export interface Workspace extends ArmResource {
+  customerId: string;
+  retentionInDays: number;
+  sku: string;
+  /** Tables that exist even when no record reaches them. */
+  tables: string[];
+  /** Raw rows given in the estate, with their table and time already resolved. */
+  records: { table: string; row: Record<string, unknown> }[];
+}
+
+export interface StorageAccount extends ArmResource {
+  sku: string;
+  kind: string;
+  properties: Record<string, unknown>;
+}
+
+export interface Subscription {
+  subscriptionId: string;
+  displayName: string;
+  state: string;
+  pageSize?: number;
+  /** Namespace (lower-cased) -> registration state. */
+  providers: Map<string, { namespace: string; registrationState: string }>;
+  hsms: Hsm[];
+  workspaces: Workspace[];
+  storageAccounts: StorageAccount[];
+}
+
+export interface FaultSpec {
+  route: string;
+  match?: string;
+  method?: "GET" | "POST";
+  after?: number;
+  times?: number;
+  status?: number;
+  retryAfter?: number;
+  latencyMs?: number;
+  drop?: boolean;
+  truncate?: boolean;
+  endlessNextLink?: boolean;
+  partialError?: boolean;
+}
+
+export interface Estate {
+  tenantId: string;
+  now: Date;
+  token: string;
+  pageSize?: number;
+  subscriptions: Subscription[];
+  faults: FaultSpec[];
+}
+
+export interface EstateProblem {
+  /** Where in the document, as a JSON-pointer-like path: `subscriptions[0].cloudHsmClusters[1].location`. */
+  path: string;
+  line?: number;
+  message: string;
+}
+
+export class EstateError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: EstateProblem[],
+  ) {
+    super(
+      problems
+        .map((p) => `${file}${p.line ? `:${p.line}` : ""}: ${p.path ? `${p.path}: ` : ""}${p.message}`)
+        .join("\n"),
+    );
+    this.name = "EstateError";
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateEstate = ajv.compile(estateSchema);
+
+/** Reads and resolves an estate file; throws EstateError naming the file, line, path and reason. */
+export function loadEstateFile(file: string, options: { now?: Date } = {}): Estate {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new EstateError(file, [{ path: "", message: `cannot read the file (${(error as Error).message})` }]);
+  }
+  return parseEstate(text, file, options);
+}
+
+/** Parses estate text (YAML, of which JSON is a subset). */
+export function parseEstate(text: string, file: string, options: { now?: Date } = {}): Estate {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new EstateError(
+      file,
+      doc.errors.map((e) => ({
+        path: "",
+        line: e.linePos?.[0]?.line,
+        message: `not valid YAML or JSON: ${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
+      })),
+    );
+  }
+  const data: unknown = doc.toJS();
+  const lineOf = (segments: (string | number)[]): number | undefined => {
+    for (let n = segments.length; n >= 0; n--) {
+      const node = doc.getIn(segments.slice(0, n), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  if (!validateEstate(data)) {
+    throw new EstateError(file, schemaProblems(validateEstate.errors ?? [], lineOf));
+  }
+  return resolveEstate(data as EstateInput, options.now, lineOf, file);
+}
+
+function schemaProblems(
+  errors: ErrorObject[],
+  lineOf: (segments: (string | number)[]) => number | undefined,
+): EstateProblem[] {
+  // oneOf/anyOf produce one error per branch; keep the most specific ones (deepest path), once each.
+  const seen = new Set<string>();
+  const problems: EstateProblem[] = [];
+  const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length);
+  for (const error of sorted) {
+    const segments = pointerSegments(error.instancePath);
+    let message = error.message ?? "is invalid";
+    if (error.keyword === "additionalProperties") {
+      message = `unknown key '${String(error.params.additionalProperty)}'`;
+    } else if (error.keyword === "enum") {
+      message = `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(", ")}`;
+    } else if (error.keyword === "required") {
+      message = `missing required key '${String(error.params.missingProperty)}'`;
+    } else if (error.keyword === "oneOf" || error.keyword === "anyOf") {
+      message = oneOfHint(segments);
+    }
+    const path = formatPath(segments);
+    const key = `${path}|${message}`;
+    if (seen.has(key)) continue;
+    // A branch failure under oneOf is noise once the oneOf itself is reported.
+    if (error.keyword === "required" && sorted.some((e) => e.keyword === "oneOf" && e.instancePath === error.instancePath))
+      continue;
+    if (error.keyword === "not") continue;
+    seen.add(key);
+    problems.push({ path, line: lineOf(segments), message });
+  }
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+function oneOfHint(segments: (string | number)[]): string {
+  const parent = segments[segments.length - 2];
+  if (parent === "activity") {
+    return "an activity entry is either one record (`ago` or `at`, with `operation`) or a series (`every`, `from`, `operations`)";
+  }
+  if (parent === "logs") return "a log entry names exactly one of `category` or `categoryGroup`";
+  if (parent === "faults") return "a fault needs at least one effect: status, latencyMs, drop, truncate, endlessNextLink or partialError";
+  return "does not match any allowed form";
+}
+
+function pointerSegments(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function formatPath(segments: (string | number)[]): string {
+  return segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+}
+
+// ---- the input shape (already schema-validated) ----
+
+interface ActivityInput {
+  ago?: string;
+  at?: string;
+  every?: string;
+  from?: string;
+  to?: string;
+  operation?: string;
+  operations?: string[];
+  caller?: string;
+  callers?: string[];
+  identity?: string;
+  identities?: string[];
+  resultType?: string;
+  httpStatusCode?: number;
+  durationMs?: number;
+  fields?: Record<string, unknown>;
+}
+
+interface DiagnosticSettingInput extends Omit<DiagnosticSetting, "workspaceId" | "storageAccountId" | "logs" | "metrics"> {
+  workspace?: string;
+  storageAccount?: string;
+  logs?: LogSetting[];
+  metrics?: DiagnosticSetting["metrics"];
+}
+
+interface HsmInput {
+  name: string;
+  resourceGroup: string;
+  location: string;
+  sku?: string;
+  tags?: Record<string, string>;
+  properties?: Record<string, unknown>;
+  diagnosticSettings?: DiagnosticSettingInput[];
+  categories?: { name: string; categoryType?: "Logs" | "Metrics"; categoryGroups?: string[] }[];
+  activity?: ActivityInput[];
+  stampId?: string;
+  zones?: string[];
+}
+
+interface SubscriptionInput {
+  subscriptionId: string;
+  displayName: string;
+  state?: string;
+  pageSize?: number;
+  providers?: Record<string, string>;
+  cloudHsmClusters?: HsmInput[];
+  managedHsms?: HsmInput[];
+  dedicatedHsms?: HsmInput[];
+  workspaces?: {
+    name: string;
+    resourceGroup: string;
+    location: string;
+    customerId: string;
+    retentionInDays?: number;
+    sku?: string;
+    tags?: Record<string, string>;
+    tables?: string[];
+    records?: ({ table: string; ago: string } & Record<string, unknown>)[];
+  }[];
+  storageAccounts?: {
+    name: string;
+    resourceGroup: string;
+    location: string;
+    sku?: string;
+    kind?: string;
+    tags?: Record<string, string>;
+    properties?: Record<string, unknown>;
+  }[];
+}
+
+interface EstateInput {
+  tenantId: string;
+  now?: string;
+  token?: string;
+  pageSize?: number;
+  subscriptions: SubscriptionInput[];
+  faults?: FaultSpec[];
+}
+
+/** Default diagnostic setting categories per kind, as the categories API lists them. */
+export function defaultCategories(kind: Exclude<HsmKind, "dedicatedHsm">): DiagnosticCategory[] {
+  return [
+    { name: AUDIT_CATEGORY[kind], categoryType: "Logs", categoryGroups: ["audit", "allLogs"] },
+    { name: "AllMetrics", categoryType: "Metrics", categoryGroups: [] },
+  ];
+}
+
+/** Every series may generate at most this many records, so that a typo cannot exhaust memory. */
+const MAX_SERIES_RECORDS = 200_000;
+
+function resolveEstate(
+  input: EstateInput,
+  nowOverride: Date | undefined,
+  lineOf: (segments: (string | number)[]) => number | undefined,
+  file: string,
+): Estate {
+  const problems: EstateProblem[] = [];
+  const problem = (segments: (string | number)[], message: string) =>
+    problems.push({ path: formatPath(segments), line: lineOf(segments), message });
+
+  let now = nowOverride ?? new Date();
+  if (!nowOverride && input.now) {
+    now = new Date(input.now);
+    if (Number.isNaN(now.getTime())) problem(["now"], "is not a valid date and time");
+  }
+  const ms = (text: string, at: (string | number)[]): number => {
+    const value = parseDuration(text);
+    if (value === undefined) {
+      problem(at, `'${text}' is not a duration (use 7d, 24h, 30m or ISO 8601 such as P7D)`);
+      return 0;
+    }
+    return value;
+  };
+
+  const seenSubscriptions = new Set<string>();
+  const subscriptions: Subscription[] = input.subscriptions.map((sub, si) => {
+    const at = ["subscriptions", si];
+    const subscriptionId = sub.subscriptionId.toLowerCase();
+    if (seenSubscriptions.has(subscriptionId)) problem([...at, "subscriptionId"], "appears twice");
+    seenSubscriptions.add(subscriptionId);
+    const base = (rg: string) => `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers`;
+    const providers = new Map<string, { namespace: string; registrationState: string }>();
+    for (const namespace of ["Microsoft.Insights", "Microsoft.KeyVault", "Microsoft.HardwareSecurityModules", "Microsoft.OperationalInsights", "Microsoft.Storage"]) {
+      providers.set(namespace.toLowerCase(), { namespace, registrationState: "Registered" });
+    }
+    for (const [namespace, registrationState] of Object.entries(sub.providers ?? {})) {
+      providers.set(namespace.toLowerCase(), { namespace, registrationState });
+    }
+
+    const workspaces: Workspace[] = (sub.workspaces ?? []).map((w, wi) => ({
+      id: `${base(w.resourceGroup)}/Microsoft.OperationalInsights/workspaces/${w.name}`,
+      name: w.name,
+      type: "Microsoft.OperationalInsights/workspaces",
+      subscriptionId,
+      resourceGroup: w.resourceGroup,
+      location: w.location,
+      tags: w.tags ?? {},
+      customerId: w.customerId.toLowerCase(),
+      retentionInDays: w.retentionInDays ?? 30,
+      sku: w.sku ?? "PerGB2018",
+      tables: w.tables ?? [],
+      records: (w.records ?? []).map((r, ri) => {
+        const { table, ago, ...row } = r;
+        return {
+          table,
+          row: { ...row, TimeGenerated: new Date(now.getTime() - ms(ago, [...at, "workspaces", wi, "records", ri, "ago"])) },
+        };
+      }),
+    }));
+    const storageAccounts: StorageAccount[] = (sub.storageAccounts ?? []).map((s) => ({
+      id: `${base(s.resourceGroup)}/Microsoft.Storage/storageAccounts/${s.name}`,
+      name: s.name,
+      type: "Microsoft.Storage/storageAccounts",
+      subscriptionId,
+      resourceGroup: s.resourceGroup,
+      location: s.location,
+      tags: s.tags ?? {},
+      sku: s.sku ?? "Standard_LRS",
+      kind: s.kind ?? "StorageV2",
+      properties: s.properties ?? {},
+    }));
+
+    // A destination is a name in this subscription, or a full ARM id (which may point at nothing: a deleted destination).
+    const destination = (value: string, list: ArmResource[], what: string, at2: (string | number)[]) => {
+      if (value.startsWith("/")) return value;
+      const found = list.find((r) => r.name.toLowerCase() === value.toLowerCase());
+      if (!found) {
+        problem(at2, `no ${what} named '${value}' in this subscription (give its name, or a full ARM id for one that does not exist)`);
+        return value;
+      }
+      return found.id;
+    };
+
+    const hsms: Hsm[] = [];
+    const kinds: [HsmKind, keyof SubscriptionInput][] = [
+      ["cloudHsm", "cloudHsmClusters"],
+      ["managedHsm", "managedHsms"],
+      ["dedicatedHsm", "dedicatedHsms"],
+    ];
+    for (const [kind, key] of kinds) {
+      ((sub[key] as HsmInput[] | undefined) ?? []).forEach((h, hi) => {
+        const hAt = [...at, key, hi];
+        const meta = HSM_TYPES[kind];
+        const id = `${base(h.resourceGroup)}/${meta.namespace}/${meta.type}/${h.name}`;
+        if (hsms.some((other) => other.id.toLowerCase() === id.toLowerCase())) problem([...hAt, "name"], "appears twice");
+        const diagnosticSettings = (h.diagnosticSettings ?? []).map((d, di): DiagnosticSetting => {
+          const dAt = [...hAt, "diagnosticSettings", di];
+          const { workspace, storageAccount, logs, metrics, ...rest } = d;
+          return {
+            ...rest,
+            ...(workspace ? { workspaceId: destination(workspace, workspaces, "workspace", [...dAt, "workspace"]) } : {}),
+            ...(storageAccount
+              ? { storageAccountId: destination(storageAccount, storageAccounts, "storage account", [...dAt, "storageAccount"]) }
+              : {}),
+            logs: logs ?? [],
+            metrics: metrics ?? [],
+          };
+        });
+        if (kind === "dedicatedHsm") {
+          hsms.push({
+            kind,
+            id,
+            name: h.name,
+            type: `${meta.namespace}/${meta.type}`,
+            subscriptionId,
+            resourceGroup: h.resourceGroup,
+            location: h.location,
+            tags: h.tags ?? {},
+            sku: h.sku ?? "SafeNet Luna Network HSM A790",
+            properties: {
+              provisioningState: "Succeeded",
+              stampId: h.stampId ?? "stamp1",
+              statusMessage: "The Dedicated HSM device is provisioned successfully and ready to use.",
+              ...(h.properties ?? {}),
+            },
+            diagnosticSettings: [],
+            categories: [],
+            activity: [],
+          });
+          return;
+        }
+        const categories: DiagnosticCategory[] = h.categories
+          ? h.categories.map((c) => ({ name: c.name, categoryType: c.categoryType ?? "Logs", categoryGroups: c.categoryGroups ?? [] }))
+          : defaultCategories(kind);
+        const activity = (h.activity ?? []).flatMap((a, ai) => expandActivity(a, now, (text, field) => ms(text, [...hAt, "activity", ai, field]), () => problem([...hAt, "activity", ai], `a series may hold at most ${MAX_SERIES_RECORDS} records`)));
+        hsms.push({
+          kind,
+          id,
+          name: h.name,
+          type: `${meta.namespace}/${meta.type}`,
+          subscriptionId,
+          resourceGroup: h.resourceGroup,
+          location: h.location,
+          tags: h.tags ?? {},
+          sku: h.sku ?? (kind === "cloudHsm" ? "Standard_B1" : "Standard_B1"),
+          properties: { ...defaultProperties(kind, h.name), ...(h.properties ?? {}) },
+          diagnosticSettings,
+          categories,
+          activity,
+        });
+      });
+    }
+    return {
+      subscriptionId,
+      displayName: sub.displayName,
+      state: sub.state ?? "Enabled",
+      ...(sub.pageSize ? { pageSize: sub.pageSize } : {}),
+      providers,
+      hsms,
+      workspaces,
+      storageAccounts,
+    };
+  });
+
+  if (problems.length > 0) throw new EstateError(file, problems);
+  return {
+    tenantId: input.tenantId.toLowerCase(),
+    now,
+    token: input.token ?? `sim.${randomBytes(24).toString("base64url")}`,
+    ...(input.pageSize ? { pageSize: input.pageSize } : {}),
+    subscriptions,
+    faults: input.faults ?? [],
+  };
+}
+
+function defaultProperties(kind: Exclude<HsmKind, "dedicatedHsm">, name: string): Record<string, unknown> {
+  if (kind === "cloudHsm") {
+    return {
+      provisioningState: "Succeeded",
+      activationState: "Active",
+      autoGeneratedDomainNameLabelScope: "TenantReuse",
+      publicNetworkAccess: "Disabled",
+      hsms: [1, 2, 3].map((n) => ({ fqdn: `${name}-hsm${n}.cloudhsm.azure.net`, state: "Active", stateMessage: "" })),
+      privateEndpointConnections: [],
+    };
+  }
+  return {
+    provisioningState: "Succeeded",
+    hsmUri: `https://${name}.managedhsm.azure.net/`,
+    enableSoftDelete: true,
+    softDeleteRetentionInDays: 90,
+    enablePurgeProtection: true,
+    publicNetworkAccess: "Disabled",
+    networkAcls: { bypass: "None", defaultAction: "Deny", ipRules: [], virtualNetworkRules: [] },
+    statusMessage: "The Managed HSM is provisioned and ready to use.",
+    securityDomainProperties: { activationStatus: "Active", activationStatusMessage: "Your HSM has been activated" },
+  };
+}
+
+function expandActivity(
+  a: ActivityInput,
+  now: Date,
+  ms: (text: string, field: string) => number,
+  tooMany: () => void,
+): ActivityRecord[] {
+  const common = {
+    ...(a.resultType !== undefined ? { resultType: a.resultType } : {}),
+    ...(a.httpStatusCode !== undefined ? { httpStatusCode: a.httpStatusCode } : {}),
+    ...(a.durationMs !== undefined ? { durationMs: a.durationMs } : {}),
+    ...(a.fields ? { fields: a.fields } : {}),
+  };
+  if (a.operation !== undefined && !a.every) {
+    const time = a.at ? new Date(a.at) : new Date(now.getTime() - ms(a.ago ?? "0s", "ago"));
+    return [
+      {
+        time,
+        operation: a.operation,
+        ...(a.caller ? { caller: a.caller } : {}),
+        ...(a.identity ? { identity: a.identity } : {}),
+        ...common,
+      },
+    ];
+  }
+  const every = ms(a.every ?? "1h", "every");
+  const from = ms(a.from ?? "0s", "from");
+  const to = ms(a.to ?? "0s", "to");
+  if (every <= 0) return [];
+  const count = Math.floor((from - to) / every) + 1;
+  if (count > MAX_SERIES_RECORDS) {
+    tooMany();
+    return [];
+  }
+  const operations = a.operations ?? [a.operation ?? "unknown"];
+  const callers = a.callers ?? (a.caller ? [a.caller] : []);
+  const identities = a.identities ?? (a.identity ? [a.identity] : []);
+  const records: ActivityRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const caller = callers.length ? callers[i % callers.length] : undefined;
+    const identity = identities.length ? identities[i % identities.length] : undefined;
+    records.push({
+      time: new Date(now.getTime() - from + i * every),
+      operation: operations[i % operations.length]!,
+      ...(caller ? { caller } : {}),
+      ...(identity ? { identity } : {}),
+      ...common,
+    });
+  }
+  return records;
+}
+
+/** Finds a subscription by id, case-insensitively. */
+export function findSubscription(estate: Estate, subscriptionId: string): Subscription | undefined {
+  const id = subscriptionId.toLowerCase();
+  return estate.subscriptions.find((s) => s.subscriptionId === id);
+}

@@ -1,0 +1,97 @@
+// Shapes shared by the simulator's route handlers: requests, responses, and the two error families of Azure.
+import { randomUUID } from "node:crypto";
+
+export interface SimRequest {
+  method: string;
+  /** Decoded path, without the query string. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  /** `https://host:port` as the client addressed it, for nextLink. */
+  origin: string;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A list answer that the server pages with `nextLink` (items under `value`). */
+  page?: { items: unknown[]; extra?: Record<string, unknown> };
+}
+
+/** Names of routes, as faults and the request log refer to them. */
+export type RouteName =
+  | "subscriptions"
+  | "provider"
+  | "hsmList"
+  | "resources"
+  | "resource"
+  | "diagnosticSettings"
+  | "diagnosticSettingsCategories"
+  | "armBatch"
+  | "logsQuery"
+  | "logsBatch"
+  | "unknown";
+
+export interface Route {
+  name: RouteName;
+  family: "arm" | "logs";
+  /** The subscription the request reads, when it reads one. */
+  subscriptionId?: string;
+  handle(request: SimRequest): SimResponse | Promise<SimResponse>;
+}
+
+/** An ARM error (`{ error: { code, message } }`, the Azure Resource Manager common error shape). */
+export function armError(status: number, code: string, message: string): SimResponse {
+  return { status, body: { error: { code, message } } };
+}
+
+/** A Log Analytics query API error (`{ error: { message, code, correlationId, innererror? } }`). */
+export function logsError(status: number, code: string, message: string, innererror?: unknown): SimResponse {
+  return {
+    status,
+    body: { error: { message, code, correlationId: randomUUID(), ...(innererror ? { innererror } : {}) } },
+  };
+}
+
+/** The error body a route family answers with for a given status, used by injected faults. */
+export function faultError(family: "arm" | "logs", status: number, subscriptionId?: string): SimResponse {
+  if (family === "logs") {
+    const codes: Record<number, [string, string]> = {
+      400: ["BadArgumentError", "The request had some invalid properties"],
+      401: ["AuthorizationRequiredError", "Valid authentication was not provided"],
+      403: ["InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"],
+      404: ["WorkspaceNotFoundError", "The workspace could not be found"],
+      409: ["ConflictError", "The request conflicts with the current state"],
+      429: ["ThrottledError", "Your request was throttled: too many requests in a short time. Retry later."],
+      500: ["InternalServerError", "An internal error occurred"],
+      502: ["BadGatewayError", "The gateway did not receive a valid response"],
+      503: ["ServiceUnavailableError", "The service is temporarily unavailable"],
+      504: ["GatewayTimeout", "The query did not complete in time"],
+    };
+    const [code, message] = codes[status] ?? ["ServiceError", `The service answered ${status}`];
+    return logsError(status, code, message);
+  }
+  const scope = subscriptionId ? `/subscriptions/${subscriptionId}` : "/";
+  const codes: Record<number, [string, string]> = {
+    400: ["BadRequest", "The request is not valid."],
+    401: ["InvalidAuthenticationToken", "The access token is invalid."],
+    403: [
+      "AuthorizationFailed",
+      `The client '00000000-0000-0000-0000-00000000c11e' with object id '00000000-0000-0000-0000-00000000c11e' does not have authorization to perform action 'read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    ],
+    404: ["ResourceNotFound", "The resource was not found."],
+    409: ["Conflict", "The request conflicts with the current state of the resource."],
+    429: [
+      "SubscriptionRequestsThrottled",
+      `Number of 'read' requests for subscription '${subscriptionId ?? "unknown"}' actor '00000000-0000-0000-0000-00000000c11e' exceeded. Please try again after some time.`,
+    ],
+    500: ["InternalServerError", "Encountered internal server error. Diagnostic information: timestamp '', tracking id ''."],
+    502: ["BadGateway", "The gateway did not receive a response in time."],
+    503: ["ServiceUnavailable", "The service is temporarily unavailable."],
+    504: ["GatewayTimeout", "The gateway did not receive a response within the specified time period."],
+  };
+  const [code, message] = codes[status] ?? ["ServiceError", `The service answered ${status}.`];
+  return armError(status, code, message);
+}

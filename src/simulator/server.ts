@@ -1,0 +1,398 @@
+// The Azure simulator: an HTTPS server on loopback that answers the ARM and Log Analytics routes hsm-audit uses,
+// from an estate, with injectable faults and an optional request log.
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { matchArmRoute } from "./arm.js";
+import { matchLogsRoute, withPartialError, type LogsContext } from "./logs.js";
+import { buildWorkspaceTables } from "./tables.js";
+import { generateCertificates, type SimulatorCertificates } from "./certs.js";
+import { armError, faultError, logsError, type Route, type SimRequest, type SimResponse } from "./http.js";
+import type { Estate, FaultSpec } from "./estate.js";
+
+export interface SimulatorOptions {
+  estate: Estate;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  certificates?: SimulatorCertificates;
+  /** Appends one JSON line per request to this file. */
+  requestLog?: string;
+  /** Default page size of list answers when the estate sets none. */
+  pageSize?: number;
+}
+
+export interface RequestLogEntry {
+  seq: number;
+  time: string;
+  method: string;
+  /** Path and query string as received. */
+  url: string;
+  route: string;
+  subscriptionId?: string;
+  status: number;
+  /** Effects of injected faults applied to this request. */
+  faults: string[];
+  durationMs: number;
+  /** For `POST /batch`: the routes of the inner requests. */
+  inner?: { url: string; route: string; status: number }[];
+}
+
+export interface RunningSimulator {
+  /** `https://127.0.0.1:PORT`: both the ARM endpoint and the logs endpoint (without `/v1`). */
+  url: string;
+  port: number;
+  /** PEM of the CA that signed the server certificate. */
+  caCert: string;
+  /** The bearer token the simulator accepts. */
+  token: string;
+  /** Every request served so far, in order. */
+  requests: RequestLogEntry[];
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 4 * 1024 * 1024;
+const DEFAULT_PAGE_SIZE = 1000;
+
+class Faults {
+  private readonly counts: number[];
+  constructor(private readonly specs: FaultSpec[]) {
+    this.counts = specs.map(() => 0);
+  }
+
+  /** The faults that apply to this request, counting it against each matching fault's window. */
+  take(route: Route, method: string, url: string): FaultSpec[] {
+    const applied: FaultSpec[] = [];
+    this.specs.forEach((spec, i) => {
+      if (spec.route !== "*" && spec.route !== route.name) return;
+      if (spec.method && spec.method !== method) return;
+      if (spec.match && !url.toLowerCase().includes(spec.match.toLowerCase())) return;
+      const n = this.counts[i]!++;
+      if (n < (spec.after ?? 0)) return;
+      if (spec.times !== undefined && n >= (spec.after ?? 0) + spec.times) return;
+      applied.push(spec);
+    });
+    return applied;
+  }
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
+  const { estate } = options;
+  const certificates = options.certificates ?? generateCertificates();
+  const startedAt = Date.now();
+  const logs: LogsContext = {
+    estate,
+    tables: buildWorkspaceTables(estate),
+    now: () => new Date(estate.now.getTime() + (Date.now() - startedAt)),
+  };
+  const faults = new Faults(estate.faults);
+  const requests: RequestLogEntry[] = [];
+  const logStream: WriteStream | undefined = options.requestLog ? createWriteStream(options.requestLog, { flags: "a" }) : undefined;
+  const sockets = new Set<Socket>();
+  let seq = 0;
+
+  const route = (method: string, path: string): Route | undefined =>
+    matchArmRoute(estate, method, path) ?? matchLogsRoute(logs, method, path);
+
+  const pageSizeFor = (r: Route) => {
+    const sub = r.subscriptionId ? estate.subscriptions.find((s) => s.subscriptionId === r.subscriptionId!.toLowerCase()) : undefined;
+    return sub?.pageSize ?? estate.pageSize ?? options.pageSize ?? DEFAULT_PAGE_SIZE;
+  };
+
+  /** Turns a handler's answer into status, headers and body, paging lists with `nextLink`. */
+  const finish = (r: Route, req: SimRequest, answer: SimResponse, endless: boolean): { status: number; headers: Record<string, string>; body: unknown } => {
+    const headers = { ...(answer.headers ?? {}) };
+    if (!answer.page) return { status: answer.status, headers, body: answer.body };
+    const size = pageSizeFor(r);
+    const skip = Number(req.query.get("$skiptoken") ?? "0") || 0;
+    const items = answer.page.items.slice(endless ? 0 : skip, (endless ? 0 : skip) + size);
+    const more = endless || skip + size < answer.page.items.length;
+    const body: Record<string, unknown> = { value: items, ...(answer.page.extra ?? {}) };
+    if (more) {
+      const next = new URLSearchParams(req.query);
+      next.set("$skiptoken", String(endless ? skip + 1 : skip + size));
+      body.nextLink = `${req.origin}${encodePath(req.path)}?${next.toString()}`;
+    }
+    return { status: answer.status, headers, body };
+  };
+
+  /** ARM's undocumented batch API (used by the portal): each inner GET is routed as if it came alone. */
+  const armBatch = async (req: SimRequest): Promise<{ answer: SimResponse; inner: RequestLogEntry["inner"] }> => {
+    const list = (req.body as { requests?: unknown } | undefined)?.requests;
+    if (!Array.isArray(list) || list.length === 0 || list.length > 20) {
+      return { answer: armError(400, "InvalidBatchRequest", "A batch request must contain between 1 and 20 requests."), inner: [] };
+    }
+    const inner: NonNullable<RequestLogEntry["inner"]> = [];
+    const responses = [];
+    for (const [i, item] of (list as { httpMethod?: unknown; url?: unknown; name?: unknown }[]).entries()) {
+      const name = typeof item.name === "string" ? item.name : String(i);
+      const method = typeof item.httpMethod === "string" ? item.httpMethod.toUpperCase() : "GET";
+      let target: URL;
+      try {
+        target = new URL(String(item.url ?? ""), req.origin);
+      } catch {
+        responses.push({ name, httpStatusCode: 400, headers: {}, content: armError(400, "InvalidRequestUri", "The request URL is not valid.").body });
+        continue;
+      }
+      const path = decodeURIComponent(target.pathname);
+      const innerRoute = method === "GET" ? matchArmRoute(estate, method, path) : undefined;
+      const innerReq: SimRequest = { ...req, method, path, query: target.searchParams, body: undefined };
+      let status: number;
+      let content: unknown;
+      if (!innerRoute) {
+        ({ status, body: content } = armError(404, "NoRegisteredProviderFound", `No route for '${method} ${target.pathname}'.`) as { status: number; body: unknown });
+      } else {
+        const applied = faults.take(innerRoute, method, target.pathname + target.search);
+        const failing = applied.find((f) => f.status);
+        const answer = failing ? faultError("arm", failing.status!, innerRoute.subscriptionId) : await innerRoute.handle(innerReq);
+        ({ status, body: content } = finish(innerRoute, innerReq, answer, applied.some((f) => f.endlessNextLink)));
+      }
+      inner.push({ url: target.pathname + target.search, route: innerRoute?.name ?? "unknown", status });
+      responses.push({
+        name,
+        httpStatusCode: status,
+        headers: { "Content-Type": "application/json; charset=utf-8", "x-ms-request-id": randomUUID() },
+        content,
+        contentLength: Buffer.byteLength(JSON.stringify(content ?? "")),
+      });
+    }
+    return { answer: { status: 200, body: { responses } }, inner };
+  };
+
+  const handler = async (message: IncomingMessage, res: ServerResponse) => {
+    const started = Date.now();
+    const method = (message.method ?? "GET").toUpperCase();
+    const rawUrl = message.url ?? "/";
+    // Not `new URL(rawUrl, base)`: a path that starts with `//` would be read as a host name.
+    const queryAt = rawUrl.indexOf("?");
+    const parsed = {
+      pathname: queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt),
+      search: queryAt < 0 ? "" : rawUrl.slice(queryAt),
+      searchParams: new URLSearchParams(queryAt < 0 ? "" : rawUrl.slice(queryAt + 1)),
+    };
+    const path = safeDecode(parsed.pathname);
+    const origin = `https://${message.headers.host ?? "127.0.0.1"}`;
+    const entry: RequestLogEntry = {
+      seq: ++seq,
+      time: new Date().toISOString(),
+      method,
+      url: rawUrl,
+      route: "unknown",
+      status: 0,
+      faults: [],
+      durationMs: 0,
+    };
+    const record = (status: number) => {
+      entry.status = status;
+      entry.durationMs = Date.now() - started;
+      requests.push(entry);
+      logStream?.write(`${JSON.stringify(entry)}\n`);
+    };
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}, truncate = false) => {
+      const text = body === undefined ? "" : JSON.stringify(body);
+      const payload = Buffer.from(text);
+      res.writeHead(status, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": String(payload.length),
+        "x-ms-request-id": randomUUID(),
+        "x-ms-correlation-request-id": randomUUID(),
+        ...headers,
+      });
+      record(status);
+      if (truncate) {
+        // Promise the whole body, send half of it, and cut the connection.
+        res.write(payload.subarray(0, Math.floor(payload.length / 2)));
+        res.socket?.destroy();
+        return;
+      }
+      res.end(payload);
+    };
+
+    const rawBody = await readBody(message).catch(() => undefined);
+    const isLogs = /^\/v1\//i.test(path);
+    if (rawBody === undefined) {
+      const e = isLogs ? logsError(413, "PayloadTooLargeError", "The request body is too large") : armError(413, "RequestEntityTooLarge", "The request body is too large.");
+      return send(e.status, e.body);
+    }
+
+    const auth = message.headers.authorization ?? "";
+    if (auth !== `Bearer ${estate.token}`) {
+      const reason = auth ? "The access token is invalid." : "The 'Authorization' header is missing.";
+      const e = isLogs
+        ? logsError(401, "AuthorizationRequiredError", "Valid authentication was not provided")
+        : armError(401, auth ? "InvalidAuthenticationToken" : "AuthenticationFailed", `Authentication failed. ${reason}`);
+      entry.route = "auth";
+      return send(e.status, e.body, {
+        "www-authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${estate.tenantId}", error="invalid_token", error_description="${reason}"`,
+      });
+    }
+
+    let body: unknown;
+    if (rawBody.length > 0) {
+      try {
+        body = JSON.parse(rawBody.toString("utf8"));
+      } catch {
+        const e = isLogs
+          ? logsError(400, "BadArgumentError", "The request body is not valid JSON")
+          : armError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+        return send(e.status, e.body);
+      }
+    }
+    const req: SimRequest = { method, path, query: parsed.searchParams, headers: message.headers, body, origin };
+
+    if (/\/\//.test(path)) {
+      // ARM ids start with `/`; a client that puts one after the endpoint's `/` asks for an empty path segment.
+      const e = isLogs
+        ? logsError(404, "PathNotFoundError", `The requested path '${parsed.pathname}' does not exist`)
+        : armError(400, "InvalidRequestUri", `The request URI path '${parsed.pathname}' has an empty segment ('//'). Pass resource ids to the SDK without their leading '/'.`);
+      return send(e.status, e.body);
+    }
+
+    const isArmBatch = method === "POST" && /^\/batch\/?$/i.test(path);
+    const r: Route | undefined = isArmBatch
+      ? { name: "armBatch", family: "arm", handle: () => ({ status: 200 }) }
+      : route(method, path);
+    if (!r) {
+      const e = isLogs
+        ? logsError(404, "PathNotFoundError", `The requested path '${parsed.pathname}' does not exist`)
+        : armError(404, "NoRegisteredProviderFound", `The hsm-audit simulator has no route for '${method} ${parsed.pathname}'.`);
+      return send(e.status, e.body);
+    }
+    entry.route = r.name;
+    if (r.subscriptionId) entry.subscriptionId = r.subscriptionId.toLowerCase();
+
+    const applied = faults.take(r, method, parsed.pathname + parsed.search);
+    entry.faults = applied.flatMap(describeFault);
+    const latency = applied.reduce((max, f) => Math.max(max, f.latencyMs ?? 0), 0);
+    if (latency > 0) await sleep(latency, res);
+    if (res.destroyed || !res.socket || res.socket.destroyed) return record(0);
+    if (applied.some((f) => f.drop)) {
+      record(0);
+      message.socket.destroy();
+      return;
+    }
+    const failing = applied.find((f) => f.status);
+    const truncate = applied.some((f) => f.truncate);
+    if (failing) {
+      const e = faultError(r.family, failing.status!, r.subscriptionId);
+      const headers: Record<string, string> = failing.retryAfter !== undefined ? { "retry-after": String(failing.retryAfter) } : {};
+      return send(e.status, e.body, headers, truncate);
+    }
+
+    try {
+      if (isArmBatch) {
+        const { answer, inner } = await armBatch(req);
+        entry.inner = inner;
+        return send(answer.status, answer.body, answer.headers, truncate);
+      }
+      const answer = applied.some((f) => f.partialError) && r.family === "logs" ? (withPartialError(logs, req) ?? (await r.handle(req))) : await r.handle(req);
+      const out = finish(r, req, answer, applied.some((f) => f.endlessNextLink));
+      return send(out.status, out.body, out.headers, truncate);
+    } catch (error) {
+      const e = isLogs ? logsError(500, "InternalServerError", `Simulator failure: ${(error as Error).message}`) : armError(500, "InternalServerError", `Simulator failure: ${(error as Error).message}`);
+      return send(e.status, e.body);
+    }
+  };
+
+  const server: Server = createServer({ key: certificates.key, cert: certificates.cert }, (req, res) => {
+    handler(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "InternalServerError", message: String(error) } }));
+      }
+    });
+  });
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  // A client that drops the connection mid-handshake is not the simulator's problem.
+  server.on("tlsClientError", () => undefined);
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+
+  return {
+    url: `https://${shownHost}:${port}`,
+    port,
+    caCert: certificates.caCert,
+    token: estate.token,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => {
+          if (logStream) logStream.end(() => resolve());
+          else resolve();
+        });
+      }),
+  };
+}
+
+function describeFault(f: FaultSpec): string[] {
+  const effects: string[] = [];
+  if (f.latencyMs) effects.push(`latency:${f.latencyMs}`);
+  if (f.drop) effects.push("drop");
+  if (f.status) effects.push(`status:${f.status}${f.retryAfter !== undefined ? `:retry-after:${f.retryAfter}` : ""}`);
+  if (f.truncate) effects.push("truncate");
+  if (f.endlessNextLink) effects.push("endlessNextLink");
+  if (f.partialError) effects.push("partialError");
+  return effects;
+}
+
+function readBody(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    message.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error("body too large"));
+        message.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    message.on("end", () => resolve(Buffer.concat(chunks)));
+    message.on("error", reject);
+  });
+}
+
+/** Waits, unless the client gives up first. */
+function sleep(ms: number, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once("close", done);
+  });
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function encodePath(path: string): string {
+  return path
+    .split("/")
+    .map((segment) => encodeURIComponent(segment).replace(/%24/g, "$"))
+    .join("/");
+}

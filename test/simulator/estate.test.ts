@@ -1,0 +1,201 @@
+// Estate files: what they resolve to, and the errors a person sees for a bad one.
+import { EstateError, loadEstateFile, parseEstate } from "../../src/simulator/estate.js";
+import { buildWorkspaceTables, settingCarries } from "../../src/simulator/tables.js";
+import { CONTOSO } from "../helpers/simulator.js";
+
+const NOW = new Date("2026-11-22T12:00:00Z");
+
+const base = (body: string) => `tenantId: 00000000-0000-4000-8000-0000000000aa
+subscriptions:
+  - subscriptionId: aaaaaaaa-0000-4000-8000-000000000001
+    displayName: Lab
+${body}`;
+
+function problemsOf(text: string): string {
+  try {
+    parseEstate(text, "lab.yaml", { now: NOW });
+  } catch (error) {
+    if (error instanceof EstateError) return error.message;
+    throw error;
+  }
+  throw new Error("expected the estate to be rejected");
+}
+
+describe("invalid estates name the file, line, path and reason", () => {
+  test.each([
+    {
+      name: "YAML syntax",
+      text: "tenantId: [unclosed\nsubscriptions: []\n",
+      expected: /^lab\.yaml:\d+: not valid YAML or JSON/,
+    },
+    {
+      name: "missing tenantId",
+      text: "subscriptions: []\n",
+      expected: "lab.yaml:1: missing required key 'tenantId'",
+    },
+    {
+      name: "unknown key (a typo)",
+      text: base("    cloudHsmCluster: []\n"),
+      expected: "lab.yaml:3: subscriptions[0]: unknown key 'cloudHsmCluster'",
+    },
+    {
+      name: "bad subscription id",
+      text: base("").replace("aaaaaaaa-0000-4000-8000-000000000001", "not-a-guid"),
+      expected: /lab\.yaml:3: subscriptions\[0\]\.subscriptionId: must match pattern/,
+    },
+    {
+      name: "wrong type",
+      text: base("    pageSize: two\n"),
+      expected: "lab.yaml:5: subscriptions[0].pageSize: must be integer",
+    },
+    {
+      name: "log entry with neither category nor group",
+      text: base(`    cloudHsmClusters:
+      - name: c
+        resourceGroup: rg
+        location: eastus
+        diagnosticSettings:
+          - name: s
+            logs: [{ enabled: true }]
+`),
+      expected: "lab.yaml:11: subscriptions[0].cloudHsmClusters[0].diagnosticSettings[0].logs[0]: a log entry names exactly one of `category` or `categoryGroup`",
+    },
+    {
+      name: "destination name that does not exist",
+      text: base(`    cloudHsmClusters:
+      - name: c
+        resourceGroup: rg
+        location: eastus
+        diagnosticSettings:
+          - name: s
+            workspace: law-typo
+            logs: [{ category: HsmServiceOperations, enabled: true }]
+`),
+      expected: "lab.yaml:11: subscriptions[0].cloudHsmClusters[0].diagnosticSettings[0].workspace: no workspace named 'law-typo' in this subscription",
+    },
+    {
+      name: "activity that is neither a record nor a series",
+      text: base(`    managedHsms:
+      - name: m
+        resourceGroup: rg
+        location: eastus
+        activity:
+          - { ago: 1h }
+`),
+      expected: "subscriptions[0].managedHsms[0].activity[0]: an activity entry is either one record",
+    },
+    {
+      name: "duration that is not one",
+      text: base(`    managedHsms:
+      - name: m
+        resourceGroup: rg
+        location: eastus
+        activity:
+          - { ago: yesterday, operation: KeyGet }
+`),
+      expected: /lab\.yaml:10: subscriptions\[0\]\.managedHsms\[0\]\.activity\[0\]\.ago: must match pattern/,
+    },
+    {
+      name: "fault on an unknown route",
+      text: `${base("")}faults:\n  - { route: everything, status: 500 }\n`,
+      expected: "lab.yaml:6: faults[0].route: must be one of *, subscriptions",
+    },
+    {
+      name: "fault with no effect",
+      text: `${base("")}faults:\n  - { route: provider }\n`,
+      expected: "faults[0]: a fault needs at least one effect",
+    },
+    {
+      name: "more than five diagnostic settings",
+      text: base(`    managedHsms:
+      - name: m
+        resourceGroup: rg
+        location: eastus
+        diagnosticSettings: [{name: a}, {name: b}, {name: c}, {name: d}, {name: e}, {name: f}]
+`),
+      expected: "subscriptions[0].managedHsms[0].diagnosticSettings: must NOT have more than 5 items",
+    },
+  ])("$name", ({ text, expected }) => {
+    const message = problemsOf(text);
+    if (typeof expected === "string") expect(message).toContain(expected);
+    else expect(message).toMatch(expected);
+  });
+
+  test("a missing file is named", () => {
+    expect(() => loadEstateFile("/nonexistent/estate.yaml")).toThrow(/\/nonexistent\/estate\.yaml: cannot read the file/);
+  });
+});
+
+describe("resolution", () => {
+  test("the Contoso estate loads with all three kinds", () => {
+    const estate = loadEstateFile(CONTOSO, { now: NOW });
+    const kinds = estate.subscriptions.flatMap((s) => s.hsms).map((h) => h.kind);
+    expect(new Set(kinds)).toEqual(new Set(["cloudHsm", "managedHsm", "dedicatedHsm"]));
+    expect(estate.subscriptions).toHaveLength(4);
+    expect(estate.token).toMatch(/^sim\./);
+  });
+
+  test("relative times resolve against the clock, series expand on the grid", () => {
+    const estate = parseEstate(
+      base(`    managedHsms:
+      - name: m
+        resourceGroup: rg
+        location: eastus
+        activity:
+          - { ago: 90m, operation: KeyDelete, caller: 10.0.0.9, identity: admin@contoso.example }
+          - { every: 1h, from: 3h, to: 1h, operations: [KeyGet, KeySign], callers: [10.0.0.1, 10.0.0.2] }
+`),
+      "lab.yaml",
+      { now: NOW },
+    );
+    const activity = estate.subscriptions[0]!.hsms[0]!.activity;
+    expect(activity.map((a) => [a.time.toISOString(), a.operation, a.caller])).toEqual([
+      ["2026-11-22T10:30:00.000Z", "KeyDelete", "10.0.0.9"],
+      ["2026-11-22T09:00:00.000Z", "KeyGet", "10.0.0.1"],
+      ["2026-11-22T10:00:00.000Z", "KeySign", "10.0.0.2"],
+      ["2026-11-22T11:00:00.000Z", "KeyGet", "10.0.0.1"],
+    ]);
+  });
+
+  test("a `now` in the file pins the clock unless the caller overrides it", () => {
+    const text = `tenantId: 00000000-0000-4000-8000-0000000000aa\nnow: 2026-01-01T00:00:00Z\nsubscriptions: []\n`;
+    expect(parseEstate(text, "x.yaml").now.toISOString()).toBe("2026-01-01T00:00:00.000Z");
+    expect(parseEstate(text, "x.yaml", { now: NOW }).now).toEqual(NOW);
+  });
+});
+
+describe("routing of audit records to tables", () => {
+  const estate = loadEstateFile(CONTOSO, { now: NOW });
+  const hsm = (name: string) => estate.subscriptions.flatMap((s) => s.hsms).find((h) => h.name === name)!;
+
+  test.each([
+    ["chsm-payments-eus", true, "category named directly"],
+    ["chsm-payments-wus", true, "allLogs group"],
+    ["mhsm-payments-keys", true, "audit group that contains AuditEvent"],
+    ["chsm-identity-02", false, "audit group that, for this resource, does not contain the category"],
+    ["mhsm-research", false, "category listed but disabled"],
+  ])("%s carries the audit category: %s (%s)", (name, expected) => {
+    const h = hsm(name);
+    const category = h.kind === "cloudHsm" ? "HsmServiceOperations" : "AuditEvent";
+    expect(h.diagnosticSettings.some((s) => settingCarries(h, s, category))).toBe(expected);
+  });
+
+  test("records reach only the workspaces whose settings carry them, in the table of the destination type", () => {
+    const tables = buildWorkspaceTables(estate);
+    const ws = (sub: string, rg: string, name: string) =>
+      tables.get(`/subscriptions/${sub}/resourcegroups/${rg}/providers/microsoft.operationalinsights/workspaces/${name}`)!;
+    const eus = ws("11111111-1111-4111-8111-111111111111", "rg-security-monitoring", "law-security-eus");
+    expect([...eus.keys()].sort()).toEqual(["AzureDiagnostics", "CloudHsmServiceOperationAuditLogs"]);
+    const identity = ws("22222222-2222-4222-8222-222222222222", "rg-identity-monitoring", "law-identity");
+    // chsm-identity-02's setting does not carry its category, so nothing of it arrives.
+    expect([...identity.keys()]).toEqual(["AZKVAuditLogs"]);
+    const research = ws("33333333-3333-4333-8333-333333333333", "rg-research", "law-research");
+    const rows = research.get("CloudHsmServiceOperationAuditLogs")!.rows;
+    expect(new Set(rows.map((r) => r._ResourceId))).toEqual(
+      new Set(["/subscriptions/33333333-3333-4333-8333-333333333333/resourcegroups/rg-research/providers/microsoft.hardwaresecuritymodules/cloudhsmclusters/chsm-research-02"]),
+    );
+    expect(research.has("AzureDiagnostics")).toBe(false);
+    const azd = eus.get("AzureDiagnostics")!.rows[0]!;
+    expect(azd).toMatchObject({ ResourceProvider: "MICROSOFT.KEYVAULT", ResourceType: "MANAGEDHSMS", Category: "AuditEvent" });
+  });
+});

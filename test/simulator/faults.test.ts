@@ -1,0 +1,210 @@
+// Each fault kind the estate can declare, observed as the Azure SDK sees it.
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { LogsQueryResultStatus } from "@azure/monitor-query-logs";
+import { collect, startTestSimulator, type TestSimulator } from "../helpers/simulator.js";
+
+const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
+const WORKSPACE = "bbbbbbbb-0000-4000-8000-000000000001";
+
+/** A one-subscription estate with the given faults (YAML list items, indented two spaces). */
+function estate(faults: string): string {
+  return `
+tenantId: 00000000-0000-4000-8000-0000000000aa
+subscriptions:
+  - subscriptionId: ${SUB}
+    displayName: Fault Lab
+    workspaces:
+      - { name: law, resourceGroup: rg, location: eastus, customerId: ${WORKSPACE}, retentionInDays: 365 }
+    cloudHsmClusters:
+      - name: chsm-a
+        resourceGroup: rg
+        location: eastus
+        diagnosticSettings:
+          - name: audit
+            workspace: law
+            logs: [{ category: HsmServiceOperations, enabled: true }]
+        activity:
+          - { every: 1h, from: 2d, operations: [CN_LOGIN, CN_LOGOUT], callers: [10.0.0.1] }
+faults:
+${faults}
+`;
+}
+
+const HSM = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters/chsm-a`;
+
+async function outcome(promise: Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+let t: TestSimulator | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const settings = (sim: TestSimulator) => collect(sim.clients.monitor(SUB).diagnosticSettings.list(HSM.slice(1)));
+
+describe("faults as the SDK sees them", () => {
+  test("429 with Retry-After: the SDK waits, retries, and succeeds", async () => {
+    t = await startTestSimulator(estate("  - { route: diagnosticSettings, status: 429, retryAfter: 0, times: 2 }"));
+    const result = await settings(t);
+    expect(result.map((s) => s.name)).toEqual(["audit"]);
+    const seen = t.sim.requests.filter((r) => r.route === "diagnosticSettings");
+    expect(seen.map((r) => r.status)).toEqual([429, 429, 200]);
+    expect(seen[0]!.faults).toEqual(["status:429:retry-after:0"]);
+  });
+
+  test("429 without Retry-After: the SDK does not retry, so the caller sees the 429", async () => {
+    t = await startTestSimulator(estate("  - { route: diagnosticSettings, status: 429, times: 1 }"));
+    const result = await outcome(settings(t));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(isRestError(result.error) && result.error.statusCode).toBe(429);
+      expect(isRestError(result.error) && result.error.code).toBe("SubscriptionRequestsThrottled");
+    }
+    expect(t.sim.requests.filter((r) => r.route === "diagnosticSettings")).toHaveLength(1);
+  });
+
+  test("503 once: the SDK backs off and succeeds", async () => {
+    t = await startTestSimulator(estate("  - { route: provider, status: 503, times: 1 }"));
+    const provider = await t.clients.resources(SUB).providers.get("Microsoft.Insights");
+    expect(provider.registrationState).toBe("Registered");
+    expect(t.sim.requests.filter((r) => r.route === "provider").map((r) => r.status)).toEqual([503, 200]);
+  });
+
+  test("a lasting 500 exhausts the retries and fails with the ARM error code", async () => {
+    t = await startTestSimulator(estate("  - { route: provider, status: 500 }"), { maxRetries: 2 });
+    const result = await outcome(t.clients.resources(SUB).providers.get("Microsoft.Insights"));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(isRestError(result.error) && result.error.statusCode).toBe(500);
+    expect(t.sim.requests.filter((r) => r.route === "provider")).toHaveLength(3);
+  });
+
+  test("403 is not retried and carries AuthorizationFailed", async () => {
+    t = await startTestSimulator(estate("  - { route: resource, match: /workspaces/law, status: 403 }"));
+    const result = await outcome(t.clients.operationalInsights(SUB).workspaces.get("rg", "law"));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(isRestError(result.error) && result.error.statusCode).toBe(403);
+      expect(isRestError(result.error) && result.error.code).toBe("AuthorizationFailed");
+    }
+    expect(t.sim.requests.filter((r) => r.route === "resource")).toHaveLength(1);
+  });
+
+  test("a dropped connection: retried once, then served", async () => {
+    t = await startTestSimulator(estate("  - { route: subscriptions, drop: true, times: 1 }"));
+    const subs = await collect(t.clients.subscriptions().subscriptions.list());
+    expect(subs.map((s) => s.subscriptionId)).toEqual([SUB]);
+    expect(t.sim.requests.filter((r) => r.route === "subscriptions").map((r) => r.faults)).toEqual([["drop"], []]);
+  });
+
+  test("connections dropped every time end in a network error, never a result", async () => {
+    t = await startTestSimulator(estate("  - { route: subscriptions, drop: true }"), { maxRetries: 1 });
+    const result = await outcome(collect(t.clients.subscriptions().subscriptions.list()));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(String((result.error as { code?: string }).code)).toMatch(/ECONNRESET|socket hang up|EPIPE/i);
+  });
+
+  test("a truncated body never parses as an answer", async () => {
+    t = await startTestSimulator(estate("  - { route: diagnosticSettings, truncate: true }"), { maxRetries: 1 });
+    const result = await outcome(settings(t));
+    expect(result.ok).toBe(false);
+    expect(t.sim.requests.filter((r) => r.route === "diagnosticSettings").every((r) => r.faults.includes("truncate"))).toBe(true);
+  });
+
+  test("latency beyond the caller's timeout aborts the request", async () => {
+    t = await startTestSimulator(estate("  - { route: provider, latencyMs: 3000 }"));
+    const started = Date.now();
+    const result = await outcome(
+      t.clients.resources(SUB).providers.get("Microsoft.Insights", { abortSignal: AbortSignal.timeout(200) }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect((result.error as Error).name).toBe("AbortError");
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  test("latency within the timeout only slows the answer", async () => {
+    t = await startTestSimulator(estate("  - { route: provider, latencyMs: 150 }"));
+    const provider = await t.clients.resources(SUB).providers.get("Microsoft.Insights");
+    expect(provider.registrationState).toBe("Registered");
+    expect(t.sim.requests.find((r) => r.route === "provider")!.durationMs).toBeGreaterThanOrEqual(140);
+  });
+
+  test("an endless nextLink keeps the SDK paging until the caller stops", async () => {
+    t = await startTestSimulator(estate("  - { route: resources, endlessNextLink: true }"));
+    const items = await collect(t.clients.resources(SUB).resources.list(), 40);
+    expect(items).toHaveLength(40);
+    // Each page repeats the same items under a new $skiptoken: a client must guard against it.
+    expect(new Set(items.map((i) => i.id)).size).toBeLessThan(items.length);
+    expect(t.sim.requests.filter((r) => r.route === "resources").length).toBeGreaterThan(5);
+  });
+
+  test("a partial error in a logs query is a PartialFailure with its tables", async () => {
+    t = await startTestSimulator(estate("  - { route: logsQuery, partialError: true }"));
+    const result = await t.clients.logs().queryWorkspace(WORKSPACE, "CloudHsmServiceOperationAuditLogs | count", { duration: "P1D" });
+    expect(result.status).toBe(LogsQueryResultStatus.PartialFailure);
+    if (result.status === LogsQueryResultStatus.PartialFailure) {
+      expect(result.partialTables[0]!.rows[0]![0]).toBeGreaterThan(0);
+      expect(result.partialError.code).toBe("PartialError");
+    }
+  });
+
+  test("a throttled logs query surfaces as a 429 from the query API", async () => {
+    t = await startTestSimulator(estate("  - { route: logsQuery, status: 429 }"), { maxRetries: 0 });
+    const result = await outcome(t.clients.logs().queryWorkspace(WORKSPACE, "CloudHsmServiceOperationAuditLogs | count", { duration: "P1D" }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(isRestError(result.error) && result.error.statusCode).toBe(429);
+      expect(isRestError(result.error) && result.error.code).toBe("ThrottledError");
+    }
+  });
+
+  test("faults inside ARM /batch come back as per-request statuses", async () => {
+    t = await startTestSimulator(estate("  - { route: diagnosticSettings, status: 429, retryAfter: 1, times: 1 }"));
+    const response = await t.clients
+      .arm()
+      .pathUnchecked("/batch")
+      .post({
+        queryParameters: { "api-version": "2020-06-01" },
+        body: {
+          requests: [1, 2].map((n) => ({
+            httpMethod: "GET",
+            name: `r${n}`,
+            url: `${HSM}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`,
+          })),
+        },
+      });
+    const statuses = (response.body as { responses: { httpStatusCode: number }[] }).responses.map((r) => r.httpStatusCode);
+    expect(statuses).toEqual([429, 200]);
+  });
+
+  test("after/times select which matching requests fail", async () => {
+    t = await startTestSimulator(estate("  - { route: provider, status: 404, after: 1, times: 1 }"));
+    const first = await outcome(t.clients.resources(SUB).providers.get("Microsoft.Insights"));
+    const second = await outcome(t.clients.resources(SUB).providers.get("Microsoft.Insights"));
+    const third = await outcome(t.clients.resources(SUB).providers.get("Microsoft.Insights"));
+    expect([first.ok, second.ok, third.ok]).toEqual([true, false, true]);
+  });
+
+  test("the request log file holds one JSON line per request", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "hsm-audit-log-")), "requests.jsonl");
+    t = await startTestSimulator(estate("  - { route: provider, status: 503, times: 1 }"), { requestLog: file });
+    await t.clients.resources(SUB).providers.get("Microsoft.Insights");
+    await collect(t.clients.subscriptions().subscriptions.list());
+    await t.close();
+    t = undefined;
+    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { route: string; status: number; method: string });
+    expect(lines.map((l) => [l.method, l.route, l.status])).toEqual([
+      ["GET", "provider", 503],
+      ["GET", "provider", 200],
+      ["GET", "subscriptions", 200],
+    ]);
+  });
+});

@@ -1,0 +1,64 @@
+// `hsm-audit simulate`: serve an estate over HTTPS until interrupted.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { EstateError, loadEstateFile } from "../../simulator/estate.js";
+import { startSimulator, type RunningSimulator } from "../../simulator/server.js";
+import { UsageError } from "../errors.js";
+
+export interface SimulateOptions {
+  estate: string;
+  port?: number;
+  certOut?: string;
+  requestLog?: string;
+  /** Resolves when the simulator should stop (tests pass their own; the CLI waits for SIGINT/SIGTERM). */
+  until?: Promise<unknown>;
+  print?: (line: string) => void;
+}
+
+export async function simulate(options: SimulateOptions): Promise<number> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let estate;
+  try {
+    estate = loadEstateFile(options.estate);
+  } catch (error) {
+    if (error instanceof EstateError) throw new UsageError(`invalid estate:\n${error.message}`);
+    throw error;
+  }
+  const certDir = resolve(options.certOut ?? mkdtempSync(join(tmpdir(), "hsm-audit-sim-")));
+  mkdirSync(certDir, { recursive: true });
+  let sim: RunningSimulator;
+  try {
+    sim = await startSimulator({ estate, port: options.port ?? 0, ...(options.requestLog ? { requestLog: options.requestLog } : {}) });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES") throw new UsageError(`cannot listen on port ${options.port}: ${code}`);
+    throw error;
+  }
+  const caFile = join(certDir, "ca.pem");
+  writeFileSync(caFile, sim.caCert);
+  writeFileSync(join(certDir, "token.txt"), `${sim.token}\n`, { mode: 0o600 });
+  writeFileSync(
+    join(certDir, "simulator.json"),
+    `${JSON.stringify({ url: sim.url, armEndpoint: sim.url, logsEndpoint: sim.url, caFile, token: sim.token, pid: process.pid }, null, 2)}\n`,
+  );
+  const subscriptions = estate.subscriptions.length;
+  const hsms = estate.subscriptions.reduce((n, s) => n + s.hsms.length, 0);
+  print(`hsm-audit simulator: serving ${options.estate} (${subscriptions} subscriptions, ${hsms} HSMs)`);
+  print(`  ARM endpoint:   ${sim.url}`);
+  print(`  Logs endpoint:  ${sim.url}   (the query API is under /v1)`);
+  print(`  CA certificate: ${caFile}`);
+  print(`  Bearer token:   ${join(certDir, "token.txt")}`);
+  print(`  Trust it with:  export NODE_EXTRA_CA_CERTS=${caFile}`);
+  if (options.requestLog) print(`  Request log:    ${resolve(options.requestLog)}`);
+  print("Press Ctrl+C to stop.");
+
+  await (options.until ??
+    new Promise<void>((done) => {
+      process.once("SIGINT", () => done());
+      process.once("SIGTERM", () => done());
+    }));
+  await sim.close();
+  return 0;
+}

@@ -34,7 +34,10 @@ function common(connection: AzureConnection, audience: string) {
 }
 
 export function createClients(connection: AzureConnection) {
-  const arm = { endpoint: connection.armEndpoint, ...common(connection, connection.armAudience ?? connection.armEndpoint) };
+  const arm = {
+    endpoint: connection.armEndpoint,
+    ...common(connection, connection.armAudience ?? connection.armEndpoint),
+  };
   const logsAudience = connection.logsAudience ?? connection.logsEndpoint;
   return {
     subscriptions: () => new SubscriptionClient(connection.credential, arm),

@@ -24,7 +24,11 @@ export async function main(argv: string[]): Promise<number> {
         "Serve an estate as a local HTTPS Azure simulator (ARM and Log Analytics)",
         (y) =>
           y
-            .option("estate", { type: "string", demandOption: true, describe: "Estate file (YAML or JSON), see docs/estate.md" })
+            .option("estate", {
+              type: "string",
+              demandOption: true,
+              describe: "Estate file (YAML or JSON), see docs/estate.md",
+            })
             .option("port", { type: "number", describe: "Port on 127.0.0.1 (default: a free one)" })
             .option("cert-out", { type: "string", describe: "Directory for ca.pem, token.txt and simulator.json" })
             .option("request-log", { type: "string", describe: "Append one JSON line per request to this file" })

@@ -52,10 +52,7 @@ function subscriptionBody(estate: Estate, s: Subscription) {
 }
 
 export function hsmBody(h: Hsm) {
-  const sku =
-    h.kind === "dedicatedHsm"
-      ? { name: h.sku }
-      : { family: "B", name: h.sku };
+  const sku = h.kind === "dedicatedHsm" ? { name: h.sku } : { family: "B", name: h.sku };
   return {
     id: h.id,
     name: h.name,
@@ -83,7 +80,11 @@ function workspaceBody(w: Workspace) {
       sku: { name: w.sku, lastSkuUpdate: "2025-01-15T10:00:00.0000000Z" },
       retentionInDays: w.retentionInDays,
       features: { legacy: 0, searchVersion: 1, enableLogAccessUsingOnlyResourcePermissions: true },
-      workspaceCapping: { dailyQuotaGb: -1, quotaNextResetTime: "2026-01-01T00:00:00Z", dataIngestionStatus: "RespectQuota" },
+      workspaceCapping: {
+        dailyQuotaGb: -1,
+        quotaNextResetTime: "2026-01-01T00:00:00Z",
+        dataIngestionStatus: "RespectQuota",
+      },
       publicNetworkAccessForIngestion: "Enabled",
       publicNetworkAccessForQuery: "Enabled",
       createdDate: "2025-01-15T10:00:00.0000000Z",
@@ -107,7 +108,13 @@ function storageBody(s: StorageAccount) {
       creationTime: "2025-01-15T10:00:00.0000000Z",
       primaryLocation: s.location,
       statusOfPrimary: "available",
-      primaryEndpoints: { blob: endpoint("blob"), queue: endpoint("queue"), table: endpoint("table"), file: endpoint("file"), dfs: endpoint("dfs") },
+      primaryEndpoints: {
+        blob: endpoint("blob"),
+        queue: endpoint("queue"),
+        table: endpoint("table"),
+        file: endpoint("file"),
+        dfs: endpoint("dfs"),
+      },
       accessTier: "Hot",
       supportsHttpsTrafficOnly: true,
       minimumTlsVersion: "TLS1_2",
@@ -130,7 +137,9 @@ function genericBody(r: ArmResource & { sku?: string; kind?: string }, expand: s
     id: r.id,
     name: r.name,
     type: r.type,
-    ...(r.sku ? { sku: hsm.kind === "dedicatedHsm" || !hsm.kind ? { name: r.sku } : { family: "B", name: r.sku } } : {}),
+    ...(r.sku
+      ? { sku: hsm.kind === "dedicatedHsm" || !hsm.kind ? { name: r.sku } : { family: "B", name: r.sku } }
+      : {}),
     ...(r.kind && !hsm.kind ? { kind: r.kind } : {}),
     location: r.location,
     tags: r.tags,
@@ -226,7 +235,13 @@ function parseFilter(filter: string): ((r: ArmResource) => boolean) | string {
   }
   const test = (r: ArmResource, t: FilterTerm) => {
     const value =
-      t.field === "resourcetype" ? r.type : t.field === "resourcegroup" ? r.resourceGroup : t.field === "name" ? r.name : r.location;
+      t.field === "resourcetype"
+        ? r.type
+        : t.field === "resourcegroup"
+          ? r.resourceGroup
+          : t.field === "name"
+            ? r.name
+            : r.location;
     return value.toLowerCase() === t.value;
   };
   // `and` binds tighter than `or`.
@@ -247,6 +262,20 @@ function parseFilter(filter: string): ((r: ArmResource) => boolean) | string {
 
 // ---- router ----
 
+/** An ARM route: every ARM request must name an api-version, as in Azure. */
+function armRoute(
+  name: Route["name"],
+  subscriptionId: string | undefined,
+  handle: (req: SimRequest) => SimResponse,
+): Route {
+  return {
+    name,
+    family: "arm",
+    ...(subscriptionId ? { subscriptionId } : {}),
+    handle: (req) => requireApiVersion(req) ?? handle(req),
+  };
+}
+
 const SUB = /^\/subscriptions\/([^/]+)/i;
 
 /** Matches an ARM request to a route, or returns undefined when the path is not ARM's. */
@@ -257,15 +286,10 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
   if (method === "POST" && lower === "/batch") return undefined; // handled by the server (it re-enters the router)
 
   if (lower === "/subscriptions" && method === "GET") {
-    return {
-      name: "subscriptions",
-      family: "arm",
-      handle: (req) =>
-        requireApiVersion(req) ?? {
-          status: 200,
-          page: { items: estate.subscriptions.map((s) => subscriptionBody(estate, s)) },
-        },
-    };
+    return armRoute("subscriptions", undefined, () => ({
+      status: 200,
+      page: { items: estate.subscriptions.map((s) => subscriptionBody(estate, s)) },
+    }));
   }
 
   const subMatch = SUB.exec(p);
@@ -274,141 +298,118 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
   const sub = findSubscription(estate, subscriptionId);
   const rest = p.slice(subMatch[0].length);
   const restLower = rest.toLowerCase();
-  const missing = (name: Route["name"]): Route => ({
-    name,
-    family: "arm",
-    subscriptionId,
-    handle: (req) => requireApiVersion(req) ?? subscriptionNotFound(subscriptionId),
-  });
+  const missing = (name: Route["name"]): Route =>
+    armRoute(name, subscriptionId, () => subscriptionNotFound(subscriptionId));
 
   // Diagnostic settings and their categories, on any resource URI.
-  const diag = /^(.*)\/providers\/microsoft\.insights\/(diagnosticsettings|diagnosticsettingscategories)(?:\/([^/]+))?$/i.exec(p);
+  const diag =
+    /^(.*)\/providers\/microsoft\.insights\/(diagnosticsettings|diagnosticsettingscategories)(?:\/([^/]+))?$/i.exec(p);
   if (diag && method === "GET") {
     const resourceUri = diag[1]!;
     const categories = diag[2]!.toLowerCase() === "diagnosticsettingscategories";
     const itemName = diag[3];
     const name = categories ? "diagnosticSettingsCategories" : "diagnosticSettings";
-    return {
-      name,
-      family: "arm",
-      subscriptionId,
-      handle: (req) => {
-        const bad = requireApiVersion(req);
-        if (bad) return bad;
-        if (!sub) return subscriptionNotFound(subscriptionId);
-        const hsm = findHsm(estate, resourceUri);
-        if (!hsm) {
-          const parts = /resourceGroups\/([^/]+)\/providers\/(.+)$/i.exec(resourceUri);
-          return resourceNotFound(sub, parts?.[1] ?? "", parts?.[2] ?? resourceUri);
-        }
-        if (hsm.kind === "dedicatedHsm") {
-          return armError(
-            400,
-            "ResourceTypeNotSupported",
-            `The resource type '${hsm.type.toLowerCase()}' does not support diagnostic settings.`,
-          );
-        }
-        if (categories) {
-          const values = hsm.categories.map((c) => ({
-            id: `${hsm.id}/providers/microsoft.insights/diagnosticSettingsCategories/${c.name}`,
-            type: "Microsoft.Insights/diagnosticSettingsCategories",
-            name: c.name,
-            properties: { categoryType: c.categoryType, categoryGroups: c.categoryGroups },
-          }));
-          if (itemName) {
-            const one = values.find((v) => v.name.toLowerCase() === itemName.toLowerCase());
-            return one ? { status: 200, body: one } : armError(404, "ResourceNotFound", `Diagnostic settings category '${itemName}' was not found.`);
-          }
-          return { status: 200, body: { value: values } };
-        }
-        const values = hsm.diagnosticSettings.map((d) => diagnosticSettingBody(hsm.id, d));
+    return armRoute(name, subscriptionId, () => {
+      if (!sub) return subscriptionNotFound(subscriptionId);
+      const hsm = findHsm(estate, resourceUri);
+      if (!hsm) {
+        const parts = /resourceGroups\/([^/]+)\/providers\/(.+)$/i.exec(resourceUri);
+        return resourceNotFound(sub, parts?.[1] ?? "", parts?.[2] ?? resourceUri);
+      }
+      if (hsm.kind === "dedicatedHsm") {
+        return armError(
+          400,
+          "ResourceTypeNotSupported",
+          `The resource type '${hsm.type.toLowerCase()}' does not support diagnostic settings.`,
+        );
+      }
+      if (categories) {
+        const values = hsm.categories.map((c) => ({
+          id: `${hsm.id}/providers/microsoft.insights/diagnosticSettingsCategories/${c.name}`,
+          type: "Microsoft.Insights/diagnosticSettingsCategories",
+          name: c.name,
+          properties: { categoryType: c.categoryType, categoryGroups: c.categoryGroups },
+        }));
         if (itemName) {
           const one = values.find((v) => v.name.toLowerCase() === itemName.toLowerCase());
           return one
             ? { status: 200, body: one }
-            : armError(404, "ResourceNotFound", `The diagnostic setting '${itemName}' doesn't exist.`);
+            : armError(404, "ResourceNotFound", `Diagnostic settings category '${itemName}' was not found.`);
         }
         return { status: 200, body: { value: values } };
-      },
-    };
+      }
+      const values = hsm.diagnosticSettings.map((d) => diagnosticSettingBody(hsm.id, d));
+      if (itemName) {
+        const one = values.find((v) => v.name.toLowerCase() === itemName.toLowerCase());
+        return one
+          ? { status: 200, body: one }
+          : armError(404, "ResourceNotFound", `The diagnostic setting '${itemName}' doesn't exist.`);
+      }
+      return { status: 200, body: { value: values } };
+    });
   }
   if (method !== "GET") return undefined;
 
   if (rest === "") {
-    return {
-      name: "subscriptions",
-      family: "arm",
-      subscriptionId,
-      handle: (req) =>
-        requireApiVersion(req) ?? (sub ? { status: 200, body: subscriptionBody(estate, sub) } : subscriptionNotFound(subscriptionId)),
-    };
+    return armRoute("subscriptions", subscriptionId, () =>
+      sub ? { status: 200, body: subscriptionBody(estate, sub) } : subscriptionNotFound(subscriptionId),
+    );
   }
 
   // Provider registration: /subscriptions/{s}/providers/{namespace}
   const provider = /^\/providers\/([^/]+)$/i.exec(rest);
   if (provider) {
     const namespace = provider[1]!;
-    return {
-      name: "provider",
-      family: "arm",
-      subscriptionId,
-      handle: (req) => {
-        const bad = requireApiVersion(req);
-        if (bad) return bad;
-        if (!sub) return subscriptionNotFound(subscriptionId);
-        const known = sub.providers.get(namespace.toLowerCase());
-        if (!known) return armError(404, "InvalidResourceNamespace", `The resource namespace '${namespace}' is invalid.`);
-        return {
-          status: 200,
-          body: {
-            id: `/subscriptions/${sub.subscriptionId}/providers/${known.namespace}`,
-            namespace: known.namespace,
-            registrationPolicy: "RegistrationRequired",
-            registrationState: known.registrationState,
-            resourceTypes: providerResourceTypes(known.namespace),
-          },
-        };
-      },
-    };
+    return armRoute("provider", subscriptionId, () => {
+      if (!sub) return subscriptionNotFound(subscriptionId);
+      const known = sub.providers.get(namespace.toLowerCase());
+      if (!known) return armError(404, "InvalidResourceNamespace", `The resource namespace '${namespace}' is invalid.`);
+      return {
+        status: 200,
+        body: {
+          id: `/subscriptions/${sub.subscriptionId}/providers/${known.namespace}`,
+          namespace: known.namespace,
+          registrationPolicy: "RegistrationRequired",
+          registrationState: known.registrationState,
+          resourceTypes: providerResourceTypes(known.namespace),
+        },
+      };
+    });
   }
 
   // HSM lists per subscription: /subscriptions/{s}/providers/{ns}/{type}
   const typedList = /^\/providers\/([^/]+)\/([^/]+)$/i.exec(rest);
   if (typedList) {
     const kind = Object.entries(HSM_TYPES).find(
-      ([, t]) => t.namespace.toLowerCase() === typedList[1]!.toLowerCase() && t.type.toLowerCase() === typedList[2]!.toLowerCase(),
+      ([, t]) =>
+        t.namespace.toLowerCase() === typedList[1]!.toLowerCase() &&
+        t.type.toLowerCase() === typedList[2]!.toLowerCase(),
     )?.[0];
     if (!kind) return undefined;
     if (!sub) return missing("hsmList");
-    return {
-      name: "hsmList",
-      family: "arm",
-      subscriptionId,
-      handle: (req) => requireApiVersion(req) ?? { status: 200, page: { items: sub.hsms.filter((h) => h.kind === kind).map(hsmBody) } },
-    };
+    return armRoute("hsmList", subscriptionId, () => ({
+      status: 200,
+      page: { items: sub.hsms.filter((h) => h.kind === kind).map(hsmBody) },
+    }));
   }
 
   // Generic resources list with $filter and $expand.
   if (restLower === "/resources") {
     if (!sub) return missing("resources");
-    return {
-      name: "resources",
-      family: "arm",
-      subscriptionId,
-      handle: (req) => {
-        const bad = requireApiVersion(req);
-        if (bad) return bad;
-        const filterText = req.query.get("$filter");
-        let items = allResources(sub);
-        if (filterText) {
-          const filter = parseFilter(filterText);
-          if (typeof filter === "string") return armError(400, "InvalidFilterInQueryString", filter);
-          items = items.filter(filter);
-        }
-        const expand = (req.query.get("$expand") ?? "").toLowerCase().split(",").map((e) => e.trim());
-        return { status: 200, page: { items: items.map((r) => genericBody(r, expand)) } };
-      },
-    };
+    return armRoute("resources", subscriptionId, (req) => {
+      const filterText = req.query.get("$filter");
+      let items = allResources(sub);
+      if (filterText) {
+        const filter = parseFilter(filterText);
+        if (typeof filter === "string") return armError(400, "InvalidFilterInQueryString", filter);
+        items = items.filter(filter);
+      }
+      const expand = (req.query.get("$expand") ?? "")
+        .toLowerCase()
+        .split(",")
+        .map((e) => e.trim());
+      return { status: 200, page: { items: items.map((r) => genericBody(r, expand)) } };
+    });
   }
 
   // A single resource, or a typed list per resource group.
@@ -424,32 +425,20 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
     ];
     const ofType = () =>
       candidates().filter(
-        (c) => c.resource.type.toLowerCase() === fullType && c.resource.resourceGroup.toLowerCase() === rg.toLowerCase(),
+        (c) =>
+          c.resource.type.toLowerCase() === fullType && c.resource.resourceGroup.toLowerCase() === rg.toLowerCase(),
       );
     if (name === undefined) {
-      return {
-        name: "hsmList",
-        family: "arm",
-        subscriptionId,
-        handle: (req) => {
-          const bad = requireApiVersion(req);
-          if (bad) return bad;
-          if (!resourceGroupExists(sub, rg)) return armError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
-          return { status: 200, page: { items: ofType().map((c) => c.body()) } };
-        },
-      };
+      return armRoute("hsmList", subscriptionId, () => {
+        if (!resourceGroupExists(sub, rg))
+          return armError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
+        return { status: 200, page: { items: ofType().map((c) => c.body()) } };
+      });
     }
-    return {
-      name: "resource",
-      family: "arm",
-      subscriptionId,
-      handle: (req) => {
-        const bad = requireApiVersion(req);
-        if (bad) return bad;
-        const found = ofType().find((c) => c.resource.name.toLowerCase() === name.toLowerCase());
-        return found ? { status: 200, body: found.body() } : resourceNotFound(sub, rg, `${namespace}/${type}/${name}`);
-      },
-    };
+    return armRoute("resource", subscriptionId, () => {
+      const found = ofType().find((c) => c.resource.name.toLowerCase() === name.toLowerCase());
+      return found ? { status: 200, body: found.body() } : resourceNotFound(sub, rg, `${namespace}/${type}/${name}`);
+    });
   }
   return undefined;
 }

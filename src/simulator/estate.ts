@@ -216,7 +216,10 @@ function schemaProblems(
     const key = `${path}|${message}`;
     if (seen.has(key)) continue;
     // A branch failure under oneOf is noise once the oneOf itself is reported.
-    if (error.keyword === "required" && sorted.some((e) => e.keyword === "oneOf" && e.instancePath === error.instancePath))
+    if (
+      error.keyword === "required" &&
+      sorted.some((e) => e.keyword === "oneOf" && e.instancePath === error.instancePath)
+    )
       continue;
     if (error.keyword === "not") continue;
     seen.add(key);
@@ -231,7 +234,8 @@ function oneOfHint(segments: (string | number)[]): string {
     return "an activity entry is either one record (`ago` or `at`, with `operation`) or a series (`every`, `from`, `operations`)";
   }
   if (parent === "logs") return "a log entry names exactly one of `category` or `categoryGroup`";
-  if (parent === "faults") return "a fault needs at least one effect: status, latencyMs, drop, truncate, endlessNextLink or partialError";
+  if (parent === "faults")
+    return "a fault needs at least one effect: status, latencyMs, drop, truncate, endlessNextLink or partialError";
   return "does not match any allowed form";
 }
 
@@ -268,7 +272,10 @@ interface ActivityInput {
   fields?: Record<string, unknown>;
 }
 
-interface DiagnosticSettingInput extends Omit<DiagnosticSetting, "workspaceId" | "storageAccountId" | "logs" | "metrics"> {
+interface DiagnosticSettingInput extends Omit<
+  DiagnosticSetting,
+  "workspaceId" | "storageAccountId" | "logs" | "metrics"
+> {
   workspace?: string;
   storageAccount?: string;
   logs?: LogSetting[];
@@ -372,7 +379,13 @@ function resolveEstate(
     seenSubscriptions.add(subscriptionId);
     const base = (rg: string) => `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers`;
     const providers = new Map<string, { namespace: string; registrationState: string }>();
-    for (const namespace of ["Microsoft.Insights", "Microsoft.KeyVault", "Microsoft.HardwareSecurityModules", "Microsoft.OperationalInsights", "Microsoft.Storage"]) {
+    for (const namespace of [
+      "Microsoft.Insights",
+      "Microsoft.KeyVault",
+      "Microsoft.HardwareSecurityModules",
+      "Microsoft.OperationalInsights",
+      "Microsoft.Storage",
+    ]) {
       providers.set(namespace.toLowerCase(), { namespace, registrationState: "Registered" });
     }
     for (const [namespace, registrationState] of Object.entries(sub.providers ?? {})) {
@@ -395,7 +408,10 @@ function resolveEstate(
         const { table, ago, ...row } = r;
         return {
           table,
-          row: { ...row, TimeGenerated: new Date(now.getTime() - ms(ago, [...at, "workspaces", wi, "records", ri, "ago"])) },
+          row: {
+            ...row,
+            TimeGenerated: new Date(now.getTime() - ms(ago, [...at, "workspaces", wi, "records", ri, "ago"])),
+          },
         };
       }),
     }));
@@ -417,7 +433,10 @@ function resolveEstate(
       if (value.startsWith("/")) return value;
       const found = list.find((r) => r.name.toLowerCase() === value.toLowerCase());
       if (!found) {
-        problem(at2, `no ${what} named '${value}' in this subscription (give its name, or a full ARM id for one that does not exist)`);
+        problem(
+          at2,
+          `no ${what} named '${value}' in this subscription (give its name, or a full ARM id for one that does not exist)`,
+        );
         return value;
       }
       return found.id;
@@ -434,48 +453,29 @@ function resolveEstate(
         const hAt = [...at, key, hi];
         const meta = HSM_TYPES[kind];
         const id = `${base(h.resourceGroup)}/${meta.namespace}/${meta.type}/${h.name}`;
-        if (hsms.some((other) => other.id.toLowerCase() === id.toLowerCase())) problem([...hAt, "name"], "appears twice");
+        if (hsms.some((other) => other.id.toLowerCase() === id.toLowerCase()))
+          problem([...hAt, "name"], "appears twice");
         const diagnosticSettings = (h.diagnosticSettings ?? []).map((d, di): DiagnosticSetting => {
           const dAt = [...hAt, "diagnosticSettings", di];
           const { workspace, storageAccount, logs, metrics, ...rest } = d;
           return {
             ...rest,
-            ...(workspace ? { workspaceId: destination(workspace, workspaces, "workspace", [...dAt, "workspace"]) } : {}),
+            ...(workspace
+              ? { workspaceId: destination(workspace, workspaces, "workspace", [...dAt, "workspace"]) }
+              : {}),
             ...(storageAccount
-              ? { storageAccountId: destination(storageAccount, storageAccounts, "storage account", [...dAt, "storageAccount"]) }
+              ? {
+                  storageAccountId: destination(storageAccount, storageAccounts, "storage account", [
+                    ...dAt,
+                    "storageAccount",
+                  ]),
+                }
               : {}),
             logs: logs ?? [],
             metrics: metrics ?? [],
           };
         });
-        if (kind === "dedicatedHsm") {
-          hsms.push({
-            kind,
-            id,
-            name: h.name,
-            type: `${meta.namespace}/${meta.type}`,
-            subscriptionId,
-            resourceGroup: h.resourceGroup,
-            location: h.location,
-            tags: h.tags ?? {},
-            sku: h.sku ?? "SafeNet Luna Network HSM A790",
-            properties: {
-              provisioningState: "Succeeded",
-              stampId: h.stampId ?? "stamp1",
-              statusMessage: "The Dedicated HSM device is provisioned successfully and ready to use.",
-              ...(h.properties ?? {}),
-            },
-            diagnosticSettings: [],
-            categories: [],
-            activity: [],
-          });
-          return;
-        }
-        const categories: DiagnosticCategory[] = h.categories
-          ? h.categories.map((c) => ({ name: c.name, categoryType: c.categoryType ?? "Logs", categoryGroups: c.categoryGroups ?? [] }))
-          : defaultCategories(kind);
-        const activity = (h.activity ?? []).flatMap((a, ai) => expandActivity(a, now, (text, field) => ms(text, [...hAt, "activity", ai, field]), () => problem([...hAt, "activity", ai], `a series may hold at most ${MAX_SERIES_RECORDS} records`)));
-        hsms.push({
+        const common = {
           kind,
           id,
           name: h.name,
@@ -484,11 +484,44 @@ function resolveEstate(
           resourceGroup: h.resourceGroup,
           location: h.location,
           tags: h.tags ?? {},
-          sku: h.sku ?? (kind === "cloudHsm" ? "Standard_B1" : "Standard_B1"),
+        };
+        if (kind === "dedicatedHsm") {
+          hsms.push({
+            ...common,
+            sku: h.sku ?? "SafeNet Luna Network HSM A790",
+            properties: {
+              provisioningState: "Succeeded",
+              stampId: h.stampId ?? "stamp1",
+              statusMessage: "The Dedicated HSM device is provisioned successfully and ready to use.",
+              ...(h.zones ? { zones: h.zones } : {}),
+              ...(h.properties ?? {}),
+            },
+            diagnosticSettings: [],
+            categories: [],
+            activity: [],
+          });
+          return;
+        }
+        hsms.push({
+          ...common,
+          sku: h.sku ?? "Standard_B1",
           properties: { ...defaultProperties(kind, h.name), ...(h.properties ?? {}) },
           diagnosticSettings,
-          categories,
-          activity,
+          categories: h.categories
+            ? h.categories.map((c) => ({
+                name: c.name,
+                categoryType: c.categoryType ?? "Logs",
+                categoryGroups: c.categoryGroups ?? [],
+              }))
+            : defaultCategories(kind),
+          activity: (h.activity ?? []).flatMap((a, ai) =>
+            expandActivity(
+              a,
+              now,
+              (text, field) => ms(text, [...hAt, "activity", ai, field]),
+              () => problem([...hAt, "activity", ai], `a series may hold at most ${MAX_SERIES_RECORDS} records`),
+            ),
+          ),
         });
       });
     }

@@ -61,7 +61,10 @@ export function faultError(family: "arm" | "logs", status: number, subscriptionI
     const codes: Record<number, [string, string]> = {
       400: ["BadArgumentError", "The request had some invalid properties"],
       401: ["AuthorizationRequiredError", "Valid authentication was not provided"],
-      403: ["InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"],
+      403: [
+        "InsufficientAccessError",
+        "The provided credentials have insufficient access to perform the requested operation",
+      ],
       404: ["WorkspaceNotFoundError", "The workspace could not be found"],
       409: ["ConflictError", "The request conflicts with the current state"],
       429: ["ThrottledError", "Your request was throttled: too many requests in a short time. Retry later."],
@@ -87,7 +90,10 @@ export function faultError(family: "arm" | "logs", status: number, subscriptionI
       "SubscriptionRequestsThrottled",
       `Number of 'read' requests for subscription '${subscriptionId ?? "unknown"}' actor '00000000-0000-0000-0000-00000000c11e' exceeded. Please try again after some time.`,
     ],
-    500: ["InternalServerError", "Encountered internal server error. Diagnostic information: timestamp '', tracking id ''."],
+    500: [
+      "InternalServerError",
+      "Encountered internal server error. Diagnostic information: timestamp '', tracking id ''.",
+    ],
     502: ["BadGateway", "The gateway did not receive a response in time."],
     503: ["ServiceUnavailable", "The service is temporarily unavailable."],
     504: ["GatewayTimeout", "The gateway did not receive a response within the specified time period."],

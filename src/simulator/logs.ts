@@ -20,7 +20,12 @@ interface QueryBody {
 }
 
 /** Runs one query against the tables of the given workspaces (or of one resource) and answers as the API does. */
-function execute(ctx: LogsContext, body: QueryBody, scope: { workspaceTables: Map<string, KqlTable>[]; resourceId?: string }, partialError: boolean): SimResponse {
+function execute(
+  ctx: LogsContext,
+  body: QueryBody,
+  scope: { workspaceTables: Map<string, KqlTable>[]; resourceId?: string },
+  partialError: boolean,
+): SimResponse {
   if (typeof body.query !== "string" || body.query.trim() === "") {
     return logsError(400, "BadArgumentError", "The request had some invalid properties", {
       code: "QueryValidationError",
@@ -39,7 +44,10 @@ function execute(ctx: LogsContext, body: QueryBody, scope: { workspaceTables: Ma
     }
   }
   const resourceId = scope.resourceId?.toLowerCase();
-  const db = databaseOf(scope.workspaceTables, resourceId ? (row) => String(row._ResourceId).toLowerCase() === resourceId : undefined);
+  const db = databaseOf(
+    scope.workspaceTables,
+    resourceId ? (row) => String(row._ResourceId).toLowerCase() === resourceId : undefined,
+  );
   try {
     const result = runKql(body.query, db, { now, ...(timespan ? { timespan } : {}) });
     const answer: Record<string, unknown> = {
@@ -71,11 +79,19 @@ function kqlErrorResponse(error: KqlError): SimResponse {
   const position = error.line !== undefined ? { line: error.line, pos: error.column ?? 0 } : {};
   const inner =
     error.kind === "syntax"
-      ? { code: "SyntaxError", message: "A recognition error occurred in the query.", innererror: { code: "SYN0002", message: error.message, ...position } }
+      ? {
+          code: "SyntaxError",
+          message: "A recognition error occurred in the query.",
+          innererror: { code: "SYN0002", message: error.message, ...position },
+        }
       : {
           code: "SemanticError",
           message: "A semantic error occurred.",
-          innererror: { code: error.kind === "unsupported" ? "SEM0001" : "SEM0100", message: error.message, ...position },
+          innererror: {
+            code: error.kind === "unsupported" ? "SEM0001" : "SEM0100",
+            message: error.message,
+            ...position,
+          },
         };
   return logsError(400, "BadArgumentError", "The request had some invalid properties", inner);
 }
@@ -109,7 +125,9 @@ function queryWorkspace(ctx: LogsContext, workspaceId: string, body: QueryBody, 
 /** Resource-centric query: the records of one resource, in every workspace that receives them. */
 function queryResource(ctx: LogsContext, resourceId: string, body: QueryBody, partialError: boolean): SimResponse {
   const id = `/${resourceId.replace(/^\/+/, "")}`.toLowerCase();
-  const exists = ctx.estate.subscriptions.some((s) => [...s.hsms, ...s.workspaces, ...s.storageAccounts].some((r) => r.id.toLowerCase() === id));
+  const exists = ctx.estate.subscriptions.some((s) =>
+    [...s.hsms, ...s.workspaces, ...s.storageAccounts].some((r) => r.id.toLowerCase() === id),
+  );
   if (!exists) {
     return logsError(404, "ResourceNotFoundError", `The resource '${id}' could not be found`);
   }
@@ -192,7 +210,12 @@ function batch(ctx: LogsContext, req: SimRequest, partialError: boolean): SimRes
     } else {
       answer = logsError(400, "BadArgumentError", "Each batch request needs a 'workspace' or a 'resource'");
     }
-    return { id, status: answer.status, headers: { "Content-Type": "application/json; charset=utf-8" }, body: answer.body };
+    return {
+      id,
+      status: answer.status,
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+      body: answer.body,
+    };
   });
   return { status: 200, body: { responses } };
 }

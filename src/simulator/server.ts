@@ -89,7 +89,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
   const faults = new Faults(estate.faults);
   const requests: RequestLogEntry[] = [];
-  const logStream: WriteStream | undefined = options.requestLog ? createWriteStream(options.requestLog, { flags: "a" }) : undefined;
+  const logStream: WriteStream | undefined = options.requestLog
+    ? createWriteStream(options.requestLog, { flags: "a" })
+    : undefined;
   const sockets = new Set<Socket>();
   let seq = 0;
 
@@ -97,12 +99,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     matchArmRoute(estate, method, path) ?? matchLogsRoute(logs, method, path);
 
   const pageSizeFor = (r: Route) => {
-    const sub = r.subscriptionId ? estate.subscriptions.find((s) => s.subscriptionId === r.subscriptionId!.toLowerCase()) : undefined;
+    const sub = r.subscriptionId
+      ? estate.subscriptions.find((s) => s.subscriptionId === r.subscriptionId!.toLowerCase())
+      : undefined;
     return sub?.pageSize ?? estate.pageSize ?? options.pageSize ?? DEFAULT_PAGE_SIZE;
   };
 
   /** Turns a handler's answer into status, headers and body, paging lists with `nextLink`. */
-  const finish = (r: Route, req: SimRequest, answer: SimResponse, endless: boolean): { status: number; headers: Record<string, string>; body: unknown } => {
+  const finish = (
+    r: Route,
+    req: SimRequest,
+    answer: SimResponse,
+    endless: boolean,
+  ): { status: number; headers: Record<string, string>; body: unknown } => {
     const headers = { ...(answer.headers ?? {}) };
     if (!answer.page) return { status: answer.status, headers, body: answer.body };
     const size = pageSizeFor(r);
@@ -122,7 +131,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const armBatch = async (req: SimRequest): Promise<{ answer: SimResponse; inner: RequestLogEntry["inner"] }> => {
     const list = (req.body as { requests?: unknown } | undefined)?.requests;
     if (!Array.isArray(list) || list.length === 0 || list.length > 20) {
-      return { answer: armError(400, "InvalidBatchRequest", "A batch request must contain between 1 and 20 requests."), inner: [] };
+      return {
+        answer: armError(400, "InvalidBatchRequest", "A batch request must contain between 1 and 20 requests."),
+        inner: [],
+      };
     }
     const inner: NonNullable<RequestLogEntry["inner"]> = [];
     const responses = [];
@@ -133,7 +145,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       try {
         target = new URL(String(item.url ?? ""), req.origin);
       } catch {
-        responses.push({ name, httpStatusCode: 400, headers: {}, content: armError(400, "InvalidRequestUri", "The request URL is not valid.").body });
+        responses.push({
+          name,
+          httpStatusCode: 400,
+          headers: {},
+          content: armError(400, "InvalidRequestUri", "The request URL is not valid.").body,
+        });
         continue;
       }
       const path = decodeURIComponent(target.pathname);
@@ -142,12 +159,23 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       let status: number;
       let content: unknown;
       if (!innerRoute) {
-        ({ status, body: content } = armError(404, "NoRegisteredProviderFound", `No route for '${method} ${target.pathname}'.`) as { status: number; body: unknown });
+        ({ status, body: content } = armError(
+          404,
+          "NoRegisteredProviderFound",
+          `No route for '${method} ${target.pathname}'.`,
+        ) as { status: number; body: unknown });
       } else {
         const applied = faults.take(innerRoute, method, target.pathname + target.search);
         const failing = applied.find((f) => f.status);
-        const answer = failing ? faultError("arm", failing.status!, innerRoute.subscriptionId) : await innerRoute.handle(innerReq);
-        ({ status, body: content } = finish(innerRoute, innerReq, answer, applied.some((f) => f.endlessNextLink)));
+        const answer = failing
+          ? faultError("arm", failing.status!, innerRoute.subscriptionId)
+          : await innerRoute.handle(innerReq);
+        ({ status, body: content } = finish(
+          innerRoute,
+          innerReq,
+          answer,
+          applied.some((f) => f.endlessNextLink),
+        ));
       }
       inner.push({ url: target.pathname + target.search, route: innerRoute?.name ?? "unknown", status });
       responses.push({
@@ -213,7 +241,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const rawBody = await readBody(message).catch(() => undefined);
     const isLogs = /^\/v1\//i.test(path);
     if (rawBody === undefined) {
-      const e = isLogs ? logsError(413, "PayloadTooLargeError", "The request body is too large") : armError(413, "RequestEntityTooLarge", "The request body is too large.");
+      const e = isLogs
+        ? logsError(413, "PayloadTooLargeError", "The request body is too large")
+        : armError(413, "RequestEntityTooLarge", "The request body is too large.");
       return send(e.status, e.body);
     }
 
@@ -222,7 +252,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       const reason = auth ? "The access token is invalid." : "The 'Authorization' header is missing.";
       const e = isLogs
         ? logsError(401, "AuthorizationRequiredError", "Valid authentication was not provided")
-        : armError(401, auth ? "InvalidAuthenticationToken" : "AuthenticationFailed", `Authentication failed. ${reason}`);
+        : armError(
+            401,
+            auth ? "InvalidAuthenticationToken" : "AuthenticationFailed",
+            `Authentication failed. ${reason}`,
+          );
       entry.route = "auth";
       return send(e.status, e.body, {
         "www-authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${estate.tenantId}", error="invalid_token", error_description="${reason}"`,
@@ -246,7 +280,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       // ARM ids start with `/`; a client that puts one after the endpoint's `/` asks for an empty path segment.
       const e = isLogs
         ? logsError(404, "PathNotFoundError", `The requested path '${parsed.pathname}' does not exist`)
-        : armError(400, "InvalidRequestUri", `The request URI path '${parsed.pathname}' has an empty segment ('//'). Pass resource ids to the SDK without their leading '/'.`);
+        : armError(
+            400,
+            "InvalidRequestUri",
+            `The request URI path '${parsed.pathname}' has an empty segment ('//'). Pass resource ids to the SDK without their leading '/'.`,
+          );
       return send(e.status, e.body);
     }
 
@@ -257,7 +295,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (!r) {
       const e = isLogs
         ? logsError(404, "PathNotFoundError", `The requested path '${parsed.pathname}' does not exist`)
-        : armError(404, "NoRegisteredProviderFound", `The hsm-audit simulator has no route for '${method} ${parsed.pathname}'.`);
+        : armError(
+            404,
+            "NoRegisteredProviderFound",
+            `The hsm-audit simulator has no route for '${method} ${parsed.pathname}'.`,
+          );
       return send(e.status, e.body);
     }
     entry.route = r.name;
@@ -277,7 +319,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const truncate = applied.some((f) => f.truncate);
     if (failing) {
       const e = faultError(r.family, failing.status!, r.subscriptionId);
-      const headers: Record<string, string> = failing.retryAfter !== undefined ? { "retry-after": String(failing.retryAfter) } : {};
+      const headers: Record<string, string> =
+        failing.retryAfter !== undefined ? { "retry-after": String(failing.retryAfter) } : {};
       return send(e.status, e.body, headers, truncate);
     }
 
@@ -287,11 +330,21 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         entry.inner = inner;
         return send(answer.status, answer.body, answer.headers, truncate);
       }
-      const answer = applied.some((f) => f.partialError) && r.family === "logs" ? (withPartialError(logs, req) ?? (await r.handle(req))) : await r.handle(req);
-      const out = finish(r, req, answer, applied.some((f) => f.endlessNextLink));
+      const answer =
+        applied.some((f) => f.partialError) && r.family === "logs"
+          ? (withPartialError(logs, req) ?? (await r.handle(req)))
+          : await r.handle(req);
+      const out = finish(
+        r,
+        req,
+        answer,
+        applied.some((f) => f.endlessNextLink),
+      );
       return send(out.status, out.body, out.headers, truncate);
     } catch (error) {
-      const e = isLogs ? logsError(500, "InternalServerError", `Simulator failure: ${(error as Error).message}`) : armError(500, "InternalServerError", `Simulator failure: ${(error as Error).message}`);
+      const e = isLogs
+        ? logsError(500, "InternalServerError", `Simulator failure: ${(error as Error).message}`)
+        : armError(500, "InternalServerError", `Simulator failure: ${(error as Error).message}`);
       return send(e.status, e.body);
     }
   };

@@ -1,7 +1,14 @@
 // The Log Analytics tables of the simulated estate: each HSM's activity routed, as Azure Monitor would route it,
 // through its diagnostic settings into the workspaces they name (DOMAIN.md §2 and §4).
 import type { KqlColumn, KqlDatabase, KqlTable, KqlType } from "./kql/types.js";
-import { AUDIT_CATEGORY, type ActivityRecord, type DiagnosticSetting, type Estate, type Hsm, type Workspace } from "./estate.js";
+import {
+  AUDIT_CATEGORY,
+  type ActivityRecord,
+  type DiagnosticSetting,
+  type Estate,
+  type Hsm,
+  type Workspace,
+} from "./estate.js";
 
 const col = (name: string, type: KqlType = "string"): KqlColumn => ({ name, type });
 
@@ -81,13 +88,16 @@ export function tableFor(hsm: Hsm, setting: DiagnosticSetting): string | undefin
 /** Whether a setting sends the given log category: directly, or through an enabled group that contains it. */
 export function settingCarries(hsm: Hsm, setting: DiagnosticSetting, category: string): boolean {
   const groups = new Set(
-    hsm.categories.find((c) => c.name.toLowerCase() === category.toLowerCase())?.categoryGroups.map((g) => g.toLowerCase()) ?? [],
+    hsm.categories
+      .find((c) => c.name.toLowerCase() === category.toLowerCase())
+      ?.categoryGroups.map((g) => g.toLowerCase()) ?? [],
   );
   return setting.logs.some(
     (l) =>
       l.enabled &&
       ((l.category !== undefined && l.category.toLowerCase() === category.toLowerCase()) ||
-        (l.categoryGroup !== undefined && (l.categoryGroup.toLowerCase() === "alllogs" || groups.has(l.categoryGroup.toLowerCase())))),
+        (l.categoryGroup !== undefined &&
+          (l.categoryGroup.toLowerCase() === "alllogs" || groups.has(l.categoryGroup.toLowerCase())))),
   );
 }
 
@@ -129,9 +139,12 @@ function cloudHsmRow(hsm: Hsm, r: ActivityRecord, index: number): Record<string,
 function requestUri(hsm: Hsm, r: ActivityRecord): string {
   const base = String(hsm.properties.hsmUri ?? `https://${hsm.name}.managedhsm.azure.net/`).replace(/\/$/, "");
   const op = r.operation;
-  if (op.startsWith("Key")) return `${base}/keys/${typeof r.fields?.key === "string" ? r.fields.key : "payments-kek"}?api-version=7.5`;
-  if (op.startsWith("RoleAssignment")) return `${base}/providers/Microsoft.Authorization/roleAssignments?api-version=7.5`;
-  if (op.startsWith("RoleDefinition")) return `${base}/providers/Microsoft.Authorization/roleDefinitions?api-version=7.5`;
+  if (op.startsWith("Key"))
+    return `${base}/keys/${typeof r.fields?.key === "string" ? r.fields.key : "payments-kek"}?api-version=7.5`;
+  if (op.startsWith("RoleAssignment"))
+    return `${base}/providers/Microsoft.Authorization/roleAssignments?api-version=7.5`;
+  if (op.startsWith("RoleDefinition"))
+    return `${base}/providers/Microsoft.Authorization/roleDefinitions?api-version=7.5`;
   if (op.startsWith("SecurityDomain")) return `${base}/securitydomain/download?api-version=7.5`;
   if (op.startsWith("Backup")) return `${base}/backup?api-version=7.5`;
   if (op.startsWith("Restore")) return `${base}/restore?api-version=7.5`;
@@ -139,7 +152,19 @@ function requestUri(hsm: Hsm, r: ActivityRecord): string {
 }
 
 function signature(status: number): string {
-  const names: Record<number, string> = { 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error" };
+  const names: Record<number, string> = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+  };
   return names[status] ?? String(status);
 }
 
@@ -230,7 +255,8 @@ export function buildWorkspaceTables(estate: Estate): Map<string, Map<string, Kq
     for (const { table, row } of w.records) {
       const t = ensure(w, table);
       for (const key of Object.keys(row)) {
-        if (!t.columns.some((c) => c.name === key)) t.columns = [...t.columns, col(key, key === "TimeGenerated" ? "datetime" : inferType(row[key]))];
+        if (!t.columns.some((c) => c.name === key))
+          t.columns = [...t.columns, col(key, key === "TimeGenerated" ? "datetime" : inferType(row[key]))];
       }
       t.rows.push(withStandardColumns(row, table, w, undefined));
     }
@@ -299,7 +325,8 @@ export function databaseOf(
       if (found.length === 0) return undefined;
       const rows = found.flatMap((t) => t.rows);
       const filtered = keep ? rows.filter(keep) : rows;
-      if (found.length > 1) filtered.sort((a, b) => (a.TimeGenerated as Date).getTime() - (b.TimeGenerated as Date).getTime());
+      if (found.length > 1)
+        filtered.sort((a, b) => (a.TimeGenerated as Date).getTime() - (b.TimeGenerated as Date).getTime());
       const columns = found[0]!.columns;
       return { name, columns, rows: filtered };
     },

@@ -1,7 +1,8 @@
 // Durations as users and Azure write them: ISO 8601 (`P7D`, `PT24H`, `P1DT2H30M`) and short forms (`7d`, `24h`, `90m`).
 
 const SHORT = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/i;
-const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+const ISO =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,

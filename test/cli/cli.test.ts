@@ -9,7 +9,11 @@ import { CONTOSO, ROOT } from "../helpers/simulator.js";
 const BIN = join(ROOT, "bin/hsm-audit.js");
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  return spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
 }
 
 /** Starts `hsm-audit simulate` and resolves once it has printed that it is serving. */
@@ -44,7 +48,11 @@ describe("hsm-audit simulate", () => {
     const log = join(dir, "requests.jsonl");
     const { child, output } = await startSimulate(["--estate", CONTOSO, "--cert-out", certs, "--request-log", log]);
     try {
-      const info = JSON.parse(readFileSync(join(certs, "simulator.json"), "utf8")) as { url: string; caFile: string; token: string };
+      const info = JSON.parse(readFileSync(join(certs, "simulator.json"), "utf8")) as {
+        url: string;
+        caFile: string;
+        token: string;
+      };
       expect(output()).toContain(`ARM endpoint:   ${info.url}`);
       expect(info.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(readFileSync(info.caFile, "utf8")).toContain("BEGIN CERTIFICATE");
@@ -59,16 +67,20 @@ describe("hsm-audit simulate", () => {
       writeFileSync(join(bin, "az"), stub);
       chmodSync(join(bin, "az"), 0o755);
 
-      const probe = spawnSync(process.execPath, [join(ROOT, "test/fixtures/sdk-probe.mjs"), info.url, "a1b2c3d4-0001-4000-8000-000000000001"], {
-        encoding: "utf8",
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          NODE_EXTRA_CA_CERTS: info.caFile,
-          AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
-          PATH: `${bin}:${process.env.PATH}`,
+      const probe = spawnSync(
+        process.execPath,
+        [join(ROOT, "test/fixtures/sdk-probe.mjs"), info.url, "a1b2c3d4-0001-4000-8000-000000000001"],
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+          env: {
+            ...process.env,
+            NODE_EXTRA_CA_CERTS: info.caFile,
+            AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
+            PATH: `${bin}:${process.env.PATH}`,
+          },
         },
-      });
+      );
       expect(probe.stderr).toBe("");
       const seen = JSON.parse(probe.stdout) as { subscriptions: string[]; status: string; count: number };
       expect(seen.subscriptions).toEqual([
@@ -87,14 +99,20 @@ describe("hsm-audit simulate", () => {
       child.kill("SIGTERM");
     }
     expect(await exited(child)).toBe(0);
-    const routes = readFileSync(log, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { route: string }).route);
+    const routes = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { route: string }).route);
     expect(routes).toEqual(["subscriptions", "logsQuery"]);
   });
 
   test("an invalid estate: exit 2, the file and line named, nothing written", () => {
     const dir = mkdtempSync(join(tmpdir(), "hsm-audit-cli-"));
     const estate = join(dir, "broken.yaml");
-    writeFileSync(estate, "tenantId: 00000000-0000-4000-8000-0000000000aa\nsubscriptions:\n  - subscriptionId: nope\n    displayName: x\n");
+    writeFileSync(
+      estate,
+      "tenantId: 00000000-0000-4000-8000-0000000000aa\nsubscriptions:\n  - subscriptionId: nope\n    displayName: x\n",
+    );
     const certs = join(dir, "certs");
     const result = run(["simulate", "--estate", estate, "--cert-out", certs]);
     expect(result.status).toBe(2);
@@ -145,7 +163,9 @@ describe("hsm-audit demo", () => {
     expect(out).toContain("Subscription Contoso Payments Production (11111111-1111-4111-8111-111111111111)");
     expect(out).toContain("Microsoft.Insights provider: NotRegistered");
     expect(out).toMatch(/Cloud HSM\s+chsm-identity-01 \(westeurope\)\n\s+no diagnostic setting/);
-    expect(out).toMatch(/setting to-old-workspace: logs \[HsmServiceOperations\] -> workspace law-research-old\n\s+\(workspace law-research-old could not be read: .*not found/);
+    expect(out).toMatch(
+      /setting to-old-workspace: logs \[HsmServiceOperations\] -> workspace law-research-old\n\s+\(workspace law-research-old could not be read: .*not found/,
+    );
     expect(out).toMatch(/chsm-research-02[\s\S]*?no audit record in the last 7 days/);
     expect(out).toMatch(/setting my-chsmAuditLogs: .*\n\s+\d+ audit records in the last 7 days, last at \d{4}-/);
     expect(out).toContain("Dedicated HSM dhsm-payments-luna-01");

@@ -25,7 +25,10 @@ export async function startTestSimulator(
   const loaded = estate.includes("\n")
     ? parseEstate(estate, "inline.yaml", options.now ? { now: options.now } : {})
     : loadEstateFile(estate, options.now ? { now: options.now } : {});
-  const sim = await startSimulator({ estate: loaded, ...(options.requestLog ? { requestLog: options.requestLog } : {}) });
+  const sim = await startSimulator({
+    estate: loaded,
+    ...(options.requestLog ? { requestLog: options.requestLog } : {}),
+  });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
   const clients = createClients({
     credential: new StaticTokenCredential(options.token ?? sim.token),

@@ -1,19 +1,6 @@
 import { runKql } from "../../src/simulator/kql/index.js";
 import type { KqlTable } from "../../src/simulator/kql/index.js";
-import {
-  HSM1,
-  HSM2,
-  MHSM1,
-  MHSM2,
-  NOW,
-  azkvAuditLogs,
-  cloudHsm,
-  db,
-  failure,
-  makeDb,
-  rows,
-  run,
-} from "./fixture.js";
+import { HSM1, HSM2, MHSM1, MHSM2, NOW, azkvAuditLogs, cloudHsm, db, failure, makeDb, rows, run } from "./fixture.js";
 
 const RECORDS_PER_RESOURCE = `union isfuzzy=true
   (CloudHsmServiceOperationAuditLogs | project TimeGenerated, _ResourceId),
@@ -76,7 +63,9 @@ describe("the request timespan", () => {
   test("start is inclusive and end is exclusive", () => {
     const timespan = { start: new Date("2026-11-21T10:00:00Z"), end: new Date("2026-11-22T09:00:00Z") };
     expect(
-      rows("CloudHsmServiceOperationAuditLogs | summarize count(), min(TimeGenerated), max(TimeGenerated)", { timespan }),
+      rows("CloudHsmServiceOperationAuditLogs | summarize count(), min(TimeGenerated), max(TimeGenerated)", {
+        timespan,
+      }),
     ).toEqual([[3, "2026-11-21T10:00:00.0000000Z", "2026-11-22T08:30:00.0000000Z"]]);
   });
 
@@ -89,7 +78,11 @@ Hsm | summarize n = count() | extend total`;
   });
 
   test("leaves tables without TimeGenerated alone and drops rows with no TimeGenerated", () => {
-    const lookup: KqlTable = { name: "Lookup", columns: [{ name: "Key", type: "string" }], rows: [{ Key: "a" }, { Key: "b" }] };
+    const lookup: KqlTable = {
+      name: "Lookup",
+      columns: [{ name: "Key", type: "string" }],
+      rows: [{ Key: "a" }, { Key: "b" }],
+    };
     const stamped: KqlTable = {
       name: "Stamped",
       columns: [
@@ -235,8 +228,14 @@ describe("Kusto null semantics", () => {
     { query: `Nullable | where Name !contains "a" | count`, rows: [[1]] },
     { query: "Nullable | where Count > 0 or Count <= 0 | count", rows: [[1]] },
     { query: "Nullable | where isnull(Count) and isnull(Bag) and isnull(Flag) | count", rows: [[1]] },
-    { query: "Nullable | summarize count(), dcount(Count), countif(isnull(Count)), make_list(Count)", rows: [[2, 1, 1, "[1]"]] },
-    { query: "Nullable | take 1 | project Name, Count, Bag, Flag, TimeGenerated", rows: [["", null, null, null, null]] },
+    {
+      query: "Nullable | summarize count(), dcount(Count), countif(isnull(Count)), make_list(Count)",
+      rows: [[2, 1, 1, "[1]"]],
+    },
+    {
+      query: "Nullable | take 1 | project Name, Count, Bag, Flag, TimeGenerated",
+      rows: [["", null, null, null, null]],
+    },
     { query: "Nullable | extend k = Bag.k | project k", rows: [[null], ["1"]] },
     { query: "Nullable | order by TimeGenerated asc | project Name", rows: [[""], ["a"]] },
   ])("$query", ({ query, rows: expected }) => {
@@ -265,7 +264,9 @@ describe("input rows in looser forms are normalised to the column types", () => 
 
 describe("queries are parsed, not recognised", () => {
   test("the same question written differently gives the same answer", () => {
-    const a = rows(`CloudHsmServiceOperationAuditLogs | where OperationName == "KeyGet" | summarize n = count() by _ResourceId`);
+    const a = rows(
+      `CloudHsmServiceOperationAuditLogs | where OperationName == "KeyGet" | summarize n = count() by _ResourceId`,
+    );
     const b = rows(`let op = "keyget";
 CloudHsmServiceOperationAuditLogs
 | extend Op = tolower(OperationName)   // normalise

@@ -267,16 +267,22 @@ describe("semantic errors", () => {
 
 describe("unsupported constructs are named", () => {
   test.each<Case>([
-    ...["mv-expand Identity", "join (AZKVAuditLogs) on _ResourceId", "render timechart", "parse ClientInfo with a '/' b", "evaluate bag_unpack(x)", "make-series count() on TimeGenerated step 1d", "lookup AZKVAuditLogs on _ResourceId"].map(
-      (op): Case => ({
-        name: `the '${op.split(" ")[0] as string}' operator`,
-        query: `${T} | ${op}`,
-        kind: "unsupported",
-        message: `The hsm-audit simulator does not support the '${op.split(" ")[0] as string}' operator`,
-        line: 1,
-        column: 37,
-      }),
-    ),
+    ...[
+      "mv-expand Identity",
+      "join (AZKVAuditLogs) on _ResourceId",
+      "render timechart",
+      "parse ClientInfo with a '/' b",
+      "evaluate bag_unpack(x)",
+      "make-series count() on TimeGenerated step 1d",
+      "lookup AZKVAuditLogs on _ResourceId",
+    ].map((op): Case => ({
+      name: `the '${op.split(" ")[0] as string}' operator`,
+      query: `${T} | ${op}`,
+      kind: "unsupported",
+      message: `The hsm-audit simulator does not support the '${op.split(" ")[0] as string}' operator`,
+      line: 1,
+      column: 37,
+    })),
     {
       name: "an unsupported function",
       query: `print hash_sha256("x")`,

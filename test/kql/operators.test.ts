@@ -466,14 +466,18 @@ describe("summarize", () => {
     {
       name: "several by columns",
       query: `${T} | summarize n = count() by ResultType, Day = bin(TimeGenerated, 1d) | where n > 1`,
-      rows: [
-        ["Success", "2026-11-22T00:00:00.0000000Z", 3],
-      ],
+      rows: [["Success", "2026-11-22T00:00:00.0000000Z", 3]],
     },
     {
       name: "empty input without by gives one row",
       query: `EmptyLogs | summarize count(), max(TimeGenerated), make_set(Message), dcount(Message), sum(strlen(Message))`,
-      columns: ["count_:long", "max_TimeGenerated:datetime", "make_set_Message:dynamic", "dcount_Message:long", "sum_:long"],
+      columns: [
+        "count_:long",
+        "max_TimeGenerated:datetime",
+        "make_set_Message:dynamic",
+        "dcount_Message:long",
+        "sum_:long",
+      ],
       rows: [[0, null, "[]", 0, null]],
     },
     {

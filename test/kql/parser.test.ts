@@ -4,11 +4,23 @@ import { parseQuery } from "../../src/simulator/kql/parser.js";
 
 describe("lexer", () => {
   test.each([
-    { text: "a | where b >= 1.5", tokens: ["ident:a", "punct:|", "ident:where", "ident:b", "punct:>=", "number:1.5", "eof:"] },
-    { text: "x !in~ ('a')", tokens: ["ident:x", "punct:!", "ident:in", "punct:~", "punct:(", "string:a", "punct:)", "eof:"] },
+    {
+      text: "a | where b >= 1.5",
+      tokens: ["ident:a", "punct:|", "ident:where", "ident:b", "punct:>=", "number:1.5", "eof:"],
+    },
+    {
+      text: "x !in~ ('a')",
+      tokens: ["ident:x", "punct:!", "ident:in", "punct:~", "punct:(", "string:a", "punct:)", "eof:"],
+    },
     { text: "1..10", tokens: ["number:1", "punct:..", "number:10", "eof:"] },
-    { text: "ago(7d) // comment\n+ 30m", tokens: ["ident:ago", "punct:(", "timespan:604800000", "punct:)", "punct:+", "timespan:1800000", "eof:"] },
-    { text: "datetime(2026-01-01 10:00) =~ @'a\\b'", tokens: ["typed:2026-01-01 10:00", "punct:=~", "string:a\\b", "eof:"] },
+    {
+      text: "ago(7d) // comment\n+ 30m",
+      tokens: ["ident:ago", "punct:(", "timespan:604800000", "punct:)", "punct:+", "timespan:1800000", "eof:"],
+    },
+    {
+      text: "datetime(2026-01-01 10:00) =~ @'a\\b'",
+      tokens: ["typed:2026-01-01 10:00", "punct:=~", "string:a\\b", "eof:"],
+    },
     { text: "project-away", tokens: ["ident:project", "punct:-", "ident:away", "eof:"] },
   ])("$text", ({ text, tokens }) => {
     expect(tokenize(text).map((t) => `${t.kind}:${String(t.value ?? t.text)}`)).toEqual(tokens);

@@ -58,7 +58,8 @@ describe("invalid estates name the file, line, path and reason", () => {
           - name: s
             logs: [{ enabled: true }]
 `),
-      expected: "lab.yaml:11: subscriptions[0].cloudHsmClusters[0].diagnosticSettings[0].logs[0]: a log entry names exactly one of `category` or `categoryGroup`",
+      expected:
+        "lab.yaml:11: subscriptions[0].cloudHsmClusters[0].diagnosticSettings[0].logs[0]: a log entry names exactly one of `category` or `categoryGroup`",
     },
     {
       name: "destination name that does not exist",
@@ -71,7 +72,8 @@ describe("invalid estates name the file, line, path and reason", () => {
             workspace: law-typo
             logs: [{ category: HsmServiceOperations, enabled: true }]
 `),
-      expected: "lab.yaml:11: subscriptions[0].cloudHsmClusters[0].diagnosticSettings[0].workspace: no workspace named 'law-typo' in this subscription",
+      expected:
+        "lab.yaml:11: subscriptions[0].cloudHsmClusters[0].diagnosticSettings[0].workspace: no workspace named 'law-typo' in this subscription",
     },
     {
       name: "activity that is neither a record nor a series",
@@ -122,7 +124,9 @@ describe("invalid estates name the file, line, path and reason", () => {
   });
 
   test("a missing file is named", () => {
-    expect(() => loadEstateFile("/nonexistent/estate.yaml")).toThrow(/\/nonexistent\/estate\.yaml: cannot read the file/);
+    expect(() => loadEstateFile("/nonexistent/estate.yaml")).toThrow(
+      /\/nonexistent\/estate\.yaml: cannot read the file/,
+    );
   });
 });
 
@@ -183,7 +187,9 @@ describe("routing of audit records to tables", () => {
   test("records reach only the workspaces whose settings carry them, in the table of the destination type", () => {
     const tables = buildWorkspaceTables(estate);
     const ws = (sub: string, rg: string, name: string) =>
-      tables.get(`/subscriptions/${sub}/resourcegroups/${rg}/providers/microsoft.operationalinsights/workspaces/${name}`)!;
+      tables.get(
+        `/subscriptions/${sub}/resourcegroups/${rg}/providers/microsoft.operationalinsights/workspaces/${name}`,
+      )!;
     const eus = ws("11111111-1111-4111-8111-111111111111", "rg-security-monitoring", "law-security-eus");
     expect([...eus.keys()].sort()).toEqual(["AzureDiagnostics", "CloudHsmServiceOperationAuditLogs"]);
     const identity = ws("22222222-2222-4222-8222-222222222222", "rg-identity-monitoring", "law-identity");
@@ -192,10 +198,16 @@ describe("routing of audit records to tables", () => {
     const research = ws("33333333-3333-4333-8333-333333333333", "rg-research", "law-research");
     const rows = research.get("CloudHsmServiceOperationAuditLogs")!.rows;
     expect(new Set(rows.map((r) => r._ResourceId))).toEqual(
-      new Set(["/subscriptions/33333333-3333-4333-8333-333333333333/resourcegroups/rg-research/providers/microsoft.hardwaresecuritymodules/cloudhsmclusters/chsm-research-02"]),
+      new Set([
+        "/subscriptions/33333333-3333-4333-8333-333333333333/resourcegroups/rg-research/providers/microsoft.hardwaresecuritymodules/cloudhsmclusters/chsm-research-02",
+      ]),
     );
     expect(research.has("AzureDiagnostics")).toBe(false);
     const azd = eus.get("AzureDiagnostics")!.rows[0]!;
-    expect(azd).toMatchObject({ ResourceProvider: "MICROSOFT.KEYVAULT", ResourceType: "MANAGEDHSMS", Category: "AuditEvent" });
+    expect(azd).toMatchObject({
+      ResourceProvider: "MICROSOFT.KEYVAULT",
+      ResourceType: "MANAGEDHSMS",
+      Category: "AuditEvent",
+    });
   });
 });

@@ -35,7 +35,9 @@ ${faults}
 
 const HSM = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters/chsm-a`;
 
-async function outcome(promise: Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+async function outcome(
+  promise: Promise<unknown>,
+): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await promise };
   } catch (error) {
@@ -109,14 +111,17 @@ describe("faults as the SDK sees them", () => {
     t = await startTestSimulator(estate("  - { route: subscriptions, drop: true }"), { maxRetries: 1 });
     const result = await outcome(collect(t.clients.subscriptions().subscriptions.list()));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(String((result.error as { code?: string }).code)).toMatch(/ECONNRESET|socket hang up|EPIPE/i);
+    if (!result.ok)
+      expect(String((result.error as { code?: string }).code)).toMatch(/ECONNRESET|socket hang up|EPIPE/i);
   });
 
   test("a truncated body never parses as an answer", async () => {
     t = await startTestSimulator(estate("  - { route: diagnosticSettings, truncate: true }"), { maxRetries: 1 });
     const result = await outcome(settings(t));
     expect(result.ok).toBe(false);
-    expect(t.sim.requests.filter((r) => r.route === "diagnosticSettings").every((r) => r.faults.includes("truncate"))).toBe(true);
+    expect(
+      t.sim.requests.filter((r) => r.route === "diagnosticSettings").every((r) => r.faults.includes("truncate")),
+    ).toBe(true);
   });
 
   test("latency beyond the caller's timeout aborts the request", async () => {
@@ -148,7 +153,9 @@ describe("faults as the SDK sees them", () => {
 
   test("a partial error in a logs query is a PartialFailure with its tables", async () => {
     t = await startTestSimulator(estate("  - { route: logsQuery, partialError: true }"));
-    const result = await t.clients.logs().queryWorkspace(WORKSPACE, "CloudHsmServiceOperationAuditLogs | count", { duration: "P1D" });
+    const result = await t.clients
+      .logs()
+      .queryWorkspace(WORKSPACE, "CloudHsmServiceOperationAuditLogs | count", { duration: "P1D" });
     expect(result.status).toBe(LogsQueryResultStatus.PartialFailure);
     if (result.status === LogsQueryResultStatus.PartialFailure) {
       expect(result.partialTables[0]!.rows[0]![0]).toBeGreaterThan(0);
@@ -158,7 +165,9 @@ describe("faults as the SDK sees them", () => {
 
   test("a throttled logs query surfaces as a 429 from the query API", async () => {
     t = await startTestSimulator(estate("  - { route: logsQuery, status: 429 }"), { maxRetries: 0 });
-    const result = await outcome(t.clients.logs().queryWorkspace(WORKSPACE, "CloudHsmServiceOperationAuditLogs | count", { duration: "P1D" }));
+    const result = await outcome(
+      t.clients.logs().queryWorkspace(WORKSPACE, "CloudHsmServiceOperationAuditLogs | count", { duration: "P1D" }),
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(isRestError(result.error) && result.error.statusCode).toBe(429);
@@ -181,7 +190,9 @@ describe("faults as the SDK sees them", () => {
           })),
         },
       });
-    const statuses = (response.body as { responses: { httpStatusCode: number }[] }).responses.map((r) => r.httpStatusCode);
+    const statuses = (response.body as { responses: { httpStatusCode: number }[] }).responses.map(
+      (r) => r.httpStatusCode,
+    );
     expect(statuses).toEqual([429, 200]);
   });
 
@@ -200,7 +211,10 @@ describe("faults as the SDK sees them", () => {
     await collect(t.clients.subscriptions().subscriptions.list());
     await t.close();
     t = undefined;
-    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { route: string; status: number; method: string });
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { route: string; status: number; method: string });
     expect(lines.map((l) => [l.method, l.route, l.status])).toEqual([
       ["GET", "provider", 503],
       ["GET", "provider", 200],

@@ -54,7 +54,9 @@ describe("ARM routes through the Azure SDK", () => {
 
   test("subscriptions list (arm-resources-subscriptions)", async () => {
     const subs = await collect(t.clients.subscriptions().subscriptions.list());
-    expect(subs.map((s) => s.subscriptionId).sort()).toEqual([SUB_PAYMENTS, SUB_IDENTITY, SUB_RESEARCH, SUB_CORP].sort());
+    expect(subs.map((s) => s.subscriptionId).sort()).toEqual(
+      [SUB_PAYMENTS, SUB_IDENTITY, SUB_RESEARCH, SUB_CORP].sort(),
+    );
     const payments = subs.find((s) => s.subscriptionId === SUB_PAYMENTS)!;
     expect(payments.displayName).toBe("Contoso Payments Production");
     expect(payments.state).toBe("Enabled");
@@ -75,7 +77,13 @@ describe("ARM routes through the Azure SDK", () => {
     const before = t.sim.requests.length;
     const hsms = await collect(t.clients.resources(SUB_PAYMENTS).resources.list({ filter: HSM_FILTER }));
     expect(hsms.map((h) => h.name).sort()).toEqual(
-      ["chsm-payments-eus", "chsm-payments-wus", "dhsm-payments-luna-01", "dhsm-payments-luna-02", "mhsm-payments-keys"].sort(),
+      [
+        "chsm-payments-eus",
+        "chsm-payments-wus",
+        "dhsm-payments-luna-01",
+        "dhsm-payments-luna-02",
+        "mhsm-payments-keys",
+      ].sort(),
     );
     const pages = t.sim.requests.slice(before).filter((r) => r.route === "resources");
     // pageSize 2 in the estate: five HSMs come in three pages, the later ones through $skiptoken.
@@ -93,7 +101,9 @@ describe("ARM routes through the Azure SDK", () => {
       t.clients.resources(SUB_IDENTITY).resources.list({ filter: "resourceType eq 'Microsoft.KeyVault/managedHSMs'" }),
     );
     expect(managed.map((m) => m.name).sort()).toEqual(["mhsm-identity-backup", "mhsm-identity-signing"]);
-    const error = await rejection(collect(t.clients.resources(SUB_IDENTITY).resources.list({ filter: "startswith(name, 'x')" })));
+    const error = await rejection(
+      collect(t.clients.resources(SUB_IDENTITY).resources.list({ filter: "startswith(name, 'x')" })),
+    );
     expect(isRestError(error) && error.statusCode).toBe(400);
   });
 
@@ -111,12 +121,18 @@ describe("ARM routes through the Azure SDK", () => {
   test("Cloud HSM clusters and Dedicated HSMs by subscription, paged, through the SDK's generic ARM client", async () => {
     const arm = t.clients.arm();
     const names: string[] = [];
-    let url: string | undefined = `/subscriptions/${SUB_PAYMENTS}/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters`;
+    let url: string | undefined =
+      `/subscriptions/${SUB_PAYMENTS}/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters`;
     let pages = 0;
     while (url) {
-      const response = await arm.pathUnchecked(url).get({ queryParameters: pages === 0 ? { "api-version": "2025-03-31" } : {} });
+      const response = await arm
+        .pathUnchecked(url)
+        .get({ queryParameters: pages === 0 ? { "api-version": "2025-03-31" } : {} });
       expect(response.status).toBe("200");
-      const body = response.body as { value: { name: string; properties: { activationState: string } }[]; nextLink?: string };
+      const body = response.body as {
+        value: { name: string; properties: { activationState: string } }[];
+        nextLink?: string;
+      };
       names.push(...body.value.map((v) => v.name));
       for (const v of body.value) expect(v.properties.activationState).toBe("Active");
       url = body.nextLink;
@@ -148,9 +164,7 @@ describe("ARM routes through the Azure SDK", () => {
     expect(direct[0]!.name).toBe("my-chsmAuditLogs");
     expect(direct[0]!.workspaceId).toMatch(/\/workspaces\/law-security-eus$/);
     expect(direct[0]!.storageAccountId).toMatch(/\/storageAccounts\/stcontosoauditeus$/);
-    expect(direct[0]!.logs).toEqual([
-      expect.objectContaining({ category: "HsmServiceOperations", enabled: true }),
-    ]);
+    expect(direct[0]!.logs).toEqual([expect.objectContaining({ category: "HsmServiceOperations", enabled: true })]);
     const grouped = await collect(monitor.diagnosticSettings.list(MHSM_PAYMENTS.slice(1)));
     expect(grouped[0]!.logs?.[0]).toMatchObject({ categoryGroup: "audit", enabled: true });
     const last = t.sim.requests.filter((r) => r.route === "diagnosticSettings").pop()!;
@@ -162,12 +176,16 @@ describe("ARM routes through the Azure SDK", () => {
     const error = await rejection(t.clients.resources(SUB_PAYMENTS).resources.getById(CHSM_PAYMENTS_EUS, "2025-03-31"));
     expect(isRestError(error) && error.statusCode).toBe(400);
     expect(isRestError(error) && error.code).toBe("InvalidRequestUri");
-    const query = await rejection(t.clients.logs().queryResource(MHSM_IDENTITY, "AZKVAuditLogs | count", { duration: "P1D" }));
+    const query = await rejection(
+      t.clients.logs().queryResource(MHSM_IDENTITY, "AZKVAuditLogs | count", { duration: "P1D" }),
+    );
     expect(isRestError(query) && query.statusCode).toBe(404);
   });
 
   test("diagnostic setting categories list their categoryGroups", async () => {
-    const categories = await collect(t.clients.monitor(SUB_PAYMENTS).diagnosticSettingsCategory.list(MHSM_PAYMENTS.slice(1)));
+    const categories = await collect(
+      t.clients.monitor(SUB_PAYMENTS).diagnosticSettingsCategory.list(MHSM_PAYMENTS.slice(1)),
+    );
     expect(categories.map((c) => [c.name, c.categoryType, c.categoryGroups])).toEqual([
       ["AuditEvent", "Logs", ["audit", "allLogs"]],
       ["AllMetrics", "Metrics", []],
@@ -175,7 +193,9 @@ describe("ARM routes through the Azure SDK", () => {
     const overridden = await collect(
       t.clients
         .monitor(SUB_IDENTITY)
-        .diagnosticSettingsCategory.list(hsmId(SUB_IDENTITY, "rg-identity-hsm", "cloudHsm", "chsm-identity-02").slice(1)),
+        .diagnosticSettingsCategory.list(
+          hsmId(SUB_IDENTITY, "rg-identity-hsm", "cloudHsm", "chsm-identity-02").slice(1),
+        ),
     );
     expect(overridden.find((c) => c.name === "HsmServiceOperations")?.categoryGroups).toEqual(["allLogs"]);
   });
@@ -185,18 +205,24 @@ describe("ARM routes through the Azure SDK", () => {
       collect(
         t.clients
           .monitor(SUB_PAYMENTS)
-          .diagnosticSettings.list(hsmId(SUB_PAYMENTS, "rg-payments-dedicated", "dedicatedHsm", "dhsm-payments-luna-01").slice(1)),
+          .diagnosticSettings.list(
+            hsmId(SUB_PAYMENTS, "rg-payments-dedicated", "dedicatedHsm", "dhsm-payments-luna-01").slice(1),
+          ),
       ),
     );
     expect(isRestError(error) && error.statusCode).toBe(400);
   });
 
   test("workspace GET (arm-operationalinsights) and the ARM 404 shape for a deleted one", async () => {
-    const workspace = await t.clients.operationalInsights(SUB_PAYMENTS).workspaces.get("rg-security-monitoring", "law-security-eus");
+    const workspace = await t.clients
+      .operationalInsights(SUB_PAYMENTS)
+      .workspaces.get("rg-security-monitoring", "law-security-eus");
     expect(workspace.customerId).toBe(WORKSPACE_EUS);
     expect(workspace.retentionInDays).toBe(400);
     expect(workspace.sku?.name).toBe("PerGB2018");
-    const error = await rejection(t.clients.operationalInsights(SUB_RESEARCH).workspaces.get("rg-research", "law-research-old"));
+    const error = await rejection(
+      t.clients.operationalInsights(SUB_RESEARCH).workspaces.get("rg-research", "law-research-old"),
+    );
     expect(isRestError(error) && error.statusCode).toBe(404);
     expect(isRestError(error) && error.code).toBe("ResourceNotFound");
     const noGroup = await rejection(t.clients.operationalInsights(SUB_RESEARCH).workspaces.get("rg-nowhere", "law"));
@@ -224,13 +250,23 @@ describe("ARM routes through the Azure SDK", () => {
       queryParameters: { "api-version": "2020-06-01" },
       body: {
         requests: [
-          { httpMethod: "GET", name: "a", url: `${t.sim.url}${CHSM_PAYMENTS_EUS}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview` },
-          { httpMethod: "GET", name: "b", url: `${CHSM_PAYMENTS_EUS}-gone/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview` },
+          {
+            httpMethod: "GET",
+            name: "a",
+            url: `${t.sim.url}${CHSM_PAYMENTS_EUS}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`,
+          },
+          {
+            httpMethod: "GET",
+            name: "b",
+            url: `${CHSM_PAYMENTS_EUS}-gone/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`,
+          },
         ],
       },
     });
     expect(response.status).toBe("200");
-    const { responses } = response.body as { responses: { name: string; httpStatusCode: number; content: { value?: { name: string }[] } }[] };
+    const { responses } = response.body as {
+      responses: { name: string; httpStatusCode: number; content: { value?: { name: string }[] } }[];
+    };
     expect(responses.map((r) => [r.name, r.httpStatusCode])).toEqual([
       ["a", 200],
       ["b", 404],
@@ -292,7 +328,9 @@ describe("Log Analytics routes through @azure/monitor-query-logs", () => {
   test("the timespan narrows what the same query sees", async () => {
     const result = await t.clients
       .logs()
-      .queryWorkspace(WORKSPACE_EUS, "CloudHsmServiceOperationAuditLogs | summarize n = count()", { duration: "PT24H" });
+      .queryWorkspace(WORKSPACE_EUS, "CloudHsmServiceOperationAuditLogs | summarize n = count()", {
+        duration: "PT24H",
+      });
     expect(result.status).toBe(LogsQueryResultStatus.Success);
     if (result.status === LogsQueryResultStatus.Success) {
       const expected = recordsWithin(t, "chsm-payments-eus", DAY) + recordsWithin(t, "chsm-payments-wus", DAY);
@@ -304,9 +342,13 @@ describe("Log Analytics routes through @azure/monitor-query-logs", () => {
   test("Managed HSM in resource-specific mode lands in AZKVAuditLogs", async () => {
     const result = await t.clients
       .logs()
-      .queryWorkspace(WORKSPACE_IDENTITY, "AZKVAuditLogs | summarize n = count() by OperationName | order by OperationName asc", {
-        duration: "P30D",
-      });
+      .queryWorkspace(
+        WORKSPACE_IDENTITY,
+        "AZKVAuditLogs | summarize n = count() by OperationName | order by OperationName asc",
+        {
+          duration: "P30D",
+        },
+      );
     expect(result.status).toBe(LogsQueryResultStatus.Success);
     if (result.status === LogsQueryResultStatus.Success) {
       const ops = result.tables[0]!.rows.map((r) => r[0]);
@@ -317,9 +359,13 @@ describe("Log Analytics routes through @azure/monitor-query-logs", () => {
   test("resource-centric query sees only that resource's records", async () => {
     const result = await t.clients
       .logs()
-      .queryResource(MHSM_IDENTITY.slice(1), "union isfuzzy=true AZKVAuditLogs, AzureDiagnostics | summarize n = dcount(_ResourceId), total = count()", {
-        duration: "P30D",
-      });
+      .queryResource(
+        MHSM_IDENTITY.slice(1),
+        "union isfuzzy=true AZKVAuditLogs, AzureDiagnostics | summarize n = dcount(_ResourceId), total = count()",
+        {
+          duration: "P30D",
+        },
+      );
     expect(result.status).toBe(LogsQueryResultStatus.Success);
     if (result.status === LogsQueryResultStatus.Success) {
       const [n, total] = result.tables[0]!.rows[0]!;
@@ -331,7 +377,11 @@ describe("Log Analytics routes through @azure/monitor-query-logs", () => {
   test("$batch answers each query, an unknown workspace with its own error", async () => {
     const results = await t.clients.logs().queryBatch([
       { workspaceId: WORKSPACE_EUS, query: "CloudHsmServiceOperationAuditLogs | count", timespan: { duration: "P1D" } },
-      { workspaceId: "00000000-0000-4000-8000-0000000000ff", query: "AzureDiagnostics | count", timespan: { duration: "P1D" } },
+      {
+        workspaceId: "00000000-0000-4000-8000-0000000000ff",
+        query: "AzureDiagnostics | count",
+        timespan: { duration: "P1D" },
+      },
     ]);
     expect(results).toHaveLength(2);
     expect(results[0]).toMatchObject({ status: LogsQueryResultStatus.Success });
@@ -341,7 +391,9 @@ describe("Log Analytics routes through @azure/monitor-query-logs", () => {
 
   test("a query the interpreter does not support is a 400 naming the construct", async () => {
     const error = await rejection(
-      t.clients.logs().queryWorkspace(WORKSPACE_EUS, "AzureDiagnostics | mv-expand x = dynamic([1,2])", { duration: "P1D" }),
+      t.clients
+        .logs()
+        .queryWorkspace(WORKSPACE_EUS, "AzureDiagnostics | mv-expand x = dynamic([1,2])", { duration: "P1D" }),
     );
     expect(isRestError(error) && error.statusCode).toBe(400);
     expect(JSON.stringify((error as { details?: unknown }).details)).toContain("mv-expand");
@@ -349,14 +401,22 @@ describe("Log Analytics routes through @azure/monitor-query-logs", () => {
 
   test("a missing table without isfuzzy is a semantic error", async () => {
     const error = await rejection(
-      t.clients.logs().queryWorkspace(WORKSPACE_IDENTITY, "CloudHsmServiceOperationAuditLogs | count", { duration: "P1D" }),
+      t.clients
+        .logs()
+        .queryWorkspace(WORKSPACE_IDENTITY, "CloudHsmServiceOperationAuditLogs | count", { duration: "P1D" }),
     );
     expect(isRestError(error) && error.statusCode).toBe(400);
-    expect(JSON.stringify((error as { details?: unknown }).details)).toMatch(/SemanticError.*CloudHsmServiceOperationAuditLogs/);
+    expect(JSON.stringify((error as { details?: unknown }).details)).toMatch(
+      /SemanticError.*CloudHsmServiceOperationAuditLogs/,
+    );
   });
 
   test("an unknown workspace is a 404", async () => {
-    const error = await rejection(t.clients.logs().queryWorkspace("00000000-0000-4000-8000-0000000000ff", "AzureDiagnostics | count", { duration: "P1D" }));
+    const error = await rejection(
+      t.clients
+        .logs()
+        .queryWorkspace("00000000-0000-4000-8000-0000000000ff", "AzureDiagnostics | count", { duration: "P1D" }),
+    );
     expect(isRestError(error) && error.statusCode).toBe(404);
   });
 });

@@ -40,7 +40,9 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
       agent,
     });
     print("hsm-audit demo: the simulated Contoso estate, read through the Azure SDK clients over HTTPS.");
-    print("The compliance scan (policies, verdicts, reports) is not part of this build yet; this is an inventory, not a verdict.");
+    print(
+      "The compliance scan (policies, verdicts, reports) is not part of this build yet; this is an inventory, not a verdict.",
+    );
     print("");
 
     const workspaceActivity = new Map<string, Map<string, { records: number; last: Date | undefined }>>();
@@ -48,7 +50,10 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
       const key = workspaceId.toLowerCase();
       const cached = workspaceActivity.get(key);
       if (cached) return cached;
-      const parts = /\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/([^/]+)$/i.exec(workspaceId);
+      const parts =
+        /\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/([^/]+)$/i.exec(
+          workspaceId,
+        );
       const byResource = new Map<string, { records: number; last: Date | undefined }>();
       workspaceActivity.set(key, byResource);
       if (!parts) return byResource;
@@ -59,7 +64,10 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
         const result = await clients.logs().queryWorkspace(customerId, DEMO_ACTIVITY_QUERY, { duration: "P7D" });
         const table = result.status === "Success" ? result.tables[0] : result.partialTables[0];
         for (const row of table?.rows ?? []) {
-          byResource.set(String(row[0]), { records: Number(row[1]), last: row[2] instanceof Date ? row[2] : undefined });
+          byResource.set(String(row[0]), {
+            records: Number(row[1]),
+            last: row[2] instanceof Date ? row[2] : undefined,
+          });
         }
       } catch (error) {
         byResource.set("!error", { records: -1, last: undefined });
@@ -79,7 +87,11 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
       for await (const hsm of resources.resources.list({ filter })) {
         hsmCount++;
         const type = String(hsm.type);
-        const kind = /cloudHsmClusters/i.test(type) ? "Cloud HSM" : /managedHSMs/i.test(type) ? "Managed HSM" : "Dedicated HSM";
+        const kind = /cloudHsmClusters/i.test(type)
+          ? "Cloud HSM"
+          : /managedHSMs/i.test(type)
+            ? "Managed HSM"
+            : "Dedicated HSM";
         print(`  ${kind.padEnd(13)} ${hsm.name} (${hsm.location})`);
         if (kind === "Dedicated HSM") {
           print("    audit happens inside the Luna appliance; Azure Monitor holds no log for it");
@@ -87,7 +99,8 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
         }
         const resourceUri = hsm.id!.replace(/^\//, "");
         const settings = [];
-        for await (const setting of clients.monitor(subscriptionId).diagnosticSettings.list(resourceUri)) settings.push(setting);
+        for await (const setting of clients.monitor(subscriptionId).diagnosticSettings.list(resourceUri))
+          settings.push(setting);
         if (settings.length === 0) print("    no diagnostic setting");
         for (const setting of settings) {
           const logs = (setting.logs ?? [])
@@ -99,7 +112,9 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
             setting.storageAccountId ? `storage ${lastSegment(setting.storageAccountId)}` : undefined,
             setting.eventHubAuthorizationRuleId ? "event hub" : undefined,
           ].filter(Boolean);
-          print(`    setting ${setting.name}: logs [${logs || "none enabled"}] -> ${destinations.join(", ") || "no destination"}`);
+          print(
+            `    setting ${setting.name}: logs [${logs || "none enabled"}] -> ${destinations.join(", ") || "no destination"}`,
+          );
           if (setting.workspaceId) {
             const activity = await activityFor(setting.workspaceId);
             const mine = activity.get(hsm.id!.toLowerCase());

@@ -30,10 +30,15 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   mkdirSync(certDir, { recursive: true });
   let sim: RunningSimulator;
   try {
-    sim = await startSimulator({ estate, port: options.port ?? 0, ...(options.requestLog ? { requestLog: options.requestLog } : {}) });
+    sim = await startSimulator({
+      estate,
+      port: options.port ?? 0,
+      ...(options.requestLog ? { requestLog: options.requestLog } : {}),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || code === "EACCES") throw new UsageError(`cannot listen on port ${options.port}: ${code}`);
+    if (code === "EADDRINUSE" || code === "EACCES")
+      throw new UsageError(`cannot listen on port ${options.port}: ${code}`);
     throw error;
   }
   const caFile = join(certDir, "ca.pem");

@@ -228,7 +228,10 @@ function compileName(e: NameExpr, scope: Scope): Compiled {
       case "param":
         return b.compiled;
       case "tabular":
-        throw scope.semantic(`'${e.name}' is a tabular expression and cannot be used as a scalar; use toscalar()`, e.pos);
+        throw scope.semantic(
+          `'${e.name}' is a tabular expression and cannot be used as a scalar; use toscalar()`,
+          e.pos,
+        );
       case "function":
         throw scope.semantic(`'${e.name}' is a function; call it with ()`, e.pos);
     }
@@ -371,7 +374,10 @@ function compileArithmetic(e: BinaryExpr, left: Compiled, right: Compiled, scope
   const rt = right.isNullLiteral ? left.type : right.type;
   const type = arithmeticType(op, lt, rt);
   if (!type) {
-    throw scope.semantic(`Cannot apply the operator '${op}' to operands of types ${left.type} and ${right.type}`, e.pos);
+    throw scope.semantic(
+      `Cannot apply the operator '${op}' to operands of types ${left.type} and ${right.type}`,
+      e.pos,
+    );
   }
   const l = left.fn;
   const r = right.fn;
@@ -753,7 +759,10 @@ function compileAggregateCall(e: CallExpr, scope: Scope): Compiled {
   }
   const def = AGGREGATES[e.name];
   if (!def) {
-    throw scope.semantic(`'${e.name}' must be the whole aggregate expression (e.g. summarize ${e.name}(...) by ...)`, e.pos);
+    throw scope.semantic(
+      `'${e.name}' must be the whole aggregate expression (e.g. summarize ${e.name}(...) by ...)`,
+      e.pos,
+    );
   }
   if (e.args.length < def.min || e.args.length > def.max) {
     throw scope.semantic(
@@ -780,7 +789,10 @@ function compileAggregateCall(e: CallExpr, scope: Scope): Compiled {
 function inlineFunction(e: CallExpr, binding: Extract<Binding, { kind: "function" }>, scope: Scope): Compiled {
   const def = binding.def;
   if (e.args.length > def.params.length) {
-    throw scope.semantic(`Function '${e.name}' expects ${def.params.length} argument(s) but got ${e.args.length}`, e.pos);
+    throw scope.semantic(
+      `Function '${e.name}' expects ${def.params.length} argument(s) but got ${e.args.length}`,
+      e.pos,
+    );
   }
   let env = new Env(binding.env);
   def.params.forEach((p, i) => {

@@ -195,7 +195,9 @@ export class Evaluator implements Ctx {
       case "call": {
         const b = env.lookup(e.name);
         if (b?.kind === "function") return this.returnsTable(b);
-        return e.name === "materialize" || e.name === "table" || e.name === "view" || CROSS_RESOURCE_FUNCTIONS.has(e.name);
+        return (
+          e.name === "materialize" || e.name === "table" || e.name === "view" || CROSS_RESOURCE_FUNCTIONS.has(e.name)
+        );
       }
       case "member": {
         const target = unparen(e.target);
@@ -215,8 +217,7 @@ export class Evaluator implements Ctx {
       if (stmt.value.kind === "function") env.set(stmt.name, { kind: "function", def: stmt.value, env });
       else if (this.isTabular(stmt.value, env)) {
         env.set(stmt.name, { kind: "tabular", get: () => ({ columns: [], rows: [] }) });
-      }
-      else env.set(stmt.name, { kind: "scalar", type: "dynamic", value: null });
+      } else env.set(stmt.name, { kind: "scalar", type: "dynamic", value: null });
     }
     return this.isTabular(b.def.body.expr, env);
   }
@@ -534,7 +535,8 @@ export class Evaluator implements Ctx {
         const columns = input.columns.map((c) => ({ ...c }));
         for (const r of op.renames) {
           const idx = input.columns.findIndex((c) => c.name === r.oldName);
-          if (idx < 0) throw scope.semantic(`Failed to resolve column or scalar expression named '${r.oldName}'`, r.pos);
+          if (idx < 0)
+            throw scope.semantic(`Failed to resolve column or scalar expression named '${r.oldName}'`, r.pos);
           (columns[idx] as KqlColumn).name = r.newName;
         }
         const names = new Set<string>();
@@ -771,7 +773,9 @@ export class Evaluator implements Ctx {
       const row: Row = [...g.keys];
       for (const item of items) {
         if (item.kind === "simple") {
-          row.push(item.fn(item.count === results.length ? results : results.slice(item.start, item.start + item.count)));
+          row.push(
+            item.fn(item.count === results.length ? results : results.slice(item.start, item.start + item.count)),
+          );
         } else {
           row.push(...(results[item.slot] as unknown[]));
         }

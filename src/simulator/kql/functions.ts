@@ -145,7 +145,15 @@ function eager(
         const f0 = fns[0] as (row: Row) => unknown;
         return { type: t, fn: (row) => impl([f0(row)], args, info) };
       }
-      return { type: t, fn: (row) => impl(fns.map((f) => f(row)), args, info) };
+      return {
+        type: t,
+        fn: (row) =>
+          impl(
+            fns.map((f) => f(row)),
+            args,
+            info,
+          ),
+      };
     },
   };
 }
@@ -277,7 +285,9 @@ function datetimeDiff(part: string, a: Date, b: Date): number {
       return a.getUTCFullYear() - b.getUTCFullYear();
     case "quarter":
       return (
-        a.getUTCFullYear() * 4 + Math.floor(a.getUTCMonth() / 3) - (b.getUTCFullYear() * 4 + Math.floor(b.getUTCMonth() / 3))
+        a.getUTCFullYear() * 4 +
+        Math.floor(a.getUTCMonth() / 3) -
+        (b.getUTCFullYear() * 4 + Math.floor(b.getUTCMonth() / 3))
       );
     case "month":
       return a.getUTCFullYear() * 12 + a.getUTCMonth() - (b.getUTCFullYear() * 12 + b.getUTCMonth());
@@ -576,19 +586,34 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   endofweek: periodFunction("week", "end"),
   endofmonth: periodFunction("month", "end"),
   endofyear: periodFunction("year", "end"),
-  datetime_diff: eager(3, 3, (args, info) => (datePart(args, info), "long"), ([, a, b], args, info) => {
-    const da = asDate(a);
-    const db = asDate(b);
-    return da && db ? datetimeDiff(datePart(args, info), da, db) : null;
-  }),
-  datetime_add: eager(3, 3, (args, info) => (datePart(args, info), "datetime"), ([, amount, d], args, info) => {
-    const dt = asDate(d);
-    return dt && typeof amount === "number" ? datetimeAdd(datePart(args, info), amount, dt) : null;
-  }),
-  datetime_part: eager(2, 2, (args, info) => (datePart(args, info), "int"), ([, d], args, info) => {
-    const dt = asDate(d);
-    return dt ? datetimePart(datePart(args, info), dt) : null;
-  }),
+  datetime_diff: eager(
+    3,
+    3,
+    (args, info) => (datePart(args, info), "long"),
+    ([, a, b], args, info) => {
+      const da = asDate(a);
+      const db = asDate(b);
+      return da && db ? datetimeDiff(datePart(args, info), da, db) : null;
+    },
+  ),
+  datetime_add: eager(
+    3,
+    3,
+    (args, info) => (datePart(args, info), "datetime"),
+    ([, amount, d], args, info) => {
+      const dt = asDate(d);
+      return dt && typeof amount === "number" ? datetimeAdd(datePart(args, info), amount, dt) : null;
+    },
+  ),
+  datetime_part: eager(
+    2,
+    2,
+    (args, info) => (datePart(args, info), "int"),
+    ([, d], args, info) => {
+      const dt = asDate(d);
+      return dt ? datetimePart(datePart(args, info), dt) : null;
+    },
+  ),
   getyear: eager(1, 1, "int", ([d]) => asDate(d)?.getUTCFullYear() ?? null),
   getmonth: eager(1, 1, "int", ([d]) => {
     const dt = asDate(d);
@@ -765,7 +790,9 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   strrep: eager(2, 3, "string", ([v, n, delim], args) => {
     const s = toStr(v, (args[0] as Compiled).type);
     const times = typeof n === "number" ? Math.max(0, Math.trunc(n)) : 0;
-    return Array<string>(times).fill(s).join(delim === undefined ? "" : toStr(delim, "string"));
+    return Array<string>(times)
+      .fill(s)
+      .join(delim === undefined ? "" : toStr(delim, "string"));
   }),
   strcmp: eager(2, 2, "int", ([a, b], args) => {
     const x = toStr(a, (args[0] as Compiled).type);
@@ -921,7 +948,6 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   max_of: extremeOf(1),
   rand: eager(0, 1, "real", ([n]) => (typeof n === "number" ? Math.floor(Math.random() * n) : Math.random()), true),
   new_guid: eager(0, 0, "guid", () => randomUUID(), true),
-
 };
 
 function conditional(): FunctionDef {
@@ -963,19 +989,24 @@ function packFunction(): FunctionDef {
 }
 
 function extremeOf(sign: 1 | -1): FunctionDef {
-  return eager(1, 64, (args) => unifyTypes(args), (vals) => {
-    let best: unknown = null;
-    for (const v of vals) {
-      if (isNull(v)) continue;
-      if (isNull(best)) {
-        best = v;
-        continue;
+  return eager(
+    1,
+    64,
+    (args) => unifyTypes(args),
+    (vals) => {
+      let best: unknown = null;
+      for (const v of vals) {
+        if (isNull(v)) continue;
+        if (isNull(best)) {
+          best = v;
+          continue;
+        }
+        const c = compareValues(v, best);
+        if (c !== null && c * sign > 0) best = v;
       }
-      const c = compareValues(v, best);
-      if (c !== null && c * sign > 0) best = v;
-    }
-    return best;
-  });
+      return best;
+    },
+  );
 }
 
 /** Real KQL functions that this interpreter does not implement: reported as unsupported, not unknown. */

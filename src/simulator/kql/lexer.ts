@@ -278,6 +278,13 @@ export function tokenize(text: string): Token[] {
     }
     fail(`unexpected character '${c}'`, i);
   }
-  tokens.push({ kind: "eof", text: "", start: text.length, end: text.length, line, column: text.length - lineStart + 1 });
+  tokens.push({
+    kind: "eof",
+    text: "",
+    start: text.length,
+    end: text.length,
+    line,
+    column: text.length - lineStart + 1,
+  });
   return tokens;
 }

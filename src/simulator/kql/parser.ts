@@ -817,7 +817,8 @@ class Parser {
     if ((w === "search" || w === "find") && (next.kind === "string" || next.kind === "ident" || this.isPunct("*", 1))) {
       throw unsupported(`the '${w}' operator`, pos);
     }
-    if (w === "externaldata" && (callFollows || this.isPunct("[", 1))) throw unsupported("the 'externaldata' operator", pos);
+    if (w === "externaldata" && (callFollows || this.isPunct("[", 1)))
+      throw unsupported("the 'externaldata' operator", pos);
     if (w === "evaluate" && this.peek(1).kind === "ident") throw unsupported("the 'evaluate' operator", pos);
     this.next();
     if (callFollows) {

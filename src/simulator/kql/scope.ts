@@ -116,7 +116,10 @@ export class Scope {
 
 /** The error for a name that is neither a table nor a let-bound tabular expression. */
 export class UnresolvedTableError extends KqlError {
-  constructor(readonly tableName: string, pos?: Pos) {
+  constructor(
+    readonly tableName: string,
+    pos?: Pos,
+  ) {
     super(`Failed to resolve table or column expression named '${tableName}'`, "semantic", pos?.line, pos?.column);
   }
 }

@@ -110,8 +110,7 @@ export function parseTimespan(s: string): number | null {
   let m = TIMESPAN_TEXT.exec(text);
   if (m) {
     const [, neg, d, h, mi, sec, frac] = m;
-    let ms =
-      Number(d ?? 0) * DAY_MS + Number(h) * HOUR_MS + Number(mi) * MINUTE_MS + Number(sec ?? 0) * SECOND_MS;
+    let ms = Number(d ?? 0) * DAY_MS + Number(h) * HOUR_MS + Number(mi) * MINUTE_MS + Number(sec ?? 0) * SECOND_MS;
     if (frac) ms += Number(`0.${frac}`) * 1000;
     return neg ? -ms : ms;
   }

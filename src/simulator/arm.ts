@@ -68,7 +68,8 @@ export function hsmBody(h: Hsm) {
 
 function workspaceBody(w: Workspace) {
   return {
-    id: w.id,
+    // Log Analytics answers with a lower-cased id (`resourcegroups`, `microsoft.operationalinsights`).
+    id: w.id.toLowerCase(),
     name: w.name,
     type: w.type,
     location: w.location,
@@ -151,7 +152,8 @@ function genericBody(r: ArmResource & { sku?: string; kind?: string }, expand: s
 
 function diagnosticSettingBody(resourceId: string, d: DiagnosticSetting) {
   return {
-    id: `${resourceId}/providers/microsoft.insights/diagnosticSettings/${d.name}`,
+    // Azure answers with the resource part of these ids lower-cased.
+    id: `${resourceId.toLowerCase()}/providers/microsoft.insights/diagnosticSettings/${d.name}`,
     type: "Microsoft.Insights/diagnosticSettings",
     name: d.name,
     properties: {
@@ -216,9 +218,14 @@ function findHsm(estate: Estate, resourceUri: string): Hsm | undefined {
 
 // ---- $filter of the generic resources list ----
 
-type FilterTerm = { field: string; value: string };
+type FilterTerm = { field: string; op: "eq" | "ne" | "substringof"; value: string };
 
-/** Parses the subset of OData `$filter` that ARM's resources list accepts: `field eq 'value'` joined by and/or. */
+const FILTER_FIELDS = ["resourcetype", "resourcegroup", "name", "location"];
+
+/**
+ * Parses the subset of OData `$filter` that ARM's resources list accepts: `field eq|ne 'value'` (resourceType,
+ * resourceGroup, name, location) and `substringof('value', name|resourceGroup)`, joined by and/or.
+ */
 function parseFilter(filter: string): ((r: ArmResource) => boolean) | string {
   const tokens = filter.trim().split(/\s+(and|or)\s+/i);
   const terms: FilterTerm[] = [];
@@ -229,20 +236,28 @@ function parseFilter(filter: string): ((r: ArmResource) => boolean) | string {
       joins.push(token.toLowerCase());
       continue;
     }
-    const m = /^\(?\s*(resourceType|resourceGroup|name|location)\s+eq\s+'([^']*)'\s*\)?$/i.exec(token);
-    if (!m) return `Invalid $filter '${filter}': '${token}' is not supported.`;
-    terms.push({ field: m[1]!.toLowerCase(), value: m[2]!.toLowerCase() });
+    const compare = /^\(?\s*(\w+)\s+(eq|ne)\s+'([^']*)'\s*\)?$/i.exec(token);
+    const substring = /^\(?\s*substringof\(\s*'([^']*)'\s*,\s*(name|resourceGroup)\s*\)\s*\)?$/i.exec(token);
+    if (compare && FILTER_FIELDS.includes(compare[1]!.toLowerCase())) {
+      const op = compare[2]!.toLowerCase() === "ne" ? "ne" : "eq";
+      terms.push({ field: compare[1]!.toLowerCase(), op, value: compare[3]!.toLowerCase() });
+    } else if (substring) {
+      terms.push({ field: substring[2]!.toLowerCase(), op: "substringof", value: substring[1]!.toLowerCase() });
+    } else {
+      return `Invalid $filter '${filter}': '${token}' is not supported.`;
+    }
   }
+  const valueOf = (r: ArmResource, field: string): string => {
+    if (field === "resourcetype") return r.type.toLowerCase();
+    if (field === "resourcegroup") return r.resourceGroup.toLowerCase();
+    if (field === "name") return r.name.toLowerCase();
+    return r.location.toLowerCase();
+  };
   const test = (r: ArmResource, t: FilterTerm) => {
-    const value =
-      t.field === "resourcetype"
-        ? r.type
-        : t.field === "resourcegroup"
-          ? r.resourceGroup
-          : t.field === "name"
-            ? r.name
-            : r.location;
-    return value.toLowerCase() === t.value;
+    const value = valueOf(r, t.field);
+    if (t.op === "eq") return value === t.value;
+    if (t.op === "ne") return value !== t.value;
+    return value.includes(t.value);
   };
   // `and` binds tighter than `or`.
   return (r) => {
@@ -262,17 +277,63 @@ function parseFilter(filter: string): ((r: ArmResource) => boolean) | string {
 
 // ---- router ----
 
+/**
+ * The api-versions the simulator answers for each resource type it serves in a typed route. Diagnostic settings
+ * are served only in 2021-05-01-preview, the first version with category groups: a client on an older version
+ * would miss `categoryGroup` entries and must fail here rather than in front of an auditor.
+ */
+const API_VERSIONS: Record<string, { name: string; versions: string[] }> = {
+  "microsoft.insights/diagnosticsettings": { name: "diagnosticSettings", versions: ["2021-05-01-preview"] },
+  "microsoft.insights/diagnosticsettingscategories": {
+    name: "diagnosticSettingsCategories",
+    versions: ["2021-05-01-preview"],
+  },
+  "microsoft.hardwaresecuritymodules/cloudhsmclusters": {
+    name: "cloudHsmClusters",
+    versions: ["2025-03-31", "2024-06-30-preview"],
+  },
+  "microsoft.hardwaresecuritymodules/dedicatedhsms": {
+    name: "dedicatedHSMs",
+    versions: ["2021-11-30", "2018-10-31-preview"],
+  },
+  "microsoft.keyvault/managedhsms": {
+    name: "managedHSMs",
+    versions: ["2026-02-01", "2025-05-01", "2024-11-01", "2023-07-01"],
+  },
+  "microsoft.operationalinsights/workspaces": {
+    name: "workspaces",
+    versions: ["2025-07-01", "2025-02-01", "2023-09-01", "2022-10-01", "2021-06-01"],
+  },
+  "microsoft.storage/storageaccounts": {
+    name: "storageAccounts",
+    versions: ["2025-06-01", "2025-01-01", "2024-01-01", "2023-05-01", "2023-01-01", "2022-09-01"],
+  },
+};
+
+function checkApiVersion(req: SimRequest, type: string): SimResponse | undefined {
+  const known = API_VERSIONS[type.toLowerCase()];
+  const version = req.query.get("api-version");
+  if (!known || !version || known.versions.includes(version)) return undefined;
+  return armError(
+    400,
+    "InvalidApiVersionParameter",
+    `The api-version '${version}' is invalid. The supported versions are '${known.versions.join(",")}'.`,
+  );
+}
+
 /** An ARM route: every ARM request must name an api-version, as in Azure. */
 function armRoute(
   name: Route["name"],
   subscriptionId: string | undefined,
   handle: (req: SimRequest) => SimResponse,
+  /** The resource type whose api-versions the route accepts; any version when absent. */
+  type?: string,
 ): Route {
   return {
     name,
     family: "arm",
     ...(subscriptionId ? { subscriptionId } : {}),
-    handle: (req) => requireApiVersion(req) ?? handle(req),
+    handle: (req) => requireApiVersion(req) ?? (type ? checkApiVersion(req, type) : undefined) ?? handle(req),
   };
 }
 
@@ -309,44 +370,55 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
     const categories = diag[2]!.toLowerCase() === "diagnosticsettingscategories";
     const itemName = diag[3];
     const name = categories ? "diagnosticSettingsCategories" : "diagnosticSettings";
-    return armRoute(name, subscriptionId, () => {
-      if (!sub) return subscriptionNotFound(subscriptionId);
-      const hsm = findHsm(estate, resourceUri);
-      if (!hsm) {
-        const parts = /resourceGroups\/([^/]+)\/providers\/(.+)$/i.exec(resourceUri);
-        return resourceNotFound(sub, parts?.[1] ?? "", parts?.[2] ?? resourceUri);
-      }
-      if (hsm.kind === "dedicatedHsm") {
-        return armError(
-          400,
-          "ResourceTypeNotSupported",
-          `The resource type '${hsm.type.toLowerCase()}' does not support diagnostic settings.`,
-        );
-      }
-      if (categories) {
-        const values = hsm.categories.map((c) => ({
-          id: `${hsm.id}/providers/microsoft.insights/diagnosticSettingsCategories/${c.name}`,
-          type: "Microsoft.Insights/diagnosticSettingsCategories",
-          name: c.name,
-          properties: { categoryType: c.categoryType, categoryGroups: c.categoryGroups },
-        }));
+    return armRoute(
+      name,
+      subscriptionId,
+      () => {
+        if (!sub) return subscriptionNotFound(subscriptionId);
+        const hsm = findHsm(estate, resourceUri);
+        if (!hsm && allResources(sub).some((r) => r.id.toLowerCase() === resourceUri.toLowerCase())) {
+          // A workspace or storage account: it could have settings; the estate gives it none.
+          return itemName
+            ? armError(404, "ResourceNotFound", `The diagnostic setting '${itemName}' doesn't exist.`)
+            : { status: 200, body: { value: [] } };
+        }
+        if (!hsm) {
+          const parts = /resourceGroups\/([^/]+)\/providers\/(.+)$/i.exec(resourceUri);
+          return resourceNotFound(sub, parts?.[1] ?? "", parts?.[2] ?? resourceUri);
+        }
+        if (hsm.kind === "dedicatedHsm") {
+          return armError(
+            400,
+            "ResourceTypeNotSupported",
+            `The resource type '${hsm.type.toLowerCase()}' does not support diagnostic settings.`,
+          );
+        }
+        if (categories) {
+          const values = hsm.categories.map((c) => ({
+            id: `${hsm.id.toLowerCase()}/providers/microsoft.insights/diagnosticSettingsCategories/${c.name}`,
+            type: "microsoft.insights/diagnosticSettingsCategories",
+            name: c.name,
+            properties: { categoryType: c.categoryType, categoryGroups: c.categoryGroups },
+          }));
+          if (itemName) {
+            const one = values.find((v) => v.name.toLowerCase() === itemName.toLowerCase());
+            return one
+              ? { status: 200, body: one }
+              : armError(404, "ResourceNotFound", `Diagnostic settings category '${itemName}' was not found.`);
+          }
+          return { status: 200, body: { value: values } };
+        }
+        const values = hsm.diagnosticSettings.map((d) => diagnosticSettingBody(hsm.id, d));
         if (itemName) {
           const one = values.find((v) => v.name.toLowerCase() === itemName.toLowerCase());
           return one
             ? { status: 200, body: one }
-            : armError(404, "ResourceNotFound", `Diagnostic settings category '${itemName}' was not found.`);
+            : armError(404, "ResourceNotFound", `The diagnostic setting '${itemName}' doesn't exist.`);
         }
         return { status: 200, body: { value: values } };
-      }
-      const values = hsm.diagnosticSettings.map((d) => diagnosticSettingBody(hsm.id, d));
-      if (itemName) {
-        const one = values.find((v) => v.name.toLowerCase() === itemName.toLowerCase());
-        return one
-          ? { status: 200, body: one }
-          : armError(404, "ResourceNotFound", `The diagnostic setting '${itemName}' doesn't exist.`);
-      }
-      return { status: 200, body: { value: values } };
-    });
+      },
+      `microsoft.insights/${name}`,
+    );
   }
   if (method !== "GET") return undefined;
 
@@ -362,8 +434,11 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
     const namespace = provider[1]!;
     return armRoute("provider", subscriptionId, () => {
       if (!sub) return subscriptionNotFound(subscriptionId);
-      const known = sub.providers.get(namespace.toLowerCase());
-      if (!known) return armError(404, "InvalidResourceNamespace", `The resource namespace '${namespace}' is invalid.`);
+      if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$/.test(namespace)) {
+        return armError(404, "InvalidResourceNamespace", `The resource namespace '${namespace}' is invalid.`);
+      }
+      // A well-formed namespace the estate does not name is one this subscription never registered.
+      const known = sub.providers.get(namespace.toLowerCase()) ?? { namespace, registrationState: "NotRegistered" };
       return {
         status: 200,
         body: {
@@ -387,10 +462,12 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
     )?.[0];
     if (!kind) return undefined;
     if (!sub) return missing("hsmList");
-    return armRoute("hsmList", subscriptionId, () => ({
-      status: 200,
-      page: { items: sub.hsms.filter((h) => h.kind === kind).map(hsmBody) },
-    }));
+    return armRoute(
+      "hsmList",
+      subscriptionId,
+      () => ({ status: 200, page: { items: sub.hsms.filter((h) => h.kind === kind).map(hsmBody) } }),
+      `${typedList[1]}/${typedList[2]}`,
+    );
   }
 
   // Generic resources list with $filter and $expand.
@@ -429,38 +506,38 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
           c.resource.type.toLowerCase() === fullType && c.resource.resourceGroup.toLowerCase() === rg.toLowerCase(),
       );
     if (name === undefined) {
-      return armRoute("hsmList", subscriptionId, () => {
-        if (!resourceGroupExists(sub, rg))
-          return armError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
-        return { status: 200, page: { items: ofType().map((c) => c.body()) } };
-      });
+      return armRoute(
+        "hsmList",
+        subscriptionId,
+        () => {
+          if (!resourceGroupExists(sub, rg))
+            return armError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
+          return { status: 200, page: { items: ofType().map((c) => c.body()) } };
+        },
+        fullType,
+      );
     }
-    return armRoute("resource", subscriptionId, () => {
-      const found = ofType().find((c) => c.resource.name.toLowerCase() === name.toLowerCase());
-      return found ? { status: 200, body: found.body() } : resourceNotFound(sub, rg, `${namespace}/${type}/${name}`);
-    });
+    return armRoute(
+      "resource",
+      subscriptionId,
+      () => {
+        const found = ofType().find((c) => c.resource.name.toLowerCase() === name.toLowerCase());
+        return found ? { status: 200, body: found.body() } : resourceNotFound(sub, rg, `${namespace}/${type}/${name}`);
+      },
+      fullType,
+    );
   }
   return undefined;
 }
 
 function providerResourceTypes(namespace: string) {
-  const types: Record<string, [string, string[]][]> = {
-    "microsoft.insights": [
-      ["diagnosticSettings", ["2021-05-01-preview", "2017-05-01-preview", "2016-09-01"]],
-      ["diagnosticSettingsCategories", ["2021-05-01-preview", "2017-05-01-preview"]],
-    ],
-    "microsoft.hardwaresecuritymodules": [
-      ["cloudHsmClusters", ["2025-03-31", "2024-06-30-preview"]],
-      ["dedicatedHSMs", ["2021-11-30", "2018-10-31-preview"]],
-    ],
-    "microsoft.keyvault": [["managedHSMs", ["2026-02-01", "2025-05-01", "2023-07-01"]]],
-    "microsoft.operationalinsights": [["workspaces", ["2025-07-01", "2023-09-01", "2022-10-01"]]],
-    "microsoft.storage": [["storageAccounts", ["2025-01-01", "2023-05-01"]]],
-  };
-  return (types[namespace.toLowerCase()] ?? []).map(([resourceType, apiVersions]) => ({
-    resourceType,
-    locations: resourceType.startsWith("diagnostic") ? [""] : ["East US", "West Europe", "North Europe"],
-    apiVersions,
-    capabilities: resourceType.startsWith("diagnostic") ? "SupportsExtension" : "None",
-  }));
+  const prefix = `${namespace.toLowerCase()}/`;
+  return Object.entries(API_VERSIONS)
+    .filter(([type]) => type.startsWith(prefix))
+    .map(([type, { name, versions }]) => ({
+      resourceType: name,
+      locations: type.includes("/diagnostic") ? [""] : ["East US", "West Europe", "North Europe"],
+      apiVersions: versions,
+      capabilities: type.includes("/diagnostic") ? "SupportsExtension" : "None",
+    }));
 }

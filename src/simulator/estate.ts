@@ -492,6 +492,12 @@ function resolveEstate(
             properties: {
               provisioningState: "Succeeded",
               stampId: h.stampId ?? "stamp1",
+              networkProfile: {
+                subnet: {
+                  id: `${base(h.resourceGroup)}/Microsoft.Network/virtualNetworks/vnet-hsm/subnets/hsm-subnet`,
+                },
+                networkInterfaces: [{ privateIpAddress: "10.2.0.4" }],
+              },
               statusMessage: "The Dedicated HSM device is provisioned successfully and ready to use.",
               ...(h.zones ? { zones: h.zones } : {}),
               ...(h.properties ?? {}),
@@ -505,7 +511,7 @@ function resolveEstate(
         hsms.push({
           ...common,
           sku: h.sku ?? "Standard_B1",
-          properties: { ...defaultProperties(kind, h.name), ...(h.properties ?? {}) },
+          properties: { ...defaultProperties(kind, h.name, input.tenantId.toLowerCase()), ...(h.properties ?? {}) },
           diagnosticSettings,
           categories: h.categories
             ? h.categories.map((c) => ({
@@ -548,7 +554,11 @@ function resolveEstate(
   };
 }
 
-function defaultProperties(kind: Exclude<HsmKind, "dedicatedHsm">, name: string): Record<string, unknown> {
+function defaultProperties(
+  kind: Exclude<HsmKind, "dedicatedHsm">,
+  name: string,
+  tenantId: string,
+): Record<string, unknown> {
   if (kind === "cloudHsm") {
     return {
       provisioningState: "Succeeded",
@@ -560,6 +570,7 @@ function defaultProperties(kind: Exclude<HsmKind, "dedicatedHsm">, name: string)
     };
   }
   return {
+    tenantId,
     provisioningState: "Succeeded",
     hsmUri: `https://${name}.managedhsm.azure.net/`,
     enableSoftDelete: true,
@@ -567,6 +578,7 @@ function defaultProperties(kind: Exclude<HsmKind, "dedicatedHsm">, name: string)
     enablePurgeProtection: true,
     publicNetworkAccess: "Disabled",
     networkAcls: { bypass: "None", defaultAction: "Deny", ipRules: [], virtualNetworkRules: [] },
+    initialAdminObjectIds: ["00000000-0000-4000-8000-00000000ad01"],
     statusMessage: "The Managed HSM is provisioned and ready to use.",
     securityDomainProperties: { activationStatus: "Active", activationStatusMessage: "Your HSM has been activated" },
   };

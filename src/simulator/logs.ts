@@ -187,7 +187,6 @@ interface BatchItem {
   path?: unknown;
   method?: unknown;
   body?: unknown;
-  resource?: unknown;
 }
 
 /** `POST /v1/$batch`: each request answered on its own, with its own status. */
@@ -202,14 +201,11 @@ function batch(ctx: LogsContext, req: SimRequest, partialError: boolean): SimRes
   const responses = (requests as BatchItem[]).map((item, i) => {
     const id = typeof item.id === "string" ? item.id : String(i);
     const body = (item.body && typeof item.body === "object" ? item.body : {}) as QueryBody;
-    let answer: SimResponse;
-    if (typeof item.workspace === "string") {
-      answer = queryWorkspace(ctx, item.workspace, body, partialError);
-    } else if (typeof item.resource === "string") {
-      answer = queryResource(ctx, item.resource, body, partialError);
-    } else {
-      answer = logsError(400, "BadArgumentError", "Each batch request needs a 'workspace' or a 'resource'");
-    }
+    // The query API's batch items name a workspace; there is no resource-centric form in a batch.
+    const answer =
+      typeof item.workspace === "string"
+        ? queryWorkspace(ctx, item.workspace, body, partialError)
+        : logsError(400, "BadArgumentError", "Each batch request needs a 'workspace'");
     return {
       id,
       status: answer.status,

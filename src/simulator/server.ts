@@ -200,7 +200,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       search: queryAt < 0 ? "" : rawUrl.slice(queryAt),
       searchParams: new URLSearchParams(queryAt < 0 ? "" : rawUrl.slice(queryAt + 1)),
     };
-    const path = safeDecode(parsed.pathname);
+    // The query API takes `/v1//subscriptions/...` (a resource id passed with its leading '/') as one slash.
+    const path = safeDecode(parsed.pathname).replace(/^\/v1\/\/+/i, "/v1/");
     const origin = `https://${message.headers.host ?? "127.0.0.1"}`;
     const entry: RequestLogEntry = {
       seq: ++seq,
@@ -251,7 +252,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (auth !== `Bearer ${estate.token}`) {
       const reason = auth ? "The access token is invalid." : "The 'Authorization' header is missing.";
       const e = isLogs
-        ? logsError(401, "AuthorizationRequiredError", "Valid authentication was not provided")
+        ? auth
+          ? logsError(403, "InvalidAuthenticationToken", "The provided authentication is not valid for this resource")
+          : logsError(401, "AuthorizationRequiredError", "Valid authentication was not provided")
         : armError(
             401,
             auth ? "InvalidAuthenticationToken" : "AuthenticationFailed",

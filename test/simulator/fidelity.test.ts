@@ -96,6 +96,15 @@ describe("ARM routes through the Azure SDK", () => {
     expect(chsm.tags).toMatchObject({ owner: "payments-platform", dataClass: "pci" });
   });
 
+  test.each([
+    ["resourceType eq 'Microsoft.KeyVault/managedHSMs' and name ne 'mhsm-identity-backup'", ["mhsm-identity-signing"]],
+    ["substringof('identity-0', name)", ["chsm-identity-01", "chsm-identity-02"]],
+    ["resourceGroup eq 'rg-identity-monitoring'", ["law-identity", "stidentityaudit"]],
+  ])("generic resources $filter %s", async (filter, names) => {
+    const found = await collect(t.clients.resources(SUB_IDENTITY).resources.list({ filter }));
+    expect(found.map((r) => r.name).sort()).toEqual(names);
+  });
+
   test("generic resources list filters by one type and rejects a filter it does not support", async () => {
     const managed = await collect(
       t.clients.resources(SUB_IDENTITY).resources.list({ filter: "resourceType eq 'Microsoft.KeyVault/managedHSMs'" }),
@@ -176,10 +185,9 @@ describe("ARM routes through the Azure SDK", () => {
     const error = await rejection(t.clients.resources(SUB_PAYMENTS).resources.getById(CHSM_PAYMENTS_EUS, "2025-03-31"));
     expect(isRestError(error) && error.statusCode).toBe(400);
     expect(isRestError(error) && error.code).toBe("InvalidRequestUri");
-    const query = await rejection(
-      t.clients.logs().queryResource(MHSM_IDENTITY, "AZKVAuditLogs | count", { duration: "P1D" }),
-    );
-    expect(isRestError(query) && query.statusCode).toBe(404);
+    // The query API, unlike ARM, reads `/v1//subscriptions/...` as one slash.
+    const query = await t.clients.logs().queryResource(MHSM_IDENTITY, "AZKVAuditLogs | count", { duration: "P1D" });
+    expect(query.status).toBe(LogsQueryResultStatus.Success);
   });
 
   test("diagnostic setting categories list their categoryGroups", async () => {
@@ -198,6 +206,48 @@ describe("ARM routes through the Azure SDK", () => {
         ),
     );
     expect(overridden.find((c) => c.name === "HsmServiceOperations")?.categoryGroups).toEqual(["allLogs"]);
+  });
+
+  test("diagnostic settings are served only in 2021-05-01-preview, the version with category groups", async () => {
+    const response = await t.clients
+      .arm()
+      .pathUnchecked(`${CHSM_PAYMENTS_EUS}/providers/Microsoft.Insights/diagnosticSettings`)
+      .get({ queryParameters: { "api-version": "2017-05-01-preview" } });
+    expect(response.status).toBe("400");
+    expect((response.body as { error: { code: string } }).error.code).toBe("InvalidApiVersionParameter");
+  });
+
+  test("ids come back in Azure's casing: diagnostic settings and workspaces lower-cased", async () => {
+    const [setting] = await collect(
+      t.clients.monitor(SUB_PAYMENTS).diagnosticSettings.list(CHSM_PAYMENTS_EUS.slice(1)),
+    );
+    expect(setting!.id).toBe(
+      `${CHSM_PAYMENTS_EUS.toLowerCase()}/providers/microsoft.insights/diagnosticSettings/my-chsmAuditLogs`,
+    );
+    const workspace = await t.clients
+      .operationalInsights(SUB_PAYMENTS)
+      .workspaces.get("rg-security-monitoring", "law-security-eus");
+    expect(workspace.id).toBe(
+      `/subscriptions/${SUB_PAYMENTS}/resourcegroups/rg-security-monitoring/providers/microsoft.operationalinsights/workspaces/law-security-eus`,
+    );
+  });
+
+  test("a workspace has no diagnostic settings in the estate: an empty list, not a 404", async () => {
+    const settings = await collect(
+      t.clients
+        .monitor(SUB_PAYMENTS)
+        .diagnosticSettings.list(
+          `subscriptions/${SUB_PAYMENTS}/resourceGroups/rg-security-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-security-eus`,
+        ),
+    );
+    expect(settings).toEqual([]);
+  });
+
+  test("a provider namespace the estate does not name is NotRegistered", async () => {
+    const provider = await t.clients.resources(SUB_PAYMENTS).providers.get("Microsoft.Sql");
+    expect(provider.registrationState).toBe("NotRegistered");
+    const bad = await rejection(t.clients.resources(SUB_PAYMENTS).providers.get("not a namespace"));
+    expect(isRestError(bad) && bad.code).toBe("InvalidResourceNamespace");
   });
 
   test("a Dedicated HSM has no diagnostic settings: ARM answers 400", async () => {
@@ -274,11 +324,16 @@ describe("ARM routes through the Azure SDK", () => {
     expect(responses[0]!.content.value?.[0]?.name).toBe("my-chsmAuditLogs");
   });
 
-  test("a request without the simulator's token is refused with 401", async () => {
+  test("a request without the simulator's token is refused: ARM 401, Log Analytics 403", async () => {
     const stranger = await startTestSimulator(undefined, { token: "not-the-token" });
     try {
       const error = await rejection(collect(stranger.clients.subscriptions().subscriptions.list()));
       expect(isRestError(error) && error.statusCode).toBe(401);
+      expect(isRestError(error) && error.code).toBe("InvalidAuthenticationToken");
+      const query = await rejection(
+        stranger.clients.logs().queryWorkspace(WORKSPACE_EUS, "AzureDiagnostics | count", { duration: "P1D" }),
+      );
+      expect(isRestError(query) && query.statusCode).toBe(403);
     } finally {
       await stranger.close();
     }

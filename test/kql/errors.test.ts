@@ -321,3 +321,28 @@ describe("unsupported constructs are named", () => {
     },
   ])("$name", (c) => check(c));
 });
+
+describe("window functions need a serialized row set", () => {
+  test.each<Case>([
+    {
+      name: "prev() on an unordered table",
+      query: `${T} | extend p = prev(DurationMs)`,
+      kind: "semantic",
+      message:
+        "'extend' operator: Function 'prev' cannot be invoked in current context. Details: the row set must be serialized (use order by or serialize)",
+    },
+    {
+      name: "summarize drops the order",
+      query: `${T} | order by TimeGenerated asc | summarize c = count() by OperationName | extend n = row_number()`,
+      kind: "semantic",
+      message:
+        "'extend' operator: Function 'row_number' cannot be invoked in current context. Details: the row set must be serialized (use order by or serialize)",
+    },
+    {
+      name: "prev() in where",
+      query: `${T} | order by TimeGenerated asc | where prev(DurationMs) > 1`,
+      kind: "semantic",
+      message: "'where' operator: Function 'prev' cannot be invoked in current context",
+    },
+  ])("$name", check);
+});

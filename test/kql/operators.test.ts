@@ -510,3 +510,51 @@ describe("summarize", () => {
     },
   ])("$name", (c) => check(c));
 });
+
+describe("window functions over a serialized row set", () => {
+  const seq = `datatable(t:long, v:string)[3, "c", 1, "a", 2, "b"]`;
+  test.each<Case>([
+    {
+      name: "prev() after order by",
+      query: `${seq} | order by t asc | extend before = prev(v)`,
+      rows: [
+        [1, "a", ""],
+        [2, "b", "a"],
+        [3, "c", "b"],
+      ],
+    },
+    {
+      name: "next() with an offset and a default",
+      query: `${seq} | order by t asc | project t, after = next(t, 2, -1)`,
+      rows: [
+        [1, 3],
+        [2, -1],
+        [3, -1],
+      ],
+    },
+    {
+      name: "row_number() from a start, after serialize",
+      query: `${seq} | serialize | extend n = row_number(0)`,
+      columns: ["t:long", "v:string", "n:long"],
+      rows: [
+        [3, "c", 0],
+        [1, "a", 1],
+        [2, "b", 2],
+      ],
+    },
+    {
+      name: "serialization survives where and take",
+      query: `${seq} | order by t desc | where t > 1 | take 5 | extend d = t - prev(t)`,
+      rows: [
+        [3, "c", null],
+        [2, "b", -1],
+      ],
+    },
+    {
+      name: "the longest gap between records, the way a trail-gap query asks it",
+      query: `${T} | where _ResourceId == "${HSM1}" | order by TimeGenerated asc | extend gap = TimeGenerated - prev(TimeGenerated) | summarize longest = max(gap)`,
+      columns: ["longest:timespan"],
+      rows: [["11.15:00:00"]],
+    },
+  ])("$name", check);
+});

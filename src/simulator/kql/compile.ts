@@ -670,6 +670,42 @@ function arityText(min: number, max: number): string {
   return `${min} to ${max}`;
 }
 
+/**
+ * prev(expr [, offset [, default]]), next(...) and row_number([start]): functions of the row's position, allowed
+ * only in extend and project over a serialized row set, as in Kusto.
+ */
+function compileWindowFunction(e: CallExpr, scope: Scope): Compiled {
+  const window = scope.window;
+  if (!window) throw scope.semantic(`Function '${e.name}' cannot be invoked in current context`, e.pos);
+  if (!window.serialized) {
+    throw scope.semantic(
+      `Function '${e.name}' cannot be invoked in current context. Details: the row set must be serialized (use order by or serialize)`,
+      e.pos,
+    );
+  }
+  if (e.name === "row_number") {
+    if (e.args.length > 1) throw unsupported(`row_number() with a restart argument`, e.pos);
+    const start = e.args[0] ? compileConst(e.args[0], scope, "the start of row_number()") : undefined;
+    const first = start ? Number(start.value) : 1;
+    return { type: "long", fn: () => window.index + first };
+  }
+  const [arg, offsetArg, defaultArg] = e.args;
+  if (!arg || e.args.length > 3) throw scope.semantic(`Function '${e.name}' expects 1 to 3 arguments`, e.pos);
+  const inner = compileScalar(arg, scope);
+  const offset = offsetArg ? Number(compileConst(offsetArg, scope, `the offset of ${e.name}()`).value) : 1;
+  if (!Number.isInteger(offset) || offset < 0)
+    throw scope.semantic(`the offset of ${e.name}() must be a whole number`, e.pos);
+  const fallback = defaultArg ? compileConst(defaultArg, scope, `the default of ${e.name}()`).value : null;
+  const step = e.name === "prev" ? -offset : offset;
+  return {
+    type: inner.type,
+    fn: () => {
+      const target = window.rows[window.index + step];
+      return target === undefined ? fallback : inner.fn(target);
+    },
+  };
+}
+
 function compileCall(e: CallExpr, scope: Scope): Compiled {
   const binding = scope.env.lookup(e.name);
   if (binding?.kind === "function") return inlineFunction(e, binding, scope);
@@ -678,6 +714,10 @@ function compileCall(e: CallExpr, scope: Scope): Compiled {
   }
 
   switch (e.name) {
+    case "prev":
+    case "next":
+    case "row_number":
+      return compileWindowFunction(e, scope);
     case "toscalar": {
       const arg = e.args[0];
       if (!arg || e.args.length !== 1) throw scope.semantic("Function 'toscalar' expects 1 argument", e.pos);

@@ -21,7 +21,7 @@ import { compileConst, compileScalar, defaultName, uniqueName } from "./compile.
 import { convert } from "./functions.js";
 import { unsupported } from "./parser.js";
 import { Env, Scope, UnresolvedTableError } from "./scope.js";
-import type { AggregateCollector, Binding, Compiled, Ctx, Table } from "./scope.js";
+import type { AggregateCollector, Binding, Compiled, Ctx, RowWindow, Table } from "./scope.js";
 import { KqlError } from "./types.js";
 import type { KqlColumn, KqlDatabase, KqlRunOptions, KqlType } from "./types.js";
 import {
@@ -35,6 +35,18 @@ import {
   valueKey,
 } from "./values.js";
 import type { Row } from "./values.js";
+
+/** Operators whose output keeps the row order of a serialized input (Kusto's serialization rules). */
+const KEEPS_SERIALIZATION = new Set([
+  "where",
+  "extend",
+  "project",
+  "project-away",
+  "project-keep",
+  "project-rename",
+  "project-reorder",
+  "take",
+]);
 
 const CROSS_RESOURCE_FUNCTIONS = new Set(["workspace", "app", "resource", "database", "cluster"]);
 
@@ -476,7 +488,21 @@ export class Evaluator implements Ctx {
   // ---- operators ----
 
   private applyOperator(op: Operator, input: Table, env: Env): Table {
-    const scope = new Scope(this, env, input.columns, op.keyword);
+    const output = this.applyOperatorToRows(op, input, env);
+    // Kusto: sort, top and serialize define the row order; these operators keep it; every other one drops it.
+    const serialized =
+      op.op === "sort" || op.op === "top" || op.op === "serialize"
+        ? true
+        : KEEPS_SERIALIZATION.has(op.op)
+          ? input.serialized === true
+          : false;
+    return output === input && output.serialized === serialized ? output : { ...output, serialized };
+  }
+
+  private applyOperatorToRows(op: Operator, input: Table, env: Env): Table {
+    const window: RowWindow = { rows: input.rows, index: 0, serialized: input.serialized === true };
+    // Only project (here) and extend (below) step through the rows one by one, so only they may use the window.
+    const scope = new Scope(this, env, input.columns, op.keyword, undefined, op.op === "project" ? window : undefined);
     switch (op.op) {
       case "where": {
         const c = compileScalar(op.predicate, scope);
@@ -510,7 +536,13 @@ export class Evaluator implements Ctx {
           fns.push(c.fn);
         });
         for (const i of implicit) (columns[i] as KqlColumn).name = columnName(taken);
-        return { columns, rows: input.rows.map((r) => fns.map((f) => f(r))) };
+        return {
+          columns,
+          rows: input.rows.map((r, i) => {
+            window.index = i;
+            return fns.map((f) => f(r));
+          }),
+        };
       }
       case "project-away": {
         const drop = this.matchColumns(op.names, input.columns, scope);
@@ -581,8 +613,9 @@ export class Evaluator implements Ctx {
     const columns = input.columns.map((c) => ({ ...c }));
     const taken = new Set(columns.map((c) => c.name));
     const setters: { idx: number; fn: (row: Row) => unknown }[] = [];
+    const window: RowWindow = { rows: input.rows, index: 0, serialized: input.serialized === true };
     for (const item of items) {
-      const c = compileScalar(item.expr, new Scope(this, env, columns.slice(), keyword));
+      const c = compileScalar(item.expr, new Scope(this, env, columns.slice(), keyword, undefined, window));
       let idx: number;
       if (item.name !== undefined) {
         idx = columns.findIndex((col) => col.name === item.name);
@@ -598,7 +631,8 @@ export class Evaluator implements Ctx {
       }
       setters.push({ idx, fn: c.fn });
     }
-    const rows = input.rows.map((r) => {
+    const rows = input.rows.map((r, i) => {
+      window.index = i;
       const out = r.slice();
       for (const s of setters) out[s.idx] = s.fn(out);
       return out;

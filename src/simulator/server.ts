@@ -227,6 +227,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         "content-length": String(payload.length),
         "x-ms-request-id": randomUUID(),
         "x-ms-correlation-request-id": randomUUID(),
+        // The estate's clock, which a pinned `now` sets apart from the machine's.
+        date: logs.now().toUTCString(),
         ...headers,
       });
       record(status);

@@ -475,3 +475,38 @@ describe("Log Analytics routes through @azure/monitor-query-logs", () => {
     expect(isRestError(error) && error.statusCode).toBe(404);
   });
 });
+
+describe("a pinned clock", () => {
+  test("now() in queries and the Date header follow the estate's `now`", async () => {
+    const t = await startTestSimulator(
+      `tenantId: 00000000-0000-4000-8000-0000000000aa
+now: 2026-01-01T00:00:00Z
+subscriptions:
+  - subscriptionId: aaaaaaaa-0000-4000-8000-000000000001
+    displayName: Pinned
+    workspaces:
+      - { name: law, resourceGroup: rg, location: eastus, customerId: bbbbbbbb-0000-4000-8000-000000000001 }
+`,
+    );
+    try {
+      const result = await t.clients
+        .logs()
+        .queryWorkspace("bbbbbbbb-0000-4000-8000-000000000001", "print now = now(), day_ago = ago(1d)", {
+          duration: "P1D",
+        });
+      expect(result.status).toBe(LogsQueryResultStatus.Success);
+      if (result.status !== LogsQueryResultStatus.Success) return;
+      const [now, dayAgo] = result.tables[0]!.rows[0] as [Date, Date];
+      expect(now.getTime() - Date.parse("2026-01-01T00:00:00Z")).toBeGreaterThanOrEqual(0);
+      expect(now.getTime() - Date.parse("2026-01-01T00:00:00Z")).toBeLessThan(60_000);
+      expect(now.getTime() - dayAgo.getTime()).toBe(86_400_000);
+      const response = await t.clients
+        .arm()
+        .pathUnchecked("/subscriptions")
+        .get({ queryParameters: { "api-version": "2022-12-01" } });
+      expect(response.headers["date"]).toMatch(/^Thu, 01 Jan 2026 00:0\d:\d\d GMT$/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -65,5 +65,6 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       process.once("SIGTERM", () => done());
     }));
   await sim.close();
+  print(`hsm-audit simulator: stopped after ${sim.requests.length} requests.`);
   return 0;
 }

@@ -1,7 +1,10 @@
 // Estate files: what they resolve to, and the errors a person sees for a bad one.
 import { EstateError, loadEstateFile, parseEstate } from "../../src/simulator/estate.js";
 import { buildWorkspaceTables, settingCarries } from "../../src/simulator/tables.js";
-import { CONTOSO } from "../helpers/simulator.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { estateSchema } from "../../src/simulator/estate-schema.js";
+import { CONTOSO, ROOT } from "../helpers/simulator.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -209,5 +212,16 @@ describe("routing of audit records to tables", () => {
       ResourceType: "MANAGEDHSMS",
       Category: "AuditEvent",
     });
+  });
+});
+
+describe("the published JSON schema", () => {
+  test("docs/estate.schema.json is the schema the simulator validates with (npm run estate-schema)", () => {
+    const published = JSON.parse(readFileSync(join(ROOT, "docs/estate.schema.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const { $schema: _draft, title: _title, ...rest } = published;
+    expect(rest).toEqual(JSON.parse(JSON.stringify(estateSchema)));
   });
 });

@@ -155,6 +155,21 @@ describe("usage", () => {
 });
 
 describe("hsm-audit demo", () => {
+  test("a partial query answer is reported as such, never as an HSM without records", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hsm-audit-cli-"));
+    const estate = join(dir, "partial.yaml");
+    writeFileSync(
+      estate,
+      `${readFileSync(CONTOSO, "utf8")}\nfaults:\n  - { route: logsQuery, match: a1b2c3d4-0003, partialError: true }\n`,
+    );
+    const result = run(["demo", "--estate", estate]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /setting research-audit: .*\n\s+\(workspace law-research could not be read: the query failed in part/,
+    );
+    expect(result.stdout).not.toMatch(/chsm-research-02[^\n]*\n[^\n]*\n\s+no audit record/);
+  });
+
   test("tours the simulated estate through the SDK and exits 0", () => {
     const result = run(["demo"], { AZURE_TOKEN_CREDENTIALS: "", NODE_EXTRA_CA_CERTS: "" });
     expect(result.stderr).toBe("");

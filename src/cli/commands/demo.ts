@@ -62,8 +62,11 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
         const customerId = workspace.customerId;
         if (!customerId) return byResource;
         const result = await clients.logs().queryWorkspace(customerId, DEMO_ACTIVITY_QUERY, { duration: "P7D" });
-        const table = result.status === "Success" ? result.tables[0] : result.partialTables[0];
-        for (const row of table?.rows ?? []) {
+        if (result.status !== "Success") {
+          // A partial answer cannot show that an HSM wrote nothing: say so rather than count what came back.
+          throw new Error(`the query failed in part (${result.partialError.message})`);
+        }
+        for (const row of result.tables[0]?.rows ?? []) {
           byResource.set(String(row[0]), {
             records: Number(row[1]),
             last: row[2] instanceof Date ? row[2] : undefined,

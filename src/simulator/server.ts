@@ -153,11 +153,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         });
         continue;
       }
-      const path = decodeURIComponent(target.pathname);
+      const path = safeDecode(target.pathname);
       const innerRoute = method === "GET" ? matchArmRoute(estate, method, path) : undefined;
       const innerReq: SimRequest = { ...req, method, path, query: target.searchParams, body: undefined };
       let status: number;
       let content: unknown;
+      const headers: Record<string, string> = {
+        "Content-Type": "application/json; charset=utf-8",
+        "x-ms-request-id": randomUUID(),
+      };
       if (!innerRoute) {
         ({ status, body: content } = armError(
           404,
@@ -167,6 +171,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       } else {
         const applied = faults.take(innerRoute, method, target.pathname + target.search);
         const failing = applied.find((f) => f.status);
+        if (failing?.retryAfter !== undefined) headers["Retry-After"] = String(failing.retryAfter);
         const answer = failing
           ? faultError("arm", failing.status!, innerRoute.subscriptionId)
           : await innerRoute.handle(innerReq);
@@ -181,7 +186,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       responses.push({
         name,
         httpStatusCode: status,
-        headers: { "Content-Type": "application/json; charset=utf-8", "x-ms-request-id": randomUUID() },
+        headers,
         content,
         contentLength: Buffer.byteLength(JSON.stringify(content ?? "")),
       });

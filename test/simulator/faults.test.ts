@@ -190,10 +190,10 @@ describe("faults as the SDK sees them", () => {
           })),
         },
       });
-    const statuses = (response.body as { responses: { httpStatusCode: number }[] }).responses.map(
-      (r) => r.httpStatusCode,
-    );
-    expect(statuses).toEqual([429, 200]);
+    const answers = (response.body as { responses: { httpStatusCode: number; headers: Record<string, string> }[] })
+      .responses;
+    expect(answers.map((r) => r.httpStatusCode)).toEqual([429, 200]);
+    expect(answers[0]!.headers["Retry-After"]).toBe("1");
   });
 
   test("after/times select which matching requests fail", async () => {

@@ -127,6 +127,40 @@ describe("ARM routes through the Azure SDK", () => {
     expect(hsm.properties?.provisioningState).toBe("Succeeded");
   });
 
+  test("single GETs: subscription, Managed HSM, a diagnostic setting and a category by name", async () => {
+    const sub = await t.clients.subscriptions().subscriptions.get(SUB_RESEARCH);
+    expect(sub.displayName).toBe("Contoso Research Sandbox");
+    const mhsm = await t.clients.keyVault(SUB_IDENTITY).managedHsms.get("rg-identity-hsm", "mhsm-identity-signing");
+    expect(mhsm.id).toBe(MHSM_IDENTITY);
+    expect(mhsm.properties?.tenantId).toBe("72f988bf-86f1-41af-91ab-2d7cd011db47");
+    const byGroup = await collect(t.clients.keyVault(SUB_IDENTITY).managedHsms.listByResourceGroup("rg-identity-hsm"));
+    expect(byGroup.map((h) => h.name).sort()).toEqual(["mhsm-identity-backup", "mhsm-identity-signing"]);
+    const setting = await t.clients
+      .monitor(SUB_IDENTITY)
+      .diagnosticSettings.get(MHSM_IDENTITY.slice(1), "audit-dedicated");
+    expect(setting.logAnalyticsDestinationType).toBe("Dedicated");
+    const category = await t.clients
+      .monitor(SUB_IDENTITY)
+      .diagnosticSettingsCategory.get(MHSM_IDENTITY.slice(1), "AuditEvent");
+    expect(category.categoryType).toBe("Logs");
+    expect(category.categoryGroups).toEqual(["audit", "allLogs"]);
+    const missing = await rejection(
+      t.clients.monitor(SUB_IDENTITY).diagnosticSettings.get(MHSM_IDENTITY.slice(1), "no-such-setting"),
+    );
+    expect(isRestError(missing) && missing.statusCode).toBe(404);
+  });
+
+  test("generic resources list with $expand adds provisioningState and times", async () => {
+    const [hsm] = await collect(
+      t.clients.resources(SUB_RESEARCH).resources.list({
+        filter: "name eq 'chsm-research-02'",
+        expand: "createdTime,changedTime,provisioningState",
+      }),
+    );
+    expect(hsm).toMatchObject({ name: "chsm-research-02", provisioningState: "Succeeded" });
+    expect(hsm!.createdTime).toBeInstanceOf(Date);
+  });
+
   test("Cloud HSM clusters and Dedicated HSMs by subscription, paged, through the SDK's generic ARM client", async () => {
     const arm = t.clients.arm();
     const names: string[] = [];

@@ -225,3 +225,20 @@ describe("the published JSON schema", () => {
     expect(rest).toEqual(JSON.parse(JSON.stringify(estateSchema)));
   });
 });
+
+describe("the example in docs/estate.md", () => {
+  test("parses, and routes its records into the workspace", () => {
+    const doc = readFileSync(join(ROOT, "docs/estate.md"), "utf8");
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const estate = parseEstate(example!, "docs/estate.md", { now: NOW });
+    const hsm = estate.subscriptions[0]!.hsms[0]!;
+    // Every hour from 2 days ago up to now (49 records), and one more.
+    expect(hsm.activity).toHaveLength(50);
+    expect(estate.faults).toEqual([
+      { route: "diagnosticSettings", match: "chsm-payments", status: 429, retryAfter: 1, times: 1 },
+    ]);
+    const rows = [...buildWorkspaceTables(estate).values()][0]!.get("CloudHsmServiceOperationAuditLogs")!.rows;
+    expect(rows).toHaveLength(50);
+  });
+});

@@ -3,10 +3,12 @@ import yargs from "yargs";
 import { simulate } from "./commands/simulate.js";
 import { demo } from "./commands/demo.js";
 import { UsageError } from "./errors.js";
+import { guardStdout } from "./output.js";
 import { EstateError } from "../simulator/estate.js";
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
+  guardStdout();
   try {
     await yargs(argv)
       .scriptName("hsm-audit")

@@ -155,6 +155,15 @@ describe("usage", () => {
 });
 
 describe("hsm-audit demo", () => {
+  test("a reader that stops early (demo | head) does not crash it", async () => {
+    const child = spawn(process.execPath, [BIN, "demo"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.once("data", () => child.stdout!.destroy());
+    expect(await exited(child)).toBe(0);
+    expect(stderr).toBe("");
+  });
+
   test("a partial query answer is reported as such, never as an HSM without records", () => {
     const dir = mkdtempSync(join(tmpdir(), "hsm-audit-cli-"));
     const estate = join(dir, "partial.yaml");

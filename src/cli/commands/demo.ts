@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { loadEstateFile } from "../../simulator/estate.js";
 import { startSimulator } from "../../simulator/server.js";
 import { createClients, StaticTokenCredential } from "../../azure/clients.js";
+import { printLine } from "../output.js";
 
 export const DEMO_ESTATE = join(dirname(fileURLToPath(import.meta.url)), "../../../examples/estates/contoso.yaml");
 
@@ -28,7 +29,7 @@ export interface DemoOptions {
 }
 
 export async function demo(options: DemoOptions = {}): Promise<number> {
-  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const print = options.print ?? printLine;
   const estate = loadEstateFile(options.estate ?? DEMO_ESTATE);
   const sim = await startSimulator({ estate });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });

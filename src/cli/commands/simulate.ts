@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { EstateError, loadEstateFile } from "../../simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../simulator/server.js";
 import { UsageError } from "../errors.js";
+import { printLine } from "../output.js";
 
 export interface SimulateOptions {
   estate: string;
@@ -18,7 +19,7 @@ export interface SimulateOptions {
 }
 
 export async function simulate(options: SimulateOptions): Promise<number> {
-  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const print = options.print ?? printLine;
   let estate;
   try {
     estate = loadEstateFile(options.estate);

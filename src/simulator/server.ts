@@ -3,7 +3,7 @@
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { matchArmRoute } from "./arm.js";
 import { matchLogsRoute, withPartialError, type LogsContext } from "./logs.js";
@@ -89,9 +89,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
   const faults = new Faults(estate.faults);
   const requests: RequestLogEntry[] = [];
-  const logStream: WriteStream | undefined = options.requestLog
-    ? createWriteStream(options.requestLog, { flags: "a" })
-    : undefined;
+  let logStream: WriteStream | undefined;
   const sockets = new Set<Socket>();
   let seq = 0;
 
@@ -382,6 +380,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       resolve();
     });
   });
+  if (options.requestLog) {
+    // Opened only once the port is taken, and synchronously, so that a failed start leaves no file behind and a
+    // path that cannot be written fails the start instead of a later write.
+    try {
+      logStream = createWriteStream("", { fd: openSync(options.requestLog, "a") });
+    } catch (error) {
+      await new Promise((resolve) => server.close(resolve));
+      throw error;
+    }
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   const shownHost = host.includes(":") ? `[${host}]` : host;

@@ -121,6 +121,15 @@ describe("hsm-audit simulate", () => {
     expect(readdirSync(dir)).toEqual(["broken.yaml"]);
   });
 
+  test("a request log that cannot be written: exit 2, nothing left behind", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hsm-audit-cli-"));
+    const log = join(dir, "no-such-dir", "requests.jsonl");
+    const result = run(["simulate", "--estate", CONTOSO, "--request-log", log, "--cert-out", join(dir, "certs")]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`cannot write the request log ${log}: ENOENT`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   test("a missing estate file: exit 2", () => {
     const result = run(["simulate", "--estate", "/nonexistent/estate.yaml"]);
     expect(result.status).toBe(2);
@@ -131,10 +140,12 @@ describe("hsm-audit simulate", () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const port = (blocker.address() as { port: number }).port;
+    const certs = join(mkdtempSync(join(tmpdir(), "hsm-audit-cli-")), "certs");
     try {
-      const result = run(["simulate", "--estate", CONTOSO, "--port", String(port)]);
+      const result = run(["simulate", "--estate", CONTOSO, "--port", String(port), "--cert-out", certs]);
       expect(result.status).toBe(2);
       expect(result.stderr).toContain(`cannot listen on port ${port}: EADDRINUSE`);
+      expect(existsSync(certs)).toBe(false);
     } finally {
       blocker.close();
     }

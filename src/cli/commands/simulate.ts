@@ -27,8 +27,6 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     if (error instanceof EstateError) throw new UsageError(`invalid estate:\n${error.message}`);
     throw error;
   }
-  const certDir = resolve(options.certOut ?? mkdtempSync(join(tmpdir(), "hsm-audit-sim-")));
-  mkdirSync(certDir, { recursive: true });
   let sim: RunningSimulator;
   try {
     sim = await startSimulator({
@@ -37,18 +35,33 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || code === "EACCES")
+    const { code, syscall } = error as NodeJS.ErrnoException;
+    if (syscall === "open") {
+      throw new UsageError(`cannot write the request log ${options.requestLog}: ${code} (does its directory exist?)`);
+    }
+    if (code === "EADDRINUSE" || code === "EACCES") {
       throw new UsageError(`cannot listen on port ${options.port}: ${code}`);
+    }
     throw error;
   }
+  // Written only once the simulator serves, so that a failed start leaves nothing behind.
+  let certDir: string;
+  try {
+    certDir = resolve(options.certOut ?? mkdtempSync(join(tmpdir(), "hsm-audit-sim-")));
+    mkdirSync(certDir, { recursive: true });
+    writeFileSync(join(certDir, "ca.pem"), sim.caCert);
+    writeFileSync(join(certDir, "token.txt"), `${sim.token}\n`, { mode: 0o600 });
+    const info = { url: sim.url, armEndpoint: sim.url, logsEndpoint: sim.url, caFile: join(certDir, "ca.pem") };
+    writeFileSync(
+      join(certDir, "simulator.json"),
+      `${JSON.stringify({ ...info, token: sim.token, pid: process.pid }, null, 2)}\n`,
+    );
+  } catch (error) {
+    await sim.close();
+    const { code } = error as NodeJS.ErrnoException;
+    throw new UsageError(`cannot write the certificate directory ${options.certOut ?? ""}: ${code ?? String(error)}`);
+  }
   const caFile = join(certDir, "ca.pem");
-  writeFileSync(caFile, sim.caCert);
-  writeFileSync(join(certDir, "token.txt"), `${sim.token}\n`, { mode: 0o600 });
-  writeFileSync(
-    join(certDir, "simulator.json"),
-    `${JSON.stringify({ url: sim.url, armEndpoint: sim.url, logsEndpoint: sim.url, caFile, token: sim.token, pid: process.pid }, null, 2)}\n`,
-  );
   const subscriptions = estate.subscriptions.length;
   const hsms = estate.subscriptions.reduce((n, s) => n + s.hsms.length, 0);
   print(`hsm-audit simulator: serving ${options.estate} (${subscriptions} subscriptions, ${hsms} HSMs)`);

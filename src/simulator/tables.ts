@@ -1,5 +1,6 @@
 // The Log Analytics tables of the simulated estate: each HSM's activity routed, as Azure Monitor would route it,
 // through its diagnostic settings into the workspaces they name (DOMAIN.md §2 and §4).
+import { createHash } from "node:crypto";
 import type { KqlColumn, KqlDatabase, KqlTable, KqlType } from "./kql/types.js";
 import {
   AUDIT_CATEGORY,
@@ -168,13 +169,19 @@ function signature(status: number): string {
   return names[status] ?? String(status);
 }
 
+/** A stable GUID-shaped id per record, so that the same estate always yields the same rows. */
+function correlationId(resourceId: string, index: number): string {
+  const h = createHash("sha256").update(`${resourceId.toLowerCase()}#${index}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 function managedHsmFields(hsm: Hsm, r: ActivityRecord, index: number) {
   const status = r.httpStatusCode ?? (r.resultType && r.resultType !== "Success" ? 403 : 200);
   return {
     status,
     resultType: r.resultType ?? (status < 400 ? "Success" : "Failure"),
     signature: signature(status),
-    correlationId: `${hsm.name.length.toString(16).padStart(8, "0")}-0000-4000-8000-${index.toString(16).padStart(12, "0")}`,
+    correlationId: correlationId(hsm.id, index),
     uri: requestUri(hsm, r),
     upn: r.identity ?? "",
   };

@@ -2,6 +2,10 @@
 
 const duration = { type: "string", pattern: "^(\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)|P[0-9WDTHMS.]+)$" } as const;
 const name = { type: "string", minLength: 1, maxLength: 260 } as const;
+/** An ARM resource name as the HSM, workspace and storage providers allow them: letters, digits and hyphens. */
+const resourceName = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9-]{0,62}$" } as const;
+/** A resource group name: letters, digits, `-_.()`, up to 90 characters, not ending in a period. */
+const resourceGroup = { type: "string", pattern: "^[-\\w.()]{0,89}[-\\w()]$" } as const;
 const stringMap = { type: "object", additionalProperties: { type: "string" } } as const;
 const freeObject = { type: "object" } as const;
 const guid = {
@@ -96,8 +100,8 @@ const activity = {
 } as const;
 
 const hsmCommon = {
-  name,
-  resourceGroup: name,
+  name: resourceName,
+  resourceGroup,
   location: name,
   sku: name,
   tags: stringMap,
@@ -128,8 +132,8 @@ const workspace = {
   additionalProperties: false,
   required: ["name", "resourceGroup", "location", "customerId"],
   properties: {
-    name,
-    resourceGroup: name,
+    name: resourceName,
+    resourceGroup,
     location: name,
     customerId: guid,
     retentionInDays: { type: "integer", minimum: 4, maximum: 730 },
@@ -153,7 +157,7 @@ const storageAccount = {
   required: ["name", "resourceGroup", "location"],
   properties: {
     name: { type: "string", pattern: "^[a-z0-9]{3,24}$" },
-    resourceGroup: name,
+    resourceGroup,
     location: name,
     sku: name,
     kind: name,
@@ -206,13 +210,14 @@ const fault = {
     after: { type: "integer", minimum: 0 },
     times: { type: "integer", minimum: 1 },
     status: { type: "integer", minimum: 400, maximum: 599 },
-    retryAfter: { type: "number", minimum: 0 },
+    retryAfter: { type: "integer", minimum: 0 },
     latencyMs: { type: "integer", minimum: 0, maximum: 600000 },
-    drop: { type: "boolean" },
-    truncate: { type: "boolean" },
-    endlessNextLink: { type: "boolean" },
-    partialError: { type: "boolean" },
+    drop: { const: true },
+    truncate: { const: true },
+    endlessNextLink: { const: true },
+    partialError: { const: true },
   },
+  dependencies: { retryAfter: ["status"] },
   anyOf: [
     { required: ["status"] },
     { required: ["latencyMs"] },

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { Ajv, type ErrorObject } from "ajv";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { estateSchema } from "./estate-schema.js";
-import { parseDuration } from "../util/duration.js";
+import { parseDuration, parseInstant } from "../util/duration.js";
 
 export type HsmKind = "cloudHsm" | "managedHsm" | "dedicatedHsm";
 
@@ -122,7 +122,10 @@ export interface FaultSpec {
 
 export interface Estate {
   tenantId: string;
+  /** The estate's clock when it was loaded: relative times count back from it. */
   now: Date;
+  /** The machine's time (epoch ms) when the estate was loaded: the simulator's clock runs on from `now` by as much. */
+  loadedAt: number;
   token: string;
   pageSize?: number;
   subscriptions: Subscription[];
@@ -357,10 +360,12 @@ function resolveEstate(
   const problem = (segments: (string | number)[], message: string) =>
     problems.push({ path: formatPath(segments), line: lineOf(segments), message });
 
-  let now = nowOverride ?? new Date();
-  if (!nowOverride && input.now) {
-    now = new Date(input.now);
-    if (Number.isNaN(now.getTime())) problem(["now"], "is not a valid date and time");
+  const loadedAt = Date.now();
+  let now = nowOverride ?? new Date(loadedAt);
+  if (input.now) {
+    const pinned = parseInstant(input.now);
+    if (!pinned) problem(["now"], `'${input.now}' is not a date and time that exists`);
+    else if (!nowOverride) now = pinned;
   }
   const ms = (text: string, at: (string | number)[]): number => {
     const value = parseDuration(text);
@@ -525,10 +530,11 @@ function resolveEstate(
               a,
               now,
               (text, field) => ms(text, [...hAt, "activity", ai, field]),
-              () => problem([...hAt, "activity", ai], `a series may hold at most ${MAX_SERIES_RECORDS} records`),
+              (field, message) => problem([...hAt, "activity", ai, ...(field ? [field] : [])], message),
             ),
           ),
         });
+        checkDiagnosticSettings(hsms[hsms.length - 1]!, hAt, problem);
       });
     }
     return {
@@ -543,10 +549,32 @@ function resolveEstate(
     };
   });
 
+  // Workspace ids and customer ids, and storage account names (global in Azure), are unique across the estate.
+  const seen = new Map<string, string>();
+  subscriptions.forEach((sub, si) => {
+    const unique = (key: string, at: (string | number)[], what: string) => {
+      const first = seen.get(key);
+      if (first !== undefined) problem(at, `${what} is already used at ${first}`);
+      else seen.set(key, formatPath(at));
+    };
+    sub.workspaces.forEach((w, wi) => {
+      const at = ["subscriptions", si, "workspaces", wi];
+      unique(`workspace:${w.id.toLowerCase()}`, [...at, "name"], `workspace '${w.name}' in '${w.resourceGroup}'`);
+      unique(`customerId:${w.customerId}`, [...at, "customerId"], `customerId ${w.customerId}`);
+    });
+    sub.storageAccounts.forEach((a, ai) => {
+      unique(
+        `storage:${a.name}`,
+        ["subscriptions", si, "storageAccounts", ai, "name"],
+        `storage account name '${a.name}'`,
+      );
+    });
+  });
   if (problems.length > 0) throw new EstateError(file, problems);
   return {
     tenantId: input.tenantId.toLowerCase(),
     now,
+    loadedAt,
     token: input.token ?? `sim.${randomBytes(24).toString("base64url")}`,
     ...(input.pageSize ? { pageSize: input.pageSize } : {}),
     subscriptions,
@@ -584,12 +612,23 @@ function defaultProperties(
   };
 }
 
+/** Columns every row carries from its HSM and workspace: `fields` may not set them. */
+const RESERVED_COLUMNS = ["TimeGenerated", "_ResourceId", "_SubscriptionId", "TenantId", "Type", "SourceSystem"];
+
 function expandActivity(
   a: ActivityInput,
   now: Date,
   ms: (text: string, field: string) => number,
-  tooMany: () => void,
+  problem: (field: string | undefined, message: string) => void,
 ): ActivityRecord[] {
+  const reserved = Object.keys(a.fields ?? {}).filter((k) => RESERVED_COLUMNS.includes(k));
+  if (reserved.length > 0) {
+    problem(
+      "fields",
+      `${reserved.join(", ")} ${reserved.length > 1 ? "are" : "is"} set by the simulator, not by fields`,
+    );
+    return [];
+  }
   const common = {
     ...(a.resultType !== undefined ? { resultType: a.resultType } : {}),
     ...(a.httpStatusCode !== undefined ? { httpStatusCode: a.httpStatusCode } : {}),
@@ -597,7 +636,17 @@ function expandActivity(
     ...(a.fields ? { fields: a.fields } : {}),
   };
   if (a.operation !== undefined && !a.every) {
-    const time = a.at ? new Date(a.at) : new Date(now.getTime() - ms(a.ago ?? "0s", "ago"));
+    let time: Date;
+    if (a.at) {
+      const at = parseInstant(a.at);
+      if (!at) {
+        problem("at", `'${a.at}' is not a date and time that exists`);
+        return [];
+      }
+      time = at;
+    } else {
+      time = new Date(now.getTime() - ms(a.ago ?? "0s", "ago"));
+    }
     return [
       {
         time,
@@ -611,10 +660,17 @@ function expandActivity(
   const every = ms(a.every ?? "1h", "every");
   const from = ms(a.from ?? "0s", "from");
   const to = ms(a.to ?? "0s", "to");
-  if (every <= 0) return [];
+  if (every <= 0) {
+    problem("every", "must be longer than zero");
+    return [];
+  }
+  if (from < to) {
+    problem("to", `ends before the series starts: \`from\` (${a.from}) must be at least \`to\` (${a.to})`);
+    return [];
+  }
   const count = Math.floor((from - to) / every) + 1;
   if (count > MAX_SERIES_RECORDS) {
-    tooMany();
+    problem(undefined, `a series may hold at most ${MAX_SERIES_RECORDS} records; this one would hold ${count}`);
     return [];
   }
   const operations = a.operations ?? [a.operation ?? "unknown"];
@@ -633,6 +689,92 @@ function expandActivity(
     });
   }
   return records;
+}
+
+/** Whether a setting sends the given log category: directly, or through an enabled group that contains it. */
+export function settingCarries(hsm: Hsm, setting: DiagnosticSetting, category: string): boolean {
+  const groups = new Set(
+    hsm.categories
+      .find((c) => c.name.toLowerCase() === category.toLowerCase())
+      ?.categoryGroups.map((g) => g.toLowerCase()) ?? [],
+  );
+  return setting.logs.some(
+    (l) =>
+      l.enabled &&
+      ((l.category !== undefined && l.category.toLowerCase() === category.toLowerCase()) ||
+        (l.categoryGroup !== undefined &&
+          (l.categoryGroup.toLowerCase() === "alllogs" || groups.has(l.categoryGroup.toLowerCase())))),
+  );
+}
+
+/** The checks Azure makes when a diagnostic setting is created, so that an estate holds only settings Azure allows. */
+function checkDiagnosticSettings(
+  hsm: Hsm,
+  at: (string | number)[],
+  problem: (segments: (string | number)[], message: string) => void,
+): void {
+  const logCategories = hsm.categories.filter((c) => c.categoryType === "Logs");
+  const metricCategories = hsm.categories.filter((c) => c.categoryType === "Metrics");
+  const groups = new Set(["alllogs", ...logCategories.flatMap((c) => c.categoryGroups.map((g) => g.toLowerCase()))]);
+  const listed = (list: DiagnosticCategory[]) => list.map((c) => c.name).join(", ") || "none";
+  const names = new Set<string>();
+  /** `destination|category` -> the setting that already sends that category there. */
+  const sinks = new Map<string, string>();
+  hsm.diagnosticSettings.forEach((d, di) => {
+    const dAt = [...at, "diagnosticSettings", di];
+    if (names.has(d.name.toLowerCase()))
+      problem([...dAt, "name"], `a setting named '${d.name}' already exists on this HSM`);
+    names.add(d.name.toLowerCase());
+    const destinations = [
+      d.workspaceId,
+      d.storageAccountId,
+      d.eventHubAuthorizationRuleId,
+      d.marketplacePartnerId,
+      d.serviceBusRuleId,
+    ].filter((x): x is string => x !== undefined);
+    if (destinations.length === 0) {
+      problem(
+        dAt,
+        "names no destination (workspace, storageAccount, eventHubAuthorizationRuleId, ...), which Azure refuses",
+      );
+    }
+    d.logs.forEach((l, li) => {
+      if (l.category !== undefined && !logCategories.some((c) => c.name.toLowerCase() === l.category!.toLowerCase())) {
+        problem(
+          [...dAt, "logs", li, "category"],
+          `'${l.category}' is not a log category of this HSM (it has ${listed(logCategories)})`,
+        );
+      }
+      if (l.categoryGroup !== undefined && !groups.has(l.categoryGroup.toLowerCase())) {
+        problem(
+          [...dAt, "logs", li, "categoryGroup"],
+          `'${l.categoryGroup}' is not a category group of this HSM's log categories`,
+        );
+      }
+    });
+    d.metrics.forEach((m, mi) => {
+      if (!metricCategories.some((c) => c.name.toLowerCase() === m.category.toLowerCase())) {
+        problem(
+          [...dAt, "metrics", mi, "category"],
+          `'${m.category}' is not a metric category of this HSM (it has ${listed(metricCategories)})`,
+        );
+      }
+    });
+    for (const category of logCategories.filter((c) => settingCarries(hsm, d, c.name))) {
+      for (const destination of destinations) {
+        const key = `${destination.toLowerCase()}|${category.name.toLowerCase()}`;
+        const other = sinks.get(key);
+        if (other !== undefined) {
+          problem(
+            dAt,
+            `sends '${category.name}' to a destination that setting '${other}' already sends it to, which Azure refuses`,
+          );
+        } else {
+          sinks.set(key, d.name);
+        }
+      }
+    }
+  });
 }
 
 /** Finds a subscription by id, case-insensitively. */

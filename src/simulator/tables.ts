@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { KqlColumn, KqlDatabase, KqlTable, KqlType } from "./kql/types.js";
 import {
   AUDIT_CATEGORY,
+  settingCarries,
   type ActivityRecord,
   type DiagnosticSetting,
   type Estate,
@@ -84,22 +85,6 @@ export function tableFor(hsm: Hsm, setting: DiagnosticSetting): string | undefin
     return setting.logAnalyticsDestinationType === "Dedicated" ? "AZKVAuditLogs" : "AzureDiagnostics";
   }
   return undefined;
-}
-
-/** Whether a setting sends the given log category: directly, or through an enabled group that contains it. */
-export function settingCarries(hsm: Hsm, setting: DiagnosticSetting, category: string): boolean {
-  const groups = new Set(
-    hsm.categories
-      .find((c) => c.name.toLowerCase() === category.toLowerCase())
-      ?.categoryGroups.map((g) => g.toLowerCase()) ?? [],
-  );
-  return setting.logs.some(
-    (l) =>
-      l.enabled &&
-      ((l.category !== undefined && l.category.toLowerCase() === category.toLowerCase()) ||
-        (l.categoryGroup !== undefined &&
-          (l.categoryGroup.toLowerCase() === "alllogs" || groups.has(l.categoryGroup.toLowerCase())))),
-  );
 }
 
 const OPCODES: Record<string, string> = {
@@ -259,14 +244,7 @@ export function buildWorkspaceTables(estate: Estate): Map<string, Map<string, Kq
   for (const w of workspaces) {
     tablesOf(w);
     for (const name of w.tables) ensure(w, name);
-    for (const { table, row } of w.records) {
-      const t = ensure(w, table);
-      for (const key of Object.keys(row)) {
-        if (!t.columns.some((c) => c.name === key))
-          t.columns = [...t.columns, col(key, key === "TimeGenerated" ? "datetime" : inferType(row[key]))];
-      }
-      t.rows.push(withStandardColumns(row, table, w, undefined));
-    }
+    for (const { table, row } of w.records) addRow(ensure(w, table), withStandardColumns(row, table, w, undefined));
   }
   for (const hsm of estate.subscriptions.flatMap((s) => s.hsms)) {
     if (hsm.kind === "dedicatedHsm") continue;
@@ -284,7 +262,7 @@ export function buildWorkspaceTables(estate: Estate): Map<string, Map<string, Kq
             : tableName === "AZKVAuditLogs"
               ? azkvRow(hsm, record, i)
               : azureDiagnosticsRow(hsm, record, i);
-        table.rows.push(withStandardColumns({ ...row, ...(record.fields ?? {}) }, tableName, workspace, hsm));
+        addRow(table, withStandardColumns({ ...row, ...(record.fields ?? {}) }, tableName, workspace, hsm));
       });
     }
   }
@@ -294,6 +272,16 @@ export function buildWorkspaceTables(estate: Estate): Map<string, Map<string, Kq
     }
   }
   return byWorkspaceId;
+}
+
+/** Adds a row, and a column for each of its keys the table does not have yet (typed from the value). */
+function addRow(table: KqlTable, row: Record<string, unknown>): void {
+  for (const key of Object.keys(row)) {
+    if (!table.columns.some((c) => c.name === key)) {
+      table.columns = [...table.columns, col(key, key === "TimeGenerated" ? "datetime" : inferType(row[key]))];
+    }
+  }
+  table.rows.push(row);
 }
 
 function withStandardColumns(

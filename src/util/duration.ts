@@ -83,8 +83,22 @@ function parseIsoOnly(text: string): number | undefined {
   return /^P/i.test(text.trim()) ? parseDuration(text) : undefined;
 }
 
-function parseInstant(text: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return undefined;
-  const date = new Date(text.trim());
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$/i;
+
+/**
+ * Parses an ISO 8601 instant strictly: the calendar date must exist (no 30 February), and an instant without an
+ * offset is UTC, as Azure reads it, whatever the machine's time zone.
+ */
+export function parseInstant(text: string): Date | undefined {
+  const m = INSTANT.exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h = "00", mi = "00", sec = "00", fraction = "", offset = "Z"] = m;
+  const year = Number(y);
+  const month = Number(mo) - 1;
+  const day = Number(d);
+  const probe = new Date(Date.UTC(year, month, day));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month || probe.getUTCDate() !== day) return undefined;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return undefined;
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${sec}${fraction}${offset.toUpperCase()}`);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -1,8 +1,8 @@
 // Estate files: what they resolve to, and the errors a person sees for a bad one.
-import { EstateError, loadEstateFile, parseEstate } from "../../src/simulator/estate.js";
-import { buildWorkspaceTables, settingCarries } from "../../src/simulator/tables.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EstateError, loadEstateFile, parseEstate, settingCarries } from "../../src/simulator/estate.js";
+import { buildWorkspaceTables } from "../../src/simulator/tables.js";
 import { estateSchema } from "../../src/simulator/estate-schema.js";
 import { CONTOSO, ROOT } from "../helpers/simulator.js";
 
@@ -22,6 +22,133 @@ function problemsOf(text: string): string {
     throw error;
   }
   throw new Error("expected the estate to be rejected");
+}
+
+/** A Cloud HSM `c` with the given YAML under it (indented 8 spaces), beside a workspace `law` and a storage account. */
+const hsm = (body: string) =>
+  base(`    workspaces:
+      - { name: law, resourceGroup: rg, location: eastus, customerId: bbbbbbbb-0000-4000-8000-000000000001 }
+    storageAccounts:
+      - { name: starchive, resourceGroup: rg, location: eastus }
+    cloudHsmClusters:
+      - name: c
+        resourceGroup: rg
+        location: eastus
+${body}`);
+
+/** What passes the schema but Azure itself would refuse, or what cannot mean anything. */
+function semanticCases(): { name: string; text: string; expected: string | RegExp }[] {
+  const audit = "logs: [{ category: HsmServiceOperations, enabled: true }]";
+  return [
+    {
+      name: "two settings with one name",
+      text: hsm(`        diagnosticSettings:
+          - { name: s, workspace: law, ${audit} }
+          - { name: S, storageAccount: starchive, ${audit} }
+`),
+      expected:
+        "lab.yaml:15: subscriptions[0].cloudHsmClusters[0].diagnosticSettings[1].name: a setting named 'S' already exists on this HSM",
+    },
+    {
+      name: "a setting without a destination",
+      text: hsm(`        diagnosticSettings:
+          - { name: s, ${audit} }
+`),
+      expected: "subscriptions[0].cloudHsmClusters[0].diagnosticSettings[0]: names no destination",
+    },
+    {
+      name: "a category the resource does not list",
+      text: hsm(`        diagnosticSettings:
+          - { name: s, workspace: law, logs: [{ category: AuditEvent, enabled: true }] }
+`),
+      expected:
+        "diagnosticSettings[0].logs[0].category: 'AuditEvent' is not a log category of this HSM (it has HsmServiceOperations)",
+    },
+    {
+      name: "a category group no category is in",
+      text: hsm(`        diagnosticSettings:
+          - { name: s, workspace: law, logs: [{ categoryGroup: security, enabled: true }] }
+`),
+      expected:
+        "diagnosticSettings[0].logs[0].categoryGroup: 'security' is not a category group of this HSM's log categories",
+    },
+    {
+      name: "a metric category the resource does not list",
+      text: hsm(`        diagnosticSettings:
+          - { name: s, workspace: law, ${audit}, metrics: [{ category: Latency, enabled: true }] }
+`),
+      expected:
+        "diagnosticSettings[0].metrics[0].category: 'Latency' is not a metric category of this HSM (it has AllMetrics)",
+    },
+    {
+      name: "one destination fed the same category by two settings",
+      text: hsm(`        diagnosticSettings:
+          - { name: s1, workspace: law, ${audit} }
+          - { name: s2, workspace: law, logs: [{ categoryGroup: allLogs, enabled: true }] }
+`),
+      expected:
+        "diagnosticSettings[1]: sends 'HsmServiceOperations' to a destination that setting 's1' already sends it to",
+    },
+    {
+      name: "fields that would overwrite what the simulator sets",
+      text: hsm(`        activity:
+          - { ago: 1h, operation: CN_LOGIN, fields: { TimeGenerated: "2026-01-01", _ResourceId: x } }
+`),
+      expected: "activity[0].fields: TimeGenerated, _ResourceId are set by the simulator, not by fields",
+    },
+    {
+      name: "a date that does not exist",
+      text: hsm(`        activity:
+          - { at: "2026-02-30T10:00:00Z", operation: CN_LOGIN }
+`),
+      expected: "activity[0].at: '2026-02-30T10:00:00Z' is not a date and time that exists",
+    },
+    {
+      name: "a series that never advances",
+      text: hsm(`        activity:
+          - { every: 0s, from: 1d, operations: [CN_LOGIN] }
+`),
+      expected: "activity[0].every: must be longer than zero",
+    },
+    {
+      name: "a series that ends before it starts",
+      text: hsm(`        activity:
+          - { every: 1h, from: 1h, to: 5h, operations: [CN_LOGIN] }
+`),
+      expected: "activity[0].to: ends before the series starts",
+    },
+    {
+      name: "a `now` that does not exist",
+      text: base("").replace("subscriptions:", "now: 2026-13-01T00:00:00Z\nsubscriptions:"),
+      expected: "lab.yaml:2: now: '2026-13-01T00:00:00Z' is not a date and time that exists",
+    },
+    {
+      name: "one customerId for two workspaces",
+      text: base(`    workspaces:
+      - { name: law1, resourceGroup: rg, location: eastus, customerId: bbbbbbbb-0000-4000-8000-000000000001 }
+      - { name: law2, resourceGroup: rg, location: eastus, customerId: BBBBBBBB-0000-4000-8000-000000000001 }
+`),
+      expected:
+        "subscriptions[0].workspaces[1].customerId: customerId bbbbbbbb-0000-4000-8000-000000000001 is already used at subscriptions[0].workspaces[0].customerId",
+    },
+    {
+      name: "an HSM name ARM would not accept",
+      text: base(`    managedHsms:
+      - { name: "m/x", resourceGroup: rg, location: eastus }
+`),
+      expected: "subscriptions[0].managedHsms[0].name: must match pattern",
+    },
+    {
+      name: "Retry-After without a status",
+      text: `${base("")}faults:\n  - { route: provider, latencyMs: 10, retryAfter: 1 }\n`,
+      expected: "faults[0]: must have property status when property retryAfter is present",
+    },
+    {
+      name: "an effect switched off is no effect",
+      text: `${base("")}faults:\n  - { route: provider, drop: false }\n`,
+      expected: "faults[0].drop: must be equal to constant",
+    },
+  ];
 }
 
 describe("invalid estates name the file, line, path and reason", () => {
@@ -120,6 +247,7 @@ describe("invalid estates name the file, line, path and reason", () => {
 `),
       expected: "subscriptions[0].managedHsms[0].diagnosticSettings: must NOT have more than 5 items",
     },
+    ...semanticCases(),
   ])("$name", ({ text, expected }) => {
     const message = problemsOf(text);
     if (typeof expected === "string") expect(message).toContain(expected);

@@ -1,4 +1,4 @@
-import { formatIsoDuration, parseDuration, parseTimespan } from "../../src/util/duration.js";
+import { formatIsoDuration, parseDuration, parseInstant, parseTimespan } from "../../src/util/duration.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -46,6 +46,8 @@ describe("parseTimespan", () => {
     ["2026-11-01T00:00:00Z/2026-12-01T00:00:00Z", "2026-11-01T00:00:00.000Z", "2026-12-01T00:00:00.000Z"],
     ["2026-11-01T00:00:00Z/P1D", "2026-11-01T00:00:00.000Z", "2026-11-02T00:00:00.000Z"],
     ["PT1H/2026-11-01T00:00:00Z", "2026-10-31T23:00:00.000Z", "2026-11-01T00:00:00.000Z"],
+    // Without an offset an instant is UTC, as Azure reads it, whatever the machine's time zone.
+    ["2026-01-01T00:00:00/2026-01-02T00:00:00", "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z"],
   ])("%s", (text, start, end) => {
     const span = parseTimespan(text, now);
     expect(span?.start.toISOString()).toBe(start);
@@ -58,4 +60,30 @@ describe("parseTimespan", () => {
       expect(parseTimespan(text, now)).toBeUndefined();
     },
   );
+});
+
+describe("parseInstant", () => {
+  test.each([
+    ["2026-11-22T09:30:00Z", "2026-11-22T09:30:00.000Z"],
+    ["2026-11-22T09:30:00.123Z", "2026-11-22T09:30:00.123Z"],
+    ["2026-11-22T09:30Z", "2026-11-22T09:30:00.000Z"],
+    ["2026-11-22T10:30:00+01:00", "2026-11-22T09:30:00.000Z"],
+    ["2026-11-22T09:30:00", "2026-11-22T09:30:00.000Z"],
+    ["2026-11-22", "2026-11-22T00:00:00.000Z"],
+    ["2024-02-29T00:00:00Z", "2024-02-29T00:00:00.000Z"],
+  ])("%s is %s", (text, iso) => {
+    expect(parseInstant(text)?.toISOString()).toBe(iso);
+  });
+
+  test.each([
+    "2026-02-30T00:00:00Z",
+    "2025-02-29T00:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "2026-11-22T24:00:00Z",
+    "2026-11-22T09:60Z",
+    "yesterday",
+    "22/11/2026",
+  ])("%s does not exist", (text) => {
+    expect(parseInstant(text)).toBeUndefined();
+  });
 });

@@ -236,8 +236,9 @@ function parseFilter(filter: string): ((r: ArmResource) => boolean) | string {
       joins.push(token.toLowerCase());
       continue;
     }
-    const compare = /^\(?\s*(\w+)\s+(eq|ne)\s+'([^']*)'\s*\)?$/i.exec(token);
-    const substring = /^\(?\s*substringof\(\s*'([^']*)'\s*,\s*(name|resourceGroup)\s*\)\s*\)?$/i.exec(token);
+    // No grouping parentheses: the simulator would have to honour them, and ARM accepts only some combinations.
+    const compare = /^(\w+)\s+(eq|ne)\s+'([^']*)'$/i.exec(token);
+    const substring = /^substringof\(\s*'([^']*)'\s*,\s*(name|resourceGroup)\s*\)$/i.exec(token);
     if (compare && FILTER_FIELDS.includes(compare[1]!.toLowerCase())) {
       const op = compare[2]!.toLowerCase() === "ne" ? "ne" : "eq";
       terms.push({ field: compare[1]!.toLowerCase(), op, value: compare[3]!.toLowerCase() });

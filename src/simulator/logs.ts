@@ -192,10 +192,14 @@ interface BatchItem {
 /** `POST /v1/$batch`: each request answered on its own, with its own status. */
 function batch(ctx: LogsContext, req: SimRequest, partialError: boolean): SimResponse {
   const requests = (req.body as { requests?: unknown } | undefined)?.requests;
-  if (!Array.isArray(requests) || requests.length === 0) {
+  if (
+    !Array.isArray(requests) ||
+    requests.length === 0 ||
+    requests.some((item) => item === null || typeof item !== "object")
+  ) {
     return logsError(400, "BadArgumentError", "The request had some invalid properties", {
       code: "BatchValidationError",
-      message: "The batch request must contain a non-empty 'requests' array.",
+      message: "The batch request must contain a non-empty 'requests' array of objects.",
     });
   }
   const responses = (requests as BatchItem[]).map((item, i) => {

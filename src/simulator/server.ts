@@ -54,6 +54,9 @@ export interface RunningSimulator {
 }
 
 const MAX_BODY = 4 * 1024 * 1024;
+const TOO_LARGE = "body too large";
+const MAX_REMEMBERED_REQUESTS = 100_000;
+const ARM_BATCH_API_VERSION = "2020-06-01";
 const DEFAULT_PAGE_SIZE = 1000;
 
 class Faults {
@@ -68,7 +71,7 @@ class Faults {
     this.specs.forEach((spec, i) => {
       if (spec.route !== "*" && spec.route !== route.name) return;
       if (spec.method && spec.method !== method) return;
-      if (spec.match && !url.toLowerCase().includes(spec.match.toLowerCase())) return;
+      if (spec.match && !matchesUrl(url, spec.match)) return;
       const n = this.counts[i]!++;
       if (n < (spec.after ?? 0)) return;
       if (spec.times !== undefined && n >= (spec.after ?? 0) + spec.times) return;
@@ -81,16 +84,18 @@ class Faults {
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const { estate } = options;
   const certificates = options.certificates ?? generateCertificates();
-  const startedAt = Date.now();
   const logs: LogsContext = {
     estate,
     tables: buildWorkspaceTables(estate),
-    now: () => new Date(estate.now.getTime() + (Date.now() - startedAt)),
+    // The estate's clock runs on from the moment the estate was loaded.
+    now: () => new Date(estate.now.getTime() + (Date.now() - estate.loadedAt)),
   };
   const faults = new Faults(estate.faults);
   const requests: RequestLogEntry[] = [];
   let logStream: WriteStream | undefined;
   const sockets = new Set<Socket>();
+  /** Handlers still running (a latency fault may hold one for minutes): close() waits for them. */
+  const inFlight = new Set<Promise<void>>();
   let seq = 0;
 
   const route = (method: string, path: string): Route | undefined =>
@@ -127,10 +132,42 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
   /** ARM's undocumented batch API (used by the portal): each inner GET is routed as if it came alone. */
   const armBatch = async (req: SimRequest): Promise<{ answer: SimResponse; inner: RequestLogEntry["inner"] }> => {
-    const list = (req.body as { requests?: unknown } | undefined)?.requests;
-    if (!Array.isArray(list) || list.length === 0 || list.length > 20) {
+    const version = req.query.get("api-version");
+    if (!version) {
       return {
-        answer: armError(400, "InvalidBatchRequest", "A batch request must contain between 1 and 20 requests."),
+        answer: armError(
+          400,
+          "MissingApiVersionParameter",
+          "The api-version query parameter (?api-version=) is required for all requests.",
+        ),
+        inner: [],
+      };
+    }
+    if (version !== ARM_BATCH_API_VERSION) {
+      return {
+        answer: armError(
+          400,
+          "InvalidApiVersionParameter",
+          `The api-version '${version}' is invalid. The supported versions are '${ARM_BATCH_API_VERSION}'.`,
+        ),
+        inner: [],
+      };
+    }
+    const list = (req.body as { requests?: unknown } | undefined)?.requests;
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      list.length > 20 ||
+      list.some(
+        (item) => item === null || typeof item !== "object" || typeof (item as { url?: unknown }).url !== "string",
+      )
+    ) {
+      return {
+        answer: armError(
+          400,
+          "InvalidBatchRequest",
+          "A batch request must contain between 1 and 20 requests, each an object with a 'url'.",
+        ),
         inner: [],
       };
     }
@@ -220,7 +257,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       entry.status = status;
       entry.durationMs = Date.now() - started;
       requests.push(entry);
-      logStream?.write(`${JSON.stringify(entry)}\n`);
+      // Long runs keep the most recent entries in memory; the request log file keeps them all.
+      if (requests.length > MAX_REMEMBERED_REQUESTS) requests.splice(0, requests.length - MAX_REMEMBERED_REQUESTS);
+      if (logStream?.writable) logStream.write(`${JSON.stringify(entry)}\n`);
     };
     const send = (status: number, body: unknown, headers: Record<string, string> = {}, truncate = false) => {
       const text = body === undefined ? "" : JSON.stringify(body);
@@ -244,9 +283,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       res.end(payload);
     };
 
-    const rawBody = await readBody(message).catch(() => undefined);
+    const rawBody = await readBody(message).catch((error: Error) => error);
     const isLogs = /^\/v1\//i.test(path);
-    if (rawBody === undefined) {
+    if (rawBody instanceof Error && rawBody.message !== TOO_LARGE) {
+      // The client gave up while sending: there is nobody to answer.
+      return record(0);
+    }
+    if (rawBody instanceof Error) {
       const e = isLogs
         ? logsError(413, "PayloadTooLargeError", "The request body is too large")
         : armError(413, "RequestEntityTooLarge", "The request body is too large.");
@@ -358,12 +401,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
 
   const server: Server = createServer({ key: certificates.key, cert: certificates.cert }, (req, res) => {
-    handler(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { code: "InternalServerError", message: String(error) } }));
-      }
-    });
+    const running = handler(req, res)
+      .catch((error: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: { code: "InternalServerError", message: String(error) } }));
+        }
+      })
+      .finally(() => inFlight.delete(running));
+    inFlight.add(running);
   });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -385,6 +431,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     // path that cannot be written fails the start instead of a later write.
     try {
       logStream = createWriteStream("", { fd: openSync(options.requestLog, "a") });
+      logStream.on("error", () => undefined);
     } catch (error) {
       await new Promise((resolve) => server.close(resolve));
       throw error;
@@ -400,15 +447,24 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     caCert: certificates.caCert,
     token: estate.token,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => {
-          if (logStream) logStream.end(() => resolve());
-          else resolve();
-        });
-      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Cutting the connections ends latency waits and body reads, so every handler settles promptly.
+      for (const socket of sockets) socket.destroy();
+      await closed;
+      await Promise.allSettled([...inFlight]);
+      if (logStream) {
+        const stream = logStream;
+        await new Promise<void>((resolve) => stream.end(() => resolve()));
+      }
+    },
   };
+}
+
+/** A fault's `match` is looked for in the URL as sent and as decoded (`$skiptoken` is sent as `%24skiptoken`). */
+function matchesUrl(url: string, match: string): boolean {
+  const wanted = match.toLowerCase();
+  return url.toLowerCase().includes(wanted) || safeDecode(url).toLowerCase().includes(wanted);
 }
 
 function describeFault(f: FaultSpec): string[] {
@@ -429,13 +485,16 @@ function readBody(message: IncomingMessage): Promise<Buffer> {
     message.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new Error("body too large"));
+        reject(new Error(TOO_LARGE));
         message.resume();
         return;
       }
       chunks.push(chunk);
     });
     message.on("end", () => resolve(Buffer.concat(chunks)));
+    message.on("close", () => {
+      if (!message.complete) reject(new Error("aborted"));
+    });
     message.on("error", reject);
   });
 }

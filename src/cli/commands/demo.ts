@@ -46,38 +46,45 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
     );
     print("");
 
-    const workspaceActivity = new Map<string, Map<string, { records: number; last: Date | undefined }>>();
-    const activityFor = async (workspaceId: string) => {
-      const key = workspaceId.toLowerCase();
-      const cached = workspaceActivity.get(key);
-      if (cached) return cached;
+    /** Per workspace: records per HSM in the last 7 days, or why the workspace could not be read. */
+    type Activity = { byResource: Map<string, { records: number; last: Date | undefined }> } | { error: string };
+    const workspaceActivity = new Map<string, Promise<Activity>>();
+    const readActivity = async (workspaceId: string): Promise<Activity> => {
       const parts =
         /\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/([^/]+)$/i.exec(
           workspaceId,
         );
-      const byResource = new Map<string, { records: number; last: Date | undefined }>();
-      workspaceActivity.set(key, byResource);
-      if (!parts) return byResource;
+      if (!parts) return { error: `'${workspaceId}' is not a workspace id` };
       try {
         const workspace = await clients.operationalInsights(parts[1]!).workspaces.get(parts[2]!, parts[3]!);
-        const customerId = workspace.customerId;
-        if (!customerId) return byResource;
-        const result = await clients.logs().queryWorkspace(customerId, DEMO_ACTIVITY_QUERY, { duration: "P7D" });
+        if (!workspace.customerId) return { error: "the workspace has no customerId" };
+        const result = await clients
+          .logs()
+          .queryWorkspace(workspace.customerId, DEMO_ACTIVITY_QUERY, { duration: "P7D" });
         if (result.status !== "Success") {
           // A partial answer cannot show that an HSM wrote nothing: say so rather than count what came back.
-          throw new Error(`the query failed in part (${result.partialError.message})`);
+          return { error: `the query failed in part (${result.partialError.message})` };
         }
+        const byResource = new Map<string, { records: number; last: Date | undefined }>();
         for (const row of result.tables[0]?.rows ?? []) {
           byResource.set(String(row[0]), {
             records: Number(row[1]),
             last: row[2] instanceof Date ? row[2] : undefined,
           });
         }
+        return { byResource };
       } catch (error) {
-        byResource.set("!error", { records: -1, last: undefined });
-        print(`    (workspace ${parts[3]} could not be read: ${(error as Error).message.split("\n")[0]})`);
+        return { error: (error as Error).message.split("\n")[0] ?? String(error) };
       }
-      return byResource;
+    };
+    const activityFor = (workspaceId: string): Promise<Activity> => {
+      const key = workspaceId.toLowerCase();
+      let activity = workspaceActivity.get(key);
+      if (!activity) {
+        activity = readActivity(workspaceId);
+        workspaceActivity.set(key, activity);
+      }
+      return activity;
     };
 
     for await (const subscription of clients.subscriptions().subscriptions.list()) {
@@ -121,8 +128,10 @@ export async function demo(options: DemoOptions = {}): Promise<number> {
           );
           if (setting.workspaceId) {
             const activity = await activityFor(setting.workspaceId);
-            const mine = activity.get(hsm.id!.toLowerCase());
-            if (!activity.has("!error")) {
+            if ("error" in activity) {
+              print(`      (workspace ${lastSegment(setting.workspaceId)} could not be read: ${activity.error})`);
+            } else {
+              const mine = activity.byResource.get(hsm.id!.toLowerCase());
               print(
                 mine
                   ? `      ${mine.records} audit records in the last 7 days, last at ${mine.last?.toISOString() ?? "unknown"}`

@@ -48,13 +48,14 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   let certDir: string;
   try {
     certDir = resolve(options.certOut ?? mkdtempSync(join(tmpdir(), "hsm-audit-sim-")));
-    mkdirSync(certDir, { recursive: true });
+    mkdirSync(certDir, { recursive: true, mode: 0o700 });
     writeFileSync(join(certDir, "ca.pem"), sim.caCert);
     writeFileSync(join(certDir, "token.txt"), `${sim.token}\n`, { mode: 0o600 });
     const info = { url: sim.url, armEndpoint: sim.url, logsEndpoint: sim.url, caFile: join(certDir, "ca.pem") };
     writeFileSync(
       join(certDir, "simulator.json"),
       `${JSON.stringify({ ...info, token: sim.token, pid: process.pid }, null, 2)}\n`,
+      { mode: 0o600 },
     );
   } catch (error) {
     await sim.close();

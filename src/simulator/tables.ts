@@ -162,13 +162,21 @@ function correlationId(resourceId: string, index: number): string {
 
 function managedHsmFields(hsm: Hsm, r: ActivityRecord, index: number) {
   const status = r.httpStatusCode ?? (r.resultType && r.resultType !== "Success" ? 403 : 200);
+  const resultType = r.resultType ?? (status < 400 ? "Success" : "Failure");
   return {
     status,
-    resultType: r.resultType ?? (status < 400 ? "Success" : "Failure"),
-    signature: signature(status),
-    correlationId: correlationId(hsm.id, index),
     uri: requestUri(hsm, r),
     upn: r.identity ?? "",
+    /** The columns both Managed HSM tables name alike. */
+    columns: {
+      OperationName: r.operation,
+      OperationVersion: "7.5",
+      ResultType: resultType,
+      ResultSignature: signature(status),
+      ResultDescription: "",
+      DurationMs: r.durationMs ?? 12,
+      CorrelationId: correlationId(hsm.id, index),
+    },
   };
 }
 
@@ -183,14 +191,8 @@ function azureDiagnosticsRow(hsm: Hsm, r: ActivityRecord, index: number): Record
     ResourceProvider: "MICROSOFT.KEYVAULT",
     Resource: hsm.name.toUpperCase(),
     ResourceType: "MANAGEDHSMS",
-    OperationName: r.operation,
-    OperationVersion: "7.5",
-    ResultType: f.resultType,
-    ResultSignature: f.signature,
-    ResultDescription: "",
-    DurationMs: r.durationMs ?? 12,
+    ...f.columns,
     CallerIPAddress: r.caller ?? "",
-    CorrelationId: f.correlationId,
     requestUri_s: f.uri,
     httpStatusCode_d: f.status,
     identity_claim_upn_s: f.upn,
@@ -203,14 +205,8 @@ function azkvRow(hsm: Hsm, r: ActivityRecord, index: number): Record<string, unk
   const f = managedHsmFields(hsm, r, index);
   return {
     TimeGenerated: r.time,
-    OperationName: r.operation,
-    OperationVersion: "7.5",
-    ResultType: f.resultType,
-    ResultSignature: f.signature,
-    ResultDescription: "",
-    DurationMs: r.durationMs ?? 12,
+    ...f.columns,
     CallerIpAddress: r.caller ?? "",
-    CorrelationId: f.correlationId,
     Identity: f.upn ? { claim: { upn: f.upn } } : null,
     HttpStatusCode: f.status,
     RequestUri: f.uri,

@@ -7,7 +7,9 @@ import { MonitorClient } from "@azure/arm-monitor";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
+import { StorageManagementClient } from "@azure/arm-storage";
 import { getClient } from "@azure-rest/core-client";
+import { retryPolicy, type EvidenceLog, type RetryOptions } from "./pipeline.js";
 
 export interface AzureConnection {
   credential: TokenCredential;
@@ -22,13 +24,30 @@ export interface AzureConnection {
   /** An HTTPS agent, e.g. one that trusts a private CA; the default agent otherwise. */
   agent?: Agent;
   retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /**
+   * The scan's pipeline: every exchange recorded as evidence, lists guarded against endless paging, and the tool's
+   * retry policy in place of the SDK's (which does not retry a 429 without `Retry-After`).
+   */
+  scanPipeline?: { evidence: EvidenceLog; retry: RetryOptions };
 }
 
 function common(connection: AzureConnection, audience: string) {
+  const scan = connection.scanPipeline;
   return {
     credentials: { scopes: [`${audience.replace(/\/+$/, "")}/.default`] },
     ...(connection.agent ? { agent: connection.agent } : {}),
-    ...(connection.retryOptions ? { retryOptions: connection.retryOptions } : {}),
+    ...(scan
+      ? {
+          retryOptions: { maxRetries: 0 },
+          additionalPolicies: [
+            { policy: scan.evidence.pagingGuard(), position: "perCall" as const },
+            { policy: retryPolicy(scan.retry), position: "perCall" as const },
+            { policy: scan.evidence.recorder(), position: "perRetry" as const },
+          ],
+        }
+      : connection.retryOptions
+        ? { retryOptions: connection.retryOptions }
+        : {}),
     userAgentOptions: { userAgentPrefix: "hsm-audit" },
   };
 }
@@ -46,6 +65,7 @@ export function createClients(connection: AzureConnection) {
     operationalInsights: (subscriptionId: string) =>
       new OperationalInsightsManagementClient(connection.credential, subscriptionId, arm),
     keyVault: (subscriptionId: string) => new KeyVaultManagementClient(connection.credential, subscriptionId, arm),
+    storage: (subscriptionId: string) => new StorageManagementClient(connection.credential, subscriptionId, arm),
     /** The SDK's generic ARM client, for routes without a typed client (Cloud HSM lists, ARM `/batch`). */
     arm: () => getClient(connection.armEndpoint, connection.credential, arm),
     logs: () =>

@@ -1,10 +1,63 @@
 // The command line: declares commands and maps errors to exit codes. The only place that reads argv.
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
 import { simulate } from "./commands/simulate.js";
 import { demo } from "./commands/demo.js";
+import { report, scan } from "./commands/scan.js";
+import { render } from "./commands/render.js";
+import { listPolicies, showPolicy } from "./commands/policies.js";
 import { UsageError } from "./errors.js";
 import { guardStdout } from "./output.js";
 import { EstateError } from "../simulator/estate.js";
+import { CLOUD_NAMES } from "../azure/clouds.js";
+import { FAIL_ON_VALUES } from "../model/result.js";
+import { FORMAT_FILES } from "../report/outputs.js";
+import {
+  checkFileTarget,
+  checkOutDir,
+  loadResult,
+  loadSnapshot,
+  parseCloud,
+  parseEndpoint,
+  parseFailOn,
+  parseFormats,
+  parseLogWindow,
+  parseSubscriptions,
+  policiesFrom,
+  positiveInteger,
+  useColor,
+} from "./options.js";
+
+const FORMATS = Object.keys(FORMAT_FILES).join(",");
+
+/** Options of every command that evaluates policies and writes a result. */
+function outputOptions<T>(y: Argv<T>, defaultOut: string) {
+  return y
+    .option("policies", {
+      type: "string",
+      array: true,
+      describe: "Directory of user policies (YAML), added to the built-in ones; repeatable",
+    })
+    .option("out", { type: "string", default: defaultOut, describe: "Output directory; result.json is always written" })
+    .option("format", { type: "string", array: true, describe: `Extra formats, comma-separated (${FORMATS})` })
+    .option("fail-on", {
+      type: "string",
+      default: "low",
+      describe: `Lowest severity of a failing finding that makes the exit code 1 (${FAIL_ON_VALUES.join("|")})`,
+    });
+}
+
+/** Progress on stderr, on a terminal only: CI logs and pipes get the summary alone. */
+const progress = process.stderr.isTTY ? (message: string) => process.stderr.write(`hsm-audit: ${message}…\n`) : undefined;
+
+function outputs(args: { policies?: string[]; out: string; format?: string[]; "fail-on": string }) {
+  return {
+    policies: policiesFrom(args.policies),
+    failOn: parseFailOn(args["fail-on"]),
+    formats: parseFormats(args.format),
+    outDir: checkOutDir(args.out),
+    color: useColor(process.stdout),
+  };
+}
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -14,11 +67,91 @@ export async function main(argv: string[]): Promise<number> {
       .scriptName("hsm-audit")
       .usage("$0 <command> [options]")
       .command(
-        "demo",
-        "Serve the built-in simulated estate and read it through the real Azure SDK clients",
-        (y) => y.option("estate", { type: "string", describe: "Another estate file to tour", hidden: true }),
+        "scan",
+        "Scan Azure: every HSM the credential can see, every built-in policy; writes result.json",
+        (y) =>
+          outputOptions(y, "hsm-audit-results")
+            .option("subscription", {
+              type: "string",
+              array: true,
+              describe: "Subscription id to scan; repeatable (default: every subscription the credential can list)",
+            })
+            .option("cloud", { type: "string", default: "AzureCloud", describe: `Azure cloud (${CLOUD_NAMES.join("|")})` })
+            .option("arm-endpoint", { type: "string", describe: "ARM endpoint URL (overrides the cloud's)" })
+            .option("logs-endpoint", {
+              type: "string",
+              describe: "Log Analytics endpoint URL, without /v1 (overrides the cloud's)",
+            })
+            .option("log-window", {
+              type: "string",
+              default: "7d",
+              describe: "How far back to look for audit records (7d, 24h, P7D, PT24H)",
+            })
+            .option("snapshot-out", { type: "string", describe: "Also save the collected snapshot (JSON) to this file" })
+            .option("concurrency", { type: "number", describe: "Azure requests in flight at once (default 8)" })
+            .option("max-retries", { type: "number", describe: "Retries of a throttled or failed request (default 4)" })
+            .option("timeout", { type: "string", default: "60s", describe: "Time allowed for each request (e.g. 60s)" }),
         async (args) => {
-          exitCode = await demo(args.estate ? { estate: args.estate } : {});
+          const common = outputs(args);
+          const timeoutMs = parseLogWindowLike("--timeout", args.timeout);
+          const { code } = await scan({
+            ...common,
+            cloud: parseCloud(args.cloud),
+            ...optional("armEndpoint", parseEndpoint("--arm-endpoint", args["arm-endpoint"])),
+            ...optional("logsEndpoint", parseEndpoint("--logs-endpoint", args["logs-endpoint"])),
+            subscriptions: parseSubscriptions(args.subscription),
+            logWindowMs: parseLogWindow(args["log-window"]),
+            ...optional("snapshotOut", args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined),
+            concurrency: Math.max(1, positiveInteger("--concurrency", args.concurrency, 8, 64)),
+            maxRetries: positiveInteger("--max-retries", args["max-retries"], 4, 10),
+            timeoutMs,
+            ...optional("progress", progress),
+          });
+          exitCode = code;
+        },
+      )
+      .command(
+        "evaluate",
+        "Evaluate a saved snapshot offline (no network); writes result.json",
+        (y) =>
+          outputOptions(y, "hsm-audit-results").option("snapshot", {
+            type: "string",
+            demandOption: true,
+            describe: "Snapshot file written by scan --snapshot-out",
+          }),
+        (args) => {
+          const common = outputs(args);
+          exitCode = report(loadSnapshot(args.snapshot), common).code;
+        },
+      )
+      .command(
+        "render",
+        "Render a saved result.json in other formats",
+        (y) =>
+          y
+            .option("result", { type: "string", demandOption: true, describe: "A result.json written by scan or evaluate" })
+            .option("format", { type: "string", array: true, describe: `Formats, comma-separated (${FORMATS})` })
+            .option("out", { type: "string", demandOption: true, describe: "Output directory" }),
+        (args) => {
+          const result = loadResult(args.result);
+          exitCode = render(result, { outDir: checkOutDir(args.out), formats: parseFormats(args.format) });
+        },
+      )
+      .command(
+        "demo",
+        "Run the full scan against the built-in simulated estate (no Azure account needed)",
+        (y) =>
+          outputOptions(y, "hsm-audit-demo")
+            .option("estate", { type: "string", describe: "Another estate file to scan", hidden: true })
+            .option("log-window", { type: "string", default: "7d", describe: "How far back to look for audit records" }),
+        async (args) => {
+          const common = outputs(args);
+          exitCode = await demo({
+            ...common,
+            logWindowMs: parseLogWindow(args["log-window"]),
+            ...optional("estate", args.estate),
+            ...optional("progress", progress),
+          });
         },
       )
       .command(
@@ -49,10 +182,32 @@ export async function main(argv: string[]): Promise<number> {
           });
         },
       )
-      .demandCommand(1, "Name a command: demo or simulate.")
+      .command("policies", "List the policies, or show one", (y) =>
+        y
+          .option("policies", { type: "string", array: true, describe: "Directory of user policies; repeatable" })
+          .command(
+            "list",
+            "List every policy (built-in and --policies)",
+            (yy) => yy,
+            (args) => {
+              exitCode = listPolicies(policiesFrom(args.policies));
+            },
+          )
+          .command(
+            "show <id>",
+            "Show one policy in full",
+            (yy) => yy.positional("id", { type: "string", demandOption: true }),
+            (args) => {
+              exitCode = showPolicy(policiesFrom(args.policies), args.id);
+            },
+          )
+          .demandCommand(1, "Name a subcommand: list or show ID."),
+      )
+      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate or policies.")
       .strict()
       .help()
       .version()
+      .wrap(Math.min(120, process.stdout.columns ?? 100))
       .fail((message, error) => {
         throw error ?? new UsageError(message);
       })
@@ -70,4 +225,16 @@ export async function main(argv: string[]): Promise<number> {
     return 70;
   }
   return exitCode;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: V });
+}
+
+function parseLogWindowLike(flag: string, value: string): number {
+  try {
+    return parseLogWindow(value);
+  } catch {
+    throw new UsageError(`${flag} must be a duration such as 60s or 2m, not '${value}'`);
+  }
 }

@@ -307,7 +307,7 @@ const API_VERSIONS: Record<string, { name: string; versions: string[] }> = {
   },
   "microsoft.storage/storageaccounts": {
     name: "storageAccounts",
-    versions: ["2025-06-01", "2025-01-01", "2024-01-01", "2023-05-01", "2023-01-01", "2022-09-01"],
+    versions: ["2026-09-01", "2025-06-01", "2025-01-01", "2024-01-01", "2023-05-01", "2023-01-01", "2022-09-01"],
   },
 };
 

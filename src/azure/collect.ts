@@ -1,0 +1,563 @@
+// Collection: reads the estate from Azure through the SDK clients into a snapshot. It records what it read and what
+// it could not read (as errors tied to their purpose); it never decides pass or fail.
+import type { TokenCredential } from "@azure/identity";
+import type { Agent } from "node:https";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { createRestError } from "@azure-rest/core-client";
+import { createClients, type AzureClients } from "./clients.js";
+import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
+import { HSM_TYPES, isStorageAccountId, isWorkspaceId, kindOfType, parseResourceId, sameId } from "./ids.js";
+import { logSampleQuery, LOG_SAMPLE_COLUMNS } from "./queries.js";
+import { formatIsoDuration } from "../util/duration.js";
+import type {
+  CollectionError,
+  DiagnosticCategory,
+  DiagnosticSetting,
+  Fact,
+  HsmFacts,
+  HsmKind,
+  LogSample,
+  LogSampleRow,
+  Snapshot,
+  StorageAccountFacts,
+  SubscriptionFacts,
+  WorkspaceFacts,
+} from "../model/snapshot.js";
+import { isKnown } from "../model/snapshot.js";
+import { TOOL } from "../version.js";
+
+export interface CollectOptions {
+  credential: TokenCredential;
+  cloud: string;
+  armEndpoint: string;
+  logsEndpoint: string;
+  armAudience?: string;
+  logsAudience?: string;
+  /** Subscriptions to scan; all the credential can list when empty. */
+  subscriptions?: string[];
+  /** How far back to look for audit records, in milliseconds. */
+  logWindowMs: number;
+  agent?: Agent;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  retry?: Partial<RetryOptions>;
+  clock?: () => Date;
+  onProgress?: (message: string) => void;
+}
+
+/** API versions of the routes read through the SDK's generic client (no typed client exists for them). */
+export const API_VERSIONS = {
+  cloudHsmClusters: "2025-03-31",
+  dedicatedHSMs: "2021-11-30",
+};
+
+interface Context {
+  clients: AzureClients;
+  evidence: EvidenceLog;
+  limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  errors: Snapshot["errors"];
+}
+
+export async function collect(options: CollectOptions): Promise<Snapshot> {
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock();
+  const evidence = new EvidenceLog(clock);
+  const clients = createClients({
+    credential: options.credential,
+    armEndpoint: options.armEndpoint,
+    logsEndpoint: options.logsEndpoint,
+    ...(options.armAudience ? { armAudience: options.armAudience } : {}),
+    ...(options.logsAudience ? { logsAudience: options.logsAudience } : {}),
+    ...(options.agent ? { agent: options.agent } : {}),
+    scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry } },
+  });
+  const ctx: Context = { clients, evidence, limit: limiter(options.concurrency ?? 8), errors: [] };
+  const progress = options.onProgress ?? (() => {});
+  const windowStart = new Date(startedAt.getTime() - options.logWindowMs);
+
+  progress("listing subscriptions");
+  const { subscriptionList, subscriptions } = await readSubscriptions(ctx, options.subscriptions ?? []);
+
+  progress(`listing HSMs in ${subscriptions.length} subscription(s)`);
+  const hsms: HsmFacts[] = [];
+  await Promise.all(
+    subscriptions.map(async (subscription) => {
+      hsms.push(...(await readInventory(ctx, subscription)));
+    }),
+  );
+  sortById(hsms);
+
+  await Promise.all(
+    subscriptions.map(async (subscription) => {
+      const holdsHsm = hsms.some((h) => sameId(h.subscriptionId, subscription.subscriptionId));
+      const incomplete = Object.values(subscription.inventory).some((fact) => !isKnown(fact));
+      if (holdsHsm || incomplete) subscription.insightsProvider = await readProvider(ctx, subscription.subscriptionId);
+    }),
+  );
+
+  const monitored = hsms.filter((h) => h.kind !== "dedicatedHsm");
+  progress(`reading diagnostic settings of ${monitored.length} HSM(s)`);
+  await Promise.all(monitored.map((hsm) => readDiagnostics(ctx, hsm)));
+
+  const settings = monitored.flatMap((h) => (isKnown(h.diagnosticSettings) ? h.diagnosticSettings.value : []));
+  const workspaceIds = distinct(settings.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+  const storageIds = distinct(settings.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : [])));
+  progress(`reading ${workspaceIds.length} workspace(s) and ${storageIds.length} storage account(s)`);
+  const [workspaces, storageAccounts] = await Promise.all([
+    Promise.all(workspaceIds.map((id) => readWorkspace(ctx, id))),
+    Promise.all(storageIds.map((id) => readStorageAccount(ctx, id))),
+  ]);
+
+  progress(`sampling audit records in ${workspaces.length} workspace(s)`);
+  const logSamples = await Promise.all(
+    workspaces.map((workspace) =>
+      sampleLogs(
+        ctx,
+        workspace,
+        monitored.filter((h) =>
+          isKnown(h.diagnosticSettings)
+            ? h.diagnosticSettings.value.some((s) => s.workspaceId && sameId(s.workspaceId, workspace.id))
+            : false,
+        ),
+        windowStart,
+        startedAt,
+      ),
+    ),
+  );
+
+  const finishedAt = clock();
+  return {
+    schemaVersion: 1,
+    kind: "hsm-audit-snapshot",
+    tool: TOOL,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    scope: {
+      cloud: options.cloud,
+      subscriptions: subscriptions.map((s) => s.subscriptionId),
+      armEndpoint: options.armEndpoint,
+      logsEndpoint: options.logsEndpoint,
+    },
+    logWindow: {
+      duration: formatIsoDuration(options.logWindowMs),
+      start: windowStart.toISOString(),
+      end: startedAt.toISOString(),
+    },
+    ...(subscriptionList ? { subscriptionList } : {}),
+    subscriptions,
+    hsms,
+    workspaces: sortById(workspaces),
+    storageAccounts: sortById(storageAccounts),
+    logSamples: sortBy(logSamples, (s) => s.workspaceId),
+    errors: sortBy(ctx.errors, (e) => `${e.resourceId ?? ""} ${e.for}`),
+    evidence: sortById(evidence.all()),
+  };
+}
+
+// ---- one step of collection ----------------------------------------------------------------------------------
+
+/** Runs one read, attributed to `purpose`; a failure becomes an error of the snapshot, tied to `purpose`. */
+async function read<T>(
+  ctx: Context,
+  purpose: string,
+  resourceId: string | undefined,
+  fn: () => Promise<T>,
+): Promise<Fact<T>> {
+  const outcome = await ctx.limit(() => ctx.evidence.attribute(purpose, fn));
+  if (outcome.ok) return { value: outcome.value, evidence: outcome.evidence };
+  const error = toCollectionError(outcome.error, purpose);
+  ctx.errors.push({ for: purpose, ...(resourceId ? { resourceId } : {}), ...error });
+  return { error, evidence: outcome.evidence };
+}
+
+export function toCollectionError(error: unknown, purpose: string): CollectionError {
+  if (isRestError(error)) {
+    const status = error.statusCode;
+    const code = error.code ?? undefined;
+    const first = (error.message || "").split("\n")[0]!.slice(0, 500);
+    const what = status ? `HTTP ${status}${code ? ` ${code}` : ""}` : (code ?? "network error");
+    return {
+      message: `could not read ${purpose}: ${what}${first && first !== code ? `: ${first}` : ""}`,
+      ...(status ? { status } : {}),
+      ...(code ? { code } : {}),
+    };
+  }
+  if (error instanceof MalformedAnswer) return { message: `could not read ${purpose}: ${error.message}`, code: "Malformed" };
+  const message = (error as Error)?.message ?? String(error);
+  const code = (error as { code?: unknown })?.code;
+  return {
+    message: `could not read ${purpose}: ${message.split("\n")[0]}`,
+    ...(typeof code === "string" ? { code } : {}),
+  };
+}
+
+/** An answer that arrived but does not have the shape the API promises. */
+class MalformedAnswer extends Error {}
+
+// ---- subscriptions -----------------------------------------------------------------------------------------
+
+async function readSubscriptions(
+  ctx: Context,
+  named: string[],
+): Promise<{ subscriptionList?: Fact<{ count: number }>; subscriptions: SubscriptionFacts[] }> {
+  const blank = (subscriptionId: string, displayName?: string): SubscriptionFacts => ({
+    subscriptionId,
+    ...(displayName ? { displayName } : {}),
+    inventory: {} as SubscriptionFacts["inventory"],
+  });
+  if (named.length > 0) {
+    const subscriptions = await Promise.all(
+      distinct(named).map(async (id) => {
+        const fact = await read(ctx, `subscription ${id}`, `/subscriptions/${id}`, () =>
+          ctx.clients.subscriptions().subscriptions.get(id),
+        );
+        return blank(id, isKnown(fact) ? fact.value.displayName : undefined);
+      }),
+    );
+    return { subscriptions };
+  }
+  const listed = await read(ctx, "the subscriptions the credential can see", undefined, async () => {
+    const all: { subscriptionId: string; displayName?: string }[] = [];
+    for await (const s of ctx.clients.subscriptions().subscriptions.list()) {
+      if (!s.subscriptionId) throw new MalformedAnswer("a subscription without subscriptionId");
+      if (all.some((a) => sameId(a.subscriptionId, s.subscriptionId!)))
+        throw new MalformedAnswer(`subscription ${s.subscriptionId} listed twice (a nextLink that does not end?)`);
+      all.push({ subscriptionId: s.subscriptionId, ...(s.displayName ? { displayName: s.displayName } : {}) });
+    }
+    return all;
+  });
+  if (!isKnown(listed)) return { subscriptionList: listed, subscriptions: [] };
+  return {
+    subscriptionList: { value: { count: listed.value.length }, evidence: listed.evidence },
+    subscriptions: sortBy(
+      listed.value.map((s) => blank(s.subscriptionId, s.displayName)),
+      (s) => s.subscriptionId,
+    ),
+  };
+}
+
+async function readProvider(ctx: Context, subscriptionId: string): Promise<Fact<{ registrationState: string }>> {
+  return read(ctx, `Microsoft.Insights registration in subscription ${subscriptionId}`, `/subscriptions/${subscriptionId}`, async () => {
+    const provider = await ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights");
+    if (typeof provider.registrationState !== "string")
+      throw new MalformedAnswer("the provider answer has no registrationState");
+    return { registrationState: provider.registrationState };
+  });
+}
+
+// ---- inventory -------------------------------------------------------------------------------------------------
+
+interface RawResource {
+  id?: unknown;
+  name?: unknown;
+  type?: unknown;
+  location?: unknown;
+  sku?: { name?: unknown };
+  properties?: { provisioningState?: unknown };
+}
+
+async function readInventory(ctx: Context, subscription: SubscriptionFacts): Promise<HsmFacts[]> {
+  const sub = subscription.subscriptionId;
+  const hsms: HsmFacts[] = [];
+  const lists: Record<HsmKind, () => Promise<RawResource[]>> = {
+    cloudHsm: () =>
+      listGeneric(
+        ctx,
+        `/subscriptions/${sub}/providers/${HSM_TYPES.cloudHsm.type}`,
+        API_VERSIONS.cloudHsmClusters,
+      ),
+    managedHsm: async () => {
+      const all: RawResource[] = [];
+      for await (const hsm of ctx.clients.keyVault(sub).managedHsms.listBySubscription()) all.push(hsm as RawResource);
+      return all;
+    },
+    dedicatedHsm: () =>
+      listGeneric(ctx, `/subscriptions/${sub}/providers/${HSM_TYPES.dedicatedHsm.type}`, API_VERSIONS.dedicatedHSMs),
+  };
+  await Promise.all(
+    (Object.keys(lists) as HsmKind[]).map(async (kind) => {
+      const fact = await read(
+        ctx,
+        `the ${HSM_TYPES[kind].label} list of subscription ${sub}`,
+        `/subscriptions/${sub}`,
+        async () => {
+          const found = (await lists[kind]()).map((raw) => toHsm(raw, kind, sub));
+          const seen = new Set<string>();
+          for (const hsm of found) {
+            if (seen.has(hsm.id.toLowerCase()))
+              throw new MalformedAnswer(`${hsm.id} listed twice (a nextLink that does not end?)`);
+            seen.add(hsm.id.toLowerCase());
+          }
+          return found;
+        },
+      );
+      if (isKnown(fact)) {
+        hsms.push(...fact.value);
+        subscription.inventory[kind] = { value: { count: fact.value.length }, evidence: fact.evidence };
+      } else {
+        subscription.inventory[kind] = fact;
+      }
+    }),
+  );
+  return hsms;
+}
+
+function toHsm(raw: RawResource, kind: HsmKind, subscriptionId: string): HsmFacts {
+  if (typeof raw.id !== "string" || typeof raw.name !== "string")
+    throw new MalformedAnswer("an HSM without id or name in the list");
+  const parsed = parseResourceId(raw.id);
+  if (!parsed) throw new MalformedAnswer(`'${raw.id}' is not an ARM resource id`);
+  const type = typeof raw.type === "string" ? raw.type : HSM_TYPES[kind].type;
+  if (kindOfType(type) !== kind) throw new MalformedAnswer(`${raw.id} has type '${type}' in the ${kind} list`);
+  return {
+    id: raw.id,
+    type,
+    kind,
+    name: raw.name,
+    subscriptionId: parsed.subscriptionId || subscriptionId,
+    resourceGroup: parsed.resourceGroup,
+    location: typeof raw.location === "string" ? raw.location : "",
+    ...(typeof raw.sku?.name === "string" ? { sku: raw.sku.name } : {}),
+    ...(typeof raw.properties?.provisioningState === "string"
+      ? { provisioningState: raw.properties.provisioningState }
+      : {}),
+  };
+}
+
+/** A list read with the SDK's generic ARM client, following every `nextLink`. */
+async function listGeneric(ctx: Context, path: string, apiVersion: string): Promise<RawResource[]> {
+  const client = ctx.clients.arm();
+  const items: RawResource[] = [];
+  let response = await client.pathUnchecked(path).get({ queryParameters: { "api-version": apiVersion } });
+  for (;;) {
+    if (response.status !== "200") throw createRestError(response);
+    const body = response.body as { value?: unknown; nextLink?: unknown } | undefined;
+    if (!body || !Array.isArray(body.value)) throw new MalformedAnswer(`the answer to GET ${path} has no value list`);
+    items.push(...(body.value as RawResource[]));
+    if (typeof body.nextLink !== "string" || body.nextLink === "") return items;
+    response = await client.pathUnchecked(body.nextLink).get();
+  }
+}
+
+// ---- diagnostic settings ---------------------------------------------------------------------------------------
+
+async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
+  const uri = hsm.id.replace(/^\/+/, "");
+  const monitor = ctx.clients.monitor(hsm.subscriptionId);
+  const [settings, categories] = await Promise.all([
+    read(ctx, `the diagnostic settings of ${hsm.id}`, hsm.id, async () => {
+      const all: DiagnosticSetting[] = [];
+      for await (const s of monitor.diagnosticSettings.list(uri)) all.push(toSetting(s as Record<string, unknown>));
+      if (new Set(all.map((s) => s.name.toLowerCase())).size !== all.length)
+        throw new MalformedAnswer("a diagnostic setting listed twice (a nextLink that does not end?)");
+      return sortBy(all, (s) => s.name);
+    }),
+    read(ctx, `the diagnostic setting categories of ${hsm.id}`, hsm.id, async () => {
+      const all: DiagnosticCategory[] = [];
+      for await (const c of monitor.diagnosticSettingsCategory.list(uri)) {
+        if (typeof c.name !== "string") throw new MalformedAnswer("a category without a name");
+        all.push({
+          name: c.name,
+          categoryType: String(c.categoryType ?? ""),
+          categoryGroups: Array.isArray(c.categoryGroups) ? c.categoryGroups.map(String) : [],
+        });
+      }
+      if (new Set(all.map((c) => c.name.toLowerCase())).size !== all.length)
+        throw new MalformedAnswer("a category listed twice (a nextLink that does not end?)");
+      return all;
+    }),
+  ]);
+  hsm.diagnosticSettings = settings;
+  hsm.categories = categories;
+}
+
+function toSetting(raw: Record<string, unknown>): DiagnosticSetting {
+  const str = (key: string) => (typeof raw[key] === "string" && raw[key] !== "" ? { [key]: raw[key] as string } : {});
+  if (typeof raw.name !== "string") throw new MalformedAnswer("a diagnostic setting without a name");
+  const logs = Array.isArray(raw.logs) ? (raw.logs as Record<string, unknown>[]) : [];
+  return {
+    id: typeof raw.id === "string" ? raw.id : "",
+    name: raw.name,
+    ...str("workspaceId"),
+    ...str("storageAccountId"),
+    ...str("eventHubAuthorizationRuleId"),
+    ...str("eventHubName"),
+    ...str("marketplacePartnerId"),
+    ...str("serviceBusRuleId"),
+    ...str("logAnalyticsDestinationType"),
+    logs: logs.map((l) => {
+      const retention = l.retentionPolicy as { enabled?: unknown; days?: unknown } | undefined;
+      return {
+        ...(typeof l.category === "string" && l.category ? { category: l.category } : {}),
+        ...(typeof l.categoryGroup === "string" && l.categoryGroup ? { categoryGroup: l.categoryGroup } : {}),
+        enabled: l.enabled === true,
+        ...(retention?.enabled === true && typeof retention.days === "number" ? { retentionDays: retention.days } : {}),
+      };
+    }),
+  };
+}
+
+// ---- destinations ---------------------------------------------------------------------------------------------
+
+const NOT_FOUND_CODES = new Set(["ResourceNotFound", "ResourceGroupNotFound", "SubscriptionNotFound", "NotFound"]);
+
+/** ARM's answer that a resource does not exist, as opposed to an error reading it. */
+function notFound(error: unknown): string | undefined {
+  if (!isRestError(error) || error.statusCode !== 404) return undefined;
+  return error.code && NOT_FOUND_CODES.has(error.code) ? error.code : `HTTP 404${error.code ? ` ${error.code}` : ""}`;
+}
+
+async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
+  const parsed = parseResourceId(id);
+  const purpose = `workspace ${id}`;
+  if (!parsed || !isWorkspaceId(id)) {
+    const error = { message: `could not read ${purpose}: it is not a Log Analytics workspace id`, code: "InvalidId" };
+    ctx.errors.push({ for: purpose, resourceId: id, ...error });
+    return { id, info: { error, evidence: [] } };
+  }
+  const info = await read(ctx, purpose, id, async () => {
+    try {
+      const workspace = await ctx.clients
+        .operationalInsights(parsed.subscriptionId)
+        .workspaces.get(parsed.resourceGroup, parsed.name);
+      if (typeof workspace.customerId !== "string" || !workspace.customerId)
+        throw new MalformedAnswer("the workspace answer has no customerId");
+      return {
+        exists: true as const,
+        customerId: workspace.customerId,
+        ...(typeof workspace.retentionInDays === "number" ? { retentionInDays: workspace.retentionInDays } : {}),
+      };
+    } catch (error) {
+      const reason = notFound(error);
+      if (reason) return { exists: false as const, reason };
+      throw error;
+    }
+  });
+  return { id, info };
+}
+
+async function readStorageAccount(ctx: Context, id: string): Promise<StorageAccountFacts> {
+  const parsed = parseResourceId(id);
+  const purpose = `storage account ${id}`;
+  if (!parsed || !isStorageAccountId(id)) {
+    const error = { message: `could not read ${purpose}: it is not a storage account id`, code: "InvalidId" };
+    ctx.errors.push({ for: purpose, resourceId: id, ...error });
+    return { id, info: { error, evidence: [] } };
+  }
+  const info = await read(ctx, purpose, id, async () => {
+    try {
+      const account = await ctx.clients
+        .storage(parsed.subscriptionId)
+        .storageAccounts.getProperties(parsed.resourceGroup, parsed.name);
+      if (typeof account.id !== "string") throw new MalformedAnswer("the storage account answer has no id");
+      return {
+        exists: true as const,
+        ...(typeof account.location === "string" ? { location: account.location } : {}),
+        ...(typeof account.kind === "string" ? { kind: account.kind } : {}),
+        ...(typeof account.sku?.name === "string" ? { sku: account.sku.name } : {}),
+      };
+    } catch (error) {
+      const reason = notFound(error);
+      if (reason) return { exists: false as const, reason };
+      throw error;
+    }
+  });
+  return { id, info };
+}
+
+// ---- log sample --------------------------------------------------------------------------------------------------
+
+async function sampleLogs(
+  ctx: Context,
+  workspace: WorkspaceFacts,
+  hsms: HsmFacts[],
+  start: Date,
+  end: Date,
+): Promise<LogSample> {
+  const hsmIds = hsms.map((h) => h.id).sort();
+  const base = { workspaceId: workspace.id, hsmIds };
+  const info = workspace.info;
+  if (!isKnown(info) || !info.value.exists || hsmIds.length === 0) {
+    const why = !isKnown(info)
+      ? "the workspace could not be read"
+      : !info.value.exists
+        ? "the workspace does not exist"
+        : "no HSM sends to it";
+    return { ...base, result: { error: { message: `no query was run: ${why}`, code: "NotQueried" }, evidence: [] } };
+  }
+  const customerId = info.value.customerId;
+  const query = logSampleQuery(hsmIds);
+  const result = await read(ctx, `the audit records in workspace ${workspace.id}`, workspace.id, async () => {
+    const answer = await ctx.clients
+      .logs()
+      .queryWorkspace(customerId, query, { startTime: start, endTime: end }, { serverTimeoutInSeconds: 180 });
+    if (answer.status === "Success") return { rows: toRows(answer.tables) };
+    const partial = answer.partialError as { message?: string; code?: string };
+    return {
+      rows: toRows(answer.partialTables),
+      partial: {
+        message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
+        ...(partial.code ? { code: partial.code } : {}),
+      },
+    };
+  });
+  return { ...base, customerId, query, result };
+}
+
+function toRows(
+  tables: { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined,
+): LogSampleRow[] {
+  const table = tables?.[0];
+  if (!table) throw new MalformedAnswer("the query answer holds no table");
+  const index = Object.fromEntries(LOG_SAMPLE_COLUMNS.map((c) => [c, table.columnDescriptors.findIndex((d) => d.name === c)]));
+  for (const [column, i] of Object.entries(index)) {
+    if (i < 0) throw new MalformedAnswer(`the query answer has no column ${column}`);
+  }
+  return table.rows.map((row) => {
+    const hsmId = row[index.HsmId!];
+    const source = row[index.SourceTable!];
+    const records = Number(row[index.Records!]);
+    const last = row[index.LastRecord!];
+    if (typeof hsmId !== "string" || typeof source !== "string" || !Number.isFinite(records))
+      throw new MalformedAnswer("a row of the query answer has the wrong types");
+    const lastRecord = last instanceof Date ? last : typeof last === "string" ? new Date(last) : undefined;
+    return {
+      hsmId,
+      table: source,
+      records,
+      ...(lastRecord && !Number.isNaN(lastRecord.getTime()) ? { lastRecord: lastRecord.toISOString() } : {}),
+    };
+  });
+}
+
+// ---- helpers --------------------------------------------------------------------------------------------------
+
+/** Runs at most `n` of the given functions at once. */
+export function limiter(n: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+function distinct(ids: string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const id of ids) if (!seen.has(id.toLowerCase())) seen.set(id.toLowerCase(), id);
+  return sortBy([...seen.values()], (id) => id);
+}
+
+/** Sorts in place by a key, case-insensitively and independently of the locale, so snapshots are reproducible. */
+function sortBy<T>(items: T[], key: (item: T) => string): T[] {
+  const k = (item: T) => key(item).toLowerCase();
+  return items.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));
+}
+
+const sortById = <T extends { id: string }>(items: T[]) => sortBy(items, (i) => i.id);

@@ -1,0 +1,324 @@
+// The pipeline policies every Azure SDK client of a scan carries: the evidence recorder (one record per HTTP
+// exchange, attributed to what it was for), the retry policy, the per-request timeout and the paging guard.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash } from "node:crypto";
+import {
+  RestError,
+  isRestError,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
+import type { EvidenceRecord } from "../model/snapshot.js";
+
+interface Attribution {
+  purpose: string;
+  evidence: string[];
+  /** GET URLs already requested for this purpose: asking for one again means a `nextLink` went round in a circle. */
+  urls: Set<string>;
+}
+
+/** Bodies larger than this are hashed but not kept in the snapshot. */
+const MAX_KEPT_BODY = 1_000_000;
+
+/** Collects the evidence records of one collection run. */
+export class EvidenceLog {
+  private readonly records: EvidenceRecord[] = [];
+  private readonly context = new AsyncLocalStorage<Attribution>();
+  private next = 1;
+
+  constructor(
+    private readonly clock: () => Date = () => new Date(),
+    private readonly maxRequestsPerPurpose = 500,
+  ) {}
+
+  /**
+   * Runs `fn` with every HTTP exchange it causes attributed to `purpose`; returns its value (or error) and the ids
+   * of those evidence records.
+   */
+  async attribute<T>(
+    purpose: string,
+    fn: () => Promise<T>,
+  ): Promise<{ ok: true; value: T; evidence: string[] } | { ok: false; error: unknown; evidence: string[] }> {
+    const attribution: Attribution = { purpose, evidence: [], urls: new Set() };
+    try {
+      const value = await this.context.run(attribution, fn);
+      return { ok: true, value, evidence: attribution.evidence };
+    } catch (error) {
+      return { ok: false, error, evidence: attribution.evidence };
+    }
+  }
+
+  all(): EvidenceRecord[] {
+    return [...this.records];
+  }
+
+  /** Records every attempt, retries included: placed after the retry policy. */
+  recorder(): PipelinePolicy {
+    return {
+      name: "hsmAuditEvidence",
+      sendRequest: async (request, next) => {
+        const attribution = this.context.getStore();
+        const capturedAt = this.clock();
+        const started = performance.now();
+        const id = `ev-${String(this.next++).padStart(5, "0")}`;
+        const base = {
+          id,
+          method: request.method,
+          url: redactUrl(request.url),
+          capturedAt: capturedAt.toISOString(),
+          purpose: attribution?.purpose ?? "unattributed",
+        };
+        attribution?.evidence.push(id);
+        try {
+          const response = await next(request);
+          this.records.push({
+            ...base,
+            status: response.status,
+            durationMs: Math.round(performance.now() - started),
+            ...bodyEvidence(response.bodyAsText),
+            ...(truncated(response) ? { networkError: "body shorter than its Content-Length" } : {}),
+          });
+          return response;
+        } catch (error) {
+          const response = isRestError(error) ? error.response : undefined;
+          this.records.push({
+            ...base,
+            status: response?.status ?? 0,
+            durationMs: Math.round(performance.now() - started),
+            ...bodyEvidence(response?.bodyAsText),
+            ...(response ? {} : { networkError: describeNetworkError(error) }),
+          });
+          throw error;
+        }
+      },
+    };
+  }
+
+  /** Stops a `nextLink` that never ends: a URL asked for twice, or too many requests for one purpose. */
+  pagingGuard(): PipelinePolicy {
+    return {
+      name: "hsmAuditPagingGuard",
+      sendRequest: async (request, next) => {
+        const attribution = this.context.getStore();
+        if (attribution && request.method === "GET") {
+          if (attribution.urls.has(request.url)) {
+            throw new RestError(`the service returned a nextLink to a page already read (${redactUrl(request.url)})`, {
+              code: "EndlessNextLink",
+              request,
+            });
+          }
+          if (attribution.urls.size >= this.maxRequestsPerPurpose) {
+            throw new RestError(`the list did not end after ${this.maxRequestsPerPurpose} pages`, {
+              code: "EndlessNextLink",
+              request,
+            });
+          }
+          attribution.urls.add(request.url);
+        }
+        return next(request);
+      },
+    };
+  }
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** First back-off delay; it doubles with each retry (with jitter). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited for: the call fails with the throttling error. */
+  maxRetryAfterMs: number;
+  /** Per attempt: the time allowed until the response headers arrive. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = {
+  maxRetries: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+  timeoutMs: 60_000,
+};
+
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  RestError.REQUEST_SEND_ERROR,
+  RestError.PARSE_ERROR,
+]);
+
+/**
+ * One retry policy for every client (the SDK's own is switched off, so attempts do not multiply): it honours
+ * `Retry-After` on 429 and 503, backs off exponentially on a 429 without it, on 408 and 5xx, on resets, timeouts and
+ * bodies cut short, and gives up after `maxRetries`.
+ */
+export function retryPolicy(options: RetryOptions, sleep = defaultSleep): PipelinePolicy {
+  return {
+    name: "hsmAuditRetry",
+    sendRequest: async (request, next) => {
+      for (let attempt = 0; ; attempt++) {
+        let response: PipelineResponse | undefined;
+        let failure: unknown;
+        request.timeout = options.timeoutMs;
+        try {
+          response = await next(request);
+        } catch (error) {
+          failure = error;
+        }
+        if (request.abortSignal?.aborted) throw failure ?? new Error("aborted");
+        const decision = shouldRetry(response, failure, request, options, attempt);
+        if (decision === undefined || attempt >= options.maxRetries) {
+          if (failure !== undefined) throw asTimeout(failure, request, options);
+          if (response && truncated(response)) {
+            throw new RestError("the answer was cut short: its body is shorter than its Content-Length", {
+              code: "TruncatedBody",
+              statusCode: response.status,
+              request,
+            });
+          }
+          return response!;
+        }
+        await sleep(decision);
+      }
+    },
+  };
+}
+
+function shouldRetry(
+  response: PipelineResponse | undefined,
+  failure: unknown,
+  request: PipelineRequest,
+  options: RetryOptions,
+  attempt: number,
+): number | undefined {
+  const backoff = () => {
+    const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+    return Math.round(exponential * (0.8 + Math.random() * 0.4));
+  };
+  const status = response?.status ?? (isRestError(failure) ? failure.statusCode : undefined);
+  const headers = response ?? (isRestError(failure) ? failure.response : undefined);
+  if (status !== undefined && RETRY_STATUSES.has(status)) {
+    const retryAfter = headers ? retryAfterMs(headers) : undefined;
+    if (retryAfter !== undefined) return retryAfter > options.maxRetryAfterMs ? undefined : retryAfter;
+    return backoff();
+  }
+  if (response && truncated(response)) return backoff();
+  if (failure !== undefined && !response) {
+    if (isRestError(failure) && failure.code === "EndlessNextLink") return undefined;
+    if (isRestError(failure) && failure.code && NETWORK_CODES.has(failure.code)) return backoff();
+    // The HTTP client reports its own timeout as an abort; the caller's abort was handled before this.
+    if ((failure as Error).name === "AbortError" && !request.abortSignal?.aborted) return backoff();
+    if (isRestError(failure) && failure.statusCode === undefined && !failure.code) return backoff();
+  }
+  return undefined;
+}
+
+function retryAfterMs(response: PipelineResponse): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const value = Number(response.headers.get(name));
+    if (response.headers.get(name) && Number.isFinite(value) && value >= 0) return value;
+  }
+  const header = response.headers.get("retry-after");
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function truncated(response: PipelineResponse): boolean {
+  const length = Number(response.headers.get("content-length"));
+  if (!response.headers.get("content-length") || !Number.isFinite(length) || response.bodyAsText == null) return false;
+  // Only an identity-encoded body can be measured against its Content-Length.
+  const encoding = response.headers.get("content-encoding");
+  if (encoding && encoding !== "identity") return false;
+  return Buffer.byteLength(response.bodyAsText, "utf8") < length;
+}
+
+function asTimeout(failure: unknown, request: PipelineRequest, options: RetryOptions): unknown {
+  if ((failure as Error).name === "AbortError") {
+    return new RestError(`no answer within ${Math.round(options.timeoutMs / 1000)} s`, { code: "Timeout", request });
+  }
+  return failure;
+}
+
+function describeNetworkError(error: unknown): string {
+  if ((error as Error).name === "AbortError") return "Timeout: no answer in time";
+  const code = (error as { code?: string }).code;
+  const message = (error as Error).message ?? String(error);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---- redaction ---------------------------------------------------------------------------------------------------
+
+const SECRET_QUERY_PARAMS = /^(sig|signature|code|token|access_token|client_secret|skoid|sktid|skt|ske|sks|skv)$/i;
+const SECRET_KEYS =
+  /^(access_?token|refresh_?token|id_?token|token|.*(?<!public)key|.*keys|.*secret|password|connection_?string|.*sas.*|sig|signature)$/i;
+const NOT_SECRET_KEYS = /^(keySource|keyName|keyVersion|keyVaultUri|keyUri|keyType|keyVaultProperties)$/i;
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    let changed = false;
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (SECRET_QUERY_PARAMS.test(name)) {
+        parsed.searchParams.set(name, "REDACTED");
+        changed = true;
+      }
+    }
+    return changed ? parsed.toString() : url;
+  } catch {
+    return url;
+  }
+}
+
+function redactText(text: string): string {
+  return text
+    .replace(/([?&](?:sig|signature|skoid|sktid)=)[^&"\s]+/gi, "$1REDACTED")
+    .replace(/(Bearer\s+)[A-Za-z0-9\-_.~+/]+=*/g, "$1REDACTED")
+    .replace(/(AccountKey|SharedAccessKey|SharedAccessSignature)=([^;"\s]+)/gi, "$1=REDACTED");
+}
+
+function redactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        SECRET_KEYS.test(key) && !NOT_SECRET_KEYS.test(key) && (typeof inner === "string" || Array.isArray(inner))
+          ? "REDACTED"
+          : redactValue(inner),
+      ]),
+    );
+  }
+  return typeof value === "string" ? redactText(value) : value;
+}
+
+/** The body as kept in the snapshot: secrets redacted, its hash that of the original. */
+export function bodyEvidence(body: string | null | undefined): Pick<EvidenceRecord, "sha256" | "body" | "redacted"> {
+  const text = body ?? "";
+  const sha256 = createHash("sha256").update(text, "utf8").digest("hex");
+  if (!text) return { sha256 };
+  if (text.length > MAX_KEPT_BODY) return { sha256 };
+  let kept: string;
+  try {
+    kept = JSON.stringify(redactValue(JSON.parse(text)));
+    if (kept === JSON.stringify(JSON.parse(text))) kept = text;
+  } catch {
+    kept = redactText(text);
+  }
+  return kept === text ? { sha256, body: text } : { sha256, body: kept, redacted: true };
+}

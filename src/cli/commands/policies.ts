@@ -1,0 +1,52 @@
+// `hsm-audit policies list|show ID`: the policy pack as the scan would use it (built-in plus --policies).
+import type { Policy } from "../../engine/policy.js";
+import { CHECK_KINDS } from "../../engine/checks/index.js";
+import { loadFrameworks, mappingsOf } from "../../engine/frameworks.js";
+import { UsageError } from "../errors.js";
+import { printLine } from "../output.js";
+
+export function listPolicies(policies: Policy[], print: (line: string) => void = printLine): number {
+  const width = Math.max(...policies.map((p) => p.id.length));
+  print(`${"id".padEnd(width)}  severity  applies to                          title`);
+  for (const p of policies) {
+    print(`${p.id.padEnd(width)}  ${p.severity.padEnd(8)}  ${p.appliesTo.join(", ").padEnd(34)}  ${p.title}`);
+  }
+  print("");
+  print(`${policies.length} policies. 'hsm-audit policies show ID' prints one in full.`);
+  return 0;
+}
+
+export function showPolicy(policies: Policy[], id: string, print: (line: string) => void = printLine): number {
+  const policy = policies.find((p) => p.id === id);
+  if (!policy) throw new UsageError(`no policy '${id}'; 'hsm-audit policies list' lists them`);
+  const kind = CHECK_KINDS.get(policy.check)!;
+  print(`${policy.id}: ${policy.title}`);
+  print(`  severity:    ${policy.severity}`);
+  print(`  applies to:  ${policy.appliesTo.join(", ")}`);
+  print(`  source:      ${policy.source === "built-in" ? "built-in" : policy.file}`);
+  print(`  check:       ${policy.check} (${kind.description})`);
+  print(`  params:      ${JSON.stringify(policy.params)}`);
+  print("");
+  print(policy.description);
+  print("");
+  print(`Why: ${policy.rationale}`);
+  print("");
+  print("Remediation (az CLI):");
+  for (const line of policy.remediation.azCli.trimEnd().split("\n")) print(`  ${line}`);
+  print("Remediation (PowerShell):");
+  for (const line of policy.remediation.powershell.trimEnd().split("\n")) print(`  ${line}`);
+  const mappings = mappingsOf(policy.id, loadFrameworks());
+  if (mappings.length > 0) {
+    print("");
+    print("Controls:");
+    for (const { framework, requirement } of mappings) {
+      print(`  ${framework.title} ${framework.version} ${requirement.id}: ${requirement.title}`);
+    }
+  }
+  if (policy.references.length > 0) {
+    print("");
+    print("References:");
+    for (const r of policy.references) print(`  ${r.title}: ${r.url}`);
+  }
+  return 0;
+}

@@ -1,0 +1,75 @@
+// `hsm-audit scan` and `hsm-audit evaluate`: collect (or load) a snapshot, evaluate the policies, write the outputs,
+// print the summary, and return the exit code the result earns.
+import { writeFileSync, renameSync } from "node:fs";
+import type { Agent } from "node:https";
+import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import { collect } from "../../azure/collect.js";
+import { CLOUDS, type CloudName } from "../../azure/clouds.js";
+import { evaluate } from "../../engine/evaluate.js";
+import type { Policy } from "../../engine/policy.js";
+import { exitCode, type FailOn, type Result } from "../../model/result.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import { writeOutputs, type Format } from "../../report/outputs.js";
+import { renderTerminal } from "../../report/terminal.js";
+import { printLine } from "../output.js";
+
+export interface OutputOptions {
+  policies: Policy[];
+  failOn: FailOn;
+  outDir: string;
+  formats: Format[];
+  color: boolean;
+  print?: (line: string) => void;
+}
+
+export interface ScanOptions extends OutputOptions {
+  cloud: CloudName;
+  armEndpoint?: string;
+  logsEndpoint?: string;
+  subscriptions: string[];
+  logWindowMs: number;
+  snapshotOut?: string;
+  concurrency: number;
+  maxRetries: number;
+  timeoutMs: number;
+  /** Injected by the demo (the simulator's token); DefaultAzureCredential otherwise. */
+  credential?: TokenCredential;
+  agent?: Agent;
+  progress?: (message: string) => void;
+}
+
+export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
+  const cloud = CLOUDS[options.cloud];
+  const credential = options.credential ?? new DefaultAzureCredential({ authorityHost: cloud.authorityHost });
+  const snapshot = await collect({
+    credential,
+    cloud: cloud.name,
+    armEndpoint: options.armEndpoint ?? cloud.armEndpoint,
+    logsEndpoint: options.logsEndpoint ?? cloud.logsEndpoint,
+    armAudience: cloud.armAudience,
+    logsAudience: cloud.logsAudience,
+    subscriptions: options.subscriptions,
+    logWindowMs: options.logWindowMs,
+    concurrency: options.concurrency,
+    retry: { maxRetries: options.maxRetries, timeoutMs: options.timeoutMs },
+    ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.progress ? { onProgress: options.progress } : {}),
+  });
+  if (options.snapshotOut) {
+    const temp = `${options.snapshotOut}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(snapshot, null, 2)}\n`);
+    renameSync(temp, options.snapshotOut);
+  }
+  return report(snapshot, options);
+}
+
+/** Evaluates a snapshot and writes and prints the result. */
+export function report(snapshot: Snapshot, options: OutputOptions): { code: number; result: Result; files: string[] } {
+  const print = options.print ?? printLine;
+  const result = evaluate(snapshot, options.policies, { failOn: options.failOn });
+  const files = writeOutputs(result, options.outDir, options.formats);
+  print(renderTerminal(result, { color: options.color, remediation: true }));
+  print("");
+  print(`Written: ${files.join(", ")}`);
+  return { code: exitCode(result.findings, options.failOn), result, files };
+}

@@ -1,0 +1,132 @@
+// Which diagnostic settings of an HSM carry its audit category, resolved as Azure Monitor resolves them: the category
+// named directly, `allLogs`, or a category group that the categories API lists the category in.
+import type { DiagnosticSetting, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
+import { isKnown } from "../model/snapshot.js";
+import { sameId } from "../azure/ids.js";
+import type { Verdict } from "./check.js";
+
+/** The audit category of each kind that Azure Monitor can export (Dedicated HSMs log inside the appliance). */
+export const DEFAULT_AUDIT_CATEGORIES: Record<Exclude<HsmKind, "dedicatedHsm">, string[]> = {
+  cloudHsm: ["HsmServiceOperations"],
+  managedHsm: ["AuditEvent"],
+};
+
+export const auditCategoriesSchema = {
+  type: "object",
+  description: "The log categories that make the audit trail, per HSM kind; every one must be carried.",
+  properties: {
+    cloudHsm: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1 },
+    managedHsm: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1 },
+  },
+  additionalProperties: false,
+  default: DEFAULT_AUDIT_CATEGORIES,
+};
+
+export interface AuditTrail {
+  hsm: HsmFacts;
+  categories: string[];
+  settings: DiagnosticSetting[];
+  /** Per required category, the settings that carry it. */
+  carrying: Map<string, DiagnosticSetting[]>;
+  /** Settings that enable a category group whose members could not be read: they may or may not carry a category. */
+  unresolved: DiagnosticSetting[];
+  /** Settings that carry every required category. */
+  carryingAll: DiagnosticSetting[];
+  evidence: string[];
+}
+
+const eq = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * The HSM's audit trail as its settings define it; or the `error` verdict when its diagnostic settings could not be
+ * read (nothing about the trail can be said then).
+ */
+export function auditTrail(
+  hsm: HsmFacts,
+  categoriesByKind: Partial<Record<HsmKind, string[]>> | undefined,
+): AuditTrail | Verdict {
+  const settingsFact = hsm.diagnosticSettings;
+  if (!isKnown(settingsFact)) {
+    return {
+      status: "error",
+      message: settingsFact
+        ? `The diagnostic settings of ${hsm.name} could not be read (${settingsFact.error.message}), so its audit trail is not proven.`
+        : `The diagnostic settings of ${hsm.name} were not collected, so its audit trail is not proven.`,
+      evidence: settingsFact?.evidence ?? [],
+    };
+  }
+  const categories =
+    categoriesByKind?.[hsm.kind] ?? DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES] ?? [];
+  const known = isKnown(hsm.categories) ? hsm.categories.value : undefined;
+  const evidence = [...settingsFact.evidence];
+  const carrying = new Map<string, DiagnosticSetting[]>(categories.map((c) => [c, []]));
+  const unresolved: DiagnosticSetting[] = [];
+  let usedCategoriesApi = false;
+  for (const setting of settingsFact.value) {
+    let maybe = false;
+    for (const category of categories) {
+      const carries = setting.logs.some((log) => {
+        if (!log.enabled) return false;
+        if (eq(log.category, category)) return true;
+        if (!log.categoryGroup) return false;
+        if (eq(log.categoryGroup, "allLogs")) return true;
+        usedCategoriesApi = true;
+        if (!known) {
+          maybe = true;
+          return false;
+        }
+        return known.some((c) => eq(c.name, category) && c.categoryGroups.some((g) => eq(log.categoryGroup, g)));
+      });
+      if (carries) carrying.get(category)!.push(setting);
+    }
+    if (maybe && !categories.every((c) => carrying.get(c)!.includes(setting))) unresolved.push(setting);
+  }
+  if (usedCategoriesApi && hsm.categories) evidence.push(...hsm.categories.evidence);
+  const carryingAll = settingsFact.value.filter((s) => categories.every((c) => carrying.get(c)!.includes(s)));
+  return { hsm, categories, settings: settingsFact.value, carrying, unresolved, carryingAll, evidence };
+}
+
+export function isVerdict(value: AuditTrail | Verdict): value is Verdict {
+  return "status" in value;
+}
+
+/** The sentence that says why a trail with no carrying setting cannot be proven or fails. */
+export function noCarrierVerdict(trail: AuditTrail, consequence: string): Verdict {
+  const category = trail.categories.join(" and ");
+  if (trail.unresolved.length > 0) {
+    const hsm = trail.hsm;
+    const why = !isKnown(hsm.categories) && hsm.categories ? ` (${hsm.categories.error.message})` : "";
+    return {
+      status: "error",
+      message: `Whether setting ${names(trail.unresolved)} of ${hsm.name} carries ${category} is unknown: the category groups it enables could not be resolved${why}; ${consequence} is not proven.`,
+      evidence: [...trail.evidence, ...(hsm.categories?.evidence ?? [])],
+    };
+  }
+  const reason =
+    trail.settings.length === 0
+      ? `${trail.hsm.name} has no diagnostic setting`
+      : `no diagnostic setting of ${trail.hsm.name} carries ${category}`;
+  return { status: "fail", message: `${capitalise(reason)}, so ${consequence} cannot hold.`, evidence: trail.evidence };
+}
+
+export function workspaceOf(snapshot: Snapshot, id: string) {
+  return snapshot.workspaces.find((w) => sameId(w.id, id));
+}
+
+export function storageAccountOf(snapshot: Snapshot, id: string) {
+  return snapshot.storageAccounts.find((s) => sameId(s.id, id));
+}
+
+export function names(settings: DiagnosticSetting[]): string {
+  return settings.map((s) => `'${s.name}'`).join(", ");
+}
+
+export function lastSegment(id: string): string {
+  return id.split("/").filter(Boolean).pop() ?? id;
+}
+
+export const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,36 @@
+// What a check kind is: a pure function from (target, params, snapshot view) to a verdict, with a params schema.
+import type { HsmFacts, HsmKind, Snapshot, SubscriptionFacts } from "../model/snapshot.js";
+import type { Status } from "../model/result.js";
+
+export type Target =
+  | { scope: "subscription"; subscription: SubscriptionFacts; resourceId: string }
+  | { scope: "tenant"; resourceId: string }
+  | { scope: "hsm"; hsm: HsmFacts; resourceId: string };
+
+export interface Verdict {
+  status: Exclude<Status, "waived">;
+  message: string;
+  evidence: string[];
+  /** Values for the remediation's placeholders that only the check knows (a workspace id, a category). */
+  values?: Record<string, string>;
+}
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface CheckKind<P = Record<string, unknown>> {
+  name: string;
+  /** One sentence: what the check proves when it passes. */
+  description: string;
+  /** Which targets the check can judge. */
+  scope: "subscription" | "hsm";
+  /** JSON schema of `params`; defaults in it are applied before `evaluate` sees the params. */
+  paramsSchema: JsonSchema;
+  evaluate(target: Target, params: P, snapshot: Snapshot): Verdict;
+}
+
+/** Builds a check kind with typed params (the registry holds them with their params erased). */
+export function defineCheck<P>(kind: CheckKind<P>): CheckKind {
+  return kind as unknown as CheckKind;
+}
+
+export const HSM_KINDS: readonly HsmKind[] = ["cloudHsm", "managedHsm", "dedicatedHsm"];

@@ -1,0 +1,25 @@
+// The registry of check kinds: an explicit, sorted map (no directory scanning), one module a kind.
+import type { CheckKind } from "../check.js";
+import applianceEvidence from "./appliance-evidence.js";
+import auditCategoryEnabled from "./audit-category-enabled.js";
+import destinationConfigured from "./destination-configured.js";
+import destinationExists from "./destination-exists.js";
+import destinationRetention from "./destination-retention.js";
+import diagnosticSettingPresent from "./diagnostic-setting-present.js";
+import inventoryComplete from "./inventory-complete.js";
+import logsFlowing from "./logs-flowing.js";
+import providerRegistered from "./provider-registered.js";
+
+export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
+  [
+    applianceEvidence,
+    auditCategoryEnabled,
+    destinationConfigured,
+    destinationExists,
+    destinationRetention,
+    diagnosticSettingPresent,
+    inventoryComplete,
+    logsFlowing,
+    providerRegistered,
+  ].map((kind) => [kind.name, kind]),
+);

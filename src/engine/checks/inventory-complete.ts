@@ -1,0 +1,57 @@
+// Every HSM list of the subscription (Cloud, Managed, Dedicated) was read to its end: the verdicts cover every HSM.
+import { isKnown, type HsmKind } from "../../model/snapshot.js";
+import { HSM_TYPES } from "../../azure/ids.js";
+import { defineCheck } from "../check.js";
+
+export default defineCheck<Record<string, never>>({
+  name: "inventory-complete",
+  description: "Every HSM list of the subscription was read completely, so no HSM escaped the audit.",
+  scope: "subscription",
+  paramsSchema: { type: "object", properties: {}, additionalProperties: false },
+  evaluate(target, _params, snapshot) {
+    if (target.scope === "tenant") {
+      const list = snapshot.subscriptionList;
+      if (list && !isKnown(list)) {
+        return {
+          status: "error",
+          message: `The subscriptions could not be listed (${list.error.message}), so no HSM could be inventoried.`,
+          evidence: list.evidence,
+        };
+      }
+      return {
+        status: "error",
+        message:
+          "The credential can see no subscription, so no HSM could be inventoried; name subscriptions with --subscription or grant Reader on them.",
+        evidence: list?.evidence ?? [],
+      };
+    }
+    if (target.scope !== "subscription") throw new Error("inventory-complete judges subscriptions");
+    const sub = target.subscription;
+    const label = sub.displayName ? `${sub.displayName} (${sub.subscriptionId})` : sub.subscriptionId;
+    const kinds = Object.keys(HSM_TYPES) as HsmKind[];
+    const failed = kinds.filter((k) => !isKnown(sub.inventory[k]));
+    const evidence = kinds.flatMap((k) => sub.inventory[k]?.evidence ?? []);
+    if (failed.length > 0) {
+      const why = failed
+        .map((k) => {
+          const fact = sub.inventory[k];
+          return `${HSM_TYPES[k].label}s: ${fact && "error" in fact ? fact.error.message : "not collected"}`;
+        })
+        .join("; ");
+      return {
+        status: "error",
+        message: `The HSMs of subscription ${label} could not all be listed (${why}); HSMs may be missing from this report.`,
+        evidence,
+      };
+    }
+    const counts = kinds.map((k) => {
+      const fact = sub.inventory[k];
+      return `${isKnown(fact) ? fact.value.count : 0} ${HSM_TYPES[k].label}`;
+    });
+    return {
+      status: "pass",
+      message: `Every HSM list of subscription ${label} was read to its end: ${counts.join(", ")}.`,
+      evidence,
+    };
+  },
+});

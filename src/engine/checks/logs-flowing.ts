@@ -1,0 +1,89 @@
+// The workspace that receives the audit category holds audit records of this HSM inside the log window.
+import { isKnown } from "../../model/snapshot.js";
+import { defineCheck, type Verdict } from "../check.js";
+import {
+  auditCategoriesSchema,
+  auditTrail,
+  isVerdict,
+  lastSegment,
+  noCarrierVerdict,
+  unique,
+  workspaceOf,
+} from "../audit-trail.js";
+import { sameId } from "../../azure/ids.js";
+
+export default defineCheck<{ categories: Record<string, string[]>; minimumRecords: number }>({
+  name: "logs-flowing",
+  description:
+    "A workspace that receives the audit category holds at least the given number of audit records of the HSM inside the log window.",
+  scope: "hsm",
+  paramsSchema: {
+    type: "object",
+    properties: {
+      categories: auditCategoriesSchema,
+      minimumRecords: { type: "integer", minimum: 1, default: 1 },
+    },
+    additionalProperties: false,
+  },
+  evaluate(target, params, snapshot): Verdict {
+    if (target.scope !== "hsm") throw new Error("logs-flowing judges HSMs");
+    const hsm = target.hsm;
+    const trail = auditTrail(hsm, params.categories);
+    if (isVerdict(trail)) return trail;
+    const window = `${snapshot.logWindow.start} to ${snapshot.logWindow.end}`;
+    const ids = unique(trail.carryingAll.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+    if (ids.length === 0) {
+      if (trail.carryingAll.length === 0) return noCarrierVerdict(trail, "its audit records reach a workspace");
+      return {
+        status: "fail",
+        message: `No Log Analytics workspace receives the audit log of ${hsm.name}, so its flow cannot be seen.`,
+        evidence: trail.evidence,
+      };
+    }
+    const evidence = [...trail.evidence];
+    const flowing: string[] = [];
+    const silent: string[] = [];
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const label = `workspace ${lastSegment(id)}`;
+      const workspace = workspaceOf(snapshot, id);
+      if (workspace) evidence.push(...workspace.info.evidence);
+      if (isKnown(workspace?.info) && !workspace.info.value.exists) {
+        silent.push(`${label} does not exist`);
+        continue;
+      }
+      const sample = snapshot.logSamples.find((s) => sameId(s.workspaceId, id));
+      if (!sample || !isKnown(sample.result)) {
+        unknown.push(`${label} could not be queried (${sample && "error" in sample.result ? sample.result.error.message : "not sampled"})`);
+        if (sample) evidence.push(...sample.result.evidence);
+        continue;
+      }
+      evidence.push(...sample.result.evidence);
+      const rows = sample.result.value.rows.filter((r) => sameId(r.hsmId, hsm.id));
+      const records = rows.reduce((n, r) => n + r.records, 0);
+      const last = rows.map((r) => r.lastRecord ?? "").sort().pop();
+      if (records >= params.minimumRecords) {
+        flowing.push(`${label} holds ${records} audit record${records === 1 ? "" : "s"} (${unique(rows.map((r) => r.table)).join(", ")}), the last at ${last || "an unknown time"}`);
+      } else if (sample.result.value.partial) {
+        unknown.push(`${label} answered only in part (${sample.result.value.partial.message})`);
+      } else {
+        silent.push(records === 0 ? `${label} holds no audit record of it` : `${label} holds only ${records}`);
+      }
+    }
+    if (flowing.length > 0) {
+      return { status: "pass", message: `Audit records of ${hsm.name} are flowing: ${flowing.join("; ")} (window ${window}).`, evidence };
+    }
+    if (unknown.length > 0) {
+      return {
+        status: "error",
+        message: `Whether the audit records of ${hsm.name} are flowing is not proven: ${[...unknown, ...silent].join("; ")}.`,
+        evidence,
+      };
+    }
+    return {
+      status: "fail",
+      message: `No audit record of ${hsm.name} arrived between ${window}${params.minimumRecords > 1 ? ` (at least ${params.minimumRecords} required)` : ""}: ${silent.join("; ")}.`,
+      evidence,
+    };
+  },
+});

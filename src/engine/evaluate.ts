@@ -1,0 +1,169 @@
+// evaluate(): policies over a snapshot, with no I/O, no clock and no globals. Same inputs, byte-identical result.
+import type { Snapshot } from "../model/snapshot.js";
+import { isKnown } from "../model/snapshot.js";
+import { exitCode, type FailOn, type Finding, type Result, type Summary } from "../model/result.js";
+import { CHECK_KINDS } from "./checks/index.js";
+import type { Target, Verdict } from "./check.js";
+import type { Policy } from "./policy.js";
+import { fill, powershellQuote, shellQuote } from "./remediation.js";
+import { DEFAULT_AUDIT_CATEGORIES, workspaceOf } from "./audit-trail.js";
+import { HSM_TYPES, parseResourceId } from "../azure/ids.js";
+
+export interface EvaluateOptions {
+  failOn: FailOn;
+}
+
+export function evaluate(snapshot: Snapshot, policies: Policy[], options: EvaluateOptions): Result {
+  const findings: Finding[] = [];
+  const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
+  const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
+
+  for (const target of subscriptionTargets(snapshot)) {
+    for (const policy of subscriptionPolicies) {
+      // A tenant-wide failure (no subscription could be listed) is judged by the inventory check alone.
+      if (target.scope === "tenant" && policy.check !== "inventory-complete") continue;
+      findings.push(finding(policy, target, run(policy, target, snapshot), snapshot));
+    }
+  }
+  for (const hsm of snapshot.hsms) {
+    const target: Target = { scope: "hsm", hsm, resourceId: hsm.id };
+    for (const policy of hsmPolicies) {
+      const verdict: Verdict = policy.appliesTo.includes(hsm.kind)
+        ? run(policy, target, snapshot)
+        : {
+            status: "not_applicable",
+            message: `${policy.title} does not apply to ${HSM_TYPES[hsm.kind].label}s.`,
+            evidence: [],
+          };
+      findings.push(finding(policy, target, verdict, snapshot));
+    }
+  }
+
+  const summary = summarise(findings, options.failOn);
+  const referenced = new Set(findings.flatMap((f) => f.evidence));
+  return {
+    schemaVersion: 1,
+    tool: snapshot.tool,
+    startedAt: snapshot.startedAt,
+    finishedAt: snapshot.finishedAt,
+    scope: { cloud: snapshot.scope.cloud, subscriptions: [...snapshot.scope.subscriptions] },
+    logWindow: { ...snapshot.logWindow },
+    failOn: options.failOn,
+    summary,
+    resources: snapshot.hsms.map((h) => ({
+      id: h.id,
+      type: h.type,
+      kind: h.kind,
+      name: h.name,
+      subscriptionId: h.subscriptionId,
+      resourceGroup: h.resourceGroup,
+      location: h.location,
+    })),
+    findings,
+    errors: snapshot.errors.map((e) => ({ ...e })),
+    evidence: snapshot.evidence
+      .filter((e) => referenced.has(e.id) || e.status === 0 || e.status >= 400)
+      .map((e) => ({
+        id: e.id,
+        method: e.method,
+        url: e.url,
+        status: e.status,
+        capturedAt: e.capturedAt,
+        sha256: e.sha256,
+        purpose: e.purpose,
+      })),
+  };
+}
+
+/** The subscriptions judged by subscription-scope policies: those holding an HSM, and those whose list failed. */
+function subscriptionTargets(snapshot: Snapshot): Target[] {
+  const list = snapshot.subscriptionList;
+  if ((list && !isKnown(list)) || snapshot.subscriptions.length === 0) {
+    return [{ scope: "tenant", resourceId: "/subscriptions" }];
+  }
+  return snapshot.subscriptions
+    .filter(
+      (s) =>
+        snapshot.hsms.some((h) => h.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase()) ||
+        Object.values(s.inventory).some((fact) => !isKnown(fact)) ||
+        Object.keys(s.inventory).length < 3,
+    )
+    .map((subscription) => ({
+      scope: "subscription",
+      subscription,
+      resourceId: `/subscriptions/${subscription.subscriptionId}`,
+    }));
+}
+
+function run(policy: Policy, target: Target, snapshot: Snapshot): Verdict {
+  const kind = CHECK_KINDS.get(policy.check);
+  if (!kind) throw new Error(`policy ${policy.id} names unknown check kind ${policy.check}`);
+  const verdict = kind.evaluate(target, policy.params, snapshot);
+  // The one rule: a pass must rest on evidence.
+  if (verdict.status === "pass" && verdict.evidence.length === 0) {
+    return { status: "error", message: `${verdict.message} (but no evidence record backs it)`, evidence: [] };
+  }
+  return verdict;
+}
+
+function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Snapshot): Finding {
+  const values: Record<string, string | undefined> = {
+    ...placeholderValues(target, snapshot),
+    ...verdict.values,
+  };
+  return {
+    policyId: policy.id,
+    resourceId: target.resourceId,
+    status: verdict.status,
+    severity: policy.severity,
+    message: verdict.message,
+    evidence: [...new Set(verdict.evidence)].sort(),
+    remediation: {
+      azCli: fill(policy.remediation.azCli, values, shellQuote).trim(),
+      powershell: fill(policy.remediation.powershell, values, powershellQuote).trim(),
+    },
+    title: policy.title,
+  };
+}
+
+function placeholderValues(target: Target, snapshot: Snapshot): Record<string, string | undefined> {
+  if (target.scope === "tenant") return {};
+  if (target.scope === "subscription") {
+    const id = target.subscription.subscriptionId;
+    return { subscriptionId: id, subscriptionScope: `/subscriptions/${id}` };
+  }
+  const hsm = target.hsm;
+  const auditCategory = DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES]?.[0];
+  const workspaceId = isKnown(hsm.diagnosticSettings)
+    ? hsm.diagnosticSettings.value.find((s) => s.workspaceId)?.workspaceId
+    : undefined;
+  const workspace = workspaceId ? parseResourceId(workspaceId) : undefined;
+  const info = workspaceId ? workspaceOf(snapshot, workspaceId)?.info : undefined;
+  return {
+    resourceId: hsm.id,
+    name: hsm.name,
+    resourceGroup: hsm.resourceGroup,
+    subscriptionId: hsm.subscriptionId,
+    location: hsm.location,
+    auditCategory,
+    logsJson: auditCategory ? JSON.stringify([{ category: auditCategory, enabled: true }]) : undefined,
+    workspaceId,
+    workspaceResourceGroup: workspace?.resourceGroup,
+    workspaceName: workspace?.name,
+    workspaceCustomerId: isKnown(info) && info.value.exists ? info.value.customerId : undefined,
+  };
+}
+
+export function summarise(findings: Finding[], failOn: FailOn): Summary {
+  const count = (status: Finding["status"]) => findings.filter((f) => f.status === status).length;
+  return {
+    pass: count("pass"),
+    fail: count("fail"),
+    error: count("error"),
+    waived: count("waived"),
+    notApplicable: count("not_applicable"),
+    manual: count("manual"),
+    compliant: exitCode(findings, failOn) === 0,
+  };
+}
+

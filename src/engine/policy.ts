@@ -1,0 +1,215 @@
+// Policies are data: YAML files validated once when loaded. A mistake is a PolicyError naming file, line and reason.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ErrorObject } from "ajv";
+import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import { SEVERITIES, type Severity } from "../model/result.js";
+import type { HsmKind } from "../model/snapshot.js";
+import { CHECK_KINDS } from "./checks/index.js";
+import { HSM_KINDS } from "./check.js";
+
+export const BUILT_IN_POLICIES = fileURLToPath(new URL("../../policies", import.meta.url));
+
+export type AppliesTo = HsmKind | "subscription";
+
+export interface Policy {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  appliesTo: AppliesTo[];
+  check: string;
+  /** Params with the check kind's defaults applied. */
+  params: Record<string, unknown>;
+  rationale: string;
+  remediation: { azCli: string; powershell: string; bicep?: string };
+  references: { title: string; url: string }[];
+  /** Where it came from: `built-in` or the file path. */
+  source: string;
+  file: string;
+}
+
+export class PolicyError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    reason: string,
+  ) {
+    super(`${file}${line ? `:${line}` : ""}: ${reason}`);
+    this.name = "PolicyError";
+  }
+}
+
+const POLICY_SCHEMA = {
+  type: "object",
+  required: ["id", "title", "description", "severity", "appliesTo", "check", "rationale", "remediation", "references"],
+  additionalProperties: false,
+  properties: {
+    id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
+    title: { type: "string", minLength: 1 },
+    description: { type: "string", minLength: 1 },
+    severity: { enum: [...SEVERITIES] },
+    appliesTo: {
+      type: "array",
+      minItems: 1,
+      uniqueItems: true,
+      items: { enum: [...HSM_KINDS, "subscription"] },
+    },
+    check: { type: "string", minLength: 1 },
+    params: { type: "object" },
+    rationale: { type: "string", minLength: 1 },
+    remediation: {
+      type: "object",
+      required: ["azCli", "powershell"],
+      additionalProperties: false,
+      properties: {
+        azCli: { type: "string", minLength: 1 },
+        powershell: { type: "string", minLength: 1 },
+        bicep: { type: "string", minLength: 1 },
+      },
+    },
+    references: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["title", "url"],
+        additionalProperties: false,
+        properties: { title: { type: "string", minLength: 1 }, url: { type: "string", pattern: "^https://" } },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false });
+const validatePolicy = ajv.compile(POLICY_SCHEMA);
+const paramValidators = new Map(
+  [...CHECK_KINDS.values()].map((kind) => [kind.name, ajv.compile(kind.paramsSchema)] as const),
+);
+
+/** Loads the built-in policies, then those of `userDirs`; a user policy with a built-in's id replaces it. */
+export function loadPolicies(userDirs: string[] = [], builtInDir = BUILT_IN_POLICIES): Policy[] {
+  const byId = new Map<string, Policy>();
+  for (const policy of loadDir(builtInDir, "built-in")) byId.set(policy.id, policy);
+  for (const dir of userDirs) {
+    const seen = new Set<string>();
+    for (const policy of loadDir(dir, dir)) {
+      if (seen.has(policy.id)) throw new PolicyError(policy.file, 1, `a second policy with id '${policy.id}' in ${dir}`);
+      seen.add(policy.id);
+      byId.set(policy.id, policy);
+    }
+  }
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+function loadDir(dir: string, source: string): Policy[] {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new PolicyError(dir, undefined, "is not a directory of policy files");
+    entries = readdirSync(dir);
+  } catch (error) {
+    if (error instanceof PolicyError) throw error;
+    throw new PolicyError(dir, undefined, `cannot read the policy directory (${(error as Error).message})`);
+  }
+  const files = entries.filter((f) => /\.ya?ml$/i.test(f)).sort();
+  if (files.length === 0 && source !== "built-in")
+    throw new PolicyError(dir, undefined, "holds no policy file (*.yaml or *.yml)");
+  return files.map((f) => loadPolicyFile(join(dir, f), source));
+}
+
+export function loadPolicyFile(file: string, source = file): Policy {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new PolicyError(file, undefined, `cannot read it (${(error as Error).message})`);
+  }
+  return parsePolicy(text, file, source);
+}
+
+export function parsePolicy(text: string, file: string, source = file): Policy {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    throw new PolicyError(file, lines.linePos(first.pos[0]).line, `not valid YAML: ${first.message.split("\n")[0]}`);
+  }
+  const value = doc.toJS() as unknown;
+  const lineOf = (path: (string | number)[]) => nodeLine(doc, lines, path);
+  if (!validatePolicy(value)) {
+    const error = validatePolicy.errors![0]!;
+    throw new PolicyError(file, lineOf(pathOf(error)), describe(error, ""));
+  }
+  const raw = value as Omit<Policy, "source" | "file" | "params"> & { params?: Record<string, unknown> };
+  const expected = basename(file).replace(/\.ya?ml$/i, "");
+  if (raw.id !== expected) {
+    throw new PolicyError(file, lineOf(["id"]), `id '${raw.id}' must equal the file name ('${expected}')`);
+  }
+  const kind = CHECK_KINDS.get(raw.check);
+  if (!kind) {
+    throw new PolicyError(
+      file,
+      lineOf(["check"]),
+      `unknown check kind '${raw.check}'; known: ${[...CHECK_KINDS.keys()].join(", ")}`,
+    );
+  }
+  const scopes = raw.appliesTo.map((a) => (a === "subscription" ? "subscription" : "hsm"));
+  const wrong = scopes.find((s) => s !== kind.scope);
+  if (wrong) {
+    throw new PolicyError(
+      file,
+      lineOf(["appliesTo"]),
+      `check kind '${kind.name}' judges ${kind.scope === "hsm" ? "HSMs" : "subscriptions"}, so appliesTo cannot name ${wrong === "hsm" ? "HSM kinds" : "subscription"}`,
+    );
+  }
+  const params = structuredClone(raw.params ?? {});
+  const validateParams = paramValidators.get(kind.name)!;
+  if (!validateParams(params)) {
+    const error = validateParams.errors![0]!;
+    throw new PolicyError(file, lineOf(["params", ...pathOf(error)]), describe(error, "params"));
+  }
+  return { ...raw, params, source, file, references: raw.references ?? [] };
+}
+
+function pathOf(error: ErrorObject): string[] {
+  const path = error.instancePath.split("/").filter(Boolean).map(decodeURIComponent);
+  if (error.keyword === "additionalProperties") path.push(String(error.params.additionalProperty));
+  return path;
+}
+
+function describe(error: ErrorObject, prefix: string): string {
+  const path = [prefix, ...error.instancePath.split("/").filter(Boolean)].filter(Boolean).join(".");
+  const at = path ? `${path}: ` : "";
+  switch (error.keyword) {
+    case "required":
+      return `${at}missing required key '${String(error.params.missingProperty)}'`;
+    case "additionalProperties":
+      return `${at}unknown key '${String(error.params.additionalProperty)}'`;
+    case "enum":
+      return `${at}must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "pattern":
+      return path.endsWith("id")
+        ? `${at}must be kebab-case (lower-case letters, digits and single hyphens)`
+        : `${at}must match ${String(error.params.pattern)}`;
+    default:
+      return `${at}${error.message ?? "is invalid"}`;
+  }
+}
+
+/** The line of the node at `path`, or of its nearest ancestor that exists. */
+function nodeLine(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    const range = (node as { range?: [number, number] } | undefined)?.range;
+    if (range) {
+      // For a key that is missing below a map, point at the map; for a present key, at its value's line.
+      return lines.linePos(range[0]).line;
+    }
+    if (n > 0 && isMap(doc.getIn(path.slice(0, n - 1), true))) {
+      const map = doc.getIn(path.slice(0, n - 1), true) as { items: { key: { value?: unknown; range?: [number, number] } }[] };
+      const pair = map.items.find((i) => i.key?.value === path[n - 1]);
+      if (pair?.key?.range) return lines.linePos(pair.key.range[0]).line;
+    }
+  }
+  return 1;
+}

@@ -1,0 +1,83 @@
+// The result of evaluation: result.json, schemaVersion 1, exactly as DESIGN.md's contract, plus fields it adds.
+import type { HsmKind } from "./snapshot.js";
+
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STATUSES = ["pass", "fail", "error", "not_applicable", "waived", "manual"] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface ResultResource {
+  id: string;
+  type: string;
+  kind: HsmKind;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+}
+
+export interface Finding {
+  policyId: string;
+  resourceId: string;
+  status: Status;
+  severity: Severity;
+  message: string;
+  evidence: string[];
+  remediation: { azCli: string; powershell: string };
+  /** Added to the contract: the policy's title, for readers of the JSON alone. */
+  title: string;
+}
+
+export interface ResultEvidence {
+  id: string;
+  method: string;
+  url: string;
+  status: number;
+  capturedAt: string;
+  sha256: string;
+  purpose: string;
+}
+
+export interface Summary {
+  pass: number;
+  fail: number;
+  error: number;
+  waived: number;
+  notApplicable: number;
+  manual: number;
+  compliant: boolean;
+}
+
+export interface Result {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  startedAt: string;
+  finishedAt: string;
+  scope: { cloud: string; subscriptions: string[] };
+  /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
+  logWindow: { duration: string; start: string; end: string };
+  failOn: FailOn;
+  summary: Summary;
+  resources: ResultResource[];
+  findings: Finding[];
+  /** Added to the contract: failed reads, with what they were for. */
+  errors: Array<{ for: string; resourceId?: string; message: string; status?: number; code?: string }>;
+  evidence: ResultEvidence[];
+}
+
+export type FailOn = Severity | "never";
+export const FAIL_ON_VALUES: readonly FailOn[] = [...SEVERITIES, "never"];
+
+/** Whether a `fail` of `severity` counts against `failOn`. */
+export function failCounts(severity: Severity, failOn: FailOn): boolean {
+  if (failOn === "never") return false;
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
+}
+
+/** The exit code of a result, in one place (DESIGN.md: 0 compliant, 1 a counted fail, 3 evidence incomplete). */
+export function exitCode(findings: readonly Pick<Finding, "status" | "severity">[], failOn: FailOn): 0 | 1 | 3 {
+  if (findings.some((f) => f.status === "fail" && failCounts(f.severity, failOn))) return 1;
+  if (findings.some((f) => f.status === "error")) return 3;
+  return 0;
+}

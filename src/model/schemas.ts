@@ -1,0 +1,320 @@
+// JSON schemas of the snapshot and of result.json, used to validate files read back (evaluate, render) and, in the
+// tests, everything the tool writes. `npm run schemas` writes them to docs/ for other tools.
+import { Ajv, type ErrorObject } from "ajv";
+import { SEVERITIES, STATUSES, FAIL_ON_VALUES } from "./result.js";
+
+const str = { type: "string" } as const;
+const strings = { type: "array", items: str } as const;
+const instant = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$" } as const;
+const kind = { enum: ["cloudHsm", "managedHsm", "dedicatedHsm"] } as const;
+
+const collectionError = {
+  type: "object",
+  required: ["message"],
+  properties: { message: str, status: { type: "integer" }, code: str },
+} as const;
+
+/** A Fact<T>: `{ value, evidence }` or `{ error, evidence }`. */
+const fact = (value: object) => ({
+  oneOf: [
+    { type: "object", required: ["value", "evidence"], properties: { value, evidence: strings } },
+    { type: "object", required: ["error", "evidence"], properties: { error: collectionError, evidence: strings } },
+  ],
+});
+
+const existence = (extra: object) => ({
+  oneOf: [
+    { type: "object", required: ["exists", "reason"], properties: { exists: { const: false }, reason: str } },
+    { type: "object", required: ["exists"], properties: { exists: { const: true }, ...extra } },
+  ],
+});
+
+const evidenceRecord = {
+  type: "object",
+  required: ["id", "method", "url", "status", "capturedAt", "sha256"],
+  properties: {
+    id: str,
+    method: str,
+    url: str,
+    status: { type: "integer", minimum: 0 },
+    capturedAt: instant,
+    sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
+    purpose: str,
+  },
+} as const;
+
+const logWindow = {
+  type: "object",
+  required: ["duration", "start", "end"],
+  properties: { duration: str, start: instant, end: instant },
+} as const;
+
+export const SNAPSHOT_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "hsm-audit snapshot",
+  type: "object",
+  required: [
+    "schemaVersion",
+    "kind",
+    "tool",
+    "startedAt",
+    "finishedAt",
+    "scope",
+    "logWindow",
+    "subscriptions",
+    "hsms",
+    "workspaces",
+    "storageAccounts",
+    "logSamples",
+    "errors",
+    "evidence",
+  ],
+  properties: {
+    schemaVersion: { const: 1 },
+    kind: { const: "hsm-audit-snapshot" },
+    tool: { type: "object", required: ["name", "version"], properties: { name: str, version: str } },
+    startedAt: instant,
+    finishedAt: instant,
+    scope: {
+      type: "object",
+      required: ["cloud", "subscriptions", "armEndpoint", "logsEndpoint"],
+      properties: { cloud: str, subscriptions: strings, armEndpoint: str, logsEndpoint: str },
+    },
+    logWindow,
+    subscriptionList: fact({ type: "object", required: ["count"], properties: { count: { type: "integer" } } }),
+    subscriptions: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["subscriptionId", "inventory"],
+        properties: {
+          subscriptionId: str,
+          displayName: str,
+          insightsProvider: fact({
+            type: "object",
+            required: ["registrationState"],
+            properties: { registrationState: str },
+          }),
+          inventory: {
+            type: "object",
+            additionalProperties: fact({ type: "object", required: ["count"], properties: { count: { type: "integer" } } }),
+          },
+        },
+      },
+    },
+    hsms: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "type", "kind", "name", "subscriptionId", "resourceGroup", "location"],
+        properties: {
+          id: str,
+          type: str,
+          kind,
+          name: str,
+          subscriptionId: str,
+          resourceGroup: str,
+          location: str,
+          sku: str,
+          provisioningState: str,
+          diagnosticSettings: fact({
+            type: "array",
+            items: {
+              type: "object",
+              required: ["id", "name", "logs"],
+              properties: {
+                id: str,
+                name: str,
+                workspaceId: str,
+                storageAccountId: str,
+                eventHubAuthorizationRuleId: str,
+                eventHubName: str,
+                marketplacePartnerId: str,
+                serviceBusRuleId: str,
+                logAnalyticsDestinationType: str,
+                logs: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["enabled"],
+                    properties: {
+                      category: str,
+                      categoryGroup: str,
+                      enabled: { type: "boolean" },
+                      retentionDays: { type: "integer" },
+                    },
+                  },
+                },
+              },
+            },
+          }),
+          categories: fact({
+            type: "array",
+            items: {
+              type: "object",
+              required: ["name", "categoryType", "categoryGroups"],
+              properties: { name: str, categoryType: str, categoryGroups: strings },
+            },
+          }),
+        },
+      },
+    },
+    workspaces: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "info"],
+        properties: {
+          id: str,
+          info: fact(existence({ customerId: str, retentionInDays: { type: "integer" } })),
+        },
+      },
+    },
+    storageAccounts: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "info"],
+        properties: { id: str, info: fact(existence({ location: str, kind: str, sku: str })) },
+      },
+    },
+    logSamples: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["workspaceId", "hsmIds", "result"],
+        properties: {
+          workspaceId: str,
+          customerId: str,
+          hsmIds: strings,
+          query: str,
+          result: fact({
+            type: "object",
+            required: ["rows"],
+            properties: {
+              rows: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["hsmId", "table", "records"],
+                  properties: { hsmId: str, table: str, records: { type: "number", minimum: 0 }, lastRecord: instant },
+                },
+              },
+              partial: collectionError,
+            },
+          }),
+        },
+      },
+    },
+    errors: {
+      type: "array",
+      items: { ...collectionError, required: ["message", "for"], properties: { ...collectionError.properties, for: str, resourceId: str } },
+    },
+    evidence: {
+      type: "array",
+      items: {
+        ...evidenceRecord,
+        required: [...evidenceRecord.required, "durationMs", "purpose"],
+        properties: {
+          ...evidenceRecord.properties,
+          durationMs: { type: "number" },
+          networkError: str,
+          body: str,
+          redacted: { type: "boolean" },
+        },
+      },
+    },
+  },
+} as const;
+
+export const RESULT_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "hsm-audit result.json (schemaVersion 1)",
+  type: "object",
+  required: ["schemaVersion", "tool", "startedAt", "finishedAt", "scope", "summary", "resources", "findings", "evidence"],
+  properties: {
+    schemaVersion: { const: 1 },
+    tool: { type: "object", required: ["name", "version"], properties: { name: { const: "hsm-audit" }, version: str } },
+    startedAt: instant,
+    finishedAt: instant,
+    scope: {
+      type: "object",
+      required: ["cloud", "subscriptions"],
+      properties: { cloud: str, subscriptions: strings },
+    },
+    logWindow,
+    failOn: { enum: [...FAIL_ON_VALUES] },
+    summary: {
+      type: "object",
+      required: ["pass", "fail", "error", "waived", "notApplicable", "manual", "compliant"],
+      properties: {
+        pass: { type: "integer", minimum: 0 },
+        fail: { type: "integer", minimum: 0 },
+        error: { type: "integer", minimum: 0 },
+        waived: { type: "integer", minimum: 0 },
+        notApplicable: { type: "integer", minimum: 0 },
+        manual: { type: "integer", minimum: 0 },
+        compliant: { type: "boolean" },
+      },
+    },
+    resources: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "type", "kind", "name", "subscriptionId", "resourceGroup", "location"],
+        properties: {
+          id: str,
+          type: str,
+          kind,
+          name: str,
+          subscriptionId: str,
+          resourceGroup: str,
+          location: str,
+        },
+      },
+    },
+    findings: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["policyId", "resourceId", "status", "severity", "message", "evidence", "remediation"],
+        properties: {
+          policyId: str,
+          resourceId: str,
+          status: { enum: [...STATUSES] },
+          severity: { enum: [...SEVERITIES] },
+          message: { type: "string", minLength: 1 },
+          evidence: strings,
+          remediation: {
+            type: "object",
+            required: ["azCli", "powershell"],
+            properties: { azCli: str, powershell: str },
+          },
+          title: str,
+        },
+      },
+    },
+    errors: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["for", "message"],
+        properties: { for: str, resourceId: str, message: str, status: { type: "integer" }, code: str },
+      },
+    },
+    evidence: { type: "array", items: evidenceRecord },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+export const validateSnapshot = ajv.compile(SNAPSHOT_SCHEMA);
+export const validateResult = ajv.compile(RESULT_SCHEMA);
+
+/** The first schema error as `path: message`. */
+export function firstError(errors: ErrorObject[] | null | undefined): string {
+  const e = errors?.[0];
+  if (!e) return "it does not match the schema";
+  return `${e.instancePath || "(document)"}: ${e.message ?? "is invalid"}${
+    e.keyword === "enum" ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""
+  }`;
+}

@@ -1,0 +1,146 @@
+// The snapshot: everything collection read from Azure, as plain JSON, with the evidence of every exchange.
+// Evaluation reads nothing else, so a saved snapshot can be evaluated later, elsewhere, with the same result.
+
+export type HsmKind = "cloudHsm" | "managedHsm" | "dedicatedHsm";
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/** Why a read failed: what it was for, and what Azure (or the network) said. */
+export interface CollectionError {
+  /** One sentence: what could not be read, and why. */
+  message: string;
+  /** HTTP status, when there was an answer. */
+  status?: number;
+  /** ARM or Log Analytics error code, or a network error code (`ECONNRESET`, `Timeout`, ...). */
+  code?: string;
+}
+
+/** A fact read from Azure, or the error that stopped it being read; with the evidence records behind either. */
+export type Fact<T> = { value: T; evidence: string[] } | { error: CollectionError; evidence: string[] };
+
+export function isKnown<T>(fact: Fact<T> | undefined): fact is { value: T; evidence: string[] } {
+  return fact !== undefined && "value" in fact;
+}
+
+export interface EvidenceRecord {
+  id: string;
+  method: string;
+  /** The URL with SAS signatures and other secrets in the query redacted. */
+  url: string;
+  /** HTTP status; 0 when no answer arrived (reset, timeout). */
+  status: number;
+  capturedAt: string;
+  /** SHA-256 (hex) of the response body exactly as received; of the empty string when there was none. */
+  sha256: string;
+  durationMs: number;
+  /** What the request was for, e.g. `diagnosticSettings /subscriptions/.../chsm-1`. */
+  purpose: string;
+  /** The network error, when no (complete) answer arrived. */
+  networkError?: string;
+  /** The response body with tokens, keys and SAS signatures redacted (JSON bodies up to a size limit). */
+  body?: string;
+  /** True when redaction changed the body, so `sha256` is of the original. */
+  redacted?: boolean;
+}
+
+export interface SubscriptionFacts {
+  subscriptionId: string;
+  displayName?: string;
+  /** `registrationState` of `Microsoft.Insights` (read only for subscriptions that hold an HSM). */
+  insightsProvider?: Fact<{ registrationState: string }>;
+  /** The HSM lists of this subscription, one per kind. */
+  inventory: Record<HsmKind, Fact<{ count: number }>>;
+}
+
+export interface LogSetting {
+  category?: string;
+  categoryGroup?: string;
+  enabled: boolean;
+  retentionDays?: number;
+}
+
+export interface DiagnosticSetting {
+  id: string;
+  name: string;
+  workspaceId?: string;
+  storageAccountId?: string;
+  eventHubAuthorizationRuleId?: string;
+  eventHubName?: string;
+  marketplacePartnerId?: string;
+  serviceBusRuleId?: string;
+  logAnalyticsDestinationType?: string;
+  logs: LogSetting[];
+}
+
+export interface DiagnosticCategory {
+  name: string;
+  categoryType: string;
+  categoryGroups: string[];
+}
+
+export interface HsmFacts {
+  id: string;
+  type: string;
+  kind: HsmKind;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  sku?: string;
+  provisioningState?: string;
+  /** Cloud and Managed HSM only. */
+  diagnosticSettings?: Fact<DiagnosticSetting[]>;
+  /** What the diagnostic settings categories API lists for this HSM (Cloud and Managed HSM only). */
+  categories?: Fact<DiagnosticCategory[]>;
+}
+
+export interface WorkspaceFacts {
+  /** ARM id as a diagnostic setting names it. */
+  id: string;
+  /** False when ARM answered that the workspace (or its group or subscription) does not exist. */
+  info: Fact<{ exists: false; reason: string } | { exists: true; customerId: string; retentionInDays?: number }>;
+}
+
+export interface StorageAccountFacts {
+  id: string;
+  info: Fact<{ exists: false; reason: string } | { exists: true; location?: string; kind?: string; sku?: string }>;
+}
+
+export interface LogSampleRow {
+  /** `_ResourceId` as the workspace stores it (lower-cased). */
+  hsmId: string;
+  table: string;
+  records: number;
+  lastRecord?: string;
+}
+
+/** One summarised query per workspace over the audit tables, covering every HSM that sends to it. */
+export interface LogSample {
+  workspaceId: string;
+  customerId?: string;
+  hsmIds: string[];
+  query?: string;
+  /** Rows per HSM and table. When the query failed in part, `partial` holds why and rows are what came back. */
+  result: Fact<{ rows: LogSampleRow[]; partial?: CollectionError }>;
+}
+
+export interface Snapshot {
+  schemaVersion: 1;
+  kind: "hsm-audit-snapshot";
+  tool: { name: string; version: string };
+  startedAt: string;
+  finishedAt: string;
+  scope: { cloud: string; subscriptions: string[]; armEndpoint: string; logsEndpoint: string };
+  /** The period searched for audit records. */
+  logWindow: { duration: string; start: string; end: string };
+  /** Listing the subscriptions (when none were named). */
+  subscriptionList?: Fact<{ count: number }>;
+  subscriptions: SubscriptionFacts[];
+  hsms: HsmFacts[];
+  workspaces: WorkspaceFacts[];
+  storageAccounts: StorageAccountFacts[];
+  logSamples: LogSample[];
+  /** Every failed read, with what it was for. */
+  errors: Array<CollectionError & { for: string; resourceId?: string }>;
+  evidence: EvidenceRecord[];
+}

@@ -1,0 +1,46 @@
+// Writes the chosen formats into the output directory, all or nothing: every file is rendered first, then written
+// beside its final name and renamed into place.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Result } from "../model/result.js";
+import { renderJson } from "./json.js";
+
+/** Every format of the contract, with its file name. */
+export const FORMAT_FILES = {
+  json: "result.json",
+  html: "report.html",
+  pdf: "report.pdf",
+  sarif: "results.sarif",
+  junit: "junit.xml",
+  csv: "findings.csv",
+  md: "summary.md",
+} as const;
+export type Format = keyof typeof FORMAT_FILES;
+
+/** The formats this build renders; the others of the contract are refused with a clear message. */
+export const RENDERERS: Partial<Record<Format, (result: Result) => string | Uint8Array>> = {
+  json: renderJson,
+};
+
+export function writeOutputs(result: Result, outDir: string, formats: readonly Format[]): string[] {
+  const wanted = [...new Set<Format>(["json", ...formats])];
+  const rendered = wanted.map((format) => {
+    const render = RENDERERS[format];
+    if (!render) throw new Error(`no renderer for ${format}`);
+    return { file: join(outDir, FORMAT_FILES[format]), content: render(result) };
+  });
+  mkdirSync(outDir, { recursive: true });
+  const temps: string[] = [];
+  try {
+    for (const { file, content } of rendered) {
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, content);
+      temps.push(temp);
+    }
+    rendered.forEach(({ file }, i) => renameSync(temps[i]!, file));
+  } catch (error) {
+    for (const temp of temps) rmSync(temp, { force: true });
+    throw error;
+  }
+  return rendered.map((r) => r.file);
+}

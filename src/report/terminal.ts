@@ -1,0 +1,110 @@
+// The terminal summary: findings grouped by subscription and HSM, readable without colour; colour only when asked.
+import type { Finding, Result, Status } from "../model/result.js";
+import { failCounts } from "../model/result.js";
+import { HSM_TYPES } from "../azure/ids.js";
+import { exitCode } from "../model/result.js";
+
+export interface TerminalOptions {
+  color: boolean;
+  /** Show remediation commands under failing findings. */
+  remediation?: boolean;
+}
+
+const LABEL: Record<Status, string> = {
+  pass: "PASS ",
+  fail: "FAIL ",
+  error: "ERROR",
+  not_applicable: "N/A  ",
+  waived: "WAIVE",
+  manual: "MANUAL",
+};
+
+const COLOR: Record<Status, string> = {
+  pass: "32",
+  fail: "31",
+  error: "35",
+  not_applicable: "90",
+  waived: "36",
+  manual: "33",
+};
+
+/** Control characters (an ANSI escape in an HSM name, say) are shown, never sent to the terminal. */
+export function safe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+export function renderTerminal(result: Result, options: TerminalOptions): string {
+  const paint = (code: string, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const bold = (text: string) => paint("1", text);
+  const lines: string[] = [];
+  const byResource = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const list = byResource.get(f.resourceId.toLowerCase()) ?? [];
+    list.push(f);
+    byResource.set(f.resourceId.toLowerCase(), list);
+  }
+  const findingLines = (findings: Finding[]) => {
+    const shown = findings.filter((f) => f.status !== "not_applicable");
+    for (const f of shown) {
+      const label = paint(COLOR[f.status], LABEL[f.status].padEnd(6));
+      const severity = f.status === "fail" || f.status === "error" ? ` [${f.severity}]` : "";
+      lines.push(`    ${label} ${f.policyId}${severity}`);
+      lines.push(`           ${safe(f.message)}`);
+      if (options.remediation && f.status === "fail" && f.remediation.azCli) {
+        const [first, ...rest] = f.remediation.azCli.split("\n");
+        lines.push(`           fix: ${safe(first!)}`);
+        for (const line of rest) lines.push(`                ${safe(line)}`);
+      }
+    }
+    const hidden = findings.length - shown.length;
+    if (hidden > 0) lines.push(paint("90", `    (${hidden} polic${hidden === 1 ? "y does" : "ies do"} not apply)`));
+  };
+
+  lines.push(
+    bold(`hsm-audit ${result.tool.version}`) +
+      ` · ${result.scope.cloud} · ${result.scope.subscriptions.length} subscription(s) · ${result.resources.length} HSM(s)`,
+  );
+  lines.push(`Audit records searched from ${result.logWindow.start} to ${result.logWindow.end} (${result.logWindow.duration}).`);
+  lines.push("");
+
+  const tenant = byResource.get("/subscriptions");
+  if (tenant) {
+    lines.push(bold("Subscriptions"));
+    findingLines(tenant);
+    lines.push("");
+  }
+  for (const subscriptionId of result.scope.subscriptions) {
+    const subFindings = byResource.get(`/subscriptions/${subscriptionId}`.toLowerCase()) ?? [];
+    const hsms = result.resources.filter((r) => r.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
+    if (subFindings.length === 0 && hsms.length === 0) continue;
+    lines.push(bold(`Subscription ${subscriptionId}`));
+    findingLines(subFindings);
+    for (const hsm of hsms) {
+      lines.push(`  ${bold(`${HSM_TYPES[hsm.kind].label} ${safe(hsm.name)}`)} (${safe(hsm.resourceGroup)}, ${safe(hsm.location)})`);
+      findingLines(byResource.get(hsm.id.toLowerCase()) ?? []);
+    }
+    lines.push("");
+  }
+  const quiet = result.scope.subscriptions.length - new Set(result.resources.map((r) => r.subscriptionId.toLowerCase())).size;
+  if (quiet > 0) lines.push(`${quiet} subscription(s) in scope hold no HSM.`);
+
+  const s = result.summary;
+  lines.push(
+    `Findings: ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.manual} manual, ${s.waived} waived, ${s.notApplicable} not applicable.`,
+  );
+  const code = exitCode(result.findings, result.failOn);
+  const counted = result.findings.filter((f) => f.status === "fail" && failCounts(f.severity, result.failOn)).length;
+  if (code === 1) {
+    lines.push(paint("31;1", `NOT COMPLIANT: ${counted} finding(s) fail at or above '${result.failOn}' (exit code 1).`));
+  } else if (code === 3) {
+    lines.push(
+      paint("35;1", `NOT PROVEN: evidence is incomplete for ${s.error} finding(s); compliance cannot be claimed (exit code 3).`),
+    );
+  } else {
+    const below = s.fail > 0 ? ` (${s.fail} failing finding(s) are below '${result.failOn}')` : "";
+    const manual = s.manual > 0 ? `; ${s.manual} finding(s) need manual review` : "";
+    lines.push(paint("32;1", `COMPLIANT${below}${manual} (exit code 0).`));
+  }
+  return lines.join("\n");
+}

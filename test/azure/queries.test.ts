@@ -1,0 +1,207 @@
+/// <reference types="@kusto/language-service-next" />
+// The KQL of src/azure/queries.ts, checked by Microsoft's Kusto language service (Kusto.Language, the parser and
+// semantic analyser behind Azure Data Explorer and Log Analytics editors) against the table columns of DOMAIN.md §4.
+// A query Azure would reject (unknown column, bad syntax, a type error) fails here, and so does a resource id that
+// could end a string literal and inject KQL.
+import { createRequire } from "node:module";
+import { kqlString, logSampleQuery } from "../../src/azure/queries.js";
+import { TABLE_SCHEMAS } from "../../src/simulator/tables.js";
+import type { KqlType } from "../../src/simulator/kql/types.js";
+
+// The package is a Bridge.NET build: two CommonJS scripts that define the globals `Bridge`, `System` and `Kusto`
+// (bridge.js, the runtime, must run first). Its types come from the triple-slash reference above.
+const require = createRequire(import.meta.url);
+require("@kusto/language-service-next/bridge.js");
+require("@kusto/language-service-next/Kusto.Language.Bridge.js");
+
+const { KustoCode, GlobalState } = Kusto.Language;
+const { ColumnSymbol, DatabaseSymbol, ScalarTypes, SymbolKind, TableSymbol } = Kusto.Language.Symbols;
+const { InExpression, LiteralExpression, NameReference, PipeExpression, SyntaxKind } = Kusto.Language.Syntax;
+
+type Code = Kusto.Language.KustoCode;
+
+function listOf<T>(list: System.Collections.Generic.IReadOnlyList$1<T> | null): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < (list?.Count ?? 0); i++) out.push(list!.getItem(i));
+  return out;
+}
+
+const SCALAR: Record<KqlType, Kusto.Language.Symbols.ScalarSymbol | null> = {
+  string: ScalarTypes.String,
+  datetime: ScalarTypes.DateTime,
+  long: ScalarTypes.Long,
+  int: ScalarTypes.Int,
+  real: ScalarTypes.Real,
+  bool: ScalarTypes.Bool,
+  timespan: ScalarTypes.TimeSpan,
+  dynamic: ScalarTypes.Dynamic,
+  guid: ScalarTypes.Guid,
+};
+
+const AUDIT_TABLE_NAMES = ["CloudHsmServiceOperationAuditLogs", "AzureDiagnostics", "AZKVAuditLogs"];
+
+/** A workspace database holding exactly the audit tables of DOMAIN.md §4, with their column types. */
+const globals = GlobalState.Default!.WithDatabase(
+  new DatabaseSymbol.ctor(
+    "workspace",
+    AUDIT_TABLE_NAMES.map(
+      (table) =>
+        new TableSymbol.$ctor4(
+          table,
+          TABLE_SCHEMAS[table]!.map(({ name, type }) => new ColumnSymbol(name, SCALAR[type], null, null, null, null)),
+        ),
+    ),
+  ),
+)!;
+
+function analyze(query: string): Code {
+  return KustoCode.ParseAndAnalyze(query, globals)!;
+}
+
+/** The errors the language service reports for `query`, as `CODE message @offset: "text"`. */
+function diagnosticsOf(query: string): string[] {
+  return listOf(analyze(query).GetDiagnostics())
+    .filter((d) => d.Severity === "Error")
+    .map((d) => `${d.Code} ${d.Message} @${d.Start}: ${JSON.stringify(query.slice(d.Start, d.Start + d.Length))}`);
+}
+
+/** The values of the `in (...)` lists of `code`, as the language service reads the literals (unescaped). */
+function inListValues(code: Code): unknown[][] {
+  return listOf(code.Syntax!.GetDescendants(InExpression)).map((inExpr) =>
+    listOf(inExpr.Right!.GetDescendants(LiteralExpression)).map((literal) => {
+      expect(literal.Kind).toBe(SyntaxKind.StringLiteralExpression);
+      return literal.LiteralValue;
+    }),
+  );
+}
+
+/** The tables the language service resolved in `code` (a fuzzy union tolerates unknown ones without a diagnostic). */
+function referencedTables(code: Code): string[] {
+  return listOf(code.Syntax!.GetDescendants(NameReference))
+    .map((ref) => ref.ReferencedSymbol)
+    .filter((symbol) => symbol?.Kind === SymbolKind.Table)
+    .map((symbol) => symbol!.Name!);
+}
+
+const pipeCount = (code: Code): number => code.Syntax!.GetDescendants(PipeExpression)!.Count;
+
+const ARM = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/RG-Payments/providers";
+const CLOUD_HSM = `${ARM}/Microsoft.HardwareSecurityModules/cloudHsmClusters/Payments-CHSM-01`;
+const MANAGED_HSM = `${ARM}/Microsoft.KeyVault/managedHSMs/Payments-MHSM-01`;
+
+/** Values that would break out of a naively quoted KQL string literal, or confuse a naive escaper. */
+const HOSTILE: [string, string][] = [
+  ["a double quote", 'evil"quote'],
+  ["a backslash", "back\\slash"],
+  ["a trailing backslash", "trailing\\"],
+  ["a newline", "new\nline"],
+  ["a carriage return and a tab", "cr\rtab\t"],
+  ["a script tag", "<script>alert(1)</script>"],
+  ["a single quote", "it's"],
+  ["unicode", "Ünïcødé-日本-😀"],
+  ["a quote closing the list", '") | take 1 //'],
+  ["a backslash then a quote", '\\") | take 1 //'],
+  ["control characters", "nul\u0000bell\u0007del\u007f"],
+  ["line and paragraph separators", "ls\u2028ps\u2029"],
+];
+
+describe("the Kusto language service as a validator", () => {
+  it("reports an unknown column", () => {
+    const errors = diagnosticsOf("CloudHsmServiceOperationAuditLogs | where NoSuchColumn == 1");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/NoSuchColumn/);
+  });
+
+  it("reports a column of another table", () => {
+    expect(diagnosticsOf("CloudHsmServiceOperationAuditLogs | project requestUri_s")).toEqual([
+      expect.stringMatching(/^KS142 .*'requestUri_s'/),
+    ]);
+  });
+
+  it("reports an unknown table", () => {
+    expect(diagnosticsOf("NoSuchTable | take 1")).toEqual([expect.stringMatching(/^KS204 .*'NoSuchTable'/)]);
+  });
+
+  it("reports a syntax error", () => {
+    expect(diagnosticsOf("AzureDiagnostics | where (ResourceType == ")).toContainEqual(
+      expect.stringMatching(/^KS005 Expected: \)/),
+    );
+    expect(diagnosticsOf('print x = "unterminated')).toEqual([expect.stringMatching(/^KS001 Missing: "/)]);
+  });
+
+  it("reports a type error against the declared column types", () => {
+    expect(diagnosticsOf("AzureDiagnostics | where TimeGenerated > 1")).toEqual([
+      expect.stringMatching(/^KS106 .*datetime and long/),
+    ]);
+    expect(diagnosticsOf("AZKVAuditLogs | where HttpStatusCode == 403 and Identity.claim.upn has 'x'")).toEqual([]);
+  });
+
+  it("accepts valid queries over each table", () => {
+    expect(diagnosticsOf("AzureDiagnostics | take 1")).toEqual([]);
+    for (const table of AUDIT_TABLE_NAMES) {
+      expect(diagnosticsOf(`${table} | where TimeGenerated > ago(1d) | project _ResourceId | take 1`)).toEqual([]);
+    }
+    expect(
+      diagnosticsOf("AZKVAuditLogs | extend Upn = tostring(Identity.claim.upn) | where HttpStatusCode >= 400"),
+    ).toEqual([]);
+  });
+});
+
+describe("logSampleQuery", () => {
+  it("is valid KQL for one Cloud HSM", () => {
+    const query = logSampleQuery([CLOUD_HSM]);
+    expect(diagnosticsOf(query)).toEqual([]);
+    expect(inListValues(analyze(query))).toEqual([[CLOUD_HSM.toLowerCase()]]);
+  });
+
+  it("is valid KQL for several HSMs of both kinds", () => {
+    const ids = [CLOUD_HSM, MANAGED_HSM, MANAGED_HSM.replace("MHSM-01", "MHSM-02"), CLOUD_HSM.toUpperCase()];
+    const query = logSampleQuery(ids);
+    expect(diagnosticsOf(query)).toEqual([]);
+    const expected = [...new Set(ids.map((id) => id.toLowerCase()))].sort();
+    expect(expected).toHaveLength(3);
+    expect(inListValues(analyze(query))).toEqual([expected]);
+  });
+
+  it("has the result columns and one branch per audit table", () => {
+    const code = analyze(logSampleQuery([CLOUD_HSM]));
+    const columns = listOf(code.ResultType!.Members).map((m) => m.Name);
+    expect(columns).toEqual(["HsmId", "SourceTable", "Records", "LastRecord"]);
+    // `union isfuzzy=true` tolerates a missing table, so a misspelt one would not be diagnosed: check they resolve.
+    expect(referencedTables(code).sort()).toEqual([...AUDIT_TABLE_NAMES].sort());
+  });
+
+  const benignPipes = pipeCount(analyze(logSampleQuery([CLOUD_HSM])));
+
+  it.each(HOSTILE)("keeps an id with %s inside its string literal", (_label, hostile) => {
+    const ids = [`${CLOUD_HSM}${hostile}`, `${MANAGED_HSM}/${hostile}`];
+    const query = logSampleQuery(ids);
+    expect(diagnosticsOf(query)).toEqual([]);
+    const code = analyze(query);
+    // Exactly one `in (...)` list, holding exactly the lower-cased ids, read back by the language service.
+    expect(inListValues(code)).toEqual([ids.map((id) => id.toLowerCase()).sort()]);
+    // And no operator was smuggled in: the query has the shape it has for a benign id.
+    expect(pipeCount(code)).toBe(benignPipes);
+  });
+
+  it("keeps several hostile ids apart", () => {
+    const ids = HOSTILE.map(([, hostile]) => `${MANAGED_HSM}${hostile}`);
+    const query = logSampleQuery(ids);
+    expect(diagnosticsOf(query)).toEqual([]);
+    expect(inListValues(analyze(query))).toEqual([[...new Set(ids.map((id) => id.toLowerCase()))].sort()]);
+  });
+});
+
+describe("kqlString", () => {
+  it.each([...HOSTILE, ["an empty string", ""] as [string, string]])(
+    "makes a literal the language service reads back exactly, for %s",
+    (_label, value) => {
+      const query = `print x = ${kqlString(value)}`;
+      expect(diagnosticsOf(query)).toEqual([]);
+      const literals = listOf(analyze(query).Syntax!.GetDescendants(LiteralExpression));
+      expect(literals).toHaveLength(1);
+      expect(literals[0]!.Kind).toBe(SyntaxKind.StringLiteralExpression);
+      expect(literals[0]!.LiteralValue).toBe(value);
+    },
+  );
+});

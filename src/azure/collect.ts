@@ -182,7 +182,8 @@ export function toCollectionError(error: unknown, purpose: string): CollectionEr
       ...(code ? { code } : {}),
     };
   }
-  if (error instanceof MalformedAnswer) return { message: `could not read ${purpose}: ${error.message}`, code: "Malformed" };
+  if (error instanceof MalformedAnswer)
+    return { message: `could not read ${purpose}: ${error.message}`, code: "Malformed" };
   const message = (error as Error)?.message ?? String(error);
   const code = (error as { code?: unknown })?.code;
   return {
@@ -193,6 +194,24 @@ export function toCollectionError(error: unknown, purpose: string): CollectionEr
 
 /** An answer that arrived but does not have the shape the API promises. */
 class MalformedAnswer extends Error {}
+
+/**
+ * Reads a paged list to its end, stopping at the first item listed twice: a `nextLink` that leads back to pages
+ * already read would otherwise go on for ever (the paging guard also caps the number of pages).
+ */
+async function listAll<T>(items: AsyncIterable<T>, keyOf: (item: T) => string | undefined, what: string): Promise<T[]> {
+  const all: T[] = [];
+  const seen = new Set<string>();
+  for await (const item of items) {
+    const key = keyOf(item)?.toLowerCase();
+    if (key === undefined) throw new MalformedAnswer(`${what} holds an item without an id or name`);
+    if (seen.has(key))
+      throw new MalformedAnswer(`${what}: '${keyOf(item)}' listed twice, so its nextLink does not end`);
+    seen.add(key);
+    all.push(item);
+  }
+  return all;
+}
 
 // ---- subscriptions -----------------------------------------------------------------------------------------
 
@@ -217,14 +236,15 @@ async function readSubscriptions(
     return { subscriptions };
   }
   const listed = await read(ctx, "the subscriptions the credential can see", undefined, async () => {
-    const all: { subscriptionId: string; displayName?: string }[] = [];
-    for await (const s of ctx.clients.subscriptions().subscriptions.list()) {
-      if (!s.subscriptionId) throw new MalformedAnswer("a subscription without subscriptionId");
-      if (all.some((a) => sameId(a.subscriptionId, s.subscriptionId!)))
-        throw new MalformedAnswer(`subscription ${s.subscriptionId} listed twice (a nextLink that does not end?)`);
-      all.push({ subscriptionId: s.subscriptionId, ...(s.displayName ? { displayName: s.displayName } : {}) });
-    }
-    return all;
+    const all = await listAll(
+      ctx.clients.subscriptions().subscriptions.list(),
+      (s) => s.subscriptionId,
+      "the subscription list",
+    );
+    return all.map((s) => ({
+      subscriptionId: s.subscriptionId!,
+      ...(s.displayName ? { displayName: s.displayName } : {}),
+    }));
   });
   if (!isKnown(listed)) return { subscriptionList: listed, subscriptions: [] };
   return {
@@ -237,12 +257,17 @@ async function readSubscriptions(
 }
 
 async function readProvider(ctx: Context, subscriptionId: string): Promise<Fact<{ registrationState: string }>> {
-  return read(ctx, `Microsoft.Insights registration in subscription ${subscriptionId}`, `/subscriptions/${subscriptionId}`, async () => {
-    const provider = await ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights");
-    if (typeof provider.registrationState !== "string")
-      throw new MalformedAnswer("the provider answer has no registrationState");
-    return { registrationState: provider.registrationState };
-  });
+  return read(
+    ctx,
+    `Microsoft.Insights registration in subscription ${subscriptionId}`,
+    `/subscriptions/${subscriptionId}`,
+    async () => {
+      const provider = await ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights");
+      if (typeof provider.registrationState !== "string")
+        throw new MalformedAnswer("the provider answer has no registrationState");
+      return { registrationState: provider.registrationState };
+    },
+  );
 }
 
 // ---- inventory -------------------------------------------------------------------------------------------------
@@ -261,16 +286,13 @@ async function readInventory(ctx: Context, subscription: SubscriptionFacts): Pro
   const hsms: HsmFacts[] = [];
   const lists: Record<HsmKind, () => Promise<RawResource[]>> = {
     cloudHsm: () =>
-      listGeneric(
-        ctx,
-        `/subscriptions/${sub}/providers/${HSM_TYPES.cloudHsm.type}`,
-        API_VERSIONS.cloudHsmClusters,
-      ),
-    managedHsm: async () => {
-      const all: RawResource[] = [];
-      for await (const hsm of ctx.clients.keyVault(sub).managedHsms.listBySubscription()) all.push(hsm as RawResource);
-      return all;
-    },
+      listGeneric(ctx, `/subscriptions/${sub}/providers/${HSM_TYPES.cloudHsm.type}`, API_VERSIONS.cloudHsmClusters),
+    managedHsm: async () =>
+      (await listAll(
+        ctx.clients.keyVault(sub).managedHsms.listBySubscription(),
+        (h) => h.id,
+        "the list",
+      )) as RawResource[],
     dedicatedHsm: () =>
       listGeneric(ctx, `/subscriptions/${sub}/providers/${HSM_TYPES.dedicatedHsm.type}`, API_VERSIONS.dedicatedHSMs),
   };
@@ -281,14 +303,7 @@ async function readInventory(ctx: Context, subscription: SubscriptionFacts): Pro
         `the ${HSM_TYPES[kind].label} list of subscription ${sub}`,
         `/subscriptions/${sub}`,
         async () => {
-          const found = (await lists[kind]()).map((raw) => toHsm(raw, kind, sub));
-          const seen = new Set<string>();
-          for (const hsm of found) {
-            if (seen.has(hsm.id.toLowerCase()))
-              throw new MalformedAnswer(`${hsm.id} listed twice (a nextLink that does not end?)`);
-            seen.add(hsm.id.toLowerCase());
-          }
-          return found;
+          return (await lists[kind]()).map((raw) => toHsm(raw, kind, sub));
         },
       );
       if (isKnown(fact)) {
@@ -325,18 +340,20 @@ function toHsm(raw: RawResource, kind: HsmKind, subscriptionId: string): HsmFact
 }
 
 /** A list read with the SDK's generic ARM client, following every `nextLink`. */
-async function listGeneric(ctx: Context, path: string, apiVersion: string): Promise<RawResource[]> {
+function listGeneric(ctx: Context, path: string, apiVersion: string): Promise<RawResource[]> {
   const client = ctx.clients.arm();
-  const items: RawResource[] = [];
-  let response = await client.pathUnchecked(path).get({ queryParameters: { "api-version": apiVersion } });
-  for (;;) {
-    if (response.status !== "200") throw createRestError(response);
-    const body = response.body as { value?: unknown; nextLink?: unknown } | undefined;
-    if (!body || !Array.isArray(body.value)) throw new MalformedAnswer(`the answer to GET ${path} has no value list`);
-    items.push(...(body.value as RawResource[]));
-    if (typeof body.nextLink !== "string" || body.nextLink === "") return items;
-    response = await client.pathUnchecked(body.nextLink).get();
+  async function* pages(): AsyncGenerator<RawResource> {
+    let response = await client.pathUnchecked(path).get({ queryParameters: { "api-version": apiVersion } });
+    for (;;) {
+      if (response.status !== "200") throw createRestError(response);
+      const body = response.body as { value?: unknown; nextLink?: unknown } | undefined;
+      if (!body || !Array.isArray(body.value)) throw new MalformedAnswer(`the answer to GET ${path} has no value list`);
+      yield* body.value as RawResource[];
+      if (typeof body.nextLink !== "string" || body.nextLink === "") return;
+      response = await client.pathUnchecked(body.nextLink).get();
+    }
   }
+  return listAll(pages(), (r) => (typeof r.id === "string" ? r.id : undefined), "the list");
 }
 
 // ---- diagnostic settings ---------------------------------------------------------------------------------------
@@ -346,25 +363,19 @@ async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
   const monitor = ctx.clients.monitor(hsm.subscriptionId);
   const [settings, categories] = await Promise.all([
     read(ctx, `the diagnostic settings of ${hsm.id}`, hsm.id, async () => {
-      const all: DiagnosticSetting[] = [];
-      for await (const s of monitor.diagnosticSettings.list(uri)) all.push(toSetting(s as Record<string, unknown>));
-      if (new Set(all.map((s) => s.name.toLowerCase())).size !== all.length)
-        throw new MalformedAnswer("a diagnostic setting listed twice (a nextLink that does not end?)");
-      return sortBy(all, (s) => s.name);
+      const all = await listAll(monitor.diagnosticSettings.list(uri), (s) => s.name, "the list");
+      return sortBy(
+        all.map((s) => toSetting(s as Record<string, unknown>)),
+        (s) => s.name,
+      );
     }),
     read(ctx, `the diagnostic setting categories of ${hsm.id}`, hsm.id, async () => {
-      const all: DiagnosticCategory[] = [];
-      for await (const c of monitor.diagnosticSettingsCategory.list(uri)) {
-        if (typeof c.name !== "string") throw new MalformedAnswer("a category without a name");
-        all.push({
-          name: c.name,
-          categoryType: String(c.categoryType ?? ""),
-          categoryGroups: Array.isArray(c.categoryGroups) ? c.categoryGroups.map(String) : [],
-        });
-      }
-      if (new Set(all.map((c) => c.name.toLowerCase())).size !== all.length)
-        throw new MalformedAnswer("a category listed twice (a nextLink that does not end?)");
-      return all;
+      const all = await listAll(monitor.diagnosticSettingsCategory.list(uri), (c) => c.name, "the list");
+      return all.map((c): DiagnosticCategory => ({
+        name: c.name!,
+        categoryType: String(c.categoryType ?? ""),
+        categoryGroups: Array.isArray(c.categoryGroups) ? c.categoryGroups.map(String) : [],
+      }));
     }),
   ]);
   hsm.diagnosticSettings = settings;
@@ -504,12 +515,12 @@ async function sampleLogs(
   return { ...base, customerId, query, result };
 }
 
-function toRows(
-  tables: { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined,
-): LogSampleRow[] {
+function toRows(tables: { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined): LogSampleRow[] {
   const table = tables?.[0];
   if (!table) throw new MalformedAnswer("the query answer holds no table");
-  const index = Object.fromEntries(LOG_SAMPLE_COLUMNS.map((c) => [c, table.columnDescriptors.findIndex((d) => d.name === c)]));
+  const index = Object.fromEntries(
+    LOG_SAMPLE_COLUMNS.map((c) => [c, table.columnDescriptors.findIndex((d) => d.name === c)]),
+  );
   for (const [column, i] of Object.entries(index)) {
     if (i < 0) throw new MalformedAnswer(`the query answer has no column ${column}`);
   }

@@ -11,7 +11,9 @@ export interface ParsedResourceId {
 
 /** `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}`, or undefined when `id` is not one. */
 export function parseResourceId(id: string): ParsedResourceId | undefined {
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)\/?$/i.exec(id);
+  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)\/?$/i.exec(
+    id,
+  );
   if (!match) return undefined;
   return {
     subscriptionId: match[1]!,

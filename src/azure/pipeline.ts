@@ -130,7 +130,7 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** A `Retry-After` longer than this is not waited for: the call fails with the throttling error. */
   maxRetryAfterMs: number;
-  /** Per attempt: the time allowed until the response headers arrive. */
+  /** Per attempt: the time allowed for the whole exchange. */
   timeoutMs: number;
 }
 
@@ -165,19 +165,35 @@ export function retryPolicy(options: RetryOptions, sleep = defaultSleep): Pipeli
   return {
     name: "hsmAuditRetry",
     sendRequest: async (request, next) => {
+      const callerSignal = request.abortSignal;
       for (let attempt = 0; ; attempt++) {
         let response: PipelineResponse | undefined;
         let failure: unknown;
-        request.timeout = options.timeoutMs;
+        // The timeout is ours, not the HTTP client's `request.timeout`, whose timer outlives a failed request and
+        // keeps the process alive. It covers the whole exchange, body included.
+        const attemptController = new AbortController();
+        const onCallerAbort = () => attemptController.abort();
+        callerSignal?.addEventListener("abort", onCallerAbort);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          attemptController.abort();
+        }, options.timeoutMs);
+        request.abortSignal = attemptController.signal;
         try {
           response = await next(request);
         } catch (error) {
           failure = error;
+        } finally {
+          clearTimeout(timer);
+          callerSignal?.removeEventListener("abort", onCallerAbort);
+          request.abortSignal = callerSignal;
         }
-        if (request.abortSignal?.aborted) throw failure ?? new Error("aborted");
+        if (callerSignal?.aborted) throw failure ?? new Error("aborted");
+        if (timedOut && failure !== undefined) failure = timeoutError(request, options);
         const decision = shouldRetry(response, failure, request, options, attempt);
         if (decision === undefined || attempt >= options.maxRetries) {
-          if (failure !== undefined) throw asTimeout(failure, request, options);
+          if (failure !== undefined) throw failure;
           if (response && truncated(response)) {
             throw new RestError("the answer was cut short: its body is shorter than its Content-Length", {
               code: "TruncatedBody",
@@ -215,8 +231,7 @@ function shouldRetry(
   if (failure !== undefined && !response) {
     if (isRestError(failure) && failure.code === "EndlessNextLink") return undefined;
     if (isRestError(failure) && failure.code && NETWORK_CODES.has(failure.code)) return backoff();
-    // The HTTP client reports its own timeout as an abort; the caller's abort was handled before this.
-    if ((failure as Error).name === "AbortError" && !request.abortSignal?.aborted) return backoff();
+    if (isRestError(failure) && failure.code === "Timeout") return backoff();
     if (isRestError(failure) && failure.statusCode === undefined && !failure.code) return backoff();
   }
   return undefined;
@@ -244,11 +259,11 @@ function truncated(response: PipelineResponse): boolean {
   return Buffer.byteLength(response.bodyAsText, "utf8") < length;
 }
 
-function asTimeout(failure: unknown, request: PipelineRequest, options: RetryOptions): unknown {
-  if ((failure as Error).name === "AbortError") {
-    return new RestError(`no answer within ${Math.round(options.timeoutMs / 1000)} s`, { code: "Timeout", request });
-  }
-  return failure;
+function timeoutError(request: PipelineRequest, options: RetryOptions): RestError {
+  return new RestError(`no complete answer within ${Math.round(options.timeoutMs / 1000)} s`, {
+    code: "Timeout",
+    request,
+  });
 }
 
 function describeNetworkError(error: unknown): string {

@@ -47,7 +47,9 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
 }
 
 /** Progress on stderr, on a terminal only: CI logs and pipes get the summary alone. */
-const progress = process.stderr.isTTY ? (message: string) => process.stderr.write(`hsm-audit: ${message}…\n`) : undefined;
+const progress = process.stderr.isTTY
+  ? (message: string) => process.stderr.write(`hsm-audit: ${message}…\n`)
+  : undefined;
 
 function outputs(args: { policies?: string[]; out: string; format?: string[]; "fail-on": string }) {
   return {
@@ -76,7 +78,11 @@ export async function main(argv: string[]): Promise<number> {
               array: true,
               describe: "Subscription id to scan; repeatable (default: every subscription the credential can list)",
             })
-            .option("cloud", { type: "string", default: "AzureCloud", describe: `Azure cloud (${CLOUD_NAMES.join("|")})` })
+            .option("cloud", {
+              type: "string",
+              default: "AzureCloud",
+              describe: `Azure cloud (${CLOUD_NAMES.join("|")})`,
+            })
             .option("arm-endpoint", { type: "string", describe: "ARM endpoint URL (overrides the cloud's)" })
             .option("logs-endpoint", {
               type: "string",
@@ -87,10 +93,17 @@ export async function main(argv: string[]): Promise<number> {
               default: "7d",
               describe: "How far back to look for audit records (7d, 24h, P7D, PT24H)",
             })
-            .option("snapshot-out", { type: "string", describe: "Also save the collected snapshot (JSON) to this file" })
+            .option("snapshot-out", {
+              type: "string",
+              describe: "Also save the collected snapshot (JSON) to this file",
+            })
             .option("concurrency", { type: "number", describe: "Azure requests in flight at once (default 8)" })
             .option("max-retries", { type: "number", describe: "Retries of a throttled or failed request (default 4)" })
-            .option("timeout", { type: "string", default: "60s", describe: "Time allowed for each request (e.g. 60s)" }),
+            .option("timeout", {
+              type: "string",
+              default: "60s",
+              describe: "Time allowed for each request (e.g. 60s)",
+            }),
         async (args) => {
           const common = outputs(args);
           const timeoutMs = parseLogWindowLike("--timeout", args.timeout);
@@ -101,7 +114,10 @@ export async function main(argv: string[]): Promise<number> {
             ...optional("logsEndpoint", parseEndpoint("--logs-endpoint", args["logs-endpoint"])),
             subscriptions: parseSubscriptions(args.subscription),
             logWindowMs: parseLogWindow(args["log-window"]),
-            ...optional("snapshotOut", args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined),
+            ...optional(
+              "snapshotOut",
+              args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined,
+            ),
             concurrency: Math.max(1, positiveInteger("--concurrency", args.concurrency, 8, 64)),
             maxRetries: positiveInteger("--max-retries", args["max-retries"], 4, 10),
             timeoutMs,
@@ -129,7 +145,11 @@ export async function main(argv: string[]): Promise<number> {
         "Render a saved result.json in other formats",
         (y) =>
           y
-            .option("result", { type: "string", demandOption: true, describe: "A result.json written by scan or evaluate" })
+            .option("result", {
+              type: "string",
+              demandOption: true,
+              describe: "A result.json written by scan or evaluate",
+            })
             .option("format", { type: "string", array: true, describe: `Formats, comma-separated (${FORMATS})` })
             .option("out", { type: "string", demandOption: true, describe: "Output directory" }),
         (args) => {
@@ -143,7 +163,11 @@ export async function main(argv: string[]): Promise<number> {
         (y) =>
           outputOptions(y, "hsm-audit-demo")
             .option("estate", { type: "string", describe: "Another estate file to scan", hidden: true })
-            .option("log-window", { type: "string", default: "7d", describe: "How far back to look for audit records" }),
+            .option("log-window", {
+              type: "string",
+              default: "7d",
+              describe: "How far back to look for audit records",
+            }),
         async (args) => {
           const common = outputs(args);
           exitCode = await demo({

@@ -14,7 +14,10 @@ import type { Snapshot } from "../model/snapshot.js";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseFormats(values: readonly string[] | undefined): Format[] {
-  const formats = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  const formats = (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
   for (const format of formats) {
     if (!(format in FORMAT_FILES)) {
       throw new UsageError(`--format: unknown format '${format}'; formats are ${Object.keys(FORMAT_FILES).join(", ")}`);
@@ -46,7 +49,10 @@ export function parseLogWindow(value: string | undefined): number {
 }
 
 export function parseSubscriptions(values: readonly string[] | undefined): string[] {
-  const ids = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  const ids = (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
   for (const id of ids) {
     if (!GUID.test(id)) throw new UsageError(`--subscription must be a subscription id (a GUID), not '${id}'`);
   }
@@ -72,7 +78,9 @@ export function parseEndpoint(flag: string, value: string | undefined): string |
   }
   if (url.search || url.hash) throw new UsageError(`${flag} must not have a query or fragment`);
   if (flag === "--logs-endpoint" && /\/v1\/?$/.test(url.pathname)) {
-    throw new UsageError(`--logs-endpoint is given without /v1 (the tool appends it): ${value.replace(/\/v1\/?$/, "")}`);
+    throw new UsageError(
+      `--logs-endpoint is given without /v1 (the tool appends it): ${value.replace(/\/v1\/?$/, "")}`,
+    );
   }
   return value.replace(/\/+$/, "");
 }
@@ -88,7 +96,8 @@ export function positiveInteger(flag: string, value: number | undefined, fallbac
 /** The output directory must be creatable: not an existing file, its nearest existing ancestor a directory. */
 export function checkOutDir(dir: string): string {
   const full = resolve(dir);
-  if (existsSync(full) && !statSync(full).isDirectory()) throw new UsageError(`--out ${dir} exists and is not a directory`);
+  if (existsSync(full) && !statSync(full).isDirectory())
+    throw new UsageError(`--out ${dir} exists and is not a directory`);
   return full;
 }
 
@@ -115,7 +124,9 @@ function readJson(flag: string, file: string): unknown {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new UsageError(`${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UsageError(
+      `${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;

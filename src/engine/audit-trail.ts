@@ -90,23 +90,26 @@ export function isVerdict(value: AuditTrail | Verdict): value is Verdict {
   return "status" in value;
 }
 
-/** The sentence that says why a trail with no carrying setting cannot be proven or fails. */
+/**
+ * The verdict when no setting carries the audit category: `fail` with the reason, or `error` when a setting might
+ * carry it but its category groups could not be resolved. `consequence` is a clause: "its audit log is not exported".
+ */
 export function noCarrierVerdict(trail: AuditTrail, consequence: string): Verdict {
   const category = trail.categories.join(" and ");
+  const hsm = trail.hsm;
   if (trail.unresolved.length > 0) {
-    const hsm = trail.hsm;
     const why = !isKnown(hsm.categories) && hsm.categories ? ` (${hsm.categories.error.message})` : "";
     return {
       status: "error",
-      message: `Whether setting ${names(trail.unresolved)} of ${hsm.name} carries ${category} is unknown: the category groups it enables could not be resolved${why}; ${consequence} is not proven.`,
+      message: `Whether setting ${names(trail.unresolved)} of ${hsm.name} carries ${category} is unknown: the category groups it enables could not be resolved${why}, so the finding cannot be proven either way.`,
       evidence: [...trail.evidence, ...(hsm.categories?.evidence ?? [])],
     };
   }
   const reason =
     trail.settings.length === 0
-      ? `${trail.hsm.name} has no diagnostic setting`
-      : `no diagnostic setting of ${trail.hsm.name} carries ${category}`;
-  return { status: "fail", message: `${capitalise(reason)}, so ${consequence} cannot hold.`, evidence: trail.evidence };
+      ? `${hsm.name} has no diagnostic setting`
+      : `No diagnostic setting of ${hsm.name} carries ${category}`;
+  return { status: "fail", message: `${reason}, so ${consequence}.`, evidence: trail.evidence };
 }
 
 export function workspaceOf(snapshot: Snapshot, id: string) {
@@ -124,8 +127,6 @@ export function names(settings: DiagnosticSetting[]): string {
 export function lastSegment(id: string): string {
   return id.split("/").filter(Boolean).pop() ?? id;
 }
-
-export const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function unique<T>(items: T[]): T[] {
   return [...new Set(items)];

@@ -46,7 +46,13 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     tool: snapshot.tool,
     startedAt: snapshot.startedAt,
     finishedAt: snapshot.finishedAt,
-    scope: { cloud: snapshot.scope.cloud, subscriptions: [...snapshot.scope.subscriptions] },
+    scope: {
+      cloud: snapshot.scope.cloud,
+      subscriptions: [...snapshot.scope.subscriptions],
+      subscriptionNames: Object.fromEntries(
+        snapshot.subscriptions.flatMap((s) => (s.displayName ? [[s.subscriptionId, s.displayName]] : [])),
+      ),
+    },
     logWindow: { ...snapshot.logWindow },
     failOn: options.failOn,
     summary,
@@ -166,4 +172,3 @@ export function summarise(findings: Finding[], failOn: FailOn): Summary {
     compliant: exitCode(findings, failOn) === 0,
   };
 }
-

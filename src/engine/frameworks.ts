@@ -58,8 +58,13 @@ export function loadFrameworks(dir = BUILT_IN_FRAMEWORKS): Framework[] {
 }
 
 /** The requirements that point at `policyId`, as `<framework title> <requirement id>`. */
-export function mappingsOf(policyId: string, frameworks: Framework[]): { framework: Framework; requirement: Framework["requirements"][number] }[] {
+export function mappingsOf(
+  policyId: string,
+  frameworks: Framework[],
+): { framework: Framework; requirement: Framework["requirements"][number] }[] {
   return frameworks.flatMap((framework) =>
-    framework.requirements.filter((r) => r.policies.includes(policyId)).map((requirement) => ({ framework, requirement })),
+    framework.requirements
+      .filter((r) => r.policies.includes(policyId))
+      .map((requirement) => ({ framework, requirement })),
   );
 }

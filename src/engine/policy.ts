@@ -94,7 +94,8 @@ export function loadPolicies(userDirs: string[] = [], builtInDir = BUILT_IN_POLI
   for (const dir of userDirs) {
     const seen = new Set<string>();
     for (const policy of loadDir(dir, dir)) {
-      if (seen.has(policy.id)) throw new PolicyError(policy.file, 1, `a second policy with id '${policy.id}' in ${dir}`);
+      if (seen.has(policy.id))
+        throw new PolicyError(policy.file, 1, `a second policy with id '${policy.id}' in ${dir}`);
       seen.add(policy.id);
       byId.set(policy.id, policy);
     }
@@ -206,7 +207,9 @@ function nodeLine(doc: Document, lines: LineCounter, path: (string | number)[]):
       return lines.linePos(range[0]).line;
     }
     if (n > 0 && isMap(doc.getIn(path.slice(0, n - 1), true))) {
-      const map = doc.getIn(path.slice(0, n - 1), true) as { items: { key: { value?: unknown; range?: [number, number] } }[] };
+      const map = doc.getIn(path.slice(0, n - 1), true) as {
+        items: { key: { value?: unknown; range?: [number, number] } }[];
+      };
       const pair = map.items.find((i) => i.key?.value === path[n - 1]);
       if (pair?.key?.range) return lines.linePos(pair.key.range[0]).line;
     }

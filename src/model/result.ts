@@ -54,7 +54,8 @@ export interface Result {
   tool: { name: string; version: string };
   startedAt: string;
   finishedAt: string;
-  scope: { cloud: string; subscriptions: string[] };
+  /** `subscriptionNames` is added to the contract: display names by subscription id, where they were read. */
+  scope: { cloud: string; subscriptions: string[]; subscriptionNames?: Record<string, string> };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
   logWindow: { duration: string; start: string; end: string };
   failOn: FailOn;

@@ -97,7 +97,11 @@ export const SNAPSHOT_SCHEMA = {
           }),
           inventory: {
             type: "object",
-            additionalProperties: fact({ type: "object", required: ["count"], properties: { count: { type: "integer" } } }),
+            additionalProperties: fact({
+              type: "object",
+              required: ["count"],
+              properties: { count: { type: "integer" } },
+            }),
           },
         },
       },
@@ -208,7 +212,11 @@ export const SNAPSHOT_SCHEMA = {
     },
     errors: {
       type: "array",
-      items: { ...collectionError, required: ["message", "for"], properties: { ...collectionError.properties, for: str, resourceId: str } },
+      items: {
+        ...collectionError,
+        required: ["message", "for"],
+        properties: { ...collectionError.properties, for: str, resourceId: str },
+      },
     },
     evidence: {
       type: "array",
@@ -231,7 +239,17 @@ export const RESULT_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "hsm-audit result.json (schemaVersion 1)",
   type: "object",
-  required: ["schemaVersion", "tool", "startedAt", "finishedAt", "scope", "summary", "resources", "findings", "evidence"],
+  required: [
+    "schemaVersion",
+    "tool",
+    "startedAt",
+    "finishedAt",
+    "scope",
+    "summary",
+    "resources",
+    "findings",
+    "evidence",
+  ],
   properties: {
     schemaVersion: { const: 1 },
     tool: { type: "object", required: ["name", "version"], properties: { name: { const: "hsm-audit" }, version: str } },
@@ -240,7 +258,11 @@ export const RESULT_SCHEMA = {
     scope: {
       type: "object",
       required: ["cloud", "subscriptions"],
-      properties: { cloud: str, subscriptions: strings },
+      properties: {
+        cloud: str,
+        subscriptions: strings,
+        subscriptionNames: { type: "object", additionalProperties: str },
+      },
     },
     logWindow,
     failOn: { enum: [...FAIL_ON_VALUES] },

@@ -6,8 +6,6 @@ import { exitCode } from "../model/result.js";
 
 export interface TerminalOptions {
   color: boolean;
-  /** Show remediation commands under failing findings. */
-  remediation?: boolean;
 }
 
 const LABEL: Record<Status, string> = {
@@ -29,9 +27,11 @@ const COLOR: Record<Status, string> = {
 };
 
 /** Control characters (an ANSI escape in an HSM name, say) are shown, never sent to the terminal. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+
 export function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export function renderTerminal(result: Result, options: TerminalOptions): string {
@@ -45,19 +45,16 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     byResource.set(f.resourceId.toLowerCase(), list);
   }
   const findingLines = (findings: Finding[]) => {
-    const shown = findings.filter((f) => f.status !== "not_applicable");
-    for (const f of shown) {
+    const passed = findings.filter((f) => f.status === "pass");
+    if (passed.length > 0)
+      lines.push(`    ${paint(COLOR.pass, LABEL.pass.padEnd(6))} ${passed.map((f) => f.policyId).join(", ")}`);
+    for (const f of findings.filter((f) => f.status !== "pass" && f.status !== "not_applicable")) {
       const label = paint(COLOR[f.status], LABEL[f.status].padEnd(6));
       const severity = f.status === "fail" || f.status === "error" ? ` [${f.severity}]` : "";
       lines.push(`    ${label} ${f.policyId}${severity}`);
       lines.push(`           ${safe(f.message)}`);
-      if (options.remediation && f.status === "fail" && f.remediation.azCli) {
-        const [first, ...rest] = f.remediation.azCli.split("\n");
-        lines.push(`           fix: ${safe(first!)}`);
-        for (const line of rest) lines.push(`                ${safe(line)}`);
-      }
     }
-    const hidden = findings.length - shown.length;
+    const hidden = findings.filter((f) => f.status === "not_applicable").length;
     if (hidden > 0) lines.push(paint("90", `    (${hidden} polic${hidden === 1 ? "y does" : "ies do"} not apply)`));
   };
 
@@ -65,7 +62,9 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     bold(`hsm-audit ${result.tool.version}`) +
       ` · ${result.scope.cloud} · ${result.scope.subscriptions.length} subscription(s) · ${result.resources.length} HSM(s)`,
   );
-  lines.push(`Audit records searched from ${result.logWindow.start} to ${result.logWindow.end} (${result.logWindow.duration}).`);
+  lines.push(
+    `Audit records searched from ${result.logWindow.start} to ${result.logWindow.end} (${result.logWindow.duration}).`,
+  );
   lines.push("");
 
   const tenant = byResource.get("/subscriptions");
@@ -78,15 +77,19 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     const subFindings = byResource.get(`/subscriptions/${subscriptionId}`.toLowerCase()) ?? [];
     const hsms = result.resources.filter((r) => r.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
     if (subFindings.length === 0 && hsms.length === 0) continue;
-    lines.push(bold(`Subscription ${subscriptionId}`));
+    const name = result.scope.subscriptionNames?.[subscriptionId];
+    lines.push(bold(`Subscription ${name ? `${safe(name)} (${subscriptionId})` : subscriptionId}`));
     findingLines(subFindings);
     for (const hsm of hsms) {
-      lines.push(`  ${bold(`${HSM_TYPES[hsm.kind].label} ${safe(hsm.name)}`)} (${safe(hsm.resourceGroup)}, ${safe(hsm.location)})`);
+      lines.push(
+        `  ${bold(`${HSM_TYPES[hsm.kind].label} ${safe(hsm.name)}`)} (${safe(hsm.resourceGroup)}, ${safe(hsm.location)})`,
+      );
       findingLines(byResource.get(hsm.id.toLowerCase()) ?? []);
     }
     lines.push("");
   }
-  const quiet = result.scope.subscriptions.length - new Set(result.resources.map((r) => r.subscriptionId.toLowerCase())).size;
+  const quiet =
+    result.scope.subscriptions.length - new Set(result.resources.map((r) => r.subscriptionId.toLowerCase())).size;
   if (quiet > 0) lines.push(`${quiet} subscription(s) in scope hold no HSM.`);
 
   const s = result.summary;
@@ -95,11 +98,21 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   );
   const code = exitCode(result.findings, result.failOn);
   const counted = result.findings.filter((f) => f.status === "fail" && failCounts(f.severity, result.failOn)).length;
+  if (s.fail + s.error > 0) {
+    lines.push(
+      "The fix for each finding, with this estate's ids filled in, is in result.json (findings[].remediation).",
+    );
+  }
   if (code === 1) {
-    lines.push(paint("31;1", `NOT COMPLIANT: ${counted} finding(s) fail at or above '${result.failOn}' (exit code 1).`));
+    lines.push(
+      paint("31;1", `NOT COMPLIANT: ${counted} finding(s) fail at or above '${result.failOn}' (exit code 1).`),
+    );
   } else if (code === 3) {
     lines.push(
-      paint("35;1", `NOT PROVEN: evidence is incomplete for ${s.error} finding(s); compliance cannot be claimed (exit code 3).`),
+      paint(
+        "35;1",
+        `NOT PROVEN: evidence is incomplete for ${s.error} finding(s); compliance cannot be claimed (exit code 3).`,
+      ),
     );
   } else {
     const below = s.fail > 0 ? ` (${s.fail} failing finding(s) are below '${result.failOn}')` : "";

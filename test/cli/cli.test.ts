@@ -19,15 +19,6 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The lines the demo printed for one HSM, up to the next HSM or subscription. */
-function blockOf(out: string, hsmName: string): string {
-  const start = out.indexOf(` ${hsmName} (`);
-  if (start < 0) throw new Error(`${hsmName} is not in the output`);
-  const rest = out.slice(start);
-  const end = rest.slice(1).search(/\n {2}(Cloud|Managed|Dedicated) HSM|\n\n/);
-  return end < 0 ? rest : rest.slice(0, end + 1);
-}
-
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [BIN, ...args], {
     encoding: "utf8",
@@ -193,52 +184,5 @@ describe("usage", () => {
     const result = run(args as string[]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
-  });
-});
-
-describe("hsm-audit demo", () => {
-  test("a reader that stops early (demo | head) does not crash it", async () => {
-    const child = spawn(process.execPath, [BIN, "demo"], { stdio: ["ignore", "pipe", "pipe"] });
-    const exit = exited(child);
-    let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    // The reader is gone before the demo writes its first line: every write meets a closed pipe.
-    child.stdout!.destroy();
-    expect(await exit).toBe(0);
-    expect(stderr).toBe("");
-  });
-
-  test("a partial query answer is reported as such, never as an HSM without records", () => {
-    const dir = tempDir();
-    const estate = join(dir, "partial.yaml");
-    writeFileSync(
-      estate,
-      `${readFileSync(CONTOSO, "utf8")}\nfaults:\n  - { route: logsQuery, match: a1b2c3d4-0003, partialError: true }\n`,
-    );
-    const result = run(["demo", "--estate", estate]);
-    expect(result.status).toBe(0);
-    // Both HSMs that send to the workspace say that it could not be read; neither claims to have no records.
-    for (const name of ["chsm-research-02", "mhsm-research"]) {
-      const block = blockOf(result.stdout, name);
-      expect(block).toContain("(workspace law-research could not be read: the query failed in part");
-      expect(block).not.toContain("no audit record");
-    }
-  });
-
-  test("tours the simulated estate through the SDK and exits 0", () => {
-    const result = run(["demo"], { AZURE_TOKEN_CREDENTIALS: "", NODE_EXTRA_CA_CERTS: "" });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    const out = result.stdout;
-    expect(out).toContain("Subscription Contoso Payments Production (11111111-1111-4111-8111-111111111111)");
-    expect(out).toContain("Microsoft.Insights provider: NotRegistered");
-    expect(out).toMatch(/Cloud HSM\s+chsm-identity-01 \(westeurope\)\n\s+no diagnostic setting/);
-    expect(out).toMatch(
-      /setting to-old-workspace: logs \[HsmServiceOperations\] -> workspace law-research-old\n\s+\(workspace law-research-old could not be read: .*not found/,
-    );
-    expect(blockOf(out, "chsm-research-02")).toContain("no audit record in the last 7 days");
-    expect(blockOf(out, "chsm-payments-eus")).toMatch(/\d+ audit records in the last 7 days/);
-    expect(out).toMatch(/setting my-chsmAuditLogs: .*\n\s+\d+ audit records in the last 7 days, last at \d{4}-/);
-    expect(out).toContain("Dedicated HSM dhsm-payments-luna-01");
   });
 });

@@ -24,7 +24,9 @@ export async function demo(options: DemoOptions): Promise<number> {
   const sim = await startSimulator({ estate });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
   try {
-    print(`hsm-audit demo: scanning the simulated Contoso estate (${estate.subscriptions.length} subscriptions) served at ${sim.url}`);
+    print(
+      `hsm-audit demo: scanning the simulated Contoso estate (${estate.subscriptions.length} subscriptions) served at ${sim.url}`,
+    );
     print("through the real Azure SDK clients over HTTPS. Nothing here touches Azure or your credentials.");
     print("");
     const { code, result } = await scan({
@@ -45,7 +47,9 @@ export async function demo(options: DemoOptions): Promise<number> {
       `What it shows: ${result.resources.length} HSMs, ${result.findings.length} findings. The Contoso estate has compliant HSMs and, on purpose, ` +
         `one HSM that breaks each built-in policy, so ${s.fail} finding(s) fail and the exit code is ${code}, as a CI gate would see it.`,
     );
-    print(`Open ${join(options.outDir, FORMAT_FILES.json)} for every verdict, its evidence (each HTTP exchange, hashed) and the fix.`);
+    print(
+      `Open ${join(options.outDir, FORMAT_FILES.json)} for every verdict, its evidence (each HTTP exchange, hashed) and the fix.`,
+    );
     print(`The simulator answered ${sim.requests.length} HTTPS requests.`);
     return code;
   } finally {

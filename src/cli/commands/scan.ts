@@ -68,7 +68,7 @@ export function report(snapshot: Snapshot, options: OutputOptions): { code: numb
   const print = options.print ?? printLine;
   const result = evaluate(snapshot, options.policies, { failOn: options.failOn });
   const files = writeOutputs(result, options.outDir, options.formats);
-  print(renderTerminal(result, { color: options.color, remediation: true }));
+  print(renderTerminal(result, { color: options.color }));
   print("");
   print(`Written: ${files.join(", ")}`);
   return { code: exitCode(result.findings, options.failOn), result, files };

@@ -19,15 +19,10 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     const values = { auditCategory: trail.categories[0] ?? "" };
     const missing = trail.categories.filter((c) => trail.carrying.get(c)!.length === 0);
     if (missing.length === 0) {
-      const how = trail.categories
-        .map((c) => `${c} by ${names(trail.carrying.get(c)!)}`)
-        .join("; ");
+      const how = trail.categories.map((c) => `${c} by ${names(trail.carrying.get(c)!)}`).join("; ");
       return { status: "pass", message: `${target.hsm.name} has ${how} enabled.`, evidence: trail.evidence, values };
     }
-    const verdict = noCarrierVerdict(
-      { ...trail, categories: missing },
-      `the ${missing.join(" and ")} audit log is exported`,
-    );
+    const verdict = noCarrierVerdict({ ...trail, categories: missing }, "its audit log is not exported");
     if (verdict.status === "fail" && trail.settings.length > 0) {
       verdict.message = `No diagnostic setting of ${target.hsm.name} enables ${missing.join(" or ")}, directly or through a category group that contains it: its audit log is not exported.`;
     }

@@ -13,8 +13,7 @@ export type DestinationKind = keyof typeof DESTINATION_KINDS;
 
 export default defineCheck<{ categories: Record<string, string[]>; destinations: DestinationKind[] }>({
   name: "destination-configured",
-  description:
-    "The diagnostic settings that carry the audit category send it to every required kind of destination.",
+  description: "The diagnostic settings that carry the audit category send it to every required kind of destination.",
   scope: "hsm",
   paramsSchema: {
     type: "object",
@@ -38,13 +37,11 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
     const values = { auditCategory: trail.categories[0] ?? "" };
     const required = params.destinations.map((d) => DESTINATION_KINDS[d]);
     if (trail.carryingAll.length === 0) {
-      return { ...noCarrierVerdict(trail, `its audit log reaches ${required.map((r) => r.label).join(" and ")}`), values };
+      return { ...noCarrierVerdict(trail, `its audit log reaches no destination`), values };
     }
     const missing = required.filter((r) => !trail.carryingAll.some(r.has));
     if (missing.length === 0) {
-      const sent = required
-        .map((r) => `${r.label} (${names(trail.carryingAll.filter(r.has))})`)
-        .join(" and ");
+      const sent = required.map((r) => `${r.label} (${names(trail.carryingAll.filter(r.has))})`).join(" and ");
       return {
         status: "pass",
         message: `${target.hsm.name} sends ${trail.categories.join(" and ")} to ${sent}.`,
@@ -54,7 +51,10 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
     }
     if (trail.unresolved.some((s) => missing.some((m) => m.has(s)))) {
       return {
-        ...noCarrierVerdict({ ...trail, carryingAll: [] }, `its audit log reaches ${missing.map((m) => m.label).join(" and ")}`),
+        ...noCarrierVerdict(
+          { ...trail, carryingAll: [] },
+          `its audit log reaches ${missing.map((m) => m.label).join(" and ")}`,
+        ),
         values,
       };
     }

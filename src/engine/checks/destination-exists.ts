@@ -33,12 +33,16 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
     if (target.scope !== "hsm") throw new Error("destination-exists judges HSMs");
     const trail = auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
-    if (trail.carryingAll.length === 0) return noCarrierVerdict(trail, "a destination of its audit log exists");
+    if (trail.carryingAll.length === 0) return noCarrierVerdict(trail, "its audit log has no destination");
     const evidence = [...trail.evidence];
     const missing: string[] = [];
     const unread: string[] = [];
     const found: string[] = [];
-    const check = (kind: string, id: string, fact: { info: Fact<{ exists: false; reason: string } | { exists: true }> } | undefined) => {
+    const check = (
+      kind: string,
+      id: string,
+      fact: { info: Fact<{ exists: false; reason: string } | { exists: true }> } | undefined,
+    ) => {
       const info = fact?.info;
       if (info) evidence.push(...info.evidence);
       if (!isKnown(info)) unread.push(`${kind} ${lastSegment(id)} (${info ? info.error.message : "not collected"})`);
@@ -76,6 +80,10 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
       };
     }
     const note = unverifiable.length > 0 ? ` (not checked: ${unverifiable.join(", ")})` : "";
-    return { status: "pass", message: `Every destination of ${name}'s audit log exists: ${found.join(", ")}${note}.`, evidence };
+    return {
+      status: "pass",
+      message: `Every destination of ${name}'s audit log exists: ${found.join(", ")}${note}.`,
+      evidence,
+    };
   },
 });

@@ -32,7 +32,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     const ids = unique(trail.carryingAll.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
     if (ids.length === 0) {
       if (trail.carryingAll.length === 0) {
-        return { ...noCarrierVerdict(trail, `a workspace keeps its audit log ${params.minimumDays} days`), values };
+        return { ...noCarrierVerdict(trail, `no workspace keeps its audit log ${params.minimumDays} days`), values };
       }
       return {
         status: "fail",
@@ -52,7 +52,8 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
       if (!isKnown(info)) unknown.push(`${label} (${info ? info.error.message : "not collected"})`);
       else if (!info.value.exists) short.push(`${label} does not exist`);
       else if (info.value.retentionInDays === undefined) unknown.push(`${label} (its answer has no retentionInDays)`);
-      else if (info.value.retentionInDays >= params.minimumDays) kept.push(`${label} keeps ${info.value.retentionInDays} days`);
+      else if (info.value.retentionInDays >= params.minimumDays)
+        kept.push(`${label} keeps ${info.value.retentionInDays} days`);
       else short.push(`${label} keeps ${info.value.retentionInDays} days`);
     }
     if (kept.length > 0) {

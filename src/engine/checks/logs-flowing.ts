@@ -33,7 +33,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
     const window = `${snapshot.logWindow.start} to ${snapshot.logWindow.end}`;
     const ids = unique(trail.carryingAll.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
     if (ids.length === 0) {
-      if (trail.carryingAll.length === 0) return noCarrierVerdict(trail, "its audit records reach a workspace");
+      if (trail.carryingAll.length === 0) return noCarrierVerdict(trail, "no audit record of it can reach a workspace");
       return {
         status: "fail",
         message: `No Log Analytics workspace receives the audit log of ${hsm.name}, so its flow cannot be seen.`,
@@ -54,16 +54,23 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
       }
       const sample = snapshot.logSamples.find((s) => sameId(s.workspaceId, id));
       if (!sample || !isKnown(sample.result)) {
-        unknown.push(`${label} could not be queried (${sample && "error" in sample.result ? sample.result.error.message : "not sampled"})`);
+        unknown.push(
+          `${label} could not be queried (${sample && "error" in sample.result ? sample.result.error.message : "not sampled"})`,
+        );
         if (sample) evidence.push(...sample.result.evidence);
         continue;
       }
       evidence.push(...sample.result.evidence);
       const rows = sample.result.value.rows.filter((r) => sameId(r.hsmId, hsm.id));
       const records = rows.reduce((n, r) => n + r.records, 0);
-      const last = rows.map((r) => r.lastRecord ?? "").sort().pop();
+      const last = rows
+        .map((r) => r.lastRecord ?? "")
+        .sort()
+        .pop();
       if (records >= params.minimumRecords) {
-        flowing.push(`${label} holds ${records} audit record${records === 1 ? "" : "s"} (${unique(rows.map((r) => r.table)).join(", ")}), the last at ${last || "an unknown time"}`);
+        flowing.push(
+          `${label} holds ${records} audit record${records === 1 ? "" : "s"} (${unique(rows.map((r) => r.table)).join(", ")}), the last at ${last || "an unknown time"}`,
+        );
       } else if (sample.result.value.partial) {
         unknown.push(`${label} answered only in part (${sample.result.value.partial.message})`);
       } else {
@@ -71,7 +78,11 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
       }
     }
     if (flowing.length > 0) {
-      return { status: "pass", message: `Audit records of ${hsm.name} are flowing: ${flowing.join("; ")} (window ${window}).`, evidence };
+      return {
+        status: "pass",
+        message: `Audit records of ${hsm.name} are flowing: ${flowing.join("; ")} (window ${window}).`,
+        evidence,
+      };
     }
     if (unknown.length > 0) {
       return {
@@ -82,7 +93,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
     }
     return {
       status: "fail",
-      message: `No audit record of ${hsm.name} arrived between ${window}${params.minimumRecords > 1 ? ` (at least ${params.minimumRecords} required)` : ""}: ${silent.join("; ")}.`,
+      message: `No audit record of ${hsm.name} arrived from ${window}${params.minimumRecords > 1 ? ` (at least ${params.minimumRecords} required)` : ""}: ${silent.join("; ")}.`,
       evidence,
     };
   },

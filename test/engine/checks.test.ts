@@ -1,0 +1,134 @@
+// Every check kind against its table of cases (cases.ts). Params go through parsePolicy, as a policy file's would, so
+// the kind's schema defaults apply exactly as they do in a scan.
+import { CHECK_KINDS } from "../../src/engine/checks/index.js";
+import type { CheckKind, Verdict } from "../../src/engine/check.js";
+import { parsePolicy } from "../../src/engine/policy.js";
+import { CASES, type CheckCase } from "./cases.js";
+
+function kindOf(name: string): CheckKind {
+  const kind = CHECK_KINDS.get(name);
+  if (!kind) throw new Error(`no check kind ${name}`);
+  return kind;
+}
+
+/** The params a policy file would hand the check: `params` with the kind's schema defaults applied. */
+function paramsWithDefaults(kind: CheckKind, params: Record<string, unknown> = {}): Record<string, unknown> {
+  const appliesTo = kind.scope === "subscription" ? "[subscription]" : "[cloudHsm, managedHsm, dedicatedHsm]";
+  const text = [
+    "id: case-policy",
+    "title: A check kind under test",
+    "description: Runs one check kind over a test snapshot.",
+    "severity: high",
+    `appliesTo: ${appliesTo}`,
+    `check: ${kind.name}`,
+    `params: ${JSON.stringify(params)}`,
+    "rationale: Tests.",
+    "remediation:",
+    "  azCli: echo",
+    "  powershell: echo",
+    "references: []",
+  ].join("\n");
+  return parsePolicy(text, "case-policy.yaml").params;
+}
+
+function run(kindName: string, c: CheckCase): Verdict {
+  const kind = kindOf(kindName);
+  return kind.evaluate(c.target, paramsWithDefaults(kind, c.params), c.snapshot);
+}
+
+const ALL = Object.entries(CASES).flatMap(([kind, cases]) => cases.map((c) => ({ kind, c })));
+
+describe.each(Object.entries(CASES))("check kind %s", (kindName, cases) => {
+  test.each(cases)("$name → $expect.status", (c) => {
+    const verdict = run(kindName, c);
+    expect({ status: verdict.status, message: verdict.message }).toEqual({
+      status: c.expect.status,
+      message: c.expect.message ? expect.stringMatching(c.expect.message) : expect.any(String),
+    });
+    expect(verdict.message.length).toBeGreaterThan(0);
+    if (c.expect.evidence) expect(verdict.evidence).toEqual(expect.arrayContaining(c.expect.evidence));
+  });
+});
+
+describe("the case table", () => {
+  test("covers exactly the registered check kinds", () => {
+    expect(Object.keys(CASES).sort()).toEqual([...CHECK_KINDS.keys()].sort());
+  });
+
+  // appliance-evidence judges nothing: its one verdict is manual, so it alone has no fail-or-error case.
+  const JUDGING_KINDS = [...CHECK_KINDS.keys()].filter((k) => k !== "appliance-evidence");
+
+  test.each([...CHECK_KINDS.keys()])("%s has a pass-or-manual case", (kindName) => {
+    const statuses = new Set((CASES[kindName as keyof typeof CASES] ?? []).map((c) => c.expect.status));
+    expect(statuses.has("pass") || statuses.has("manual")).toBe(true);
+  });
+
+  test.each(JUDGING_KINDS)("%s has a fail-or-error case", (kindName) => {
+    const statuses = new Set((CASES[kindName as keyof typeof CASES] ?? []).map((c) => c.expect.status));
+    expect(statuses.has("fail") || statuses.has("error")).toBe(true);
+  });
+
+  test("appliance-evidence is manual in every case: it never passes", () => {
+    const statuses = CASES["appliance-evidence"].map((c) => run("appliance-evidence", c).status);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(new Set(statuses)).toEqual(new Set(["manual"]));
+  });
+
+  test("check kinds other than appliance-evidence and inventory-complete have pass, fail and error cases", () => {
+    const missing = Object.entries(CASES)
+      .filter(([kind]) => kind !== "appliance-evidence" && kind !== "inventory-complete")
+      .flatMap(([kind, cases]) =>
+        (["pass", "fail", "error"] as const)
+          .filter((status) => !cases.some((c) => c.expect.status === status))
+          .map((status) => `${kind} has no ${status} case`),
+      );
+    expect(missing).toEqual([]);
+  });
+
+  test("every pass rests on evidence that the snapshot records", () => {
+    const passes = ALL.map(({ kind, c }) => ({
+      kind,
+      name: c.name,
+      snapshot: c.snapshot,
+      verdict: run(kind, c),
+    })).filter((r) => r.verdict.status === "pass");
+    expect(passes.length).toBeGreaterThan(10);
+    const unbacked = passes
+      .filter((r) => {
+        const recorded = new Set(r.snapshot.evidence.map((e) => e.id));
+        return r.verdict.evidence.length === 0 || r.verdict.evidence.some((id) => !recorded.has(id));
+      })
+      .map((r) => `${r.kind}: ${r.name}`);
+    expect(unbacked).toEqual([]);
+  });
+
+  test("a check never reads what the snapshot does not hold: evaluating does not change the snapshot", () => {
+    for (const { kind, c } of ALL) {
+      const before = JSON.stringify(c.snapshot);
+      run(kind, c);
+      expect(JSON.stringify(c.snapshot)).toBe(before);
+    }
+  });
+});
+
+describe("params", () => {
+  test.each([
+    ["destination-retention", { minimumDays: 365 }],
+    ["logs-flowing", { minimumRecords: 1 }],
+    ["diagnostic-setting-present", { minimum: 1 }],
+    ["destination-configured", { destinations: ["logAnalytics"] }],
+    ["destination-exists", { unverifiable: "error" }],
+    ["provider-registered", { states: ["Registered"] }],
+    ["audit-category-enabled", { categories: { cloudHsm: ["HsmServiceOperations"], managedHsm: ["AuditEvent"] } }],
+  ])("%s defaults to %j", (kindName, defaults) => {
+    expect(paramsWithDefaults(kindOf(kindName))).toEqual(expect.objectContaining(defaults));
+  });
+
+  test("defaults do not leak between policies (a policy's params are its own)", () => {
+    const kind = kindOf("audit-category-enabled");
+    const first = paramsWithDefaults(kind) as { categories: { cloudHsm: string[] } };
+    first.categories.cloudHsm.push("Tampered");
+    const second = paramsWithDefaults(kind) as { categories: { cloudHsm: string[] } };
+    expect(second.categories.cloudHsm).toEqual(["HsmServiceOperations"]);
+  });
+});

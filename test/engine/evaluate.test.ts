@@ -1,0 +1,383 @@
+// evaluate(): the built-in policies over builder snapshots. One finding per (policy, resource), a summary and an exit
+// code that agree, the same result every time, and remediation commands that are safe to paste.
+import { spawnSync } from "node:child_process";
+import { evaluate } from "../../src/engine/evaluate.js";
+import { loadPolicies } from "../../src/engine/policy.js";
+import { exitCode, FAIL_ON_VALUES, type FailOn, type Finding, type Result } from "../../src/model/result.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
+import {
+  OTHER_SUBSCRIPTION_ID,
+  SUBSCRIPTION_ID,
+  WORKSPACE,
+  cloudHsm,
+  dedicatedHsm,
+  failed,
+  known,
+  managedHsm,
+  row,
+  sample,
+  setting,
+  snapshot,
+  subscription,
+  workspace,
+} from "../helpers/snapshots.js";
+
+const policies = loadPolicies();
+const HSM_POLICIES = policies.filter((p) => !p.appliesTo.includes("subscription")).map((p) => p.id);
+const SUBSCRIPTION_POLICIES = policies.filter((p) => p.appliesTo.includes("subscription")).map((p) => p.id);
+const THIRD_SUBSCRIPTION_ID = "33333333-3333-4333-8333-333333333333";
+
+/** A Cloud HSM whose audit trail is complete: setting, category, workspace that exists and keeps a year, records. */
+const compliantCloudHsm = cloudHsm({
+  settings: [setting({ name: "audit-to-law", category: "HsmServiceOperations", workspaceId: WORKSPACE })],
+});
+const compliantManagedHsm = managedHsm({
+  settings: [setting({ name: "audit-to-law", category: "AuditEvent", workspaceId: WORKSPACE })],
+});
+const bareManagedHsm = managedHsm({ name: "Mhsm-Bare", settings: [] });
+const luna = dedicatedHsm();
+
+const compliantDestinations = {
+  workspaces: [workspace(WORKSPACE, { retentionInDays: 400 })],
+  logSamples: [sample(WORKSPACE, { rows: [row(compliantCloudHsm, 20), row(compliantManagedHsm, 5)] })],
+};
+
+/**
+ * Subscription A holds a compliant Cloud HSM, a Managed HSM without settings and a Dedicated HSM; B holds no HSM and
+ * every list was read; C holds no HSM found, but its Managed HSM list failed.
+ */
+function estate(): Snapshot {
+  return snapshot({
+    subscriptions: [
+      subscription({
+        subscriptionId: SUBSCRIPTION_ID,
+        displayName: "Payments",
+        inventory: { cloudHsm: 1, managedHsm: 1, dedicatedHsm: 1 },
+      }),
+      subscription({ subscriptionId: OTHER_SUBSCRIPTION_ID }),
+      subscription({
+        subscriptionId: THIRD_SUBSCRIPTION_ID,
+        inventory: { managedHsm: failed("AuthorizationFailed", 403) },
+      }),
+    ],
+    hsms: [compliantCloudHsm, bareManagedHsm, luna],
+    ...compliantDestinations,
+  });
+}
+
+const run = (s: Snapshot, failOn: FailOn = "low") => evaluate(s, policies, { failOn });
+const findingOf = (result: Result, policyId: string, resourceId: string) =>
+  result.findings.find((f) => f.policyId === policyId && f.resourceId === resourceId);
+
+describe("findings", () => {
+  const result = run(estate());
+
+  test("one finding per (policy, resource): every HSM policy per HSM, subscription policies per judged subscription", () => {
+    const keys = result.findings.map((f) => `${f.policyId} ${f.resourceId}`);
+    const expected = [
+      ...[compliantCloudHsm, bareManagedHsm, luna].flatMap((h) => HSM_POLICIES.map((p) => `${p} ${h.id}`)),
+      ...[SUBSCRIPTION_ID, THIRD_SUBSCRIPTION_ID].flatMap((s) =>
+        SUBSCRIPTION_POLICIES.map((p) => `${p} /subscriptions/${s}`),
+      ),
+    ];
+    expect([...keys].sort()).toEqual([...expected].sort());
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  test("a subscription that holds no HSM and whose lists were all read gets no finding", () => {
+    expect(result.findings.filter((f) => f.resourceId.includes(OTHER_SUBSCRIPTION_ID))).toEqual([]);
+  });
+
+  test("a subscription whose HSM list failed is judged, and its inventory is an error", () => {
+    expect(findingOf(result, "hsm-inventory-complete", `/subscriptions/${THIRD_SUBSCRIPTION_ID}`)?.status).toBe(
+      "error",
+    );
+    expect(findingOf(result, "hsm-inventory-complete", `/subscriptions/${SUBSCRIPTION_ID}`)?.status).toBe("pass");
+  });
+
+  test("a Dedicated HSM is manual for appliance evidence and not applicable for the rest", () => {
+    const statuses = Object.fromEntries(
+      result.findings.filter((f) => f.resourceId === luna.id).map((f) => [f.policyId, f.status]),
+    );
+    expect(statuses).toEqual(
+      Object.fromEntries(HSM_POLICIES.map((p) => [p, p === "appliance-audit-evidence" ? "manual" : "not_applicable"])),
+    );
+  });
+
+  test("appliance evidence is not applicable to Cloud and Managed HSMs, with a message saying so", () => {
+    for (const hsm of [compliantCloudHsm, bareManagedHsm]) {
+      const finding = findingOf(result, "appliance-audit-evidence", hsm.id);
+      expect(finding?.status).toBe("not_applicable");
+      expect(finding?.message).toMatch(/does not apply to (Cloud|Managed) HSMs/);
+    }
+  });
+
+  test("the compliant Cloud HSM passes every policy that applies to it", () => {
+    const statuses = result.findings
+      .filter((f) => f.resourceId === compliantCloudHsm.id && f.policyId !== "appliance-audit-evidence")
+      .map((f) => `${f.policyId}: ${f.status}`);
+    expect(statuses).toEqual(HSM_POLICIES.filter((p) => p !== "appliance-audit-evidence").map((p) => `${p}: pass`));
+  });
+
+  test("a Managed HSM without settings fails the policies that need one, and passes none", () => {
+    const applicable = result.findings.filter(
+      (f) => f.resourceId === bareManagedHsm.id && f.status !== "not_applicable",
+    );
+    expect(applicable.length).toBe(HSM_POLICIES.length - 1);
+    expect(applicable.filter((f) => f.status !== "fail").map((f) => `${f.policyId}: ${f.status}`)).toEqual([]);
+  });
+
+  test("a finding carries its policy's severity and title, and its evidence sorted without repeats", () => {
+    for (const f of result.findings) {
+      const policy = policies.find((p) => p.id === f.policyId)!;
+      expect({ severity: f.severity, title: f.title }).toEqual({ severity: policy.severity, title: policy.title });
+      expect(f.evidence).toEqual([...new Set(f.evidence)].sort());
+    }
+  });
+
+  test("every evidence id a finding cites is listed in the result's evidence", () => {
+    const listed = new Set(result.evidence.map((e) => e.id));
+    const cited = result.findings.flatMap((f) => f.evidence);
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.filter((id) => !listed.has(id))).toEqual([]);
+  });
+
+  test("failed exchanges are listed in the evidence even when no finding cites them", () => {
+    const s = estate();
+    s.evidence.push(
+      { ...s.evidence[0]!, id: "ev-uncited-403", status: 403 },
+      { ...s.evidence[0]!, id: "ev-uncited-200" },
+    );
+    const ids = run(s).evidence.map((e) => e.id);
+    expect(ids).toContain("ev-uncited-403");
+    expect(ids).not.toContain("ev-uncited-200");
+  });
+
+  test("resources list every HSM", () => {
+    expect(result.resources.map((r) => r.id)).toEqual([compliantCloudHsm.id, bareManagedHsm.id, luna.id]);
+  });
+
+  test("a tenant whose subscriptions could not be listed gets the inventory finding alone", () => {
+    const tenant = run(
+      snapshot({ subscriptions: [], subscriptionList: failed("AuthorizationFailed listing subscriptions", 403) }),
+    );
+    expect(tenant.findings.map((f) => [f.policyId, f.resourceId, f.status])).toEqual([
+      ["hsm-inventory-complete", "/subscriptions", "error"],
+    ]);
+    expect(exitCode(tenant.findings, "low")).toBe(3);
+  });
+});
+
+describe("determinism", () => {
+  test("evaluating twice gives byte-identical results", () => {
+    const s = estate();
+    expect(JSON.stringify(run(s))).toBe(JSON.stringify(run(s)));
+  });
+
+  test("a copy of the snapshot (as saved and loaded) gives the same result", () => {
+    const s = estate();
+    expect(JSON.stringify(run(JSON.parse(JSON.stringify(s)) as Snapshot))).toBe(JSON.stringify(run(s)));
+  });
+
+  test("evaluation does not change the snapshot", () => {
+    const s = estate();
+    const before = JSON.stringify(s);
+    run(s);
+    expect(JSON.stringify(s)).toBe(before);
+  });
+});
+
+describe("summary and exit code", () => {
+  const tally = (findings: Finding[]) => ({
+    pass: findings.filter((f) => f.status === "pass").length,
+    fail: findings.filter((f) => f.status === "fail").length,
+    error: findings.filter((f) => f.status === "error").length,
+    waived: findings.filter((f) => f.status === "waived").length,
+    notApplicable: findings.filter((f) => f.status === "not_applicable").length,
+    manual: findings.filter((f) => f.status === "manual").length,
+  });
+
+  test("the summary counts the findings", () => {
+    const result = run(estate());
+    const { compliant: _compliant, ...counts } = result.summary;
+    expect(counts).toEqual(tally(result.findings));
+    expect(counts.pass + counts.fail + counts.error + counts.notApplicable + counts.manual).toBe(
+      result.findings.length,
+    );
+    expect(Math.min(counts.pass, counts.fail, counts.error, counts.notApplicable, counts.manual)).toBeGreaterThan(0);
+  });
+
+  test.each(FAIL_ON_VALUES)("summary.compliant is exitCode(...) === 0 with --fail-on %s", (failOn) => {
+    for (const s of [estate(), snapshot({ hsms: [compliantCloudHsm, luna], ...compliantDestinations })]) {
+      const result = run(s, failOn);
+      expect(result.failOn).toBe(failOn);
+      expect(result.summary.compliant).toBe(exitCode(result.findings, failOn) === 0);
+    }
+  });
+
+  test("a compliant estate (a Dedicated HSM being manual) exits 0", () => {
+    const result = run(snapshot({ hsms: [compliantCloudHsm, compliantManagedHsm, luna], ...compliantDestinations }));
+    expect(result.summary).toMatchObject({ fail: 0, error: 0, manual: 1, compliant: true });
+    expect(exitCode(result.findings, "low")).toBe(0);
+  });
+
+  test("a medium fail (retention) counts at --fail-on medium, not at --fail-on high", () => {
+    const s = snapshot({
+      hsms: [compliantCloudHsm],
+      ...compliantDestinations,
+      workspaces: [workspace(WORKSPACE, { retentionInDays: 30 })],
+    });
+    expect(
+      run(s, "medium")
+        .findings.filter((f) => f.status === "fail")
+        .map((f) => f.policyId),
+    ).toEqual(["workspace-retention"]);
+    expect([exitCode(run(s, "medium").findings, "medium"), run(s, "medium").summary.compliant]).toEqual([1, false]);
+    expect([exitCode(run(s, "high").findings, "high"), run(s, "high").summary.compliant]).toEqual([0, true]);
+  });
+
+  test("an unreadable destination makes the run incomplete (exit 3), never compliant", () => {
+    const s = snapshot({
+      hsms: [compliantCloudHsm],
+      ...compliantDestinations,
+      workspaces: [workspace(WORKSPACE, failed("AuthorizationFailed reading the workspace", 403))],
+    });
+    const result = run(s);
+    expect(result.summary).toMatchObject({ fail: 0, compliant: false });
+    expect(result.summary.error).toBeGreaterThan(0);
+    expect(exitCode(result.findings, "low")).toBe(3);
+  });
+
+  const f = (status: Finding["status"], severity: Finding["severity"] = "high") => ({ status, severity });
+  test.each<[string, ReturnType<typeof f>[], FailOn, 0 | 1 | 3]>([
+    ["fail above failOn", [f("fail", "critical")], "high", 1],
+    ["fail at failOn", [f("fail", "high")], "high", 1],
+    ["fail below failOn", [f("fail", "medium")], "high", 0],
+    ["info fail at failOn info", [f("fail", "info")], "info", 1],
+    ["info fail below the default low", [f("fail", "info")], "low", 0],
+    ["error with no fail", [f("pass"), f("error", "low")], "low", 3],
+    ["error with a fail below failOn", [f("fail", "low"), f("error", "critical")], "high", 3],
+    ["fail and error", [f("error", "critical"), f("fail", "medium")], "low", 1],
+    ["never with a fail", [f("fail", "critical")], "never", 0],
+    ["never with an error", [f("fail", "critical"), f("error", "info")], "never", 3],
+    ["manual only", [f("manual", "critical"), f("manual")], "low", 0],
+    ["pass, not applicable and waived", [f("pass"), f("not_applicable"), f("waived", "critical")], "info", 0],
+    ["nothing", [], "low", 0],
+  ])("%s → %i", (_label, findings, failOn, code) => {
+    expect(exitCode(findings, failOn)).toBe(code);
+  });
+});
+
+describe("remediation", () => {
+  const hostile = "chsm'; rm -rf / #$(whoami)";
+  const hostileHsm = cloudHsm({ name: hostile });
+  const result = run(snapshot({ hsms: [hostileHsm] }));
+  const remediation = findingOf(result, "diagnostic-setting-present", hostileHsm.id)!.remediation;
+
+  test("an id holding quotes and $(...) is single-quoted for the shell, with ' written as '\\''", () => {
+    expect(hostileHsm.id).toContain(hostile);
+    const quotedName = `chsm'\\''; rm -rf / #$(whoami)'`;
+    expect(remediation.azCli).toContain(
+      `--resource '/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/RG-Hsm/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters/${quotedName}`,
+    );
+  });
+
+  test("an id holding quotes is a PowerShell verbatim string, with ' doubled", () => {
+    expect(remediation.powershell).toContain(
+      `-ResourceId '/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/RG-Hsm/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters/chsm''; rm -rf / #$(whoami)'`,
+    );
+  });
+
+  test("typographic quotes, which also close PowerShell strings, are doubled", () => {
+    const hsm = cloudHsm({ name: "chsm\u2019x" });
+    const powershell = findingOf(run(snapshot({ hsms: [hsm] })), "diagnostic-setting-present", hsm.id)!.remediation
+      .powershell;
+    expect(powershell).toContain("/chsm\u2019\u2019x'");
+  });
+
+  test("the shell reads the quoted id back as one argument, exactly (harmless payload)", () => {
+    const payload = 'chsm\'; echo INJECTED #$(echo INJECTED) `echo INJECTED` "x"';
+    // With a workspace, so that no placeholder is left as <name> (which a shell reads as a redirection).
+    const hsm = cloudHsm({ name: payload, settings: [setting({ category: "Other", workspaceId: WORKSPACE })] });
+    const azCli = findingOf(run(snapshot({ hsms: [hsm] })), "diagnostic-setting-present", hsm.id)!.remediation.azCli;
+    // `az` replaced by a function that prints its arguments, one a line.
+    const shell = spawnSync("sh", ["-c", `az() { for a in "$@"; do printf '%s\\n' "$a"; done; }\n${azCli}`], {
+      encoding: "utf8",
+    });
+    expect({ status: shell.status, stderr: shell.stderr }).toEqual({ status: 0, stderr: "" });
+    const args = shell.stdout.split("\n");
+    expect(args[args.indexOf("--resource") + 1]).toBe(hsm.id);
+    expect(args).not.toContain("INJECTED");
+  });
+
+  test("subscription placeholders are filled and quoted", () => {
+    const finding = findingOf(run(estate()), "insights-provider-registered", `/subscriptions/${SUBSCRIPTION_ID}`)!;
+    expect(finding.remediation.azCli).toBe(
+      `az provider register --namespace Microsoft.Insights --subscription '${SUBSCRIPTION_ID}' --wait`,
+    );
+  });
+
+  test("a value that is not known is left as <name> for the reader, never silently empty", () => {
+    expect(remediation.azCli).toContain("--workspace <workspaceId>");
+    expect(remediation.azCli).toContain(`--logs '[{"category":"HsmServiceOperations","enabled":true}]'`);
+  });
+
+  test("the workspace of the HSM's setting is filled in where it is known", () => {
+    const finding = findingOf(
+      run(
+        snapshot({
+          hsms: [compliantCloudHsm],
+          ...compliantDestinations,
+          workspaces: [workspace(WORKSPACE, { retentionInDays: 30 })],
+        }),
+      ),
+      "workspace-retention",
+      compliantCloudHsm.id,
+    )!;
+    expect(finding.status).toBe("fail");
+    expect(finding.remediation.azCli).toBe(
+      `az monitor log-analytics workspace update --ids '${WORKSPACE}' --retention-time '365'`,
+    );
+    expect(finding.remediation.powershell).toContain("-ResourceGroupName 'RG-Logs' -Name 'law-audit'");
+  });
+});
+
+describe("the one rule: a pass must rest on evidence", () => {
+  test("a pass with no evidence record behind it becomes an error", () => {
+    const hsm = compliantCloudHsm;
+    const result = run(
+      snapshot({
+        subscriptions: [subscription({ provider: known({ registrationState: "Registered" }, []) })],
+        hsms: [hsm],
+        ...compliantDestinations,
+      }),
+    );
+    const finding = findingOf(result, "insights-provider-registered", `/subscriptions/${SUBSCRIPTION_ID}`)!;
+    expect(finding).toMatchObject({ status: "error", evidence: [] });
+    expect(finding.message).toMatch(/Registered.*no evidence record backs it/);
+    expect(exitCode(result.findings, "low")).toBe(3);
+    expect(result.summary.compliant).toBe(false);
+  });
+
+  test("the same fact with its evidence passes", () => {
+    const result = run(
+      snapshot({
+        subscriptions: [subscription({ provider: known({ registrationState: "Registered" }, "ev-provider") })],
+        hsms: [compliantCloudHsm],
+        ...compliantDestinations,
+      }),
+    );
+    expect(findingOf(result, "insights-provider-registered", `/subscriptions/${SUBSCRIPTION_ID}`)).toMatchObject({
+      status: "pass",
+      evidence: ["ev-provider"],
+    });
+  });
+
+  test("a manual finding without evidence stays manual (it claims nothing)", () => {
+    const s = snapshot({
+      subscriptions: [subscription({ inventory: { dedicatedHsm: known({ count: 1 }, []) } })],
+      hsms: [luna],
+    });
+    expect(findingOf(run(s), "appliance-audit-evidence", luna.id)).toMatchObject({ status: "manual", evidence: [] });
+  });
+});

@@ -1,0 +1,128 @@
+// Runs the real CLI (bin/hsm-audit.js, built) as a user would, against a simulator started in this process.
+// The child trusts the simulator's CA through NODE_EXTRA_CA_CERTS and signs in through DefaultAzureCredential,
+// restricted to AzureCliCredential, with a stub `az` that hands out the simulator's token: no real credential is used.
+import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseEstate } from "../../src/simulator/estate.js";
+import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
+import { ROOT } from "./simulator.js";
+import type { Result } from "../../src/model/result.js";
+
+export const BIN = join(ROOT, "bin/hsm-audit.js");
+
+const dirs: string[] = [];
+/** A fresh directory, removed by `cleanUp()`. */
+export function tempDir(prefix = "hsm-audit-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+export function cleanUp(): void {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the CLI without blocking this process's event loop (the simulator answers from it). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`hsm-audit ${args.join(" ")} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface ScanTarget {
+  sim: RunningSimulator;
+  env: NodeJS.ProcessEnv;
+  /** `--arm-endpoint URL --logs-endpoint URL` for this simulator. */
+  endpoints: string[];
+  /** Where the stub `az` logs its calls, one line each. */
+  azCalls: string;
+  close(): Promise<void>;
+}
+
+/** Starts a simulator on an estate (YAML text) and prepares the environment a scan needs to reach it. */
+export async function startScanTarget(estateYaml: string, options: { pageSize?: number } = {}): Promise<ScanTarget> {
+  const estate = parseEstate(estateYaml, "test-estate.yaml");
+  const sim = await startSimulator({ estate, ...(options.pageSize ? { pageSize: options.pageSize } : {}) });
+  const dir = tempDir("hsm-audit-sim-");
+  const ca = join(dir, "ca.pem");
+  writeFileSync(ca, sim.caCert);
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  const azCalls = join(dir, "az-calls.txt");
+  writeFileSync(azCalls, "");
+  const expires = Math.floor(Date.now() / 1000) + 3600;
+  writeFileSync(
+    join(bin, "az"),
+    `#!/bin/sh\necho "$@" >> '${azCalls}'\nprintf '%s' '{"accessToken":"${sim.token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${expires},"tokenType":"Bearer"}'\n`,
+  );
+  chmodSync(join(bin, "az"), 0o755);
+  return {
+    sim,
+    env: {
+      NODE_EXTRA_CA_CERTS: ca,
+      AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+    },
+    endpoints: ["--arm-endpoint", sim.url, "--logs-endpoint", sim.url],
+    azCalls,
+    close: () => sim.close(),
+  };
+}
+
+export interface ScanRun extends Run {
+  result: Result | undefined;
+  out: string;
+}
+
+/** `hsm-audit scan` against the target, with fast retries; returns the parsed result.json when one was written. */
+export async function scan(target: ScanTarget, args: string[] = []): Promise<ScanRun> {
+  const out = join(tempDir("hsm-audit-out-"), "out");
+  const run = await runCli(["scan", ...target.endpoints, "--out", out, "--timeout", "10s", ...args], target.env);
+  let result: Result | undefined;
+  try {
+    result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
+  } catch {
+    result = undefined;
+  }
+  return { ...run, result, out };
+}
+
+/** The status of one policy for the resource whose id ends with `/name` (or equals it). */
+export function statusOf(result: Result | undefined, policyId: string, resource: string): string | undefined {
+  const matches = result?.findings.filter(
+    (f) =>
+      f.policyId === policyId &&
+      (f.resourceId === resource || f.resourceId.toLowerCase().endsWith(`/${resource.toLowerCase()}`)),
+  );
+  if (matches && matches.length > 1) throw new Error(`${matches.length} findings of ${policyId} for ${resource}`);
+  return matches?.[0]?.status;
+}
+
+export function findingOf(result: Result | undefined, policyId: string, resource: string) {
+  return result?.findings.find(
+    (f) => f.policyId === policyId && f.resourceId.toLowerCase().endsWith(`/${resource.toLowerCase()}`),
+  );
+}

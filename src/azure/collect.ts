@@ -525,16 +525,14 @@ function toRows(tables: { columnDescriptors: { name?: string }[]; rows: unknown[
     if (i < 0) throw new MalformedAnswer(`the query answer has no column ${column}`);
   }
   return table.rows.map((row) => {
-    const hsmId = row[index.HsmId!];
-    const source = row[index.SourceTable!];
+    const hsmId = row[index._ResourceId!];
     const records = Number(row[index.Records!]);
     const last = row[index.LastRecord!];
-    if (typeof hsmId !== "string" || typeof source !== "string" || !Number.isFinite(records))
+    if (typeof hsmId !== "string" || !Number.isFinite(records) || records < 0)
       throw new MalformedAnswer("a row of the query answer has the wrong types");
     const lastRecord = last instanceof Date ? last : typeof last === "string" ? new Date(last) : undefined;
     return {
       hsmId,
-      table: source,
       records,
       ...(lastRecord && !Number.isNaN(lastRecord.getTime()) ? { lastRecord: lastRecord.toISOString() } : {}),
     };

@@ -29,26 +29,25 @@ export function kqlString(value: string): string {
 }
 
 /**
- * One summarised query per workspace: for each of `resourceIds` that has audit records in the query's timespan,
- * the table, the number of records and the last `TimeGenerated`. Tables missing from the workspace are tolerated
- * (`isfuzzy=true`); `_ResourceId` is compared lower-cased, as Log Analytics stores it lower-cased but ARM ids keep
- * their spelling. The rows are counted on the server: at most one row per (HSM, table) comes back.
+ * One summarised query per workspace: for each of `resourceIds` that has audit records in the query's timespan, the
+ * number of records and the last `TimeGenerated`. Tables missing from the workspace are tolerated
+ * (`isfuzzy=true`); `_ResourceId` is matched case-insensitively (`in~`), as Log Analytics stores it lower-cased while
+ * ARM ids keep their spelling. The rows are counted on the server: at most one row per HSM comes back.
+ *
+ * The query keeps to the most common operators (union, where, in~, summarize count/max), so that any Log Analytics
+ * endpoint, or a test double of one, answers it; the table columns it needs are `TimeGenerated` and `_ResourceId`.
  */
 export function logSampleQuery(resourceIds: readonly string[]): string {
   if (resourceIds.length === 0) throw new Error("logSampleQuery needs at least one resource id");
   const ids = [...new Set(resourceIds.map((id) => id.toLowerCase()))].sort();
-  const branches = AUDIT_TABLES.map(
-    ({ table, filter }) =>
-      `  (${table}${filter ? ` | where ${filter}` : ""} | project TimeGenerated, _ResourceId, SourceTable = ${kqlString(table)})`,
-  );
+  const branches = AUDIT_TABLES.map(({ table, filter }) => `  ${filter ? `(${table} | where ${filter})` : table}`);
   return [
     "union isfuzzy=true",
     branches.join(",\n"),
-    "| extend HsmId = tolower(_ResourceId)",
-    `| where HsmId in (${ids.map(kqlString).join(", ")})`,
-    "| summarize Records = count(), LastRecord = max(TimeGenerated) by HsmId, SourceTable",
+    `| where _ResourceId in~ (${ids.map(kqlString).join(", ")})`,
+    "| summarize Records = count(), LastRecord = max(TimeGenerated) by _ResourceId",
   ].join("\n");
 }
 
 /** The columns `logSampleQuery` returns, in order. */
-export const LOG_SAMPLE_COLUMNS = ["HsmId", "SourceTable", "Records", "LastRecord"] as const;
+export const LOG_SAMPLE_COLUMNS = ["_ResourceId", "Records", "LastRecord"] as const;

@@ -30,8 +30,10 @@ export interface AuditTrail {
   carrying: Map<string, DiagnosticSetting[]>;
   /** Settings that enable a category group whose members could not be read: they may or may not carry a category. */
   unresolved: DiagnosticSetting[];
-  /** Settings that carry every required category. */
-  carryingAll: DiagnosticSetting[];
+  /** Settings that carry at least one required category: their destinations receive (part of) the audit trail. */
+  carryingAny: DiagnosticSetting[];
+  /** Required categories that no setting carries. */
+  uncarried: string[];
   evidence: string[];
 }
 
@@ -82,8 +84,9 @@ export function auditTrail(
     if (maybe && !categories.every((c) => carrying.get(c)!.includes(setting))) unresolved.push(setting);
   }
   if (usedCategoriesApi && hsm.categories) evidence.push(...hsm.categories.evidence);
-  const carryingAll = settingsFact.value.filter((s) => categories.every((c) => carrying.get(c)!.includes(s)));
-  return { hsm, categories, settings: settingsFact.value, carrying, unresolved, carryingAll, evidence };
+  const carryingAny = settingsFact.value.filter((s) => categories.some((c) => carrying.get(c)!.includes(s)));
+  const uncarried = categories.filter((c) => carrying.get(c)!.length === 0);
+  return { hsm, categories, settings: settingsFact.value, carrying, unresolved, carryingAny, uncarried, evidence };
 }
 
 export function isVerdict(value: AuditTrail | Verdict): value is Verdict {

@@ -6,7 +6,7 @@ import { CHECK_KINDS } from "./checks/index.js";
 import type { Target, Verdict } from "./check.js";
 import type { Policy } from "./policy.js";
 import { fill, powershellQuote, shellQuote } from "./remediation.js";
-import { DEFAULT_AUDIT_CATEGORIES, workspaceOf } from "./audit-trail.js";
+import { auditTrail, DEFAULT_AUDIT_CATEGORIES, isVerdict, workspaceOf } from "./audit-trail.js";
 import { HSM_TYPES, parseResourceId } from "../azure/ids.js";
 
 export interface EvaluateOptions {
@@ -114,9 +114,11 @@ function run(policy: Policy, target: Target, snapshot: Snapshot): Verdict {
 
 function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Snapshot): Finding {
   const values: Record<string, string | undefined> = {
-    ...placeholderValues(target, snapshot),
+    ...placeholderValues(policy, target, snapshot),
     ...verdict.values,
   };
+  // A policy that does not apply needs no fix.
+  const applies = verdict.status !== "not_applicable";
   return {
     policyId: policy.id,
     resourceId: target.resourceId,
@@ -125,24 +127,28 @@ function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Sna
     message: verdict.message,
     evidence: [...new Set(verdict.evidence)].sort(),
     remediation: {
-      azCli: fill(policy.remediation.azCli, values, shellQuote).trim(),
-      powershell: fill(policy.remediation.powershell, values, powershellQuote).trim(),
+      azCli: applies ? fill(policy.remediation.azCli, values, shellQuote).trim() : "",
+      powershell: applies ? fill(policy.remediation.powershell, values, powershellQuote).trim() : "",
     },
     title: policy.title,
   };
 }
 
-function placeholderValues(target: Target, snapshot: Snapshot): Record<string, string | undefined> {
+function placeholderValues(policy: Policy, target: Target, snapshot: Snapshot): Record<string, string | undefined> {
   if (target.scope === "tenant") return {};
   if (target.scope === "subscription") {
     const id = target.subscription.subscriptionId;
     return { subscriptionId: id, subscriptionScope: `/subscriptions/${id}` };
   }
   const hsm = target.hsm;
-  const auditCategory = DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES]?.[0];
-  const workspaceId = isKnown(hsm.diagnosticSettings)
-    ? hsm.diagnosticSettings.value.find((s) => s.workspaceId)?.workspaceId
-    : undefined;
+  const configured = (policy.params.categories as Partial<Record<string, string[]>> | undefined)?.[hsm.kind];
+  const categories = configured ?? DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES];
+  // The workspace to name in a fix is one that receives the audit trail; failing that, any the HSM sends to.
+  const trail =
+    hsm.kind === "dedicatedHsm" ? undefined : auditTrail(hsm, categories ? { [hsm.kind]: categories } : undefined);
+  const settings = isKnown(hsm.diagnosticSettings) ? hsm.diagnosticSettings.value : [];
+  const carrying = trail && !isVerdict(trail) ? trail.carryingAny : [];
+  const workspaceId = [...carrying, ...settings].find((s) => s.workspaceId)?.workspaceId;
   const workspace = workspaceId ? parseResourceId(workspaceId) : undefined;
   const info = workspaceId ? workspaceOf(snapshot, workspaceId)?.info : undefined;
   return {
@@ -151,8 +157,8 @@ function placeholderValues(target: Target, snapshot: Snapshot): Record<string, s
     resourceGroup: hsm.resourceGroup,
     subscriptionId: hsm.subscriptionId,
     location: hsm.location,
-    auditCategory,
-    logsJson: auditCategory ? JSON.stringify([{ category: auditCategory, enabled: true }]) : undefined,
+    auditCategory: categories?.[0],
+    logsJson: categories ? JSON.stringify(categories.map((category) => ({ category, enabled: true }))) : undefined,
     workspaceId,
     workspaceResourceGroup: workspace?.resourceGroup,
     workspaceName: workspace?.name,

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { SEVERITIES, type Severity } from "../model/result.js";
 import type { HsmKind } from "../model/snapshot.js";
 import { CHECK_KINDS } from "./checks/index.js";
@@ -197,22 +197,22 @@ function describe(error: ErrorObject, prefix: string): string {
   }
 }
 
-/** The line of the node at `path`, or of its nearest ancestor that exists. */
+/**
+ * The line to blame for `path`: the line of its key when the key is present (a block value starts on a later line),
+ * else the line of the nearest ancestor that exists.
+ */
 function nodeLine(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    const range = (node as { range?: [number, number] } | undefined)?.range;
-    if (range) {
-      // For a key that is missing below a map, point at the map; for a present key, at its value's line.
-      return lines.linePos(range[0]).line;
-    }
-    if (n > 0 && isMap(doc.getIn(path.slice(0, n - 1), true))) {
-      const map = doc.getIn(path.slice(0, n - 1), true) as {
-        items: { key: { value?: unknown; range?: [number, number] } }[];
-      };
-      const pair = map.items.find((i) => i.key?.value === path[n - 1]);
-      if (pair?.key?.range) return lines.linePos(pair.key.range[0]).line;
+  for (let n = path.length; n > 0; n--) {
+    const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[n - 1]);
+      const range = (pair?.key as { range?: [number, number] } | undefined)?.range;
+      if (range) return lines.linePos(range[0]).line;
+    } else if (isSeq(parent)) {
+      const item = parent.items[Number(path[n - 1])] as { range?: [number, number] } | undefined;
+      if (item?.range) return lines.linePos(item.range[0]).line;
     }
   }
-  return 1;
+  const root = (doc.contents as { range?: [number, number] } | null)?.range;
+  return root ? lines.linePos(root[0]).line : 1;
 }

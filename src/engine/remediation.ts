@@ -14,13 +14,14 @@ export function powershellQuote(value: string): string {
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g;
 
 /**
- * Fills `{{name}}` placeholders with quoted values; a placeholder without a value becomes `<name>`, for the reader to
- * fill in (it is never silently left empty).
+ * Fills `{{name}}` placeholders with quoted values; a placeholder without a value becomes `'<name>'`, for the reader
+ * to fill in: never silently empty, and quoted so that a command pasted unfilled fails on the value, not as a shell
+ * redirection.
  */
 export function fill(template: string, values: Record<string, string | undefined>, quote: (v: string) => string) {
   return template.replace(PLACEHOLDER, (_m, name: string) => {
     const value = values[name];
-    return value === undefined || value === "" ? `<${name}>` : quote(value);
+    return quote(value === undefined || value === "" ? `<${name}>` : value);
   });
 }
 

@@ -200,8 +200,8 @@ export const SNAPSHOT_SCHEMA = {
                 type: "array",
                 items: {
                   type: "object",
-                  required: ["hsmId", "table", "records"],
-                  properties: { hsmId: str, table: str, records: { type: "number", minimum: 0 }, lastRecord: instant },
+                  required: ["hsmId", "records"],
+                  properties: { hsmId: str, records: { type: "number", minimum: 0 }, lastRecord: instant },
                 },
               },
               partial: collectionError,

@@ -109,7 +109,6 @@ export interface StorageAccountFacts {
 export interface LogSampleRow {
   /** `_ResourceId` as the workspace stores it (lower-cased). */
   hsmId: string;
-  table: string;
   records: number;
   lastRecord?: string;
 }

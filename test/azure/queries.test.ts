@@ -166,7 +166,7 @@ describe("logSampleQuery", () => {
   it("has the result columns and one branch per audit table", () => {
     const code = analyze(logSampleQuery([CLOUD_HSM]));
     const columns = listOf(code.ResultType!.Members).map((m) => m.Name);
-    expect(columns).toEqual(["HsmId", "SourceTable", "Records", "LastRecord"]);
+    expect(columns).toEqual(["_ResourceId", "Records", "LastRecord"]);
     // `union isfuzzy=true` tolerates a missing table, so a misspelt one would not be diagnosed: check they resolve.
     expect(referencedTables(code).sort()).toEqual([...AUDIT_TABLE_NAMES].sort());
   });

@@ -1,8 +1,11 @@
 // evaluate(): the built-in policies over builder snapshots. One finding per (policy, resource), a summary and an exit
 // code that agree, the same result every time, and remediation commands that are safe to paste.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { evaluate } from "../../src/engine/evaluate.js";
-import { loadPolicies } from "../../src/engine/policy.js";
+import { BUILT_IN_POLICIES, loadPolicies } from "../../src/engine/policy.js";
 import { exitCode, FAIL_ON_VALUES, type FailOn, type Finding, type Result } from "../../src/model/result.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import {
@@ -20,6 +23,7 @@ import {
   snapshot,
   subscription,
   workspace,
+  workspaceId,
 } from "../helpers/snapshots.js";
 
 const policies = loadPolicies();
@@ -317,8 +321,8 @@ describe("remediation", () => {
     );
   });
 
-  test("a value that is not known is left as <name> for the reader, never silently empty", () => {
-    expect(remediation.azCli).toContain("--workspace <workspaceId>");
+  test("a value that is not known is left as '<name>' for the reader, never silently empty and never a redirection", () => {
+    expect(remediation.azCli).toContain("--workspace '<workspaceId>'");
     expect(remediation.azCli).toContain(`--logs '[{"category":"HsmServiceOperations","enabled":true}]'`);
   });
 
@@ -379,5 +383,54 @@ describe("the one rule: a pass must rest on evidence", () => {
       hsms: [luna],
     });
     expect(findingOf(run(s), "appliance-audit-evidence", luna.id)).toMatchObject({ status: "manual", evidence: [] });
+  });
+});
+
+describe("remediation names what the finding is about", () => {
+  const metrics = workspaceId("law-metrics");
+  const hsm = cloudHsm({
+    settings: [
+      setting({ name: "a-metrics-to-law", category: "HsmMetricsLogs", workspaceId: metrics }),
+      setting({ name: "b-audit-to-law", category: "HsmServiceOperations", workspaceId: WORKSPACE }),
+    ],
+  });
+
+  test("the retention fix targets the workspace that receives the audit log, not another one the HSM sends to", () => {
+    const result = run(
+      snapshot({
+        hsms: [hsm],
+        workspaces: [workspace(metrics, { retentionInDays: 730 }), workspace(WORKSPACE, { retentionInDays: 30 })],
+      }),
+    );
+    const finding = findingOf(result, "workspace-retention", hsm.id)!;
+    expect(finding.status).toBe("fail");
+    expect(finding.remediation.azCli).toContain(`--ids '${WORKSPACE}'`);
+    expect(finding.remediation.azCli).not.toContain("law-metrics");
+  });
+
+  test("the categories of a user policy are the ones its fix enables", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hsm-audit-policy-"));
+    try {
+      const builtIn = readFileSync(join(BUILT_IN_POLICIES, "audit-category-enabled.yaml"), "utf8");
+      writeFileSync(
+        join(dir, "audit-category-enabled.yaml"),
+        builtIn.replace("cloudHsm: [HsmServiceOperations]", "cloudHsm: [HsmServiceOperations, HsmOperations]"),
+      );
+      const custom = loadPolicies([dir]);
+      const result = evaluate(snapshot({ hsms: [hsm] }), custom, { failOn: "low" });
+      const finding = findingOf(result, "audit-category-enabled", hsm.id)!;
+      expect(finding.status).toBe("fail");
+      expect(finding.remediation.azCli).toContain(
+        `--logs '[{"category":"HsmServiceOperations","enabled":true},{"category":"HsmOperations","enabled":true}]'`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a policy that does not apply carries no fix", () => {
+    const finding = findingOf(run(snapshot({ hsms: [luna] })), "diagnostic-setting-present", luna.id)!;
+    expect(finding.status).toBe("not_applicable");
+    expect(finding.remediation).toEqual({ azCli: "", powershell: "" });
   });
 });

@@ -235,6 +235,13 @@ describe("an invalid policy file is rejected naming file and line", () => {
       9,
       /unknown key 'maximumDays'/,
     ],
+    [
+      "unknown param whose value is a block (the key's line, not the value's)",
+      "retention-90-days.yaml",
+      replaceLine(8, VALID[7]!, "  bogus:", "    - 1"),
+      9,
+      /unknown key 'bogus'/,
+    ],
     ["unknown appliesTo kind", "retention-90-days.yaml", replaceLine(5, "appliesTo: [keyVault]"), 5, /appliesTo/],
     [
       "appliesTo subscription with an HSM check kind",

@@ -248,11 +248,9 @@ export function storageAccount(id: string, spec: { exists?: boolean; reason?: st
 // --- log samples ----------------------------------------------------------------------------------------------------
 
 /** A row of the summarised audit query: `_ResourceId` is stored lower-cased by the workspace. */
-export function row(hsmFacts: HsmFacts | string, records: number, table?: string): LogSampleRow {
+export function row(hsmFacts: HsmFacts | string, records: number): LogSampleRow {
   const id = typeof hsmFacts === "string" ? hsmFacts : hsmFacts.id;
-  const kind = typeof hsmFacts === "string" ? undefined : hsmFacts.kind;
-  const defaultTable = kind === "cloudHsm" ? "CloudHsmServiceOperationAuditLogs" : "AZKVAuditLogs";
-  return { hsmId: id.toLowerCase(), table: table ?? defaultTable, records, lastRecord: "2025-06-07T11:59:00Z" };
+  return { hsmId: id.toLowerCase(), records, lastRecord: "2025-06-07T11:59:00Z" };
 }
 
 /**

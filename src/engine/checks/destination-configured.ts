@@ -36,12 +36,17 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
     if (isVerdict(trail)) return trail;
     const values = { auditCategory: trail.categories[0] ?? "" };
     const required = params.destinations.map((d) => DESTINATION_KINDS[d]);
-    if (trail.carryingAll.length === 0) {
-      return { ...noCarrierVerdict(trail, `its audit log reaches no destination`), values };
+    if (trail.uncarried.length > 0) {
+      const verdict = noCarrierVerdict(
+        { ...trail, categories: trail.uncarried },
+        "its audit log reaches no destination",
+      );
+      return { ...verdict, values };
     }
-    const missing = required.filter((r) => !trail.carryingAll.some(r.has));
+    // Every required kind of destination must receive every audit category (possibly through different settings).
+    const missing = required.filter((r) => !trail.categories.every((c) => trail.carrying.get(c)!.some(r.has)));
     if (missing.length === 0) {
-      const sent = required.map((r) => `${r.label} (${names(trail.carryingAll.filter(r.has))})`).join(" and ");
+      const sent = required.map((r) => `${r.label} (${names(trail.carryingAny.filter(r.has))})`).join(" and ");
       return {
         status: "pass",
         message: `${target.hsm.name} sends ${trail.categories.join(" and ")} to ${sent}.`,
@@ -52,7 +57,7 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
     if (trail.unresolved.some((s) => missing.some((m) => m.has(s)))) {
       return {
         ...noCarrierVerdict(
-          { ...trail, carryingAll: [] },
+          { ...trail, carryingAny: [] },
           `its audit log reaches ${missing.map((m) => m.label).join(" and ")}`,
         ),
         values,
@@ -60,7 +65,7 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
     }
     return {
       status: "fail",
-      message: `${target.hsm.name} sends ${trail.categories.join(" and ")} through ${names(trail.carryingAll)}, but not to ${missing.map((m) => m.label).join(" or ")}.`,
+      message: `${target.hsm.name} sends ${trail.categories.join(" and ")} through ${names(trail.carryingAny)}, but not to ${missing.map((m) => m.label).join(" or ")}.`,
       evidence: trail.evidence,
       values,
     };

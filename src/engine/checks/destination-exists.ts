@@ -33,7 +33,7 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
     if (target.scope !== "hsm") throw new Error("destination-exists judges HSMs");
     const trail = auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
-    if (trail.carryingAll.length === 0) return noCarrierVerdict(trail, "its audit log has no destination");
+    if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, "its audit log has no destination");
     const evidence = [...trail.evidence];
     const missing: string[] = [];
     const unread: string[] = [];
@@ -49,11 +49,11 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
       else if (!info.value.exists) missing.push(`${kind} ${id} (${info.value.reason})`);
       else found.push(`${kind} ${lastSegment(id)}`);
     };
-    for (const id of unique(trail.carryingAll.flatMap((s) => (s.workspaceId ? [s.workspaceId] : []))))
+    for (const id of unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : []))))
       check("workspace", id, workspaceOf(snapshot, id));
-    for (const id of unique(trail.carryingAll.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : []))))
+    for (const id of unique(trail.carryingAny.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : []))))
       check("storage account", id, storageAccountOf(snapshot, id));
-    const unverifiable = trail.carryingAll.flatMap((s) => [
+    const unverifiable = trail.carryingAny.flatMap((s) => [
       ...(s.eventHubAuthorizationRuleId ? [`event hub of setting '${s.name}'`] : []),
       ...(s.marketplacePartnerId ? [`partner solution of setting '${s.name}'`] : []),
     ]);

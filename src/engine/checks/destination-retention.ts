@@ -29,9 +29,9 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     const trail = auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const values = { minimumDays: String(params.minimumDays) };
-    const ids = unique(trail.carryingAll.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+    const ids = unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
     if (ids.length === 0) {
-      if (trail.carryingAll.length === 0) {
+      if (trail.carryingAny.length === 0) {
         return { ...noCarrierVerdict(trail, `no workspace keeps its audit log ${params.minimumDays} days`), values };
       }
       return {

@@ -31,9 +31,9 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
     const trail = auditTrail(hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const window = `${snapshot.logWindow.start} to ${snapshot.logWindow.end}`;
-    const ids = unique(trail.carryingAll.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+    const ids = unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
     if (ids.length === 0) {
-      if (trail.carryingAll.length === 0) return noCarrierVerdict(trail, "no audit record of it can reach a workspace");
+      if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, "no audit record of it can reach a workspace");
       return {
         status: "fail",
         message: `No Log Analytics workspace receives the audit log of ${hsm.name}, so its flow cannot be seen.`,
@@ -69,7 +69,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
         .pop();
       if (records >= params.minimumRecords) {
         flowing.push(
-          `${label} holds ${records} audit record${records === 1 ? "" : "s"} (${unique(rows.map((r) => r.table)).join(", ")}), the last at ${last || "an unknown time"}`,
+          `${label} holds ${records} audit record${records === 1 ? "" : "s"}, the last at ${last || "an unknown time"}`,
         );
       } else if (sample.result.value.partial) {
         unknown.push(`${label} answered only in part (${sample.result.value.partial.message})`);

@@ -117,8 +117,8 @@ function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Sna
     ...placeholderValues(policy, target, snapshot),
     ...verdict.values,
   };
-  // A policy that does not apply needs no fix.
-  const applies = verdict.status !== "not_applicable";
+  // A finding that passes, or a policy that does not apply, needs no fix.
+  const applies = verdict.status !== "not_applicable" && verdict.status !== "pass";
   return {
     policyId: policy.id,
     resourceId: target.resourceId,

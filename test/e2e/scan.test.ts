@@ -122,9 +122,11 @@ describe("a compliant estate", () => {
   let requests: ScanTarget["sim"]["requests"];
   let azCalls: string;
   let snapshot: string;
+  let token: string;
   beforeAll(async () => {
     const target = await startScanTarget(estate());
     snapshot = join(tempDir(), "snapshot.json");
+    token = target.sim.token;
     try {
       run = await scan(target, ["--snapshot-out", snapshot]);
       requests = [...target.sim.requests];
@@ -185,13 +187,40 @@ describe("a compliant estate", () => {
     const text = readFileSync(snapshot, "utf8");
     expect(text).toContain('"body"');
     expect(text).not.toMatch(/Bearer [A-Za-z0-9]/);
+    expect(text).not.toContain(token);
+    expect(readFileSync(join(run.out, "result.json"), "utf8")).not.toContain(token);
+  });
+});
+
+describe("clouds", () => {
+  test("--cloud AzureUSGovernment asks for tokens of that cloud's audiences and names the cloud in the result", async () => {
+    const target = await startScanTarget(estate());
+    try {
+      const run = await scan(target, ["--cloud", "AzureUSGovernment"]);
+      expect(run.code).toBe(0);
+      expect(run.result!.scope.cloud).toBe("AzureUSGovernment");
+      const calls = readFileSync(target.azCalls, "utf8");
+      expect(calls).toContain("--resource https://management.usgovcloudapi.net");
+      expect(calls).toContain("--resource https://api.loganalytics.us");
+      expect(calls).not.toContain("management.azure.com");
+    } finally {
+      await target.close();
+    }
   });
 });
 
 describe("every built-in policy passes and fails where the Contoso estate says it should", () => {
   let run: ScanRun;
+  let requests: ScanTarget["sim"]["requests"];
   beforeAll(async () => {
-    ({ run } = await scanEstate(readFileSync(CONTOSO, "utf8")));
+    ({ run, requests } = await scanEstate(readFileSync(CONTOSO, "utf8")));
+  });
+
+  test("at most one Log Analytics query per distinct workspace, however many HSMs send to it", () => {
+    const queried = requests.filter((r) => r.route === "logsQuery").map((r) => r.url);
+    // Contoso's settings name 4 workspaces, one of them deleted: 3 can be queried, and 7 HSMs send to them.
+    expect(queried).toHaveLength(3);
+    expect(new Set(queried).size).toBe(3);
   });
 
   test("exits 1 with a contract-valid result", () => {

@@ -303,7 +303,7 @@ describe("remediation", () => {
     const payload = 'chsm\'; echo INJECTED #$(echo INJECTED) `echo INJECTED` "x"';
     // With a workspace, so that no placeholder is left as <name> (which a shell reads as a redirection).
     const hsm = cloudHsm({ name: payload, settings: [setting({ category: "Other", workspaceId: WORKSPACE })] });
-    const azCli = findingOf(run(snapshot({ hsms: [hsm] })), "diagnostic-setting-present", hsm.id)!.remediation.azCli;
+    const azCli = findingOf(run(snapshot({ hsms: [hsm] })), "audit-category-enabled", hsm.id)!.remediation.azCli;
     // `az` replaced by a function that prints its arguments, one a line.
     const shell = spawnSync("sh", ["-c", `az() { for a in "$@"; do printf '%s\\n' "$a"; done; }\n${azCli}`], {
       encoding: "utf8",
@@ -315,10 +315,15 @@ describe("remediation", () => {
   });
 
   test("subscription placeholders are filled and quoted", () => {
+    const finding = findingOf(run(estate()), "hsm-inventory-complete", `/subscriptions/${THIRD_SUBSCRIPTION_ID}`)!;
+    expect(finding.status).toBe("error");
+    expect(finding.remediation.azCli).toContain(`--scope '/subscriptions/${THIRD_SUBSCRIPTION_ID}'`);
+  });
+
+  test("a passing finding carries no fix", () => {
     const finding = findingOf(run(estate()), "insights-provider-registered", `/subscriptions/${SUBSCRIPTION_ID}`)!;
-    expect(finding.remediation.azCli).toBe(
-      `az provider register --namespace Microsoft.Insights --subscription '${SUBSCRIPTION_ID}' --wait`,
-    );
+    expect(finding.status).toBe("pass");
+    expect(finding.remediation).toEqual({ azCli: "", powershell: "" });
   });
 
   test("a value that is not known is left as '<name>' for the reader, never silently empty and never a redirection", () => {

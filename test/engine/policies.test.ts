@@ -338,8 +338,10 @@ describe("user policies", () => {
       builtIn: "fail",
       mine: "pass",
     });
-    expect(result.findings.find((f) => f.policyId === "retention-90-days")?.remediation.azCli).toContain(
-      "--retention-time '90'",
+    // The failing built-in carries its fix with its own threshold; the passing user policy needs none.
+    expect(result.findings.find((f) => f.policyId === "workspace-retention")?.remediation.azCli).toContain(
+      "--retention-time '365'",
     );
+    expect(result.findings.find((f) => f.policyId === "retention-90-days")?.remediation.azCli).toBe("");
   });
 });

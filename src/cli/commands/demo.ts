@@ -18,6 +18,8 @@ export interface DemoOptions extends OutputOptions {
   progress?: (message: string) => void;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 export async function demo(options: DemoOptions): Promise<number> {
   const print = options.print ?? printLine;
   const estate = loadEstateFile(options.estate ?? DEMO_ESTATE);
@@ -44,9 +46,15 @@ export async function demo(options: DemoOptions): Promise<number> {
     const s = result.summary;
     print("");
     print(
-      `What it shows: ${result.resources.length} HSMs, ${result.findings.length} findings. The Contoso estate has compliant HSMs and, on purpose, ` +
-        `one HSM that breaks each built-in policy, so ${s.fail} finding(s) fail and the exit code is ${code}, as a CI gate would see it.`,
+      `What it shows: ${plural(result.resources.length, "HSM")} and ${plural(result.findings.length, "finding")}: ${s.pass} pass, ${s.fail} fail, ` +
+        `${s.error} error, ${s.manual} need manual review (Dedicated HSMs keep their audit trail inside the appliance).`,
     );
+    if (!options.estate) {
+      print(
+        "The Contoso estate has compliant HSMs and, on purpose, one HSM that breaks each built-in policy, so the exit code is " +
+          `${code}, as a CI gate would see it.`,
+      );
+    }
     print(
       `Open ${join(options.outDir, FORMAT_FILES.json)} for every verdict, its evidence (each HTTP exchange, hashed) and the fix.`,
     );

@@ -344,7 +344,7 @@ describe("routing of audit records to tables", () => {
 });
 
 describe("the published JSON schema", () => {
-  test("docs/estate.schema.json is the schema the simulator validates with (npm run estate-schema)", () => {
+  test("docs/estate.schema.json is the schema the simulator validates with (npm run schemas)", () => {
     const published = JSON.parse(readFileSync(join(ROOT, "docs/estate.schema.json"), "utf8")) as Record<
       string,
       unknown

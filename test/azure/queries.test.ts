@@ -5,6 +5,9 @@
 // could end a string literal and inject KQL.
 import { createRequire } from "node:module";
 import { kqlString, logSampleQuery } from "../../src/azure/queries.js";
+import { collect } from "../../src/azure/collect.js";
+import { StaticTokenCredential } from "../../src/azure/clients.js";
+import { startTestSimulator } from "../helpers/simulator.js";
 import { TABLE_SCHEMAS } from "../../src/simulator/tables.js";
 import type { KqlType } from "../../src/simulator/kql/types.js";
 
@@ -204,4 +207,28 @@ describe("kqlString", () => {
       expect(literals[0]!.LiteralValue).toBe(value);
     },
   );
+});
+
+describe("the queries a scan actually sends", () => {
+  test("every query of a scan of the Contoso estate passes the language service", async () => {
+    const t = await startTestSimulator();
+    try {
+      const snapshot = await collect({
+        credential: new StaticTokenCredential(t.sim.token),
+        cloud: "AzureCloud",
+        armEndpoint: t.sim.url,
+        logsEndpoint: t.sim.url,
+        logWindowMs: 7 * 86_400_000,
+        agent: t.agent,
+      });
+      // The snapshot keeps each query it sent; the simulator saw exactly that many.
+      const sent = t.sim.requests.filter((r) => r.route === "logsQuery");
+      const queries = snapshot.logSamples.flatMap((s) => (s.query ? [s.query] : []));
+      expect(sent.length).toBe(queries.length);
+      expect(queries.length).toBeGreaterThan(0);
+      for (const query of queries) expect(diagnosticsOf(query)).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
 });

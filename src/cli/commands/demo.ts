@@ -26,10 +26,10 @@ export async function demo(options: DemoOptions): Promise<number> {
   const sim = await startSimulator({ estate });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
   try {
-    print(
-      `hsm-audit demo: scanning the simulated Contoso estate (${estate.subscriptions.length} subscriptions) served at ${sim.url}`,
-    );
-    print("through the real Azure SDK clients over HTTPS. Nothing here touches Azure or your credentials.");
+    const which = options.estate ? `the simulated estate ${options.estate}` : "the simulated Contoso estate";
+    print(`hsm-audit demo: scanning ${which} (${plural(estate.subscriptions.length, "subscription")}),`);
+    print(`served at ${sim.url}, through the real Azure SDK clients over HTTPS.`);
+    print("Nothing here touches Azure or uses your credentials.");
     print("");
     const { code, result } = await scan({
       ...options,

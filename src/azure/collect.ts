@@ -303,12 +303,24 @@ async function readInventory(ctx: Context, subscription: SubscriptionFacts): Pro
         `the ${HSM_TYPES[kind].label} list of subscription ${sub}`,
         `/subscriptions/${sub}`,
         async () => {
-          return (await lists[kind]()).map((raw) => toHsm(raw, kind, sub));
+          try {
+            return { hsms: (await lists[kind]()).map((raw) => toHsm(raw, kind, sub)) };
+          } catch (error) {
+            // A subscription not registered for the provider cannot hold its resources: the list is empty.
+            if (isRestError(error) && error.code === "MissingSubscriptionRegistration") {
+              return { hsms: [], unregistered: HSM_TYPES[kind].type.split("/")[0]! };
+            }
+            throw error;
+          }
         },
       );
       if (isKnown(fact)) {
-        hsms.push(...fact.value);
-        subscription.inventory[kind] = { value: { count: fact.value.length }, evidence: fact.evidence };
+        hsms.push(...fact.value.hsms);
+        const { unregistered } = fact.value;
+        subscription.inventory[kind] = {
+          value: { count: fact.value.hsms.length, ...(unregistered ? { unregistered } : {}) },
+          evidence: fact.evidence,
+        };
       } else {
         subscription.inventory[kind] = fact;
       }

@@ -100,7 +100,7 @@ export const SNAPSHOT_SCHEMA = {
             additionalProperties: fact({
               type: "object",
               required: ["count"],
-              properties: { count: { type: "integer" } },
+              properties: { count: { type: "integer" }, unregistered: str },
             }),
           },
         },

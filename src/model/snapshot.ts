@@ -48,8 +48,11 @@ export interface SubscriptionFacts {
   displayName?: string;
   /** `registrationState` of `Microsoft.Insights` (read only for subscriptions that hold an HSM). */
   insightsProvider?: Fact<{ registrationState: string }>;
-  /** The HSM lists of this subscription, one per kind. */
-  inventory: Record<HsmKind, Fact<{ count: number }>>;
+  /**
+   * The HSM lists of this subscription, one per kind. `unregistered` names the provider namespace when ARM answered
+   * that the subscription is not registered for it (so it holds none of its resources).
+   */
+  inventory: Record<HsmKind, Fact<{ count: number; unregistered?: string }>>;
 }
 
 export interface LogSetting {

@@ -463,10 +463,19 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
     )?.[0];
     if (!kind) return undefined;
     if (!sub) return missing("hsmList");
+    const namespace = typedList[1]!;
+    const registered = sub.providers.get(namespace.toLowerCase())?.registrationState === "Registered";
     return armRoute(
       "hsmList",
       subscriptionId,
-      () => ({ status: 200, page: { items: sub.hsms.filter((h) => h.kind === kind).map(hsmBody) } }),
+      () =>
+        registered
+          ? { status: 200, page: { items: sub.hsms.filter((h) => h.kind === kind).map(hsmBody) } }
+          : armError(
+              409,
+              "MissingSubscriptionRegistration",
+              `The subscription is not registered to use namespace '${namespace}'. See https://aka.ms/rps-not-found for how to register subscriptions.`,
+            ),
       `${typedList[1]}/${typedList[2]}`,
     );
   }

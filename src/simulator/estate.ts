@@ -458,6 +458,11 @@ function resolveEstate(
         const hAt = [...at, key, hi];
         const meta = HSM_TYPES[kind];
         const id = `${base(h.resourceGroup)}/${meta.namespace}/${meta.type}/${h.name}`;
+        const state = providers.get(meta.namespace.toLowerCase())?.registrationState;
+        if (state !== "Registered" && hi === 0) {
+          // Azure refuses to unregister a provider that still has resources.
+          problem([...hAt], `the subscription's ${meta.namespace} provider is ${state}, so it cannot hold ${key}`);
+        }
         if (hsms.some((other) => other.id.toLowerCase() === id.toLowerCase()))
           problem([...hAt, "name"], "appears twice");
         const diagnosticSettings = (h.diagnosticSettings ?? []).map((d, di): DiagnosticSetting => {

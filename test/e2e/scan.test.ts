@@ -413,6 +413,26 @@ describe("faults: evidence that could not be gathered is an error, never a pass"
   });
 });
 
+describe("a subscription not registered for an HSM provider", () => {
+  test("holds none of its HSMs: ARM's MissingSubscriptionRegistration is an empty list, not a failed inventory", async () => {
+    const yaml = estate()
+      .replace(/ {4}cloudHsmClusters:\n[\s\S]*? {4}managedHsms:\n/, "    managedHsms:\n")
+      .replace(
+        '    displayName: "Payments"\n',
+        '    displayName: "Payments"\n    providers: { Microsoft.HardwareSecurityModules: NotRegistered }\n',
+      );
+    const { run, requests } = await scanEstate(yaml);
+    expect(run.code).toBe(0);
+    expect(requests.filter((r) => r.route === "hsmList" && r.status === 409)).toHaveLength(2);
+    const inventory = findingOf(run.result, "hsm-inventory-complete", SUB)!;
+    expect(inventory.status).toBe("pass");
+    expect(inventory.message).toContain(
+      "no Cloud HSM (the subscription is not registered for Microsoft.HardwareSecurityModules)",
+    );
+    expect(run.result!.resources.map((r) => r.name)).toEqual(["mhsm-a"]);
+  });
+});
+
 describe("the log window", () => {
   const quiet = estate().replace(
     "{ every: 6h, from: 3d, operations: [CN_LOGIN, HASH_SINGLE_CALL, CN_LOGOUT], callers: [10.0.0.4] }",

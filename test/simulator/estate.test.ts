@@ -247,6 +247,15 @@ describe("invalid estates name the file, line, path and reason", () => {
 `),
       expected: "subscriptions[0].managedHsms[0].diagnosticSettings: must NOT have more than 5 items",
     },
+    {
+      name: "HSMs under a provider the subscription is not registered for",
+      text: base(`    providers: { Microsoft.KeyVault: NotRegistered }
+    managedHsms:
+      - { name: m, resourceGroup: rg, location: eastus }
+`),
+      expected:
+        "subscriptions[0].managedHsms[0]: the subscription's Microsoft.KeyVault provider is NotRegistered, so it cannot hold managedHsms",
+    },
     ...semanticCases(),
   ])("$name", ({ text, expected }) => {
     const message = problemsOf(text);

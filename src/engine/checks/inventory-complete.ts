@@ -46,6 +46,9 @@ export default defineCheck<Record<string, never>>({
     }
     const counts = kinds.map((k) => {
       const fact = sub.inventory[k];
+      if (isKnown(fact) && fact.value.unregistered) {
+        return `no ${HSM_TYPES[k].label} (the subscription is not registered for ${fact.value.unregistered})`;
+      }
       return `${isKnown(fact) ? fact.value.count : 0} ${HSM_TYPES[k].label}`;
     });
     return {

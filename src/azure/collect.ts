@@ -6,7 +6,15 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { createRestError } from "@azure-rest/core-client";
 import { createClients, type AzureClients } from "./clients.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
-import { HSM_TYPES, isStorageAccountId, isWorkspaceId, kindOfType, parseResourceId, sameId } from "./ids.js";
+import {
+  HSM_TYPES,
+  isStorageAccountId,
+  isWorkspaceId,
+  kindOfType,
+  parseResourceId,
+  sameId,
+  type ParsedResourceId,
+} from "./ids.js";
 import { logSampleQuery, LOG_SAMPLE_COLUMNS } from "./queries.js";
 import { formatIsoDuration } from "../util/duration.js";
 import type {
@@ -430,26 +438,26 @@ function notFound(error: unknown): string | undefined {
   return error.code && NOT_FOUND_CODES.has(error.code) ? error.code : `HTTP 404${error.code ? ` ${error.code}` : ""}`;
 }
 
-async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
+/**
+ * Reads one destination by its ARM id: what `get` returns when it exists, `exists: false` with ARM's reason when ARM
+ * answers 404, or the error. An id that is not of the expected kind is an error without a request.
+ */
+async function readDestination<T extends object>(
+  ctx: Context,
+  id: string,
+  kind: { label: string; matches: (id: string) => boolean },
+  get: (parsed: ParsedResourceId) => Promise<T>,
+): Promise<{ id: string; info: Fact<{ exists: false; reason: string } | ({ exists: true } & T)> }> {
   const parsed = parseResourceId(id);
-  const purpose = `workspace ${id}`;
-  if (!parsed || !isWorkspaceId(id)) {
-    const error = { message: `could not read ${purpose}: it is not a Log Analytics workspace id`, code: "InvalidId" };
+  const purpose = `${kind.label} ${id}`;
+  if (!parsed || !kind.matches(id)) {
+    const error = { message: `could not read ${purpose}: it is not a ${kind.label} id`, code: "InvalidId" };
     ctx.errors.push({ for: purpose, resourceId: id, ...error });
     return { id, info: { error, evidence: [] } };
   }
   const info = await read(ctx, purpose, id, async () => {
     try {
-      const workspace = await ctx.clients
-        .operationalInsights(parsed.subscriptionId)
-        .workspaces.get(parsed.resourceGroup, parsed.name);
-      if (typeof workspace.customerId !== "string" || !workspace.customerId)
-        throw new MalformedAnswer("the workspace answer has no customerId");
-      return {
-        exists: true as const,
-        customerId: workspace.customerId,
-        ...(typeof workspace.retentionInDays === "number" ? { retentionInDays: workspace.retentionInDays } : {}),
-      };
+      return { exists: true as const, ...(await get(parsed)) };
     } catch (error) {
       const reason = notFound(error);
       if (reason) return { exists: false as const, reason };
@@ -459,33 +467,32 @@ async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> 
   return { id, info };
 }
 
-async function readStorageAccount(ctx: Context, id: string): Promise<StorageAccountFacts> {
-  const parsed = parseResourceId(id);
-  const purpose = `storage account ${id}`;
-  if (!parsed || !isStorageAccountId(id)) {
-    const error = { message: `could not read ${purpose}: it is not a storage account id`, code: "InvalidId" };
-    ctx.errors.push({ for: purpose, resourceId: id, ...error });
-    return { id, info: { error, evidence: [] } };
-  }
-  const info = await read(ctx, purpose, id, async () => {
-    try {
-      const account = await ctx.clients
-        .storage(parsed.subscriptionId)
-        .storageAccounts.getProperties(parsed.resourceGroup, parsed.name);
-      if (typeof account.id !== "string") throw new MalformedAnswer("the storage account answer has no id");
-      return {
-        exists: true as const,
-        ...(typeof account.location === "string" ? { location: account.location } : {}),
-        ...(typeof account.kind === "string" ? { kind: account.kind } : {}),
-        ...(typeof account.sku?.name === "string" ? { sku: account.sku.name } : {}),
-      };
-    } catch (error) {
-      const reason = notFound(error);
-      if (reason) return { exists: false as const, reason };
-      throw error;
-    }
+function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
+  return readDestination(ctx, id, { label: "Log Analytics workspace", matches: isWorkspaceId }, async (parsed) => {
+    const workspace = await ctx.clients
+      .operationalInsights(parsed.subscriptionId)
+      .workspaces.get(parsed.resourceGroup, parsed.name);
+    if (typeof workspace.customerId !== "string" || !workspace.customerId)
+      throw new MalformedAnswer("the workspace answer has no customerId");
+    return {
+      customerId: workspace.customerId,
+      ...(typeof workspace.retentionInDays === "number" ? { retentionInDays: workspace.retentionInDays } : {}),
+    };
   });
-  return { id, info };
+}
+
+function readStorageAccount(ctx: Context, id: string): Promise<StorageAccountFacts> {
+  return readDestination(ctx, id, { label: "storage account", matches: isStorageAccountId }, async (parsed) => {
+    const account = await ctx.clients
+      .storage(parsed.subscriptionId)
+      .storageAccounts.getProperties(parsed.resourceGroup, parsed.name);
+    if (typeof account.id !== "string") throw new MalformedAnswer("the storage account answer has no id");
+    return {
+      ...(typeof account.location === "string" ? { location: account.location } : {}),
+      ...(typeof account.kind === "string" ? { kind: account.kind } : {}),
+      ...(typeof account.sku?.name === "string" ? { sku: account.sku.name } : {}),
+    };
+  });
 }
 
 // ---- log sample --------------------------------------------------------------------------------------------------

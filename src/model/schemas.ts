@@ -8,6 +8,10 @@ const strings = { type: "array", items: str } as const;
 const instant = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$" } as const;
 const kind = { enum: ["cloudHsm", "managedHsm", "dedicatedHsm"] } as const;
 
+/** What identifies an HSM, in the snapshot and in result.json alike. */
+const HSM_IDENTITY_KEYS = ["id", "type", "kind", "name", "subscriptionId", "resourceGroup", "location"] as const;
+const hsmIdentity = { id: str, type: str, kind, name: str, subscriptionId: str, resourceGroup: str, location: str };
+
 const collectionError = {
   type: "object",
   required: ["message"],
@@ -110,15 +114,9 @@ export const SNAPSHOT_SCHEMA = {
       type: "array",
       items: {
         type: "object",
-        required: ["id", "type", "kind", "name", "subscriptionId", "resourceGroup", "location"],
+        required: [...HSM_IDENTITY_KEYS],
         properties: {
-          id: str,
-          type: str,
-          kind,
-          name: str,
-          subscriptionId: str,
-          resourceGroup: str,
-          location: str,
+          ...hsmIdentity,
           sku: str,
           provisioningState: str,
           diagnosticSettings: fact({
@@ -283,15 +281,9 @@ export const RESULT_SCHEMA = {
       type: "array",
       items: {
         type: "object",
-        required: ["id", "type", "kind", "name", "subscriptionId", "resourceGroup", "location"],
+        required: [...HSM_IDENTITY_KEYS],
         properties: {
-          id: str,
-          type: str,
-          kind,
-          name: str,
-          subscriptionId: str,
-          resourceGroup: str,
-          location: str,
+          ...hsmIdentity,
         },
       },
     },

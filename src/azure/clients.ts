@@ -31,7 +31,10 @@ export interface AzureConnection {
   scanPipeline?: { evidence: EvidenceLog; retry: RetryOptions };
 }
 
-function common(connection: AzureConnection, audience: string) {
+/** A query may run 180 s on the service (`Prefer: wait=180`): the client waits for its answer a little longer. */
+const LOGS_MIN_TIMEOUT_MS = 190_000;
+
+function common(connection: AzureConnection, audience: string, minTimeoutMs = 0) {
   const scan = connection.scanPipeline;
   return {
     credentials: { scopes: [`${audience.replace(/\/+$/, "")}/.default`] },
@@ -41,7 +44,10 @@ function common(connection: AzureConnection, audience: string) {
           retryOptions: { maxRetries: 0 },
           additionalPolicies: [
             { policy: scan.evidence.pagingGuard(), position: "perCall" as const },
-            { policy: retryPolicy(scan.retry), position: "perCall" as const },
+            {
+              policy: retryPolicy({ ...scan.retry, timeoutMs: Math.max(scan.retry.timeoutMs, minTimeoutMs) }),
+              position: "perCall" as const,
+            },
             { policy: scan.evidence.recorder(), position: "perRetry" as const },
           ],
         }
@@ -71,7 +77,7 @@ export function createClients(connection: AzureConnection) {
     logs: () =>
       new LogsQueryClient(connection.credential, {
         endpoint: `${connection.logsEndpoint.replace(/\/+$/, "")}/v1`,
-        ...common(connection, logsAudience),
+        ...common(connection, logsAudience, LOGS_MIN_TIMEOUT_MS),
       }),
   };
 }

@@ -53,6 +53,9 @@ export interface CollectOptions {
   onProgress?: (message: string) => void;
 }
 
+/** How long Log Analytics may run the query (`Prefer: wait`); the client waits longer (clients.ts). */
+export const LOGS_SERVER_WAIT_S = 180;
+
 /** API versions of the routes read through the SDK's generic client (no typed client exists for them). */
 export const API_VERSIONS = {
   cloudHsmClusters: "2025-03-31",
@@ -430,12 +433,15 @@ function toSetting(raw: Record<string, unknown>): DiagnosticSetting {
 
 // ---- destinations ---------------------------------------------------------------------------------------------
 
-const NOT_FOUND_CODES = new Set(["ResourceNotFound", "ResourceGroupNotFound", "SubscriptionNotFound", "NotFound"]);
+/**
+ * ARM's answers that a resource is gone, as opposed to an error reading it. `SubscriptionNotFound` is not one of
+ * them: a subscription the credential cannot see (another tenant, no role) answers it too.
+ */
+const NOT_FOUND_CODES = new Set(["ResourceNotFound", "ResourceGroupNotFound"]);
 
-/** ARM's answer that a resource does not exist, as opposed to an error reading it. */
 function notFound(error: unknown): string | undefined {
-  if (!isRestError(error) || error.statusCode !== 404) return undefined;
-  return error.code && NOT_FOUND_CODES.has(error.code) ? error.code : `HTTP 404${error.code ? ` ${error.code}` : ""}`;
+  if (!isRestError(error) || error.statusCode !== 404 || !error.code) return undefined;
+  return NOT_FOUND_CODES.has(error.code) ? error.code : undefined;
 }
 
 /**
@@ -520,7 +526,12 @@ async function sampleLogs(
   const result = await read(ctx, `the audit records in workspace ${workspace.id}`, workspace.id, async () => {
     const answer = await ctx.clients
       .logs()
-      .queryWorkspace(customerId, query, { startTime: start, endTime: end }, { serverTimeoutInSeconds: 180 });
+      .queryWorkspace(
+        customerId,
+        query,
+        { startTime: start, endTime: end },
+        { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
+      );
     if (answer.status === "Success") return { rows: toRows(answer.tables) };
     const partial = answer.partialError as { message?: string; code?: string };
     return {
@@ -545,7 +556,9 @@ function toRows(tables: { columnDescriptors: { name?: string }[]; rows: unknown[
   }
   return table.rows.map((row) => {
     const hsmId = row[index._ResourceId!];
-    const records = Number(row[index.Records!]);
+    const count = row[index.Records!];
+    const records =
+      typeof count === "number" ? count : typeof count === "string" && /^\d+$/.test(count) ? Number(count) : NaN;
     const last = row[index.LastRecord!];
     if (typeof hsmId !== "string" || !Number.isFinite(records) || records < 0)
       throw new MalformedAnswer("a row of the query answer has the wrong types");

@@ -10,7 +10,7 @@ import { guardStdout } from "./output.js";
 import { EstateError } from "../simulator/estate.js";
 import { CLOUD_NAMES } from "../azure/clouds.js";
 import { FAIL_ON_VALUES } from "../model/result.js";
-import { FORMAT_FILES } from "../report/outputs.js";
+import { FORMAT_FILES, OutputError } from "../report/outputs.js";
 import {
   checkFileTarget,
   checkOutDir,
@@ -237,7 +237,7 @@ export async function main(argv: string[]): Promise<number> {
       })
       .parseAsync();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof EstateError) {
+    if (error instanceof UsageError || error instanceof EstateError || error instanceof OutputError) {
       process.stderr.write(`hsm-audit: ${error.message}\nRun 'hsm-audit --help' for usage.\n`);
       return 2;
     }

@@ -1,6 +1,6 @@
 // Parsing and checking of the options several commands share. Every mistake is a UsageError (exit 2) raised before
 // any network call or file write.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDuration } from "../util/duration.js";
 import { FAIL_ON_VALUES, type FailOn, type Result } from "../model/result.js";
@@ -93,11 +93,22 @@ export function positiveInteger(flag: string, value: number | undefined, fallbac
   return value;
 }
 
-/** The output directory must be creatable: not an existing file, its nearest existing ancestor a directory. */
+/**
+ * The output directory must be one that can be written, checked before any network call: an existing directory, or
+ * one that can be created (its nearest existing ancestor a writable directory).
+ */
 export function checkOutDir(dir: string): string {
   const full = resolve(dir);
-  if (existsSync(full) && !statSync(full).isDirectory())
-    throw new UsageError(`--out ${dir} exists and is not a directory`);
+  let existing = full;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    throw new UsageError(`--out ${dir}: ${existing} exists and is not a directory`);
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${dir}: ${existing} is not writable`);
+  }
   return full;
 }
 
@@ -131,9 +142,15 @@ function readJson(flag: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const position = /position (\d+)/.exec((error as Error).message);
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
     const line = position ? text.slice(0, Number(position[1])).split("\n").length : undefined;
-    throw new UsageError(`${file}${line ? `:${line}` : ""}: not valid JSON (${(error as Error).message})`);
+    // Node quotes the text around the mistake, newlines and all: keep the reason only.
+    const reason = message
+      .split("\n")[0]!
+      .replace(/, ".*$/, "")
+      .slice(0, 200);
+    throw new UsageError(`${file}${line ? `:${line}` : ""}: not valid JSON (${reason})`);
   }
 }
 

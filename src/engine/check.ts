@@ -23,6 +23,8 @@ export interface CheckKind<P = Record<string, unknown>> {
   description: string;
   /** Which targets the check can judge. */
   scope: "subscription" | "hsm";
+  /** For `hsm` checks: the kinds of HSM it can judge (a policy may not apply it to others). */
+  kinds?: readonly HsmKind[];
   /** JSON schema of `params`; defaults in it are applied before `evaluate` sees the params. */
   paramsSchema: JsonSchema;
   evaluate(target: Target, params: P, snapshot: Snapshot): Verdict;

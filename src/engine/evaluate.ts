@@ -7,7 +7,7 @@ import type { Target, Verdict } from "./check.js";
 import type { Policy } from "./policy.js";
 import { fill, powershellQuote, shellQuote } from "./remediation.js";
 import { auditTrail, DEFAULT_AUDIT_CATEGORIES, isVerdict, workspaceOf } from "./audit-trail.js";
-import { HSM_TYPES, parseResourceId } from "../azure/ids.js";
+import { HSM_TYPES, parseResourceId, sameId } from "../azure/ids.js";
 
 export interface EvaluateOptions {
   failOn: FailOn;
@@ -19,9 +19,13 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
   for (const target of subscriptionTargets(snapshot)) {
+    const holdsHsm =
+      target.scope === "subscription" &&
+      snapshot.hsms.some((h) => sameId(h.subscriptionId, target.subscription.subscriptionId));
     for (const policy of subscriptionPolicies) {
-      // A tenant-wide failure (no subscription could be listed) is judged by the inventory check alone.
-      if (target.scope === "tenant" && policy.check !== "inventory-complete") continue;
+      // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
+      // inventory check alone: whether its other settings matter is what is unknown.
+      if (!holdsHsm && policy.check !== "inventory-complete") continue;
       findings.push(finding(policy, target, run(policy, target, snapshot), snapshot));
     }
   }
@@ -40,7 +44,6 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
   }
 
   const summary = summarise(findings, options.failOn);
-  const referenced = new Set(findings.flatMap((f) => f.evidence));
   return {
     schemaVersion: 1,
     tool: snapshot.tool,
@@ -67,17 +70,16 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     })),
     findings,
     errors: snapshot.errors.map((e) => ({ ...e })),
-    evidence: snapshot.evidence
-      .filter((e) => referenced.has(e.id) || e.status === 0 || e.status >= 400)
-      .map((e) => ({
-        id: e.id,
-        method: e.method,
-        url: e.url,
-        status: e.status,
-        capturedAt: e.capturedAt,
-        sha256: e.sha256,
-        purpose: e.purpose,
-      })),
+    // Every exchange: those the findings cite, and those that show what was looked at and found empty.
+    evidence: snapshot.evidence.map((e) => ({
+      id: e.id,
+      method: e.method,
+      url: e.url,
+      status: e.status,
+      capturedAt: e.capturedAt,
+      sha256: e.sha256,
+      purpose: e.purpose,
+    })),
   };
 }
 

@@ -163,6 +163,14 @@ export function parsePolicy(text: string, file: string, source = file): Policy {
       `check kind '${kind.name}' judges ${kind.scope === "hsm" ? "HSMs" : "subscriptions"}, so appliesTo cannot name ${wrong === "hsm" ? "HSM kinds" : "subscription"}`,
     );
   }
+  const foreign = raw.appliesTo.find((a) => a !== "subscription" && kind.kinds && !kind.kinds.includes(a));
+  if (foreign) {
+    throw new PolicyError(
+      file,
+      lineOf(["appliesTo"]),
+      `check kind '${kind.name}' judges only ${kind.kinds!.join(" and ")}, so appliesTo cannot name ${foreign}`,
+    );
+  }
   const params = structuredClone(raw.params ?? {});
   const validateParams = paramValidators.get(kind.name)!;
   if (!validateParams(params)) {

@@ -76,9 +76,13 @@ export function failCounts(severity: Severity, failOn: FailOn): boolean {
   return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
 }
 
-/** The exit code of a result, in one place (DESIGN.md: 0 compliant, 1 a counted fail, 3 evidence incomplete). */
+/**
+ * The exit code of a result, in one place (DESIGN.md: 0 compliant, 1 a counted fail, 3 compliance not proven).
+ * A `manual` finding is not proven either: 0 needs every finding to pass, be waived, not apply, or fail below
+ * `failOn`.
+ */
 export function exitCode(findings: readonly Pick<Finding, "status" | "severity">[], failOn: FailOn): 0 | 1 | 3 {
   if (findings.some((f) => f.status === "fail" && failCounts(f.severity, failOn))) return 1;
-  if (findings.some((f) => f.status === "error")) return 3;
+  if (findings.some((f) => f.status === "error" || f.status === "manual")) return 3;
   return 0;
 }

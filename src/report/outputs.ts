@@ -22,6 +22,9 @@ export const RENDERERS: Partial<Record<Format, (result: Result) => string | Uint
   json: renderJson,
 };
 
+/** The results could not be written (disk full, permissions changed during the scan). */
+export class OutputError extends Error {}
+
 export function writeOutputs(result: Result, outDir: string, formats: readonly Format[]): string[] {
   const wanted = [...new Set<Format>(["json", ...formats])];
   const rendered = wanted.map((format) => {
@@ -29,9 +32,9 @@ export function writeOutputs(result: Result, outDir: string, formats: readonly F
     if (!render) throw new Error(`no renderer for ${format}`);
     return { file: join(outDir, FORMAT_FILES[format]), content: render(result) };
   });
-  mkdirSync(outDir, { recursive: true });
   const temps: string[] = [];
   try {
+    mkdirSync(outDir, { recursive: true });
     for (const { file, content } of rendered) {
       const temp = `${file}.${process.pid}.tmp`;
       writeFileSync(temp, content);
@@ -40,7 +43,8 @@ export function writeOutputs(result: Result, outDir: string, formats: readonly F
     rendered.forEach(({ file }, i) => renameSync(temps[i]!, file));
   } catch (error) {
     for (const temp of temps) rmSync(temp, { force: true });
-    throw error;
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new OutputError(`cannot write the results into ${outDir}: ${code ?? message}`);
   }
   return rendered.map((r) => r.file);
 }

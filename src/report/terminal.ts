@@ -88,9 +88,19 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     }
     lines.push("");
   }
-  const quiet =
-    result.scope.subscriptions.length - new Set(result.resources.map((r) => r.subscriptionId.toLowerCase())).size;
+  const known = new Set(result.resources.map((r) => r.subscriptionId.toLowerCase()));
+  const unsure = new Set(
+    result.findings
+      .filter((f) => f.status === "error" && f.resourceId.startsWith("/subscriptions/"))
+      .map((f) => f.resourceId.slice(15).toLowerCase()),
+  );
+  const quiet = result.scope.subscriptions.filter(
+    (id) => !known.has(id.toLowerCase()) && !unsure.has(id.toLowerCase()),
+  ).length;
   if (quiet > 0) lines.push(`${quiet} subscription(s) in scope hold no HSM.`);
+  if (result.resources.length === 0 && quiet === result.scope.subscriptions.length && quiet > 0) {
+    lines.push("No HSM was found: check that these are the subscriptions you meant (--subscription).");
+  }
 
   const s = result.summary;
   lines.push(
@@ -98,26 +108,33 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   );
   const code = exitCode(result.findings, result.failOn);
   const counted = result.findings.filter((f) => f.status === "fail" && failCounts(f.severity, result.failOn)).length;
-  if (s.fail + s.error > 0) {
+  if (s.fail + s.error + s.manual > 0) {
     lines.push(
       "The fix for each finding, with this estate's ids filled in, is in result.json (findings[].remediation).",
     );
   }
+  const gate =
+    result.failOn === "never"
+      ? s.fail > 0
+        ? ` The gate is off (--fail-on never): ${s.fail} finding(s) fail.`
+        : ""
+      : s.fail > 0
+        ? ` ${s.fail} finding(s) fail below '${result.failOn}'.`
+        : "";
   if (code === 1) {
     lines.push(
       paint("31;1", `NOT COMPLIANT: ${counted} finding(s) fail at or above '${result.failOn}' (exit code 1).`),
     );
   } else if (code === 3) {
-    lines.push(
-      paint(
-        "35;1",
-        `NOT PROVEN: evidence is incomplete for ${s.error} finding(s); compliance cannot be claimed (exit code 3).`,
-      ),
-    );
+    const why = [
+      s.error > 0 ? `evidence is incomplete for ${s.error} finding(s)` : "",
+      s.manual > 0 ? `${s.manual} finding(s) need manual review` : "",
+    ].filter(Boolean);
+    lines.push(paint("35;1", `NOT PROVEN: ${why.join("; ")}; compliance cannot be claimed (exit code 3).${gate}`));
+  } else if (result.failOn === "never" && s.fail > 0) {
+    lines.push(paint("33;1", `GATE OFF (exit code 0):${gate}`));
   } else {
-    const below = s.fail > 0 ? ` (${s.fail} failing finding(s) are below '${result.failOn}')` : "";
-    const manual = s.manual > 0 ? `; ${s.manual} finding(s) need manual review` : "";
-    lines.push(paint("32;1", `COMPLIANT${below}${manual} (exit code 0).`));
+    lines.push(paint("32;1", `COMPLIANT (exit code 0).${gate}`));
   }
   return lines.join("\n");
 }

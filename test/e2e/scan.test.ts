@@ -261,14 +261,17 @@ describe("every built-in policy passes and fails where the Contoso estate says i
     expect(f.remediation.powershell).toContain("-ResourceId '/subscriptions/22222222-2222-4222-8222-222222222222/");
   });
 
-  test("--fail-on sets which failures count: critical still fails, never does not", async () => {
+  test("--fail-on sets which failures count: critical still fails; never leaves the manual Dedicated HSMs unproven", async () => {
     const yaml = readFileSync(CONTOSO, "utf8");
     const critical = (await scanEstate(yaml, ["--fail-on", "critical"])).run;
     expect(critical.code).toBe(1);
     const never = (await scanEstate(yaml, ["--fail-on", "never"])).run;
-    expect(never.code).toBe(0);
-    expect(never.result!.summary.compliant).toBe(true);
+    expect(never.code).toBe(3);
+    expect(never.result!.summary).toMatchObject({ compliant: false, error: 0, manual: 2 });
     expect(never.result!.summary.fail).toBeGreaterThan(0);
+    expect(never.stdout).toMatch(
+      /NOT PROVEN: 2 finding\(s\) need manual review; .*The gate is off \(--fail-on never\)/,
+    );
   });
 
   test("--subscription scans only the subscriptions named", async () => {
@@ -276,7 +279,9 @@ describe("every built-in policy passes and fails where the Contoso estate says i
       "--subscription",
       "11111111-1111-4111-8111-111111111111",
     ]);
-    expect(one.code).toBe(0);
+    // Its Cloud and Managed HSMs pass; its two Dedicated HSMs await manual review, so compliance is not proven.
+    expect(one.code).toBe(3);
+    expect(one.result!.summary).toMatchObject({ fail: 0, error: 0, manual: 2 });
     expect(one.result!.scope.subscriptions).toEqual(["11111111-1111-4111-8111-111111111111"]);
     expect(one.result!.resources.map((r) => r.name).sort()).toEqual([
       "chsm-payments-eus",
@@ -488,6 +493,20 @@ describe("usage errors: exit 2, a clear message, nothing written", () => {
         .findIndex((l) => l.includes("a year")) + 1;
     expect(run.stderr).toContain(`${join(dir, "my-retention.yaml")}:${line}: params.minimumDays: must be integer`);
     expect(existsSync(out)).toBe(false);
+  });
+
+  test("an --out that cannot be created is refused before any request", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "afile"), "");
+    const target = await startScanTarget(estate());
+    try {
+      const run = await scan(target, ["--out", join(dir, "afile", "sub")]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${join(dir, "afile")} exists and is not a directory`);
+      expect(target.sim.requests).toHaveLength(0);
+    } finally {
+      await target.close();
+    }
   });
 
   test("evaluate with a file that is not a snapshot", async () => {

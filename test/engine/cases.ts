@@ -131,7 +131,10 @@ const inventoryComplete: CheckCase[] = [
   {
     name: "every list read passes, with the counts",
     ...onSubscription(subscription({ inventory: { cloudHsm: 2, managedHsm: 1, dedicatedHsm: 0 } })),
-    expect: { status: "pass", message: /read to its end: 2 Cloud HSM, 1 Managed HSM, 0 Dedicated HSM/ },
+    expect: {
+      status: "pass",
+      message: /read to its end, as far as the credential can see: 2 Cloud HSM, 1 Managed HSM, 0 Dedicated HSM/,
+    },
   },
   {
     name: "one failed list is an error naming it",
@@ -422,6 +425,20 @@ const destinationExists: CheckCase[] = [
     expect: { status: "pass", message: /Every destination .* exists: workspace law-audit/ },
   },
   {
+    name: "a setting that may carry the audit log (unresolved group) to a deleted workspace makes it an error",
+    ...onHsm(
+      managedHsm({
+        settings: [
+          managedToWorkspace,
+          setting({ name: "maybe", group: "audit", workspaceId: workspaceId("law-deleted") }),
+        ],
+        categories: failed("AuthorizationFailed", 403),
+      }),
+      { workspaces: [yearLongWorkspace(), workspace(workspaceId("law-deleted"), { exists: false })] },
+    ),
+    expect: { status: "error", message: /setting 'maybe' .* is unknown/ },
+  },
+  {
     name: "workspace ids are compared case-insensitively",
     ...onHsm(cloudHsm({ settings: [cloudToWorkspace] }), { workspaces: [workspace(WORKSPACE.toLowerCase())] }),
     expect: { status: "pass" },
@@ -621,6 +638,22 @@ const logsFlowing: CheckCase[] = [
     expect: { status: "pass", message: /law-audit holds 12 audit records, the last at 2025-06-07T11:59:00Z/ },
   },
   {
+    name: "records whose last one lies outside the window prove nothing about it: error",
+    ...onHsm(flowingCloudHsm, {
+      workspaces: [yearLongWorkspace()],
+      logSamples: [sample(WORKSPACE, { rows: [{ ...row(flowingCloudHsm, 12), lastRecord: "2020-01-01T00:00:00Z" }] })],
+    }),
+    expect: { status: "error", message: /lies outside the window/ },
+  },
+  {
+    name: "records without the time of the last one: error",
+    ...onHsm(flowingCloudHsm, {
+      workspaces: [yearLongWorkspace()],
+      logSamples: [sample(WORKSPACE, { rows: [{ hsmId: flowingCloudHsm.id.toLowerCase(), records: 12 }] })],
+    }),
+    expect: { status: "error", message: /without a time for the last one/ },
+  },
+  {
     name: "rows whose _ResourceId differ only in case are summed",
     params: { minimumRecords: 5 },
     ...onHsm(flowingManagedHsm, {
@@ -699,7 +732,7 @@ const logsFlowing: CheckCase[] = [
       workspaces: [yearLongWorkspace()],
       logSamples: [
         sample(WORKSPACE, {
-          rows: [{ hsmId: flowingManagedHsm.id.toLowerCase(), records: 3 }],
+          rows: [{ hsmId: flowingManagedHsm.id.toLowerCase(), records: 3, lastRecord: "2025-06-08T11:00:00Z" }],
         }),
       ],
     }),

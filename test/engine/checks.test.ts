@@ -13,7 +13,10 @@ function kindOf(name: string): CheckKind {
 
 /** The params a policy file would hand the check: `params` with the kind's schema defaults applied. */
 function paramsWithDefaults(kind: CheckKind, params: Record<string, unknown> = {}): Record<string, unknown> {
-  const appliesTo = kind.scope === "subscription" ? "[subscription]" : "[cloudHsm, managedHsm, dedicatedHsm]";
+  const appliesTo =
+    kind.scope === "subscription"
+      ? "[subscription]"
+      : `[${(kind.kinds ?? ["cloudHsm", "managedHsm", "dedicatedHsm"]).join(", ")}]`;
   const text = [
     "id: case-policy",
     "title: A check kind under test",

@@ -80,9 +80,9 @@ describe("findings", () => {
     const keys = result.findings.map((f) => `${f.policyId} ${f.resourceId}`);
     const expected = [
       ...[compliantCloudHsm, bareManagedHsm, luna].flatMap((h) => HSM_POLICIES.map((p) => `${p} ${h.id}`)),
-      ...[SUBSCRIPTION_ID, THIRD_SUBSCRIPTION_ID].flatMap((s) =>
-        SUBSCRIPTION_POLICIES.map((p) => `${p} /subscriptions/${s}`),
-      ),
+      ...SUBSCRIPTION_POLICIES.map((p) => `${p} /subscriptions/${SUBSCRIPTION_ID}`),
+      // A subscription whose lists failed is not known to hold an HSM: only its inventory is judged.
+      `hsm-inventory-complete /subscriptions/${THIRD_SUBSCRIPTION_ID}`,
     ];
     expect([...keys].sort()).toEqual([...expected].sort());
     expect(new Set(keys).size).toBe(keys.length);
@@ -146,15 +146,16 @@ describe("findings", () => {
     expect(cited.filter((id) => !listed.has(id))).toEqual([]);
   });
 
-  test("failed exchanges are listed in the evidence even when no finding cites them", () => {
+  test("every exchange is listed in the evidence, cited or not (an empty list is evidence too)", () => {
     const s = estate();
     s.evidence.push(
       { ...s.evidence[0]!, id: "ev-uncited-403", status: 403 },
       { ...s.evidence[0]!, id: "ev-uncited-200" },
     );
     const ids = run(s).evidence.map((e) => e.id);
+    expect(ids).toEqual(s.evidence.map((e) => e.id));
     expect(ids).toContain("ev-uncited-403");
-    expect(ids).not.toContain("ev-uncited-200");
+    expect(ids).toContain("ev-uncited-200");
   });
 
   test("resources list every HSM", () => {
@@ -219,10 +220,16 @@ describe("summary and exit code", () => {
     }
   });
 
-  test("a compliant estate (a Dedicated HSM being manual) exits 0", () => {
-    const result = run(snapshot({ hsms: [compliantCloudHsm, compliantManagedHsm, luna], ...compliantDestinations }));
-    expect(result.summary).toMatchObject({ fail: 0, error: 0, manual: 1, compliant: true });
+  test("a compliant estate exits 0", () => {
+    const result = run(snapshot({ hsms: [compliantCloudHsm, compliantManagedHsm], ...compliantDestinations }));
+    expect(result.summary).toMatchObject({ fail: 0, error: 0, manual: 0, compliant: true });
     expect(exitCode(result.findings, "low")).toBe(0);
+  });
+
+  test("a Dedicated HSM awaiting manual review leaves compliance unproven: exit 3", () => {
+    const result = run(snapshot({ hsms: [compliantCloudHsm, compliantManagedHsm, luna], ...compliantDestinations }));
+    expect(result.summary).toMatchObject({ fail: 0, error: 0, manual: 1, compliant: false });
+    expect(exitCode(result.findings, "low")).toBe(3);
   });
 
   test("a medium fail (retention) counts at --fail-on medium, not at --fail-on high", () => {
@@ -264,7 +271,8 @@ describe("summary and exit code", () => {
     ["fail and error", [f("error", "critical"), f("fail", "medium")], "low", 1],
     ["never with a fail", [f("fail", "critical")], "never", 0],
     ["never with an error", [f("fail", "critical"), f("error", "info")], "never", 3],
-    ["manual only", [f("manual", "critical"), f("manual")], "low", 0],
+    ["manual only: not proven", [f("manual", "critical"), f("manual")], "low", 3],
+    ["manual and a counted fail", [f("manual"), f("fail", "high")], "low", 1],
     ["pass, not applicable and waived", [f("pass"), f("not_applicable"), f("waived", "critical")], "info", 0],
     ["nothing", [], "low", 0],
   ])("%s → %i", (_label, findings, failOn, code) => {

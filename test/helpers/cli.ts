@@ -99,8 +99,10 @@ export interface ScanRun extends Run {
 
 /** `hsm-audit scan` against the target, with fast retries; returns the parsed result.json when one was written. */
 export async function scan(target: ScanTarget, args: string[] = []): Promise<ScanRun> {
-  const out = join(tempDir("hsm-audit-out-"), "out");
-  const run = await runCli(["scan", ...target.endpoints, "--out", out, "--timeout", "10s", ...args], target.env);
+  const given = args.indexOf("--out");
+  const out = given >= 0 ? args[given + 1]! : join(tempDir("hsm-audit-out-"), "out");
+  const own = given >= 0 ? [] : ["--out", out];
+  const run = await runCli(["scan", ...target.endpoints, ...own, "--timeout", "10s", ...args], target.env);
   let result: Result | undefined;
   try {
     result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;

@@ -7,6 +7,7 @@ export default defineCheck<Record<string, never>>({
   description:
     "A Dedicated HSM's audit trail lives inside the Luna appliance: the finding stays manual until appliance evidence (its audit configuration) is supplied and passes.",
   scope: "hsm",
+  kinds: ["dedicatedHsm"],
   paramsSchema: { type: "object", properties: {}, additionalProperties: false },
   evaluate(target, _params, snapshot) {
     if (target.scope !== "hsm") throw new Error("appliance-evidence judges HSMs");

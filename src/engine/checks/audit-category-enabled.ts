@@ -7,6 +7,7 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
   description:
     "A diagnostic setting enables every audit category of the HSM, directly or through an enabled category group that contains it per the categories API (allLogs always does).",
   scope: "hsm",
+  kinds: ["cloudHsm", "managedHsm"],
   paramsSchema: {
     type: "object",
     properties: { categories: auditCategoriesSchema },

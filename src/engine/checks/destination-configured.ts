@@ -15,6 +15,7 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
   name: "destination-configured",
   description: "The diagnostic settings that carry the audit category send it to every required kind of destination.",
   scope: "hsm",
+  kinds: ["cloudHsm", "managedHsm"],
   paramsSchema: {
     type: "object",
     properties: {

@@ -17,6 +17,7 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
   description:
     "Every workspace and storage account that receives the audit category exists and can be read; destinations the tool cannot read (event hubs, partner solutions) are errors unless `unverifiable` is `ignore`.",
   scope: "hsm",
+  kinds: ["cloudHsm", "managedHsm"],
   paramsSchema: {
     type: "object",
     properties: {
@@ -56,6 +57,7 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
     const unverifiable = trail.carryingAny.flatMap((s) => [
       ...(s.eventHubAuthorizationRuleId ? [`event hub of setting '${s.name}'`] : []),
       ...(s.marketplacePartnerId ? [`partner solution of setting '${s.name}'`] : []),
+      ...(s.serviceBusRuleId ? [`service bus of setting '${s.name}'`] : []),
     ]);
     const name = target.hsm.name;
     if (missing.length > 0) {
@@ -72,10 +74,27 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
         evidence,
       };
     }
+    if (trail.unresolved.length > 0) {
+      // A setting that may carry the audit log has destinations too; "every destination exists" would not be proven.
+      return {
+        ...noCarrierVerdict({ ...trail, carryingAny: [] }, "its audit log has no destination"),
+        evidence: [...evidence, ...(target.hsm.categories?.evidence ?? [])],
+      };
+    }
     if (unverifiable.length > 0 && params.unverifiable === "error") {
       return {
         status: "error",
         message: `${name} also sends its audit log to ${unverifiable.join(", ")}, which this tool cannot read; that destination is not proven to exist.`,
+        evidence,
+      };
+    }
+    if (found.length === 0) {
+      return {
+        status: unverifiable.length > 0 ? "error" : "fail",
+        message:
+          unverifiable.length > 0
+            ? `${name} sends its audit log only to ${unverifiable.join(", ")}, which this tool cannot read; no destination is proven to exist.`
+            : `The settings that carry the audit log of ${name} name no destination.`,
         evidence,
       };
     }

@@ -16,6 +16,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
   description:
     "A Log Analytics workspace that receives the audit category keeps its data at least the required number of days.",
   scope: "hsm",
+  kinds: ["cloudHsm", "managedHsm"],
   paramsSchema: {
     type: "object",
     properties: {

@@ -7,6 +7,7 @@ export default defineCheck<{ minimum: number }>({
   name: "diagnostic-setting-present",
   description: "The HSM has at least the given number of diagnostic settings.",
   scope: "hsm",
+  kinds: ["cloudHsm", "managedHsm"],
   paramsSchema: {
     type: "object",
     properties: { minimum: { type: "integer", minimum: 1, maximum: 5, default: 1 } },

@@ -53,7 +53,7 @@ export default defineCheck<Record<string, never>>({
     });
     return {
       status: "pass",
-      message: `Every HSM list of subscription ${label} was read to its end: ${counts.join(", ")}.`,
+      message: `Every HSM list of subscription ${label} was read to its end, as far as the credential can see: ${counts.join(", ")}.`,
       evidence,
     };
   },

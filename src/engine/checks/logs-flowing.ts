@@ -17,6 +17,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
   description:
     "A workspace that receives the audit category holds at least the given number of audit records of the HSM inside the log window.",
   scope: "hsm",
+  kinds: ["cloudHsm", "managedHsm"],
   paramsSchema: {
     type: "object",
     properties: {
@@ -67,10 +68,12 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
         .map((r) => r.lastRecord ?? "")
         .sort()
         .pop();
-      if (records >= params.minimumRecords) {
-        flowing.push(
-          `${label} holds ${records} audit record${records === 1 ? "" : "s"}, the last at ${last || "an unknown time"}`,
-        );
+      const outside = records > 0 ? outsideWindow(last, snapshot.logWindow) : undefined;
+      if (outside) {
+        // The answer does not show records of the window asked for: it proves nothing about the window.
+        unknown.push(`${label} answered records ${outside}`);
+      } else if (records >= params.minimumRecords) {
+        flowing.push(`${label} holds ${records} audit record${records === 1 ? "" : "s"}, the last at ${last}`);
       } else if (sample.result.value.partial) {
         unknown.push(`${label} answered only in part (${sample.result.value.partial.message})`);
       } else {
@@ -98,3 +101,14 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
     };
   },
 });
+
+/** Why `last` does not lie in the window (with a few minutes' grace for clock skew), or undefined when it does. */
+function outsideWindow(last: string | undefined, window: { start: string; end: string }): string | undefined {
+  const at = last ? Date.parse(last) : Number.NaN;
+  if (Number.isNaN(at)) return "without a time for the last one";
+  const grace = 15 * 60_000;
+  if (at < Date.parse(window.start) - grace || at > Date.parse(window.end) + grace) {
+    return `whose last one (${last}) lies outside the window`;
+  }
+  return undefined;
+}

@@ -31,8 +31,10 @@ export interface AzureConnection {
   scanPipeline?: { evidence: EvidenceLog; retry: RetryOptions };
 }
 
-/** A query may run 180 s on the service (`Prefer: wait=180`): the client waits for its answer a little longer. */
-const LOGS_MIN_TIMEOUT_MS = 190_000;
+/** How long Log Analytics may run a query (`Prefer: wait`, asked by collect.ts). */
+export const LOGS_SERVER_WAIT_S = 180;
+/** The client waits for a query's answer a little longer than the service may run it. */
+const LOGS_MIN_TIMEOUT_MS = (LOGS_SERVER_WAIT_S + 10) * 1000;
 
 function common(connection: AzureConnection, audience: string, minTimeoutMs = 0) {
   const scan = connection.scanPipeline;
@@ -64,21 +66,36 @@ export function createClients(connection: AzureConnection) {
     ...common(connection, connection.armAudience ?? connection.armEndpoint),
   };
   const logsAudience = connection.logsAudience ?? connection.logsEndpoint;
+  // One client per kind and subscription, made on first use: a scan asks for them once per HSM or destination.
+  const perSubscription = <T>(make: (subscriptionId: string) => T) => {
+    const made = new Map<string, T>();
+    return (subscriptionId: string): T => {
+      const key = subscriptionId.toLowerCase();
+      let client = made.get(key);
+      if (client === undefined) made.set(key, (client = make(subscriptionId)));
+      return client;
+    };
+  };
+  const single = <T>(make: () => T) => {
+    let client: T | undefined;
+    return (): T => (client ??= make());
+  };
   return {
-    subscriptions: () => new SubscriptionClient(connection.credential, arm),
-    resources: (subscriptionId: string) => new ResourceManagementClient(connection.credential, subscriptionId, arm),
-    monitor: (subscriptionId: string) => new MonitorClient(connection.credential, subscriptionId, arm),
-    operationalInsights: (subscriptionId: string) =>
-      new OperationalInsightsManagementClient(connection.credential, subscriptionId, arm),
-    keyVault: (subscriptionId: string) => new KeyVaultManagementClient(connection.credential, subscriptionId, arm),
-    storage: (subscriptionId: string) => new StorageManagementClient(connection.credential, subscriptionId, arm),
+    subscriptions: single(() => new SubscriptionClient(connection.credential, arm)),
+    resources: perSubscription((s) => new ResourceManagementClient(connection.credential, s, arm)),
+    monitor: perSubscription((s) => new MonitorClient(connection.credential, s, arm)),
+    operationalInsights: perSubscription((s) => new OperationalInsightsManagementClient(connection.credential, s, arm)),
+    keyVault: perSubscription((s) => new KeyVaultManagementClient(connection.credential, s, arm)),
+    storage: perSubscription((s) => new StorageManagementClient(connection.credential, s, arm)),
     /** The SDK's generic ARM client, for routes without a typed client (Cloud HSM lists, ARM `/batch`). */
-    arm: () => getClient(connection.armEndpoint, connection.credential, arm),
-    logs: () =>
-      new LogsQueryClient(connection.credential, {
-        endpoint: `${connection.logsEndpoint.replace(/\/+$/, "")}/v1`,
-        ...common(connection, logsAudience, LOGS_MIN_TIMEOUT_MS),
-      }),
+    arm: single(() => getClient(connection.armEndpoint, connection.credential, arm)),
+    logs: single(
+      () =>
+        new LogsQueryClient(connection.credential, {
+          endpoint: `${connection.logsEndpoint.replace(/\/+$/, "")}/v1`,
+          ...common(connection, logsAudience, LOGS_MIN_TIMEOUT_MS),
+        }),
+    ),
   };
 }
 

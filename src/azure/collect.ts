@@ -4,7 +4,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { Agent } from "node:https";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { createRestError } from "@azure-rest/core-client";
-import { createClients, type AzureClients } from "./clients.js";
+import { createClients, LOGS_SERVER_WAIT_S, type AzureClients } from "./clients.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
 import {
   HSM_TYPES,
@@ -53,9 +53,6 @@ export interface CollectOptions {
   onProgress?: (message: string) => void;
 }
 
-/** How long Log Analytics may run the query (`Prefer: wait`); the client waits longer (clients.ts). */
-export const LOGS_SERVER_WAIT_S = 180;
-
 /** API versions of the routes read through the SDK's generic client (no typed client exists for them). */
 export const API_VERSIONS = {
   cloudHsmClusters: "2025-03-31",
@@ -100,9 +97,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
   await Promise.all(
     subscriptions.map(async (subscription) => {
-      const holdsHsm = hsms.some((h) => sameId(h.subscriptionId, subscription.subscriptionId));
-      const incomplete = Object.values(subscription.inventory).some((fact) => !isKnown(fact));
-      if (holdsHsm || incomplete) subscription.insightsProvider = await readProvider(ctx, subscription.subscriptionId);
+      // Only a subscription known to hold an HSM is judged on its provider (evaluate.ts).
+      if (hsms.some((h) => sameId(h.subscriptionId, subscription.subscriptionId))) {
+        subscription.insightsProvider = await readProvider(ctx, subscription.subscriptionId);
+      }
     }),
   );
 

@@ -3,8 +3,6 @@
 
 export type HsmKind = "cloudHsm" | "managedHsm" | "dedicatedHsm";
 
-export const SNAPSHOT_SCHEMA_VERSION = 1;
-
 /** Why a read failed: what it was for, and what Azure (or the network) said. */
 export interface CollectionError {
   /** One sentence: what could not be read, and why. */

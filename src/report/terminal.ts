@@ -92,7 +92,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   const unsure = new Set(
     result.findings
       .filter((f) => f.status === "error" && f.resourceId.startsWith("/subscriptions/"))
-      .map((f) => f.resourceId.slice(15).toLowerCase()),
+      .map((f) => f.resourceId.slice("/subscriptions/".length).toLowerCase()),
   );
   const quiet = result.scope.subscriptions.filter(
     (id) => !known.has(id.toLowerCase()) && !unsure.has(id.toLowerCase()),

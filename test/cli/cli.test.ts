@@ -1,23 +1,12 @@
-// The real CLI, as a user runs it: `simulate` serving an estate, `demo`, and usage errors.
+// The real CLI, as a user runs it: `simulate` serving an estate, and usage errors.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONTOSO, ROOT } from "../helpers/simulator.js";
+import { BIN, cleanUp, tempDir } from "../helpers/cli.js";
 
-const BIN = join(ROOT, "bin/hsm-audit.js");
-
-const tempDirs: string[] = [];
-/** A fresh directory, removed when the suite ends. */
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "hsm-audit-cli-"));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(cleanUp);
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [BIN, ...args], {

@@ -1,5 +1,6 @@
 // Collection: reads the estate from Azure through the SDK clients into a snapshot. It records what it read and what
 // it could not read (as errors tied to their purpose); it never decides pass or fail.
+import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import type { Agent } from "node:https";
 import { isRestError } from "@azure/core-rest-pipeline";
@@ -45,11 +46,15 @@ export interface CollectOptions {
   subscriptions?: string[];
   /** How far back to look for audit records, in milliseconds. */
   logWindowMs: number;
+  /** A named period to search instead of the last `logWindowMs`; its end is cut at the scan's start. */
+  period?: { start: Date; end: Date; label: string };
   agent?: Agent;
   /** Requests in flight at once. */
   concurrency?: number;
   retry?: Partial<RetryOptions>;
   clock?: () => Date;
+  /** The run's id (random unless given, as tests do). */
+  runId?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -81,7 +86,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   });
   const ctx: Context = { clients, evidence, limit: limiter(options.concurrency ?? 8), errors: [] };
   const progress = options.onProgress ?? (() => {});
-  const windowStart = new Date(startedAt.getTime() - options.logWindowMs);
+  const windowEnd = options.period && options.period.end < startedAt ? options.period.end : startedAt;
+  const windowStart = options.period?.start ?? new Date(startedAt.getTime() - options.logWindowMs);
 
   progress("listing subscriptions");
   const { subscriptionList, subscriptions } = await readSubscriptions(ctx, options.subscriptions ?? []);
@@ -129,7 +135,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
             : false,
         ),
         windowStart,
-        startedAt,
+        windowEnd,
       ),
     ),
   );
@@ -139,6 +145,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     schemaVersion: 1,
     kind: "hsm-audit-snapshot",
     tool: TOOL,
+    runId: options.runId ?? randomUUID(),
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     scope: {
@@ -148,9 +155,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       logsEndpoint: options.logsEndpoint,
     },
     logWindow: {
-      duration: formatIsoDuration(options.logWindowMs),
+      duration: formatIsoDuration(windowEnd.getTime() - windowStart.getTime()),
       start: windowStart.toISOString(),
-      end: startedAt.toISOString(),
+      end: windowEnd.toISOString(),
+      ...(options.period ? { period: options.period.label } : {}),
     },
     ...(subscriptionList ? { subscriptionList } : {}),
     subscriptions,
@@ -228,9 +236,10 @@ async function readSubscriptions(
   ctx: Context,
   named: string[],
 ): Promise<{ subscriptionList?: Fact<{ count: number }>; subscriptions: SubscriptionFacts[] }> {
-  const blank = (subscriptionId: string, displayName?: string): SubscriptionFacts => ({
+  const blank = (subscriptionId: string, displayName?: string, tenantId?: string): SubscriptionFacts => ({
     subscriptionId,
     ...(displayName ? { displayName } : {}),
+    ...(tenantId ? { tenantId } : {}),
     inventory: {} as SubscriptionFacts["inventory"],
   });
   if (named.length > 0) {
@@ -239,7 +248,7 @@ async function readSubscriptions(
         const fact = await read(ctx, `subscription ${id}`, `/subscriptions/${id}`, () =>
           ctx.clients.subscriptions().subscriptions.get(id),
         );
-        return blank(id, isKnown(fact) ? fact.value.displayName : undefined);
+        return isKnown(fact) ? blank(id, fact.value.displayName, fact.value.tenantId) : blank(id);
       }),
     );
     return { subscriptions };
@@ -253,13 +262,14 @@ async function readSubscriptions(
     return all.map((s) => ({
       subscriptionId: s.subscriptionId!,
       ...(s.displayName ? { displayName: s.displayName } : {}),
+      ...(s.tenantId ? { tenantId: s.tenantId } : {}),
     }));
   });
   if (!isKnown(listed)) return { subscriptionList: listed, subscriptions: [] };
   return {
     subscriptionList: { value: { count: listed.value.length }, evidence: listed.evidence },
     subscriptions: sortBy(
-      listed.value.map((s) => blank(s.subscriptionId, s.displayName)),
+      listed.value.map((s) => blank(s.subscriptionId, s.displayName, s.tenantId)),
       (s) => s.subscriptionId,
     ),
   };
@@ -552,21 +562,34 @@ function toRows(tables: { columnDescriptors: { name?: string }[]; rows: unknown[
   for (const [column, i] of Object.entries(index)) {
     if (i < 0) throw new MalformedAnswer(`the query answer has no column ${column}`);
   }
-  return table.rows.map((row) => {
+  // One row per HSM and UTC day; folded here into one row per HSM with its series.
+  const byHsm = new Map<string, LogSampleRow & { perDay: { day: string; records: number }[] }>();
+  for (const row of table.rows) {
     const hsmId = row[index._ResourceId!];
     const count = row[index.Records!];
     const records =
       typeof count === "number" ? count : typeof count === "string" && /^\d+$/.test(count) ? Number(count) : NaN;
-    const last = row[index.LastRecord!];
-    if (typeof hsmId !== "string" || !Number.isFinite(records) || records < 0)
+    const day = instant(row[index.Day!]);
+    const lastRecord = instant(row[index.LastRecord!]);
+    if (typeof hsmId !== "string" || !Number.isFinite(records) || records < 0 || !day)
       throw new MalformedAnswer("a row of the query answer has the wrong types");
-    const lastRecord = last instanceof Date ? last : typeof last === "string" ? new Date(last) : undefined;
-    return {
-      hsmId,
-      records,
-      ...(lastRecord && !Number.isNaN(lastRecord.getTime()) ? { lastRecord: lastRecord.toISOString() } : {}),
-    };
-  });
+    const entry = byHsm.get(hsmId) ?? { hsmId, records: 0, perDay: [] };
+    entry.records += records;
+    entry.perDay.push({ day: day.toISOString().slice(0, 10), records });
+    if (lastRecord && (!entry.lastRecord || lastRecord.toISOString() > entry.lastRecord))
+      entry.lastRecord = lastRecord.toISOString();
+    byHsm.set(hsmId, entry);
+  }
+  return [...byHsm.values()].map((entry) => ({
+    ...entry,
+    perDay: entry.perDay.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)),
+  }));
+}
+
+/** A datetime cell as the SDK hands it over (a Date, or a string when the column type was not declared). */
+function instant(value: unknown): Date | undefined {
+  const date = value instanceof Date ? value : typeof value === "string" ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 // ---- helpers --------------------------------------------------------------------------------------------------

@@ -29,12 +29,12 @@ export function kqlString(value: string): string {
 }
 
 /**
- * One summarised query per workspace: for each of `resourceIds` that has audit records in the query's timespan, the
- * number of records and the last `TimeGenerated`. Tables missing from the workspace are tolerated
+ * One summarised query per workspace: for each of `resourceIds` that has audit records in the query's timespan, and
+ * each UTC day of it, the number of records and the last `TimeGenerated`. Tables missing from the workspace are tolerated
  * (`isfuzzy=true`); `_ResourceId` is matched case-insensitively (`in~`), as Log Analytics stores it lower-cased while
- * ARM ids keep their spelling. The rows are counted on the server: at most one row per HSM comes back.
+ * ARM ids keep their spelling. The rows are counted on the server: at most one row per HSM and day comes back.
  *
- * The query keeps to the most common operators (union, where, in~, summarize count/max), so that any Log Analytics
+ * The query keeps to the most common operators (union, where, in~, summarize count/max/bin), so that any Log Analytics
  * endpoint, or a test double of one, answers it; the table columns it needs are `TimeGenerated` and `_ResourceId`.
  */
 export function logSampleQuery(resourceIds: readonly string[]): string {
@@ -45,9 +45,9 @@ export function logSampleQuery(resourceIds: readonly string[]): string {
     "union isfuzzy=true",
     branches.join(",\n"),
     `| where _ResourceId in~ (${ids.map(kqlString).join(", ")})`,
-    "| summarize Records = count(), LastRecord = max(TimeGenerated) by _ResourceId",
+    "| summarize Records = count(), LastRecord = max(TimeGenerated) by _ResourceId, Day = bin(TimeGenerated, 1d)",
   ].join("\n");
 }
 
 /** The columns `logSampleQuery` returns, in order. */
-export const LOG_SAMPLE_COLUMNS = ["_ResourceId", "Records", "LastRecord"] as const;
+export const LOG_SAMPLE_COLUMNS = ["_ResourceId", "Day", "Records", "LastRecord"] as const;

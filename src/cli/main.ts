@@ -11,6 +11,9 @@ import { EstateError } from "../simulator/estate.js";
 import { CLOUD_NAMES } from "../azure/clouds.js";
 import { FAIL_ON_VALUES } from "../model/result.js";
 import { FORMAT_FILES, OutputError } from "../report/outputs.js";
+import { loadFrameworks } from "../engine/frameworks.js";
+
+const frameworks = () => loadFrameworks();
 import {
   checkFileTarget,
   checkOutDir,
@@ -21,6 +24,8 @@ import {
   parseFailOn,
   parseFormats,
   parseLogWindow,
+  parsePaper,
+  parseSearchWindow,
   parseSubscriptions,
   policiesFrom,
   positiveInteger,
@@ -43,7 +48,27 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
       type: "string",
       default: "low",
       describe: `Lowest severity of a failing finding that makes the exit code 1 (${FAIL_ON_VALUES.join("|")})`,
-    });
+    })
+    .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" });
+}
+
+/** The period searched for audit records, shared by scan and demo. */
+function periodOptions<T>(y: Argv<T>) {
+  return y
+    .option("log-window", {
+      type: "string",
+      describe: "How far back to look for audit records (7d, 24h, P7D, PT24H; default 7d)",
+    })
+    .option("period", { type: "string", describe: "A calendar month in UTC to report on, as YYYY-MM (e.g. 2026-10)" })
+    .option("from", { type: "string", describe: "Start of the period (YYYY-MM-DD in UTC, or an instant with offset)" })
+    .option("to", { type: "string", describe: "End of the period (YYYY-MM-DD, that whole day included, or an instant)" });
+}
+
+function searchWindow(args: { "log-window"?: string; period?: string; from?: string; to?: string }) {
+  return parseSearchWindow(
+    { logWindow: args["log-window"], period: args.period, from: args.from, to: args.to },
+    new Date(),
+  );
 }
 
 /** Progress on stderr, on a terminal only: CI logs and pipes get the summary alone. */
@@ -51,9 +76,11 @@ const progress = process.stderr.isTTY
   ? (message: string) => process.stderr.write(`hsm-audit: ${message}…\n`)
   : undefined;
 
-function outputs(args: { policies?: string[]; out: string; format?: string[]; "fail-on": string }) {
+function outputs(args: { policies?: string[]; out: string; format?: string[]; "fail-on": string; paper: string }) {
   return {
     policies: policiesFrom(args.policies),
+    frameworks: frameworks(),
+    paper: parsePaper(args.paper),
     failOn: parseFailOn(args["fail-on"]),
     formats: parseFormats(args.format),
     outDir: checkOutDir(args.out),
@@ -72,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
         "scan",
         "Scan Azure: every HSM the credential can see, every built-in policy; writes result.json",
         (y) =>
-          outputOptions(y, "hsm-audit-results")
+          periodOptions(outputOptions(y, "hsm-audit-results"))
             .option("subscription", {
               type: "string",
               array: true,
@@ -87,11 +114,6 @@ export async function main(argv: string[]): Promise<number> {
             .option("logs-endpoint", {
               type: "string",
               describe: "Log Analytics endpoint URL, without /v1 (overrides the cloud's)",
-            })
-            .option("log-window", {
-              type: "string",
-              default: "7d",
-              describe: "How far back to look for audit records (7d, 24h, P7D, PT24H)",
             })
             .option("snapshot-out", {
               type: "string",
@@ -113,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
             ...optional("armEndpoint", parseEndpoint("--arm-endpoint", args["arm-endpoint"])),
             ...optional("logsEndpoint", parseEndpoint("--logs-endpoint", args["logs-endpoint"])),
             subscriptions: parseSubscriptions(args.subscription),
-            logWindowMs: parseLogWindow(args["log-window"]),
+            ...searchWindow(args),
             ...optional(
               "snapshotOut",
               args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined,
@@ -135,9 +157,9 @@ export async function main(argv: string[]): Promise<number> {
             demandOption: true,
             describe: "Snapshot file written by scan --snapshot-out",
           }),
-        (args) => {
+        async (args) => {
           const common = outputs(args);
-          exitCode = report(loadSnapshot(args.snapshot), common).code;
+          exitCode = (await report(loadSnapshot(args.snapshot), common)).code;
         },
       )
       .command(
@@ -151,28 +173,31 @@ export async function main(argv: string[]): Promise<number> {
               describe: "A result.json written by scan or evaluate",
             })
             .option("format", { type: "string", array: true, describe: `Formats, comma-separated (${FORMATS})` })
-            .option("out", { type: "string", demandOption: true, describe: "Output directory" }),
-        (args) => {
+            .option("out", { type: "string", demandOption: true, describe: "Output directory" })
+            .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" }),
+        async (args) => {
           const result = loadResult(args.result);
-          exitCode = render(result, { outDir: checkOutDir(args.out), formats: parseFormats(args.format) });
+          exitCode = await render(result, {
+            outDir: checkOutDir(args.out),
+            formats: parseFormats(args.format),
+            paper: parsePaper(args.paper),
+          });
         },
       )
       .command(
         "demo",
         "Run the full scan against the built-in simulated estate (no Azure account needed)",
         (y) =>
-          outputOptions(y, "hsm-audit-demo")
-            .option("estate", { type: "string", describe: "Another estate file to scan", hidden: true })
-            .option("log-window", {
-              type: "string",
-              default: "7d",
-              describe: "How far back to look for audit records",
-            }),
+          periodOptions(outputOptions(y, "hsm-audit-demo")).option("estate", {
+            type: "string",
+            describe: "Another estate file to scan",
+            hidden: true,
+          }),
         async (args) => {
           const common = outputs(args);
           exitCode = await demo({
             ...common,
-            logWindowMs: parseLogWindow(args["log-window"]),
+            ...searchWindow(args),
             ...optional("estate", args.estate),
             ...optional("progress", progress),
           });

@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from "node:
 import { dirname, resolve } from "node:path";
 import { parseDuration } from "../util/duration.js";
 import { FAIL_ON_VALUES, type FailOn, type Result } from "../model/result.js";
-import { FORMAT_FILES, RENDERERS, type Format } from "../report/outputs.js";
+import { available, FORMAT_FILES, type Format } from "../report/outputs.js";
 import { CLOUD_NAMES, type CloudName } from "../azure/clouds.js";
 import { loadPolicies, PolicyError, type Policy } from "../engine/policy.js";
 import { UsageError } from "./errors.js";
@@ -22,10 +22,9 @@ export function parseFormats(values: readonly string[] | undefined): Format[] {
     if (!(format in FORMAT_FILES)) {
       throw new UsageError(`--format: unknown format '${format}'; formats are ${Object.keys(FORMAT_FILES).join(", ")}`);
     }
-    if (!RENDERERS[format as Format]) {
-      throw new UsageError(
-        `--format: '${format}' is not available in this version; available: ${Object.keys(RENDERERS).join(", ")}`,
-      );
+    if (!available(format as Format)) {
+      const formats = (Object.keys(FORMAT_FILES) as Format[]).filter(available);
+      throw new UsageError(`--format: '${format}' is not available in this version; available: ${formats.join(", ")}`);
     }
   }
   return [...new Set(formats as Format[])];
@@ -46,6 +45,88 @@ export function parseLogWindow(value: string | undefined): number {
   }
   if (ms > 730 * 86_400_000) throw new UsageError(`--log-window is at most 730 days, not '${value}'`);
   return ms;
+}
+
+export interface SearchWindow {
+  logWindowMs: number;
+  period?: { start: Date; end: Date; label: string };
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The period to search for audit records: `--period YYYY-MM` (a calendar month in UTC), `--from`/`--to` (dates in
+ * UTC, `--to` a whole day included; or instants with an offset), or else the last `--log-window`. A period that has
+ * not begun is refused; one still running is cut at the scan's start by the collector.
+ */
+export function parseSearchWindow(
+  args: {
+    period?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    logWindow?: string | undefined;
+  },
+  now: Date,
+): SearchWindow {
+  const named = [args.period && "--period", (args.from || args.to) && "--from/--to", args.logWindow && "--log-window"];
+  const given = named.filter(Boolean);
+  if (given.length > 1) throw new UsageError(`${given.join(" and ")} cannot be used together: choose one period`);
+  let period: SearchWindow["period"];
+  if (args.period !== undefined) {
+    const m = MONTH.exec(args.period.trim());
+    if (!m) throw new UsageError(`--period must be a month as YYYY-MM (e.g. 2026-10), not '${args.period}'`);
+    const [year, month] = [Number(m[1]), Number(m[2])];
+    period = {
+      start: new Date(Date.UTC(year, month - 1, 1)),
+      end: new Date(Date.UTC(year, month, 1)),
+      label: `${m[1]}-${m[2]}`,
+    };
+  } else if (args.from !== undefined || args.to !== undefined) {
+    if (args.from === undefined || args.to === undefined)
+      throw new UsageError("--from and --to go together: give both");
+    const start = instantOf("--from", args.from, false);
+    const end = instantOf("--to", args.to, true);
+    if (end <= start) throw new UsageError(`--to (${args.to}) must come after --from (${args.from})`);
+    period = { start, end, label: `${args.from.trim()}/${args.to.trim()}` };
+  }
+  if (!period) return { logWindowMs: parseLogWindow(args.logWindow) };
+  if (period.start >= now) {
+    throw new UsageError(`the period ${period.label} has not begun yet (it starts ${period.start.toISOString()})`);
+  }
+  const spanMs = period.end.getTime() - period.start.getTime();
+  if (spanMs > 730 * 86_400_000) throw new UsageError(`the period ${period.label} is longer than 730 days`);
+  return { logWindowMs: spanMs, period };
+}
+
+function instantOf(flag: string, value: string, endOfDay: boolean): Date {
+  const text = value.trim();
+  let date: Date | undefined;
+  if (DATE_ONLY.test(text)) {
+    date = new Date(`${text}T00:00:00Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) !== text) date = undefined;
+    else if (date && endOfDay) date = new Date(date.getTime() + 86_400_000);
+  } else if (INSTANT.test(text)) {
+    date = new Date(text);
+  }
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new UsageError(
+      `${flag} must be a date (YYYY-MM-DD, UTC${endOfDay ? ", the whole day included" : ""}) or an instant with its offset (2026-10-01T00:00:00Z), not '${value}'`,
+    );
+  }
+  return date;
+}
+
+export const PAPER_SIZES = ["a4", "letter"] as const;
+export type Paper = (typeof PAPER_SIZES)[number];
+
+export function parsePaper(value: string | undefined): Paper {
+  const v = (value ?? "a4").toLowerCase();
+  if (!(PAPER_SIZES as readonly string[]).includes(v)) {
+    throw new UsageError(`--paper must be one of ${PAPER_SIZES.join(", ")}, not '${value}'`);
+  }
+  return v as Paper;
 }
 
 export function parseSubscriptions(values: readonly string[] | undefined): string[] {

@@ -1,6 +1,13 @@
 // Which diagnostic settings of an HSM carry its audit category, resolved as Azure Monitor resolves them: the category
 // named directly, `allLogs`, or a category group that the categories API lists the category in.
-import type { DiagnosticSetting, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
+import type {
+  DiagnosticCategory,
+  DiagnosticSetting,
+  HsmFacts,
+  HsmKind,
+  LogSetting,
+  Snapshot,
+} from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import { sameId } from "../azure/ids.js";
 import type { Verdict } from "./check.js";
@@ -68,16 +75,10 @@ export function auditTrail(
     let maybe = false;
     for (const category of categories) {
       const carries = setting.logs.some((log) => {
-        if (!log.enabled) return false;
-        if (eq(log.category, category)) return true;
-        if (!log.categoryGroup) return false;
-        if (eq(log.categoryGroup, "allLogs")) return true;
-        usedCategoriesApi = true;
-        if (!known) {
-          maybe = true;
-          return false;
-        }
-        return known.some((c) => eq(c.name, category) && c.categoryGroups.some((g) => eq(log.categoryGroup, g)));
+        const answer = entryCarries(log, category, known);
+        if (answer !== true && log.enabled && log.categoryGroup) usedCategoriesApi = true;
+        if (answer === "unknown") maybe = true;
+        return answer === true || answer === "group";
       });
       if (carries) carrying.get(category)!.push(setting);
     }
@@ -87,6 +88,25 @@ export function auditTrail(
   const carryingAny = settingsFact.value.filter((s) => categories.some((c) => carrying.get(c)!.includes(s)));
   const uncarried = categories.filter((c) => carrying.get(c)!.length === 0);
   return { hsm, categories, settings: settingsFact.value, carrying, unresolved, carryingAny, uncarried, evidence };
+}
+
+/**
+ * Whether one entry of a setting's `logs` carries `category`: `true` by name or `allLogs`, `"group"` when the
+ * categories API lists the category in the entry's group, `"unknown"` when that list could not be read.
+ */
+export function entryCarries(
+  log: LogSetting,
+  category: string,
+  known: DiagnosticCategory[] | undefined,
+): boolean | "group" | "unknown" {
+  if (!log.enabled) return false;
+  if (eq(log.category, category)) return true;
+  if (!log.categoryGroup) return false;
+  if (eq(log.categoryGroup, "allLogs")) return true;
+  if (!known) return "unknown";
+  return known.some((c) => eq(c.name, category) && c.categoryGroups.some((g) => eq(log.categoryGroup, g)))
+    ? "group"
+    : false;
 }
 
 export function isVerdict(value: AuditTrail | Verdict): value is Verdict {

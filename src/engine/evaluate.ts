@@ -7,10 +7,14 @@ import type { Target, Verdict } from "./check.js";
 import type { Policy } from "./policy.js";
 import { fill, powershellQuote, shellQuote } from "./remediation.js";
 import { auditTrail, DEFAULT_AUDIT_CATEGORIES, isVerdict, workspaceOf } from "./audit-trail.js";
+import { auditCategoriesOf, describePolicies, describeResource, policyPack } from "./describe.js";
+import type { Framework } from "./frameworks.js";
 import { HSM_TYPES, parseResourceId, sameId } from "../azure/ids.js";
 
 export interface EvaluateOptions {
   failOn: FailOn;
+  /** Control frameworks whose requirements point at policies; shown in the methodology of the reports. */
+  frameworks?: Framework[];
 }
 
 export function evaluate(snapshot: Snapshot, policies: Policy[], options: EvaluateOptions): Result {
@@ -44,9 +48,11 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
   }
 
   const summary = summarise(findings, options.failOn);
+  const categories = auditCategoriesOf(policies);
   return {
     schemaVersion: 1,
     tool: snapshot.tool,
+    ...(snapshot.runId ? { runId: snapshot.runId } : {}),
     startedAt: snapshot.startedAt,
     finishedAt: snapshot.finishedAt,
     scope: {
@@ -55,19 +61,14 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       subscriptionNames: Object.fromEntries(
         snapshot.subscriptions.flatMap((s) => (s.displayName ? [[s.subscriptionId, s.displayName]] : [])),
       ),
+      tenantIds: [...new Set(snapshot.subscriptions.flatMap((s) => (s.tenantId ? [s.tenantId] : [])))].sort(),
     },
     logWindow: { ...snapshot.logWindow },
     failOn: options.failOn,
     summary,
-    resources: snapshot.hsms.map((h) => ({
-      id: h.id,
-      type: h.type,
-      kind: h.kind,
-      name: h.name,
-      subscriptionId: h.subscriptionId,
-      resourceGroup: h.resourceGroup,
-      location: h.location,
-    })),
+    policyPack: policyPack(policies, snapshot.tool.version),
+    policies: describePolicies(policies, options.frameworks ?? []),
+    resources: snapshot.hsms.map((h) => describeResource(h, snapshot, categories)),
     findings,
     errors: snapshot.errors.map((e) => ({ ...e })),
     // Every exchange: those the findings cite, and those that show what was looked at and found empty.

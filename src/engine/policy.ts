@@ -1,4 +1,5 @@
 // Policies are data: YAML files validated once when loaded. A mistake is a PolicyError naming file, line and reason.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +29,8 @@ export interface Policy {
   /** Where it came from: `built-in` or the file path. */
   source: string;
   file: string;
+  /** SHA-256 (hex) of the policy file as read. */
+  sha256: string;
 }
 
 export class PolicyError extends Error {
@@ -177,7 +180,8 @@ export function parsePolicy(text: string, file: string, source = file): Policy {
     const error = validateParams.errors![0]!;
     throw new PolicyError(file, lineOf(["params", ...pathOf(error)]), describe(error, "params"));
   }
-  return { ...raw, params, source, file, references: raw.references ?? [] };
+  const sha256 = createHash("sha256").update(text).digest("hex");
+  return { ...raw, params, source, file, sha256, references: raw.references ?? [] };
 }
 
 function pathOf(error: ErrorObject): string[] {

@@ -1,5 +1,5 @@
 // The result of evaluation: result.json, schemaVersion 1, exactly as DESIGN.md's contract, plus fields it adds.
-import type { HsmKind } from "./snapshot.js";
+import type { DiagnosticSetting, HsmKind, LogWindow } from "./snapshot.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -15,6 +15,60 @@ export interface ResultResource {
   subscriptionId: string;
   resourceGroup: string;
   location: string;
+  // Added to the contract, for the evidence pack: what was read of the HSM (Cloud and Managed HSM).
+  sku?: string;
+  provisioningState?: string;
+  /** The log categories that make this HSM's audit trail, as the policies required them. */
+  auditCategories?: string[];
+  diagnosticSettings?: ResultSettings;
+  /** Every destination of the HSM's settings, and what was found there. */
+  destinations?: ResultDestination[];
+  /** The audit records found in each workspace that receives the audit category, over the log window. */
+  activity?: ResultActivity[];
+}
+
+/** The settings as read, each with the indices of its `logs` entries that carry an audit category; or why not read. */
+export type ResultSettings =
+  | { settings: { setting: DiagnosticSetting; auditEntries: number[] }[]; evidence: string[] }
+  | { error: string; evidence: string[] };
+
+export interface ResultDestination {
+  id: string;
+  kind: "workspace" | "storageAccount" | "eventHub" | "partner";
+  /** Whether a setting that carries the audit category sends here. */
+  carriesAudit: boolean;
+  /** The settings that send here, by name. */
+  settings: string[];
+  state: "exists" | "missing" | "unreadable" | "not-checked";
+  detail: string;
+  evidence?: string[];
+}
+
+export interface ResultActivity {
+  workspaceId: string;
+  state: "ok" | "partial" | "error" | "not-queried";
+  message?: string;
+  records?: number;
+  lastRecord?: string;
+  perDay?: { day: string; records: number }[];
+  evidence: string[];
+}
+
+/** A policy as it was applied, with the framework controls it supports (the methodology of the evidence pack). */
+export interface ResultPolicy {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  check: string;
+  appliesTo: string[];
+  rationale: string;
+  references: { title: string; url: string }[];
+  frameworks: { framework: string; control: string; title: string }[];
+  /** `built-in` or the file it was read from. */
+  source: string;
+  /** SHA-256 of the policy file. */
+  sha256: string;
 }
 
 export interface Finding {
@@ -52,12 +106,23 @@ export interface Summary {
 export interface Result {
   schemaVersion: 1;
   tool: { name: string; version: string };
+  /** Added to the contract: the id of the collection run (the snapshot's), shown on every page of the reports. */
+  runId?: string;
   startedAt: string;
   finishedAt: string;
   /** `subscriptionNames` is added to the contract: display names by subscription id, where they were read. */
-  scope: { cloud: string; subscriptions: string[]; subscriptionNames?: Record<string, string> };
+  scope: {
+    cloud: string;
+    subscriptions: string[];
+    subscriptionNames?: Record<string, string>;
+    /** Added to the contract: the tenants the subscriptions belong to, as ARM listed them. */
+    tenantIds?: string[];
+  };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
-  logWindow: { duration: string; start: string; end: string };
+  logWindow: LogWindow;
+  /** Added to the contract: the rules applied (version and SHA-256 of the pack, and each policy). */
+  policyPack?: { version: string; sha256: string };
+  policies?: ResultPolicy[];
   failOn: FailOn;
   summary: Summary;
   resources: ResultResource[];

@@ -50,7 +50,48 @@ const evidenceRecord = {
 const logWindow = {
   type: "object",
   required: ["duration", "start", "end"],
-  properties: { duration: str, start: instant, end: instant },
+  properties: { duration: str, start: instant, end: instant, period: str },
+} as const;
+
+const diagnosticSetting = {
+  type: "object",
+  required: ["id", "name", "logs"],
+  properties: {
+    id: str,
+    name: str,
+    workspaceId: str,
+    storageAccountId: str,
+    eventHubAuthorizationRuleId: str,
+    eventHubName: str,
+    marketplacePartnerId: str,
+    serviceBusRuleId: str,
+    logAnalyticsDestinationType: str,
+    logs: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["enabled"],
+        properties: {
+          category: str,
+          categoryGroup: str,
+          enabled: { type: "boolean" },
+          retentionDays: { type: "integer" },
+        },
+      },
+    },
+  },
+} as const;
+
+const perDay = {
+  type: "array",
+  items: {
+    type: "object",
+    required: ["day", "records"],
+    properties: {
+      day: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+      records: { type: "number", minimum: 0 },
+    },
+  },
 } as const;
 
 export const SNAPSHOT_SCHEMA = {
@@ -94,6 +135,7 @@ export const SNAPSHOT_SCHEMA = {
         properties: {
           subscriptionId: str,
           displayName: str,
+          tenantId: str,
           insightsProvider: fact({
             type: "object",
             required: ["registrationState"],
@@ -121,34 +163,7 @@ export const SNAPSHOT_SCHEMA = {
           provisioningState: str,
           diagnosticSettings: fact({
             type: "array",
-            items: {
-              type: "object",
-              required: ["id", "name", "logs"],
-              properties: {
-                id: str,
-                name: str,
-                workspaceId: str,
-                storageAccountId: str,
-                eventHubAuthorizationRuleId: str,
-                eventHubName: str,
-                marketplacePartnerId: str,
-                serviceBusRuleId: str,
-                logAnalyticsDestinationType: str,
-                logs: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    required: ["enabled"],
-                    properties: {
-                      category: str,
-                      categoryGroup: str,
-                      enabled: { type: "boolean" },
-                      retentionDays: { type: "integer" },
-                    },
-                  },
-                },
-              },
-            },
+            items: diagnosticSetting,
           }),
           categories: fact({
             type: "array",
@@ -199,7 +214,12 @@ export const SNAPSHOT_SCHEMA = {
                 items: {
                   type: "object",
                   required: ["hsmId", "records"],
-                  properties: { hsmId: str, records: { type: "number", minimum: 0 }, lastRecord: instant },
+                  properties: {
+                    hsmId: str,
+                    records: { type: "number", minimum: 0 },
+                    lastRecord: instant,
+                    perDay,
+                  },
                 },
               },
               partial: collectionError,
@@ -251,6 +271,7 @@ export const RESULT_SCHEMA = {
   properties: {
     schemaVersion: { const: 1 },
     tool: { type: "object", required: ["name", "version"], properties: { name: { const: "hsm-audit" }, version: str } },
+    runId: str,
     startedAt: instant,
     finishedAt: instant,
     scope: {
@@ -260,9 +281,45 @@ export const RESULT_SCHEMA = {
         cloud: str,
         subscriptions: strings,
         subscriptionNames: { type: "object", additionalProperties: str },
+        tenantIds: strings,
       },
     },
     logWindow,
+    policyPack: {
+      type: "object",
+      required: ["version", "sha256"],
+      properties: { version: str, sha256: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+    },
+    policies: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "title", "description", "severity", "check", "appliesTo", "rationale", "frameworks"],
+        properties: {
+          id: str,
+          title: str,
+          description: str,
+          severity: { enum: [...SEVERITIES] },
+          check: str,
+          appliesTo: strings,
+          rationale: str,
+          references: {
+            type: "array",
+            items: { type: "object", required: ["title", "url"], properties: { title: str, url: str } },
+          },
+          frameworks: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["framework", "control", "title"],
+              properties: { framework: str, control: str, title: str },
+            },
+          },
+          source: str,
+          sha256: str,
+        },
+      },
+    },
     failOn: { enum: [...FAIL_ON_VALUES] },
     summary: {
       type: "object",
@@ -284,6 +341,64 @@ export const RESULT_SCHEMA = {
         required: [...HSM_IDENTITY_KEYS],
         properties: {
           ...hsmIdentity,
+          sku: str,
+          provisioningState: str,
+          auditCategories: strings,
+          diagnosticSettings: {
+            oneOf: [
+              {
+                type: "object",
+                required: ["settings", "evidence"],
+                properties: {
+                  settings: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      required: ["setting", "auditEntries"],
+                      properties: {
+                        setting: diagnosticSetting,
+                        auditEntries: { type: "array", items: { type: "integer", minimum: 0 } },
+                      },
+                    },
+                  },
+                  evidence: strings,
+                },
+              },
+              { type: "object", required: ["error", "evidence"], properties: { error: str, evidence: strings } },
+            ],
+          },
+          destinations: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["id", "kind", "carriesAudit", "settings", "state", "detail"],
+              properties: {
+                id: str,
+                kind: { enum: ["workspace", "storageAccount", "eventHub", "partner"] },
+                carriesAudit: { type: "boolean" },
+                settings: strings,
+                state: { enum: ["exists", "missing", "unreadable", "not-checked"] },
+                detail: str,
+                evidence: strings,
+              },
+            },
+          },
+          activity: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["workspaceId", "state", "evidence"],
+              properties: {
+                workspaceId: str,
+                state: { enum: ["ok", "partial", "error", "not-queried"] },
+                message: str,
+                records: { type: "number", minimum: 0 },
+                lastRecord: instant,
+                perDay,
+                evidence: strings,
+              },
+            },
+          },
         },
       },
     },

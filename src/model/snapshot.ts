@@ -44,6 +44,8 @@ export interface EvidenceRecord {
 export interface SubscriptionFacts {
   subscriptionId: string;
   displayName?: string;
+  /** The Entra tenant the subscription belongs to, as ARM lists it. */
+  tenantId?: string;
   /** `registrationState` of `Microsoft.Insights` (read only for subscriptions that hold an HSM). */
   insightsProvider?: Fact<{ registrationState: string }>;
   /**
@@ -112,6 +114,8 @@ export interface LogSampleRow {
   hsmId: string;
   records: number;
   lastRecord?: string;
+  /** Records per UTC day (`YYYY-MM-DD`) of the window, days without records left out; oldest first. */
+  perDay?: { day: string; records: number }[];
 }
 
 /** One summarised query per workspace over the audit tables, covering every HSM that sends to it. */
@@ -124,15 +128,28 @@ export interface LogSample {
   result: Fact<{ rows: LogSampleRow[]; partial?: CollectionError }>;
 }
 
+/**
+ * The period searched for audit records: the last `duration` before the scan, or a period the user named
+ * (`period`: `2026-10` for a calendar month in UTC, or `<from>/<to>`).
+ */
+export interface LogWindow {
+  duration: string;
+  start: string;
+  end: string;
+  period?: string;
+}
+
 export interface Snapshot {
   schemaVersion: 1;
   kind: "hsm-audit-snapshot";
   tool: { name: string; version: string };
+  /** A random id of this collection run, shown on every page of the reports. */
+  runId?: string;
   startedAt: string;
   finishedAt: string;
   scope: { cloud: string; subscriptions: string[]; armEndpoint: string; logsEndpoint: string };
   /** The period searched for audit records. */
-  logWindow: { duration: string; start: string; end: string };
+  logWindow: LogWindow;
   /** Listing the subscriptions (when none were named). */
   subscriptionList?: Fact<{ count: number }>;
   subscriptions: SubscriptionFacts[];

@@ -4,7 +4,7 @@
 // A query Azure would reject (unknown column, bad syntax, a type error) fails here, and so does a resource id that
 // could end a string literal and inject KQL.
 import { createRequire } from "node:module";
-import { kqlString, logSampleQuery } from "../../src/azure/queries.js";
+import { kqlString, LOG_SAMPLE_COLUMNS, logSampleQuery } from "../../src/azure/queries.js";
 import { collect } from "../../src/azure/collect.js";
 import { StaticTokenCredential } from "../../src/azure/clients.js";
 import { startTestSimulator } from "../helpers/simulator.js";
@@ -169,7 +169,9 @@ describe("logSampleQuery", () => {
   it("has the result columns and one branch per audit table", () => {
     const code = analyze(logSampleQuery([CLOUD_HSM]));
     const columns = listOf(code.ResultType!.Members).map((m) => m.Name);
-    expect(columns).toEqual(["_ResourceId", "Records", "LastRecord"]);
+    expect(columns).toEqual(["_ResourceId", "Day", "Records", "LastRecord"]);
+    // The collector reads the columns it expects by name: they must be those the language service infers.
+    expect([...LOG_SAMPLE_COLUMNS].sort()).toEqual([...columns].sort());
     // `union isfuzzy=true` tolerates a missing table, so a misspelt one would not be diagnosed: check they resolve.
     expect(referencedTables(code).sort()).toEqual([...AUDIT_TABLE_NAMES].sort());
   });

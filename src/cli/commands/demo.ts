@@ -7,7 +7,7 @@ import { startSimulator } from "../../simulator/server.js";
 import { StaticTokenCredential } from "../../azure/clients.js";
 import { printLine } from "../output.js";
 import { scan, type OutputOptions } from "./scan.js";
-import { FORMAT_FILES } from "../../report/outputs.js";
+import { FORMAT_FILES, type Format } from "../../report/outputs.js";
 import { join } from "node:path";
 
 export const DEMO_ESTATE = fileURLToPath(new URL("../../../examples/estates/contoso.yaml", import.meta.url));
@@ -15,6 +15,7 @@ export const DEMO_ESTATE = fileURLToPath(new URL("../../../examples/estates/cont
 export interface DemoOptions extends OutputOptions {
   estate?: string;
   logWindowMs: number;
+  period?: { start: Date; end: Date; label: string };
   progress?: (message: string) => void;
 }
 
@@ -33,6 +34,8 @@ export async function demo(options: DemoOptions): Promise<number> {
     print("");
     const { code, result } = await scan({
       ...options,
+      // The demo shows the whole pack: the PDF and HTML reports beside whatever else was asked for.
+      formats: [...new Set<Format>([...options.formats, "html", "pdf"])],
       cloud: "AzureCloud",
       armEndpoint: sim.url,
       logsEndpoint: sim.url,
@@ -56,7 +59,8 @@ export async function demo(options: DemoOptions): Promise<number> {
       );
     }
     print(
-      `Open ${join(options.outDir, FORMAT_FILES.json)} for every verdict, its evidence (each HTTP exchange, hashed) and the fix.`,
+      `Open ${join(options.outDir, FORMAT_FILES.pdf)} (or ${FORMAT_FILES.html}) for the evidence pack an auditor files, and ` +
+        `${join(options.outDir, FORMAT_FILES.json)} for every verdict, its evidence (each HTTP exchange, hashed) and the fix.`,
     );
     print(`The simulator answered ${sim.requests.length} HTTPS requests.`);
     return code;

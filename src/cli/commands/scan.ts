@@ -9,7 +9,8 @@ import { evaluate } from "../../engine/evaluate.js";
 import type { Policy } from "../../engine/policy.js";
 import { exitCode, type FailOn, type Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import { writeOutputs, type Format } from "../../report/outputs.js";
+import { writeOutputs, type Format, type Paper } from "../../report/outputs.js";
+import type { Framework } from "../../engine/frameworks.js";
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
 
@@ -18,6 +19,9 @@ export interface OutputOptions {
   failOn: FailOn;
   outDir: string;
   formats: Format[];
+  /** Control frameworks, for the methodology of the reports. */
+  frameworks?: Framework[];
+  paper?: Paper;
   color: boolean;
   print?: (line: string) => void;
 }
@@ -28,6 +32,7 @@ export interface ScanOptions extends OutputOptions {
   logsEndpoint?: string;
   subscriptions: string[];
   logWindowMs: number;
+  period?: { start: Date; end: Date; label: string };
   snapshotOut?: string;
   concurrency: number;
   maxRetries: number;
@@ -50,6 +55,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     logsAudience: cloud.logsAudience,
     subscriptions: options.subscriptions,
     logWindowMs: options.logWindowMs,
+    ...(options.period ? { period: options.period } : {}),
     concurrency: options.concurrency,
     retry: { maxRetries: options.maxRetries, timeoutMs: options.timeoutMs },
     ...(options.agent ? { agent: options.agent } : {}),
@@ -64,10 +70,16 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
 }
 
 /** Evaluates a snapshot and writes and prints the result. */
-export function report(snapshot: Snapshot, options: OutputOptions): { code: number; result: Result; files: string[] } {
+export async function report(
+  snapshot: Snapshot,
+  options: OutputOptions,
+): Promise<{ code: number; result: Result; files: string[] }> {
   const print = options.print ?? printLine;
-  const result = evaluate(snapshot, options.policies, { failOn: options.failOn });
-  const files = writeOutputs(result, options.outDir, options.formats);
+  const result = evaluate(snapshot, options.policies, {
+    failOn: options.failOn,
+    ...(options.frameworks ? { frameworks: options.frameworks } : {}),
+  });
+  const files = await writeOutputs(result, options.outDir, options.formats, { paper: options.paper ?? "a4" });
   print(renderTerminal(result, { color: options.color }));
   print("");
   print(`Written: ${files.join(", ")}`);

@@ -1,0 +1,221 @@
+// What the reports show beside the findings: each HSM's facts (settings with the audit entries marked, destinations
+// and their state, log activity per workspace) and each policy with the controls it supports. Computed here, once,
+// so that renderers only lay out what result.json holds.
+import { createHash } from "node:crypto";
+import type { HsmFacts, Snapshot } from "../model/snapshot.js";
+import { isKnown } from "../model/snapshot.js";
+import type {
+  ResultActivity,
+  ResultDestination,
+  ResultPolicy,
+  ResultResource,
+  ResultSettings,
+} from "../model/result.js";
+import { sameId } from "../azure/ids.js";
+import type { Policy } from "./policy.js";
+import { mappingsOf, type Framework } from "./frameworks.js";
+import { DEFAULT_AUDIT_CATEGORIES, entryCarries, storageAccountOf, workspaceOf } from "./audit-trail.js";
+
+export function describePolicies(policies: Policy[], frameworks: Framework[]): ResultPolicy[] {
+  return policies.map((p) => ({
+    id: p.id,
+    title: p.title,
+    description: p.description,
+    severity: p.severity,
+    check: p.check,
+    appliesTo: [...p.appliesTo],
+    rationale: p.rationale,
+    references: p.references.map((r) => ({ ...r })),
+    frameworks: mappingsOf(p.id, frameworks).map(({ framework, requirement }) => ({
+      framework: framework.title,
+      control: requirement.id,
+      title: requirement.title,
+    })),
+    source: p.source,
+    sha256: p.sha256,
+  }));
+}
+
+/**
+ * The policy pack: the tool's version when only built-in policies were used (`+custom` otherwise), and a SHA-256 over
+ * every policy's id and file digest, so a reader can tell two runs used the same rules.
+ */
+export function policyPack(policies: Policy[], toolVersion: string): { version: string; sha256: string } {
+  const custom = policies.some((p) => p.source !== "built-in");
+  const lines = [...policies]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((p) => `${p.id}\t${p.sha256}\n`)
+    .join("");
+  return {
+    version: `${toolVersion}${custom ? "+custom" : ""}`,
+    sha256: createHash("sha256").update(lines).digest("hex"),
+  };
+}
+
+/** The categories the reports mark as the audit trail: those of the policy that judges them, or the defaults. */
+export function auditCategoriesOf(policies: Policy[]): Partial<Record<string, string[]>> {
+  const policy = policies.find((p) => p.check === "audit-category-enabled");
+  const configured = policy?.params.categories as Partial<Record<string, string[]>> | undefined;
+  return { ...DEFAULT_AUDIT_CATEGORIES, ...configured };
+}
+
+export function describeResource(
+  hsm: HsmFacts,
+  snapshot: Snapshot,
+  categoriesByKind: Partial<Record<string, string[]>>,
+): ResultResource {
+  const identity: ResultResource = {
+    id: hsm.id,
+    type: hsm.type,
+    kind: hsm.kind,
+    name: hsm.name,
+    subscriptionId: hsm.subscriptionId,
+    resourceGroup: hsm.resourceGroup,
+    location: hsm.location,
+    ...(hsm.sku ? { sku: hsm.sku } : {}),
+    ...(hsm.provisioningState ? { provisioningState: hsm.provisioningState } : {}),
+  };
+  if (hsm.kind === "dedicatedHsm") return identity;
+  const categories = categoriesByKind[hsm.kind] ?? [];
+  const settings = settingsOf(hsm, categories);
+  return {
+    ...identity,
+    auditCategories: [...categories],
+    diagnosticSettings: settings,
+    destinations: destinationsOf(settings, snapshot),
+    activity: activityOf(hsm, settings, snapshot),
+  };
+}
+
+function settingsOf(hsm: HsmFacts, categories: string[]): ResultSettings {
+  const fact = hsm.diagnosticSettings;
+  if (!fact) return { error: "not collected", evidence: [] };
+  if (!isKnown(fact)) return { error: fact.error.message, evidence: [...fact.evidence] };
+  const known = isKnown(hsm.categories) ? hsm.categories.value : undefined;
+  return {
+    evidence: [...fact.evidence],
+    settings: fact.value.map((setting) => {
+      const auditEntries = setting.logs.flatMap((log, index) =>
+        categories.some((c) => {
+          const answer = entryCarries(log, c, known);
+          return answer === true || answer === "group";
+        })
+          ? [index]
+          : [],
+      );
+      return { setting, auditEntries };
+    }),
+  };
+}
+
+function destinationsOf(settings: ResultSettings, snapshot: Snapshot): ResultDestination[] {
+  if (!("settings" in settings)) return [];
+  const byId = new Map<string, ResultDestination>();
+  const add = (destination: ResultDestination) => {
+    const key = destination.id.toLowerCase();
+    const seen = byId.get(key);
+    if (seen) {
+      seen.carriesAudit ||= destination.carriesAudit;
+      if (!seen.settings.includes(destination.settings[0]!)) seen.settings.push(...destination.settings);
+    } else byId.set(key, destination);
+  };
+  for (const { setting, auditEntries } of settings.settings) {
+    const base = { carriesAudit: auditEntries.length > 0, settings: [setting.name] };
+    if (setting.workspaceId) {
+      const info = workspaceOf(snapshot, setting.workspaceId)?.info;
+      add({
+        ...base,
+        id: setting.workspaceId,
+        kind: "workspace",
+        ...(!info
+          ? { state: "not-checked", detail: "not read" }
+          : !isKnown(info)
+            ? { state: "unreadable", detail: info.error.message, evidence: [...info.evidence] }
+            : !info.value.exists
+              ? { state: "missing", detail: info.value.reason, evidence: [...info.evidence] }
+              : {
+                  state: "exists",
+                  detail:
+                    info.value.retentionInDays === undefined
+                      ? "retention not stated"
+                      : `retention ${info.value.retentionInDays} days`,
+                  evidence: [...info.evidence],
+                }),
+      });
+    }
+    if (setting.storageAccountId) {
+      const info = storageAccountOf(snapshot, setting.storageAccountId)?.info;
+      add({
+        ...base,
+        id: setting.storageAccountId,
+        kind: "storageAccount",
+        ...(!info
+          ? { state: "not-checked", detail: "not read" }
+          : !isKnown(info)
+            ? { state: "unreadable", detail: info.error.message, evidence: [...info.evidence] }
+            : !info.value.exists
+              ? { state: "missing", detail: info.value.reason, evidence: [...info.evidence] }
+              : {
+                  state: "exists",
+                  detail: [info.value.kind, info.value.sku, info.value.location].filter(Boolean).join(", ") || "exists",
+                  evidence: [...info.evidence],
+                }),
+      });
+    }
+    if (setting.eventHubAuthorizationRuleId) {
+      add({
+        ...base,
+        id: setting.eventHubAuthorizationRuleId + (setting.eventHubName ? `/eventhubs/${setting.eventHubName}` : ""),
+        kind: "eventHub",
+        state: "not-checked",
+        detail: "Event Hub destinations are recorded, not read",
+      });
+    }
+    if (setting.marketplacePartnerId) {
+      add({
+        ...base,
+        id: setting.marketplacePartnerId,
+        kind: "partner",
+        state: "not-checked",
+        detail: "partner destinations are recorded, not read",
+      });
+    }
+  }
+  return [...byId.values()];
+}
+
+function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot): ResultActivity[] {
+  if (!("settings" in settings)) return [];
+  const workspaceIds: string[] = [];
+  for (const { setting, auditEntries } of settings.settings) {
+    if (auditEntries.length === 0 || !setting.workspaceId) continue;
+    if (!workspaceIds.some((id) => sameId(id, setting.workspaceId!))) workspaceIds.push(setting.workspaceId);
+  }
+  return workspaceIds.map((workspaceId): ResultActivity => {
+    const sample = snapshot.logSamples.find(
+      (s) => sameId(s.workspaceId, workspaceId) && s.hsmIds.some((id) => sameId(id, hsm.id)),
+    );
+    if (!sample) return { workspaceId, state: "not-queried", message: "no query was run", evidence: [] };
+    const evidence = [...sample.result.evidence];
+    if (!isKnown(sample.result)) {
+      const notQueried = sample.result.error.code === "NotQueried";
+      return {
+        workspaceId,
+        state: notQueried ? "not-queried" : "error",
+        message: sample.result.error.message,
+        evidence,
+      };
+    }
+    const row = sample.result.value.rows.find((r) => sameId(r.hsmId, hsm.id));
+    const partial = sample.result.value.partial;
+    return {
+      workspaceId,
+      state: partial ? "partial" : "ok",
+      ...(partial ? { message: partial.message } : {}),
+      records: row?.records ?? 0,
+      ...(row?.lastRecord ? { lastRecord: row.lastRecord } : {}),
+      perDay: (row?.perDay ?? []).map((d) => ({ ...d })),
+      evidence,
+    };
+  });
+}

@@ -1,0 +1,747 @@
+// report.pdf: the evidence pack an auditor files. pdfkit writes it page by page into the output stream (nothing
+// holds the whole document), with embedded DejaVu fonts so the text is selectable and searchable, an outline per
+// subscription and HSM, tables whose headers repeat after a page break, and "page X of Y" footers whose total is a
+// form XObject written once the last page is known.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { Writable } from "node:stream";
+import PDFDocument from "pdfkit";
+import type { Result, Status } from "../model/result.js";
+import {
+  buildView,
+  evidenceAnchor,
+  type ActivityView,
+  type FindingView,
+  type HsmView,
+  type ReportView,
+} from "./view.js";
+import type { RenderContext } from "./outputs.js";
+import { LAYOUT, PAPER, STATUS_COLOR } from "./pdf-layout.js";
+
+type Doc = PDFKit.PDFDocument;
+
+const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
+let fonts: { sans: Buffer; bold: Buffer; mono: Buffer } | undefined;
+function fontFiles() {
+  fonts ??= {
+    sans: readFileSync(join(FONT_DIR, "DejaVuSans.ttf")),
+    bold: readFileSync(join(FONT_DIR, "DejaVuSans-Bold.ttf")),
+    mono: readFileSync(join(FONT_DIR, "DejaVuSansMono.ttf")),
+  };
+  return fonts;
+}
+
+interface Column {
+  header: string;
+  width: number;
+  mono?: boolean;
+}
+
+interface Cell {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  mono?: boolean;
+  /** Evidence ids shown under the text, each a link to its entry in the index. */
+  evidence?: string[];
+}
+
+export async function renderPdf(result: Result, context: RenderContext, out: Writable): Promise<void> {
+  const view = buildView(result, context.resultSha256);
+  const [width, height] = PAPER[context.paper];
+  const doc = new PDFDocument({
+    size: [width, height],
+    margins: LAYOUT.margins,
+    autoFirstPage: false,
+    bufferPages: false,
+    compress: true,
+    pdfVersion: "1.7",
+    lang: "en",
+    displayTitle: true,
+    info: {
+      Title: `${view.title}: ${view.period.label}`,
+      Author: view.tool,
+      Subject: `${view.verdict}. ${view.meaning}`,
+      Keywords: "HSM, audit trail, diagnostic settings, evidence",
+      CreationDate: new Date(view.generatedAt),
+      ModDate: new Date(view.generatedAt),
+    },
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    out.on("finish", resolve);
+    out.on("error", reject);
+    doc.on("error", reject);
+  });
+  doc.pipe(out);
+  const f = fontFiles();
+  doc.registerFont("sans", f.sans);
+  doc.registerFont("bold", f.bold);
+  doc.registerFont("mono", f.mono);
+  const pdf = new Writer(doc, view, result.runId ?? result.startedAt);
+  pdf.start();
+
+  pdf.cover();
+  pdf.summary();
+  for (const section of view.sections) {
+    pdf.subscription(section.name, section.id, section.findings);
+    for (const hsm of section.hsms) {
+      pdf.hsm(hsm);
+      // Let the output stream take what was written: memory stays bounded by one HSM's pages.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  pdf.errors();
+  pdf.methodology();
+  pdf.evidenceIndex();
+  pdf.finish();
+  doc.end();
+  await done;
+}
+
+class Writer {
+  private pages = 0;
+  private readonly total: PDFKit.PDFKitReference;
+  private readonly contentWidth: number;
+  private readonly bottom: number;
+
+  constructor(
+    private readonly doc: Doc,
+    private readonly view: ReportView,
+    private readonly runId: string,
+  ) {
+    const [width, height] = [doc.options.size as number[]][0] as [number, number];
+    this.contentWidth = width - LAYOUT.margins.left - LAYOUT.margins.right;
+    this.bottom = height - LAYOUT.margins.bottom;
+    this.total = doc.ref({ Type: "XObject", Subtype: "Form", BBox: [0, -4, 60, 12] });
+  }
+
+  start() {
+    this.doc.on("pageAdded", () => this.decorate());
+  }
+
+  /** Header and footer of every page; the total page count is drawn by reference. */
+  private decorate() {
+    const doc = this.doc;
+    this.pages++;
+    const { left, right, top } = LAYOUT.margins;
+    const width = doc.page.width;
+    const save = { x: doc.x, y: doc.y };
+    const bottomMargin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font("sans").fontSize(7.5).fillColor(LAYOUT.muted);
+    doc.text(`${this.view.title} · ${this.view.period.label}`, left, top - 26, {
+      width: this.contentWidth / 2,
+      lineBreak: false,
+    });
+    doc.text(this.view.verdict, left + this.contentWidth / 2, top - 26, {
+      width: this.contentWidth / 2,
+      align: "right",
+      lineBreak: false,
+    });
+    doc
+      .moveTo(left, top - 14)
+      .lineTo(width - right, top - 14)
+      .lineWidth(0.5)
+      .strokeColor(LAYOUT.rule)
+      .stroke();
+    const footerY = doc.page.height - 34;
+    doc.text(`${this.view.tool} · run ${this.runId}`, left, footerY, {
+      width: this.contentWidth - 90,
+      lineBreak: false,
+    });
+    const label = `Page ${this.pages} of `;
+    const labelWidth = doc.widthOfString(label);
+    const x = width - right - 90;
+    doc.text(label, x, footerY, { lineBreak: false });
+    // The total: a form XObject filled in when the document ends.
+    (doc.page as unknown as { xobjects: Record<string, unknown> }).xobjects.Total = this.total;
+    doc.addContent(`q 1 0 0 -1 ${(x + labelWidth).toFixed(2)} ${(footerY + 6.8).toFixed(2)} cm /Total Do Q`);
+    doc.page.margins.bottom = bottomMargin;
+    doc.fillColor(LAYOUT.text);
+    doc.x = save.x;
+    doc.y = LAYOUT.margins.top;
+  }
+
+  finish() {
+    const doc = this.doc;
+    doc.font("sans");
+    const font = (doc as unknown as { _font: PdfFont })._font;
+    const [glyphs] = font.encode(String(this.pages));
+    (this.total.data as Record<string, unknown>).Resources = { Font: { [font.id]: font.dictionary } };
+    this.total.end(`BT 0.35 g /${font.id} 7.5 Tf 0 0 Td <${glyphs.join("")}> Tj ET`);
+  }
+
+  // ---- building blocks ------------------------------------------------------------------------------------------
+
+  private newPage() {
+    this.doc.addPage();
+  }
+
+  private ensure(space: number) {
+    if (this.doc.y + space > this.bottom) this.newPage();
+  }
+
+  private heading(text: string, level: 1 | 2 | 3, options: { outline?: PDFKit.PDFOutline; color?: string } = {}) {
+    const size = level === 1 ? 17 : level === 2 ? 13.5 : 10.5;
+    this.ensure(size * 4);
+    const doc = this.doc;
+    doc.moveDown(level === 1 ? 0 : 0.6);
+    doc
+      .font("bold")
+      .fontSize(size)
+      .fillColor(options.color ?? LAYOUT.text)
+      .text(text, LAYOUT.margins.left, doc.y, { width: this.contentWidth });
+    if (level === 1) {
+      doc
+        .moveTo(LAYOUT.margins.left, doc.y + 2)
+        .lineTo(LAYOUT.margins.left + this.contentWidth, doc.y + 2)
+        .lineWidth(1.2)
+        .strokeColor(LAYOUT.text)
+        .stroke();
+      doc.moveDown(0.6);
+    } else doc.moveDown(0.25);
+    doc.font("sans").fontSize(LAYOUT.body).fillColor(LAYOUT.text);
+  }
+
+  private paragraph(text: string, options: { size?: number; color?: string; font?: string } = {}) {
+    const doc = this.doc;
+    doc
+      .font(options.font ?? "sans")
+      .fontSize(options.size ?? LAYOUT.body)
+      .fillColor(options.color ?? LAYOUT.text);
+    this.ensure(doc.heightOfString(text, { width: this.contentWidth }) > 200 ? 40 : doc.currentLineHeight(true) * 2);
+    doc.text(text, LAYOUT.margins.left, doc.y, { width: this.contentWidth });
+    doc.moveDown(0.35);
+    doc.fillColor(LAYOUT.text);
+  }
+
+  /** Label/value pairs, the value wrapped (ids are never cut, only broken across lines). */
+  private keyValues(rows: { label: string; value: string; mono?: boolean }[], labelWidth = 130) {
+    const doc = this.doc;
+    const valueWidth = this.contentWidth - labelWidth;
+    for (const row of rows) {
+      doc.font(row.mono ? "mono" : "sans").fontSize(LAYOUT.body);
+      const h = Math.max(doc.heightOfString(row.value || " ", { width: valueWidth }), doc.currentLineHeight(true));
+      this.ensure(h + 2);
+      const y = doc.y;
+      doc
+        .font("sans")
+        .fillColor(LAYOUT.muted)
+        .text(row.label, LAYOUT.margins.left, y, { width: labelWidth - 8 });
+      doc
+        .font(row.mono ? "mono" : "sans")
+        .fillColor(LAYOUT.text)
+        .text(row.value || " ", LAYOUT.margins.left + labelWidth, y, { width: valueWidth });
+      doc.y = Math.max(doc.y, y + h) + 2;
+    }
+    doc.font("sans").fillColor(LAYOUT.text);
+    doc.moveDown(0.3);
+  }
+
+  /** A table whose header is drawn again at the top of every page it continues on. */
+  private table(columns: Column[], rows: Cell[][], options: { size?: number; anchors?: (string | undefined)[] } = {}) {
+    const doc = this.doc;
+    const size = options.size ?? LAYOUT.tableBody;
+    const pad = 3;
+    const left = LAYOUT.margins.left;
+    const scale = this.contentWidth / columns.reduce((s, c) => s + c.width, 0);
+    const widths = columns.map((c) => c.width * scale);
+    const xs = widths.map((_, i) => left + widths.slice(0, i).reduce((s, w) => s + w, 0));
+
+    const cellHeight = (cell: Cell, i: number) => {
+      doc.font(cell.mono ? "mono" : cell.bold ? "bold" : "sans").fontSize(size);
+      let h = doc.heightOfString(cell.text || " ", { width: widths[i]! - 2 * pad });
+      if (cell.evidence?.length) {
+        doc.font("mono").fontSize(size - 1.5);
+        h += doc.heightOfString(`Evidence: ${cell.evidence.join(" ")}`, { width: widths[i]! - 2 * pad }) + 1;
+      }
+      return h + 2 * pad;
+    };
+    const drawHeader = () => {
+      doc.font("bold").fontSize(size);
+      const h =
+        Math.max(...columns.map((c, i) => doc.heightOfString(c.header, { width: widths[i]! - 2 * pad }))) + 2 * pad;
+      const y = doc.y;
+      doc.rect(left, y, this.contentWidth, h).fillColor(LAYOUT.headerFill).fill();
+      columns.forEach((c, i) => {
+        doc
+          .fillColor(LAYOUT.text)
+          .font("bold")
+          .fontSize(size)
+          .text(c.header, xs[i]! + pad, y + pad, { width: widths[i]! - 2 * pad });
+      });
+      doc.y = y + h;
+      return h;
+    };
+    const headerHeight = () => {
+      doc.font("bold").fontSize(size);
+      return (
+        Math.max(...columns.map((c, i) => doc.heightOfString(c.header, { width: widths[i]! - 2 * pad }))) + 2 * pad
+      );
+    };
+    const firstRow = rows[0] ? Math.max(...rows[0].map(cellHeight)) : 0;
+    this.ensure(headerHeight() + Math.min(firstRow, 120));
+    drawHeader();
+    rows.forEach((row, r) => {
+      const h = Math.max(...row.map(cellHeight));
+      if (doc.y + h > this.bottom) {
+        this.newPage();
+        drawHeader();
+      }
+      const y = doc.y;
+      const anchor = options.anchors?.[r];
+      if (anchor) doc.addNamedDestination(anchor, "XYZ", left, y, null);
+      row.forEach((cell, i) => {
+        doc
+          .font(cell.mono ? "mono" : cell.bold ? "bold" : "sans")
+          .fontSize(size)
+          .fillColor(cell.color ?? LAYOUT.text)
+          .text(cell.text || " ", xs[i]! + pad, y + pad, { width: widths[i]! - 2 * pad });
+        if (cell.evidence?.length) {
+          doc
+            .font("mono")
+            .fontSize(size - 1.5)
+            .fillColor(LAYOUT.muted);
+          doc.text("Evidence: ", xs[i]! + pad, doc.y + 1, { width: widths[i]! - 2 * pad, continued: true });
+          cell.evidence.forEach((id, k) => {
+            doc.fillColor(LAYOUT.link).text(`${id}${k < cell.evidence!.length - 1 ? " " : ""}`, {
+              goTo: evidenceAnchor(id),
+              continued: k < cell.evidence!.length - 1,
+            });
+          });
+        }
+      });
+      doc
+        .moveTo(left, y + h)
+        .lineTo(left + this.contentWidth, y + h)
+        .lineWidth(0.4)
+        .strokeColor(LAYOUT.rule)
+        .stroke();
+      doc.y = y + h;
+    });
+    doc.x = left;
+    doc.fillColor(LAYOUT.text).font("sans").fontSize(LAYOUT.body);
+    doc.moveDown(0.5);
+  }
+
+  private statusCell(status: Status, word: string, symbol: string): Cell {
+    return { text: `${symbol} ${word}`, color: STATUS_COLOR[status], bold: true };
+  }
+
+  private findingRows(findings: FindingView[], scope: "resource" | "kind"): Cell[][] {
+    return findings.map((v) => [
+      this.statusCell(v.status.key, v.status.word, v.status.symbol),
+      { text: v.finding.severity },
+      { text: scope === "resource" ? v.resourceName : v.where },
+      { text: `${v.finding.policyId}\n${v.finding.title}` },
+      { text: v.finding.message, ...(v.evidence.length ? { evidence: v.evidence } : {}) },
+    ]);
+  }
+
+  private findingsTable(findings: FindingView[], scope: "resource" | "kind") {
+    this.table(
+      [
+        { header: "Status", width: 62 },
+        { header: "Severity", width: 48 },
+        { header: scope === "resource" ? "Resource" : "Scope", width: 80 },
+        { header: "Policy", width: 110 },
+        { header: "Why", width: 200 },
+      ],
+      this.findingRows(findings, scope),
+    );
+  }
+
+  private code(lines: { text: string; mark?: boolean }[], size = 7.5) {
+    const doc = this.doc;
+    doc.font("mono").fontSize(size);
+    const width = this.contentWidth - 12;
+    for (const line of lines) {
+      const h = doc.heightOfString(line.text || " ", { width });
+      this.ensure(h + 2);
+      const y = doc.y;
+      if (line.mark)
+        doc
+          .rect(LAYOUT.margins.left, y - 1, this.contentWidth, h + 1)
+          .fillColor(LAYOUT.mark)
+          .fill();
+      doc
+        .fillColor(line.mark ? LAYOUT.text : LAYOUT.code)
+        .text(line.text || " ", LAYOUT.margins.left + 6, y, { width });
+    }
+    doc.fillColor(LAYOUT.text).font("sans").fontSize(LAYOUT.body);
+    doc.moveDown(0.4);
+  }
+
+  // ---- sections ---------------------------------------------------------------------------------------------------
+
+  cover() {
+    const v = this.view;
+    const doc = this.doc;
+    this.newPage();
+    doc.outline.addItem("Cover");
+    doc.moveDown(2);
+    doc.font("sans").fontSize(9).fillColor(LAYOUT.muted).text(`${v.tool.toUpperCase()} · EVIDENCE PACK`);
+    doc.moveDown(0.4);
+    doc.font("bold").fontSize(24).fillColor(LAYOUT.text).text(v.title);
+    doc.moveDown(0.3);
+    doc.font("sans").fontSize(13).text(`Period covered: ${v.period.label}`);
+    doc.moveDown(1.2);
+    const y = doc.y;
+    const color = v.compliant ? STATUS_COLOR.pass : STATUS_COLOR.fail;
+    doc.font("sans").fontSize(10);
+    const h = doc.heightOfString(v.meaning, { width: this.contentWidth - 24 }) + 34;
+    doc.rect(LAYOUT.margins.left, y, this.contentWidth, h).fillColor(LAYOUT.headerFill).fill();
+    doc.rect(LAYOUT.margins.left, y, 5, h).fillColor(color).fill();
+    doc
+      .font("bold")
+      .fontSize(16)
+      .fillColor(color)
+      .text(`${v.compliant ? "✓" : "✗"} ${v.verdict}`, LAYOUT.margins.left + 14, y + 8);
+    doc
+      .font("sans")
+      .fontSize(10)
+      .fillColor(LAYOUT.text)
+      .text(v.meaning, LAYOUT.margins.left + 14, doc.y + 2, { width: this.contentWidth - 24 });
+    doc.y = y + h + 18;
+    doc.x = LAYOUT.margins.left;
+    this.keyValues([
+      { label: "Period covered", value: `${v.period.start} to ${v.period.end} (${v.period.duration})` },
+      { label: "Cloud", value: v.cloud },
+      { label: "Tenant", value: v.tenants.join(", ") || "not stated by ARM", mono: v.tenants.length > 0 },
+      {
+        label: "Subscriptions in scope",
+        value: v.subscriptions.map((s) => (s.name === s.id ? s.id : `${s.name} (${s.id})`)).join("\n") || "none listed",
+      },
+      { label: "HSMs", value: String(v.hsmCount) },
+      { label: "Generated", value: `${v.generatedAt} (scan started ${v.startedAt})` },
+      { label: "Tool", value: v.tool },
+      { label: "Run id", value: this.runId, mono: true },
+      {
+        label: "Policy pack",
+        value: v.policyPack ? `${v.policyPack.version}\nSHA-256 ${v.policyPack.sha256}` : "not recorded",
+      },
+      { label: "result.json SHA-256", value: v.resultSha256, mono: true },
+      { label: "Fail-on threshold", value: v.failOn },
+    ]);
+    doc.moveDown(1);
+    this.paragraph(
+      "How to read this pack: the executive summary gives the verdict and what needs attention; each subscription and HSM " +
+        "follows with every policy's status, the evidence it rests on (ids that point into Appendix B), the diagnostic " +
+        "settings as read, their destinations, the audit records found, and the fix for each failure. Statuses are " +
+        "always written out: ✓ PASS, ✗ FAIL, ! ERROR (not proven), ? MANUAL (evidence to supply by hand), ~ WAIVED, – N/A.",
+      { size: 8.5, color: LAYOUT.muted },
+    );
+  }
+
+  summary() {
+    const v = this.view;
+    const doc = this.doc;
+    this.newPage();
+    doc.outline.addItem("Executive summary");
+    this.heading("Executive summary", 1);
+    this.paragraph(`${v.verdict}. ${v.meaning}`, { font: "bold" });
+    // Status counts, each a box with symbol, count and word.
+    const boxes = v.statusCounts;
+    const gap = 6;
+    const w = (this.contentWidth - gap * (boxes.length - 1)) / boxes.length;
+    this.ensure(48);
+    const y = doc.y;
+    boxes.forEach((b, i) => {
+      const x = LAYOUT.margins.left + i * (w + gap);
+      doc.rect(x, y, w, 40).lineWidth(0.6).strokeColor(LAYOUT.rule).stroke();
+      doc.rect(x, y, w, 3).fillColor(STATUS_COLOR[b.key]).fill();
+      doc
+        .font("bold")
+        .fontSize(15)
+        .fillColor(STATUS_COLOR[b.key])
+        .text(String(b.count), x + 6, y + 8, { width: w - 12, lineBreak: false });
+      doc
+        .font("sans")
+        .fontSize(8)
+        .text(`${b.symbol} ${b.word}`, x + 6, y + 27, { width: w - 12, lineBreak: false });
+    });
+    doc.y = y + 52;
+    doc.x = LAYOUT.margins.left;
+    this.heading("Failing and errored findings by severity", 3);
+    this.table(
+      [
+        { header: "Severity", width: 2 },
+        { header: "Fail", width: 1 },
+        { header: "Error", width: 1 },
+      ],
+      v.severityRows.map((r) => [{ text: r.severity }, { text: String(r.fail) }, { text: String(r.error) }]),
+    );
+    this.heading("HSMs by kind", 3);
+    this.table(
+      [
+        { header: "Kind", width: 3 },
+        { header: "HSMs", width: 1 },
+        { header: "Pass", width: 1 },
+        { header: "Fail", width: 1 },
+        { header: "Error", width: 1 },
+        { header: "Manual", width: 1 },
+      ],
+      v.kindRows.length
+        ? v.kindRows.map((r) => [
+            { text: r.kind },
+            { text: String(r.hsms) },
+            { text: String(r.pass) },
+            { text: String(r.fail) },
+            { text: String(r.error) },
+            { text: String(r.manual) },
+          ])
+        : [[{ text: "No HSM was found." }, { text: "0" }, { text: "" }, { text: "" }, { text: "" }, { text: "" }]],
+    );
+    this.heading("Needs attention", 2);
+    if (v.attention.length) this.findingsTable(v.attention, "resource");
+    else this.paragraph("No finding failed or errored.");
+    if (v.tenantFindings.length) {
+      this.heading("Tenant", 2);
+      this.findingsTable(v.tenantFindings, "kind");
+    }
+  }
+
+  private subscriptionOutline?: PDFKit.PDFOutline;
+
+  subscription(name: string, id: string, findings: FindingView[]) {
+    this.newPage();
+    this.subscriptionOutline = this.doc.outline.addItem(`Subscription ${name}`);
+    this.heading(`Subscription ${name}`, 1);
+    this.paragraph(id, { font: "mono", size: 8, color: LAYOUT.muted });
+    if (findings.length) {
+      this.findingsTable(findings, "kind");
+      this.fixes(findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")));
+    }
+  }
+
+  hsm(h: HsmView) {
+    const doc = this.doc;
+    this.ensure(220);
+    if (doc.y > LAYOUT.margins.top + 40) {
+      doc
+        .moveTo(LAYOUT.margins.left, doc.y + 4)
+        .lineTo(LAYOUT.margins.left + this.contentWidth, doc.y + 4)
+        .lineWidth(0.6)
+        .strokeColor(LAYOUT.rule)
+        .stroke();
+      doc.moveDown(0.8);
+    }
+    const worst = h.statusCounts[0];
+    (this.subscriptionOutline ?? doc.outline).addItem(`${h.resource.name} (${h.kindLabel})`);
+    this.heading(`${h.resource.name}`, 2);
+    doc
+      .font("bold")
+      .fontSize(9)
+      .fillColor(STATUS_COLOR[h.worst])
+      .text(
+        `${worst ? `${worst.symbol} ${worst.word}` : "–"} · ${h.statusCounts.map((c) => `${c.count} ${c.word}`).join(", ")}`,
+        LAYOUT.margins.left,
+        doc.y,
+      );
+    doc.fillColor(LAYOUT.text).moveDown(0.3);
+    this.keyValues(h.facts.map((fact) => ({ ...fact, mono: fact.label === "Resource id" })));
+
+    this.heading("Findings", 3);
+    this.findingsTable(h.findings, "kind");
+
+    if (h.manualEvidence) {
+      this.heading("Manual evidence expected", 3);
+      this.paragraph(h.manualEvidence.description);
+      this.paragraph(h.manualEvidence.rationale, { color: LAYOUT.muted });
+    }
+    if (h.settingsError) {
+      this.heading("Diagnostic settings", 3);
+      this.paragraph(`! The diagnostic settings could not be read: ${h.settingsError}`, { color: STATUS_COLOR.error });
+    }
+    if (h.settings) {
+      const audit = h.resource.auditCategories?.join(", ");
+      this.heading(`Diagnostic settings${audit ? ` (audit trail: ${audit})` : ""}`, 3);
+      if (h.settings.length === 0) this.paragraph("✗ No diagnostic setting.", { color: STATUS_COLOR.fail });
+      for (const s of h.settings) {
+        this.paragraph(
+          `${s.name}: ${s.carriesAudit ? "◆ carries the audit category (marked lines)" : "does not carry the audit category"}`,
+          { font: "bold", size: 8.5 },
+        );
+        this.code(s.lines.map((l) => ({ text: l.audit ? `${l.text}   ◆ audit` : l.text, mark: l.audit })));
+      }
+    }
+    if (h.destinations.length) {
+      this.heading("Destinations", 3);
+      this.table(
+        [
+          { header: "Kind", width: 70 },
+          { header: "Destination", width: 200 },
+          { header: "Audit", width: 34 },
+          { header: "State", width: 62 },
+          { header: "Detail", width: 110 },
+        ],
+        h.destinations.map((d) => [
+          { text: d.kindLabel },
+          { text: d.id, mono: true },
+          { text: d.carriesAudit ? "◆ yes" : "no" },
+          { text: d.stateText, color: d.state === "exists" ? STATUS_COLOR.pass : STATUS_COLOR.fail },
+          { text: d.detail },
+        ]),
+      );
+    }
+    if (h.activity.length) {
+      this.heading("Log activity", 3);
+      for (const a of h.activity) this.activity(a);
+    }
+    if (h.fixes.length) this.fixes(h.fixes);
+  }
+
+  private activity(a: ActivityView) {
+    const records =
+      a.records === undefined
+        ? ""
+        : ` ${a.records} record${a.records === 1 ? "" : "s"} in the window; last record ${a.lastRecord ?? "none"}.`;
+    this.paragraph(`${a.workspaceId}: ${a.stateText}${a.message ? ` (${a.message})` : ""}.${records}`, { size: 8.5 });
+    if (a.records !== undefined) this.chart(a);
+  }
+
+  /** Records per day as vector bars, with the axis labelled by its first and last day and the highest count. */
+  private chart(a: ActivityView) {
+    const doc = this.doc;
+    const height = 70;
+    this.ensure(height + 26);
+    const left = LAYOUT.margins.left + 34;
+    const right = LAYOUT.margins.left + this.contentWidth;
+    const top = doc.y + 4;
+    const base = top + height;
+    doc.lineWidth(0.5).strokeColor(LAYOUT.muted);
+    doc.moveTo(left, base).lineTo(right, base).stroke();
+    doc.moveTo(left, top).lineTo(left, base).stroke();
+    const slot = (right - left) / Math.max(1, a.days.length);
+    const scale = a.maxPerDay > 0 ? height / a.maxPerDay : 0;
+    doc.fillColor(LAYOUT.bar);
+    a.days.forEach((d, i) => {
+      const h = d.records * scale;
+      if (h > 0) doc.rect(left + i * slot + slot * 0.12, base - h, Math.max(0.5, slot * 0.76), h).fill();
+    });
+    doc.font("sans").fontSize(7).fillColor(LAYOUT.muted);
+    doc.text(String(a.maxPerDay), LAYOUT.margins.left, top - 2, { width: 30, align: "right", lineBreak: false });
+    doc.text("0", LAYOUT.margins.left, base - 6, { width: 30, align: "right", lineBreak: false });
+    const first = a.days[0]?.day ?? "";
+    const last = a.days[a.days.length - 1]?.day ?? "";
+    doc.text(first, left, base + 3, { lineBreak: false });
+    doc.text(last, right - 60, base + 3, { width: 60, align: "right", lineBreak: false });
+    doc.x = LAYOUT.margins.left;
+    doc.y = base + 14;
+    this.paragraph(`Audit records per day (UTC), ${first} to ${last}; highest ${a.maxPerDay}.`, {
+      size: 7.5,
+      color: LAYOUT.muted,
+    });
+  }
+
+  private fixes(findings: FindingView[]) {
+    if (!findings.length) return;
+    this.heading("Remediation", 3);
+    for (const v of findings) {
+      this.ensure(80);
+      this.paragraph(`Fix for ${v.finding.policyId} (${v.status.word}, ${v.finding.severity})`, {
+        font: "bold",
+        size: 8.5,
+      });
+      if (v.finding.remediation.azCli) {
+        this.paragraph("Azure CLI", { size: 7.5, color: LAYOUT.muted });
+        this.code(v.finding.remediation.azCli.split("\n").map((text) => ({ text })));
+      }
+      if (v.finding.remediation.powershell) {
+        this.paragraph("PowerShell", { size: 7.5, color: LAYOUT.muted });
+        this.code(v.finding.remediation.powershell.split("\n").map((text) => ({ text })));
+      }
+    }
+  }
+
+  errors() {
+    const v = this.view;
+    this.newPage();
+    this.doc.outline.addItem("Errors and completeness");
+    this.heading("Errors and completeness", 1);
+    this.paragraph(v.completeness);
+    if (v.errors.length) {
+      this.table(
+        [
+          { header: "What could not be read", width: 140 },
+          { header: "Resource", width: 150 },
+          { header: "Answer", width: 60 },
+          { header: "Message", width: 150 },
+        ],
+        v.errors.map((e) => [
+          { text: e.for },
+          { text: e.resourceId ?? "", mono: true },
+          { text: [e.status, e.code].filter((x) => x !== undefined).join(" ") },
+          { text: e.message },
+        ]),
+      );
+    }
+  }
+
+  methodology() {
+    const v = this.view;
+    this.newPage();
+    this.doc.outline.addItem("Appendix A: methodology");
+    this.heading("Appendix A: methodology", 1);
+    this.paragraph(
+      "Each HSM in scope is judged by every policy below. Evidence is gathered through the Azure Resource Manager and " +
+        "Log Analytics APIs; every exchange is listed in Appendix B with the SHA-256 of its body. A finding that could " +
+        "not be proven is an error, never a pass.",
+    );
+    for (const p of v.policies) {
+      this.heading(`${p.id}: ${p.title}`, 3);
+      this.paragraph(`${p.severity} · applies to ${p.appliesTo.join(", ")} · check ${p.check} · ${p.source}`, {
+        size: 8,
+        color: LAYOUT.muted,
+      });
+      this.paragraph(`What it checks. ${p.description}`);
+      this.paragraph(`Why. ${p.rationale}`);
+      if (p.frameworks.length) {
+        this.paragraph(`Supports. ${p.frameworks.map((x) => `${x.framework} ${x.control} (${x.title})`).join("; ")}`);
+      }
+      if (p.references.length) {
+        this.paragraph(`References. ${p.references.map((r) => `${r.title} ${r.url}`).join("; ")}`, {
+          size: 8,
+          color: LAYOUT.muted,
+        });
+      }
+    }
+  }
+
+  evidenceIndex() {
+    const v = this.view;
+    this.newPage();
+    this.doc.outline.addItem("Appendix B: evidence index");
+    this.heading("Appendix B: evidence index", 1);
+    this.paragraph(
+      "Every HTTP exchange of the scan: method, URL (secrets redacted), status, time, and the SHA-256 of the body as received.",
+    );
+    const columns: Column[] = [
+      { header: "Id", width: 42 },
+      { header: "Request", width: 210 },
+      { header: "Status", width: 34 },
+      { header: "Time", width: 78 },
+      { header: "SHA-256", width: 92 },
+      { header: "Cited by", width: 92 },
+    ];
+    this.table(
+      columns,
+      v.evidence.map((e) => [
+        { text: e.id, mono: true },
+        { text: `${e.method} ${e.url}\n${e.purpose}` },
+        { text: String(e.status) },
+        { text: e.capturedAt },
+        { text: e.sha256, mono: true },
+        { text: e.citedBy.join("\n") },
+      ]),
+      { size: 6.5, anchors: v.evidence.map((e) => evidenceAnchor(e.id)) },
+    );
+  }
+}
+
+interface PdfFont {
+  id: string;
+  dictionary: PDFKit.PDFKitReference;
+  encode(text: string): [string[], unknown];
+}

@@ -1,0 +1,406 @@
+// The evidence pack's reading order, shared by the HTML and PDF renderers: what goes where, in which order, with
+// which words. It arranges what result.json holds (groups, sorts, counts, labels) and computes no verdict.
+import type {
+  Finding,
+  Result,
+  ResultActivity,
+  ResultDestination,
+  ResultEvidence,
+  ResultPolicy,
+  ResultResource,
+  Severity,
+  Status,
+} from "../model/result.js";
+import { SEVERITIES, exitCode } from "../model/result.js";
+import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
+import { HSM_TYPES } from "../azure/ids.js";
+
+/** How each status reads: never by colour alone, always a word and a symbol. */
+export const STATUS_LABEL: Record<Status, { word: string; symbol: string }> = {
+  fail: { word: "FAIL", symbol: "✗" },
+  error: { word: "ERROR", symbol: "!" },
+  manual: { word: "MANUAL", symbol: "?" },
+  waived: { word: "WAIVED", symbol: "~" },
+  pass: { word: "PASS", symbol: "✓" },
+  not_applicable: { word: "N/A", symbol: "–" },
+};
+
+/** The order findings are read in: what needs attention first. */
+export const STATUS_ORDER: readonly Status[] = ["fail", "error", "manual", "waived", "pass", "not_applicable"];
+
+const EXIT_MEANING: Record<0 | 1 | 3, { verdict: string; meaning: string }> = {
+  0: {
+    verdict: "COMPLIANT",
+    meaning:
+      "Exit code 0: every finding passed, was waived, did not apply, or failed below the fail-on threshold, and all evidence was gathered.",
+  },
+  1: {
+    verdict: "NOT COMPLIANT",
+    meaning: "Exit code 1: at least one finding failed at or above the fail-on threshold.",
+  },
+  3: {
+    verdict: "NOT PROVEN",
+    meaning:
+      "Exit code 3: nothing failed above the threshold, but some evidence could not be gathered or must be supplied by hand, so compliance is not proven.",
+  },
+};
+
+export interface FindingView {
+  finding: Finding;
+  status: { key: Status; word: string; symbol: string };
+  resourceName: string;
+  /** The subscription-scope or tenant-scope label when the finding is not about an HSM. */
+  where: string;
+  evidence: string[];
+  hasFix: boolean;
+}
+
+export interface SettingLine {
+  text: string;
+  audit: boolean;
+}
+
+export interface DayBar {
+  day: string;
+  records: number;
+}
+
+export interface ActivityView extends ResultActivity {
+  stateText: string;
+  days: DayBar[];
+  maxPerDay: number;
+}
+
+export interface HsmView {
+  resource: ResultResource;
+  anchor: string;
+  kindLabel: string;
+  facts: { label: string; value: string }[];
+  findings: FindingView[];
+  /** The worst status among its findings, for the headline. */
+  worst: Status;
+  statusCounts: { key: Status; word: string; symbol: string; count: number }[];
+  settings?: { name: string; id: string; carriesAudit: boolean; lines: SettingLine[] }[];
+  settingsError?: string;
+  settingsEvidence: string[];
+  destinations: (ResultDestination & { kindLabel: string; stateText: string })[];
+  activity: ActivityView[];
+  fixes: FindingView[];
+  manualEvidence?: ResultPolicy;
+}
+
+export interface SubscriptionView {
+  id: string;
+  name: string;
+  anchor: string;
+  findings: FindingView[];
+  hsms: HsmView[];
+}
+
+export interface ReportView {
+  title: string;
+  verdict: string;
+  meaning: string;
+  exitCode: 0 | 1 | 3;
+  compliant: boolean;
+  tool: string;
+  generatedAt: string;
+  startedAt: string;
+  finishedAt: string;
+  cloud: string;
+  tenants: string[];
+  subscriptions: { id: string; name: string }[];
+  period: { label: string; start: string; end: string; duration: string };
+  failOn: string;
+  policyPack?: { version: string; sha256: string };
+  resultSha256: string;
+  statusCounts: { key: Status; word: string; symbol: string; count: number }[];
+  severityRows: { severity: Severity; fail: number; error: number }[];
+  kindRows: { kind: string; hsms: number; fail: number; error: number; manual: number; pass: number }[];
+  attention: FindingView[];
+  tenantFindings: FindingView[];
+  sections: SubscriptionView[];
+  errors: Result["errors"];
+  completeness: string;
+  policies: ResultPolicy[];
+  evidence: (ResultEvidence & { citedBy: string[] })[];
+  hsmCount: number;
+}
+
+/** A stable, safe anchor for an id read from Azure (only [a-z0-9-]). */
+export function anchorOf(prefix: string, id: string): string {
+  let hash = 0x811c9dc5;
+  for (const ch of id.toLowerCase()) hash = Math.imul(hash ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
+  const readable = id
+    .toLowerCase()
+    .split("/")
+    .pop()!
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 40);
+  return `${prefix}-${readable}-${hash.toString(16)}`;
+}
+
+export const evidenceAnchor = (id: string) => `evidence-${id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+
+export function buildView(result: Result, resultSha256: string): ReportView {
+  const code = exitCode(result.findings, result.failOn ?? "low");
+  const resources = new Map(result.resources.map((r) => [r.id.toLowerCase(), r]));
+  const policyById = new Map((result.policies ?? []).map((p) => [p.id, p]));
+  const names = result.scope.subscriptionNames ?? {};
+  const subscriptionName = (id: string) => names[id] ?? id;
+
+  const views = result.findings.map((finding): FindingView => {
+    const resource = resources.get(finding.resourceId.toLowerCase());
+    const sub = /^\/subscriptions\/([^/]+)$/i.exec(finding.resourceId);
+    return {
+      finding,
+      status: { key: finding.status, ...STATUS_LABEL[finding.status] },
+      resourceName: resource?.name ?? (sub ? subscriptionName(sub[1]!) : "all subscriptions"),
+      where: resource ? HSM_TYPES[resource.kind].label : sub ? "Subscription" : "Tenant",
+      evidence: finding.evidence,
+      hasFix: Boolean(finding.remediation.azCli || finding.remediation.powershell),
+    };
+  });
+  const byStatus = (a: FindingView, b: FindingView) =>
+    STATUS_ORDER.indexOf(a.finding.status) - STATUS_ORDER.indexOf(b.finding.status) ||
+    SEVERITIES.indexOf(a.finding.severity) - SEVERITIES.indexOf(b.finding.severity) ||
+    compare(a.finding.policyId, b.finding.policyId);
+
+  const findingsOf = (id: string) => views.filter((v) => v.finding.resourceId.toLowerCase() === id.toLowerCase());
+  const manualPolicy = [...policyById.values()].find((p) => p.appliesTo.includes("dedicatedHsm"));
+
+  const hsmView = (resource: ResultResource): HsmView => {
+    const findings = findingsOf(resource.id).sort(byStatus);
+    const counts = countStatuses(findings.map((f) => f.finding.status));
+    return {
+      resource,
+      anchor: anchorOf("hsm", resource.id),
+      kindLabel: HSM_TYPES[resource.kind].label,
+      facts: [
+        { label: "Kind", value: `${HSM_TYPES[resource.kind].label} (${resource.type})` },
+        { label: "Name", value: resource.name },
+        { label: "Resource group", value: resource.resourceGroup },
+        { label: "Location", value: resource.location },
+        { label: "SKU", value: resource.sku ?? "not stated" },
+        { label: "Provisioning state", value: resource.provisioningState ?? "not stated" },
+        { label: "Resource id", value: resource.id },
+      ],
+      findings,
+      worst: findings[0]?.finding.status ?? "not_applicable",
+      statusCounts: counts.filter((c) => c.count > 0),
+      ...settingsOf(resource),
+      destinations: (resource.destinations ?? []).map((d) => ({
+        ...d,
+        kindLabel: DESTINATION_LABEL[d.kind],
+        stateText: DESTINATION_STATE[d.state],
+      })),
+      activity: (resource.activity ?? []).map((a) => activityView(a, result.logWindow.start, result.logWindow.end)),
+      fixes: findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")),
+      ...(resource.kind === "dedicatedHsm" && manualPolicy ? { manualEvidence: manualPolicy } : {}),
+    };
+  };
+
+  const subscriptionIds = [
+    ...new Set([...result.scope.subscriptions, ...result.resources.map((r) => r.subscriptionId)]),
+  ].filter(
+    (id) =>
+      result.resources.some((r) => r.subscriptionId.toLowerCase() === id.toLowerCase()) ||
+      findingsOf(`/subscriptions/${id}`).length > 0,
+  );
+  const sections = subscriptionIds
+    .map((id) => ({
+      id,
+      name: subscriptionName(id),
+      anchor: anchorOf("sub", id),
+      findings: findingsOf(`/subscriptions/${id}`).sort(byStatus),
+      hsms: result.resources
+        .filter((r) => r.subscriptionId.toLowerCase() === id.toLowerCase())
+        .sort((a, b) => compare(a.name.toLowerCase(), b.name.toLowerCase()) || compare(a.id, b.id))
+        .map(hsmView),
+    }))
+    .sort((a, b) => compare(a.name.toLowerCase(), b.name.toLowerCase()) || compare(a.id, b.id));
+
+  // Which findings cite each evidence record, grouped by resource: "chsm-1: policy-a, policy-b".
+  const cited = new Map<string, Map<string, string[]>>();
+  for (const v of views) {
+    for (const id of v.finding.evidence) {
+      const byResource = cited.get(id) ?? new Map<string, string[]>();
+      byResource.set(v.resourceName, [...(byResource.get(v.resourceName) ?? []), v.finding.policyId]);
+      cited.set(id, byResource);
+    }
+  }
+  const citedBy = (id: string) =>
+    [...(cited.get(id) ?? new Map<string, string[]>())].map(([name, policies]) => `${name}: ${policies.join(", ")}`);
+  const kinds = [...new Set(result.resources.map((r) => r.kind))].sort(
+    (a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b),
+  );
+  const { verdict, meaning } = EXIT_MEANING[code];
+  const window = result.logWindow;
+  return {
+    title: "HSM audit-trail evidence pack",
+    verdict,
+    meaning,
+    exitCode: code,
+    compliant: result.summary.compliant,
+    tool: `${result.tool.name} ${result.tool.version}`,
+    generatedAt: result.finishedAt,
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    cloud: result.scope.cloud,
+    tenants: result.scope.tenantIds ?? [],
+    subscriptions: result.scope.subscriptions.map((id) => ({ id, name: subscriptionName(id) })),
+    period: {
+      label: window.period ? periodLabel(window.period) : `the ${humanDuration(window.duration)} before the scan`,
+      start: window.start,
+      end: window.end,
+      duration: window.duration,
+    },
+    failOn: result.failOn ?? "low",
+    ...(result.policyPack ? { policyPack: result.policyPack } : {}),
+    resultSha256,
+    statusCounts: countStatuses(result.findings.map((f) => f.status)),
+    severityRows: SEVERITIES.map((severity) => ({
+      severity,
+      fail: result.findings.filter((f) => f.severity === severity && f.status === "fail").length,
+      error: result.findings.filter((f) => f.severity === severity && f.status === "error").length,
+    })),
+    kindRows: kinds.map((kind) => {
+      const ids = new Set(result.resources.filter((r) => r.kind === kind).map((r) => r.id.toLowerCase()));
+      const of = (s: Status) =>
+        result.findings.filter((f) => f.status === s && ids.has(f.resourceId.toLowerCase())).length;
+      return {
+        kind: HSM_TYPES[kind].label,
+        hsms: ids.size,
+        fail: of("fail"),
+        error: of("error"),
+        manual: of("manual"),
+        pass: of("pass"),
+      };
+    }),
+    attention: views.filter((v) => v.finding.status === "fail" || v.finding.status === "error").sort(byStatus),
+    tenantFindings: findingsOf("/subscriptions").sort(byStatus),
+    sections,
+    errors: result.errors ?? [],
+    completeness: completenessOf(result),
+    policies: result.policies ?? [],
+    evidence: result.evidence.map((e) => ({ ...e, citedBy: citedBy(e.id) })),
+    hsmCount: result.resources.length,
+  };
+}
+
+const KIND_ORDER: HsmKind[] = ["cloudHsm", "managedHsm", "dedicatedHsm"];
+
+const DESTINATION_LABEL: Record<ResultDestination["kind"], string> = {
+  workspace: "Log Analytics workspace",
+  storageAccount: "Storage account",
+  eventHub: "Event Hub",
+  partner: "Partner solution",
+};
+
+const DESTINATION_STATE: Record<ResultDestination["state"], string> = {
+  exists: "✓ exists",
+  missing: "✗ missing",
+  unreadable: "! could not be read",
+  "not-checked": "– not checked",
+};
+
+const ACTIVITY_STATE: Record<ResultActivity["state"], string> = {
+  ok: "✓ queried",
+  partial: "! answered in part",
+  error: "! query failed",
+  "not-queried": "! not queried",
+};
+
+function countStatuses(statuses: Status[]) {
+  return STATUS_ORDER.map((key) => ({ key, ...STATUS_LABEL[key], count: statuses.filter((s) => s === key).length }));
+}
+
+function completenessOf(result: Result): string {
+  const errors = result.summary.error;
+  const failedReads = (result.errors ?? []).length;
+  if (errors === 0 && failedReads === 0) {
+    return "Every read succeeded and every finding rests on evidence gathered in this run: the pack is complete.";
+  }
+  return (
+    `${failedReads} read(s) failed and ${errors} finding(s) are errors. An error is a finding that could not be ` +
+    "proven either way: the pack is incomplete until they are resolved and the scan is run again."
+  );
+}
+
+/** `P7D` as "7 days", `PT24H` as "24 hours", `P1DT12H` as "1 day 12 hours"; anything else as it is. */
+export function humanDuration(iso: string): string {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
+  if (!m || iso === "P" || iso.endsWith("T")) return iso;
+  const parts = [
+    [m[1], "day"],
+    [m[2], "hour"],
+    [m[3], "minute"],
+    [m[4], "second"],
+  ].flatMap(([n, unit]) => (n && Number(n) > 0 ? [`${n} ${unit}${Number(n) === 1 ? "" : "s"}`] : []));
+  return parts.length ? parts.join(" ") : iso;
+}
+
+function periodLabel(period: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  if (!m) return period.replace("/", " to ");
+  const month = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleString("en-GB", {
+    month: "long",
+    timeZone: "UTC",
+  });
+  return `${month} ${m[1]} (UTC)`;
+}
+
+function settingsOf(resource: ResultResource): Pick<HsmView, "settings" | "settingsError" | "settingsEvidence"> {
+  const s = resource.diagnosticSettings;
+  if (!s) return { settingsEvidence: [] };
+  if ("error" in s) return { settingsError: s.error, settingsEvidence: s.evidence };
+  return {
+    settingsEvidence: s.evidence,
+    settings: s.settings.map(({ setting, auditEntries }) => ({
+      name: setting.name,
+      id: setting.id,
+      carriesAudit: auditEntries.length > 0,
+      lines: settingLines(setting, auditEntries),
+    })),
+  };
+}
+
+/** A setting as formatted JSON, one `logs` entry a line, the entries that carry the audit category marked. */
+export function settingLines(setting: DiagnosticSetting, auditEntries: number[]): SettingLine[] {
+  const { logs, ...rest } = setting;
+  const lines: SettingLine[] = [{ text: "{", audit: false }];
+  for (const [key, value] of Object.entries(rest)) {
+    lines.push({ text: `  ${JSON.stringify(key)}: ${JSON.stringify(value)},`, audit: false });
+  }
+  lines.push({ text: `  "logs": [`, audit: false });
+  logs.forEach((log, i) => {
+    lines.push({
+      text: `    ${JSON.stringify(log)}${i < logs.length - 1 ? "," : ""}`,
+      audit: auditEntries.includes(i),
+    });
+  });
+  lines.push({ text: "  ]", audit: false }, { text: "}", audit: false });
+  return lines;
+}
+
+/** Every UTC day of the window, with its records (none where the workspace returned no row for that day). */
+function activityView(activity: ResultActivity, start: string, end: string): ActivityView {
+  const counts = new Map((activity.perDay ?? []).map((d) => [d.day, d.records]));
+  const days: DayBar[] = [];
+  const first = Date.UTC(Number(start.slice(0, 4)), Number(start.slice(5, 7)) - 1, Number(start.slice(8, 10)));
+  const last = new Date(end).getTime() - 1;
+  for (let t = first; t <= last && days.length < 800; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    days.push({ day, records: counts.get(day) ?? 0 });
+  }
+  return {
+    ...activity,
+    stateText: ACTIVITY_STATE[activity.state],
+    days,
+    maxPerDay: Math.max(0, ...days.map((d) => d.records)),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,73 @@
+// Reads a PDF back the way a reviewer's viewer does: pdfjs parses it; the tests see its pages' text, page sizes,
+// outline (bookmarks) and the link targets of its annotations.
+import { readFileSync } from "node:fs";
+
+// pdfjs 6 expects Promise.withResolvers (Node 22); Node 20 has all else it uses.
+const P = Promise as unknown as { withResolvers?: () => unknown };
+P.withResolvers ??= () => {
+  let resolve!: (value: unknown) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+
+export interface OutlineNode {
+  title: string;
+  children: OutlineNode[];
+}
+
+export interface ParsedPdf {
+  pages: string[];
+  sizes: [number, number][];
+  outline: OutlineNode[];
+  /** The named destinations that links point at. */
+  linkTargets: string[];
+  /** Link targets that name no destination of the document. */
+  unresolvedLinks: string[];
+  info: Record<string, unknown>;
+}
+
+interface RawOutline {
+  title: string;
+  items: RawOutline[];
+}
+
+export async function readPdf(file: string): Promise<ParsedPdf> {
+  const data = new Uint8Array(readFileSync(file));
+  const task = getDocument({ data, useSystemFonts: false, verbosity: 0 });
+  const doc = await task.promise;
+  try {
+    const pages: string[] = [];
+    const sizes: [number, number][] = [];
+    const linkTargets: string[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const content = await page.getTextContent();
+      pages.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join(""));
+      const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+      sizes.push([Math.round(x1 - x0), Math.round(y1 - y0)]);
+      for (const a of (await page.getAnnotations()) as { subtype: string; dest?: unknown }[]) {
+        if (a.subtype === "Link" && typeof a.dest === "string") linkTargets.push(a.dest);
+      }
+    }
+    const raw = ((await doc.getOutline()) ?? []) as RawOutline[];
+    const toNode = (o: RawOutline): OutlineNode => ({ title: o.title, children: (o.items ?? []).map(toNode) });
+    const unresolvedLinks: string[] = [];
+    for (const name of new Set(linkTargets)) {
+      if (!(await doc.getDestination(name))) unresolvedLinks.push(name);
+    }
+    const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
+    return { pages, sizes, outline: raw.map(toNode), linkTargets, unresolvedLinks, info };
+  } finally {
+    await task.destroy();
+  }
+}
+
+/** All text of the document with every kind of whitespace removed: wrapped ids read back whole. */
+export function squeezed(pdf: ParsedPdf): string {
+  return pdf.pages.join("").replace(/\s+/g, "");
+}

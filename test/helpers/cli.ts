@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseEstate } from "../../src/simulator/estate.js";
+import { parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
 import { ROOT } from "./simulator.js";
 import type { Result } from "../../src/model/result.js";
@@ -59,6 +59,8 @@ export interface ScanTarget {
   endpoints: string[];
   /** Where the stub `az` logs its calls, one line each. */
   azCalls: string;
+  /** The estate as the simulator serves it (its records, with their resolved times). */
+  estate: Estate;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startScanTarget(estateYaml: string, options: { pageSize?: 
     },
     endpoints: ["--arm-endpoint", sim.url, "--logs-endpoint", sim.url],
     azCalls,
+    estate,
     close: () => sim.close(),
   };
 }

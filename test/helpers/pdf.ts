@@ -22,6 +22,8 @@ export interface OutlineNode {
 
 export interface ParsedPdf {
   pages: string[];
+  /** Text items drawn at heading sizes (10.5 pt and up), in reading order, with their size: the structure. */
+  headings: { size: number; text: string }[];
   sizes: [number, number][];
   outline: OutlineNode[];
   /** The named destinations that links point at. */
@@ -42,11 +44,18 @@ export async function readPdf(file: string): Promise<ParsedPdf> {
   const doc = await task.promise;
   try {
     const pages: string[] = [];
+    const headings: { size: number; text: string }[] = [];
     const sizes: [number, number][] = [];
     const linkTargets: string[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
+      for (const item of content.items) {
+        if (!("str" in item) || !item.str.trim()) continue;
+        const size = Math.round(Math.hypot(item.transform[2], item.transform[3]) * 10) / 10;
+        if (size < 10.5) continue;
+        headings.push({ size, text: item.str });
+      }
       pages.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join(""));
       const [x0, y0, x1, y1] = page.view as [number, number, number, number];
       sizes.push([Math.round(x1 - x0), Math.round(y1 - y0)]);
@@ -61,7 +70,7 @@ export async function readPdf(file: string): Promise<ParsedPdf> {
       if (!(await doc.getDestination(name))) unresolvedLinks.push(name);
     }
     const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
-    return { pages, sizes, outline: raw.map(toNode), linkTargets, unresolvedLinks, info };
+    return { pages, headings, sizes, outline: raw.map(toNode), linkTargets, unresolvedLinks, info };
   } finally {
     await task.destroy();
   }

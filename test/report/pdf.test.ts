@@ -1,0 +1,130 @@
+// report.pdf read back as a reviewer's viewer reads it (pdfjs) and as poppler lists its fonts.
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderPdf } from "../../src/report/pdf.js";
+import type { Paper } from "../../src/report/outputs.js";
+import type { Result } from "../../src/model/result.js";
+import { hostileResult, largeResult, HOSTILE_SUBSCRIPTION, SCRIPT_NAME, XSS_NAME } from "./fixtures.js";
+import { readPdf, squeezed, type ParsedPdf } from "../helpers/pdf.js";
+
+import { jest } from "@jest/globals";
+jest.setTimeout(60_000);
+
+const dir = mkdtempSync(join(tmpdir(), "hsm-audit-pdf-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function render(result: Result, name: string, paper: Paper = "a4"): Promise<{ file: string; pdf: ParsedPdf }> {
+  const file = join(dir, name);
+  await renderPdf(result, { paper, resultSha256: "cd".repeat(32) }, createWriteStream(file));
+  return { file, pdf: await readPdf(file) };
+}
+
+const STATUS_WORDS = {
+  pass: "PASS",
+  fail: "FAIL",
+  error: "ERROR",
+  manual: "MANUAL",
+  waived: "WAIVED",
+  not_applicable: "N/A",
+};
+
+describe("report.pdf of a small estate with hostile names", () => {
+  let result: Result;
+  let file: string;
+  let pdf: ParsedPdf;
+  beforeAll(async () => {
+    result = hostileResult();
+    ({ file, pdf } = await render(result, "small.pdf"));
+  });
+
+  test("every HSM, every policy id, every status and every resource id can be found in its text", () => {
+    const text = pdf.pages.join("\n");
+    const whole = squeezed(pdf);
+    for (const r of result.resources) {
+      expect(text).toContain(r.name);
+      expect(whole).toContain(r.id.replace(/\s+/g, ""));
+    }
+    for (const f of result.findings) {
+      expect(text).toContain(f.policyId);
+      expect(text).toContain(STATUS_WORDS[f.status]);
+    }
+    expect(text).toContain(XSS_NAME);
+    expect(text).toContain(SCRIPT_NAME);
+    expect(text).toContain(HOSTILE_SUBSCRIPTION);
+  });
+
+  test("has an outline: the fixed sections, and each subscription with its HSMs", () => {
+    const titles = pdf.outline.map((o) => o.title);
+    expect(titles).toEqual([
+      "Cover",
+      "Executive summary",
+      `Subscription ${HOSTILE_SUBSCRIPTION}`,
+      "Errors and completeness",
+      "Appendix A: methodology",
+      "Appendix B: evidence index",
+    ]);
+    const hsms = pdf.outline[2]!.children.map((c) => c.title);
+    expect(hsms).toHaveLength(result.resources.length);
+    for (const r of result.resources) expect(hsms.some((t) => t.startsWith(r.name))).toBe(true);
+  });
+
+  test("numbers every page 'Page X of Y' with the right total, and names the run on each", () => {
+    const total = pdf.pages.length;
+    expect(total).toBeGreaterThanOrEqual(5);
+    expect(total).toBeLessThan(40);
+    pdf.pages.forEach((text, i) => {
+      expect(text.replace(/\s+/g, "")).toContain(`Page${i + 1}of${total}`);
+      expect(text).toContain(`run ${result.runId ?? result.startedAt}`);
+    });
+  });
+
+  test("cover states the verdict, the period, the tool, the policy pack and result.json digests", () => {
+    const cover = pdf.pages[0]!;
+    expect(cover).toContain("NOT COMPLIANT");
+    expect(cover).toContain(`${result.logWindow.start} to ${result.logWindow.end}`);
+    expect(cover).toContain(`hsm-audit ${result.tool.version}`);
+    expect(squeezed({ ...pdf, pages: [cover] })).toContain(result.policyPack!.sha256);
+    expect(cover).toContain("cd".repeat(32));
+  });
+
+  test("each finding's evidence links to an entry of the evidence index", () => {
+    const cited = new Set(result.findings.flatMap((f) => f.evidence));
+    expect(cited.size).toBeGreaterThan(0);
+    expect(pdf.unresolvedLinks).toEqual([]);
+    expect(new Set(pdf.linkTargets).size).toBe(cited.size);
+  });
+
+  test("embeds its fonts, so the text is selectable and searchable", () => {
+    const fonts = execFileSync("pdffonts", [file], { encoding: "utf8" }).split("\n").slice(2).filter(Boolean);
+    expect(fonts.length).toBeGreaterThanOrEqual(3);
+    for (const line of fonts) expect(line).toMatch(/DejaVu\S*\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/);
+  });
+
+  test("says what a Dedicated HSM needs by hand, and gives the fix of a failure with its ids filled in", () => {
+    const text = pdf.pages.join("\n");
+    expect(text).toContain("Manual evidence expected");
+    const fix = result.findings.find((f) => f.status === "fail" && f.remediation.azCli)!;
+    expect(squeezed(pdf)).toContain(fix.remediation.azCli.replace(/\s+/g, ""));
+  });
+});
+
+test("--paper letter lays the pages out on US Letter", async () => {
+  const { pdf } = await render(hostileResult(), "letter.pdf", "letter");
+  expect(new Set(pdf.sizes.map((s) => s.join("x")))).toEqual(new Set(["612x792"]));
+  const a4 = await render(hostileResult(), "a4.pdf", "a4");
+  expect(new Set(a4.pdf.sizes.map((s) => s.join("x")))).toEqual(new Set(["595x842"]));
+});
+
+test("a larger estate keeps one outline entry per HSM under its subscription, and tables across pages", async () => {
+  const result = largeResult(60, 6);
+  const { pdf } = await render(result, "large.pdf");
+  const subs = pdf.outline.filter((o) => o.title.startsWith("Subscription "));
+  expect(subs).toHaveLength(6);
+  expect(subs.reduce((n, s) => n + s.children.length, 0)).toBe(60);
+  // The evidence index spans pages: its header repeats on each.
+  const indexPages = pdf.pages.filter((p) => p.includes("Appendix B") || /Id\s*Request\s*Status/.test(p));
+  expect(pdf.pages.filter((p) => /Id\s*Request\s*Status\s*Time\s*SHA-256/.test(p)).length).toBeGreaterThan(1);
+  expect(indexPages.length).toBeGreaterThan(1);
+});

@@ -1,0 +1,100 @@
+// The reading order both reports share: labels, groupings and the settings as marked JSON.
+import { anchorOf, buildView, humanDuration, settingLines, STATUS_LABEL } from "../../src/report/view.js";
+import { STATUSES } from "../../src/model/result.js";
+import { category, group, setting, WORKSPACE } from "../helpers/snapshots.js";
+import { hostileResult, XSS_NAME } from "./fixtures.js";
+
+describe("settingLines", () => {
+  test("marks exactly the entries that carry the audit category, one entry a line", () => {
+    const s = setting({
+      logs: [category("HsmServiceOperations"), group("allLogs", false), category("Other")],
+      workspaceId: WORKSPACE,
+    });
+    const lines = settingLines(s, [0]);
+    expect(lines.filter((l) => l.audit).map((l) => l.text.trim())).toEqual([
+      '{"category":"HsmServiceOperations","enabled":true},',
+    ]);
+    // Read back, the lines are the setting itself.
+    expect(JSON.parse(lines.map((l) => l.text).join("\n"))).toEqual(s);
+  });
+});
+
+describe("labels", () => {
+  test("every status has a word and a symbol, never colour alone", () => {
+    for (const status of STATUSES) {
+      expect(STATUS_LABEL[status].word).toMatch(/^[A-Z/]+$/);
+      expect(STATUS_LABEL[status].symbol).not.toBe("");
+    }
+    expect(new Set(STATUSES.map((s) => STATUS_LABEL[s].symbol)).size).toBe(STATUSES.length);
+  });
+
+  test.each([
+    ["P7D", "7 days"],
+    ["PT24H", "24 hours"],
+    ["P1DT12H", "1 day 12 hours"],
+    ["PT90M", "90 minutes"],
+    ["P31D", "31 days"],
+    ["nonsense", "nonsense"],
+  ])("%s reads as %s", (iso, words) => expect(humanDuration(iso)).toBe(words));
+
+  test("anchors are made of safe characters only, and differ for ids that differ only in case-free ways", () => {
+    const a = anchorOf("hsm", `/subscriptions/x/providers/y/${XSS_NAME}`);
+    expect(a).toMatch(/^hsm-[a-z0-9-]+$/);
+    expect(anchorOf("hsm", "/a/b/c-1")).not.toBe(anchorOf("hsm", "/a/b/c_1"));
+    expect(anchorOf("hsm", "/A/B")).toBe(anchorOf("hsm", "/a/b"));
+  });
+});
+
+describe("buildView", () => {
+  const result = hostileResult();
+  const view = buildView(result, "00".repeat(32));
+
+  test("needs attention lists exactly the failing and errored findings, fails first", () => {
+    const expected = result.findings.filter((f) => f.status === "fail" || f.status === "error");
+    expect(view.attention).toHaveLength(expected.length);
+    const order = view.attention.map((v) => v.finding.status);
+    expect(order).toEqual([...order].sort((a, b) => (a === b ? 0 : a === "fail" ? -1 : 1)));
+  });
+
+  test("every finding is placed exactly once: under its HSM, its subscription, or the tenant", () => {
+    const placed =
+      view.tenantFindings.length +
+      view.sections.reduce((n, s) => n + s.findings.length + s.hsms.reduce((m, h) => m + h.findings.length, 0), 0);
+    expect(placed).toBe(result.findings.length);
+  });
+
+  test("status counts equal the result's summary", () => {
+    const count = (key: string) => view.statusCounts.find((c) => c.key === key)!.count;
+    expect(count("pass")).toBe(result.summary.pass);
+    expect(count("fail")).toBe(result.summary.fail);
+    expect(count("manual")).toBe(result.summary.manual);
+    expect(count("not_applicable")).toBe(result.summary.notApplicable);
+  });
+
+  test("the activity chart has one bar per UTC day of the window, zero where no row came back", () => {
+    const good = view.sections.flatMap((s) => s.hsms).find((h) => h.resource.name === XSS_NAME)!;
+    const days = good.activity[0]!.days;
+    expect(days.map((d) => d.day)).toEqual([
+      "2025-06-01",
+      "2025-06-02",
+      "2025-06-03",
+      "2025-06-04",
+      "2025-06-05",
+      "2025-06-06",
+      "2025-06-07",
+      "2025-06-08",
+    ]);
+    expect(days.map((d) => d.records)).toEqual([0, 4, 0, 0, 9, 0, 0, 2]);
+    expect(good.activity[0]!.maxPerDay).toBe(9);
+  });
+
+  test("the Dedicated HSM carries the manual evidence it needs, the others do not", () => {
+    const hsms = view.sections.flatMap((s) => s.hsms);
+    for (const h of hsms) expect(Boolean(h.manualEvidence)).toBe(h.resource.kind === "dedicatedHsm");
+  });
+
+  test("the evidence index says which findings cite each record", () => {
+    const cited = result.findings.flatMap((f) => f.evidence);
+    for (const id of cited) expect(view.evidence.find((e) => e.id === id)!.citedBy.length).toBeGreaterThan(0);
+  });
+});

@@ -61,7 +61,10 @@ function periodOptions<T>(y: Argv<T>) {
     })
     .option("period", { type: "string", describe: "A calendar month in UTC to report on, as YYYY-MM (e.g. 2026-10)" })
     .option("from", { type: "string", describe: "Start of the period (YYYY-MM-DD in UTC, or an instant with offset)" })
-    .option("to", { type: "string", describe: "End of the period (YYYY-MM-DD, that whole day included, or an instant)" });
+    .option("to", {
+      type: "string",
+      describe: "End of the period (YYYY-MM-DD, that whole day included, or an instant)",
+    });
 }
 
 function searchWindow(args: { "log-window"?: string; period?: string; from?: string; to?: string }) {

@@ -83,17 +83,20 @@ export async function renderPdf(result: Result, context: RenderContext, out: Wri
 
   pdf.cover();
   pdf.summary();
+  let written = 0;
   for (const section of view.sections) {
     pdf.subscription(section.name, section.id, section.findings);
     for (const hsm of section.hsms) {
       pdf.hsm(hsm);
-      // Let the output stream take what was written: memory stays bounded by one HSM's pages.
+      // Let the output stream take what was written, and forget the text layouts of this HSM's ids and hashes:
+      // memory stays bounded by one HSM's pages.
+      if (++written % 25 === 0) pdf.forgetLayouts();
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
   pdf.errors();
   pdf.methodology();
-  pdf.evidenceIndex();
+  await pdf.evidenceIndex();
   pdf.finish();
   doc.end();
   await done;
@@ -163,6 +166,19 @@ class Writer {
     doc.y = LAYOUT.margins.top;
   }
 
+  /**
+   * Empties pdfkit's per-font cache of laid-out words once it grows large: it would otherwise keep every distinct id
+   * and hash of the run. Below the limit the cache stays, as it saves most of the layout work.
+   */
+  forgetLayouts(limit = 4000) {
+    const families = (this.doc as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })._fontFamilies;
+    for (const font of Object.values(families)) {
+      if (font.layoutCache && Object.keys(font.layoutCache).length > limit) {
+        font.layoutCache = Object.create(null) as object;
+      }
+    }
+  }
+
   finish() {
     const doc = this.doc;
     doc.font("sans");
@@ -204,6 +220,25 @@ class Writer {
     doc.font("sans").fontSize(LAYOUT.body).fillColor(LAYOUT.text);
   }
 
+  /**
+   * The height of `text` in the current font at `width`; `single` when it fits on one line, which is then drawn
+   * without the line wrapper (most cells are one line, and wrapping is most of the cost of a large pack).
+   */
+  private measure(text: string, width: number): { height: number; single: boolean } {
+    const doc = this.doc;
+    if (!text.includes("\n") && doc.widthOfString(text) <= width) {
+      return { height: doc.currentLineHeight(true), single: true };
+    }
+    return { height: doc.heightOfString(text, { width }), single: false };
+  }
+
+  private put(text: string, x: number, y: number, width: number, single: boolean) {
+    if (single) {
+      this.doc.text(text, x, y, { lineBreak: false });
+      this.doc.x = x;
+    } else this.doc.text(text, x, y, { width });
+  }
+
   private paragraph(text: string, options: { size?: number; color?: string; font?: string } = {}) {
     const doc = this.doc;
     doc
@@ -222,25 +257,26 @@ class Writer {
     const valueWidth = this.contentWidth - labelWidth;
     for (const row of rows) {
       doc.font(row.mono ? "mono" : "sans").fontSize(LAYOUT.body);
-      const h = Math.max(doc.heightOfString(row.value || " ", { width: valueWidth }), doc.currentLineHeight(true));
+      const value = this.measure(row.value || " ", valueWidth);
+      const h = Math.max(value.height, doc.currentLineHeight(true));
       this.ensure(h + 2);
       const y = doc.y;
-      doc
-        .font("sans")
-        .fillColor(LAYOUT.muted)
-        .text(row.label, LAYOUT.margins.left, y, { width: labelWidth - 8 });
-      doc
-        .font(row.mono ? "mono" : "sans")
-        .fillColor(LAYOUT.text)
-        .text(row.value || " ", LAYOUT.margins.left + labelWidth, y, { width: valueWidth });
-      doc.y = Math.max(doc.y, y + h) + 2;
+      doc.font("sans").fillColor(LAYOUT.muted);
+      this.put(row.label, LAYOUT.margins.left, y, labelWidth - 8, true);
+      doc.font(row.mono ? "mono" : "sans").fillColor(LAYOUT.text);
+      this.put(row.value || " ", LAYOUT.margins.left + labelWidth, y, valueWidth, value.single);
+      doc.y = y + h + 2;
     }
     doc.font("sans").fillColor(LAYOUT.text);
     doc.moveDown(0.3);
   }
 
   /** A table whose header is drawn again at the top of every page it continues on. */
-  private table(columns: Column[], rows: Cell[][], options: { size?: number; anchors?: (string | undefined)[] } = {}) {
+  private table(
+    columns: Column[],
+    rows: Cell[][],
+    options: { size?: number; anchors?: (string | undefined)[]; continues?: boolean } = {},
+  ) {
     const doc = this.doc;
     const size = options.size ?? LAYOUT.tableBody;
     const pad = 3;
@@ -249,15 +285,17 @@ class Writer {
     const widths = columns.map((c) => c.width * scale);
     const xs = widths.map((_, i) => left + widths.slice(0, i).reduce((s, w) => s + w, 0));
 
-    const cellHeight = (cell: Cell, i: number) => {
+    const measureCell = (cell: Cell, i: number) => {
       doc.font(cell.mono ? "mono" : cell.bold ? "bold" : "sans").fontSize(size);
-      let h = doc.heightOfString(cell.text || " ", { width: widths[i]! - 2 * pad });
+      const m = this.measure(cell.text || " ", widths[i]! - 2 * pad);
+      let h = m.height;
       if (cell.evidence?.length) {
         doc.font("mono").fontSize(size - 1.5);
-        h += doc.heightOfString(`Evidence: ${cell.evidence.join(" ")}`, { width: widths[i]! - 2 * pad }) + 1;
+        h += this.measure(`Evidence: ${cell.evidence.join(" ")}`, widths[i]! - 2 * pad).height + 1;
       }
-      return h + 2 * pad;
+      return { height: h + 2 * pad, single: m.single };
     };
+    const cellHeight = (cell: Cell, i: number) => measureCell(cell, i).height;
     const drawHeader = () => {
       doc.font("bold").fontSize(size);
       const h =
@@ -281,10 +319,13 @@ class Writer {
       );
     };
     const firstRow = rows[0] ? Math.max(...rows[0].map(cellHeight)) : 0;
-    this.ensure(headerHeight() + Math.min(firstRow, 120));
-    drawHeader();
+    if (!options.continues || doc.y + Math.min(firstRow, 120) > this.bottom) {
+      this.ensure(headerHeight() + Math.min(firstRow, 120));
+      drawHeader();
+    }
     rows.forEach((row, r) => {
-      const h = Math.max(...row.map(cellHeight));
+      const measured = row.map(measureCell);
+      const h = Math.max(...measured.map((m) => m.height));
       if (doc.y + h > this.bottom) {
         this.newPage();
         drawHeader();
@@ -296,21 +337,10 @@ class Writer {
         doc
           .font(cell.mono ? "mono" : cell.bold ? "bold" : "sans")
           .fontSize(size)
-          .fillColor(cell.color ?? LAYOUT.text)
-          .text(cell.text || " ", xs[i]! + pad, y + pad, { width: widths[i]! - 2 * pad });
-        if (cell.evidence?.length) {
-          doc
-            .font("mono")
-            .fontSize(size - 1.5)
-            .fillColor(LAYOUT.muted);
-          doc.text("Evidence: ", xs[i]! + pad, doc.y + 1, { width: widths[i]! - 2 * pad, continued: true });
-          cell.evidence.forEach((id, k) => {
-            doc.fillColor(LAYOUT.link).text(`${id}${k < cell.evidence!.length - 1 ? " " : ""}`, {
-              goTo: evidenceAnchor(id),
-              continued: k < cell.evidence!.length - 1,
-            });
-          });
-        }
+          .fillColor(cell.color ?? LAYOUT.text);
+        this.put(cell.text || " ", xs[i]! + pad, y + pad, widths[i]! - 2 * pad, measured[i]!.single);
+        if (measured[i]!.single) doc.y = y + pad + doc.currentLineHeight(true);
+        if (cell.evidence?.length) this.evidenceLinks(cell.evidence, xs[i]! + pad, widths[i]! - 2 * pad, size - 1.5);
       });
       doc
         .moveTo(left, y + h)
@@ -322,7 +352,31 @@ class Writer {
     });
     doc.x = left;
     doc.fillColor(LAYOUT.text).font("sans").fontSize(LAYOUT.body);
-    doc.moveDown(0.5);
+    if (!options.continues) doc.moveDown(0.5);
+  }
+
+  /**
+   * "Evidence: id id": one line of text with a link over each id to its entry in the index (placed by measuring,
+   * which is far cheaper than a text run per id); wrapped like any text when it does not fit on one line.
+   */
+  private evidenceLinks(ids: string[], x: number, width: number, size: number) {
+    const doc = this.doc;
+    doc.font("mono").fontSize(size).fillColor(LAYOUT.link);
+    const text = `Evidence: ${ids.join(" ")}`;
+    const y = doc.y + 1;
+    if (doc.widthOfString(text) > width) {
+      doc.text(text, x, y, { width });
+      return;
+    }
+    doc.text(text, x, y, { width, lineBreak: false });
+    const height = doc.currentLineHeight();
+    let at = x + doc.widthOfString("Evidence: ");
+    for (const id of ids) {
+      const w = doc.widthOfString(id);
+      doc.goTo(at, y, w, height, evidenceAnchor(id));
+      at += w + doc.widthOfString(" ");
+    }
+    doc.y = y + height;
   }
 
   private statusCell(status: Status, word: string, symbol: string): Cell {
@@ -356,19 +410,25 @@ class Writer {
     const doc = this.doc;
     doc.font("mono").fontSize(size);
     const width = this.contentWidth - 12;
+    const x = LAYOUT.margins.left;
     for (const line of lines) {
-      const h = doc.heightOfString(line.text || " ", { width });
-      this.ensure(h + 2);
+      const m = this.measure(line.text || " ", width);
+      this.ensure(m.height + 2);
       const y = doc.y;
+      doc
+        .rect(x, y - 1, 2, m.height + 1)
+        .fillColor(LAYOUT.rule)
+        .fill();
       if (line.mark)
         doc
-          .rect(LAYOUT.margins.left, y - 1, this.contentWidth, h + 1)
+          .rect(x + 2, y - 1, this.contentWidth - 2, m.height + 1)
           .fillColor(LAYOUT.mark)
           .fill();
-      doc
-        .fillColor(line.mark ? LAYOUT.text : LAYOUT.code)
-        .text(line.text || " ", LAYOUT.margins.left + 6, y, { width });
+      doc.fillColor(line.mark ? LAYOUT.text : LAYOUT.code);
+      this.put(line.text || " ", x + 6, y, width, m.single);
+      doc.y = y + m.height;
     }
+    doc.x = x;
     doc.fillColor(LAYOUT.text).font("sans").fontSize(LAYOUT.body);
     doc.moveDown(0.4);
   }
@@ -709,7 +769,7 @@ class Writer {
     }
   }
 
-  evidenceIndex() {
+  async evidenceIndex() {
     const v = this.view;
     this.newPage();
     this.doc.outline.addItem("Appendix B: evidence index");
@@ -725,19 +785,30 @@ class Writer {
       { header: "SHA-256", width: 92 },
       { header: "Cited by", width: 92 },
     ];
-    this.table(
-      columns,
-      v.evidence.map((e) => [
-        { text: e.id, mono: true },
-        { text: `${e.method} ${e.url}\n${e.purpose}` },
-        { text: String(e.status) },
-        { text: e.capturedAt },
-        { text: e.sha256, mono: true },
-        { text: e.citedBy.join("\n") },
-      ]),
-      { size: 6.5, anchors: v.evidence.map((e) => evidenceAnchor(e.id)) },
-    );
+    const chunk = 100;
+    for (let i = 0; i < v.evidence.length; i += chunk) {
+      const part = v.evidence.slice(i, i + chunk);
+      this.table(
+        columns,
+        part.map((e) => [
+          { text: e.id, mono: true },
+          { text: `${e.method} ${e.url}\n${e.purpose}` },
+          { text: String(e.status) },
+          { text: e.capturedAt },
+          { text: grouped(e.sha256), mono: true },
+          { text: e.citedBy.join("\n") },
+        ]),
+        { size: 6.5, anchors: part.map((e) => evidenceAnchor(e.id)), continues: i > 0 },
+      );
+      this.forgetLayouts();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
+}
+
+/** A SHA-256 in four groups of sixteen: it wraps cleanly in a narrow column and reads back whole. */
+function grouped(hash: string): string {
+  return hash.replace(/(.{16})(?=.)/g, "$1 ");
 }
 
 interface PdfFont {

@@ -166,7 +166,14 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     SEVERITIES.indexOf(a.finding.severity) - SEVERITIES.indexOf(b.finding.severity) ||
     compare(a.finding.policyId, b.finding.policyId);
 
-  const findingsOf = (id: string) => views.filter((v) => v.finding.resourceId.toLowerCase() === id.toLowerCase());
+  const byResource = new Map<string, FindingView[]>();
+  for (const v of views) {
+    const key = v.finding.resourceId.toLowerCase();
+    const list = byResource.get(key);
+    if (list) list.push(v);
+    else byResource.set(key, [v]);
+  }
+  const findingsOf = (id: string) => [...(byResource.get(id.toLowerCase()) ?? [])];
   const manualPolicy = [...policyById.values()].find((p) => p.appliesTo.includes("dedicatedHsm"));
 
   const hsmView = (resource: ResultResource): HsmView => {
@@ -200,21 +207,23 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     };
   };
 
+  const resourcesBySubscription = new Map<string, ResultResource[]>();
+  for (const r of result.resources) {
+    const key = r.subscriptionId.toLowerCase();
+    const list = resourcesBySubscription.get(key);
+    if (list) list.push(r);
+    else resourcesBySubscription.set(key, [r]);
+  }
   const subscriptionIds = [
     ...new Set([...result.scope.subscriptions, ...result.resources.map((r) => r.subscriptionId)]),
-  ].filter(
-    (id) =>
-      result.resources.some((r) => r.subscriptionId.toLowerCase() === id.toLowerCase()) ||
-      findingsOf(`/subscriptions/${id}`).length > 0,
-  );
+  ].filter((id) => resourcesBySubscription.has(id.toLowerCase()) || findingsOf(`/subscriptions/${id}`).length > 0);
   const sections = subscriptionIds
     .map((id) => ({
       id,
       name: subscriptionName(id),
       anchor: anchorOf("sub", id),
       findings: findingsOf(`/subscriptions/${id}`).sort(byStatus),
-      hsms: result.resources
-        .filter((r) => r.subscriptionId.toLowerCase() === id.toLowerCase())
+      hsms: (resourcesBySubscription.get(id.toLowerCase()) ?? [])
         .sort((a, b) => compare(a.name.toLowerCase(), b.name.toLowerCase()) || compare(a.id, b.id))
         .map(hsmView),
     }))
@@ -224,9 +233,9 @@ export function buildView(result: Result, resultSha256: string): ReportView {
   const cited = new Map<string, Map<string, string[]>>();
   for (const v of views) {
     for (const id of v.finding.evidence) {
-      const byResource = cited.get(id) ?? new Map<string, string[]>();
-      byResource.set(v.resourceName, [...(byResource.get(v.resourceName) ?? []), v.finding.policyId]);
-      cited.set(id, byResource);
+      const perResource = cited.get(id) ?? new Map<string, string[]>();
+      perResource.set(v.resourceName, [...(perResource.get(v.resourceName) ?? []), v.finding.policyId]);
+      cited.set(id, perResource);
     }
   }
   const citedBy = (id: string) =>

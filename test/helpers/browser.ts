@@ -1,11 +1,18 @@
 // Headless Chromium (Debian's, through playwright-core) for the HTML report tests: opens a file the way a reviewer
 // does and records what the page tries to do: console errors, uncaught exceptions, dialogs, and every request.
 import { chromium, type Browser, type Page } from "playwright-core";
+import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The HTML report tests need Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium), ` +
+        "or point CHROMIUM_PATH at another build. .ci/run installs it.",
+    );
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],

@@ -97,7 +97,15 @@ describe("report.pdf of a small estate with hostile names", () => {
   });
 
   test("embeds its fonts, so the text is selectable and searchable", () => {
-    const fonts = execFileSync("pdffonts", [file], { encoding: "utf8" }).split("\n").slice(2).filter(Boolean);
+    let listing: string;
+    try {
+      listing = execFileSync("pdffonts", [file], { encoding: "utf8" });
+    } catch (error) {
+      throw new Error(`pdffonts (Debian's poppler-utils, which .ci/run installs) could not run: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    const fonts = listing.split("\n").slice(2).filter(Boolean);
     expect(fonts.length).toBeGreaterThanOrEqual(3);
     for (const line of fonts) expect(line).toMatch(/DejaVu\S*\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/);
   });

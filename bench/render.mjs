@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+// Benchmark of the evidence pack: builds a result for N HSMs (a synthetic snapshot evaluated by the real engine and
+// policies: half compliant with a week of records, half failing, four evidence records each), renders report.pdf
+// and report.html with the real renderers, and prints one line with the times and the peak memory.
+//
+//   npm run bench:render -- --hsms 1000 [--subscriptions 200] [--paper a4] [--out DIR]
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { evaluate } from "../dist/engine/evaluate.js";
+import { loadPolicies } from "../dist/engine/policy.js";
+import { loadFrameworks } from "../dist/engine/frameworks.js";
+import { writeOutputs } from "../dist/report/outputs.js";
+
+const { values } = parseArgs({
+  options: {
+    hsms: { type: "string", default: "1000" },
+    subscriptions: { type: "string" },
+    paper: { type: "string", default: "a4" },
+    out: { type: "string" },
+  },
+});
+const hsmCount = Number(values.hsms);
+const subCount = Number(values.subscriptions ?? Math.max(1, Math.round(hsmCount / 5)));
+if (!Number.isInteger(hsmCount) || hsmCount < 1 || !Number.isInteger(subCount) || subCount < 1) {
+  console.error("bench: --hsms and --subscriptions must be whole numbers of at least 1");
+  process.exit(2);
+}
+
+const END = Date.parse("2026-11-01T00:00:00Z");
+const START = END - 7 * 86_400_000;
+let evidenceSeq = 0;
+const evidence = [];
+function record(purpose, url) {
+  const id = `ev-${String(++evidenceSeq).padStart(6, "0")}`;
+  evidence.push({
+    id,
+    method: "GET",
+    url,
+    status: 200,
+    capturedAt: new Date(END + evidenceSeq).toISOString(),
+    sha256: (evidenceSeq.toString(16).padStart(8, "0") + "0".repeat(56)).slice(0, 64),
+    durationMs: 50,
+    purpose,
+  });
+  return id;
+}
+
+const subs = Array.from({ length: subCount }, (_, i) => {
+  const subscriptionId = `${String(i).padStart(8, "0")}-0000-4000-8000-${String(i).padStart(12, "0")}`;
+  return { subscriptionId, displayName: `Subscription ${i}` };
+});
+const arm = "https://management.azure.com";
+const workspaces = Array.from({ length: 20 }, (_, i) => {
+  const id = `/subscriptions/${subs[0].subscriptionId}/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law-${i}`;
+  return {
+    id,
+    info: {
+      value: {
+        exists: true,
+        customerId: `c0000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        retentionInDays: 400,
+      },
+      evidence: [record(`workspace ${id}`, `${arm}${id}?api-version=2025-02-01`)],
+    },
+  };
+});
+const hsms = Array.from({ length: hsmCount }, (_, i) => {
+  const sub = subs[i % subCount];
+  const kind = i % 3 === 2 ? "managedHsm" : "cloudHsm";
+  const name = `${kind === "cloudHsm" ? "chsm" : "mhsm"}-${String(i).padStart(5, "0")}`;
+  const type =
+    kind === "cloudHsm" ? "Microsoft.HardwareSecurityModules/cloudHsmClusters" : "Microsoft.KeyVault/managedHSMs";
+  const id = `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-hsm-${i % 7}/providers/${type}/${name}`;
+  const category = kind === "cloudHsm" ? "HsmServiceOperations" : "AuditEvent";
+  const compliant = i % 2 === 0;
+  const workspace = workspaces[i % workspaces.length].id;
+  const setting = {
+    id: `${id}/providers/microsoft.insights/diagnosticSettings/audit`,
+    name: "audit",
+    workspaceId: workspace,
+    logs: [compliant ? { category, enabled: true } : { categoryGroup: "audit", enabled: false }],
+  };
+  return {
+    id,
+    type,
+    kind,
+    name,
+    subscriptionId: sub.subscriptionId,
+    resourceGroup: `rg-hsm-${i % 7}`,
+    location: "eastus",
+    sku: "Standard_B1",
+    provisioningState: "Succeeded",
+    diagnosticSettings: {
+      value: [setting],
+      evidence: [
+        record(
+          `diagnostic settings of ${id}`,
+          `${arm}${id}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`,
+        ),
+      ],
+    },
+    categories: {
+      value: [{ name: category, categoryType: "Logs", categoryGroups: ["audit", "allLogs"] }],
+      evidence: [
+        record(
+          `categories of ${id}`,
+          `${arm}${id}/providers/Microsoft.Insights/diagnosticSettingsCategories?api-version=2021-05-01-preview`,
+        ),
+      ],
+    },
+  };
+});
+const logSamples = workspaces.map((w, wi) => {
+  const members = hsms.filter((_, i) => i % workspaces.length === wi);
+  const rows = members
+    .filter((_, k) => k % 2 === 0 || true)
+    .filter((h) => h.diagnosticSettings.value[0].logs[0].enabled)
+    .map((h) => {
+      const perDay = Array.from({ length: 7 }, (_, d) => ({
+        day: new Date(START + (d + 1) * 86_400_000).toISOString().slice(0, 10),
+        records: 10 + ((d * 7) % 13),
+      }));
+      return {
+        hsmId: h.id.toLowerCase(),
+        records: perDay.reduce((s, d) => s + d.records, 0),
+        lastRecord: new Date(END - 3_600_000).toISOString(),
+        perDay,
+      };
+    });
+  return {
+    workspaceId: w.id,
+    customerId: w.info.value.customerId,
+    hsmIds: members.map((h) => h.id),
+    query: "(the audit query)",
+    result: {
+      value: { rows },
+      evidence: [record(`audit records in ${w.id}`, "https://api.loganalytics.io/v1/workspaces/x/query")],
+    },
+  };
+});
+const snapshot = {
+  schemaVersion: 1,
+  kind: "hsm-audit-snapshot",
+  tool: { name: "hsm-audit", version: "bench" },
+  runId: "00000000-0000-4000-8000-00000000bench".slice(0, 36),
+  startedAt: new Date(END).toISOString(),
+  finishedAt: new Date(END + 5000).toISOString(),
+  scope: {
+    cloud: "AzureCloud",
+    subscriptions: subs.map((s) => s.subscriptionId),
+    armEndpoint: arm,
+    logsEndpoint: "https://api.loganalytics.io",
+  },
+  logWindow: { duration: "P7D", start: new Date(START).toISOString(), end: new Date(END).toISOString() },
+  subscriptions: subs.map((s) => ({
+    ...s,
+    insightsProvider: {
+      value: { registrationState: "Registered" },
+      evidence: [
+        record(
+          `provider of ${s.subscriptionId}`,
+          `${arm}/subscriptions/${s.subscriptionId}/providers/Microsoft.Insights`,
+        ),
+      ],
+    },
+    inventory: Object.fromEntries(
+      ["cloudHsm", "managedHsm", "dedicatedHsm"].map((k) => [
+        k,
+        {
+          value: { count: hsms.filter((h) => h.subscriptionId === s.subscriptionId && h.kind === k).length },
+          evidence: [record(`${k} list of ${s.subscriptionId}`, `${arm}/subscriptions/${s.subscriptionId}/resources`)],
+        },
+      ]),
+    ),
+  })),
+  hsms,
+  workspaces,
+  storageAccounts: [],
+  logSamples,
+  errors: [],
+  evidence,
+};
+
+const result = evaluate(snapshot, loadPolicies(), { failOn: "low", frameworks: loadFrameworks() });
+const out = values.out ?? mkdtempSync(join(tmpdir(), "hsm-audit-bench-"));
+const rssBefore = process.memoryUsage().rss;
+let t = performance.now();
+await writeOutputs(result, out, ["pdf"], { paper: values.paper });
+const pdfS = (performance.now() - t) / 1000;
+const peakAfterPdf = process.resourceUsage().maxRSS / 1024;
+t = performance.now();
+await writeOutputs(result, out, ["html"], { paper: values.paper });
+const htmlS = (performance.now() - t) / 1000;
+const pdfBytes = statSync(join(out, "report.pdf")).size;
+const htmlBytes = statSync(join(out, "report.html")).size;
+const peak = process.resourceUsage().maxRSS / 1024;
+console.log(
+  `bench-render: hsms=${hsmCount} subscriptions=${subCount} findings=${result.findings.length} evidence=${evidence.length} ` +
+    `pdf_s=${pdfS.toFixed(2)} pdf_mb=${(pdfBytes / 1e6).toFixed(1)} html_s=${htmlS.toFixed(2)} html_mb=${(htmlBytes / 1e6).toFixed(1)} ` +
+    `rss_before_mb=${(rssBefore / 1048576).toFixed(0)} peak_rss_after_pdf_mb=${peakAfterPdf.toFixed(0)} peak_rss_mb=${peak.toFixed(0)}`,
+);
+if (!values.out) rmSync(out, { recursive: true, force: true });

@@ -7,7 +7,9 @@ import { collect } from "../../azure/collect.js";
 import { CLOUDS, type CloudName } from "../../azure/clouds.js";
 import { evaluate } from "../../engine/evaluate.js";
 import type { Policy } from "../../engine/policy.js";
-import { exitCode, type FailOn, type Result } from "../../model/result.js";
+import { loadFrameworks, type Framework } from "../../engine/frameworks.js";
+import type { Waiver } from "../../engine/waivers.js";
+import { resultExitCode, type FailOn, type Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { writeOutputs, type Format } from "../../report/outputs.js";
 import { renderTerminal } from "../../report/terminal.js";
@@ -20,6 +22,12 @@ export interface OutputOptions {
   formats: Format[];
   color: boolean;
   print?: (line: string) => void;
+  /** The waivers file's waivers (absent: no waivers file). */
+  waivers?: Waiver[];
+  failOnExpiredWaivers?: boolean;
+  /** Resource patterns the configuration excludes from evaluation. */
+  exclude?: string[];
+  frameworks?: Framework[];
 }
 
 export interface ScanOptions extends OutputOptions {
@@ -66,10 +74,16 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
 /** Evaluates a snapshot and writes and prints the result. */
 export function report(snapshot: Snapshot, options: OutputOptions): { code: number; result: Result; files: string[] } {
   const print = options.print ?? printLine;
-  const result = evaluate(snapshot, options.policies, { failOn: options.failOn });
+  const result = evaluate(snapshot, options.policies, {
+    failOn: options.failOn,
+    frameworks: options.frameworks ?? loadFrameworks(),
+    ...(options.waivers ? { waivers: options.waivers } : {}),
+    failOnExpiredWaivers: options.failOnExpiredWaivers ?? false,
+    ...(options.exclude ? { exclude: options.exclude } : {}),
+  });
   const files = writeOutputs(result, options.outDir, options.formats);
   print(renderTerminal(result, { color: options.color }));
   print("");
   print(`Written: ${files.join(", ")}`);
-  return { code: exitCode(result.findings, options.failOn), result, files };
+  return { code: resultExitCode(result), result, files };
 }

@@ -4,6 +4,10 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Result } from "../model/result.js";
 import { renderJson } from "./json.js";
+import { renderSarif } from "./sarif.js";
+import { renderJunit } from "./junit.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderCsv } from "./csv.js";
 
 /** Every format of the contract, with its file name. */
 export const FORMAT_FILES = {
@@ -20,6 +24,10 @@ export type Format = keyof typeof FORMAT_FILES;
 /** The formats this build renders; the others of the contract are refused with a clear message. */
 export const RENDERERS: Partial<Record<Format, (result: Result) => string | Uint8Array>> = {
   json: renderJson,
+  sarif: renderSarif,
+  junit: renderJunit,
+  md: renderMarkdown,
+  csv: renderCsv,
 };
 
 /** The results could not be written (disk full, permissions changed during the scan). */

@@ -12,6 +12,14 @@ import { CLOUD_NAMES } from "../azure/clouds.js";
 import { FAIL_ON_VALUES } from "../model/result.js";
 import { FORMAT_FILES, OutputError } from "../report/outputs.js";
 import {
+  applyConfigParams,
+  DEFAULT_CONFIG_FILE,
+  effectiveConfig,
+  loadConfig,
+  printableConfig,
+  type EffectiveConfig,
+} from "./config.js";
+import {
   checkFileTarget,
   checkOutDir,
   loadResult,
@@ -25,24 +33,42 @@ import {
   policiesFrom,
   positiveInteger,
   useColor,
+  waiversFrom,
 } from "./options.js";
 
 const FORMATS = Object.keys(FORMAT_FILES).join(",");
 
-/** Options of every command that evaluates policies and writes a result. */
+/**
+ * Options of every command that evaluates policies and writes a result. Those the configuration file can also set
+ * have no yargs default, so that a flag left out is told apart from one given with the default's value.
+ */
 function outputOptions<T>(y: Argv<T>, defaultOut: string) {
   return y
+    .option("config", {
+      type: "string",
+      describe: `Configuration file (YAML); default ${DEFAULT_CONFIG_FILE} in the working directory when present`,
+    })
     .option("policies", {
       type: "string",
       array: true,
       describe: "Directory of user policies (YAML), added to the built-in ones; repeatable",
     })
-    .option("out", { type: "string", default: defaultOut, describe: "Output directory; result.json is always written" })
+    .option("out", {
+      type: "string",
+      describe: `Output directory; result.json is always written (default ${defaultOut})`,
+    })
     .option("format", { type: "string", array: true, describe: `Extra formats, comma-separated (${FORMATS})` })
     .option("fail-on", {
       type: "string",
-      default: "low",
-      describe: `Lowest severity of a failing finding that makes the exit code 1 (${FAIL_ON_VALUES.join("|")})`,
+      describe: `Lowest severity of a failing finding that makes the exit code 1 (${FAIL_ON_VALUES.join("|")}; default low)`,
+    })
+    .option("waivers", {
+      type: "string",
+      describe: "Waivers file (YAML): accepted failures with an owner and an expiry",
+    })
+    .option("fail-on-expired-waivers", {
+      type: "boolean",
+      describe: "Exit 1 when a waiver of the waivers file has expired",
     });
 }
 
@@ -51,13 +77,62 @@ const progress = process.stderr.isTTY
   ? (message: string) => process.stderr.write(`hsm-audit: ${message}…\n`)
   : undefined;
 
-function outputs(args: { policies?: string[]; out: string; format?: string[]; "fail-on": string }) {
+interface OutputArgs {
+  config?: string;
+  policies?: string[];
+  out?: string;
+  format?: string[];
+  "fail-on"?: string;
+  waivers?: string;
+  "fail-on-expired-waivers"?: boolean;
+  subscription?: string[];
+  cloud?: string;
+  "log-window"?: string;
+}
+
+/** The configuration file merged with the flags; nothing is read from Azure or written yet. */
+function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
+  const config = loadConfig(args.config);
+  return effectiveConfig(
+    config,
+    {
+      ...optional("subscriptions", args.subscription),
+      ...optional("cloud", args.cloud),
+      ...optional("logWindow", args["log-window"]),
+      ...optional("failOn", args["fail-on"]),
+      ...optional("formats", args.format),
+      ...optional("out", args.out),
+      ...optional("waivers", args.waivers),
+      ...optional("failOnExpiredWaivers", args["fail-on-expired-waivers"]),
+    },
+    defaultOut,
+  );
+}
+
+/**
+ * Everything a command that writes a result needs, checked before any network call: the policies with the
+ * configuration's params, the waivers (their expiry limit counted from `runTime`), the formats and the output dir.
+ */
+function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) {
+  const policies = applyConfigParams(policiesFrom(args.policies), effective.config);
+  const waiversFile = effective.waiversFile.value;
   return {
-    policies: policiesFrom(args.policies),
-    failOn: parseFailOn(args["fail-on"]),
-    formats: parseFormats(args.format),
-    outDir: checkOutDir(args.out),
+    policies,
+    failOn: parseFailOn(effective.failOn.value),
+    formats: parseFormats(effective.formats.value),
+    outDir: checkOutDir(effective.out.value),
     color: useColor(process.stdout),
+    ...(waiversFile
+      ? {
+          waivers: waiversFrom(waiversFile, {
+            policyIds: new Set(policies.map((p) => p.id)),
+            runTime,
+            maxDays: effective.maxWaiverDays.value,
+          }),
+        }
+      : {}),
+    failOnExpiredWaivers: effective.failOnExpiredWaivers.value,
+    exclude: effective.exclude.value,
   };
 }
 
@@ -80,8 +155,7 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option("cloud", {
               type: "string",
-              default: "AzureCloud",
-              describe: `Azure cloud (${CLOUD_NAMES.join("|")})`,
+              describe: `Azure cloud (${CLOUD_NAMES.join("|")}; default AzureCloud)`,
             })
             .option("arm-endpoint", { type: "string", describe: "ARM endpoint URL (overrides the cloud's)" })
             .option("logs-endpoint", {
@@ -90,8 +164,7 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option("log-window", {
               type: "string",
-              default: "7d",
-              describe: "How far back to look for audit records (7d, 24h, P7D, PT24H)",
+              describe: "How far back to look for audit records (7d, 24h, P7D, PT24H; default 7d)",
             })
             .option("snapshot-out", {
               type: "string",
@@ -105,15 +178,16 @@ export async function main(argv: string[]): Promise<number> {
               describe: "Time allowed for each request (e.g. 60s)",
             }),
         async (args) => {
-          const common = outputs(args);
+          const effective = settings(args, "hsm-audit-results");
+          const common = outputs(effective, args, Date.now());
           const timeoutMs = parseLogWindowLike("--timeout", args.timeout);
           const { code } = await scan({
             ...common,
-            cloud: parseCloud(args.cloud),
+            cloud: parseCloud(effective.cloud.value),
             ...optional("armEndpoint", parseEndpoint("--arm-endpoint", args["arm-endpoint"])),
             ...optional("logsEndpoint", parseEndpoint("--logs-endpoint", args["logs-endpoint"])),
-            subscriptions: parseSubscriptions(args.subscription),
-            logWindowMs: parseLogWindow(args["log-window"]),
+            subscriptions: parseSubscriptions(effective.subscriptions.value),
+            logWindowMs: parseLogWindow(effective.logWindow.value),
             ...optional(
               "snapshotOut",
               args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined,
@@ -136,8 +210,10 @@ export async function main(argv: string[]): Promise<number> {
             describe: "Snapshot file written by scan --snapshot-out",
           }),
         (args) => {
-          const common = outputs(args);
-          exitCode = report(loadSnapshot(args.snapshot), common).code;
+          const effective = settings(args, "hsm-audit-results");
+          const snapshot = loadSnapshot(args.snapshot);
+          // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
+          exitCode = report(snapshot, outputs(effective, args, Date.parse(snapshot.startedAt))).code;
         },
       )
       .command(
@@ -165,14 +241,14 @@ export async function main(argv: string[]): Promise<number> {
             .option("estate", { type: "string", describe: "Another estate file to scan", hidden: true })
             .option("log-window", {
               type: "string",
-              default: "7d",
-              describe: "How far back to look for audit records",
+              describe: "How far back to look for audit records (default 7d)",
             }),
         async (args) => {
-          const common = outputs(args);
+          const effective = settings(args, "hsm-audit-demo");
+          const common = outputs(effective, args, Date.now());
           exitCode = await demo({
             ...common,
-            logWindowMs: parseLogWindow(args["log-window"]),
+            logWindowMs: parseLogWindow(effective.logWindow.value),
             ...optional("estate", args.estate),
             ...optional("progress", progress),
           });
@@ -206,6 +282,31 @@ export async function main(argv: string[]): Promise<number> {
           });
         },
       )
+      .command("config", "Show the effective configuration", (y) =>
+        y
+          .command(
+            "print",
+            "Print the effective configuration (YAML), with where each setting came from",
+            (yy) =>
+              outputOptions(yy, "hsm-audit-results")
+                .option("subscription", { type: "string", array: true, describe: "Subscription id; repeatable" })
+                .option("cloud", { type: "string", describe: `Azure cloud (${CLOUD_NAMES.join("|")})` })
+                .option("log-window", { type: "string", describe: "How far back to look for audit records" }),
+            (args) => {
+              const effective = settings(args, "hsm-audit-results");
+              // The same checks a scan makes, so that what is printed is what would run.
+              applyConfigParams(policiesFrom(args.policies), effective.config);
+              parseFailOn(effective.failOn.value);
+              parseFormats(effective.formats.value);
+              parseCloud(effective.cloud.value);
+              parseLogWindow(effective.logWindow.value);
+              parseSubscriptions(effective.subscriptions.value);
+              process.stdout.write(printableConfig(effective));
+              exitCode = 0;
+            },
+          )
+          .demandCommand(1, "Name a subcommand: print."),
+      )
       .command("policies", "List the policies, or show one", (y) =>
         y
           .option("policies", { type: "string", array: true, describe: "Directory of user policies; repeatable" })
@@ -227,7 +328,7 @@ export async function main(argv: string[]): Promise<number> {
           )
           .demandCommand(1, "Name a subcommand: list or show ID."),
       )
-      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate or policies.")
+      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate, config or policies.")
       .strict()
       .help()
       .version()

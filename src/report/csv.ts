@@ -52,6 +52,7 @@ export function renderCsv(result: Result): string {
 
 /** Formula neutralisation (a leading `'`, as OWASP advises), then RFC 4180 quoting. */
 export function field(value: string): string {
-  const safe = /^[\s]*[=+\-@\t\r]/.test(value) || /^[\t\r]/.test(value) ? `'${value}` : value;
+  // A tab or carriage return first, or a formula character after leading blanks (spreadsheets trim them).
+  const safe = /^\s*[=+\-@]|^[\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

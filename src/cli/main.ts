@@ -11,9 +11,15 @@ import { EstateError } from "../simulator/estate.js";
 import { CLOUD_NAMES } from "../azure/clouds.js";
 import { FAIL_ON_VALUES } from "../model/result.js";
 import { FORMAT_FILES, OutputError } from "../report/outputs.js";
-import { loadFrameworks } from "../engine/frameworks.js";
 
-const frameworks = () => loadFrameworks();
+import {
+  applyConfigParams,
+  DEFAULT_CONFIG_FILE,
+  effectiveConfig,
+  loadConfig,
+  printableConfig,
+  type EffectiveConfig,
+} from "./config.js";
 import {
   checkFileTarget,
   checkOutDir,
@@ -30,26 +36,44 @@ import {
   policiesFrom,
   positiveInteger,
   useColor,
+  waiversFrom,
 } from "./options.js";
 
 const FORMATS = Object.keys(FORMAT_FILES).join(",");
 
-/** Options of every command that evaluates policies and writes a result. */
+/**
+ * Options of every command that evaluates policies and writes a result. Those the configuration file can also set
+ * have no yargs default, so that a flag left out is told apart from one given with the default's value.
+ */
 function outputOptions<T>(y: Argv<T>, defaultOut: string) {
   return y
+    .option("config", {
+      type: "string",
+      describe: `Configuration file (YAML); default ${DEFAULT_CONFIG_FILE} in the working directory when present`,
+    })
     .option("policies", {
       type: "string",
       array: true,
       describe: "Directory of user policies (YAML), added to the built-in ones; repeatable",
     })
-    .option("out", { type: "string", default: defaultOut, describe: "Output directory; result.json is always written" })
+    .option("out", {
+      type: "string",
+      describe: `Output directory; result.json is always written (default ${defaultOut})`,
+    })
     .option("format", { type: "string", array: true, describe: `Extra formats, comma-separated (${FORMATS})` })
     .option("fail-on", {
       type: "string",
-      default: "low",
-      describe: `Lowest severity of a failing finding that makes the exit code 1 (${FAIL_ON_VALUES.join("|")})`,
+      describe: `Lowest severity of a failing finding that makes the exit code 1 (${FAIL_ON_VALUES.join("|")}; default low)`,
     })
-    .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" });
+    .option("waivers", {
+      type: "string",
+      describe: "Waivers file (YAML): accepted failures with an owner and an expiry",
+    })
+    .option("fail-on-expired-waivers", {
+      type: "boolean",
+      describe: "Exit 1 when a waiver of the waivers file has expired",
+    })
+    .option("paper", { type: "string", describe: "Paper size of report.pdf (a4|letter; default a4)" });
 }
 
 /** The period searched for audit records, shared by scan and demo. */
@@ -67,9 +91,22 @@ function periodOptions<T>(y: Argv<T>) {
     });
 }
 
-function searchWindow(args: { "log-window"?: string; period?: string; from?: string; to?: string }) {
+/**
+ * The period to search: --period or --from/--to when given (a --log-window flag beside them is a conflict; the
+ * configuration file's log window gives way to them), else the log window of the flags, the file or the default.
+ */
+function searchWindow(
+  args: { "log-window"?: string; period?: string; from?: string; to?: string },
+  effective: EffectiveConfig,
+) {
+  const named = args.period !== undefined || args.from !== undefined || args.to !== undefined;
   return parseSearchWindow(
-    { logWindow: args["log-window"], period: args.period, from: args.from, to: args.to },
+    {
+      logWindow: named ? args["log-window"] : effective.logWindow.value,
+      period: args.period,
+      from: args.from,
+      to: args.to,
+    },
     new Date(),
   );
 }
@@ -79,15 +116,64 @@ const progress = process.stderr.isTTY
   ? (message: string) => process.stderr.write(`hsm-audit: ${message}…\n`)
   : undefined;
 
-function outputs(args: { policies?: string[]; out: string; format?: string[]; "fail-on": string; paper: string }) {
+interface OutputArgs {
+  config?: string;
+  policies?: string[];
+  out?: string;
+  format?: string[];
+  "fail-on"?: string;
+  waivers?: string;
+  "fail-on-expired-waivers"?: boolean;
+  subscription?: string[];
+  cloud?: string;
+  "log-window"?: string;
+  paper?: string;
+}
+
+/** The configuration file merged with the flags; nothing is read from Azure or written yet. */
+function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
+  const config = loadConfig(args.config);
+  return effectiveConfig(
+    config,
+    {
+      ...optional("subscriptions", args.subscription),
+      ...optional("cloud", args.cloud),
+      ...optional("logWindow", args["log-window"]),
+      ...optional("failOn", args["fail-on"]),
+      ...optional("formats", args.format),
+      ...optional("out", args.out),
+      ...optional("waivers", args.waivers),
+      ...optional("failOnExpiredWaivers", args["fail-on-expired-waivers"]),
+    },
+    defaultOut,
+  );
+}
+
+/**
+ * Everything a command that writes a result needs, checked before any network call: the policies with the
+ * configuration's params, the waivers (their expiry limit counted from `runTime`), the formats and the output dir.
+ */
+function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) {
+  const policies = applyConfigParams(policiesFrom(args.policies), effective.config);
+  const waiversFile = effective.waiversFile.value;
   return {
-    policies: policiesFrom(args.policies),
-    frameworks: frameworks(),
+    policies,
+    failOn: parseFailOn(effective.failOn.value),
+    formats: parseFormats(effective.formats.value),
+    outDir: checkOutDir(effective.out.value),
     paper: parsePaper(args.paper),
-    failOn: parseFailOn(args["fail-on"]),
-    formats: parseFormats(args.format),
-    outDir: checkOutDir(args.out),
     color: useColor(process.stdout),
+    ...(waiversFile
+      ? {
+          waivers: waiversFrom(waiversFile, {
+            policyIds: new Set(policies.map((p) => p.id)),
+            runTime,
+            maxDays: effective.maxWaiverDays.value,
+          }),
+        }
+      : {}),
+    failOnExpiredWaivers: effective.failOnExpiredWaivers.value,
+    exclude: effective.exclude.value,
   };
 }
 
@@ -110,8 +196,7 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option("cloud", {
               type: "string",
-              default: "AzureCloud",
-              describe: `Azure cloud (${CLOUD_NAMES.join("|")})`,
+              describe: `Azure cloud (${CLOUD_NAMES.join("|")}; default AzureCloud)`,
             })
             .option("arm-endpoint", { type: "string", describe: "ARM endpoint URL (overrides the cloud's)" })
             .option("logs-endpoint", {
@@ -130,15 +215,16 @@ export async function main(argv: string[]): Promise<number> {
               describe: "Time allowed for each request (e.g. 60s)",
             }),
         async (args) => {
-          const common = outputs(args);
+          const effective = settings(args, "hsm-audit-results");
+          const common = outputs(effective, args, Date.now());
           const timeoutMs = parseLogWindowLike("--timeout", args.timeout);
           const { code } = await scan({
             ...common,
-            cloud: parseCloud(args.cloud),
+            cloud: parseCloud(effective.cloud.value),
             ...optional("armEndpoint", parseEndpoint("--arm-endpoint", args["arm-endpoint"])),
             ...optional("logsEndpoint", parseEndpoint("--logs-endpoint", args["logs-endpoint"])),
-            subscriptions: parseSubscriptions(args.subscription),
-            ...searchWindow(args),
+            subscriptions: parseSubscriptions(effective.subscriptions.value),
+            ...searchWindow(args, effective),
             ...optional(
               "snapshotOut",
               args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined,
@@ -161,8 +247,10 @@ export async function main(argv: string[]): Promise<number> {
             describe: "Snapshot file written by scan --snapshot-out",
           }),
         async (args) => {
-          const common = outputs(args);
-          exitCode = (await report(loadSnapshot(args.snapshot), common)).code;
+          const effective = settings(args, "hsm-audit-results");
+          const snapshot = loadSnapshot(args.snapshot);
+          // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
+          exitCode = (await report(snapshot, outputs(effective, args, Date.parse(snapshot.startedAt)))).code;
         },
       )
       .command(
@@ -197,10 +285,11 @@ export async function main(argv: string[]): Promise<number> {
             hidden: true,
           }),
         async (args) => {
-          const common = outputs(args);
+          const effective = settings(args, "hsm-audit-demo");
+          const common = outputs(effective, args, Date.now());
           exitCode = await demo({
             ...common,
-            ...searchWindow(args),
+            ...searchWindow(args, effective),
             ...optional("estate", args.estate),
             ...optional("progress", progress),
           });
@@ -234,6 +323,31 @@ export async function main(argv: string[]): Promise<number> {
           });
         },
       )
+      .command("config", "Show the effective configuration", (y) =>
+        y
+          .command(
+            "print",
+            "Print the effective configuration (YAML), with where each setting came from",
+            (yy) =>
+              outputOptions(yy, "hsm-audit-results")
+                .option("subscription", { type: "string", array: true, describe: "Subscription id; repeatable" })
+                .option("cloud", { type: "string", describe: `Azure cloud (${CLOUD_NAMES.join("|")})` })
+                .option("log-window", { type: "string", describe: "How far back to look for audit records" }),
+            (args) => {
+              const effective = settings(args, "hsm-audit-results");
+              // The same checks a scan makes, so that what is printed is what would run.
+              applyConfigParams(policiesFrom(args.policies), effective.config);
+              parseFailOn(effective.failOn.value);
+              parseFormats(effective.formats.value);
+              parseCloud(effective.cloud.value);
+              parseLogWindow(effective.logWindow.value);
+              parseSubscriptions(effective.subscriptions.value);
+              process.stdout.write(printableConfig(effective));
+              exitCode = 0;
+            },
+          )
+          .demandCommand(1, "Name a subcommand: print."),
+      )
       .command("policies", "List the policies, or show one", (y) =>
         y
           .option("policies", { type: "string", array: true, describe: "Directory of user policies; repeatable" })
@@ -255,7 +369,7 @@ export async function main(argv: string[]): Promise<number> {
           )
           .demandCommand(1, "Name a subcommand: list or show ID."),
       )
-      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate or policies.")
+      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate, config or policies.")
       .strict()
       .help()
       .version()

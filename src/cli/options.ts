@@ -7,6 +7,7 @@ import { FAIL_ON_VALUES, type FailOn, type Result } from "../model/result.js";
 import { available, FORMAT_FILES, type Format } from "../report/outputs.js";
 import { CLOUD_NAMES, type CloudName } from "../azure/clouds.js";
 import { loadPolicies, PolicyError, type Policy } from "../engine/policy.js";
+import { loadWaiversFile, WaiverError, type Waiver, type WaiverRules } from "../engine/waivers.js";
 import { UsageError } from "./errors.js";
 import { firstError, validateResult, validateSnapshot } from "../model/schemas.js";
 import type { Snapshot } from "../model/snapshot.js";
@@ -200,6 +201,15 @@ export function checkFileTarget(flag: string, file: string): string {
   }
   if (existsSync(full) && statSync(full).isDirectory()) throw new UsageError(`${flag} ${file} is a directory`);
   return full;
+}
+
+export function waiversFrom(file: string, rules: WaiverRules): Waiver[] {
+  try {
+    return loadWaiversFile(file, rules);
+  } catch (error) {
+    if (error instanceof WaiverError) throw new UsageError(`invalid waivers file: ${error.message}`);
+    throw error;
+  }
 }
 
 export function policiesFrom(dirs: readonly string[] | undefined): Policy[] {

@@ -20,14 +20,14 @@ export function describePolicies(policies: Policy[], frameworks: Framework[]): R
   return policies.map((p) => ({
     id: p.id,
     title: p.title,
-    description: p.description,
+    description: p.description.trim(),
     severity: p.severity,
     check: p.check,
     appliesTo: [...p.appliesTo],
-    rationale: p.rationale,
+    rationale: p.rationale.trim(),
     references: p.references.map((r) => ({ ...r })),
     frameworks: mappingsOf(p.id, frameworks).map(({ framework, requirement }) => ({
-      framework: framework.title,
+      framework: `${framework.title} ${framework.version}`,
       control: requirement.id,
       title: requirement.title,
     })),

@@ -1,28 +1,51 @@
 // evaluate(): policies over a snapshot, with no I/O, no clock and no globals. Same inputs, byte-identical result.
 import type { Snapshot } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
-import { exitCode, type FailOn, type Finding, type Result, type Summary } from "../model/result.js";
+import {
+  resultExitCode,
+  type FailOn,
+  type Finding,
+  type Result,
+  type ResultWaiver,
+  type Summary,
+} from "../model/result.js";
 import { CHECK_KINDS } from "./checks/index.js";
 import type { Target, Verdict } from "./check.js";
 import type { Policy } from "./policy.js";
 import { fill, powershellQuote, shellQuote } from "./remediation.js";
 import { auditTrail, DEFAULT_AUDIT_CATEGORIES, isVerdict, workspaceOf } from "./audit-trail.js";
 import { auditCategoriesOf, describePolicies, describeResource, policyPack } from "./describe.js";
-import type { Framework } from "./frameworks.js";
 import { HSM_TYPES, parseResourceId, sameId } from "../azure/ids.js";
+import type { Framework } from "./frameworks.js";
+import { applyWaivers, type Waiver } from "./waivers.js";
+import { resourceMatcher } from "./resource-pattern.js";
 
 export interface EvaluateOptions {
   failOn: FailOn;
-  /** Control frameworks whose requirements point at policies; shown in the methodology of the reports. */
+  /** Control frameworks whose requirements point at policies: the policies' mappings in the result. */
   frameworks?: Framework[];
+  /** Waivers of the waivers file (absent: no waivers file, and no `waivers` section in the result). */
+  waivers?: Waiver[];
+  failOnExpiredWaivers?: boolean;
+  /** Resource patterns left out of evaluation; each excluded target is listed in the result. */
+  exclude?: string[];
 }
 
 export function evaluate(snapshot: Snapshot, policies: Policy[], options: EvaluateOptions): Result {
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
+  const excluders = (options.exclude ?? []).map((pattern) => ({ pattern, matches: resourceMatcher(pattern) }));
+  const excluded: Array<{ resourceId: string; pattern: string }> = [];
+  /** Whether the target is excluded; the first pattern that matches is recorded once per target. */
+  const isExcluded = (resourceId: string) => {
+    const hit = excluders.find((e) => e.matches(resourceId));
+    if (hit && !excluded.some((e) => e.resourceId === resourceId)) excluded.push({ resourceId, pattern: hit.pattern });
+    return hit !== undefined;
+  };
   const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
   for (const target of subscriptionTargets(snapshot)) {
+    if (isExcluded(target.resourceId)) continue;
     const holdsHsm =
       target.scope === "subscription" &&
       snapshot.hsms.some((h) => sameId(h.subscriptionId, target.subscription.subscriptionId));
@@ -34,6 +57,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     }
   }
   for (const hsm of snapshot.hsms) {
+    if (isExcluded(hsm.id)) continue;
     const target: Target = { scope: "hsm", hsm, resourceId: hsm.id };
     for (const policy of hsmPolicies) {
       const verdict: Verdict = policy.appliesTo.includes(hsm.kind)
@@ -47,9 +71,15 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     }
   }
 
-  const summary = summarise(findings, options.failOn);
+  let waivers: ResultWaiver[] | undefined;
+  if (options.waivers) {
+    // The run's time is the snapshot's: evaluation reads no clock.
+    ({ findings, waivers } = applyWaivers(findings, options.waivers, Date.parse(snapshot.startedAt)));
+  }
+  const failOnExpiredWaivers = options.failOnExpiredWaivers ?? false;
+  const summary = summarise(findings, options.failOn, waivers, failOnExpiredWaivers);
   const categories = auditCategoriesOf(policies);
-  return {
+  const result: Result = {
     schemaVersion: 1,
     tool: snapshot.tool,
     ...(snapshot.runId ? { runId: snapshot.runId } : {}),
@@ -67,7 +97,6 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     failOn: options.failOn,
     summary,
     policyPack: policyPack(policies, snapshot.tool.version),
-    policies: describePolicies(policies, options.frameworks ?? []),
     resources: snapshot.hsms.map((h) => describeResource(h, snapshot, categories)),
     findings,
     errors: snapshot.errors.map((e) => ({ ...e })),
@@ -81,7 +110,14 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       sha256: e.sha256,
       purpose: e.purpose,
     })),
+    policies: describePolicies(policies, options.frameworks ?? []),
   };
+  if (waivers) {
+    result.waivers = waivers;
+    result.failOnExpiredWaivers = failOnExpiredWaivers;
+  }
+  if (excluders.length > 0) result.excluded = excluded;
+  return result;
 }
 
 /** The subscriptions judged by subscription-scope policies: those holding an HSM, and those whose list failed. */
@@ -169,7 +205,12 @@ function placeholderValues(policy: Policy, target: Target, snapshot: Snapshot): 
   };
 }
 
-export function summarise(findings: Finding[], failOn: FailOn): Summary {
+export function summarise(
+  findings: Finding[],
+  failOn: FailOn,
+  waivers?: ResultWaiver[],
+  failOnExpiredWaivers = false,
+): Summary {
   const count = (status: Finding["status"]) => findings.filter((f) => f.status === status).length;
   return {
     pass: count("pass"),
@@ -178,6 +219,6 @@ export function summarise(findings: Finding[], failOn: FailOn): Summary {
     waived: count("waived"),
     notApplicable: count("not_applicable"),
     manual: count("manual"),
-    compliant: exitCode(findings, failOn) === 0,
+    compliant: resultExitCode({ findings, failOn, failOnExpiredWaivers, ...(waivers ? { waivers } : {}) }) === 0,
   };
 }

@@ -131,15 +131,26 @@ export function loadPolicyFile(file: string, source = file): Policy {
   return parsePolicy(text, file, source);
 }
 
-export function parsePolicy(text: string, file: string, source = file): Policy {
+/**
+ * Parses a YAML file of the tool's own (policies, waivers, configuration): its value, and the line to blame for a
+ * path in it. Bad YAML is an error of `makeError` naming the line.
+ */
+export function parseYamlFile(
+  text: string,
+  file: string,
+  makeError: (file: string, line: number | undefined, reason: string) => Error = (f, l, r) => new PolicyError(f, l, r),
+): { value: unknown; lineOf: (path: (string | number)[]) => number | undefined } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    throw new PolicyError(file, lines.linePos(first.pos[0]).line, `not valid YAML: ${first.message.split("\n")[0]}`);
+    throw makeError(file, lines.linePos(first.pos[0]).line, `not valid YAML: ${first.message.split("\n")[0]}`);
   }
-  const value = doc.toJS() as unknown;
-  const lineOf = (path: (string | number)[]) => nodeLine(doc, lines, path);
+  return { value: doc.toJS() as unknown, lineOf: (path) => nodeLine(doc, lines, path) };
+}
+
+export function parsePolicy(text: string, file: string, source = file): Policy {
+  const { value, lineOf } = parseYamlFile(text, file);
   if (!validatePolicy(value)) {
     const error = validatePolicy.errors![0]!;
     throw new PolicyError(file, lineOf(pathOf(error)), describe(error, ""));
@@ -184,13 +195,15 @@ export function parsePolicy(text: string, file: string, source = file): Policy {
   return { ...raw, params, source, file, sha256, references: raw.references ?? [] };
 }
 
-function pathOf(error: ErrorObject): string[] {
+/** The path in the document of a schema error (the unknown key itself for `additionalProperties`). */
+export function pathOf(error: ErrorObject): string[] {
   const path = error.instancePath.split("/").filter(Boolean).map(decodeURIComponent);
   if (error.keyword === "additionalProperties") path.push(String(error.params.additionalProperty));
   return path;
 }
 
-function describe(error: ErrorObject, prefix: string): string {
+/** A schema error in the reader's words, prefixed with where it is. */
+export function describe(error: ErrorObject, prefix: string): string {
   const path = [prefix, ...error.instancePath.split("/").filter(Boolean)].filter(Boolean).join(".");
   const at = path ? `${path}: ` : "";
   switch (error.keyword) {
@@ -227,4 +240,21 @@ function nodeLine(doc: Document, lines: LineCounter, path: (string | number)[]):
   }
   const root = (doc.contents as { range?: [number, number] } | null)?.range;
   return root ? lines.linePos(root[0]).line : 1;
+}
+
+/**
+ * The policy with `overrides` merged over its params (key by key), validated against its check kind's params schema.
+ * A mistake comes back as the path inside `overrides` and the reason, for the caller to place in its own file.
+ */
+export function withParams(
+  policy: Policy,
+  overrides: Record<string, unknown>,
+): { policy: Policy } | { path: string[]; reason: string } {
+  const params = { ...structuredClone(policy.params), ...structuredClone(overrides) };
+  const validateParams = paramValidators.get(policy.check)!;
+  if (!validateParams(params)) {
+    const error = validateParams.errors![0]!;
+    return { path: pathOf(error), reason: describe(error, "") };
+  }
+  return { policy: { ...policy, params } };
 }

@@ -54,7 +54,10 @@ export interface ResultActivity {
   evidence: string[];
 }
 
-/** A policy as it was applied, with the framework controls it supports (the methodology of the evidence pack). */
+/**
+ * A policy as it was applied, with the framework controls it supports: for renderers that describe the rules (SARIF
+ * rules, the methodology of the evidence pack).
+ */
 export interface ResultPolicy {
   id: string;
   title: string;
@@ -64,11 +67,12 @@ export interface ResultPolicy {
   appliesTo: string[];
   rationale: string;
   references: { title: string; url: string }[];
-  frameworks: { framework: string; control: string; title: string }[];
+  /** `framework` names it with its version ("PCI DSS 4.0"); `title` is the requirement's. */
+  frameworks: { framework: string; control: string; title?: string }[];
   /** `built-in` or the file it was read from. */
-  source: string;
+  source?: string;
   /** SHA-256 of the policy file. */
-  sha256: string;
+  sha256?: string;
 }
 
 export interface Finding {
@@ -81,6 +85,30 @@ export interface Finding {
   remediation: { azCli: string; powershell: string };
   /** Added to the contract: the policy's title, for readers of the JSON alone. */
   title: string;
+  /** Added to the contract: on a `waived` finding, the waiver that accepted the failure. */
+  waiver?: WaiverReference;
+}
+
+/** A waiver as a waived finding cites it: its position in the waivers file and what it says. */
+export interface WaiverReference {
+  index: number;
+  reason: string;
+  owner: string;
+  ticket: string;
+  expires: string;
+}
+
+export const WAIVER_STATES = ["applied", "expired", "unused"] as const;
+export type WaiverState = (typeof WAIVER_STATES)[number];
+
+/** A waiver of the waivers file with what became of it in this run. */
+export interface ResultWaiver extends WaiverReference {
+  policy: string;
+  resource: string;
+  /** `applied`: it waived at least one failure; `expired`: its date had passed; `unused`: it matched no failure. */
+  state: WaiverState;
+  /** The failures it waived (`applied`) or would have waived had it not expired (`expired`). */
+  findings: Array<{ policyId: string; resourceId: string }>;
 }
 
 export interface ResultEvidence {
@@ -120,9 +148,8 @@ export interface Result {
   };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
   logWindow: LogWindow;
-  /** Added to the contract: the rules applied (version and SHA-256 of the pack, and each policy). */
+  /** Added to the contract: the rules applied: version and SHA-256 of the policy pack. */
   policyPack?: { version: string; sha256: string };
-  policies?: ResultPolicy[];
   failOn: FailOn;
   summary: Summary;
   resources: ResultResource[];
@@ -130,6 +157,14 @@ export interface Result {
   /** Added to the contract: failed reads, with what they were for. */
   errors: Array<{ for: string; resourceId?: string; message: string; status?: number; code?: string }>;
   evidence: ResultEvidence[];
+  /** Added to the contract: every policy evaluated, in id order. */
+  policies?: ResultPolicy[];
+  /** Added to the contract: the waivers file's waivers and their state (absent when no waivers file was given). */
+  waivers?: ResultWaiver[];
+  /** Added to the contract: whether an expired waiver makes the exit code 1 (`--fail-on-expired-waivers`). */
+  failOnExpiredWaivers?: boolean;
+  /** Added to the contract: resources left out of evaluation by the configuration's `exclude`, with the pattern. */
+  excluded?: Array<{ resourceId: string; pattern: string }>;
 }
 
 export type FailOn = Severity | "never";
@@ -144,10 +179,24 @@ export function failCounts(severity: Severity, failOn: FailOn): boolean {
 /**
  * The exit code of a result, in one place (DESIGN.md: 0 compliant, 1 a counted fail, 3 compliance not proven).
  * A `manual` finding is not proven either: 0 needs every finding to pass, be waived, not apply, or fail below
- * `failOn`.
+ * `failOn`. With `--fail-on-expired-waivers`, an expired waiver is a counted failure too.
  */
-export function exitCode(findings: readonly Pick<Finding, "status" | "severity">[], failOn: FailOn): 0 | 1 | 3 {
+export function exitCode(
+  findings: readonly Pick<Finding, "status" | "severity">[],
+  failOn: FailOn,
+  waivers: { expired: number; failOnExpired: boolean } = { expired: 0, failOnExpired: false },
+): 0 | 1 | 3 {
   if (findings.some((f) => f.status === "fail" && failCounts(f.severity, failOn))) return 1;
+  // An exception whose time has run out is a decision someone must take again: a gate, when asked for.
+  if (waivers.failOnExpired && waivers.expired > 0) return 1;
   if (findings.some((f) => f.status === "error" || f.status === "manual")) return 3;
   return 0;
+}
+
+/** The exit code a result earns, from what it holds (render and the CLI agree with `summary.compliant`). */
+export function resultExitCode(result: Pick<Result, "findings" | "failOn" | "waivers" | "failOnExpiredWaivers">) {
+  return exitCode(result.findings, result.failOn, {
+    expired: (result.waivers ?? []).filter((w) => w.state === "expired").length,
+    failOnExpired: result.failOnExpiredWaivers ?? false,
+  });
 }

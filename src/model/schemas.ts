@@ -1,12 +1,25 @@
 // JSON schemas of the snapshot and of result.json, used to validate files read back (evaluate, render) and, in the
 // tests, everything the tool writes. `npm run schemas` writes them to docs/ for other tools.
 import { Ajv, type ErrorObject } from "ajv";
-import { SEVERITIES, STATUSES, FAIL_ON_VALUES } from "./result.js";
+import { SEVERITIES, STATUSES, FAIL_ON_VALUES, WAIVER_STATES } from "./result.js";
 
 const str = { type: "string" } as const;
 const strings = { type: "array", items: str } as const;
 const instant = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$" } as const;
 const kind = { enum: ["cloudHsm", "managedHsm", "dedicatedHsm"] } as const;
+const date = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } as const;
+const findingKey = {
+  type: "object",
+  required: ["policyId", "resourceId"],
+  properties: { policyId: str, resourceId: str },
+} as const;
+const waiverReference = {
+  index: { type: "integer", minimum: 1 },
+  reason: str,
+  owner: str,
+  ticket: str,
+  expires: date,
+} as const;
 
 /** What identifies an HSM, in the snapshot and in result.json alike. */
 const HSM_IDENTITY_KEYS = ["id", "type", "kind", "name", "subscriptionId", "resourceGroup", "location"] as const;
@@ -290,36 +303,6 @@ export const RESULT_SCHEMA = {
       required: ["version", "sha256"],
       properties: { version: str, sha256: { type: "string", pattern: "^[0-9a-f]{64}$" } },
     },
-    policies: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["id", "title", "description", "severity", "check", "appliesTo", "rationale", "frameworks"],
-        properties: {
-          id: str,
-          title: str,
-          description: str,
-          severity: { enum: [...SEVERITIES] },
-          check: str,
-          appliesTo: strings,
-          rationale: str,
-          references: {
-            type: "array",
-            items: { type: "object", required: ["title", "url"], properties: { title: str, url: str } },
-          },
-          frameworks: {
-            type: "array",
-            items: {
-              type: "object",
-              required: ["framework", "control", "title"],
-              properties: { framework: str, control: str, title: str },
-            },
-          },
-          source: str,
-          sha256: str,
-        },
-      },
-    },
     failOn: { enum: [...FAIL_ON_VALUES] },
     summary: {
       type: "object",
@@ -420,6 +403,11 @@ export const RESULT_SCHEMA = {
             properties: { azCli: str, powershell: str },
           },
           title: str,
+          waiver: {
+            type: "object",
+            required: ["index", "reason", "owner", "ticket", "expires"],
+            properties: waiverReference,
+          },
         },
       },
     },
@@ -432,6 +420,69 @@ export const RESULT_SCHEMA = {
       },
     },
     evidence: { type: "array", items: evidenceRecord },
+    policies: {
+      type: "array",
+      items: {
+        type: "object",
+        required: [
+          "id",
+          "title",
+          "description",
+          "severity",
+          "check",
+          "appliesTo",
+          "rationale",
+          "references",
+          "frameworks",
+        ],
+        properties: {
+          id: str,
+          title: str,
+          description: str,
+          severity: { enum: [...SEVERITIES] },
+          check: str,
+          appliesTo: strings,
+          rationale: str,
+          references: {
+            type: "array",
+            items: { type: "object", required: ["title", "url"], properties: { title: str, url: str } },
+          },
+          frameworks: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["framework", "control"],
+              properties: { framework: str, control: str, title: str },
+            },
+          },
+          source: str,
+          sha256: str,
+        },
+      },
+    },
+    waivers: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["index", "policy", "resource", "reason", "owner", "ticket", "expires", "state", "findings"],
+        properties: {
+          ...waiverReference,
+          policy: str,
+          resource: str,
+          state: { enum: [...WAIVER_STATES] },
+          findings: { type: "array", items: findingKey },
+        },
+      },
+    },
+    failOnExpiredWaivers: { type: "boolean" },
+    excluded: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["resourceId", "pattern"],
+        properties: { resourceId: str, pattern: str },
+      },
+    },
   },
 } as const;
 

@@ -8,6 +8,10 @@ import type { Result } from "../model/result.js";
 import { renderJson } from "./json.js";
 import { renderHtml } from "./html.js";
 import { renderPdf } from "./pdf.js";
+import { renderSarif } from "./sarif.js";
+import { renderJunit } from "./junit.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderCsv } from "./csv.js";
 
 /** Every format of the contract, with its file name. */
 export const FORMAT_FILES = {
@@ -39,6 +43,10 @@ type StreamRenderer = (result: Result, context: RenderContext, out: Writable) =>
 export const RENDERERS: Partial<Record<Format, TextRenderer>> = {
   json: renderJson,
   html: renderHtml,
+  sarif: renderSarif,
+  junit: renderJunit,
+  md: renderMarkdown,
+  csv: renderCsv,
 };
 export const STREAM_RENDERERS: Partial<Record<Format, StreamRenderer>> = {
   pdf: renderPdf,

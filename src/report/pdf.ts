@@ -751,14 +751,19 @@ class Writer {
     );
     for (const p of v.policies) {
       this.heading(`${p.id}: ${p.title}`, 3);
-      this.paragraph(`${p.severity} · applies to ${p.appliesTo.join(", ")} · check ${p.check} · ${p.source}`, {
-        size: 8,
-        color: LAYOUT.muted,
-      });
+      this.paragraph(
+        `${p.severity} · applies to ${p.appliesTo.join(", ")} · check ${p.check}${p.source ? ` · ${p.source}` : ""}`,
+        {
+          size: 8,
+          color: LAYOUT.muted,
+        },
+      );
       this.paragraph(`What it checks. ${p.description}`);
       this.paragraph(`Why. ${p.rationale}`);
       if (p.frameworks.length) {
-        this.paragraph(`Supports. ${p.frameworks.map((x) => `${x.framework} ${x.control} (${x.title})`).join("; ")}`);
+        this.paragraph(
+          `Supports. ${p.frameworks.map((x) => `${x.framework} ${x.control}${x.title ? ` (${x.title})` : ""}`).join("; ")}`,
+        );
       }
       if (p.references.length) {
         this.paragraph(`References. ${p.references.map((r) => `${r.title} ${r.url}`).join("; ")}`, {

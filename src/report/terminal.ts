@@ -2,7 +2,7 @@
 import type { Finding, Result, Status } from "../model/result.js";
 import { failCounts } from "../model/result.js";
 import { HSM_TYPES } from "../azure/ids.js";
-import { exitCode } from "../model/result.js";
+import { resultExitCode } from "../model/result.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -106,7 +106,20 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   lines.push(
     `Findings: ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.manual} manual, ${s.waived} waived, ${s.notApplicable} not applicable.`,
   );
-  const code = exitCode(result.findings, result.failOn);
+  const code = resultExitCode(result);
+  const expired = (result.waivers ?? []).filter((w) => w.state === "expired");
+  if (result.waivers && result.waivers.length > 0) {
+    const count = (state: string) => result.waivers!.filter((w) => w.state === state).length;
+    lines.push(`Waivers: ${count("applied")} applied, ${count("expired")} expired, ${count("unused")} unused.`);
+    for (const w of expired) {
+      lines.push(
+        `  expired ${w.expires}: waiver ${w.index} of ${w.policy} for ${safe(w.resource)} (owner ${safe(w.owner)})`,
+      );
+    }
+  }
+  if (result.excluded && result.excluded.length > 0) {
+    lines.push(`Excluded by the configuration: ${result.excluded.length} resource(s), not evaluated.`);
+  }
   const counted = result.findings.filter((f) => f.status === "fail" && failCounts(f.severity, result.failOn)).length;
   if (s.fail + s.error + s.manual > 0) {
     lines.push(
@@ -121,7 +134,11 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
       : s.fail > 0
         ? ` ${s.fail} finding(s) fail below '${result.failOn}'.`
         : "";
-  if (code === 1) {
+  if (code === 1 && counted === 0) {
+    lines.push(
+      paint("31;1", `NOT COMPLIANT: ${expired.length} waiver(s) expired (--fail-on-expired-waivers; exit code 1).`),
+    );
+  } else if (code === 1) {
     lines.push(
       paint("31;1", `NOT COMPLIANT: ${counted} finding(s) fail at or above '${result.failOn}' (exit code 1).`),
     );

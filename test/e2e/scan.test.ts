@@ -459,7 +459,8 @@ describe("usage errors: exit 2, a clear message, nothing written", () => {
   test.each([
     [["--fail-on", "severe"], /--fail-on must be one of critical, high, medium, low, info, never/],
     [["--log-window", "a week"], /--log-window must be a duration/],
-    [["--format", "html"], /'html' is not available in this version/],
+    [["--paper", "legal"], /--paper must be one of a4, letter/],
+    [["--period", "2026-10", "--from", "2026-10-01", "--to", "2026-10-02"], /cannot be used together/],
     [["--format", "docx"], /unknown format 'docx'/],
     [["--subscription", "not-a-guid"], /--subscription must be a subscription id/],
     [["--cloud", "Mars"], /--cloud must be one of AzureCloud, AzureUSGovernment, AzureChinaCloud/],
@@ -536,7 +537,10 @@ describe("hsm-audit demo", () => {
     const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
     expectContractValid({ ...run, result, out });
     expect(result.resources).toHaveLength(12);
-    expect(run.stdout).toContain(`Open ${join(out, "result.json")}`);
+    expect(run.stdout).toContain(`Open ${join(out, "report.pdf")} (or report.html)`);
+    expect(run.stdout).toContain(join(out, "result.json"));
+    // The demo writes the whole evidence pack.
+    for (const file of ["report.pdf", "report.html"]) expect(existsSync(join(out, file))).toBe(true);
     expect(run.stdout).toContain("NOT COMPLIANT");
   });
 

@@ -7,10 +7,11 @@ import { collect } from "../../azure/collect.js";
 import { CLOUDS, type CloudName } from "../../azure/clouds.js";
 import { evaluate } from "../../engine/evaluate.js";
 import type { Policy } from "../../engine/policy.js";
-import { exitCode, type FailOn, type Result } from "../../model/result.js";
+import { loadFrameworks, type Framework } from "../../engine/frameworks.js";
+import type { Waiver } from "../../engine/waivers.js";
+import { resultExitCode, type FailOn, type Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { writeOutputs, type Format, type Paper } from "../../report/outputs.js";
-import type { Framework } from "../../engine/frameworks.js";
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
 
@@ -19,11 +20,16 @@ export interface OutputOptions {
   failOn: FailOn;
   outDir: string;
   formats: Format[];
-  /** Control frameworks, for the methodology of the reports. */
-  frameworks?: Framework[];
   paper?: Paper;
   color: boolean;
   print?: (line: string) => void;
+  /** The waivers file's waivers (absent: no waivers file). */
+  waivers?: Waiver[];
+  failOnExpiredWaivers?: boolean;
+  /** Resource patterns the configuration excludes from evaluation. */
+  exclude?: string[];
+  /** Control frameworks, for the policies' mappings (loaded from the built-in ones when absent). */
+  frameworks?: Framework[];
 }
 
 export interface ScanOptions extends OutputOptions {
@@ -77,11 +83,14 @@ export async function report(
   const print = options.print ?? printLine;
   const result = evaluate(snapshot, options.policies, {
     failOn: options.failOn,
-    ...(options.frameworks ? { frameworks: options.frameworks } : {}),
+    frameworks: options.frameworks ?? loadFrameworks(),
+    ...(options.waivers ? { waivers: options.waivers } : {}),
+    failOnExpiredWaivers: options.failOnExpiredWaivers ?? false,
+    ...(options.exclude ? { exclude: options.exclude } : {}),
   });
   const files = await writeOutputs(result, options.outDir, options.formats, { paper: options.paper ?? "a4" });
   print(renderTerminal(result, { color: options.color }));
   print("");
   print(`Written: ${files.join(", ")}`);
-  return { code: exitCode(result.findings, options.failOn), result, files };
+  return { code: resultExitCode(result), result, files };
 }

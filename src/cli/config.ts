@@ -1,0 +1,239 @@
+// The configuration file (`--config FILE`, or `hsm-audit.config.yaml` in the working directory when present), merged
+// with the flags: a flag that was given beats the file, the file beats the default. Every mistake is a UsageError
+// naming the file and the line. Paths in the file are relative to the file's directory.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Ajv } from "ajv";
+import { stringify } from "yaml";
+import { CLOUD_NAMES, type CloudName } from "../azure/clouds.js";
+import { describe, parseYamlFile, pathOf, withParams, type Policy } from "../engine/policy.js";
+import { DEFAULT_MAX_WAIVER_DAYS } from "../engine/waivers.js";
+import { FAIL_ON_VALUES, type FailOn } from "../model/result.js";
+import { FORMAT_FILES, RENDERERS, type Format } from "../report/outputs.js";
+import { parseDuration } from "../util/duration.js";
+import { UsageError } from "./errors.js";
+
+export const DEFAULT_CONFIG_FILE = "hsm-audit.config.yaml";
+
+export interface ConfigFile {
+  subscriptions?: string[];
+  cloud?: string;
+  exclude?: string[];
+  /** Params per policy id, merged over the policy's own. */
+  params?: Record<string, Record<string, unknown>>;
+  logWindow?: string;
+  failOn?: string;
+  formats?: string[];
+  out?: string;
+  waivers?: { file?: string; maxDays?: number; failOnExpired?: boolean };
+}
+
+const CONFIG_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    subscriptions: {
+      type: "array",
+      items: {
+        type: "string",
+        pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+      },
+    },
+    cloud: { enum: [...CLOUD_NAMES] },
+    exclude: { type: "array", items: { type: "string", pattern: "^/" } },
+    params: { type: "object", additionalProperties: { type: "object" } },
+    logWindow: { type: "string", minLength: 1 },
+    failOn: { enum: [...FAIL_ON_VALUES] },
+    formats: { type: "array", items: { enum: Object.keys(FORMAT_FILES) } },
+    out: { type: "string", minLength: 1 },
+    waivers: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        file: { type: "string", minLength: 1 },
+        maxDays: { type: "integer", minimum: 1, maximum: 3650 },
+        failOnExpired: { type: "boolean" },
+      },
+    },
+  },
+} as const;
+const validateConfig = new Ajv({ strict: false, allErrors: false }).compile(CONFIG_SCHEMA);
+
+export interface LoadedConfig {
+  file: string;
+  values: ConfigFile;
+  lineOf: (path: (string | number)[]) => number | undefined;
+}
+
+/** The configuration file named by `--config`, or the default one in `cwd` when present; undefined when none. */
+export function loadConfig(flag: string | undefined, cwd = process.cwd()): LoadedConfig | undefined {
+  const file = flag !== undefined ? resolve(cwd, flag) : resolve(cwd, DEFAULT_CONFIG_FILE);
+  if (flag === undefined && !existsSync(file)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `--config ${flag ?? file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
+  }
+  const fail = (line: number | undefined, reason: string) =>
+    new UsageError(`invalid configuration: ${file}${line ? `:${line}` : ""}: ${reason}`);
+  const { value, lineOf } = parseYamlFile(text, file, (_f, line, reason) => fail(line, reason));
+  const values = (value ?? {}) as unknown;
+  if (typeof values !== "object" || Array.isArray(values)) {
+    throw fail(lineOf([]), "must be a mapping of settings (subscriptions, failOn, formats, ...)");
+  }
+  if (!validateConfig(values)) {
+    const error = validateConfig.errors![0]!;
+    const path = pathOf(error);
+    let reason = describe(error, "");
+    if (error.keyword === "pattern" && path[0] === "subscriptions")
+      reason = `${path.join(".")}: must be a subscription id (a GUID)`;
+    if (error.keyword === "pattern" && path[0] === "exclude")
+      reason = `${path.join(".")}: must be an ARM id or a pattern of one, starting with '/'`;
+    throw fail(lineOf(path), reason);
+  }
+  const config = values as ConfigFile;
+  if (config.logWindow !== undefined && !validWindow(config.logWindow)) {
+    throw fail(
+      lineOf(["logWindow"]),
+      `logWindow: must be a duration such as 7d, 24h, P7D or PT24H (at most 730 days), not '${config.logWindow}'`,
+    );
+  }
+  for (const [i, format] of (config.formats ?? []).entries()) {
+    if (!RENDERERS[format as Format]) {
+      throw fail(
+        lineOf(["formats", i]),
+        `formats.${i}: '${format}' is not available in this version; available: ${Object.keys(RENDERERS).join(", ")}`,
+      );
+    }
+  }
+  return { file, values: config, lineOf };
+}
+
+function validWindow(value: string): boolean {
+  const ms = parseDuration(value);
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 && ms <= 730 * 86_400_000;
+}
+
+/** The policies with the configuration's params merged in; an unknown policy id or a bad param names its line. */
+export function applyConfigParams(policies: Policy[], config: LoadedConfig | undefined): Policy[] {
+  const params = config?.values.params;
+  if (!config || !params) return policies;
+  const byId = new Map(policies.map((p) => [p.id, p]));
+  for (const [id, overrides] of Object.entries(params)) {
+    const policy = byId.get(id);
+    if (!policy) {
+      throw new UsageError(
+        `invalid configuration: ${config.file}:${config.lineOf(["params", id]) ?? 1}: params: no policy '${id}' (hsm-audit policies list)`,
+      );
+    }
+    const merged = withParams(policy, overrides);
+    if ("path" in merged) {
+      const line = config.lineOf(["params", id, ...merged.path]);
+      const at = ["params", id, ...merged.path].join(".");
+      throw new UsageError(
+        `invalid configuration: ${config.file}:${line ?? 1}: ${at}: ${merged.reason.replace(/^[^:]*: /, "")}`,
+      );
+    }
+    byId.set(id, merged.policy);
+  }
+  return policies.map((p) => byId.get(p.id)!);
+}
+
+/** A setting's value and where it came from: `flag`, the configuration file's path, or `default`. */
+export interface Setting<T> {
+  value: T;
+  source: string;
+}
+
+/** Flag if given, else the file's value if set, else the default. */
+export function pick<T>(flag: T | undefined, file: T | undefined, fallback: T, config?: LoadedConfig): Setting<T> {
+  if (flag !== undefined) return { value: flag, source: "flag" };
+  if (file !== undefined && config) return { value: file, source: config.file };
+  return { value: fallback, source: "default" };
+}
+
+export interface EffectiveConfig {
+  config: LoadedConfig | undefined;
+  subscriptions: Setting<string[]>;
+  cloud: Setting<CloudName>;
+  exclude: Setting<string[]>;
+  params: Setting<Record<string, Record<string, unknown>>>;
+  logWindow: Setting<string>;
+  failOn: Setting<FailOn>;
+  formats: Setting<string[]>;
+  out: Setting<string>;
+  waiversFile: Setting<string | undefined>;
+  maxWaiverDays: Setting<number>;
+  failOnExpiredWaivers: Setting<boolean>;
+}
+
+export interface ConfigFlags {
+  subscriptions?: string[];
+  cloud?: string;
+  logWindow?: string;
+  failOn?: string;
+  formats?: string[];
+  out?: string;
+  waivers?: string;
+  failOnExpiredWaivers?: boolean;
+}
+
+/** Merges flags, file and defaults; file paths become absolute (relative to the configuration file). */
+export function effectiveConfig(
+  config: LoadedConfig | undefined,
+  flags: ConfigFlags,
+  defaultOut: string,
+): EffectiveConfig {
+  const file = config?.values ?? {};
+  const fromFile = (path: string | undefined) =>
+    path === undefined || !config ? undefined : resolve(dirname(config.file), path);
+  const cloud = pick(flags.cloud, file.cloud, "AzureCloud", config);
+  return {
+    config,
+    subscriptions: pick(flags.subscriptions, file.subscriptions, [], config),
+    cloud: { ...cloud, value: cloud.value as CloudName },
+    exclude: pick(undefined, file.exclude, [], config),
+    params: pick(undefined, file.params, {}, config),
+    logWindow: pick(flags.logWindow, file.logWindow, "7d", config),
+    failOn: pick(flags.failOn as FailOn | undefined, file.failOn as FailOn | undefined, "low", config),
+    formats: pick(flags.formats, file.formats, [], config),
+    out: pick(flags.out, fromFile(file.out), defaultOut, config),
+    waiversFile: pick(flags.waivers, fromFile(file.waivers?.file), undefined, config),
+    maxWaiverDays: pick(undefined, file.waivers?.maxDays, DEFAULT_MAX_WAIVER_DAYS, config),
+    failOnExpiredWaivers: pick(flags.failOnExpiredWaivers, file.waivers?.failOnExpired, false, config),
+  };
+}
+
+/** `hsm-audit config print`: the effective configuration as YAML, each setting preceded by where it came from. */
+export function printableConfig(effective: EffectiveConfig): string {
+  const lines = [
+    "# hsm-audit: effective configuration (a flag beats the configuration file, the file beats the default)",
+    `# configuration file: ${effective.config?.file ?? `none (no --config, no ${DEFAULT_CONFIG_FILE} here)`}`,
+  ];
+  const settings: Array<[string, Setting<unknown>]> = [
+    ["subscriptions", effective.subscriptions],
+    ["cloud", effective.cloud],
+    ["exclude", effective.exclude],
+    ["params", effective.params],
+    ["logWindow", effective.logWindow],
+    ["failOn", effective.failOn],
+    ["formats", effective.formats],
+    ["out", effective.out],
+  ];
+  for (const [key, setting] of settings) {
+    lines.push(`# ${key}: ${setting.source}`, stringify({ [key]: setting.value }).trimEnd());
+  }
+  const waivers = {
+    file: effective.waiversFile.value ?? null,
+    maxDays: effective.maxWaiverDays.value,
+    failOnExpired: effective.failOnExpiredWaivers.value,
+  };
+  lines.push(
+    `# waivers.file: ${effective.waiversFile.source}; waivers.maxDays: ${effective.maxWaiverDays.source}; waivers.failOnExpired: ${effective.failOnExpiredWaivers.source}`,
+    stringify({ waivers }).trimEnd(),
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,68 @@
+// junit.xml: a testsuite per policy, a testcase per resource it judged. `fail` is a failure, `error` an error (the
+// evidence could not be gathered), and not applicable, waived and manual findings are skipped with the reason.
+import type { Finding, Result } from "../model/result.js";
+import { lookup } from "./lookup.js";
+import { xmlAttribute as attr, xmlText as text } from "./lookup.js";
+
+export function renderJunit(result: Result): string {
+  const look = lookup(result);
+  const order = look.policies.map((p) => p.id);
+  for (const f of result.findings) if (!order.includes(f.policyId)) order.push(f.policyId);
+  const suites = order
+    .map((policyId) => ({ policyId, findings: result.findings.filter((f) => f.policyId === policyId) }))
+    .filter((s) => s.findings.length > 0);
+  const count = (findings: Finding[]) => ({
+    tests: findings.length,
+    failures: findings.filter((f) => f.status === "fail").length,
+    errors: findings.filter((f) => f.status === "error").length,
+    skipped: findings.filter((f) => isSkipped(f)).length,
+  });
+  const totals = count(result.findings);
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="hsm-audit" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="0" timestamp="${attr(result.startedAt)}">`,
+  ];
+  suites.forEach((suite, id) => {
+    const c = count(suite.findings);
+    const title = look.policies.find((p) => p.id === suite.policyId)?.title;
+    lines.push(
+      `  <testsuite name="${attr(suite.policyId)}" id="${id}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0" timestamp="${attr(result.startedAt)}">`,
+    );
+    if (title) {
+      lines.push(`    <properties>`, `      <property name="title" value="${attr(title)}"/>`, `    </properties>`);
+    }
+    for (const f of suite.findings) {
+      const name = look.displayName(f.resourceId);
+      lines.push(
+        `    <testcase classname="hsm-audit.${attr(f.policyId)}" name="${attr(`${name} (${f.resourceId})`)}" time="0">`,
+      );
+      const body = [f.message, f.remediation.azCli ? `Fix (az CLI):\n${f.remediation.azCli}` : ""]
+        .filter(Boolean)
+        .join("\n\n");
+      if (f.status === "fail") {
+        lines.push(`      <failure message="${attr(f.message)}" type="${f.severity}">${text(body)}</failure>`);
+      } else if (f.status === "error") {
+        lines.push(`      <error message="${attr(f.message)}" type="evidence-missing">${text(body)}</error>`);
+      } else if (isSkipped(f)) {
+        lines.push(`      <skipped message="${attr(skipReason(f))}"/>`);
+      }
+      lines.push(`    </testcase>`);
+    }
+    lines.push(`  </testsuite>`);
+  });
+  lines.push(`</testsuites>`);
+  return `${lines.join("\n")}\n`;
+}
+
+function isSkipped(f: Finding): boolean {
+  return f.status === "not_applicable" || f.status === "waived" || f.status === "manual";
+}
+
+function skipReason(f: Finding): string {
+  if (f.status === "waived" && f.waiver) {
+    const w = f.waiver;
+    return `waived until ${w.expires} by ${w.owner}${w.ticket ? ` (${w.ticket})` : ""}: ${w.reason}. ${f.message}`;
+  }
+  if (f.status === "manual") return `needs manual review: ${f.message}`;
+  return `not applicable: ${f.message}`;
+}

@@ -1,0 +1,244 @@
+// The configuration file, the waivers file and their flags, through the real CLI on an offline snapshot (evaluate):
+// precedence (flag > file > default), every mistake an exit 2 naming file and line with nothing written, and
+// `config print`.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, cleanUp, tempDir } from "../helpers/cli.js";
+import { cloudHsm, snapshot } from "../helpers/snapshots.js";
+import type { Result } from "../../src/model/result.js";
+
+afterAll(cleanUp);
+
+/** A Cloud HSM without any diagnostic setting: its HSM policies fail (critical, high, medium); nothing is an error. */
+const bare = cloudHsm({ name: "chsm-bare", resourceGroup: "rg-hsm", settings: [] });
+const SNAPSHOT = snapshot({ hsms: [bare] });
+
+function cli(args: string[], cwd: string) {
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+    timeout: 60_000,
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A working directory with the snapshot and the given files; runs `evaluate` there. */
+function setup(files: Record<string, string> = {}) {
+  const dir = tempDir();
+  writeFileSync(join(dir, "snapshot.json"), JSON.stringify(SNAPSHOT));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const evaluate = (args: string[] = []) => {
+    const run = cli(["evaluate", "--snapshot", "snapshot.json", ...args], dir);
+    const out = args.includes("--out") ? join(dir, args[args.indexOf("--out") + 1]!) : join(dir, "hsm-audit-results");
+    const resultFile = [out, join(dir, "configured-out")].map((d) => join(d, "result.json")).find((f) => existsSync(f));
+    const result = resultFile ? (JSON.parse(readFileSync(resultFile, "utf8")) as Result) : undefined;
+    return { ...run, result, dir };
+  };
+  return { dir, evaluate };
+}
+
+const waiverOf = (policy: string, expires: string, extra = "") =>
+  `- policy: ${policy}\n  resource: /subscriptions/*/resourceGroups/rg-hsm/**\n  reason: Standby HSM, audit trail set up next sprint\n  owner: alice@contoso.example\n  ticket: SEC-7\n  expires: ${expires}\n${extra}`;
+/** Waives every HSM policy that fails for the bare HSM, until the end of the snapshot's year. */
+const ALL_HSM_FAILURES = [
+  "diagnostic-setting-present",
+  "audit-category-enabled",
+  "log-destination-configured",
+  "log-destination-exists",
+  "workspace-retention",
+  "logs-flowing",
+];
+
+describe("precedence: a flag beats the configuration file, which beats the default", () => {
+  test("the default fail-on (low) fails the bare HSM; the file's 'never' passes it; the flag's 'low' fails it again", () => {
+    const { evaluate } = setup();
+    expect(evaluate().code).toBe(1);
+    const configured = setup({ "hsm-audit.config.yaml": "failOn: never\n" });
+    const viaFile = configured.evaluate();
+    expect(viaFile.code).toBe(0);
+    expect(viaFile.result!.failOn).toBe("never");
+    expect(configured.evaluate(["--fail-on", "low"]).code).toBe(1);
+  });
+
+  test("--config names another file; formats and out come from it, relative to the file", () => {
+    const { evaluate, dir } = setup({
+      "ci.yaml": "failOn: critical\nformats: [csv, md]\nout: configured-out\n",
+    });
+    const run = evaluate(["--config", "ci.yaml"]);
+    expect(run.code).toBe(1);
+    expect(run.result!.failOn).toBe("critical");
+    expect(existsSync(join(dir, "configured-out", "findings.csv"))).toBe(true);
+    expect(existsSync(join(dir, "configured-out", "summary.md"))).toBe(true);
+    // --format given replaces the file's list.
+    const flagged = evaluate(["--config", "ci.yaml", "--format", "junit", "--out", "flag-out"]);
+    expect(existsSync(join(dir, "flag-out", "junit.xml"))).toBe(true);
+    expect(existsSync(join(dir, "flag-out", "findings.csv"))).toBe(false);
+    expect(flagged.code).toBe(1);
+  });
+
+  test("params per policy reach the check: a stricter retention shows in the policy's params", () => {
+    const { dir } = setup({ "hsm-audit.config.yaml": "params:\n  workspace-retention:\n    minimumDays: 730\n" });
+    const printed = cli(["config", "print"], dir);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toMatch(/params:\n {2}workspace-retention:\n {4}minimumDays: 730/);
+  });
+
+  test("exclude leaves an HSM out of evaluation and lists it as excluded", () => {
+    const { evaluate } = setup({
+      "hsm-audit.config.yaml": "exclude:\n  - /subscriptions/*/resourceGroups/RG-HSM/**\n",
+    });
+    const run = evaluate();
+    expect(run.result!.excluded).toEqual([
+      { resourceId: bare.id, pattern: "/subscriptions/*/resourceGroups/RG-HSM/**" },
+    ]);
+    expect(run.result!.findings.some((f) => f.resourceId === bare.id)).toBe(false);
+    expect(run.result!.resources.map((r) => r.id)).toContain(bare.id);
+  });
+});
+
+describe("config print", () => {
+  test("shows each merged value and where it came from", () => {
+    const { dir } = setup({ "hsm-audit.config.yaml": "failOn: high\nlogWindow: 30d\nwaivers:\n  maxDays: 90\n" });
+    const run = cli(["config", "print", "--log-window", "14d"], dir);
+    expect(run.code).toBe(0);
+    const file = join(dir, "hsm-audit.config.yaml");
+    expect(run.stdout).toContain(`# configuration file: ${file}`);
+    expect(run.stdout).toContain(`# failOn: ${file}\nfailOn: high`);
+    expect(run.stdout).toContain("# logWindow: flag\nlogWindow: 14d");
+    expect(run.stdout).toContain("# out: default\nout: hsm-audit-results");
+    expect(run.stdout).toMatch(/maxDays: 90/);
+  });
+});
+
+describe("an invalid configuration file exits 2 naming file and line, and writes nothing", () => {
+  test.each([
+    ["bad YAML", "failOn: [high\n", /hsm-audit\.config\.yaml:2: not valid YAML/],
+    ["an unknown key", "failOn: high\nfial: 1\n", /hsm-audit\.config\.yaml:2: unknown key 'fial'/],
+    ["a bad fail-on", "\nfailOn: severe\n", /hsm-audit\.config\.yaml:2: failOn: must be one of "critical"/],
+    ["a bad log window", "logWindow: forever\n", /hsm-audit\.config\.yaml:1: logWindow: must be a duration/],
+    ["an unknown format", "formats:\n  - sarif\n  - docx\n", /hsm-audit\.config\.yaml:3: formats\.1: must be one of/],
+    ["a format not in this build", "formats: [pdf]\n", /hsm-audit\.config\.yaml:1: formats\.0: 'pdf' is not available/],
+    [
+      "a bad subscription id",
+      "subscriptions:\n  - prod\n",
+      /hsm-audit\.config\.yaml:2: subscriptions\.0: must be a subscription id/,
+    ],
+    [
+      "params of an unknown policy",
+      "params:\n  no-such-policy: {}\n",
+      /hsm-audit\.config\.yaml:2: params: no policy 'no-such-policy'/,
+    ],
+    [
+      "a param of the wrong type",
+      "params:\n  workspace-retention:\n    minimumDays: lots\n",
+      /hsm-audit\.config\.yaml:3: params\.workspace-retention\.minimumDays: must be integer/,
+    ],
+    ["a waivers maxDays of 0", "waivers:\n  maxDays: 0\n", /hsm-audit\.config\.yaml:2: waivers\.maxDays: must be >= 1/],
+    ["a list instead of a mapping", "- failOn: high\n", /hsm-audit\.config\.yaml:1: must be a mapping/],
+  ])("%s", (_name, text, expected) => {
+    const { evaluate, dir } = setup({ "hsm-audit.config.yaml": text });
+    const run = evaluate();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(expected);
+    expect(run.stderr).toContain(join(dir, "hsm-audit.config.yaml"));
+    expect(existsSync(join(dir, "hsm-audit-results"))).toBe(false);
+  });
+
+  test("--config naming a file that does not exist", () => {
+    const { evaluate } = setup();
+    const run = evaluate(["--config", "missing.yaml"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--config missing\.yaml: cannot read it \(ENOENT\)/);
+  });
+});
+
+describe("waivers through the CLI", () => {
+  test("waived failures leave the gate green; the result, CSV and SARIF say who accepted them", () => {
+    const { evaluate, dir } = setup({
+      "waivers.yaml": ALL_HSM_FAILURES.map((p) => waiverOf(p, "2025-12-31")).join(""),
+    });
+    const run = evaluate(["--waivers", "waivers.yaml", "--format", "csv,sarif"]);
+    expect(run.stderr).toBe("");
+    const result = run.result!;
+    const failing = result.findings.filter((f) => f.status === "fail");
+    expect(failing).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(result.summary.waived).toBeGreaterThan(0);
+    expect(result.summary.waived).toBe(result.findings.filter((f) => f.status === "waived").length);
+    expect(result.waivers!.every((w) => ["applied", "unused"].includes(w.state))).toBe(true);
+    expect(readFileSync(join(dir, "hsm-audit-results", "findings.csv"), "utf8")).toContain("alice@contoso.example");
+    expect(readFileSync(join(dir, "hsm-audit-results", "results.sarif"), "utf8")).toContain('"kind": "external"');
+  });
+
+  test("an expired waiver does not apply, is reported, and fails the run with --fail-on-expired-waivers", () => {
+    const { evaluate } = setup({
+      "waivers.yaml": waiverOf("diagnostic-setting-present", "2025-06-07"),
+    });
+    const plain = evaluate(["--waivers", "waivers.yaml", "--fail-on", "never"]);
+    expect(plain.code).toBe(0);
+    expect(plain.result!.waivers!.map((w) => w.state)).toEqual(["expired"]);
+    expect(plain.stdout).toMatch(/Waivers: 0 applied, 1 expired, 0 unused/);
+    const gated = evaluate(["--waivers", "waivers.yaml", "--fail-on", "never", "--fail-on-expired-waivers"]);
+    expect(gated.code).toBe(1);
+    expect(gated.result!.summary.compliant).toBe(false);
+    expect(gated.result!.failOnExpiredWaivers).toBe(true);
+    // The configuration file can ask for the same gate.
+    const { evaluate: viaConfig } = setup({
+      "waivers.yaml": waiverOf("diagnostic-setting-present", "2025-06-07"),
+      "hsm-audit.config.yaml": "failOn: never\nwaivers:\n  file: waivers.yaml\n  failOnExpired: true\n",
+    });
+    expect(viaConfig().code).toBe(1);
+  });
+
+  test.each([
+    [
+      "an unknown policy",
+      waiverOf("no-such-policy", "2025-12-31"),
+      /waivers\.yaml:1: waiver 0\.policy: no policy 'no-such-policy'/,
+    ],
+    [
+      "no owner",
+      waiverOf("logs-flowing", "2025-12-31").replace(/ {2}owner:.*\n/, ""),
+      /waivers\.yaml:1: waiver 0: missing required key 'owner'/,
+    ],
+    [
+      "a bad date",
+      waiverOf("logs-flowing", "2025-13-01"),
+      /waivers\.yaml:6: waiver 0\.expires: '2025-13-01' is not a calendar date/,
+    ],
+    // The snapshot was taken on 2025-06-08: 365 days later is 2026-06-08.
+    [
+      "an expiry too far off",
+      waiverOf("logs-flowing", "2026-06-09"),
+      /waivers\.yaml:6: waiver 0\.expires: 2026-06-09 is more than 365 days after the run/,
+    ],
+    [
+      "an unknown key",
+      waiverOf("logs-flowing", "2025-12-31", "  approved: yes\n"),
+      /waivers\.yaml:7: waiver 0: unknown key 'approved'/,
+    ],
+    ["not a list", "policy: logs-flowing\n", /waivers\.yaml:1: must be a list of waivers/],
+    ["bad YAML", "- policy: logs-flowing\n  resource: [\n", /waivers\.yaml:3: not valid YAML/],
+  ])("an invalid waivers file (%s) exits 2 with file:line: reason and writes nothing", (_name, text, expected) => {
+    const { evaluate, dir } = setup({ "waivers.yaml": text });
+    const run = evaluate(["--waivers", "waivers.yaml", "--format", "sarif"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^hsm-audit: invalid waivers file: waivers\.yaml:/);
+    expect(run.stderr).toMatch(expected);
+    expect(existsSync(join(dir, "hsm-audit-results"))).toBe(false);
+  });
+
+  test("the file's waivers.maxDays sets the limit", () => {
+    const { evaluate } = setup({
+      "waivers.yaml": waiverOf("logs-flowing", "2025-07-09"),
+      "hsm-audit.config.yaml": "waivers:\n  file: waivers.yaml\n  maxDays: 30\n",
+    });
+    const run = evaluate();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /waivers\.yaml:6: waiver 0\.expires: 2025-07-09 is more than 30 days after the run \(at most 2025-07-08\)/,
+    );
+  });
+});

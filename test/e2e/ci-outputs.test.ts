@@ -1,0 +1,162 @@
+// The CI outputs end to end: the demo and real scans (the built CLI, the SDK clients, HTTPS to the simulator) write
+// results.sarif, junit.xml, summary.md and findings.csv that their real consumers accept, with counts that are the
+// result's; and the gate's exit code across fail-on thresholds, waivers and errors.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cleanUp, runCli, scan, startScanTarget, tempDir } from "../helpers/cli.js";
+import { parseCsv, parseJunit, sarifProblems, validateSarifSchema, type Parsed } from "../helpers/consumers.js";
+import { CSV_COLUMNS } from "../../src/report/csv.js";
+import type { Result } from "../../src/model/result.js";
+
+import { jest } from "@jest/globals";
+jest.setTimeout(120_000);
+afterAll(cleanUp);
+
+describe("hsm-audit demo --format sarif,junit,md,csv", () => {
+  let out: string;
+  let code: number | null;
+  let result: Result;
+  beforeAll(async () => {
+    out = join(tempDir(), "demo");
+    const run = await runCli(["demo", "--out", out, "--format", "sarif,junit,md,csv"]);
+    code = run.code;
+    result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
+  });
+
+  test("exits 1, as the Contoso estate breaks policies on purpose, and writes every file", () => {
+    expect(code).toBe(1);
+    for (const f of ["result.json", "results.sarif", "junit.xml", "summary.md", "findings.csv"]) {
+      expect(existsSync(join(out, f))).toBe(true);
+    }
+  });
+
+  test("results.sarif passes the SARIF Multitool and the SARIF 2.1.0 schema, a result per failure and error", () => {
+    const file = join(out, "results.sarif");
+    expect(sarifProblems(file)).toEqual([]);
+    const log = JSON.parse(readFileSync(file, "utf8")) as Parsed;
+    expect(validateSarifSchema(log) || validateSarifSchema.errors).toBe(true);
+    const run = log.runs[0];
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(result.policies!.map((p) => p.id));
+    expect(run.results).toHaveLength(result.summary.fail + result.summary.error + result.summary.waived);
+    expect(result.summary.fail).toBeGreaterThan(0);
+  });
+
+  test("junit.xml parses and its counts are the result's", () => {
+    const doc = parseJunit(readFileSync(join(out, "junit.xml"), "utf8"));
+    const s = result.summary;
+    expect(doc.testsuites["@tests"]).toBe(String(result.findings.length));
+    expect(doc.testsuites["@failures"]).toBe(String(s.fail));
+    expect(doc.testsuites["@errors"]).toBe(String(s.error));
+    expect(doc.testsuites["@skipped"]).toBe(String(s.notApplicable + s.waived + s.manual));
+    const cases = doc.testsuites.testsuite.flatMap((suite: { testcase: unknown[] }) => suite.testcase);
+    expect(cases).toHaveLength(result.findings.length);
+  });
+
+  test("findings.csv parses to a row per finding, and summary.md states the verdict and counts", () => {
+    const [header, ...rows] = parseCsv(readFileSync(join(out, "findings.csv"), "utf8"));
+    expect(header).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(result.findings.length);
+    const md = readFileSync(join(out, "summary.md"), "utf8");
+    expect(md).toContain("## hsm-audit: NOT COMPLIANT (exit code 1)");
+    const s = result.summary;
+    expect(md).toContain(`| ${s.pass} | ${s.fail} | ${s.error} | ${s.manual} | ${s.waived} | ${s.notApplicable} |`);
+    expect(md).toContain(`### Failures and errors (${s.fail + s.error})`);
+  });
+
+  test("render re-renders the saved result into the same bytes", async () => {
+    const again = join(tempDir(), "again");
+    const run = await runCli([
+      "render",
+      "--result",
+      join(out, "result.json"),
+      "--out",
+      again,
+      "--format",
+      "sarif,junit,md,csv",
+    ]);
+    expect(run.code).toBe(0);
+    for (const f of ["results.sarif", "junit.xml", "summary.md", "findings.csv"]) {
+      expect(readFileSync(join(again, f), "utf8")).toBe(readFileSync(join(out, f), "utf8"));
+    }
+  });
+});
+
+const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
+/** A compliant Managed HSM and a Cloud HSM with no diagnostic setting at all (its HSM policies fail). */
+function estate(faults = "") {
+  return `tenantId: 00000000-0000-4000-8000-0000000000aa
+subscriptions:
+  - subscriptionId: ${SUB}
+    displayName: Payments
+    workspaces:
+      - { name: law-audit, resourceGroup: rg-mon, location: eastus, customerId: bbbbbbbb-0000-4000-8000-000000000001, retentionInDays: 400 }
+    cloudHsmClusters:
+      - name: chsm-bare
+        resourceGroup: rg-hsm
+        location: eastus
+    managedHsms:
+      - name: mhsm-a
+        resourceGroup: rg-hsm
+        location: eastus
+        diagnosticSettings:
+          - name: audit-group
+            workspace: law-audit
+            logs: [{ categoryGroup: audit, enabled: true }]
+        activity:
+          - { every: 4h, from: 2d, operations: [KeySign, KeyGet] }
+${faults ? `faults:\n${faults}\n` : ""}`;
+}
+
+const WAIVE_BARE = [
+  "diagnostic-setting-present",
+  "audit-category-enabled",
+  "log-destination-configured",
+  "log-destination-exists",
+  "workspace-retention",
+  "logs-flowing",
+]
+  .map(
+    (policy) =>
+      `- policy: ${policy}\n  resource: /subscriptions/${SUB}/resourceGroups/rg-hsm/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters/chsm-bare\n  reason: Being decommissioned\n  owner: platform-team\n  ticket: CHG-1\n  expires: ${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}\n`,
+  )
+  .join("");
+
+describe("the gate: scans with fail-on thresholds, waivers and errors", () => {
+  const cases: Array<[string, string, string[], boolean, number]> = [
+    ["fail-on low (default)", "", [], false, 1],
+    ["fail-on critical (the missing setting is critical)", "", ["--fail-on", "critical"], false, 1],
+    ["fail-on never", "", ["--fail-on", "never"], false, 0],
+    ["every failure waived", "", [], true, 0],
+    [
+      "waived failures beside an error (403 on the other HSM's settings)",
+      "  - { route: diagnosticSettings, match: mhsm-a, status: 403 }",
+      [],
+      true,
+      3,
+    ],
+  ];
+  test.each(cases)("%s", async (_name, faults, args, waive, expected) => {
+    const target = await startScanTarget(estate(faults));
+    try {
+      const extra: string[] = [];
+      if (waive) {
+        const file = join(tempDir(), "waivers.yaml");
+        writeFileSync(file, WAIVE_BARE);
+        extra.push("--waivers", file);
+      }
+      const run = await scan(target, [...args, ...extra, "--format", "sarif,junit,md,csv"]);
+      expect(run.code).toBe(expected);
+      expect(run.result!.summary.compliant).toBe(expected === 0);
+      const md = readFileSync(join(run.out, "summary.md"), "utf8");
+      expect(md).toContain(`(exit code ${expected})`);
+      if (waive) {
+        expect(run.result!.findings.filter((f) => f.status === "fail")).toEqual([]);
+        expect(run.result!.waivers!.filter((w) => w.state === "applied")).toHaveLength(
+          run.result!.findings.filter((f) => f.status === "waived").length,
+        );
+      }
+    } finally {
+      await target.close();
+    }
+  });
+});

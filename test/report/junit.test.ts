@@ -1,0 +1,68 @@
+// junit.xml, read back by a validating XML parser: a suite per policy, a case per resource, and counts that are the
+// result's, whatever the names hold.
+import { renderJunit } from "../../src/report/junit.js";
+import { parseJunit } from "../helpers/consumers.js";
+import { HOSTILE_NAMES, sampleResult } from "../helpers/results.js";
+import type { Finding } from "../../src/model/result.js";
+
+const result = sampleResult();
+const xml = renderJunit(result);
+const doc = parseJunit(xml);
+
+const counts = (findings: Finding[]) => ({
+  tests: String(findings.length),
+  failures: String(findings.filter((f) => f.status === "fail").length),
+  errors: String(findings.filter((f) => f.status === "error").length),
+  skipped: String(findings.filter((f) => ["not_applicable", "waived", "manual"].includes(f.status)).length),
+});
+const attrs = (node: Record<string, string>) => ({
+  tests: node["@tests"],
+  failures: node["@failures"],
+  errors: node["@errors"],
+  skipped: node["@skipped"],
+});
+
+test("the totals are the result's", () => {
+  expect(attrs(doc.testsuites)).toEqual(counts(result.findings));
+  expect(doc.testsuites["@failures"]).toBe(String(result.summary.fail));
+  expect(doc.testsuites["@errors"]).toBe(String(result.summary.error));
+});
+
+test("a testsuite per policy, with its counts, and a testcase per resource it judged", () => {
+  const suites = doc.testsuites.testsuite;
+  expect(suites.map((s: Record<string, string>) => s["@name"])).toEqual(result.policies!.map((p) => p.id));
+  for (const suite of suites) {
+    const findings = result.findings.filter((f) => f.policyId === suite["@name"]);
+    expect(attrs(suite)).toEqual(counts(findings));
+    expect(suite.testcase).toHaveLength(findings.length);
+  }
+});
+
+test("fail is a failure, error an error, not applicable, waived and manual are skipped with the reason", () => {
+  const cases = doc.testsuites.testsuite.flatMap((s: { testcase: unknown[] }) => s.testcase);
+  result.findings.forEach((f, i) => {
+    const c = cases[i];
+    expect(c["@classname"]).toBe(`hsm-audit.${f.policyId}`);
+    expect(c["@name"]).toContain(
+      [...f.resourceId].filter((ch) => (ch >= " " || "\t\n\r".includes(ch)) && ch !== "\ufffe").join(""),
+    );
+    expect(Boolean(c.failure)).toBe(f.status === "fail");
+    expect(Boolean(c.error)).toBe(f.status === "error");
+    expect(c.skipped !== undefined).toBe(["not_applicable", "waived", "manual"].includes(f.status));
+    if (f.status === "waived") expect(c.skipped["@message"]).toContain(f.waiver!.owner);
+    if (f.status === "fail") expect(c.failure["@type"]).toBe(f.severity);
+  });
+});
+
+test("hostile names are escaped: the document stays well formed and reads back as the name, less invalid characters", () => {
+  const names = doc.testsuites.testsuite[0].testcase.map((c: Record<string, string>) => c["@name"]);
+  expect(xml).not.toContain("<script>");
+  expect(xml).not.toContain("\u0001");
+  expect(xml).not.toContain("\u001b");
+  expect(xml).not.toContain("\ufffe");
+  for (const name of HOSTILE_NAMES) {
+    // Characters XML cannot carry are dropped; everything else reads back as it was.
+    const readable = [...name].filter((c) => c >= " " || "\t\n\r".includes(c)).filter((c) => c !== "\ufffe");
+    expect(names.some((n: string) => n.startsWith(readable.join("")))).toBe(true);
+  }
+});

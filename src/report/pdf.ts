@@ -94,6 +94,7 @@ export async function renderPdf(result: Result, context: RenderContext, out: Wri
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+  pdf.waivers();
   pdf.errors();
   pdf.methodology();
   await pdf.evidenceIndex();
@@ -715,12 +716,58 @@ class Writer {
     }
   }
 
+  waivers() {
+    const v = this.view;
+    if (!v.waivers) return;
+    this.newPage();
+    this.doc.outline.addItem("Waivers");
+    this.heading("Waivers", 1);
+    this.paragraph(
+      "Accepted exceptions from the waivers file: who owns each, until when, and which failures it covered. An error is never waived.",
+    );
+    if (v.waivers.length === 0) this.paragraph("The waivers file holds no waiver.");
+    else
+      this.table(
+        [
+          { header: "State", width: 80 },
+          { header: "Policy and resource", width: 150 },
+          { header: "Owner and ticket", width: 70 },
+          { header: "Expires", width: 50 },
+          { header: "Reason", width: 90 },
+          { header: "Covers", width: 90 },
+        ],
+        v.waivers.map((w) => [
+          { text: w.stateText, color: w.state === "expired" ? STATUS_COLOR.fail : STATUS_COLOR.waived },
+          { text: `${w.waiver.policy}\n${w.waiver.resource}` },
+          { text: [w.waiver.owner, w.waiver.ticket].filter(Boolean).join("\n") },
+          { text: w.waiver.expires },
+          { text: w.waiver.reason },
+          { text: w.covers.join("\n") },
+        ]),
+      );
+  }
+
   errors() {
     const v = this.view;
     this.newPage();
     this.doc.outline.addItem("Errors and completeness");
     this.heading("Errors and completeness", 1);
     this.paragraph(v.completeness);
+    if (v.excluded.length) {
+      this.paragraph(
+        "These resources were left out of evaluation by the configuration's exclude; they have no finding.",
+      );
+      this.table(
+        [
+          { header: "Resource", width: 3 },
+          { header: "Pattern", width: 2 },
+        ],
+        v.excluded.map((e) => [
+          { text: e.resourceId, mono: true },
+          { text: e.pattern, mono: true },
+        ]),
+      );
+    }
     if (v.errors.length) {
       this.table(
         [

@@ -8,10 +8,12 @@ import type {
   ResultEvidence,
   ResultPolicy,
   ResultResource,
+  ResultWaiver,
   Severity,
+  WaiverState,
   Status,
 } from "../model/result.js";
-import { SEVERITIES, exitCode } from "../model/result.js";
+import { SEVERITIES, resultExitCode } from "../model/result.js";
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
 import { HSM_TYPES } from "../azure/ids.js";
 
@@ -125,6 +127,10 @@ export interface ReportView {
   policies: ResultPolicy[];
   evidence: (ResultEvidence & { citedBy: string[] })[];
   hsmCount: number;
+  /** The waivers file's waivers, in force first; absent when no waivers file was given. */
+  waivers?: { state: string; stateText: string; waiver: ResultWaiver; covers: string[] }[];
+  /** Resources the configuration left out of evaluation, with the pattern that matched. */
+  excluded: { resourceId: string; pattern: string }[];
 }
 
 /** A stable, safe anchor for an id read from Azure (only [a-z0-9-]). */
@@ -143,7 +149,7 @@ export function anchorOf(prefix: string, id: string): string {
 export const evidenceAnchor = (id: string) => `evidence-${id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 
 export function buildView(result: Result, resultSha256: string): ReportView {
-  const code = exitCode(result.findings, result.failOn ?? "low");
+  const code = resultExitCode({ ...result, failOn: result.failOn ?? "low" });
   const resources = new Map(result.resources.map((r) => [r.id.toLowerCase(), r]));
   const policyById = new Map((result.policies ?? []).map((p) => [p.id, p]));
   const names = result.scope.subscriptionNames ?? {};
@@ -294,8 +300,30 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     policies: result.policies ?? [],
     evidence: result.evidence.map((e) => ({ ...e, citedBy: citedBy(e.id) })),
     hsmCount: result.resources.length,
+    ...(result.waivers
+      ? {
+          waivers: [...result.waivers]
+            .sort((a, b) => WAIVER_ORDER.indexOf(a.state) - WAIVER_ORDER.indexOf(b.state) || a.index - b.index)
+            .map((waiver) => ({
+              state: waiver.state,
+              stateText: WAIVER_STATE[waiver.state],
+              waiver,
+              covers: waiver.findings.map(
+                (f) => `${f.policyId} · ${resources.get(f.resourceId.toLowerCase())?.name ?? f.resourceId}`,
+              ),
+            })),
+        }
+      : {}),
+    excluded: result.excluded ?? [],
   };
 }
+
+const WAIVER_ORDER: WaiverState[] = ["applied", "expired", "unused"];
+const WAIVER_STATE: Record<WaiverState, string> = {
+  applied: "~ in force: it waived the failures listed",
+  expired: "✗ expired: it no longer applies, and the failures it covered count again",
+  unused: "– unused: it matched no failure",
+};
 
 const KIND_ORDER: HsmKind[] = ["cloudHsm", "managedHsm", "dedicatedHsm"];
 

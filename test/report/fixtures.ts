@@ -4,6 +4,7 @@ import { evaluate } from "../../src/engine/evaluate.js";
 import { loadPolicies } from "../../src/engine/policy.js";
 import { loadFrameworks } from "../../src/engine/frameworks.js";
 import type { Result } from "../../src/model/result.js";
+import type { Waiver } from "../../src/engine/waivers.js";
 import type { HsmFacts, LogSampleRow } from "../../src/model/snapshot.js";
 import {
   cloudHsm,
@@ -42,8 +43,13 @@ export function seriesRow(hsm: HsmFacts, days: Record<string, number>): LogSampl
   };
 }
 
-/** Four HSMs: a compliant Cloud HSM named like markup, a failing Managed HSM, a script-named one, a Dedicated HSM. */
-export function hostileResult(): Result {
+export const WAIVER_OWNER = "<b>platform-team</b>";
+
+/**
+ * Four HSMs: a compliant Cloud HSM named like markup, a failing Managed HSM, a script-named one, a Dedicated HSM.
+ * With `waivers`, the failing Managed HSM's missing setting is waived, and an expired waiver is on file.
+ */
+export function hostileResult(options: { waivers?: boolean } = {}): Result {
   const good = cloudHsm({
     name: XSS_NAME,
     settings: [
@@ -72,7 +78,29 @@ export function hostileResult(): Result {
       sample(WORKSPACE, { rows: [seriesRow(good, { "2025-06-02": 4, "2025-06-05": 9, "2025-06-08": 2 })] }, [good.id]),
     ],
   });
-  return evaluate(snap, policies, { failOn: "low", frameworks });
+  const waivers: Waiver[] = [
+    {
+      index: 1,
+      line: 1,
+      policy: "diagnostic-setting-present",
+      resource: bad.id,
+      reason: "Decommissioned on <2025-07-01>",
+      owner: WAIVER_OWNER,
+      ticket: "CHG-1234",
+      expires: "2025-06-30",
+    },
+    {
+      index: 2,
+      line: 7,
+      policy: "logs-flowing",
+      resource: "/subscriptions/*/resourceGroups/*/providers/Microsoft.KeyVault/managedHSMs/*",
+      reason: "Migration window",
+      owner: "secops",
+      ticket: "CHG-1000",
+      expires: "2025-05-31",
+    },
+  ];
+  return evaluate(snap, policies, { failOn: "low", frameworks, ...(options.waivers ? { waivers } : {}) });
 }
 
 /** `count` Cloud HSMs over `subscriptions` subscriptions, every other one failing, all sending to one workspace. */

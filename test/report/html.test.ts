@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { renderHtml, TEMPLATES } from "../../src/report/html.js";
-import { hostileResult, HOSTILE_SUBSCRIPTION, SCRIPT_NAME, XSS_NAME } from "./fixtures.js";
+import { hostileResult, HOSTILE_SUBSCRIPTION, SCRIPT_NAME, WAIVER_OWNER, XSS_NAME } from "./fixtures.js";
 import { launchChromium, openReport, type OpenedPage } from "../helpers/browser.js";
 import type { Result } from "../../src/model/result.js";
 
@@ -127,6 +127,27 @@ describe("report.html opened from disk", () => {
     await page.emulateMedia({ media: "screen" });
     await page.locator('#filters input[value="pass"]').check();
   });
+});
+
+test("waivers are listed with their state, owner and expiry; an expired one says it no longer applies", async () => {
+  const waived = hostileResult({ waivers: true });
+  expect(waived.findings.some((f) => f.status === "waived")).toBe(true);
+  const file = join(dir, "waived.html");
+  writeFileSync(file, renderHtml(waived, { paper: "a4", resultSha256: "ab".repeat(32) }));
+  const page = await openReport(browser, file);
+  expect(page.consoleErrors).toEqual([]);
+  const rows = page.page.locator("#waivers tr.waiver");
+  expect(await rows.count()).toBe(waived.waivers!.length);
+  expect(await rows.locator("nth=0").getAttribute("data-state")).toBe("applied");
+  expect(await rows.locator("nth=0").textContent()).toContain(WAIVER_OWNER);
+  expect(await page.page.locator("#waivers b").count()).toBe(0);
+  expect(await page.page.locator('#waivers tr.waiver[data-state="expired"]').textContent()).toMatch(
+    /no longer applies/,
+  );
+  expect(await page.page.locator('article.hsm tr.finding[data-status="waived"]').count()).toBe(
+    waived.findings.filter((f) => f.status === "waived").length,
+  );
+  await page.page.context().close();
 });
 
 describe("report templates", () => {

@@ -118,6 +118,17 @@ describe("report.pdf of a small estate with hostile names", () => {
   });
 });
 
+test("waivers in force and expired get their own section and bookmark", async () => {
+  const result = hostileResult({ waivers: true });
+  const { pdf } = await render(result, "waivers.pdf");
+  expect(pdf.outline.map((o) => o.title)).toContain("Waivers");
+  const text = pdf.pages.join("\n");
+  expect(text).toContain("in force");
+  expect(text).toContain("expired");
+  expect(squeezed(pdf)).toContain("<b>platform-team</b>");
+  expect(text).toContain("CHG-1234");
+});
+
 test("--paper letter lays the pages out on US Letter", async () => {
   const { pdf } = await render(hostileResult(), "letter.pdf", "letter");
   expect(new Set(pdf.sizes.map((s) => s.join("x")))).toEqual(new Set(["612x792"]));

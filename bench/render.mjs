@@ -4,7 +4,7 @@
 // and report.html with the real renderers, and prints one line with the times and the peak memory.
 //
 //   npm run bench:render -- --hsms 1000 [--subscriptions 200] [--paper a4] [--out DIR]
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -194,11 +194,13 @@ t = performance.now();
 await writeOutputs(result, out, ["html"], { paper: values.paper });
 const htmlS = (performance.now() - t) / 1000;
 const pdfBytes = statSync(join(out, "report.pdf")).size;
+// Page objects are plain dictionaries in the file (only content streams are compressed).
+const pages = readFileSync(join(out, "report.pdf")).toString("latin1").match(/\/Type \/Page\n/g)?.length ?? 0;
 const htmlBytes = statSync(join(out, "report.html")).size;
 const peak = process.resourceUsage().maxRSS / 1024;
 console.log(
   `bench-render: hsms=${hsmCount} subscriptions=${subCount} findings=${result.findings.length} evidence=${evidence.length} ` +
-    `pdf_s=${pdfS.toFixed(2)} pdf_mb=${(pdfBytes / 1e6).toFixed(1)} html_s=${htmlS.toFixed(2)} html_mb=${(htmlBytes / 1e6).toFixed(1)} ` +
+    `pages=${pages} pdf_s=${pdfS.toFixed(2)} pdf_mb=${(pdfBytes / 1e6).toFixed(1)} html_s=${htmlS.toFixed(2)} html_mb=${(htmlBytes / 1e6).toFixed(1)} ` +
     `rss_before_mb=${(rssBefore / 1048576).toFixed(0)} peak_rss_after_pdf_mb=${peakAfterPdf.toFixed(0)} peak_rss_mb=${peak.toFixed(0)}`,
 );
 if (!values.out) rmSync(out, { recursive: true, force: true });

@@ -195,7 +195,10 @@ await writeOutputs(result, out, ["html"], { paper: values.paper });
 const htmlS = (performance.now() - t) / 1000;
 const pdfBytes = statSync(join(out, "report.pdf")).size;
 // Page objects are plain dictionaries in the file (only content streams are compressed).
-const pages = readFileSync(join(out, "report.pdf")).toString("latin1").match(/\/Type \/Page\n/g)?.length ?? 0;
+const pages =
+  readFileSync(join(out, "report.pdf"))
+    .toString("latin1")
+    .match(/\/Type \/Page\n/g)?.length ?? 0;
 const htmlBytes = statSync(join(out, "report.html")).size;
 const peak = process.resourceUsage().maxRSS / 1024;
 console.log(

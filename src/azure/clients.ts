@@ -8,6 +8,7 @@ import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsig
 import { KeyVaultManagementClient } from "@azure/arm-keyvault";
 import { LogsQueryClient } from "@azure/monitor-query-logs";
 import { StorageManagementClient } from "@azure/arm-storage";
+import { SecurityInsights } from "@azure/arm-securityinsight";
 import { getClient } from "@azure-rest/core-client";
 import { retryPolicy, type EvidenceLog, type RetryOptions } from "./pipeline.js";
 
@@ -87,6 +88,8 @@ export function createClients(connection: AzureConnection) {
     operationalInsights: perSubscription((s) => new OperationalInsightsManagementClient(connection.credential, s, arm)),
     keyVault: perSubscription((s) => new KeyVaultManagementClient(connection.credential, s, arm)),
     storage: perSubscription((s) => new StorageManagementClient(connection.credential, s, arm)),
+    /** Microsoft Sentinel on a workspace: onboarding state and analytic rules. */
+    sentinel: perSubscription((s) => new SecurityInsights(connection.credential, s, arm)),
     /** The SDK's generic ARM client, for routes without a typed client (Cloud HSM lists, ARM `/batch`). */
     arm: single(() => getClient(connection.armEndpoint, connection.credential, arm)),
     logs: single(

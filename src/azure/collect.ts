@@ -16,7 +16,14 @@ import {
   sameId,
   type ParsedResourceId,
 } from "./ids.js";
-import { logSampleQuery, LOG_SAMPLE_COLUMNS } from "./queries.js";
+import {
+  ACTIVITY_QUESTION_NAMES,
+  ACTIVITY_QUESTIONS,
+  HOURLY_SERIES_MAX_DAYS,
+  logSampleQuery,
+  LOG_SAMPLE_COLUMNS,
+  type ActivityQuestion,
+} from "./queries.js";
 import { formatIsoDuration } from "../util/duration.js";
 import type {
   CollectionError,
@@ -25,6 +32,9 @@ import type {
   Fact,
   HsmFacts,
   HsmKind,
+  ActivityRows,
+  ActivitySample,
+  SentinelFacts,
   LogSample,
   LogSampleRow,
   Snapshot,
@@ -140,6 +150,27 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     ),
   );
 
+  progress(`reading Microsoft Sentinel on ${logSamples.length} workspace(s)`);
+  await Promise.all(
+    logSamples
+      .filter((sample) => sample.hsmIds.length > 0 && sample.customerId)
+      .map(async (sample) => {
+        const workspace = workspaces.find((w) => sameId(w.id, sample.workspaceId))!;
+        workspace.sentinel = await readSentinel(ctx, workspace.id);
+      }),
+  );
+
+  progress(`asking ${workspaces.length} workspace(s) what the HSMs did`);
+  const queries = limiter(LOGS_CONCURRENCY);
+  const activitySamples = (
+    await Promise.all(
+      logSamples.map((sample) => {
+        const workspace = workspaces.find((w) => sameId(w.id, sample.workspaceId))!;
+        return askActivity(ctx, queries, workspace, sample.hsmIds, windowStart, windowEnd);
+      }),
+    )
+  ).filter((a): a is ActivitySample => a !== undefined);
+
   const finishedAt = clock();
   return {
     schemaVersion: 1,
@@ -166,6 +197,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     workspaces: sortById(workspaces),
     storageAccounts: sortById(storageAccounts),
     logSamples: sortBy(logSamples, (s) => s.workspaceId),
+    activitySamples: sortBy(activitySamples, (s) => s.workspaceId),
     errors: sortBy(ctx.errors, (e) => `${e.resourceId ?? ""} ${e.for}`),
     evidence: sortById(evidence.all()),
   };
@@ -590,6 +622,206 @@ function toRows(tables: { columnDescriptors: { name?: string }[]; rows: unknown[
 function instant(value: unknown): Date | undefined {
   const date = value instanceof Date ? value : typeof value === "string" ? new Date(value) : undefined;
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+// ---- Microsoft Sentinel ----------------------------------------------------------------------------------------
+
+/** Sentinel on a workspace: not onboarded when ARM has no onboarding state for it; otherwise its analytic rules. */
+async function readSentinel(ctx: Context, workspaceId: string): Promise<Fact<SentinelFacts>> {
+  const parsed = parseResourceId(workspaceId);
+  return read(ctx, `Microsoft Sentinel on workspace ${workspaceId}`, workspaceId, async () => {
+    if (!parsed?.subscriptionId || !parsed.resourceGroup || !parsed.name)
+      throw new MalformedAnswer(`'${workspaceId}' is not a workspace id`);
+    const client = ctx.clients.sentinel(parsed.subscriptionId);
+    try {
+      await client.sentinelOnboardingStates.get(parsed.resourceGroup, parsed.name, "default");
+    } catch (error) {
+      // No onboarding state: Sentinel is not on this workspace. Any other failure is an error of the read.
+      if (isRestError(error) && error.statusCode === 404) return { onboarded: false, rules: [] };
+      throw error;
+    }
+    const rules = await listAll(
+      client.alertRules.list(parsed.resourceGroup, parsed.name),
+      (rule) => rule.name,
+      "the analytic rules",
+    );
+    return {
+      onboarded: true,
+      rules: rules.map((rule) => {
+        const r = rule as { name?: string; kind?: string; displayName?: string; enabled?: boolean; query?: string };
+        return {
+          name: r.name ?? "",
+          displayName: r.displayName ?? r.name ?? "",
+          kind: r.kind ?? "",
+          enabled: r.enabled === true,
+          ...(typeof r.query === "string" ? { query: r.query } : {}),
+        };
+      }),
+    };
+  });
+}
+
+// ---- activity -------------------------------------------------------------------------------------------------
+
+/** Log Analytics runs at most five queries of one user at once (DOMAIN.md §4). */
+const LOGS_CONCURRENCY = 5;
+
+type CellType = "string" | "number" | "instant" | "json";
+
+/** How each column of each question's answer is read into the snapshot: the key it becomes, and its type. */
+const ACTIVITY_CELLS: { [Q in ActivityQuestion]: Record<string, [string, CellType]> } = {
+  operations: {
+    _ResourceId: ["hsmId", "string"],
+    OperationName: ["operation", "string"],
+    Records: ["records", "number"],
+    Failures: ["failures", "number"],
+    First: ["first", "instant"],
+    Last: ["last", "instant"],
+  },
+  callers: {
+    _ResourceId: ["hsmId", "string"],
+    Caller: ["caller", "string"],
+    Identity: ["identity", "string"],
+    Records: ["records", "number"],
+    Failures: ["failures", "number"],
+    First: ["first", "instant"],
+    Last: ["last", "instant"],
+    FirstLogin: ["firstLogin", "instant"],
+  },
+  series: { _ResourceId: ["hsmId", "string"], Bin: ["bin", "instant"], Records: ["records", "number"] },
+  sensitive: {
+    _ResourceId: ["hsmId", "string"],
+    OperationName: ["operation", "string"],
+    Records: ["records", "number"],
+    Rows: ["rows", "json"],
+  },
+  keyGets: {
+    _ResourceId: ["hsmId", "string"],
+    Caller: ["caller", "string"],
+    Identity: ["identity", "string"],
+    Day: ["day", "instant"],
+    Gets: ["gets", "number"],
+  },
+  failures: {
+    _ResourceId: ["hsmId", "string"],
+    Caller: ["caller", "string"],
+    Identity: ["identity", "string"],
+    Hour: ["hour", "instant"],
+    Failures: ["failures", "number"],
+    Operations: ["operations", "json"],
+  },
+};
+
+/** Optional cells: a null there is an absence (no sign-in), not a malformed answer. */
+const OPTIONAL_CELLS = new Set(["firstLogin"]);
+
+async function askActivity(
+  ctx: Context,
+  queries: <T>(fn: () => Promise<T>) => Promise<T>,
+  workspace: WorkspaceFacts,
+  hsmIds: string[],
+  start: Date,
+  end: Date,
+): Promise<ActivitySample | undefined> {
+  const info = workspace.info;
+  if (!isKnown(info) || !info.value.exists || hsmIds.length === 0) return undefined;
+  const customerId = info.value.customerId;
+  const bin = end.getTime() - start.getTime() > HOURLY_SERIES_MAX_DAYS * 86_400_000 ? "1d" : "1h";
+  const answers = await Promise.all(
+    ACTIVITY_QUESTION_NAMES.map(async (name) => {
+      const query = ACTIVITY_QUESTIONS[name].build(hsmIds, bin);
+      const result = await queries(() =>
+        read(ctx, `the ${name} of the HSMs in workspace ${workspace.id}`, workspace.id, async () => {
+          const answer = await ctx.clients
+            .logs()
+            .queryWorkspace(
+              customerId,
+              query,
+              { startTime: start, endTime: end },
+              { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
+            );
+          if (answer.status === "Success") return { rows: activityRows(name, answer.tables) };
+          const partial = answer.partialError as { message?: string; code?: string };
+          return {
+            rows: activityRows(name, answer.partialTables),
+            partial: {
+              message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
+              ...(partial.code ? { code: partial.code } : {}),
+            },
+          };
+        }),
+      );
+      return [name, { query, result }] as const;
+    }),
+  );
+  return {
+    workspaceId: workspace.id,
+    hsmIds: [...hsmIds],
+    bin,
+    questions: Object.fromEntries(answers) as ActivitySample["questions"],
+  };
+}
+
+function activityRows<Q extends ActivityQuestion>(
+  name: Q,
+  tables: { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined,
+): ActivityRows[Q] {
+  const table = tables?.[0];
+  if (!table) throw new MalformedAnswer("the query answer holds no table");
+  const cells = ACTIVITY_CELLS[name];
+  const index = Object.keys(cells).map((column) => {
+    const i = table.columnDescriptors.findIndex((d) => d.name === column);
+    if (i < 0) throw new MalformedAnswer(`the query answer has no column ${column}`);
+    return [column, i] as const;
+  });
+  return table.rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [column, i] of index) {
+      const [key, type] = cells[column]!;
+      const value = cell(row[i], type);
+      if (value === undefined) {
+        if (OPTIONAL_CELLS.has(key)) continue;
+        throw new MalformedAnswer(`a row of the query answer has no valid ${column}`);
+      }
+      out[key] = value;
+    }
+    return out;
+  }) as ActivityRows[Q];
+}
+
+function cell(value: unknown, type: CellType): unknown {
+  switch (type) {
+    case "string":
+      return value === null || value === undefined ? "" : String(value);
+    case "number": {
+      const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+      return Number.isFinite(n) && n >= 0 ? n : undefined;
+    }
+    case "instant":
+      return instant(value)?.toISOString();
+    case "json": {
+      let parsed = value;
+      if (typeof value === "string") {
+        try {
+          parsed = JSON.parse(value) as unknown;
+        } catch {
+          return undefined;
+        }
+      }
+      if (!Array.isArray(parsed)) return undefined;
+      // Times inside the evidence rows come back as text: keep them as ISO instants.
+      return parsed.map((item: unknown) =>
+        item && typeof item === "object" && !Array.isArray(item)
+          ? Object.fromEntries(
+              Object.entries(item as Record<string, unknown>).map(([k, v]) => [
+                k,
+                k === "time" ? (instant(v)?.toISOString() ?? String(v)) : v === null ? "" : String(v),
+              ]),
+            )
+          : String(item),
+      );
+    }
+  }
 }
 
 // ---- helpers --------------------------------------------------------------------------------------------------

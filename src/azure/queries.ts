@@ -51,3 +51,120 @@ export function logSampleQuery(resourceIds: readonly string[]): string {
 
 /** The columns `logSampleQuery` returns, in order. */
 export const LOG_SAMPLE_COLUMNS = ["_ResourceId", "Day", "Records", "LastRecord"] as const;
+
+// ---- activity: what each HSM did in the window ---------------------------------------------------------------------
+
+/** Cloud HSM operations an auditor must see (seed glossary); backup and restore are matched by name as well. */
+export const CLOUD_HSM_SENSITIVE = [
+  "CN_TOMBSTONE_OBJECT",
+  "CN_CREATE_USER",
+  "CN_DELETE_USER",
+  "CN_CHANGE_PSWD",
+  "CN_SHARE_OBJECT",
+] as const;
+
+/** Managed HSM operations an auditor must see: key destruction and export, security domain, access changes. */
+export const MANAGED_HSM_SENSITIVE = [
+  "KeyDelete",
+  "KeyPurge",
+  "KeyBackup",
+  "KeyRestore",
+  "SecurityDomainDownload",
+  "RoleAssignmentCreate",
+  "RoleAssignmentDelete",
+  "RoleDefinitionCreate",
+  "RoleDefinitionDelete",
+  "BackupCreate",
+  "RestoreStart",
+] as const;
+
+/** Cloud HSM sign-in operations: where a caller's first one in the window is a new session from that address. */
+export const LOGIN_OPERATIONS = ["CN_LOGIN", "CN_AUTHORIZE_SESSION"] as const;
+
+/** How many evidence rows a highlight query returns per HSM and operation (the count is always exact). */
+export const EVIDENCE_ROWS = 20;
+
+const list = (values: readonly string[]) => `(${values.map(kqlString).join(", ")})`;
+
+/**
+ * The audit records of `resourceIds` in one shape, whatever the table: `TimeGenerated`, `_ResourceId`,
+ * `OperationName`, `Caller` (IP address), `Identity` (user principal name, Managed HSM only) and `Outcome`:
+ * `success` or `failure` for Managed HSM (result type and HTTP status), `unknown` for Cloud HSM, whose logs do not
+ * say whether an operation succeeded.
+ */
+export function auditRecords(resourceIds: readonly string[]): string {
+  if (resourceIds.length === 0) throw new Error("auditRecords needs at least one resource id");
+  const ids = [...new Set(resourceIds.map((id) => id.toLowerCase()))].sort();
+  const managedOutcome = (result: string, status: string) =>
+    `Outcome = iff(${result} !~ "Success" or ${status} >= 400, "failure", "success")`;
+  return [
+    "union isfuzzy=true",
+    "  (CloudHsmServiceOperationAuditLogs",
+    '  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIpAddress, Identity = "", Outcome = "unknown"),',
+    `  (AzureDiagnostics | where ${AUDIT_TABLES[1].filter}`,
+    "  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIPAddress, Identity = identity_claim_upn_s,",
+    `      ${managedOutcome("ResultType", "httpStatusCode_d")}),`,
+    "  (AZKVAuditLogs",
+    "  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIpAddress,",
+    `      Identity = tostring(Identity.claim.upn), ${managedOutcome("ResultType", "HttpStatusCode")})`,
+    `| where _ResourceId in~ ${list(ids)}`,
+  ].join("\n");
+}
+
+/**
+ * The questions asked of every workspace about the HSMs that send to it, each one query summarised on the server.
+ * Each names the columns its answer has, in order; `build` takes the HSM ids and the size of the hour-or-day bin.
+ */
+export const ACTIVITY_QUESTIONS = {
+  /** Records and failures per operation. */
+  operations: {
+    columns: ["_ResourceId", "OperationName", "Records", "Failures", "First", "Last"],
+    build: (ids: readonly string[]) =>
+      `${auditRecords(ids)}
+| summarize Records = count(), Failures = countif(Outcome == "failure"), First = min(TimeGenerated), Last = max(TimeGenerated) by _ResourceId, OperationName`,
+  },
+  /** Every caller (address and identity): records, failures, first and last seen, and first sign-in. */
+  callers: {
+    columns: ["_ResourceId", "Caller", "Identity", "Records", "Failures", "First", "Last", "FirstLogin"],
+    build: (ids: readonly string[]) =>
+      `${auditRecords(ids)}
+| summarize Records = count(), Failures = countif(Outcome == "failure"), First = min(TimeGenerated), Last = max(TimeGenerated), FirstLogin = minif(TimeGenerated, OperationName in ${list(LOGIN_OPERATIONS)}) by _ResourceId, Caller, Identity`,
+  },
+  /** Records per bin (an hour, or a day for long windows): the bins without a row are the silences. */
+  series: {
+    columns: ["_ResourceId", "Bin", "Records"],
+    build: (ids: readonly string[], bin: "1h" | "1d") =>
+      `${auditRecords(ids)}
+| summarize Records = count() by _ResourceId, Bin = bin(TimeGenerated, ${bin})`,
+  },
+  /** The sensitive operations, with up to EVIDENCE_ROWS records each (time, caller, identity, outcome). */
+  sensitive: {
+    columns: ["_ResourceId", "OperationName", "Records", "Rows"],
+    build: (ids: readonly string[]) =>
+      `${auditRecords(ids)}
+| where OperationName in ${list([...CLOUD_HSM_SENSITIVE, ...MANAGED_HSM_SENSITIVE])} or OperationName contains "backup" or OperationName contains "restore"
+| summarize Records = count(), Rows = make_list(bag_pack("time", TimeGenerated, "caller", Caller, "identity", Identity, "outcome", Outcome), ${EVIDENCE_ROWS}) by _ResourceId, OperationName`,
+  },
+  /** Successful key retrievals of Managed HSM per caller and UTC day (the mass-retrieval signal). */
+  keyGets: {
+    columns: ["_ResourceId", "Caller", "Identity", "Day", "Gets"],
+    build: (ids: readonly string[]) =>
+      `${auditRecords(ids)}
+| where OperationName == "KeyGet" and Outcome == "success"
+| summarize Gets = count() by _ResourceId, Caller, Identity, Day = bin(TimeGenerated, 1d)`,
+  },
+  /** Failed requests per caller and hour, with the operations that failed. */
+  failures: {
+    columns: ["_ResourceId", "Caller", "Identity", "Hour", "Failures", "Operations"],
+    build: (ids: readonly string[]) =>
+      `${auditRecords(ids)}
+| where Outcome == "failure"
+| summarize Failures = count(), Operations = make_set(OperationName, ${EVIDENCE_ROWS}) by _ResourceId, Caller, Identity, Hour = bin(TimeGenerated, 1h)`,
+  },
+} as const;
+
+export type ActivityQuestion = keyof typeof ACTIVITY_QUESTIONS;
+export const ACTIVITY_QUESTION_NAMES = Object.keys(ACTIVITY_QUESTIONS) as ActivityQuestion[];
+
+/** Windows longer than this are binned by day in the `series` question (the row count stays within Log Analytics'). */
+export const HOURLY_SERIES_MAX_DAYS = 62;

@@ -1,6 +1,6 @@
 // What a check kind is: a pure function from (target, params, snapshot view) to a verdict, with a params schema.
 import type { HsmFacts, HsmKind, Snapshot, SubscriptionFacts } from "../model/snapshot.js";
-import type { Status } from "../model/result.js";
+import type { FindingDetails, Status } from "../model/result.js";
 
 export type Target =
   | { scope: "subscription"; subscription: SubscriptionFacts; resourceId: string }
@@ -13,6 +13,8 @@ export interface Verdict {
   evidence: string[];
   /** Values for the remediation's placeholders that only the check knows (a workspace id, a category). */
   values?: Record<string, string>;
+  /** What an activity highlight found: the records behind it (up to a cap) and the queries that found them. */
+  details?: FindingDetails;
 }
 
 export type JsonSchema = Record<string, unknown>;

@@ -170,6 +170,7 @@ function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Sna
       powershell: applies ? fill(policy.remediation.powershell, values, powershellQuote).trim() : "",
     },
     title: policy.title,
+    ...(verdict.details ? { details: verdict.details } : {}),
   };
 }
 

@@ -87,6 +87,17 @@ export interface Finding {
   title: string;
   /** Added to the contract: on a `waived` finding, the waiver that accepted the failure. */
   waiver?: WaiverReference;
+  /** Added to the contract: on an activity highlight, the records it rests on and the queries that found them. */
+  details?: FindingDetails;
+}
+
+/** The evidence rows of an activity highlight: at most a cap of them, with how many there were in all. */
+export interface FindingDetails {
+  rows: { time: string; operation: string; caller: string; identity?: string; count?: number; note?: string }[];
+  /** How many rows there were before the cap. */
+  total: number;
+  /** The KQL that found them, one per workspace asked. */
+  queries: string[];
 }
 
 /** A waiver as a waived finding cites it: its position in the waivers file and what it says. */

@@ -197,6 +197,21 @@ export const SNAPSHOT_SCHEMA = {
         properties: {
           id: str,
           info: fact(existence({ customerId: str, retentionInDays: { type: "integer" } })),
+          sentinel: fact({
+            type: "object",
+            required: ["onboarded", "rules"],
+            properties: {
+              onboarded: { type: "boolean" },
+              rules: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["name", "displayName", "kind", "enabled"],
+                  properties: { name: str, displayName: str, kind: str, enabled: { type: "boolean" }, query: str },
+                },
+              },
+            },
+          }),
         },
       },
     },
@@ -238,6 +253,37 @@ export const SNAPSHOT_SCHEMA = {
               partial: collectionError,
             },
           }),
+        },
+      },
+    },
+    activitySamples: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["workspaceId", "hsmIds", "bin", "questions"],
+        properties: {
+          workspaceId: str,
+          hsmIds: strings,
+          bin: { enum: ["1h", "1d"] },
+          questions: {
+            type: "object",
+            required: ["operations", "callers", "series", "sensitive", "keyGets", "failures"],
+            additionalProperties: {
+              type: "object",
+              required: ["query", "result"],
+              properties: {
+                query: str,
+                result: fact({
+                  type: "object",
+                  required: ["rows"],
+                  properties: {
+                    rows: { type: "array", items: { type: "object", required: ["hsmId"], properties: { hsmId: str } } },
+                    partial: collectionError,
+                  },
+                }),
+              },
+            },
+          },
         },
       },
     },

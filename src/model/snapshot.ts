@@ -102,6 +102,14 @@ export interface WorkspaceFacts {
   id: string;
   /** False when ARM answered that the workspace (or its group or subscription) does not exist. */
   info: Fact<{ exists: false; reason: string } | { exists: true; customerId: string; retentionInDays?: number }>;
+  /** Microsoft Sentinel on the workspace (read for workspaces that receive HSM audit logs). */
+  sentinel?: Fact<SentinelFacts>;
+}
+
+/** Whether Sentinel is onboarded on a workspace, and its analytic rules (with the query of those that have one). */
+export interface SentinelFacts {
+  onboarded: boolean;
+  rules: { name: string; displayName: string; kind: string; enabled: boolean; query?: string }[];
 }
 
 export interface StorageAccountFacts {
@@ -139,6 +147,44 @@ export interface LogWindow {
   period?: string;
 }
 
+/** The answers to the activity questions (src/azure/queries.ts), one row type per question. */
+export interface ActivityRows {
+  operations: { hsmId: string; operation: string; records: number; failures: number; first: string; last: string }[];
+  callers: {
+    hsmId: string;
+    caller: string;
+    identity: string;
+    records: number;
+    failures: number;
+    first: string;
+    last: string;
+    firstLogin?: string;
+  }[];
+  series: { hsmId: string; bin: string; records: number }[];
+  sensitive: {
+    hsmId: string;
+    operation: string;
+    records: number;
+    rows: { time: string; caller: string; identity: string; outcome: string }[];
+  }[];
+  keyGets: { hsmId: string; caller: string; identity: string; day: string; gets: number }[];
+  failures: { hsmId: string; caller: string; identity: string; hour: string; failures: number; operations: string[] }[];
+}
+
+export type ActivityAnswer<Q extends keyof ActivityRows> = {
+  query: string;
+  result: Fact<{ rows: ActivityRows[Q]; partial?: CollectionError }>;
+};
+
+/** What the HSMs sending to one workspace did in the window: one summarised query per question. */
+export interface ActivitySample {
+  workspaceId: string;
+  hsmIds: string[];
+  /** The bin of the `series` question: an hour, or a day for windows too long to count by the hour. */
+  bin: "1h" | "1d";
+  questions: { [Q in keyof ActivityRows]: ActivityAnswer<Q> };
+}
+
 export interface Snapshot {
   schemaVersion: 1;
   kind: "hsm-audit-snapshot";
@@ -157,6 +203,8 @@ export interface Snapshot {
   workspaces: WorkspaceFacts[];
   storageAccounts: StorageAccountFacts[];
   logSamples: LogSample[];
+  /** The activity questions asked of each workspace that was sampled (absent in snapshots of earlier versions). */
+  activitySamples?: ActivitySample[];
   /** Every failed read, with what it was for. */
   errors: Array<CollectionError & { for: string; resourceId?: string }>;
   evidence: EvidenceRecord[];

@@ -4,7 +4,13 @@
 // A query Azure would reject (unknown column, bad syntax, a type error) fails here, and so does a resource id that
 // could end a string literal and inject KQL.
 import { createRequire } from "node:module";
-import { kqlString, LOG_SAMPLE_COLUMNS, logSampleQuery } from "../../src/azure/queries.js";
+import {
+  ACTIVITY_QUESTION_NAMES,
+  ACTIVITY_QUESTIONS,
+  kqlString,
+  LOG_SAMPLE_COLUMNS,
+  logSampleQuery,
+} from "../../src/azure/queries.js";
 import { collect } from "../../src/azure/collect.js";
 import { StaticTokenCredential } from "../../src/azure/clients.js";
 import { startTestSimulator } from "../helpers/simulator.js";
@@ -194,6 +200,36 @@ describe("logSampleQuery", () => {
     const query = logSampleQuery(ids);
     expect(diagnosticsOf(query)).toEqual([]);
     expect(inListValues(analyze(query))).toEqual([[...new Set(ids.map((id) => id.toLowerCase()))].sort()]);
+  });
+});
+
+describe("the activity questions", () => {
+  const build = (name: (typeof ACTIVITY_QUESTION_NAMES)[number], ids: string[], bin: "1h" | "1d" = "1h") =>
+    ACTIVITY_QUESTIONS[name].build(ids, bin);
+
+  it.each(ACTIVITY_QUESTION_NAMES)("%s is valid KQL whose answer has the columns the collector reads", (name) => {
+    const query = build(name, [CLOUD_HSM, MANAGED_HSM]);
+    expect(diagnosticsOf(query)).toEqual([]);
+    const code = analyze(query);
+    expect(listOf(code.ResultType!.Members).map((m) => m.Name)).toEqual([...ACTIVITY_QUESTIONS[name].columns]);
+    // Every audit table is read, each under its own name.
+    expect(referencedTables(code).sort()).toEqual([...AUDIT_TABLE_NAMES].sort());
+  });
+
+  it("series bins by day when asked, and stays valid", () => {
+    const query = build("series", [CLOUD_HSM], "1d");
+    expect(query).toContain("bin(TimeGenerated, 1d)");
+    expect(diagnosticsOf(query)).toEqual([]);
+  });
+
+  it.each(ACTIVITY_QUESTION_NAMES)("%s keeps hostile ids inside one string list", (name) => {
+    const ids = HOSTILE.map(([, hostile]) => `${MANAGED_HSM}${hostile}`);
+    const benign = pipeCount(analyze(build(name, [CLOUD_HSM])));
+    const code = analyze(build(name, ids));
+    expect(diagnosticsOf(build(name, ids))).toEqual([]);
+    const lists = inListValues(code).filter((values) => values.some((v) => String(v).startsWith("/subscriptions")));
+    expect(lists).toEqual([[...new Set(ids.map((id) => id.toLowerCase()))].sort()]);
+    expect(pipeCount(code)).toBe(benign);
   });
 });
 

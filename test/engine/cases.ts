@@ -27,8 +27,21 @@ import {
   workspaceId,
   type SnapshotSpec,
 } from "../helpers/snapshots.js";
+import {
+  activityFailedAccess,
+  activityMassRetrieval,
+  activityNewCallers,
+  activitySensitiveOperations,
+  activityTrailGap,
+  sentinelCoverage,
+} from "./activity-cases.js";
 
 export type CheckKindName =
+  | "activity-failed-access"
+  | "activity-mass-retrieval"
+  | "activity-new-callers"
+  | "activity-sensitive-operations"
+  | "activity-trail-gap"
   | "appliance-evidence"
   | "audit-category-enabled"
   | "destination-configured"
@@ -37,7 +50,8 @@ export type CheckKindName =
   | "diagnostic-setting-present"
   | "inventory-complete"
   | "logs-flowing"
-  | "provider-registered";
+  | "provider-registered"
+  | "sentinel-coverage";
 
 export interface CheckCase {
   name: string;
@@ -781,6 +795,11 @@ const applianceEvidence: CheckCase[] = [
 ];
 
 export const CASES: Record<CheckKindName, CheckCase[]> = {
+  "activity-failed-access": activityFailedAccess,
+  "activity-mass-retrieval": activityMassRetrieval,
+  "activity-new-callers": activityNewCallers,
+  "activity-sensitive-operations": activitySensitiveOperations,
+  "activity-trail-gap": activityTrailGap,
   "appliance-evidence": applianceEvidence,
   "audit-category-enabled": auditCategoryEnabled,
   "destination-configured": destinationConfigured,
@@ -790,4 +809,5 @@ export const CASES: Record<CheckKindName, CheckCase[]> = {
   "inventory-complete": inventoryComplete,
   "logs-flowing": logsFlowing,
   "provider-registered": providerRegistered,
+  "sentinel-coverage": sentinelCoverage,
 };

@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { BUILT_IN_POLICIES, loadPolicies } from "../../src/engine/policy.js";
 import { exitCode, FAIL_ON_VALUES, type FailOn, type Finding, type Result } from "../../src/model/result.js";
-import type { Snapshot } from "../../src/model/snapshot.js";
+import type { HsmFacts, Snapshot } from "../../src/model/snapshot.js";
 import {
+  activity,
+  sentinelWorkspace,
   OTHER_SUBSCRIPTION_ID,
   SUBSCRIPTION_ID,
   WORKSPACE,
@@ -41,9 +43,37 @@ const compliantManagedHsm = managedHsm({
 const bareManagedHsm = managedHsm({ name: "Mhsm-Bare", settings: [] });
 const luna = dedicatedHsm();
 
+/** Quiet, regular activity: a record every six hours from the same address, and nothing sensitive. */
+function quietActivity(...hsms: HsmFacts[]) {
+  const series = hsms.flatMap((h) =>
+    Array.from({ length: 28 }, (_, i) => ({
+      hsmId: h.id.toLowerCase(),
+      bin: new Date(Date.parse("2025-06-01T13:00:00Z") + i * 6 * 3_600_000).toISOString(),
+      records: 2,
+    })),
+  );
+  const callers = hsms.map((h) => ({
+    hsmId: h.id.toLowerCase(),
+    caller: "10.0.0.4",
+    identity: "",
+    records: 56,
+    failures: 0,
+    first: "2025-06-01T13:00:00.000Z",
+    last: "2025-06-08T07:00:00.000Z",
+    firstLogin: "2025-06-01T13:00:00.000Z",
+  }));
+  return activity(WORKSPACE, hsms, { series, callers });
+}
+
+const HSM_RULE =
+  'union AZKVAuditLogs, CloudHsmServiceOperationAuditLogs | where OperationName in ("KeyDelete", "CN_TOMBSTONE_OBJECT")';
+
 const compliantDestinations = {
-  workspaces: [workspace(WORKSPACE, { retentionInDays: 400 })],
+  workspaces: [
+    sentinelWorkspace(WORKSPACE, { onboarded: true, rules: [{ name: "HSM key destruction", query: HSM_RULE }] }),
+  ],
   logSamples: [sample(WORKSPACE, { rows: [row(compliantCloudHsm, 20), row(compliantManagedHsm, 5)] })],
+  activitySamples: [quietActivity(compliantCloudHsm, compliantManagedHsm)],
 };
 
 /**
@@ -120,15 +150,25 @@ describe("findings", () => {
     const statuses = result.findings
       .filter((f) => f.resourceId === compliantCloudHsm.id && f.policyId !== "appliance-audit-evidence")
       .map((f) => `${f.policyId}: ${f.status}`);
-    expect(statuses).toEqual(HSM_POLICIES.filter((p) => p !== "appliance-audit-evidence").map((p) => `${p}: pass`));
+    const forCloudHsm = policies.filter((p) => p.appliesTo.includes("cloudHsm")).map((p) => p.id);
+    expect(statuses).toEqual(
+      HSM_POLICIES.filter((p) => p !== "appliance-audit-evidence").map(
+        (p) => `${p}: ${forCloudHsm.includes(p) ? "pass" : "not_applicable"}`,
+      ),
+    );
   });
 
   test("a Managed HSM without settings fails the policies that need one, and passes none", () => {
-    const applicable = result.findings.filter(
-      (f) => f.resourceId === bareManagedHsm.id && f.status !== "not_applicable",
+    const findings = result.findings.filter((f) => f.resourceId === bareManagedHsm.id);
+    expect(findings).toHaveLength(HSM_POLICIES.length);
+    // What it did cannot be read without a workspace: the highlights do not apply, and say why.
+    const highlights = findings.filter((f) => f.policyId.startsWith("activity-"));
+    expect(highlights.map((f) => f.status)).toEqual(highlights.map(() => "not_applicable"));
+    const rest = findings.filter(
+      (f) => !f.policyId.startsWith("activity-") && f.policyId !== "appliance-audit-evidence",
     );
-    expect(applicable.length).toBe(HSM_POLICIES.length - 1);
-    expect(applicable.filter((f) => f.status !== "fail").map((f) => `${f.policyId}: ${f.status}`)).toEqual([]);
+    expect(rest.filter((f) => f.status !== "fail").map((f) => `${f.policyId}: ${f.status}`)).toEqual([]);
+    expect(rest.length).toBeGreaterThan(6);
   });
 
   test("a finding carries its policy's severity and title, and its evidence sorted without repeats", () => {
@@ -236,7 +276,9 @@ describe("summary and exit code", () => {
     const s = snapshot({
       hsms: [compliantCloudHsm],
       ...compliantDestinations,
-      workspaces: [workspace(WORKSPACE, { retentionInDays: 30 })],
+      workspaces: [
+        { ...compliantDestinations.workspaces[0]!, info: workspace(WORKSPACE, { retentionInDays: 30 }).info },
+      ],
     });
     expect(
       run(s, "medium")

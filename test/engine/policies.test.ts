@@ -31,7 +31,16 @@ const DESIGN_IDS = [
   "logs-flowing",
   "appliance-audit-evidence",
 ];
-const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete"].sort();
+/** Added to DESIGN's: the inventory check, the activity highlights and Sentinel coverage. */
+const ACTIVITY_IDS = [
+  "activity-failed-access",
+  "activity-mass-retrieval",
+  "activity-new-callers",
+  "activity-sensitive-operations",
+  "activity-trail-gap",
+  "sentinel-coverage",
+];
+const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete", ...ACTIVITY_IDS].sort();
 
 /** The placeholders evaluate.ts fills, per target scope (placeholderValues), and those the checks add (values). */
 const SUBSCRIPTION_PLACEHOLDERS = ["subscriptionId", "subscriptionScope"];
@@ -54,7 +63,7 @@ const builtIns = loadPolicies();
 const templates = (p: Policy) => [p.remediation.azCli, p.remediation.powershell, p.remediation.bicep ?? ""];
 
 describe("the built-in policy pack", () => {
-  test("holds DESIGN's eight built-in ids and hsm-inventory-complete", () => {
+  test("holds DESIGN's eight built-in ids, hsm-inventory-complete, the activity highlights and Sentinel coverage", () => {
     expect(builtIns.map((p) => p.id).sort()).toEqual(BUILT_IN_IDS);
   });
 
@@ -95,7 +104,20 @@ describe("the built-in policy pack", () => {
       "workspace-retention": ["cloudHsm", "managedHsm"],
       "logs-flowing": ["cloudHsm", "managedHsm"],
       "appliance-audit-evidence": ["dedicatedHsm"],
+      // Failures and key reads can only be counted in Managed HSM logs.
+      "activity-failed-access": ["managedHsm"],
+      "activity-mass-retrieval": ["managedHsm"],
+      "activity-new-callers": ["cloudHsm", "managedHsm"],
+      "activity-sensitive-operations": ["cloudHsm", "managedHsm"],
+      "activity-trail-gap": ["cloudHsm", "managedHsm"],
+      "sentinel-coverage": ["cloudHsm", "managedHsm"],
     });
+  });
+
+  test("the activity highlights are info by default: they inform the reviewer and leave the gate to the rest", () => {
+    for (const id of ACTIVITY_IDS.filter((i) => i.startsWith("activity-"))) {
+      expect(builtIns.find((p) => p.id === id)!.severity).toBe("info");
+    }
   });
 
   test("DESIGN's defaults hold: 365 days retention, a workspace destination, one record, one setting", () => {

@@ -2,6 +2,8 @@
 // audit category to a workspace that keeps 400 days, and so on. Every fact carries an evidence id (as collection
 // records one for every exchange), and `snapshot()` lists an evidence record for each id the facts cite.
 import type {
+  ActivityRows,
+  ActivitySample,
   CollectionError,
   DiagnosticCategory,
   DiagnosticSetting,
@@ -275,6 +277,61 @@ export function sample(
   };
 }
 
+// --- activity -------------------------------------------------------------------------------------------------------
+
+const QUESTIONS = ["operations", "callers", "series", "sensitive", "keyGets", "failures"] as const;
+
+/**
+ * The activity questions of one workspace: the rows given per question (others answered with no row), the
+ * questions that failed (`failed`) or came back in part (`partial`).
+ */
+export function activity(
+  workspace: string,
+  hsms: HsmFacts[],
+  rows: Partial<ActivityRows>,
+  options: { failed?: (keyof ActivityRows)[]; partial?: (keyof ActivityRows)[]; bin?: "1h" | "1d" } = {},
+): ActivitySample {
+  const questions = Object.fromEntries(
+    QUESTIONS.map((q) => [
+      q,
+      {
+        query: `// the ${q} question`,
+        result: options.failed?.includes(q)
+          ? failed(`could not read the ${q}: HTTP 403 InsufficientAccessError`, 403)
+          : known({
+              rows: (rows[q] ?? []) as unknown[],
+              ...(options.partial?.includes(q) ? { partial: { message: "the query failed in part" } } : {}),
+            }),
+      },
+    ]),
+  ) as unknown as ActivitySample["questions"];
+  return { workspaceId: workspace, hsmIds: hsms.map((h) => h.id), bin: options.bin ?? "1h", questions };
+}
+
+/** A workspace with Sentinel onboarded (or not), holding the given analytic rules. */
+export function sentinelWorkspace(
+  id: string,
+  sentinel:
+    | { onboarded: boolean; rules?: { name: string; enabled?: boolean; query?: string; kind?: string }[] }
+    | Fact<never>,
+): WorkspaceFacts {
+  const base = workspace(id, { retentionInDays: 400 });
+  if (isFact(sentinel)) return { ...base, sentinel };
+  return {
+    ...base,
+    sentinel: known({
+      onboarded: sentinel.onboarded,
+      rules: (sentinel.rules ?? []).map((r) => ({
+        name: r.name,
+        displayName: r.name,
+        kind: r.kind ?? "Scheduled",
+        enabled: r.enabled ?? true,
+        ...(r.query !== undefined ? { query: r.query } : {}),
+      })),
+    }),
+  };
+}
+
 // --- the snapshot ---------------------------------------------------------------------------------------------------
 
 export interface SnapshotSpec {
@@ -284,6 +341,7 @@ export interface SnapshotSpec {
   workspaces?: WorkspaceFacts[];
   storageAccounts?: StorageAccountFacts[];
   logSamples?: LogSample[];
+  activitySamples?: ActivitySample[];
   subscriptionList?: Fact<{ count: number }>;
   errors?: Snapshot["errors"];
 }
@@ -322,6 +380,7 @@ export function snapshot(spec: SnapshotSpec = {}): Snapshot {
     workspaces: spec.workspaces ?? [],
     storageAccounts: spec.storageAccounts ?? [],
     logSamples: spec.logSamples ?? [],
+    ...(spec.activitySamples ? { activitySamples: spec.activitySamples } : {}),
     errors: spec.errors ?? [],
     evidence: [],
   };

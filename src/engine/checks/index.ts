@@ -1,5 +1,10 @@
 // The registry of check kinds: an explicit, sorted map (no directory scanning), one module a kind.
 import type { CheckKind } from "../check.js";
+import activityFailedAccess from "./activity-failed-access.js";
+import activityMassRetrieval from "./activity-mass-retrieval.js";
+import activityNewCallers from "./activity-new-callers.js";
+import activitySensitiveOperations from "./activity-sensitive-operations.js";
+import activityTrailGap from "./activity-trail-gap.js";
 import applianceEvidence from "./appliance-evidence.js";
 import auditCategoryEnabled from "./audit-category-enabled.js";
 import destinationConfigured from "./destination-configured.js";
@@ -9,9 +14,15 @@ import diagnosticSettingPresent from "./diagnostic-setting-present.js";
 import inventoryComplete from "./inventory-complete.js";
 import logsFlowing from "./logs-flowing.js";
 import providerRegistered from "./provider-registered.js";
+import sentinelCoverage from "./sentinel-coverage.js";
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
   [
+    activityFailedAccess,
+    activityMassRetrieval,
+    activityNewCallers,
+    activitySensitiveOperations,
+    activityTrailGap,
     applianceEvidence,
     auditCategoryEnabled,
     destinationConfigured,
@@ -21,5 +32,6 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     inventoryComplete,
     logsFlowing,
     providerRegistered,
+    sentinelCoverage,
   ].map((kind) => [kind.name, kind]),
 );

@@ -1,0 +1,121 @@
+// An HSM's activity as the workspaces that receive its audit trail answered the activity questions: the rows of each
+// question that are about this HSM, merged over those workspaces, with the evidence and queries behind them. The
+// highlight checks and the reports read it; a question that could not be answered is an error, never "nothing".
+import type { ActivityRows, HsmFacts, Snapshot } from "../model/snapshot.js";
+import { isKnown } from "../model/snapshot.js";
+import type { FindingDetails } from "../model/result.js";
+import { sameId } from "../azure/ids.js";
+import type { Verdict } from "./check.js";
+import { auditTrail, isVerdict, lastSegment, noCarrierVerdict, unique } from "./audit-trail.js";
+
+/** How many evidence rows a finding lists; the total is always given. */
+export const ROWS_CAP = 20;
+
+export interface HsmActivity<Q extends keyof ActivityRows> {
+  hsm: HsmFacts;
+  workspaceIds: string[];
+  rows: { [K in Q]: ActivityRows[K] };
+  /** Workspaces whose answer to a question came back in part: "nothing found" is not proven there. */
+  partial: string[];
+  evidence: string[];
+  queries: string[];
+  /** The window's bin for the series (`1h` or `1d`). */
+  bin: "1h" | "1d";
+}
+
+/**
+ * The answers to `questions` about `hsm`, or the verdict when they cannot be had: `not_applicable` when no
+ * workspace receives its audit log (the destination policies say why), `error` when a question was not answered.
+ */
+export function hsmActivity<Q extends keyof ActivityRows>(
+  hsm: HsmFacts,
+  snapshot: Snapshot,
+  questions: readonly Q[],
+  categories?: Partial<Record<string, string[]>>,
+): HsmActivity<Q> | Verdict {
+  const trail = auditTrail(hsm, categories);
+  if (isVerdict(trail)) return trail;
+  const workspaceIds = unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+  if (workspaceIds.length === 0) {
+    if (trail.carryingAny.length === 0 && trail.unresolved.length > 0)
+      return noCarrierVerdict(trail, "its activity cannot be read");
+    return {
+      status: "not_applicable",
+      message: `No Log Analytics workspace receives the audit log of ${hsm.name}, so what it did cannot be read (see log-destination-configured).`,
+      evidence: trail.evidence,
+    };
+  }
+  const evidence = [...trail.evidence];
+  const queries: string[] = [];
+  const partial: string[] = [];
+  const rows = Object.fromEntries(questions.map((q) => [q, [] as unknown[]])) as { [K in Q]: ActivityRows[K] };
+  let bin: "1h" | "1d" = "1h";
+  const missing: string[] = [];
+  for (const id of workspaceIds) {
+    const workspace = snapshot.workspaces.find((w) => sameId(w.id, id));
+    if (workspace && isKnown(workspace.info) && !workspace.info.value.exists) continue;
+    const sample = snapshot.activitySamples?.find(
+      (s) => sameId(s.workspaceId, id) && s.hsmIds.some((h) => sameId(h, hsm.id)),
+    );
+    if (!sample) {
+      missing.push(`workspace ${lastSegment(id)} was not asked`);
+      continue;
+    }
+    bin = sample.bin;
+    for (const q of questions) {
+      const answer = sample.questions[q];
+      evidence.push(...answer.result.evidence);
+      queries.push(answer.query);
+      if (!isKnown(answer.result)) {
+        missing.push(`workspace ${lastSegment(id)} did not answer (${answer.result.error.message})`);
+        continue;
+      }
+      if (answer.result.value.partial) partial.push(`workspace ${lastSegment(id)}`);
+      const mine = (answer.result.value.rows as { hsmId: string }[]).filter((r) => sameId(r.hsmId, hsm.id));
+      (rows[q] as unknown[]).push(...mine);
+    }
+  }
+  if (missing.length > 0) {
+    return {
+      status: "error",
+      message: `What ${hsm.name} did could not be read: ${unique(missing).join("; ")}.`,
+      evidence,
+    };
+  }
+  return { hsm, workspaceIds, rows, partial: unique(partial), evidence, queries: unique(queries), bin };
+}
+
+export function isActivity<Q extends keyof ActivityRows>(value: HsmActivity<Q> | Verdict): value is HsmActivity<Q> {
+  return !("status" in value);
+}
+
+/**
+ * The verdict of a highlight: `fail` (at the policy's severity, `info` by default) listing what was found, with
+ * its rows; `pass` when nothing was found; `error` when nothing was found but an answer was partial.
+ */
+export function highlightVerdict<Q extends keyof ActivityRows>(
+  activity: HsmActivity<Q>,
+  found: { summary: string; rows: FindingDetails["rows"] } | undefined,
+  nothing: string,
+): Verdict {
+  const { hsm, evidence, queries, partial } = activity;
+  if (found) {
+    const rows = [...found.rows].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+    return {
+      status: "fail",
+      message: `${found.summary}${partial.length ? ` (${partial.join(", ")} answered only in part: there may be more)` : ""}.`,
+      evidence,
+      details: { rows: rows.slice(0, ROWS_CAP), total: rows.length, queries },
+    };
+  }
+  if (partial.length > 0) {
+    return {
+      status: "error",
+      message: `${nothing}, but ${partial.join(", ")} answered only in part, so that is not proven for ${hsm.name}.`,
+      evidence,
+    };
+  }
+  return { status: "pass", message: `${nothing}.`, evidence };
+}
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

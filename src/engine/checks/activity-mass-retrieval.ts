@@ -1,0 +1,54 @@
+// Mass key retrieval: a caller that read more keys in a day than the threshold (Sentinel's rule uses 25).
+import { defineCheck, type Verdict } from "../check.js";
+import { auditCategoriesSchema } from "../audit-trail.js";
+import { highlightVerdict, hsmActivity, isActivity, plural } from "../activity.js";
+
+export default defineCheck<{ categories: Record<string, string[]>; maxPerCallerPerDay: number }>({
+  name: "activity-mass-retrieval",
+  description: "No caller made more successful KeyGet requests to the Managed HSM in one UTC day than the threshold.",
+  scope: "hsm",
+  kinds: ["managedHsm"],
+  paramsSchema: {
+    type: "object",
+    properties: {
+      categories: auditCategoriesSchema,
+      maxPerCallerPerDay: { type: "integer", minimum: 1, default: 25 },
+    },
+    additionalProperties: false,
+  },
+  evaluate(target, params, snapshot): Verdict {
+    if (target.scope !== "hsm") throw new Error("activity-mass-retrieval judges HSMs");
+    const hsm = target.hsm;
+    const activity = hsmActivity(hsm, snapshot, ["keyGets"], params.categories);
+    if (!isActivity(activity)) return activity;
+    // Per caller and day, summed over workspaces (an HSM may send to several).
+    const byCallerDay = new Map<string, { caller: string; identity: string; day: string; gets: number }>();
+    for (const r of activity.rows.keyGets) {
+      const key = `${r.caller}\u0000${r.identity}\u0000${r.day}`;
+      const seen = byCallerDay.get(key);
+      if (seen) seen.gets += r.gets;
+      else byCallerDay.set(key, { ...r });
+    }
+    const over = [...byCallerDay.values()].filter((r) => r.gets > params.maxPerCallerPerDay);
+    const threshold = `more than ${params.maxPerCallerPerDay} successful KeyGet requests in a day`;
+    if (over.length === 0) {
+      return highlightVerdict(activity, undefined, `No caller of ${hsm.name} made ${threshold}`);
+    }
+    const callers = [...new Set(over.map((r) => r.identity || r.caller))];
+    return highlightVerdict(
+      activity,
+      {
+        summary: `${plural(callers.length, "caller")} of ${hsm.name} made ${threshold} (on ${plural(over.length, "caller-day")}; most ${Math.max(...over.map((r) => r.gets))}): ${callers.join(", ")}`,
+        rows: over.map((r) => ({
+          time: r.day,
+          operation: "KeyGet",
+          caller: r.caller,
+          ...(r.identity ? { identity: r.identity } : {}),
+          count: r.gets,
+          note: `${r.gets} in the UTC day`,
+        })),
+      },
+      "",
+    );
+  },
+});

@@ -1,0 +1,61 @@
+// Sign-ins from addresses not seen earlier in the period: a caller whose first sign-in (Cloud HSM) or first request
+// (Managed HSM) comes after the baseline at the start of the window.
+import { defineCheck, type Verdict } from "../check.js";
+import { auditCategoriesSchema } from "../audit-trail.js";
+import { highlightVerdict, hsmActivity, isActivity, plural } from "../activity.js";
+
+export default defineCheck<{ categories: Record<string, string[]>; baselineHours: number }>({
+  name: "activity-new-callers",
+  description:
+    "Every address that signed in to the HSM (Cloud HSM) or called it (Managed HSM) in the window was already seen in its first hours (the baseline).",
+  scope: "hsm",
+  kinds: ["cloudHsm", "managedHsm"],
+  paramsSchema: {
+    type: "object",
+    properties: {
+      categories: auditCategoriesSchema,
+      baselineHours: { type: "integer", minimum: 1, default: 24 },
+    },
+    additionalProperties: false,
+  },
+  evaluate(target, params, snapshot): Verdict {
+    if (target.scope !== "hsm") throw new Error("activity-new-callers judges HSMs");
+    const hsm = target.hsm;
+    const activity = hsmActivity(hsm, snapshot, ["callers"], params.categories);
+    if (!isActivity(activity)) return activity;
+    const baselineEnd = new Date(Date.parse(snapshot.logWindow.start) + params.baselineHours * 3_600_000).toISOString();
+    const signIn = hsm.kind === "cloudHsm";
+    // Per address: its earliest sign-in (or request) over every identity and workspace.
+    const firstByCaller = new Map<string, { time: string; identity: string }>();
+    for (const r of activity.rows.callers) {
+      if (!r.caller) continue;
+      const time = signIn ? r.firstLogin : r.first;
+      if (!time) continue;
+      const seen = firstByCaller.get(r.caller);
+      if (!seen || time < seen.time) firstByCaller.set(r.caller, { time, identity: r.identity });
+    }
+    const fresh = [...firstByCaller].filter(([, v]) => v.time >= baselineEnd);
+    const verb = signIn ? "signed in" : "called";
+    if (fresh.length === 0) {
+      return highlightVerdict(
+        activity,
+        undefined,
+        `Every address that ${verb} ${hsm.name} in the window (${firstByCaller.size}) was seen in its first ${params.baselineHours} hours`,
+      );
+    }
+    return highlightVerdict(
+      activity,
+      {
+        summary: `${plural(fresh.length, "address")} first ${verb} ${hsm.name} after the first ${params.baselineHours} hours of the window: ${fresh.map(([caller]) => caller).join(", ")}`,
+        rows: fresh.map(([caller, v]) => ({
+          time: v.time,
+          operation: signIn ? "CN_LOGIN (loginHSM)" : "first request",
+          caller,
+          ...(v.identity ? { identity: v.identity } : {}),
+          note: "first seen",
+        })),
+      },
+      "",
+    );
+  },
+});

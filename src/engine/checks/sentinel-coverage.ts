@@ -1,0 +1,112 @@
+// Microsoft Sentinel watches the HSM's audit trail: a workspace that receives it has Sentinel onboarded and at least
+// one enabled analytic rule whose query reads the HSM's audit records. Sentinel's own Key Vault rules filter
+// `ResourceType == "VAULTS"` and never see a Managed HSM or a Cloud HSM, so this needs a rule written for them.
+import { isKnown } from "../../model/snapshot.js";
+import type { HsmKind } from "../../model/snapshot.js";
+import { defineCheck, type Verdict } from "../check.js";
+import {
+  auditCategoriesSchema,
+  auditTrail,
+  isVerdict,
+  lastSegment,
+  noCarrierVerdict,
+  unique,
+  workspaceOf,
+} from "../audit-trail.js";
+
+/** What a rule's query must mention to read an HSM kind's audit records (any one of them, as a whole word). */
+export const HSM_LOG_MARKERS: Record<Exclude<HsmKind, "dedicatedHsm">, string[]> = {
+  cloudHsm: ["CloudHsmServiceOperationAuditLogs"],
+  managedHsm: ["MANAGEDHSMS", "AZKVAuditLogs"],
+};
+
+export function readsHsmLogs(query: string, kind: HsmKind): boolean {
+  if (kind === "dedicatedHsm") return false;
+  return HSM_LOG_MARKERS[kind].some((marker) => new RegExp(`\\b${marker}\\b`, "i").test(query));
+}
+
+export default defineCheck<{ categories: Record<string, string[]> }>({
+  name: "sentinel-coverage",
+  description:
+    "A workspace that receives the HSM's audit log has Microsoft Sentinel onboarded and an enabled analytic rule whose query reads that HSM kind's audit records.",
+  scope: "hsm",
+  kinds: ["cloudHsm", "managedHsm"],
+  paramsSchema: {
+    type: "object",
+    properties: { categories: auditCategoriesSchema },
+    additionalProperties: false,
+  },
+  evaluate(target, params, snapshot): Verdict {
+    if (target.scope !== "hsm") throw new Error("sentinel-coverage judges HSMs");
+    const hsm = target.hsm;
+    const trail = auditTrail(hsm, params.categories);
+    if (isVerdict(trail)) return trail;
+    const ids = unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+    if (ids.length === 0) {
+      if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, "no Sentinel rule can see it");
+      return {
+        status: "fail",
+        message: `No Log Analytics workspace receives the audit log of ${hsm.name}, so Microsoft Sentinel cannot watch it.`,
+        evidence: trail.evidence,
+      };
+    }
+    const evidence = [...trail.evidence];
+    const covered: string[] = [];
+    const gaps: string[] = [];
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const label = `workspace ${lastSegment(id)}`;
+      const workspace = workspaceOf(snapshot, id);
+      if (workspace) evidence.push(...workspace.info.evidence);
+      if (isKnown(workspace?.info) && !workspace.info.value.exists) {
+        gaps.push(`${label} does not exist`);
+        continue;
+      }
+      const sentinel = workspace?.sentinel;
+      if (!sentinel) {
+        unknown.push(`${label}: Sentinel was not read`);
+        continue;
+      }
+      evidence.push(...sentinel.evidence);
+      if (!isKnown(sentinel)) {
+        unknown.push(`${label}: ${sentinel.error.message}`);
+        continue;
+      }
+      if (!sentinel.value.onboarded) {
+        gaps.push(`Microsoft Sentinel is not onboarded on ${label}`);
+        continue;
+      }
+      const reading = sentinel.value.rules.filter((r) => r.query && readsHsmLogs(r.query, hsm.kind));
+      const enabled = reading.filter((r) => r.enabled);
+      if (enabled.length > 0) {
+        covered.push(`${label}: ${enabled.map((r) => `'${r.displayName}'`).join(", ")}`);
+      } else {
+        const total = sentinel.value.rules.length;
+        gaps.push(
+          reading.length > 0
+            ? `on ${label} the rules that read its records are disabled (${reading.map((r) => `'${r.displayName}'`).join(", ")})`
+            : `none of the ${total} analytic rule${total === 1 ? "" : "s"} on ${label} reads ${HSM_LOG_MARKERS[hsm.kind as "cloudHsm"].join(" or ")}`,
+        );
+      }
+    }
+    if (covered.length > 0) {
+      return {
+        status: "pass",
+        message: `Microsoft Sentinel watches the audit log of ${hsm.name}: enabled rules that read it on ${covered.join("; ")}.`,
+        evidence,
+      };
+    }
+    if (unknown.length > 0) {
+      return {
+        status: "error",
+        message: `Whether Microsoft Sentinel watches ${hsm.name} is unknown: ${[...unknown, ...gaps].join("; ")}.`,
+        evidence,
+      };
+    }
+    return {
+      status: "fail",
+      message: `Microsoft Sentinel does not watch the audit log of ${hsm.name}: ${gaps.join("; ")}.`,
+      evidence,
+    };
+  },
+});

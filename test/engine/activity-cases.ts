@@ -1,0 +1,464 @@
+// The specification of the activity highlights and of Sentinel coverage, as a table (run by checks.test.ts with the
+// other check kinds): the HSM's activity rows as the workspace answered them, and the verdict expected.
+import type { HsmFacts } from "../../src/model/snapshot.js";
+import type { CheckCase } from "./cases.js";
+import {
+  WORKSPACE,
+  activity,
+  category,
+  cloudHsm,
+  failed,
+  hsmTarget,
+  managedHsm,
+  sentinelWorkspace,
+  setting,
+  snapshot,
+  workspace,
+  workspaceId,
+  type SnapshotSpec,
+} from "../helpers/snapshots.js";
+
+const chsm = cloudHsm({ settings: [setting({ category: "HsmServiceOperations", workspaceId: WORKSPACE })] });
+const mhsm = managedHsm({ settings: [setting({ category: "AuditEvent", workspaceId: WORKSPACE })] });
+const noWorkspace = managedHsm({
+  name: "mhsm-archive-only",
+  settings: [
+    setting({
+      category: "AuditEvent",
+      storageAccountId:
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+    }),
+  ],
+});
+const id = (h: HsmFacts) => h.id.toLowerCase();
+
+function on(hsm: HsmFacts, rest: Omit<SnapshotSpec, "hsms"> = {}): Pick<CheckCase, "target" | "snapshot"> {
+  return {
+    target: hsmTarget(hsm),
+    snapshot: snapshot({ hsms: [hsm], workspaces: [workspace(WORKSPACE, { retentionInDays: 400 })], ...rest }),
+  };
+}
+
+const op = (hsm: HsmFacts, operation: string, records: number, failures = 0) => ({
+  hsmId: id(hsm),
+  operation,
+  records,
+  failures,
+  first: "2025-06-02T10:00:00.000Z",
+  last: "2025-06-07T10:00:00.000Z",
+});
+
+export const activitySensitiveOperations: CheckCase[] = [
+  {
+    name: "a Cloud HSM that deleted a key and created a user: fail, each counted, rows listed newest first",
+    ...on(chsm, {
+      activitySamples: [
+        activity(WORKSPACE, [chsm], {
+          operations: [op(chsm, "CN_LOGIN", 40), op(chsm, "CN_TOMBSTONE_OBJECT", 2), op(chsm, "CN_CREATE_USER", 1)],
+          sensitive: [
+            {
+              hsmId: id(chsm),
+              operation: "CN_TOMBSTONE_OBJECT",
+              records: 2,
+              rows: [
+                { time: "2025-06-03T09:00:00.000Z", caller: "10.0.0.9", identity: "", outcome: "unknown" },
+                { time: "2025-06-05T09:00:00.000Z", caller: "10.0.0.9", identity: "", outcome: "unknown" },
+              ],
+            },
+          ],
+        }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message:
+        /^3 sensitive operations of Chsm-Payments in the window: CN_TOMBSTONE_OBJECT \(deleteKey\) ×2, CN_CREATE_USER \(createUser\) ×1\.$/,
+    },
+  },
+  {
+    name: "a Managed HSM whose log shows only signing: pass",
+    ...on(mhsm, { activitySamples: [activity(WORKSPACE, [mhsm], { operations: [op(mhsm, "KeySign", 300)] })] }),
+    expect: { status: "pass", message: /No sensitive operation of Mhsm-Keys was recorded/ },
+  },
+  {
+    name: "an operation added by the policy's params is found from the per-operation counts",
+    ...on(mhsm, { activitySamples: [activity(WORKSPACE, [mhsm], { operations: [op(mhsm, "KeyRelease", 4)] })] }),
+    params: { operations: { cloudHsm: [], managedHsm: ["KeyRelease"] } },
+    expect: { status: "fail", message: /KeyRelease \(key release\) ×4/ },
+  },
+  {
+    name: "backup and restore are matched by name",
+    ...on(chsm, { activitySamples: [activity(WORKSPACE, [chsm], { operations: [op(chsm, "CN_BACKUP_CLUSTER", 1)] })] }),
+    expect: { status: "fail", message: /CN_BACKUP_CLUSTER ×1/ },
+  },
+  {
+    name: "rows of another HSM in the same workspace do not count",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], { operations: [{ ...op(mhsm, "KeyPurge", 3), hsmId: "/subscriptions/x/other" }] }),
+      ],
+    }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "nothing found but the answer was partial: error, never a pass",
+    ...on(mhsm, { activitySamples: [activity(WORKSPACE, [mhsm], {}, { partial: ["operations"] })] }),
+    expect: { status: "error", message: /answered only in part/ },
+  },
+  {
+    name: "the question failed: error with the reason",
+    ...on(mhsm, { activitySamples: [activity(WORKSPACE, [mhsm], {}, { failed: ["operations"] })] }),
+    expect: { status: "error", message: /could not be read: .*403/ },
+  },
+  {
+    name: "the workspace was never asked: error",
+    ...on(mhsm),
+    expect: { status: "error", message: /was not asked/ },
+  },
+  {
+    name: "no workspace receives the audit log: not applicable, saying why",
+    ...on(noWorkspace),
+    expect: { status: "not_applicable", message: /No Log Analytics workspace receives the audit log/ },
+  },
+];
+
+const gets = (caller: string, day: string, n: number, identity = "") => ({
+  hsmId: id(mhsm),
+  caller,
+  identity,
+  day,
+  gets: n,
+});
+
+export const activityMassRetrieval: CheckCase[] = [
+  {
+    name: "26 KeyGets by one caller in a day: fail, naming the caller",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          keyGets: [
+            gets("10.1.1.1", "2025-06-03T00:00:00.000Z", 26, "app@contoso.com"),
+            gets("10.1.1.2", "2025-06-03T00:00:00.000Z", 25),
+          ],
+        }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message:
+        /^1 caller of Mhsm-Keys made more than 25 successful KeyGet requests in a day .*most 26\): app@contoso\.com\.$/,
+    },
+  },
+  {
+    name: "exactly 25 is the threshold, not over it: pass",
+    ...on(mhsm, {
+      activitySamples: [activity(WORKSPACE, [mhsm], { keyGets: [gets("10.1.1.2", "2025-06-03T00:00:00.000Z", 25)] })],
+    }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "a lower threshold from params",
+    ...on(mhsm, {
+      activitySamples: [activity(WORKSPACE, [mhsm], { keyGets: [gets("10.1.1.2", "2025-06-03T00:00:00.000Z", 6)] })],
+    }),
+    params: { maxPerCallerPerDay: 5 },
+    expect: { status: "fail", message: /more than 5 successful KeyGet/ },
+  },
+  {
+    name: "the same caller and day in two workspaces add up",
+    target: hsmTarget(
+      managedHsm({
+        settings: [
+          setting({ category: "AuditEvent", workspaceId: WORKSPACE }),
+          setting({ name: "second", category: "AuditEvent", workspaceId: workspaceId("law-two") }),
+        ],
+      }),
+    ),
+    snapshot: (() => {
+      const h = managedHsm({
+        settings: [
+          setting({ category: "AuditEvent", workspaceId: WORKSPACE }),
+          setting({ name: "second", category: "AuditEvent", workspaceId: workspaceId("law-two") }),
+        ],
+      });
+      const row = { hsmId: id(h), caller: "10.1.1.1", identity: "", day: "2025-06-03T00:00:00.000Z", gets: 13 };
+      return snapshot({
+        hsms: [h],
+        workspaces: [
+          workspace(WORKSPACE, { retentionInDays: 400 }),
+          workspace(workspaceId("law-two"), { retentionInDays: 400 }),
+        ],
+        activitySamples: [
+          activity(WORKSPACE, [h], { keyGets: [row] }),
+          activity(workspaceId("law-two"), [h], { keyGets: [row] }),
+        ],
+      });
+    })(),
+    expect: { status: "fail", message: /most 26/ },
+  },
+  {
+    name: "the key retrieval question failed: error",
+    ...on(mhsm, { activitySamples: [activity(WORKSPACE, [mhsm], {}, { failed: ["keyGets"] })] }),
+    expect: { status: "error", message: /could not be read/ },
+  },
+];
+
+const failures = (caller: string, hour: string, n: number) => ({
+  hsmId: id(mhsm),
+  caller,
+  identity: "",
+  hour,
+  failures: n,
+  operations: ["KeyGet", "KeyDecrypt"],
+});
+
+export const activityFailedAccess: CheckCase[] = [
+  {
+    name: "12 failures from one caller in an hour: fail",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          failures: [
+            failures("203.0.113.7", "2025-06-04T03:00:00.000Z", 12),
+            failures("10.0.0.4", "2025-06-04T05:00:00.000Z", 2),
+          ],
+        }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message: /^Mhsm-Keys had 1 burst of failed requests .*from 203\.0\.113\.7; 14 failed requests in the window\.$/,
+    },
+  },
+  {
+    name: "failures spread thin stay under the burst threshold: pass, counted",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], { failures: [failures("10.0.0.4", "2025-06-04T05:00:00.000Z", 9)] }),
+      ],
+    }),
+    expect: { status: "pass", message: /\(9 failed requests in the window\)/ },
+  },
+  {
+    name: "the failures question came back in part and shows no burst: error",
+    ...on(mhsm, { activitySamples: [activity(WORKSPACE, [mhsm], {}, { partial: ["failures"] })] }),
+    expect: { status: "error", message: /answered only in part/ },
+  },
+];
+
+const caller = (hsm: HsmFacts, address: string, first: string, firstLogin?: string) => ({
+  hsmId: id(hsm),
+  caller: address,
+  identity: "",
+  records: 10,
+  failures: 0,
+  first,
+  last: "2025-06-08T00:00:00.000Z",
+  ...(firstLogin ? { firstLogin } : {}),
+});
+
+export const activityNewCallers: CheckCase[] = [
+  {
+    name: "a Cloud HSM sign-in from an address first seen on day 4: fail (the window starts 2025-06-01T12:00Z)",
+    ...on(chsm, {
+      activitySamples: [
+        activity(WORKSPACE, [chsm], {
+          callers: [
+            caller(chsm, "10.0.0.4", "2025-06-01T12:30:00.000Z", "2025-06-01T12:30:00.000Z"),
+            caller(chsm, "198.51.100.23", "2025-06-04T02:00:00.000Z", "2025-06-04T02:00:00.000Z"),
+          ],
+        }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message: /^1 address first signed in Chsm-Payments after the first 24 hours of the window: 198\.51\.100\.23\.$/,
+    },
+  },
+  {
+    name: "a Cloud HSM caller seen early that never signed in is not a new sign-in",
+    ...on(chsm, {
+      activitySamples: [
+        activity(WORKSPACE, [chsm], { callers: [caller(chsm, "10.0.0.5", "2025-06-05T00:00:00.000Z")] }),
+      ],
+    }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "a Managed HSM caller first seen inside the baseline: pass",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], { callers: [caller(mhsm, "10.0.0.4", "2025-06-02T11:00:00.000Z")] }),
+      ],
+    }),
+    expect: { status: "pass", message: /was seen in its first 24 hours/ },
+  },
+  {
+    name: "a longer baseline from params",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], { callers: [caller(mhsm, "10.0.0.4", "2025-06-03T11:00:00.000Z")] }),
+      ],
+    }),
+    params: { baselineHours: 72 },
+    expect: { status: "pass" },
+  },
+  {
+    name: "the callers question failed: error",
+    ...on(chsm, { activitySamples: [activity(WORKSPACE, [chsm], {}, { failed: ["callers"] })] }),
+    expect: { status: "error", message: /could not be read/ },
+  },
+];
+
+const bins = (hsm: HsmFacts, times: string[]) => times.map((bin) => ({ hsmId: id(hsm), bin, records: 3 }));
+
+export const activityTrailGap: CheckCase[] = [
+  {
+    name: "a 30-hour silence between records: fail, with its bounds",
+    ...on(chsm, {
+      activitySamples: [
+        activity(WORKSPACE, [chsm], {
+          series: bins(chsm, [
+            "2025-06-02T10:00:00.000Z",
+            "2025-06-02T11:00:00.000Z",
+            "2025-06-03T18:00:00.000Z",
+            "2025-06-03T19:00:00.000Z",
+          ]),
+        }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message:
+        /1 silence longer than 24 hours .*longest 30 hours, from 2025-06-02T12:00:00.000Z to 2025-06-03T18:00:00.000Z/,
+    },
+  },
+  {
+    name: "a 24-hour silence is not longer than 24 hours: pass, saying the longest",
+    ...on(chsm, {
+      activitySamples: [
+        activity(WORKSPACE, [chsm], { series: bins(chsm, ["2025-06-02T10:00:00.000Z", "2025-06-03T11:00:00.000Z"]) }),
+      ],
+    }),
+    expect: { status: "pass", message: /longest 24 hours/ },
+  },
+  {
+    name: "silence before the first record is not a hole",
+    ...on(chsm, {
+      activitySamples: [activity(WORKSPACE, [chsm], { series: bins(chsm, ["2025-06-07T10:00:00.000Z"]) })],
+    }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "day bins for long windows: two days apart is one silent day",
+    ...on(chsm, {
+      activitySamples: [
+        activity(
+          WORKSPACE,
+          [chsm],
+          { series: bins(chsm, ["2025-06-02T00:00:00.000Z", "2025-06-04T00:00:00.000Z"]) },
+          { bin: "1d" },
+        ),
+      ],
+    }),
+    expect: { status: "pass", message: /counted by the day; longest 24 hours/ },
+  },
+  {
+    name: "the series question failed: error",
+    ...on(chsm, { activitySamples: [activity(WORKSPACE, [chsm], {}, { failed: ["series"] })] }),
+    expect: { status: "error", message: /could not be read/ },
+  },
+];
+
+const MHSM_RULE = 'AzureDiagnostics | where ResourceType == "MANAGEDHSMS" | where OperationName == "KeyDelete"';
+const VAULT_RULE = 'AzureDiagnostics | where ResourceType =~ "VAULTS" | where OperationName == "KeyDelete"';
+
+export const sentinelCoverage: CheckCase[] = [
+  {
+    name: "an enabled rule reading MANAGEDHSMS: pass, naming it",
+    target: hsmTarget(mhsm),
+    snapshot: snapshot({
+      hsms: [mhsm],
+      workspaces: [
+        sentinelWorkspace(WORKSPACE, { onboarded: true, rules: [{ name: "HSM key deleted", query: MHSM_RULE }] }),
+      ],
+    }),
+    expect: { status: "pass", message: /law-audit: 'HSM key deleted'/ },
+  },
+  {
+    name: "only Sentinel's Key Vault rules (VAULTS): fail",
+    target: hsmTarget(mhsm),
+    snapshot: snapshot({
+      hsms: [mhsm],
+      workspaces: [
+        sentinelWorkspace(WORKSPACE, {
+          onboarded: true,
+          rules: [
+            { name: "Sensitive Azure Key Vault operations", query: VAULT_RULE },
+            { name: "Fusion", kind: "Fusion" },
+          ],
+        }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message: /none of the 2 analytic rules on workspace law-audit reads MANAGEDHSMS or AZKVAuditLogs/,
+    },
+  },
+  {
+    name: "the rule exists but is disabled: fail",
+    target: hsmTarget(mhsm),
+    snapshot: snapshot({
+      hsms: [mhsm],
+      workspaces: [
+        sentinelWorkspace(WORKSPACE, {
+          onboarded: true,
+          rules: [{ name: "HSM key deleted", query: MHSM_RULE, enabled: false }],
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /are disabled/ },
+  },
+  {
+    name: "a Managed HSM rule does not cover a Cloud HSM",
+    target: hsmTarget(chsm),
+    snapshot: snapshot({
+      hsms: [chsm],
+      workspaces: [
+        sentinelWorkspace(WORKSPACE, { onboarded: true, rules: [{ name: "HSM key deleted", query: MHSM_RULE }] }),
+      ],
+    }),
+    expect: { status: "fail", message: /reads CloudHsmServiceOperationAuditLogs/ },
+  },
+  {
+    name: "Sentinel not onboarded: fail",
+    target: hsmTarget(chsm),
+    snapshot: snapshot({ hsms: [chsm], workspaces: [sentinelWorkspace(WORKSPACE, { onboarded: false })] }),
+    expect: { status: "fail", message: /not onboarded on workspace law-audit/ },
+  },
+  {
+    name: "Sentinel could not be read: error",
+    target: hsmTarget(chsm),
+    snapshot: snapshot({
+      hsms: [chsm],
+      workspaces: [
+        sentinelWorkspace(WORKSPACE, failed("could not read Microsoft Sentinel: HTTP 403 AuthorizationFailed", 403)),
+      ],
+    }),
+    expect: { status: "error", message: /is unknown: .*403/ },
+  },
+  {
+    name: "a rule name that mentions the table is not enough: the query must read it",
+    target: hsmTarget(chsm),
+    snapshot: snapshot({
+      hsms: [chsm],
+      workspaces: [
+        sentinelWorkspace(WORKSPACE, {
+          onboarded: true,
+          rules: [{ name: "CloudHsmServiceOperationAuditLogs watcher", query: "SecurityEvent | take 1" }],
+        }),
+      ],
+    }),
+    expect: { status: "fail" },
+  },
+];

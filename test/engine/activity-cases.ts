@@ -5,7 +5,6 @@ import type { CheckCase } from "./cases.js";
 import {
   WORKSPACE,
   activity,
-  category,
   cloudHsm,
   failed,
   hsmTarget,

@@ -706,7 +706,7 @@ const ACTIVITY_CELLS: { [Q in ActivityQuestion]: Record<string, [string, CellTyp
     _ResourceId: ["hsmId", "string"],
     Caller: ["caller", "string"],
     Identity: ["identity", "string"],
-    Hour: ["hour", "instant"],
+    Bin: ["bin", "instant"],
     Failures: ["failures", "number"],
     Operations: ["operations", "json"],
   },

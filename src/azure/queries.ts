@@ -153,13 +153,13 @@ export const ACTIVITY_QUESTIONS = {
 | where OperationName == "KeyGet" and Outcome == "success"
 | summarize Gets = count() by _ResourceId, Caller, Identity, Day = bin(TimeGenerated, 1d)`,
   },
-  /** Failed requests per caller and hour, with the operations that failed. */
+  /** Failed requests per caller and five minutes (bursts are found over any hour), with the operations that failed. */
   failures: {
-    columns: ["_ResourceId", "Caller", "Identity", "Hour", "Failures", "Operations"],
+    columns: ["_ResourceId", "Caller", "Identity", "Bin", "Failures", "Operations"],
     build: (ids: readonly string[]) =>
       `${auditRecords(ids)}
 | where Outcome == "failure"
-| summarize Failures = count(), Operations = make_set(OperationName, ${EVIDENCE_ROWS}) by _ResourceId, Caller, Identity, Hour = bin(TimeGenerated, 1h)`,
+| summarize Failures = count(), Operations = make_set(OperationName, ${EVIDENCE_ROWS}) by _ResourceId, Caller, Identity, Bin = bin(TimeGenerated, 5m)`,
   },
 } as const;
 

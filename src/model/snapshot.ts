@@ -168,7 +168,8 @@ export interface ActivityRows {
     rows: { time: string; caller: string; identity: string; outcome: string }[];
   }[];
   keyGets: { hsmId: string; caller: string; identity: string; day: string; gets: number }[];
-  failures: { hsmId: string; caller: string; identity: string; hour: string; failures: number; operations: string[] }[];
+  /** Failed requests per caller and five-minute bin. */
+  failures: { hsmId: string; caller: string; identity: string; bin: string; failures: number; operations: string[] }[];
 }
 
 export type ActivityAnswer<Q extends keyof ActivityRows> = {

@@ -305,6 +305,10 @@ const API_VERSIONS: Record<string, { name: string; versions: string[] }> = {
     name: "workspaces",
     versions: ["2025-07-01", "2025-02-01", "2023-09-01", "2022-10-01", "2021-06-01"],
   },
+  "microsoft.securityinsights/alertrules": {
+    name: "alertRules",
+    versions: ["2022-09-01-preview", "2023-02-01", "2024-03-01", "2025-06-01"],
+  },
   "microsoft.storage/storageaccounts": {
     name: "storageAccounts",
     versions: ["2026-09-01", "2025-06-01", "2025-01-01", "2024-01-01", "2023-05-01", "2023-01-01", "2022-09-01"],
@@ -422,6 +426,78 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
     );
   }
   if (method !== "GET") return undefined;
+
+  // Microsoft Sentinel on a workspace: its onboarding state and its analytic rules.
+  const sentinel =
+    /^\/resourcegroups\/([^/]+)\/providers\/microsoft\.operationalinsights\/workspaces\/([^/]+)\/providers\/microsoft\.securityinsights\/(onboardingstates\/([^/]+)|alertrules)$/i.exec(
+      rest,
+    );
+  if (sentinel) {
+    const onboarding = sentinel[3]!.toLowerCase().startsWith("onboardingstates");
+    return armRoute(
+      onboarding ? "sentinelOnboarding" : "sentinelRules",
+      subscriptionId,
+      () => {
+        if (!sub) return subscriptionNotFound(subscriptionId);
+        const workspace = sub.workspaces.find(
+          (w) =>
+            w.resourceGroup.toLowerCase() === sentinel[1]!.toLowerCase() &&
+            w.name.toLowerCase() === sentinel[2]!.toLowerCase(),
+        );
+        if (!workspace) {
+          return resourceNotFound(sub, sentinel[1]!, `Microsoft.OperationalInsights/workspaces/${sentinel[2]}`);
+        }
+        const base = `${workspace.id}/providers/Microsoft.SecurityInsights`;
+        const setup = workspace.sentinel;
+        if (onboarding) {
+          if (!setup?.onboarded || sentinel[4]!.toLowerCase() !== "default") {
+            return armError(404, "NotFound", `Resource '${sentinel[4]}' does not exist`);
+          }
+          return {
+            status: 200,
+            body: {
+              id: `${base}/onboardingStates/default`,
+              name: "default",
+              type: "Microsoft.SecurityInsights/onboardingStates",
+              properties: { customerManagedKey: false },
+            },
+          };
+        }
+        if (!setup?.onboarded) {
+          return armError(400, "BadRequest", `Microsoft Sentinel is not onboarded on workspace '${workspace.name}'.`);
+        }
+        return {
+          status: 200,
+          page: {
+            items: setup.rules.map((r) => ({
+              id: `${base}/alertRules/${r.name}`,
+              name: r.name,
+              type: "Microsoft.SecurityInsights/alertRules",
+              kind: r.kind,
+              etag: '"0300bf09-0000-0000-0000-5c37296e0000"',
+              properties:
+                r.kind === "Scheduled" || r.kind === "NRT"
+                  ? {
+                      displayName: r.displayName,
+                      enabled: r.enabled,
+                      query: r.query ?? "",
+                      severity: "Medium",
+                      queryFrequency: "PT1H",
+                      queryPeriod: "P1D",
+                      triggerOperator: "GreaterThan",
+                      triggerThreshold: 0,
+                      suppressionDuration: "PT1H",
+                      suppressionEnabled: false,
+                      tactics: [],
+                    }
+                  : { displayName: r.displayName, enabled: r.enabled, alertRuleTemplateName: r.name },
+            })),
+          },
+        };
+      },
+      "microsoft.securityinsights/alertrules",
+    );
+  }
 
   if (rest === "") {
     return armRoute("subscriptions", subscriptionId, () =>

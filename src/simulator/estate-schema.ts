@@ -140,6 +140,29 @@ const workspace = {
     sku: name,
     tags: stringMap,
     tables: { type: "array", items: name },
+    sentinel: {
+      type: "object",
+      additionalProperties: false,
+      required: ["onboarded"],
+      properties: {
+        onboarded: { type: "boolean" },
+        rules: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["name"],
+            properties: {
+              name: resourceName,
+              displayName: { type: "string", minLength: 1 },
+              kind: { enum: ["Scheduled", "NRT", "Fusion", "MicrosoftSecurityIncidentCreation"] },
+              enabled: { type: "boolean" },
+              query: { type: "string", minLength: 1 },
+            },
+          },
+        },
+      },
+    },
     records: {
       type: "array",
       items: {
@@ -200,6 +223,8 @@ const fault = {
         "resource",
         "diagnosticSettings",
         "diagnosticSettingsCategories",
+        "sentinelOnboarding",
+        "sentinelRules",
         "armBatch",
         "logsQuery",
         "logsBatch",

@@ -85,6 +85,13 @@ export interface Workspace extends ArmResource {
   tables: string[];
   /** Raw rows given in the estate, with their table and time already resolved. */
   records: { table: string; row: Record<string, unknown> }[];
+  /** Microsoft Sentinel on the workspace: absent or not onboarded, or onboarded with its analytic rules. */
+  sentinel?: SentinelSetup;
+}
+
+export interface SentinelSetup {
+  onboarded: boolean;
+  rules: { name: string; displayName: string; kind: string; enabled: boolean; query?: string }[];
 }
 
 export interface StorageAccount extends ArmResource {
@@ -317,6 +324,10 @@ interface SubscriptionInput {
     sku?: string;
     tags?: Record<string, string>;
     tables?: string[];
+    sentinel?: {
+      onboarded: boolean;
+      rules?: { name: string; displayName?: string; kind?: string; enabled?: boolean; query?: string }[];
+    };
     records?: ({ table: string; ago: string } & Record<string, unknown>)[];
   }[];
   storageAccounts?: {
@@ -409,6 +420,20 @@ function resolveEstate(
       retentionInDays: w.retentionInDays ?? 30,
       sku: w.sku ?? "PerGB2018",
       tables: w.tables ?? [],
+      ...(w.sentinel
+        ? {
+            sentinel: {
+              onboarded: w.sentinel.onboarded,
+              rules: (w.sentinel.rules ?? []).map((r) => ({
+                name: r.name,
+                displayName: r.displayName ?? r.name,
+                kind: r.kind ?? "Scheduled",
+                enabled: r.enabled ?? true,
+                ...(r.query !== undefined ? { query: r.query } : {}),
+              })),
+            },
+          }
+        : {}),
       records: (w.records ?? []).map((r, ri) => {
         const { table, ago, ...row } = r;
         return {

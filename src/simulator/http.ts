@@ -29,6 +29,8 @@ export type RouteName =
   | "resource"
   | "diagnosticSettings"
   | "diagnosticSettingsCategories"
+  | "sentinelOnboarding"
+  | "sentinelRules"
   | "armBatch"
   | "logsQuery"
   | "logsBatch"

@@ -248,7 +248,7 @@ describe("kqlString", () => {
 });
 
 describe("the queries a scan actually sends", () => {
-  test("every query of a scan of the Contoso estate passes the language service", async () => {
+  test("every query of a scan of the Contoso estate passes the language service, one per workspace and question", async () => {
     const t = await startTestSimulator();
     try {
       const snapshot = await collect({
@@ -261,9 +261,15 @@ describe("the queries a scan actually sends", () => {
       });
       // The snapshot keeps each query it sent; the simulator saw exactly that many.
       const sent = t.sim.requests.filter((r) => r.route === "logsQuery");
-      const queries = snapshot.logSamples.flatMap((s) => (s.query ? [s.query] : []));
+      const queries = [
+        ...snapshot.logSamples.flatMap((s) => (s.query ? [s.query] : [])),
+        ...(snapshot.activitySamples ?? []).flatMap((a) => Object.values(a.questions).map((q) => q.query)),
+      ];
       expect(sent.length).toBe(queries.length);
-      expect(queries.length).toBeGreaterThan(0);
+      // One query per workspace and question, whatever the number of HSMs: 3 workspaces receive audit logs.
+      const workspaces = new Set(snapshot.logSamples.filter((s) => s.query).map((s) => s.workspaceId.toLowerCase()));
+      expect(workspaces.size).toBe(3);
+      expect(sent.length).toBe(workspaces.size * (1 + ACTIVITY_QUESTION_NAMES.length));
       for (const query of queries) expect(diagnosticsOf(query)).toEqual([]);
     } finally {
       await t.close();

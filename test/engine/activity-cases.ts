@@ -202,18 +202,18 @@ export const activityMassRetrieval: CheckCase[] = [
   },
 ];
 
-const failures = (caller: string, hour: string, n: number) => ({
+const failures = (caller: string, bin: string, n: number) => ({
   hsmId: id(mhsm),
   caller,
   identity: "",
-  hour,
+  bin,
   failures: n,
   operations: ["KeyGet", "KeyDecrypt"],
 });
 
 export const activityFailedAccess: CheckCase[] = [
   {
-    name: "12 failures from one caller in an hour: fail",
+    name: "12 failures from one caller in five minutes: fail",
     ...on(mhsm, {
       activitySamples: [
         activity(WORKSPACE, [mhsm], {
@@ -226,8 +226,37 @@ export const activityFailedAccess: CheckCase[] = [
     }),
     expect: {
       status: "fail",
-      message: /^Mhsm-Keys had 1 burst of failed requests .*from 203\.0\.113\.7; 14 failed requests in the window\.$/,
+      message:
+        /^Mhsm-Keys had 1 burst of 10 or more failed requests from one caller within an hour \(most 12\) from 203\.0\.113\.7; 14 failed requests in the window\.$/,
     },
+  },
+  {
+    name: "a burst across a clock hour still falls within one hour: 6 at 03:40 and 6 at 04:05",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          failures: [
+            failures("203.0.113.7", "2025-06-04T03:40:00.000Z", 6),
+            failures("203.0.113.7", "2025-06-04T04:05:00.000Z", 6),
+          ],
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /most 12/ },
+  },
+  {
+    name: "the same failures more than an hour apart are no burst: pass, counted",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          failures: [
+            failures("203.0.113.7", "2025-06-04T03:00:00.000Z", 6),
+            failures("203.0.113.7", "2025-06-04T04:00:00.000Z", 6),
+          ],
+        }),
+      ],
+    }),
+    expect: { status: "pass", message: /\(12 failed requests in the window\)/ },
   },
   {
     name: "failures spread thin stay under the burst threshold: pass, counted",

@@ -312,8 +312,7 @@ export function activity(
 export function sentinelWorkspace(
   id: string,
   sentinel:
-    | { onboarded: boolean; rules?: { name: string; enabled?: boolean; query?: string; kind?: string }[] }
-    | Fact<never>,
+    { onboarded: boolean; rules?: { name: string; enabled?: boolean; query?: string; kind?: string }[] } | Fact<never>,
 ): WorkspaceFacts {
   const base = workspace(id, { retentionInDays: 400 });
   if (isFact(sentinel)) return { ...base, sentinel };

@@ -1,12 +1,14 @@
-// Bursts of failed requests: a caller whose requests failed at least the threshold times within one hour.
+// Bursts of failed requests: a caller whose requests failed at least the threshold times within any one hour.
 import { defineCheck, type Verdict } from "../check.js";
 import { auditCategoriesSchema } from "../audit-trail.js";
 import { highlightVerdict, hsmActivity, isActivity, plural } from "../activity.js";
 
+const HOUR = 3_600_000;
+
 export default defineCheck<{ categories: Record<string, string[]>; burstPerHour: number }>({
   name: "activity-failed-access",
   description:
-    "No caller's requests to the Managed HSM failed (result type or HTTP status of 400 or more) the threshold number of times within one hour.",
+    "No caller's requests to the Managed HSM failed (result type or HTTP status of 400 or more) the threshold number of times within any one hour.",
   scope: "hsm",
   // Cloud HSM logs do not say whether an operation succeeded: there is nothing to count.
   kinds: ["managedHsm"],
@@ -23,26 +25,31 @@ export default defineCheck<{ categories: Record<string, string[]>; burstPerHour:
     const hsm = target.hsm;
     const activity = hsmActivity(hsm, snapshot, ["failures"], params.categories);
     if (!isActivity(activity)) return activity;
-    const byCallerHour = new Map<
+    // Failures per caller, in five-minute bins, merged over workspaces.
+    const byCaller = new Map<
       string,
-      { caller: string; identity: string; hour: string; failures: number; ops: Set<string> }
+      { caller: string; identity: string; bins: Map<number, number>; ops: Set<string> }
     >();
     for (const r of activity.rows.failures) {
-      const key = `${r.caller}\u0000${r.identity}\u0000${r.hour}`;
-      const seen = byCallerHour.get(key) ?? {
-        caller: r.caller,
-        identity: r.identity,
-        hour: r.hour,
-        failures: 0,
-        ops: new Set(),
-      };
-      seen.failures += r.failures;
-      r.operations.forEach((o) => seen.ops.add(o));
-      byCallerHour.set(key, seen);
+      const key = `${r.caller}\u0000${r.identity}`;
+      const entry = byCaller.get(key) ?? { caller: r.caller, identity: r.identity, bins: new Map(), ops: new Set() };
+      const t = Date.parse(r.bin);
+      entry.bins.set(t, (entry.bins.get(t) ?? 0) + r.failures);
+      r.operations.forEach((o) => entry.ops.add(o));
+      byCaller.set(key, entry);
     }
     const total = activity.rows.failures.reduce((n, r) => n + r.failures, 0);
-    const bursts = [...byCallerHour.values()].filter((r) => r.failures >= params.burstPerHour);
-    const what = `a burst of ${params.burstPerHour} or more failed requests from one caller within an hour`;
+    // For each caller, the hour (starting at one of its bins) with the most failures.
+    const bursts = [...byCaller.values()].flatMap((c) => {
+      const times = [...c.bins.keys()].sort((a, b) => a - b);
+      let best = { start: 0, failures: 0 };
+      for (const start of times) {
+        const failures = times.filter((t) => t >= start && t < start + HOUR).reduce((n, t) => n + c.bins.get(t)!, 0);
+        if (failures > best.failures) best = { start, failures };
+      }
+      return best.failures >= params.burstPerHour ? [{ ...c, ...best }] : [];
+    });
+    const what = `burst of ${params.burstPerHour} or more failed requests from one caller within an hour`;
     if (bursts.length === 0) {
       return highlightVerdict(
         activity,
@@ -50,18 +57,18 @@ export default defineCheck<{ categories: Record<string, string[]>; burstPerHour:
         `${hsm.name} had no ${what} (${plural(total, "failed request")} in the window)`,
       );
     }
-    const callers = [...new Set(bursts.map((r) => r.identity || r.caller))];
+    const callers = bursts.map((b) => b.identity || b.caller);
     return highlightVerdict(
       activity,
       {
-        summary: `${hsm.name} had ${plural(bursts.length, "burst")} of failed requests (${params.burstPerHour} or more from one caller within an hour; most ${Math.max(...bursts.map((b) => b.failures))}) from ${callers.join(", ")}; ${plural(total, "failed request")} in the window`,
+        summary: `${hsm.name} had ${plural(bursts.length, what)} (most ${Math.max(...bursts.map((b) => b.failures))}) from ${callers.join(", ")}; ${plural(total, "failed request")} in the window`,
         rows: bursts.map((b) => ({
-          time: b.hour,
+          time: new Date(b.start).toISOString(),
           operation: [...b.ops].sort().join(", "),
           caller: b.caller,
           ...(b.identity ? { identity: b.identity } : {}),
           count: b.failures,
-          note: `${b.failures} failed in the hour`,
+          note: `${b.failures} failed within the hour`,
         })),
       },
       "",

@@ -2,9 +2,12 @@
 // and their state, log activity per workspace) and each policy with the controls it supports. Computed here, once,
 // so that renderers only lay out what result.json holds.
 import { createHash } from "node:crypto";
-import type { HsmFacts, Snapshot } from "../model/snapshot.js";
+import type { ActivityRows, HsmFacts, Snapshot } from "../model/snapshot.js";
+import { meaningOf } from "./glossary.js";
+import { longestSilences } from "./silence.js";
 import { isKnown } from "../model/snapshot.js";
 import type {
+  ActivityDetails,
   ResultActivity,
   ResultDestination,
   ResultPolicy,
@@ -184,6 +187,68 @@ function destinationsOf(settings: ResultSettings, snapshot: Snapshot): ResultDes
   return [...byId.values()];
 }
 
+/** What the HSM did in one workspace, from the answers to the activity questions; undefined when none was asked. */
+function detailsOf(hsm: HsmFacts, workspaceId: string, snapshot: Snapshot): ActivityDetails | undefined {
+  const sample = snapshot.activitySamples?.find(
+    (s) => sameId(s.workspaceId, workspaceId) && s.hsmIds.some((id) => sameId(id, hsm.id)),
+  );
+  if (!sample) return undefined;
+  const failed: string[] = [];
+  const partial: string[] = [];
+  const rowsOf = <Q extends keyof ActivityRows>(q: Q): ActivityRows[Q] => {
+    const result = sample.questions[q].result;
+    if (!isKnown(result)) {
+      failed.push(`${q}: ${result.error.message}`);
+      return [] as unknown as ActivityRows[Q];
+    }
+    if (result.value.partial) partial.push(q);
+    return (result.value.rows as { hsmId: string }[]).filter((r) => sameId(r.hsmId, hsm.id)) as ActivityRows[Q];
+  };
+  const outcomesKnown = hsm.kind === "managedHsm";
+  const operations = rowsOf("operations")
+    .map((o) => {
+      const meaning = meaningOf(hsm.kind, o.operation);
+      return {
+        name: o.operation,
+        ...(meaning ? { command: meaning.command, description: meaning.description } : {}),
+        records: o.records,
+        ...(outcomesKnown ? { failures: o.failures } : {}),
+      };
+    })
+    .sort((a, b) => b.records - a.records || (a.name < b.name ? -1 : 1));
+  const callerRows = rowsOf("callers");
+  const callers = callerRows
+    .map((c) => ({
+      address: c.caller,
+      ...(c.identity ? { identity: c.identity } : {}),
+      records: c.records,
+      ...(outcomesKnown ? { failures: c.failures } : {}),
+      first: c.first,
+      last: c.last,
+    }))
+    .sort((a, b) => b.records - a.records || (a.address < b.address ? -1 : 1));
+  const opRows = rowsOf("operations");
+  const firsts = opRows.map((o) => o.first).sort();
+  const lasts = opRows.map((o) => o.last).sort();
+  const silence = longestSilences(rowsOf("series"), sample.bin)[0];
+  return {
+    state: failed.length ? "error" : partial.length ? "partial" : "ok",
+    ...(failed.length
+      ? { message: `not every question was answered: ${failed.join("; ")}` }
+      : partial.length
+        ? { message: `answered in part: ${partial.join(", ")}` }
+        : {}),
+    ...(firsts[0] ? { firstRecord: firsts[0] } : {}),
+    ...(lasts.length ? { lastRecord: lasts[lasts.length - 1]! } : {}),
+    operations,
+    callers,
+    ...(outcomesKnown ? { failedRequests: opRows.reduce((n, o) => n + o.failures, 0) } : {}),
+    outcomesKnown,
+    ...(silence ? { longestSilence: silence } : {}),
+    bin: sample.bin,
+  };
+}
+
 function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot): ResultActivity[] {
   if (!("settings" in settings)) return [];
   const workspaceIds: string[] = [];
@@ -208,6 +273,7 @@ function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot)
     }
     const row = sample.result.value.rows.find((r) => sameId(r.hsmId, hsm.id));
     const partial = sample.result.value.partial;
+    const details = detailsOf(hsm, workspaceId, snapshot);
     return {
       workspaceId,
       state: partial ? "partial" : "ok",
@@ -216,6 +282,7 @@ function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot)
       ...(row?.lastRecord ? { lastRecord: row.lastRecord } : {}),
       perDay: (row?.perDay ?? []).map((d) => ({ ...d })),
       evidence,
+      ...(details ? { details } : {}),
     };
   });
 }

@@ -52,6 +52,27 @@ export interface ResultActivity {
   lastRecord?: string;
   perDay?: { day: string; records: number }[];
   evidence: string[];
+  /** What the HSM did, as the activity questions answered (absent when they were not asked). */
+  details?: ActivityDetails;
+}
+
+/** An HSM's activity in one workspace over the window: operations, callers, failures, and its longest silence. */
+export interface ActivityDetails {
+  /** `error` when a question could not be answered (the message says which), `partial` when one came back in part. */
+  state: "ok" | "partial" | "error";
+  message?: string;
+  firstRecord?: string;
+  lastRecord?: string;
+  /** Every operation, most frequent first, with its meaning where the glossary knows it. */
+  operations: { name: string; command?: string; description?: string; records: number; failures?: number }[];
+  /** Every caller (address, and identity where the log has one), most active first. */
+  callers: { address: string; identity?: string; records: number; failures?: number; first: string; last: string }[];
+  /** Failed requests in the window; absent for Cloud HSM, whose logs cannot tell success from failure. */
+  failedRequests?: number;
+  outcomesKnown: boolean;
+  /** The longest silence between two records, counted by the hour (`bin` 1h) or the day. */
+  longestSilence?: { from: string; to: string; hours: number };
+  bin: "1h" | "1d";
 }
 
 /**

@@ -425,6 +425,53 @@ export const RESULT_SCHEMA = {
                 lastRecord: instant,
                 perDay,
                 evidence: strings,
+                details: {
+                  type: "object",
+                  required: ["state", "operations", "callers", "outcomesKnown", "bin"],
+                  properties: {
+                    state: { enum: ["ok", "partial", "error"] },
+                    message: str,
+                    firstRecord: instant,
+                    lastRecord: instant,
+                    operations: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        required: ["name", "records"],
+                        properties: {
+                          name: str,
+                          command: str,
+                          description: str,
+                          records: { type: "number", minimum: 0 },
+                          failures: { type: "number", minimum: 0 },
+                        },
+                      },
+                    },
+                    callers: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        required: ["address", "records", "first", "last"],
+                        properties: {
+                          address: str,
+                          identity: str,
+                          records: { type: "number", minimum: 0 },
+                          failures: { type: "number", minimum: 0 },
+                          first: instant,
+                          last: instant,
+                        },
+                      },
+                    },
+                    failedRequests: { type: "number", minimum: 0 },
+                    outcomesKnown: { type: "boolean" },
+                    longestSilence: {
+                      type: "object",
+                      required: ["from", "to", "hours"],
+                      properties: { from: instant, to: instant, hours: { type: "number", minimum: 0 } },
+                    },
+                    bin: { enum: ["1h", "1d"] },
+                  },
+                },
               },
             },
           },
@@ -453,6 +500,29 @@ export const RESULT_SCHEMA = {
             type: "object",
             required: ["index", "reason", "owner", "ticket", "expires"],
             properties: waiverReference,
+          },
+          details: {
+            type: "object",
+            required: ["rows", "total", "queries"],
+            properties: {
+              rows: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["time", "operation", "caller"],
+                  properties: {
+                    time: str,
+                    operation: str,
+                    caller: str,
+                    identity: str,
+                    count: { type: "number" },
+                    note: str,
+                  },
+                },
+              },
+              total: { type: "integer", minimum: 0 },
+              queries: strings,
+            },
           },
         },
       },

@@ -33,6 +33,7 @@ function compile(): Compiled {
   }
   hb.registerHelper({
     eq: (a: unknown, b: unknown) => a === b,
+    gt: (a: number, b: number) => a > b,
     isDefined: (v: unknown) => v !== undefined && v !== null,
     isBad: (s: Status) => s === "fail" || s === "error",
     lower: (s: string) => String(s).toLowerCase(),

@@ -557,6 +557,10 @@ class Writer {
     this.heading("Needs attention", 2);
     if (v.attention.length) this.findingsTable(v.attention, "resource");
     else this.paragraph("No finding failed or errored.");
+    if (v.review.length) {
+      this.heading("For review (below the fail-on threshold: reported, not counted)", 2);
+      this.findingsTable(v.review, "resource");
+    }
     if (v.tenantFindings.length) {
       this.heading("Tenant", 2);
       this.findingsTable(v.tenantFindings, "kind");
@@ -572,7 +576,9 @@ class Writer {
     this.paragraph(id, { font: "mono", size: 8, color: LAYOUT.muted });
     if (findings.length) {
       this.findingsTable(findings, "kind");
-      this.fixes(findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")));
+      this.fixes(
+        findings.filter((f) => f.hasFix && f.counted && (f.finding.status === "fail" || f.finding.status === "error")),
+      );
     }
   }
 
@@ -650,6 +656,10 @@ class Writer {
       this.heading("Log activity", 3);
       for (const a of h.activity) this.activity(a);
     }
+    if (h.highlights.length) {
+      this.heading("Highlights for review", 3);
+      for (const v of h.highlights) this.highlight(v);
+    }
     if (h.fixes.length) this.fixes(h.fixes);
   }
 
@@ -660,6 +670,99 @@ class Writer {
         : ` ${a.records} record${a.records === 1 ? "" : "s"} in the window; last record ${a.lastRecord ?? "none"}.`;
     this.paragraph(`${a.workspaceId}: ${a.stateText}${a.message ? ` (${a.message})` : ""}.${records}`, { size: 8.5 });
     if (a.records !== undefined) this.chart(a);
+    if (a.details) this.activityDetails(a.details);
+  }
+
+  /** What the HSM did: first and last record, longest silence, failures, operations and callers. */
+  private activityDetails(d: NonNullable<ActivityView["details"]>) {
+    const facts = [
+      d.firstRecord ? `First record ${d.firstRecord}, last ${d.lastRecord}.` : "",
+      d.longestSilence
+        ? `Longest silence ${d.longestSilence.hours} hours, from ${d.longestSilence.from} to ${d.longestSilence.to} (counted ${d.bin === "1h" ? "by the hour" : "by the day"}).`
+        : "No silence between records.",
+      d.outcomesKnown
+        ? `${d.failedRequests ?? 0} failed request${d.failedRequests === 1 ? "" : "s"}.`
+        : "Cloud HSM logs do not record whether an operation succeeded, so failures cannot be counted.",
+    ].filter(Boolean);
+    this.paragraph(facts.join(" "), { size: 8.5 });
+    if (d.message) this.paragraph(`! ${d.message}`, { size: 8.5, color: STATUS_COLOR.error });
+    const known = d.outcomesKnown;
+    this.table(
+      [
+        { header: `Operation (${d.operations.length})`, width: 150 },
+        { header: "Command", width: 90 },
+        { header: "What it does", width: 170 },
+        { header: "Records", width: 45 },
+        ...(known ? [{ header: "Failed", width: 40 }] : []),
+      ],
+      d.operations.length
+        ? d.operations.map((o) => [
+            { text: o.name, mono: true },
+            { text: o.command ?? "" },
+            { text: o.description ?? "" },
+            { text: String(o.records) },
+            ...(known ? [{ text: String(o.failures ?? 0) }] : []),
+          ])
+        : [[{ text: "No operation was recorded." }, { text: "" }, { text: "" }, { text: "" }]],
+    );
+    const shown = d.callers.slice(0, CALLERS_SHOWN);
+    this.table(
+      [
+        { header: `Caller (${d.callers.length})`, width: 90 },
+        { header: "Identity", width: 140 },
+        { header: "Records", width: 45 },
+        ...(known ? [{ header: "Failed", width: 40 }] : []),
+        { header: "First seen", width: 90 },
+        { header: "Last seen", width: 90 },
+      ],
+      shown.map((c) => [
+        { text: c.address, mono: true },
+        { text: c.identity ?? "" },
+        { text: String(c.records) },
+        ...(known ? [{ text: String(c.failures ?? 0) }] : []),
+        { text: c.first },
+        { text: c.last },
+      ]),
+    );
+    if (d.callers.length > shown.length) {
+      this.paragraph(`${shown.length} most active of ${d.callers.length} callers shown; result.json lists them all.`, {
+        size: 7.5,
+        color: LAYOUT.muted,
+      });
+    }
+  }
+
+  /** A highlight for review: what it found, its rows, and the query that found them. */
+  private highlight(v: FindingView) {
+    const details = v.finding.details!;
+    this.ensure(90);
+    this.paragraph(`${v.finding.policyId}: ${v.finding.title} (${v.finding.severity})`, { font: "bold", size: 8.5 });
+    this.paragraph(v.finding.message, { size: 8.5 });
+    this.table(
+      [
+        { header: "Time (UTC)", width: 95 },
+        { header: "Operation", width: 130 },
+        { header: "Caller", width: 80 },
+        { header: "Identity", width: 110 },
+        { header: "Note", width: 90 },
+      ],
+      details.rows.map((r) => [
+        { text: r.time },
+        { text: r.operation },
+        { text: r.caller, mono: true },
+        { text: r.identity ?? "" },
+        { text: r.note ?? "" },
+      ]),
+    );
+    if (details.total > details.rows.length) {
+      this.paragraph(`${details.rows.length} of ${details.total} shown.`, { size: 7.5, color: LAYOUT.muted });
+    }
+    this.paragraph("The query that found them:", { size: 7.5, color: LAYOUT.muted });
+    for (const query of details.queries.slice(0, 1))
+      this.code(
+        query.split("\n").map((text) => ({ text })),
+        6.5,
+      );
   }
 
   /** Records per day as vector bars, with the axis labelled by its first and last day and the highest count. */
@@ -857,6 +960,9 @@ class Writer {
     }
   }
 }
+
+/** Callers listed per workspace in the PDF (most active first); result.json and the HTML list them all. */
+const CALLERS_SHOWN = 15;
 
 /** A SHA-256 in four groups of sixteen: it wraps cleanly in a narrow column and reads back whole. */
 function grouped(hash: string): string {

@@ -13,7 +13,7 @@ import type {
   WaiverState,
   Status,
 } from "../model/result.js";
-import { SEVERITIES, resultExitCode } from "../model/result.js";
+import { failCounts, SEVERITIES, resultExitCode } from "../model/result.js";
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
 import { HSM_TYPES } from "../azure/ids.js";
 
@@ -49,6 +49,8 @@ const EXIT_MEANING: Record<0 | 1 | 3, { verdict: string; meaning: string }> = {
 
 export interface FindingView {
   finding: Finding;
+  /** False for a `fail` below the fail-on threshold: reported for review, not counted against compliance. */
+  counted: boolean;
   status: { key: Status; word: string; symbol: string };
   resourceName: string;
   /** The subscription-scope or tenant-scope label when the finding is not about an HSM. */
@@ -89,6 +91,8 @@ export interface HsmView {
   activity: ActivityView[];
   fixes: FindingView[];
   manualEvidence?: ResultPolicy;
+  /** Findings that list the records they rest on (the activity highlights). */
+  highlights: FindingView[];
 }
 
 export interface SubscriptionView {
@@ -120,6 +124,8 @@ export interface ReportView {
   severityRows: { severity: Severity; fail: number; error: number }[];
   kindRows: { kind: string; hsms: number; fail: number; error: number; manual: number; pass: number }[];
   attention: FindingView[];
+  /** Failures below the fail-on threshold (the activity highlights, by default): for review, not counted. */
+  review: FindingView[];
   tenantFindings: FindingView[];
   sections: SubscriptionView[];
   errors: Result["errors"];
@@ -158,8 +164,12 @@ export function buildView(result: Result, resultSha256: string): ReportView {
   const views = result.findings.map((finding): FindingView => {
     const resource = resources.get(finding.resourceId.toLowerCase());
     const sub = /^\/subscriptions\/([^/]+)$/i.exec(finding.resourceId);
+    const details = finding.details
+      ? { ...finding.details, rows: finding.details.rows.map((r) => ({ identity: "", note: "", ...r })) }
+      : undefined;
     return {
-      finding,
+      finding: details ? { ...finding, details } : finding,
+      counted: finding.status !== "fail" || failCounts(finding.severity, result.failOn ?? "low"),
       status: { key: finding.status, ...STATUS_LABEL[finding.status] },
       resourceName: resource?.name ?? (sub ? subscriptionName(sub[1]!) : "all subscriptions"),
       where: resource ? HSM_TYPES[resource.kind].label : sub ? "Subscription" : "Tenant",
@@ -199,7 +209,8 @@ export function buildView(result: Result, resultSha256: string): ReportView {
         { label: "Resource id", value: resource.id },
       ],
       findings,
-      worst: findings[0]?.finding.status ?? "not_applicable",
+      // The headline is the worst counted status: a highlight below the threshold does not make an HSM fail.
+      worst: findings.find((f) => f.counted)?.finding.status ?? "not_applicable",
       statusCounts: counts.filter((c) => c.count > 0),
       ...settingsOf(resource),
       destinations: (resource.destinations ?? []).map((d) => ({
@@ -208,7 +219,10 @@ export function buildView(result: Result, resultSha256: string): ReportView {
         stateText: DESTINATION_STATE[d.state],
       })),
       activity: (resource.activity ?? []).map((a) => activityView(a, result.logWindow.start, result.logWindow.end)),
-      fixes: findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")),
+      fixes: findings.filter(
+        (f) => f.hasFix && f.counted && (f.finding.status === "fail" || f.finding.status === "error"),
+      ),
+      highlights: findings.filter((f) => f.finding.details && f.finding.status === "fail"),
       ...(resource.kind === "dedicatedHsm" && manualPolicy ? { manualEvidence: manualPolicy } : {}),
     };
   };
@@ -292,7 +306,10 @@ export function buildView(result: Result, resultSha256: string): ReportView {
         pass: of("pass"),
       };
     }),
-    attention: views.filter((v) => v.finding.status === "fail" || v.finding.status === "error").sort(byStatus),
+    attention: views
+      .filter((v) => v.counted && (v.finding.status === "fail" || v.finding.status === "error"))
+      .sort(byStatus),
+    review: views.filter((v) => !v.counted).sort(byStatus),
     tenantFindings: findingsOf("/subscriptions").sort(byStatus),
     sections,
     errors: result.errors ?? [],
@@ -430,8 +447,17 @@ function activityView(activity: ResultActivity, start: string, end: string): Act
     const day = new Date(t).toISOString().slice(0, 10);
     days.push({ day, records: counts.get(day) ?? 0 });
   }
+  // Every field a template prints is present (empty when the result has none): the templates are strict.
+  const details = activity.details
+    ? {
+        ...activity.details,
+        operations: activity.details.operations.map((o) => ({ command: "", description: "", failures: 0, ...o })),
+        callers: activity.details.callers.map((c) => ({ identity: "", failures: 0, ...c })),
+      }
+    : undefined;
   return {
     ...activity,
+    ...(details ? { details } : {}),
     stateText: ACTIVITY_STATE[activity.state],
     days,
     maxPerDay: Math.max(0, ...days.map((d) => d.records)),

@@ -118,4 +118,5 @@ export function highlightVerdict<Q extends keyof ActivityRows>(
   return { status: "pass", message: `${nothing}.`, evidence };
 }
 
-export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+export const plural = (n: number, word: string) =>
+  `${n} ${word}${n === 1 ? "" : /(s|sh|ch|x)$/.test(word) ? "es" : "s"}`;

@@ -576,9 +576,7 @@ class Writer {
     this.paragraph(id, { font: "mono", size: 8, color: LAYOUT.muted });
     if (findings.length) {
       this.findingsTable(findings, "kind");
-      this.fixes(
-        findings.filter((f) => f.hasFix && f.counted && (f.finding.status === "fail" || f.finding.status === "error")),
-      );
+      this.fixes(findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")));
     }
   }
 

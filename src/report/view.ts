@@ -219,9 +219,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
         stateText: DESTINATION_STATE[d.state],
       })),
       activity: (resource.activity ?? []).map((a) => activityView(a, result.logWindow.start, result.logWindow.end)),
-      fixes: findings.filter(
-        (f) => f.hasFix && f.counted && (f.finding.status === "fail" || f.finding.status === "error"),
-      ),
+      fixes: findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")),
       highlights: findings.filter((f) => f.finding.details && f.finding.status === "fail"),
       ...(resource.kind === "dedicatedHsm" && manualPolicy ? { manualEvidence: manualPolicy } : {}),
     };

@@ -31,7 +31,14 @@ subscriptions:
   - subscriptionId: ${SUB}
     displayName: Monthly
     workspaces:
-      - { name: law-audit, resourceGroup: rg-mon, location: eastus, customerId: bbbbbbbb-0000-4000-8000-000000000002, retentionInDays: 400 }
+      - name: law-audit
+        resourceGroup: rg-mon
+        location: eastus
+        customerId: bbbbbbbb-0000-4000-8000-000000000002
+        retentionInDays: 400
+        sentinel:
+          onboarded: true
+          rules: [{ name: hsm-logins, query: "CloudHsmServiceOperationAuditLogs | where OperationName == 'CN_LOGIN'" }]
     cloudHsmClusters:
       - name: chsm-monthly
         resourceGroup: rg-hsm

@@ -162,7 +162,8 @@ describe("waivers through the CLI", () => {
     const run = evaluate(["--waivers", "waivers.yaml", "--format", "csv,sarif"]);
     expect(run.stderr).toBe("");
     const result = run.result!;
-    const failing = result.findings.filter((f) => f.status === "fail");
+    // Info findings (the activity highlights, Sentinel coverage) may still fail: reported, not counted.
+    const failing = result.findings.filter((f) => f.status === "fail" && f.severity !== "info");
     expect(failing).toEqual([]);
     expect(run.code).toBe(0);
     expect(result.summary.waived).toBeGreaterThan(0);

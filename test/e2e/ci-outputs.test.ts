@@ -150,7 +150,8 @@ describe("the gate: scans with fail-on thresholds, waivers and errors", () => {
       const md = readFileSync(join(run.out, "summary.md"), "utf8");
       expect(md).toContain(`(exit code ${expected})`);
       if (waive) {
-        expect(run.result!.findings.filter((f) => f.status === "fail")).toEqual([]);
+        // Every counted failure is waived; what still fails is info (Sentinel is not on this workspace).
+        expect(run.result!.findings.filter((f) => f.status === "fail" && f.severity !== "info")).toEqual([]);
         expect(run.result!.waivers!.filter((w) => w.state === "applied")).toHaveLength(
           run.result!.findings.filter((f) => f.status === "waived").length,
         );

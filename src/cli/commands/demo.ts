@@ -55,7 +55,9 @@ export async function demo(options: DemoOptions): Promise<number> {
     if (!options.estate) {
       print(
         "The Contoso estate has compliant HSMs and, on purpose, one HSM that breaks each built-in policy, so the exit code is " +
-          `${code}, as a CI gate would see it.`,
+          `${code}, as a CI gate would see it. Its HSMs also did what a reviewer must see (key deletions, a mass key ` +
+          "retrieval, a burst of refused requests, sign-ins from new addresses, a hole in the trail): the activity " +
+          "highlights list them, for review rather than counted against the gate.",
       );
     }
     print(

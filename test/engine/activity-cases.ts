@@ -300,7 +300,8 @@ export const activityNewCallers: CheckCase[] = [
     }),
     expect: {
       status: "fail",
-      message: /^1 address first signed in Chsm-Payments after the first 24 hours of the window: 198\.51\.100\.23\.$/,
+      message:
+        /^1 address first signed in to Chsm-Payments after the first 24 hours of the window: 198\.51\.100\.23\.$/,
     },
   },
   {
@@ -456,7 +457,10 @@ export const sentinelCoverage: CheckCase[] = [
         sentinelWorkspace(WORKSPACE, { onboarded: true, rules: [{ name: "HSM key deleted", query: MHSM_RULE }] }),
       ],
     }),
-    expect: { status: "fail", message: /reads CloudHsmServiceOperationAuditLogs/ },
+    expect: {
+      status: "fail",
+      message: /the only analytic rule on workspace law-audit does not read CloudHsmServiceOperationAuditLogs/,
+    },
   },
   {
     name: "Sentinel not onboarded: fail",

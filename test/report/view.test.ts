@@ -49,8 +49,13 @@ describe("buildView", () => {
   const result = hostileResult();
   const view = buildView(result, "00".repeat(32));
 
-  test("needs attention lists exactly the failing and errored findings, fails first", () => {
-    const expected = result.findings.filter((f) => f.status === "fail" || f.status === "error");
+  test("needs attention lists exactly the counted failures and the errors, fails first; the rest is for review", () => {
+    const counted = (f: (typeof result.findings)[number]) => f.status !== "fail" || f.severity !== "info";
+    const expected = result.findings.filter((f) => (f.status === "fail" || f.status === "error") && counted(f));
+    expect(view.review.map((v) => v.finding)).toEqual(
+      expect.arrayContaining(result.findings.filter((f) => f.status === "fail" && !counted(f))),
+    );
+    expect(view.review.length).toBe(result.findings.filter((f) => f.status === "fail" && !counted(f)).length);
     expect(view.attention).toHaveLength(expected.length);
     const order = view.attention.map((v) => v.finding.status);
     expect(order).toEqual([...order].sort((a, b) => (a === b ? 0 : a === "fail" ? -1 : 1)));

@@ -35,7 +35,7 @@ export default defineCheck<{ categories: Record<string, string[]>; baselineHours
       if (!seen || time < seen.time) firstByCaller.set(r.caller, { time, identity: r.identity });
     }
     const fresh = [...firstByCaller].filter(([, v]) => v.time >= baselineEnd);
-    const verb = signIn ? "signed in" : "called";
+    const verb = signIn ? "signed in to" : "called";
     if (fresh.length === 0) {
       return highlightVerdict(
         activity,

@@ -85,7 +85,9 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
         gaps.push(
           reading.length > 0
             ? `on ${label} the rules that read its records are disabled (${reading.map((r) => `'${r.displayName}'`).join(", ")})`
-            : `none of the ${total} analytic rule${total === 1 ? "" : "s"} on ${label} reads ${HSM_LOG_MARKERS[hsm.kind as "cloudHsm"].join(" or ")}`,
+            : total === 1
+              ? `the only analytic rule on ${label} does not read ${HSM_LOG_MARKERS[hsm.kind as "cloudHsm"].join(" or ")}`
+              : `none of the ${total} analytic rules on ${label} reads ${HSM_LOG_MARKERS[hsm.kind as "cloudHsm"].join(" or ")}`,
         );
       }
     }

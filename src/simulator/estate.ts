@@ -85,12 +85,30 @@ export interface Workspace extends ArmResource {
   tables: string[];
   /** Raw rows given in the estate, with their table and time already resolved. */
   records: { table: string; row: Record<string, unknown> }[];
+  /** Retention set on single tables, by table name. */
+  tableRetention: Record<string, { retentionInDays?: number; totalRetentionInDays?: number }>;
+}
+
+export interface StorageContainerSpec {
+  name: string;
+  legalHold?: boolean;
+  immutabilityPolicy?: { days: number; state: "Locked" | "Unlocked"; allowProtectedAppendWrites?: boolean };
 }
 
 export interface StorageAccount extends ArmResource {
   sku: string;
   kind: string;
   properties: Record<string, unknown>;
+  /** Containers declared in the estate (the `insights-logs-*` containers of archived logs exist without it). */
+  containers: StorageContainerSpec[];
+  /** The lifecycle management policy (`properties.policy`), or undefined when the account has none. */
+  lifecycle?: { rules: Record<string, unknown>[] };
+  archive: {
+    format: "jsonLines" | "records";
+    /** Another blob service (Azurite) that holds the archive; the simulator serves it otherwise. */
+    blobEndpoint?: string;
+    dataAccess: "allowed" | "denied";
+  };
 }
 
 export interface Subscription {
@@ -317,6 +335,7 @@ interface SubscriptionInput {
     sku?: string;
     tags?: Record<string, string>;
     tables?: string[];
+    tableRetention?: Workspace["tableRetention"];
     records?: ({ table: string; ago: string } & Record<string, unknown>)[];
   }[];
   storageAccounts?: {
@@ -327,6 +346,9 @@ interface SubscriptionInput {
     kind?: string;
     tags?: Record<string, string>;
     properties?: Record<string, unknown>;
+    containers?: StorageContainerSpec[];
+    lifecycle?: { rules: Record<string, unknown>[] };
+    archive?: Partial<StorageAccount["archive"]>;
   }[];
 }
 
@@ -409,6 +431,7 @@ function resolveEstate(
       retentionInDays: w.retentionInDays ?? 30,
       sku: w.sku ?? "PerGB2018",
       tables: w.tables ?? [],
+      tableRetention: w.tableRetention ?? {},
       records: (w.records ?? []).map((r, ri) => {
         const { table, ago, ...row } = r;
         return {
@@ -431,6 +454,13 @@ function resolveEstate(
       sku: s.sku ?? "Standard_LRS",
       kind: s.kind ?? "StorageV2",
       properties: s.properties ?? {},
+      containers: s.containers ?? [],
+      ...(s.lifecycle ? { lifecycle: s.lifecycle } : {}),
+      archive: {
+        format: s.archive?.format ?? "jsonLines",
+        ...(s.archive?.blobEndpoint ? { blobEndpoint: s.archive.blobEndpoint } : {}),
+        dataAccess: s.archive?.dataAccess ?? "allowed",
+      },
     }));
 
     // A destination is a name in this subscription, or a full ARM id (which may point at nothing: a deleted destination).

@@ -12,6 +12,10 @@ import {
   OTHER_SUBSCRIPTION_ID,
   SUBSCRIPTION_ID,
   WORKSPACE,
+  STORAGE,
+  archiveAccount,
+  arrival,
+  newestHour,
   cloudHsm,
   dedicatedHsm,
   failed,
@@ -33,7 +37,10 @@ const THIRD_SUBSCRIPTION_ID = "33333333-3333-4333-8333-333333333333";
 
 /** A Cloud HSM whose audit trail is complete: setting, category, workspace that exists and keeps a year, records. */
 const compliantCloudHsm = cloudHsm({
-  settings: [setting({ name: "audit-to-law", category: "HsmServiceOperations", workspaceId: WORKSPACE })],
+  settings: [
+    setting({ name: "audit-to-law", category: "HsmServiceOperations", workspaceId: WORKSPACE }),
+    setting({ name: "audit-to-archive", category: "HsmServiceOperations", storageAccountId: STORAGE }),
+  ],
 });
 const compliantManagedHsm = managedHsm({
   settings: [setting({ name: "audit-to-law", category: "AuditEvent", workspaceId: WORKSPACE })],
@@ -44,6 +51,19 @@ const luna = dedicatedHsm();
 const compliantDestinations = {
   workspaces: [workspace(WORKSPACE, { retentionInDays: 400 })],
   logSamples: [sample(WORKSPACE, { rows: [row(compliantCloudHsm, 20), row(compliantManagedHsm, 5)] })],
+  // An immutable archive with no lifecycle policy, whose newest hour of the Cloud HSM is inside the window.
+  storageAccounts: [
+    archiveAccount(STORAGE, {
+      properties: { immutableStorageWithVersioning: true },
+      arrivals: [
+        arrival(
+          compliantCloudHsm,
+          "HsmServiceOperations",
+          newestHour(compliantCloudHsm, "HsmServiceOperations", "2025-06-08T11:00:00.000Z"),
+        ),
+      ],
+    }),
+  ],
 };
 
 /**
@@ -127,7 +147,8 @@ describe("findings", () => {
     const applicable = result.findings.filter(
       (f) => f.resourceId === bareManagedHsm.id && f.status !== "not_applicable",
     );
-    expect(applicable.length).toBe(HSM_POLICIES.length - 1);
+    // A storage archive is optional: without one, the archive policies do not apply.
+    expect(applicable.length).toBe(HSM_POLICIES.filter((p) => !p.startsWith("archive-")).length - 1);
     expect(applicable.filter((f) => f.status !== "fail").map((f) => `${f.policyId}: ${f.status}`)).toEqual([]);
   });
 

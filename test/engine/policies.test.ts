@@ -31,7 +31,9 @@ const DESIGN_IDS = [
   "logs-flowing",
   "appliance-audit-evidence",
 ];
-const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete"].sort();
+/** The storage archive of the audit trail (issue 7). */
+const ARCHIVE_IDS = ["archive-immutable", "archive-retention", "archive-secure", "archive-flowing"];
+const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete", ...ARCHIVE_IDS].sort();
 
 /** The placeholders evaluate.ts fills, per target scope (placeholderValues), and those the checks add (values). */
 const SUBSCRIPTION_PLACEHOLDERS = ["subscriptionId", "subscriptionScope"];
@@ -48,6 +50,13 @@ const HSM_PLACEHOLDERS = [
   "workspaceName",
   "workspaceCustomerId",
   "minimumDays",
+  // The archive checks' values.
+  "storageAccountId",
+  "storageAccountName",
+  "storageResourceGroup",
+  "container",
+  "role",
+  "minimumTlsVersion",
 ];
 
 const builtIns = loadPolicies();
@@ -95,6 +104,7 @@ describe("the built-in policy pack", () => {
       "workspace-retention": ["cloudHsm", "managedHsm"],
       "logs-flowing": ["cloudHsm", "managedHsm"],
       "appliance-audit-evidence": ["dedicatedHsm"],
+      ...Object.fromEntries(ARCHIVE_IDS.map((id) => [id, ["cloudHsm", "managedHsm"]])),
     });
   });
 

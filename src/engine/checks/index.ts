@@ -1,6 +1,10 @@
 // The registry of check kinds: an explicit, sorted map (no directory scanning), one module a kind.
 import type { CheckKind } from "../check.js";
 import applianceEvidence from "./appliance-evidence.js";
+import archiveFlowing from "./archive-flowing.js";
+import archiveImmutable from "./archive-immutable.js";
+import archiveRetention from "./archive-retention.js";
+import archiveSecure from "./archive-secure.js";
 import auditCategoryEnabled from "./audit-category-enabled.js";
 import destinationConfigured from "./destination-configured.js";
 import destinationExists from "./destination-exists.js";
@@ -13,6 +17,10 @@ import providerRegistered from "./provider-registered.js";
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
   [
     applianceEvidence,
+    archiveFlowing,
+    archiveImmutable,
+    archiveRetention,
+    archiveSecure,
     auditCategoryEnabled,
     destinationConfigured,
     destinationExists,

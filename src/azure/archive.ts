@@ -1,13 +1,14 @@
 // Where Azure Monitor archives a resource's logs in a storage account, and how to find and read the newest hour of
 // them without listing a whole container (DOMAIN.md §5): one prefix a UTC day, newest day first.
+import { createHash } from "node:crypto";
 import type { ArchiveArrival } from "../model/snapshot.js";
 
 /** What the collector needs of the blob data plane, so that the walk can be tested without one. */
 export interface ArchiveReader {
   /** Every blob under `prefix` (paged by the SDK), with its last-modified time; undefined when the container is missing. */
   list(prefix: string): Promise<{ name: string; lastModified?: string }[] | undefined>;
-  /** The first `bytes` of a blob, as text. */
-  head(name: string, bytes: number): Promise<string>;
+  /** The first `bytes` of a blob. */
+  head(name: string, bytes: number): Promise<Buffer>;
 }
 
 /** How much of a blob is read to find its first record: one record is a few kilobytes at most. */
@@ -72,8 +73,9 @@ export async function newestArchivedHour(
       hour: blob.hour.toISOString(),
       ...(blob.lastModified ? { lastModified: blob.lastModified } : {}),
     };
-    const parsed = firstRecord(await reader.head(blob.name, HEAD_BYTES));
-    return { daysListed, newest: { ...newest, ...parsed } };
+    const head = await reader.head(blob.name, HEAD_BYTES);
+    const digest = { headSha256: createHash("sha256").update(head).digest("hex"), headBytes: head.length };
+    return { daysListed, newest: { ...newest, ...digest, ...firstRecord(head.toString("utf8")) } };
   }
   return { daysListed };
 }

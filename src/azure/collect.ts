@@ -754,14 +754,14 @@ function blobReader(ctx: Context, endpoint: string, container: string): ArchiveR
         response = await client.getBlobClient(name).download(0, bytes);
       } catch (error) {
         // A range request on an empty blob is answered 416: there is nothing to read.
-        if (isRestError(error) && error.statusCode === 416) return "";
+        if (isRestError(error) && error.statusCode === 416) return Buffer.alloc(0);
         throw error;
       }
       const body = response.readableStreamBody;
-      if (!body) return "";
+      if (!body) return Buffer.alloc(0);
       const chunks: Buffer[] = [];
       for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-      return Buffer.concat(chunks).toString("utf8");
+      return Buffer.concat(chunks);
     },
   };
 }

@@ -309,6 +309,8 @@ export const SNAPSHOT_SCHEMA = {
                         name: str,
                         hour: instant,
                         lastModified: instant,
+                        headSha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
+                        headBytes: { type: "integer", minimum: 0 },
                         format: { enum: ["jsonLines", "records"] },
                         record: {
                           type: "object",

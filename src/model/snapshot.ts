@@ -186,6 +186,12 @@ export interface ArchiveArrival {
       /** The hour the blob's path names (UTC). */
       hour: string;
       lastModified?: string;
+      /**
+       * SHA-256 (hex) and length of the bytes read from the blob's start. The evidence record of that read hashes no
+       * body (the SDK streams blob content past the recorder), so the hash of what was read is kept here.
+       */
+      headSha256?: string;
+      headBytes?: number;
       /** `jsonLines` or `records` (the older `{"records":[...]}`); absent when no record could be read. */
       format?: "jsonLines" | "records";
       /** The first record: what it says it is. */

@@ -1,5 +1,6 @@
 // Finding the newest archived hour: one UTC day's prefix at a time, newest first, within the window; and reading the
 // first record of either blob layout.
+import { createHash } from "node:crypto";
 import {
   archivePrefix,
   dayPrefix,
@@ -29,7 +30,7 @@ function reader(blobs: Record<string, string>, missing = false): ArchiveReader &
         .map((name) => ({ name }));
     },
     async head(name, bytes) {
-      return blobs[name]!.slice(0, bytes);
+      return Buffer.from(blobs[name]!).subarray(0, bytes);
     },
   };
 }
@@ -59,6 +60,10 @@ describe("newestArchivedHour", () => {
       hour: "2025-06-05T21:00:00.000Z",
       format: "jsonLines",
       record: { time: "2025-06-05T21:40:00Z", category: "AuditEvent", resourceId: HSM.toUpperCase() },
+      // The hash of the bytes read, which the streamed blob read's evidence record cannot hold.
+      headSha256: createHash("sha256")
+        .update(`${record("2025-06-05T21:40:00Z")}\n${record("2025-06-05T21:50:00Z")}\n`)
+        .digest("hex"),
     });
     expect(r.listed).toEqual(["d=08", "d=07", "d=06", "d=05"].map((d) => `${PREFIX}y=2025/m=06/${d}/`));
     expect(found.daysListed).toEqual(r.listed);

@@ -1,7 +1,9 @@
 // The storage archive end to end: the real CLI and SDK clients, the simulator for ARM, and Azurite (the real blob
 // service emulator) holding the archived hourly blobs in Azure's layout. Each HSM of the estate has one archive
 // misconfiguration (or none), and the test reads its verdicts from result.json.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { Snapshot } from "../../src/model/snapshot.js";
 import { join } from "node:path";
 import { generateCertificates } from "../../src/simulator/certs.js";
 import { archiveBlobs } from "../../src/simulator/storage.js";
@@ -158,13 +160,15 @@ let target: ScanTarget;
 let run: ScanRun;
 let result: Result;
 let seeded: number;
+let snapshotFile: string;
 
 beforeAll(async () => {
   const certificates = generateCertificates();
   azurite = await startAzurite(certificates);
   target = await startScanTarget(estateYaml(azurite.blobEndpoint), { certificates });
   seeded = await azurite.seed(target.estate);
-  run = await scan(target, ["--log-window", "7d"]);
+  snapshotFile = join(tempDir("hsm-audit-snapshot-"), "snapshot.json");
+  run = await scan(target, ["--log-window", "7d", "--snapshot-out", snapshotFile]);
   result = run.result!;
 });
 
@@ -276,6 +280,24 @@ describe("a scan of storage archives (simulator + Azurite)", () => {
     const archive = locked?.destinations?.find((d) => d.kind === "storageAccount");
     expect(archive?.detail).toMatch(/insights-logs-auditevent locked 400 days/);
     expect(archive?.detail).toMatch(/newest archived hour/);
+  });
+});
+
+describe("the snapshot's archive facts", () => {
+  test("the newest hour read is the estate's newest archived blob of the HSM, hashed as read from Azurite", () => {
+    const snapshot = JSON.parse(readFileSync(snapshotFile, "utf8")) as Snapshot;
+    const account = snapshot.storageAccounts.find((a) => a.id.endsWith("/stlocked"))!;
+    const arrival = account.arrivals!.find((a) => a.hsmId.endsWith("/mhsm-locked"))!;
+    if (!("value" in arrival.result)) throw new Error(arrival.result.error.message);
+    const newest = arrival.result.value.newest!;
+    const blobs = archiveBlobs(target.estate).get("stlocked")!;
+    const last = blobs.filter((b) => b.name.includes("/MHSM-LOCKED/")).pop()!;
+    expect(newest.name).toBe(last.name);
+    expect(newest.headBytes).toBe(last.content.length);
+    expect(newest.headSha256).toBe(createHash("sha256").update(last.content).digest("hex"));
+    // Only the window's days were listed, newest first, and the walk stopped at the first day with an hour.
+    const days = arrival.result.value.daysListed;
+    expect(days[days.length - 1]).toBe(`${last.name.split("/h=")[0]}/`);
   });
 });
 

@@ -105,7 +105,8 @@ export function firstRecord(text: string): Pick<Newest, "format" | "record" | "p
   if (!record || typeof record !== "object" || Array.isArray(record))
     return { format, problem: "its first record is not an object" };
   const r = record as Record<string, unknown>;
-  const field = (key: string) => (typeof r[key] === "string" ? { [key]: r[key] as string } : {});
+  // Whoever can write to a mutable archive chooses these: kept short, and shown only as text.
+  const field = (key: string) => (typeof r[key] === "string" ? { [key]: (r[key] as string).slice(0, 1000) } : {});
   return {
     format,
     record: { ...field("resourceId"), ...field("category"), ...field("time"), ...field("operationName") },

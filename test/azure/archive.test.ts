@@ -98,6 +98,11 @@ describe("firstRecord", () => {
     expect(firstRecord(doc)).toMatchObject({ format: "records", record: { operationName: "Key}Get" } });
   });
 
+  test("a record's text is kept short: whoever can write to a mutable archive chooses it", () => {
+    const long = firstRecord(`${JSON.stringify({ operationName: "x".repeat(70_000), category: "AuditEvent" })}\n`);
+    expect(long.record?.operationName?.length).toBe(1000);
+  });
+
   test("an empty blob, a line that is not JSON, a record that is not an object", () => {
     expect(firstRecord("")).toEqual({ problem: "the blob is empty" });
     expect(firstRecord("not json\n")).toMatchObject({ problem: "its first line is not a JSON record" });

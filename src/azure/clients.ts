@@ -10,7 +10,12 @@ import { LogsQueryClient } from "@azure/monitor-query-logs";
 import { StorageManagementClient } from "@azure/arm-storage";
 import { SecurityInsights } from "@azure/arm-securityinsight";
 import { getClient } from "@azure-rest/core-client";
+import { BlobServiceClient, type StoragePipelineOptions } from "@azure/storage-blob";
+import type { Pipeline } from "@azure/core-rest-pipeline";
 import { retryPolicy, type EvidenceLog, type RetryOptions } from "./pipeline.js";
+
+/** The token audience of the blob data plane, in every cloud (tokens for it are asked of the same credential). */
+export const STORAGE_AUDIENCE = "https://storage.azure.com";
 
 export interface AzureConnection {
   credential: TokenCredential;
@@ -22,6 +27,8 @@ export interface AzureConnection {
   armAudience?: string;
   /** Token audience of Log Analytics. */
   logsAudience?: string;
+  /** Token audience of the blob data plane (`https://storage.azure.com` unless a sovereign cloud says otherwise). */
+  storageAudience?: string;
   /** An HTTPS agent, e.g. one that trusts a private CA; the default agent otherwise. */
   agent?: Agent;
   retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
@@ -90,6 +97,11 @@ export function createClients(connection: AzureConnection) {
     storage: perSubscription((s) => new StorageManagementClient(connection.credential, s, arm)),
     /** Microsoft Sentinel on a workspace: onboarding state and analytic rules. */
     sentinel: perSubscription((s) => new SecurityInsights(connection.credential, s, arm)),
+    /**
+     * The blob data plane of one storage account, at the endpoint ARM gave for it (`primaryEndpoints.blob`), with a
+     * token for the storage audience from the same credential. One client per endpoint.
+     */
+    blob: perSubscription((endpoint) => blobClient(connection, endpoint)),
     /** The SDK's generic ARM client, for routes without a typed client (Cloud HSM lists, ARM `/batch`). */
     arm: single(() => getClient(connection.armEndpoint, connection.credential, arm)),
     logs: single(
@@ -104,6 +116,30 @@ export function createClients(connection: AzureConnection) {
 
 export type AzureClients = ReturnType<typeof createClients>;
 
+/**
+ * A blob service client with the scan's policies. `@azure/storage-blob` builds one core pipeline per client family
+ * (the service client and every container and blob client made from it share it) and has no `additionalPolicies`
+ * option: the policies are added once to that shared pipeline, where ARM clients get them through their options.
+ * The e2e tests check that blob exchanges are recorded, so a change of this internal fails them.
+ */
+function blobClient(connection: AzureConnection, endpoint: string): BlobServiceClient {
+  const base = common(connection, connection.storageAudience ?? STORAGE_AUDIENCE);
+  const client = new BlobServiceClient(endpoint, connection.credential, {
+    audience: base.credentials.scopes,
+    userAgentOptions: base.userAgentOptions,
+    // The tool's retry policy replaces the storage retry policy, as it replaces the ARM one.
+    ...(connection.scanPipeline ? { retryOptions: { maxTries: 1 } } : {}),
+    ...(connection.agent ? { agent: connection.agent } : {}),
+  } as StoragePipelineOptions);
+  if ("additionalPolicies" in base) {
+    const shared = (client as unknown as { storageClientContext: { pipeline: Pipeline } }).storageClientContext
+      .pipeline;
+    for (const { policy, position } of base.additionalPolicies) {
+      shared.addPolicy(policy, position === "perRetry" ? { afterPhase: "Sign" } : {});
+    }
+  }
+  return client;
+}
 /** A credential that hands out one fixed token: the simulator's, never a user's. */
 export class StaticTokenCredential implements TokenCredential {
   constructor(private readonly token: string) {}

@@ -26,6 +26,7 @@ import {
 } from "./queries.js";
 import { formatIsoDuration } from "../util/duration.js";
 import type {
+  ArchiveArrival,
   CollectionError,
   DiagnosticCategory,
   DiagnosticSetting,
@@ -35,15 +36,20 @@ import type {
   ActivityRows,
   ActivitySample,
   SentinelFacts,
+  LifecycleRule,
+  LogContainer,
   LogSample,
   LogSampleRow,
   Snapshot,
   StorageAccountFacts,
   SubscriptionFacts,
   WorkspaceFacts,
+  WorkspaceTable,
 } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import { TOOL } from "../version.js";
+import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "../engine/audit-trail.js";
+import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader } from "./archive.js";
 
 export interface CollectOptions {
   credential: TokenCredential;
@@ -52,6 +58,7 @@ export interface CollectOptions {
   logsEndpoint: string;
   armAudience?: string;
   logsAudience?: string;
+  storageAudience?: string;
   /** Subscriptions to scan; all the credential can list when empty. */
   subscriptions?: string[];
   /** How far back to look for audit records, in milliseconds. */
@@ -91,6 +98,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     logsEndpoint: options.logsEndpoint,
     ...(options.armAudience ? { armAudience: options.armAudience } : {}),
     ...(options.logsAudience ? { logsAudience: options.logsAudience } : {}),
+    ...(options.storageAudience ? { storageAudience: options.storageAudience } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
     scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry } },
   });
@@ -132,6 +140,17 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     Promise.all(workspaceIds.map((id) => readWorkspace(ctx, id))),
     Promise.all(storageIds.map((id) => readStorageAccount(ctx, id))),
   ]);
+
+  progress(`reading the archived audit logs in ${storageAccounts.length} storage account(s)`);
+  await Promise.all(
+    storageAccounts.map(async (account) => {
+      account.arrivals = await Promise.all(
+        archivedTrails(monitored, account.id).map((trail) =>
+          readArrival(ctx, account, trail.hsm, trail.category, windowStart, windowEnd),
+        ),
+      );
+    }),
+  );
 
   progress(`sampling audit records in ${workspaces.length} workspace(s)`);
   const logSamples = await Promise.all(
@@ -513,7 +532,43 @@ async function readDestination<T extends object>(
   return { id, info };
 }
 
-function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
+/** The tables Azure Monitor writes HSM audit records to (DOMAIN.md §1): their own retention overrides the workspace's. */
+export const AUDIT_TABLES = ["AZKVAuditLogs", "AzureDiagnostics", "CloudHsmServiceOperationAuditLogs"];
+
+async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
+  const workspace = await readWorkspaceProperties(ctx, id);
+  if (!isKnown(workspace.info) || !workspace.info.value.exists) return workspace;
+  const parsed = parseResourceId(id)!;
+  const tables = await read(ctx, `the audit tables' retention in workspace ${id}`, id, () =>
+    Promise.all(
+      AUDIT_TABLES.map(async (name): Promise<WorkspaceTable> => {
+        try {
+          const table = await ctx.clients
+            .operationalInsights(parsed.subscriptionId)
+            .tables.get(parsed.resourceGroup, parsed.name, name);
+          const days = (value: unknown) => (typeof value === "number" && value >= 0 ? value : undefined);
+          const retentionInDays = days(table.retentionInDays);
+          const totalRetentionInDays = days(table.totalRetentionInDays);
+          const asDefault = (table as { retentionInDaysAsDefault?: unknown }).retentionInDaysAsDefault;
+          return {
+            name,
+            exists: true,
+            ...(retentionInDays !== undefined ? { retentionInDays } : {}),
+            ...(totalRetentionInDays !== undefined ? { totalRetentionInDays } : {}),
+            ...(typeof asDefault === "boolean" ? { retentionInDaysAsDefault: asDefault } : {}),
+          };
+        } catch (error) {
+          // A table the workspace has never received is no error: records that arrive take the workspace default.
+          if (isRestError(error) && error.statusCode === 404) return { name, exists: false };
+          throw error;
+        }
+      }),
+    ),
+  );
+  return { ...workspace, tables };
+}
+
+function readWorkspaceProperties(ctx: Context, id: string): Promise<WorkspaceFacts> {
   return readDestination(ctx, id, { label: "Log Analytics workspace", matches: isWorkspaceId }, async (parsed) => {
     const workspace = await ctx.clients
       .operationalInsights(parsed.subscriptionId)
@@ -527,18 +582,220 @@ function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
   });
 }
 
-function readStorageAccount(ctx: Context, id: string): Promise<StorageAccountFacts> {
-  return readDestination(ctx, id, { label: "storage account", matches: isStorageAccountId }, async (parsed) => {
-    const account = await ctx.clients
-      .storage(parsed.subscriptionId)
-      .storageAccounts.getProperties(parsed.resourceGroup, parsed.name);
-    if (typeof account.id !== "string") throw new MalformedAnswer("the storage account answer has no id");
-    return {
-      ...(typeof account.location === "string" ? { location: account.location } : {}),
-      ...(typeof account.kind === "string" ? { kind: account.kind } : {}),
-      ...(typeof account.sku?.name === "string" ? { sku: account.sku.name } : {}),
-    };
-  });
+async function readStorageAccount(ctx: Context, id: string): Promise<StorageAccountFacts> {
+  const account: StorageAccountFacts = await readDestination(
+    ctx,
+    id,
+    { label: "storage account", matches: isStorageAccountId },
+    async (parsed) => {
+      const raw = await ctx.clients
+        .storage(parsed.subscriptionId)
+        .storageAccounts.getProperties(parsed.resourceGroup, parsed.name);
+      if (typeof raw.id !== "string") throw new MalformedAnswer("the storage account answer has no id");
+      const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+      const flag = (value: unknown) => (typeof value === "boolean" ? value : undefined);
+      const facts = {
+        location: text(raw.location),
+        kind: text(raw.kind),
+        sku: text(raw.sku?.name),
+        skuTier: text(raw.sku?.tier),
+        minimumTlsVersion: text(raw.minimumTlsVersion),
+        allowBlobPublicAccess: flag(raw.allowBlobPublicAccess),
+        allowSharedKeyAccess: flag(raw.allowSharedKeyAccess),
+        immutableStorageWithVersioning: flag(raw.immutableStorageWithVersioning?.enabled),
+        blobEndpoint: text(raw.primaryEndpoints?.blob),
+      };
+      return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as Partial<typeof facts>;
+    },
+  );
+  if (!isKnown(account.info) || !account.info.value.exists) return account;
+  const parsed = parseResourceId(id)!;
+  const storage = ctx.clients.storage(parsed.subscriptionId);
+  const [containers, lifecycle] = await Promise.all([
+    read(ctx, `the audit log containers of storage account ${id}`, id, async () => {
+      const all = await listAll(
+        storage.blobContainers.list(parsed.resourceGroup, parsed.name),
+        (c) => c.name,
+        "the list",
+      );
+      const logs = all.filter((c) => c.name!.toLowerCase().startsWith("insights-logs-"));
+      return sortBy(
+        await Promise.all(
+          logs.map(async (c): Promise<LogContainer> => {
+            const base = {
+              name: c.name!,
+              ...(typeof c.hasLegalHold === "boolean" ? { hasLegalHold: c.hasLegalHold } : {}),
+            };
+            if (c.hasImmutabilityPolicy !== true) return base;
+            const policy = await storage.blobContainers.getImmutabilityPolicy(
+              parsed.resourceGroup,
+              parsed.name,
+              c.name!,
+            );
+            if (typeof policy.immutabilityPeriodSinceCreationInDays !== "number" || typeof policy.state !== "string")
+              throw new MalformedAnswer(`the immutability policy of container ${c.name} has no period or state`);
+            return {
+              ...base,
+              immutabilityPolicy: {
+                periodDays: policy.immutabilityPeriodSinceCreationInDays,
+                state: policy.state,
+                ...(typeof policy.allowProtectedAppendWrites === "boolean"
+                  ? { allowProtectedAppendWrites: policy.allowProtectedAppendWrites }
+                  : {}),
+              },
+            };
+          }),
+        ),
+        (c) => c.name,
+      );
+    }),
+    read(ctx, `the lifecycle management policy of storage account ${id}`, id, async () => {
+      try {
+        const policy = await storage.managementPolicies.get(parsed.resourceGroup, parsed.name, "default");
+        const rules = policy.policy?.rules;
+        if (!Array.isArray(rules)) throw new MalformedAnswer("the management policy has no rules");
+        return {
+          policy: true,
+          rules: rules.map((r) => toLifecycleRule(r as unknown as Parameters<typeof toLifecycleRule>[0])),
+        };
+      } catch (error) {
+        // ARM answers 404 for an account without a lifecycle policy: nothing deletes its blobs by age.
+        if (isRestError(error) && error.statusCode === 404) return { policy: false, rules: [] };
+        throw error;
+      }
+    }),
+  ]);
+  return { ...account, containers, lifecycle };
+}
+
+function toLifecycleRule(rule: {
+  name?: string;
+  enabled?: boolean;
+  definition?: {
+    actions?: Record<string, Record<string, unknown> | undefined>;
+    filters?: { prefixMatch?: string[]; blobTypes?: string[] };
+  };
+}): LifecycleRule {
+  if (typeof rule.name !== "string") throw new MalformedAnswer("a lifecycle rule without a name");
+  const deletes: LifecycleRule["deletes"] = [];
+  for (const target of ["baseBlob", "snapshot", "version"] as const) {
+    const action = rule.definition?.actions?.[target]?.delete as Record<string, unknown> | undefined;
+    if (!action) continue;
+    const conditions = [
+      ["modification", action.daysAfterModificationGreaterThan],
+      ["creation", action.daysAfterCreationGreaterThan],
+      ["lastAccess", action.daysAfterLastAccessTimeGreaterThan],
+    ] as const;
+    for (const [after, days] of conditions) {
+      if (typeof days === "number") deletes.push({ target, after, days });
+    }
+  }
+  return {
+    name: rule.name,
+    // A rule is enabled unless it says otherwise (the REST API's default).
+    enabled: rule.enabled !== false,
+    prefixMatch: (rule.definition?.filters?.prefixMatch ?? []).map(String),
+    blobTypes: (rule.definition?.filters?.blobTypes ?? []).map(String),
+    deletes,
+  };
+}
+
+// ---- archived audit logs (blob data plane) ------------------------------------------------------------------------
+
+/** The HSMs and log categories whose settings send to this storage account. */
+function archivedTrails(hsms: HsmFacts[], accountId: string): { hsm: HsmFacts; category: string }[] {
+  const trails: { hsm: HsmFacts; category: string }[] = [];
+  for (const hsm of hsms) {
+    if (!isKnown(hsm.diagnosticSettings)) continue;
+    const known = isKnown(hsm.categories) ? hsm.categories.value : undefined;
+    // When the categories API could not be read, the default audit category stands for what a group may carry.
+    const candidates = known
+      ? known.filter((c) => c.categoryType.toLowerCase() !== "metrics").map((c) => c.name)
+      : (DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES] ?? []);
+    const categories = new Map<string, string>();
+    for (const setting of hsm.diagnosticSettings.value) {
+      if (!setting.storageAccountId || !sameId(setting.storageAccountId, accountId)) continue;
+      for (const log of setting.logs) {
+        if (!log.enabled) continue;
+        if (log.category) categories.set(log.category.toLowerCase(), log.category);
+        for (const c of candidates) {
+          const carries = entryCarries(log, c, known);
+          if (carries === true || carries === "group" || carries === "unknown") categories.set(c.toLowerCase(), c);
+        }
+      }
+    }
+    for (const category of [...categories.values()].sort()) trails.push({ hsm, category });
+  }
+  return trails;
+}
+
+async function readArrival(
+  ctx: Context,
+  account: StorageAccountFacts,
+  hsm: HsmFacts,
+  category: string,
+  start: Date,
+  end: Date,
+): Promise<ArchiveArrival> {
+  const container = logContainerName(category);
+  const prefix = archivePrefix(hsm.id);
+  const base = { hsmId: hsm.id, category, container, prefix };
+  const info = account.info;
+  const endpoint = isKnown(info) && info.value.exists ? info.value.blobEndpoint : undefined;
+  if (!endpoint) {
+    const why = !isKnown(info)
+      ? "the storage account could not be read"
+      : !info.value.exists
+        ? "the storage account does not exist"
+        : "ARM gave no blob endpoint for the account";
+    return { ...base, result: { error: { message: `no blob was read: ${why}`, code: "NotRead" }, evidence: [] } };
+  }
+  const result = await read(
+    ctx,
+    `the archived ${category} logs of ${hsm.id} in storage account ${account.id}`,
+    hsm.id,
+    () => newestArchivedHour(blobReader(ctx, endpoint, container), { container, prefix, start, end }),
+  );
+  return { ...base, result };
+}
+
+/** Lists and reads blobs of one container through the SDK's blob client (recorded, retried like every client). */
+function blobReader(ctx: Context, endpoint: string, container: string): ArchiveReader {
+  const client = ctx.clients.blob(endpoint).getContainerClient(container);
+  return {
+    async list(prefix) {
+      const names: { name: string; lastModified?: string }[] = [];
+      try {
+        for await (const page of client.listBlobsFlat({ prefix }).byPage({ maxPageSize: 1000 })) {
+          for (const item of page.segment.blobItems) {
+            const modified = item.properties.lastModified;
+            names.push({ name: item.name, ...(modified ? { lastModified: modified.toISOString() } : {}) });
+          }
+          // A day holds at most 24 hourly blobs: thousands mean the prefix is not what it should be.
+          if (names.length > 5000) throw new MalformedAnswer(`more than 5000 blobs under ${prefix}`);
+        }
+      } catch (error) {
+        if (isRestError(error) && error.statusCode === 404 && error.code === "ContainerNotFound") return undefined;
+        throw error;
+      }
+      return names;
+    },
+    async head(name, bytes) {
+      let response;
+      try {
+        response = await client.getBlobClient(name).download(0, bytes);
+      } catch (error) {
+        // A range request on an empty blob is answered 416: there is nothing to read.
+        if (isRestError(error) && error.statusCode === 416) return Buffer.alloc(0);
+        throw error;
+      }
+      const body = response.readableStreamBody;
+      if (!body) return Buffer.alloc(0);
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+      return Buffer.concat(chunks);
+    },
+  };
 }
 
 // ---- log sample --------------------------------------------------------------------------------------------------

@@ -2,7 +2,13 @@
 // and their state, log activity per workspace) and each policy with the controls it supports. Computed here, once,
 // so that renderers only lay out what result.json holds.
 import { createHash } from "node:crypto";
-import type { ActivityRows, HsmFacts, Snapshot } from "../model/snapshot.js";
+import type {
+  ActivityRows,
+  HsmFacts,
+  Snapshot,
+  StorageAccountFacts,
+  StorageAccountProperties,
+} from "../model/snapshot.js";
 import { meaningOf } from "./glossary.js";
 import { longestSilences } from "./silence.js";
 import { isKnown } from "../model/snapshot.js";
@@ -85,7 +91,7 @@ export function describeResource(
     ...identity,
     auditCategories: [...categories],
     diagnosticSettings: settings,
-    destinations: destinationsOf(settings, snapshot),
+    destinations: destinationsOf(hsm, settings, snapshot),
     activity: activityOf(hsm, settings, snapshot),
   };
 }
@@ -111,7 +117,7 @@ function settingsOf(hsm: HsmFacts, categories: string[]): ResultSettings {
   };
 }
 
-function destinationsOf(settings: ResultSettings, snapshot: Snapshot): ResultDestination[] {
+function destinationsOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot): ResultDestination[] {
   if (!("settings" in settings)) return [];
   const byId = new Map<string, ResultDestination>();
   const add = (destination: ResultDestination) => {
@@ -147,7 +153,8 @@ function destinationsOf(settings: ResultSettings, snapshot: Snapshot): ResultDes
       });
     }
     if (setting.storageAccountId) {
-      const info = storageAccountOf(snapshot, setting.storageAccountId)?.info;
+      const account = storageAccountOf(snapshot, setting.storageAccountId);
+      const info = account?.info;
       add({
         ...base,
         id: setting.storageAccountId,
@@ -160,8 +167,7 @@ function destinationsOf(settings: ResultSettings, snapshot: Snapshot): ResultDes
               ? { state: "missing", detail: info.value.reason, evidence: [...info.evidence] }
               : {
                   state: "exists",
-                  detail: [info.value.kind, info.value.sku, info.value.location].filter(Boolean).join(", ") || "exists",
-                  evidence: [...info.evidence],
+                  ...archiveDetail(hsm, account!),
                 }),
       });
     }
@@ -285,4 +291,70 @@ function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot)
       ...(details ? { details } : {}),
     };
   });
+}
+
+/**
+ * What the reports show of a storage archive: the account, its security settings, what keeps the logs immutable,
+ * what deletes them, and the newest archived hour of this HSM; with the evidence of each.
+ */
+function archiveDetail(hsm: HsmFacts, account: StorageAccountFacts): { detail: string; evidence: string[] } {
+  const info = account.info as { value: StorageAccountProperties; evidence: string[] };
+  const p = info.value;
+  const evidence = [...info.evidence];
+  const parts = [[p.kind, p.sku, p.location].filter(Boolean).join(", ") || "exists"];
+  parts.push(
+    `minimum TLS ${p.minimumTlsVersion ?? "not stated"}, anonymous blob access ${p.allowBlobPublicAccess === false ? "off" : p.allowBlobPublicAccess === true ? "on" : "not stated"}`,
+  );
+  if (p.immutableStorageWithVersioning === true) parts.push("account-level immutable storage with versioning");
+  const containers = account.containers;
+  if (containers) {
+    evidence.push(...containers.evidence);
+    if (!isKnown(containers)) parts.push(`containers not read (${containers.error.message})`);
+    else if (containers.value.length === 0) parts.push("no insights-logs container");
+    else
+      parts.push(
+        containers.value
+          .map((c) =>
+            c.immutabilityPolicy
+              ? `container ${c.name} ${c.immutabilityPolicy.state === "Locked" ? "locked" : "unlocked policy"} ${c.immutabilityPolicy.periodDays} days`
+              : `container ${c.name} mutable`,
+          )
+          .join(", "),
+      );
+  }
+  const lifecycle = account.lifecycle;
+  if (lifecycle) {
+    evidence.push(...lifecycle.evidence);
+    if (!isKnown(lifecycle)) parts.push(`lifecycle policy not read (${lifecycle.error.message})`);
+    else {
+      const deletes = lifecycle.value.rules
+        .filter((r) => r.enabled)
+        .flatMap((r) =>
+          r.deletes
+            .filter((d) => d.target === "baseBlob")
+            .map(
+              (d) =>
+                `rule '${r.name}' deletes after ${d.days} days${r.prefixMatch.length ? ` (${r.prefixMatch.join(", ")})` : ""}`,
+            ),
+        );
+      parts.push(
+        !lifecycle.value.policy
+          ? "no lifecycle policy"
+          : deletes.length
+            ? deletes.join(", ")
+            : "no lifecycle rule deletes blobs",
+      );
+    }
+  }
+  for (const arrival of (account.arrivals ?? []).filter((a) => sameId(a.hsmId, hsm.id))) {
+    evidence.push(...arrival.result.evidence);
+    if (!isKnown(arrival.result)) parts.push(`${arrival.category} archive not read (${arrival.result.error.message})`);
+    else if (arrival.result.value.containerMissing) parts.push(`no container ${arrival.container}`);
+    else if (!arrival.result.value.newest)
+      parts.push(
+        `no archived hour of ${arrival.category} in the ${arrival.result.value.daysListed.length} day(s) listed`,
+      );
+    else parts.push(`newest archived hour of ${arrival.category} ${arrival.result.value.newest.hour}`);
+  }
+  return { detail: parts.join("; "), evidence };
 }

@@ -212,6 +212,20 @@ export const SNAPSHOT_SCHEMA = {
               },
             },
           }),
+          tables: fact({
+            type: "array",
+            items: {
+              type: "object",
+              required: ["name", "exists"],
+              properties: {
+                name: str,
+                exists: { type: "boolean" },
+                retentionInDays: { type: "integer" },
+                totalRetentionInDays: { type: "integer" },
+                retentionInDaysAsDefault: { type: "boolean" },
+              },
+            },
+          }),
         },
       },
     },
@@ -220,7 +234,112 @@ export const SNAPSHOT_SCHEMA = {
       items: {
         type: "object",
         required: ["id", "info"],
-        properties: { id: str, info: fact(existence({ location: str, kind: str, sku: str })) },
+        properties: {
+          id: str,
+          info: fact(
+            existence({
+              location: str,
+              kind: str,
+              sku: str,
+              skuTier: str,
+              minimumTlsVersion: str,
+              allowBlobPublicAccess: { type: "boolean" },
+              allowSharedKeyAccess: { type: "boolean" },
+              immutableStorageWithVersioning: { type: "boolean" },
+              blobEndpoint: str,
+            }),
+          ),
+          containers: fact({
+            type: "array",
+            items: {
+              type: "object",
+              required: ["name"],
+              properties: {
+                name: str,
+                hasLegalHold: { type: "boolean" },
+                immutabilityPolicy: {
+                  type: "object",
+                  required: ["periodDays", "state"],
+                  properties: {
+                    periodDays: { type: "integer", minimum: 0 },
+                    state: str,
+                    allowProtectedAppendWrites: { type: "boolean" },
+                  },
+                },
+              },
+            },
+          }),
+          lifecycle: fact({
+            type: "object",
+            required: ["policy", "rules"],
+            properties: {
+              policy: { type: "boolean" },
+              rules: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["name", "enabled", "prefixMatch", "blobTypes", "deletes"],
+                  properties: {
+                    name: str,
+                    enabled: { type: "boolean" },
+                    prefixMatch: strings,
+                    blobTypes: strings,
+                    deletes: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        required: ["target", "after", "days"],
+                        properties: {
+                          target: { enum: ["baseBlob", "snapshot", "version"] },
+                          after: { enum: ["modification", "creation", "lastAccess"] },
+                          days: { type: "number", minimum: 0 },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          }),
+          arrivals: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["hsmId", "category", "container", "prefix", "result"],
+              properties: {
+                hsmId: str,
+                category: str,
+                container: str,
+                prefix: str,
+                result: fact({
+                  type: "object",
+                  required: ["daysListed"],
+                  properties: {
+                    daysListed: strings,
+                    containerMissing: { const: true },
+                    newest: {
+                      type: "object",
+                      required: ["name", "hour"],
+                      properties: {
+                        name: str,
+                        hour: instant,
+                        lastModified: instant,
+                        headSha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
+                        headBytes: { type: "integer", minimum: 0 },
+                        format: { enum: ["jsonLines", "records"] },
+                        record: {
+                          type: "object",
+                          properties: { resourceId: str, category: str, time: str, operationName: str },
+                        },
+                        problem: str,
+                      },
+                    },
+                  },
+                }),
+              },
+            },
+          },
+        },
       },
     },
     logSamples: {

@@ -104,6 +104,104 @@ export interface WorkspaceFacts {
   info: Fact<{ exists: false; reason: string } | { exists: true; customerId: string; retentionInDays?: number }>;
   /** Microsoft Sentinel on the workspace (read for workspaces that receive HSM audit logs). */
   sentinel?: Fact<SentinelFacts>;
+  /**
+   * The audit tables' own retention (`workspaces/tables`), read when the workspace exists. A table the workspace does
+   * not have is listed with `exists: false`: its records, once they arrive, take the workspace default.
+   */
+  tables?: Fact<WorkspaceTable[]>;
+}
+
+export interface WorkspaceTable {
+  name: string;
+  exists: boolean;
+  /** Interactive retention as ARM answers it (the workspace default when the table sets none). */
+  retentionInDays?: number;
+  /** Interactive plus long-term retention. */
+  totalRetentionInDays?: number;
+  /** True when the table takes the workspace's retention rather than its own. */
+  retentionInDaysAsDefault?: boolean;
+}
+
+/** A storage account as ARM describes it: the properties that decide whether it keeps an audit trail safe. */
+export interface StorageAccountProperties {
+  exists: true;
+  location?: string;
+  kind?: string;
+  sku?: string;
+  /** `Standard` or `Premium`. */
+  skuTier?: string;
+  /** `TLS1_0`, `TLS1_1`, `TLS1_2`, `TLS1_3`. */
+  minimumTlsVersion?: string;
+  allowBlobPublicAccess?: boolean;
+  allowSharedKeyAccess?: boolean;
+  /** Account-level immutable storage with versioning. */
+  immutableStorageWithVersioning?: boolean;
+  /** The blob service endpoint as ARM answered it (`primaryEndpoints.blob`). */
+  blobEndpoint?: string;
+}
+
+/** A container's time-based retention policy. */
+export interface ImmutabilityPolicy {
+  periodDays: number;
+  /** `Locked` or `Unlocked`. */
+  state: string;
+  allowProtectedAppendWrites?: boolean;
+}
+
+/** One `insights-logs-*` container of a storage account. */
+export interface LogContainer {
+  name: string;
+  hasLegalHold?: boolean;
+  immutabilityPolicy?: ImmutabilityPolicy;
+}
+
+/** A lifecycle management rule, reduced to what can delete audit blobs. */
+export interface LifecycleRule {
+  name: string;
+  enabled: boolean;
+  /** `container/blob-prefix` filters; empty when the rule applies to every blob. */
+  prefixMatch: string[];
+  blobTypes: string[];
+  /** Delete actions on current blobs (`baseBlob`), snapshots and versions, with their age condition. */
+  deletes: {
+    target: "baseBlob" | "snapshot" | "version";
+    after: "modification" | "creation" | "lastAccess";
+    days: number;
+  }[];
+}
+
+/** The newest archived hour of one HSM's audit category, as the blob data plane showed it. */
+export interface ArchiveArrival {
+  hsmId: string;
+  category: string;
+  container: string;
+  /** The blob name prefix (`resourceId=/SUBSCRIPTIONS/.../`) under which this HSM's hours are stored. */
+  prefix: string;
+  result: Fact<{
+    /** The day prefixes listed, newest first (each `.../y=YYYY/m=MM/d=DD/`). */
+    daysListed: string[];
+    /** The `insights-logs-{category}` container does not exist: nothing of the category was ever archived here. */
+    containerMissing?: true;
+    /** The newest hourly blob found, if any. */
+    newest?: {
+      name: string;
+      /** The hour the blob's path names (UTC). */
+      hour: string;
+      lastModified?: string;
+      /**
+       * SHA-256 (hex) and length of the bytes read from the blob's start. The evidence record of that read hashes no
+       * body (the SDK streams blob content past the recorder), so the hash of what was read is kept here.
+       */
+      headSha256?: string;
+      headBytes?: number;
+      /** `jsonLines` or `records` (the older `{"records":[...]}`); absent when no record could be read. */
+      format?: "jsonLines" | "records";
+      /** The first record: what it says it is. */
+      record?: { resourceId?: string; category?: string; time?: string; operationName?: string };
+      /** Why the blob's content could not be read as audit records. */
+      problem?: string;
+    };
+  }>;
 }
 
 /** Whether Sentinel is onboarded on a workspace, and its analytic rules (with the query of those that have one). */
@@ -114,7 +212,13 @@ export interface SentinelFacts {
 
 export interface StorageAccountFacts {
   id: string;
-  info: Fact<{ exists: false; reason: string } | { exists: true; location?: string; kind?: string; sku?: string }>;
+  info: Fact<{ exists: false; reason: string } | StorageAccountProperties>;
+  /** The `insights-logs-*` containers and their immutability policies (read when the account exists). */
+  containers?: Fact<LogContainer[]>;
+  /** Lifecycle management; `policy: false` when the account has none (ARM answers 404). */
+  lifecycle?: Fact<{ policy: boolean; rules: LifecycleRule[] }>;
+  /** Per HSM and audit category sent here: the newest archived blob (data plane). */
+  arrivals?: ArchiveArrival[];
 }
 
 export interface LogSampleRow {

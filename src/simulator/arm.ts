@@ -11,6 +11,14 @@ import {
   type Subscription,
   type Workspace,
 } from "./estate.js";
+import { storageArmRoute, type ArchivedBlob } from "./storage.js";
+import type { KqlTable } from "./kql/types.js";
+
+/** What the ARM routes serve beside the estate: the archived blobs and the workspaces' tables, built once. */
+export interface ArmContext {
+  archives: Map<string, ArchivedBlob[]>;
+  tables: Map<string, Map<string, KqlTable>>;
+}
 
 const SYSTEM_DATA = {
   createdBy: "platform-team@contoso.example",
@@ -94,8 +102,12 @@ function workspaceBody(w: Workspace) {
   };
 }
 
-function storageBody(s: StorageAccount) {
-  const endpoint = (service: string) => `https://${s.name}.${service}.core.windows.net/`;
+function storageBody(s: StorageAccount, origin: string) {
+  const endpoint = (service: string) =>
+    service === "blob"
+      ? // The simulator serves the archive path-style, as Azurite does, unless the estate names another service.
+        (s.archive.blobEndpoint ?? `${origin}/${s.name}/`)
+      : `https://${s.name}.${service}.core.windows.net/`;
   return {
     id: s.id,
     name: s.name,
@@ -345,7 +357,12 @@ function armRoute(
 const SUB = /^\/subscriptions\/([^/]+)/i;
 
 /** Matches an ARM request to a route, or returns undefined when the path is not ARM's. */
-export function matchArmRoute(estate: Estate, method: string, path: string): Route | undefined {
+export function matchArmRoute(
+  estate: Estate,
+  method: string,
+  path: string,
+  context: ArmContext = { archives: new Map(), tables: new Map() },
+): Route | undefined {
   const p = path.replace(/\/+$/, "");
   const lower = p.toLowerCase();
 
@@ -575,19 +592,62 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
     });
   }
 
+  // Under a storage account: containers, immutability policies, lifecycle management.
+  const underStorage =
+    /^\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)(\/.+)$/i.exec(rest);
+  if (underStorage) {
+    const [, rg, accountName, tail] = underStorage as unknown as [string, string, string, string];
+    if (!sub) return missing("resource");
+    const account = sub.storageAccounts.find(
+      (a) => a.name === accountName.toLowerCase() && a.resourceGroup.toLowerCase() === rg.toLowerCase(),
+    );
+    const inner = account ? storageArmRoute(account, context.archives.get(account.name) ?? [], tail) : undefined;
+    if (account && !inner) return undefined;
+    return armRoute(
+      inner?.name ?? "resource",
+      subscriptionId,
+      (req) =>
+        inner ? inner.handle(req) : resourceNotFound(sub, rg, `Microsoft.Storage/storageAccounts/${accountName}`),
+      "microsoft.storage/storageaccounts",
+    );
+  }
+
+  // A workspace's table: its own retention.
+  const table =
+    /^\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/([^/]+)\/tables\/([^/]+)$/i.exec(
+      rest,
+    );
+  if (table) {
+    const [, rg, workspaceName, tableName] = table as unknown as [string, string, string, string];
+    if (!sub) return missing("workspaceTables");
+    return armRoute(
+      "workspaceTables",
+      subscriptionId,
+      () => {
+        const w = sub.workspaces.find(
+          (x) =>
+            x.name.toLowerCase() === workspaceName.toLowerCase() && x.resourceGroup.toLowerCase() === rg.toLowerCase(),
+        );
+        if (!w) return resourceNotFound(sub, rg, `Microsoft.OperationalInsights/workspaces/${workspaceName}`);
+        return tableBody(w, tableName, context.tables.get(w.id.toLowerCase()));
+      },
+      "microsoft.operationalinsights/workspaces",
+    );
+  }
+
   // A single resource, or a typed list per resource group.
   const inGroup = /^\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/i.exec(rest);
   if (inGroup) {
     const [, rg, namespace, type, name] = inGroup as unknown as [string, string, string, string, string | undefined];
     const fullType = `${namespace}/${type}`.toLowerCase();
     if (!sub) return missing("resource");
-    const candidates = (): { resource: ArmResource; body: () => unknown }[] => [
+    const candidates = (origin: string): { resource: ArmResource; body: () => unknown }[] => [
       ...sub.hsms.map((h) => ({ resource: h as ArmResource, body: () => hsmBody(h) })),
       ...sub.workspaces.map((w) => ({ resource: w as ArmResource, body: () => workspaceBody(w) })),
-      ...sub.storageAccounts.map((s) => ({ resource: s as ArmResource, body: () => storageBody(s) })),
+      ...sub.storageAccounts.map((s) => ({ resource: s as ArmResource, body: () => storageBody(s, origin) })),
     ];
-    const ofType = () =>
-      candidates().filter(
+    const ofType = (origin: string) =>
+      candidates(origin).filter(
         (c) =>
           c.resource.type.toLowerCase() === fullType && c.resource.resourceGroup.toLowerCase() === rg.toLowerCase(),
       );
@@ -595,10 +655,10 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
       return armRoute(
         "hsmList",
         subscriptionId,
-        () => {
+        (req) => {
           if (!resourceGroupExists(sub, rg))
             return armError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
-          return { status: 200, page: { items: ofType().map((c) => c.body()) } };
+          return { status: 200, page: { items: ofType(req.origin).map((c) => c.body()) } };
         },
         fullType,
       );
@@ -606,14 +666,48 @@ export function matchArmRoute(estate: Estate, method: string, path: string): Rou
     return armRoute(
       "resource",
       subscriptionId,
-      () => {
-        const found = ofType().find((c) => c.resource.name.toLowerCase() === name.toLowerCase());
+      (req) => {
+        const found = ofType(req.origin).find((c) => c.resource.name.toLowerCase() === name.toLowerCase());
         return found ? { status: 200, body: found.body() } : resourceNotFound(sub, rg, `${namespace}/${type}/${name}`);
       },
       fullType,
     );
   }
   return undefined;
+}
+
+/** `Microsoft.OperationalInsights/workspaces/tables` (REST spec `Tables.json`): retention of one table. */
+function tableBody(w: Workspace, name: string, tables: Map<string, KqlTable> | undefined): SimResponse {
+  const own = Object.entries(w.tableRetention).find(([t]) => t.toLowerCase() === name.toLowerCase());
+  const known = [...(tables?.keys() ?? [])].find((t) => t.toLowerCase() === name.toLowerCase());
+  const tableName = own?.[0] ?? known;
+  if (!tableName) {
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The table '${name}' was not found in workspace '${w.name}'. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
+  }
+  const retentionInDays = own?.[1].retentionInDays ?? w.retentionInDays;
+  const totalRetentionInDays = own?.[1].totalRetentionInDays ?? retentionInDays;
+  return {
+    status: 200,
+    body: {
+      id: `${w.id}/tables/${tableName}`,
+      name: tableName,
+      type: "Microsoft.OperationalInsights/workspaces/tables",
+      properties: {
+        retentionInDays,
+        totalRetentionInDays,
+        archiveRetentionInDays: totalRetentionInDays - retentionInDays,
+        retentionInDaysAsDefault: own?.[1].retentionInDays === undefined,
+        totalRetentionInDaysAsDefault: own?.[1].totalRetentionInDays === undefined,
+        plan: "Analytics",
+        schema: { name: tableName, tableType: "Microsoft", columns: [], standardColumns: [] },
+        provisioningState: "Succeeded",
+      },
+    },
+  };
 }
 
 function providerResourceTypes(namespace: string) {

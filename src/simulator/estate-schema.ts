@@ -163,6 +163,18 @@ const workspace = {
         },
       },
     },
+    tableRetention: {
+      type: "object",
+      description: "Retention set on single tables (workspaces/tables), overriding the workspace default.",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          retentionInDays: { type: "integer", minimum: 4, maximum: 730 },
+          totalRetentionInDays: { type: "integer", minimum: 4, maximum: 4383 },
+        },
+      },
+    },
     records: {
       type: "array",
       items: {
@@ -186,6 +198,72 @@ const storageAccount = {
     kind: name,
     tags: stringMap,
     properties: freeObject,
+    containers: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name"],
+        properties: {
+          name: { type: "string", pattern: "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$" },
+          legalHold: { type: "boolean" },
+          immutabilityPolicy: {
+            type: "object",
+            additionalProperties: false,
+            required: ["days", "state"],
+            properties: {
+              days: { type: "integer", minimum: 0, maximum: 146000 },
+              state: { enum: ["Locked", "Unlocked"] },
+              allowProtectedAppendWrites: { type: "boolean" },
+            },
+          },
+        },
+      },
+    },
+    lifecycle: {
+      type: "object",
+      additionalProperties: false,
+      required: ["rules"],
+      description: "The account's lifecycle management policy, as the REST API's `properties.policy`.",
+      properties: {
+        rules: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["name", "definition"],
+            properties: {
+              name,
+              enabled: { type: "boolean" },
+              type: { const: "Lifecycle" },
+              definition: {
+                type: "object",
+                required: ["actions"],
+                properties: {
+                  actions: freeObject,
+                  filters: {
+                    type: "object",
+                    properties: {
+                      blobTypes: { type: "array", items: { enum: ["blockBlob", "appendBlob"] } },
+                      prefixMatch: { type: "array", items: { type: "string" } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    archive: {
+      type: "object",
+      additionalProperties: false,
+      description: "How the account's blob data plane holds the archived logs.",
+      properties: {
+        format: { enum: ["jsonLines", "records"] },
+        blobEndpoint: { type: "string", pattern: "^https://" },
+        dataAccess: { enum: ["allowed", "denied"] },
+      },
+    },
   },
 } as const;
 
@@ -228,6 +306,12 @@ const fault = {
         "armBatch",
         "logsQuery",
         "logsBatch",
+        "storageContainers",
+        "immutabilityPolicy",
+        "managementPolicy",
+        "workspaceTables",
+        "blobList",
+        "blobGet",
       ],
     },
     match: { type: "string" },

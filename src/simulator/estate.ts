@@ -87,6 +87,14 @@ export interface Workspace extends ArmResource {
   records: { table: string; row: Record<string, unknown> }[];
   /** Microsoft Sentinel on the workspace: absent or not onboarded, or onboarded with its analytic rules. */
   sentinel?: SentinelSetup;
+  /** Retention set on single tables, by table name. */
+  tableRetention: Record<string, { retentionInDays?: number; totalRetentionInDays?: number }>;
+}
+
+export interface StorageContainerSpec {
+  name: string;
+  legalHold?: boolean;
+  immutabilityPolicy?: { days: number; state: "Locked" | "Unlocked"; allowProtectedAppendWrites?: boolean };
 }
 
 export interface SentinelSetup {
@@ -98,6 +106,16 @@ export interface StorageAccount extends ArmResource {
   sku: string;
   kind: string;
   properties: Record<string, unknown>;
+  /** Containers declared in the estate (the `insights-logs-*` containers of archived logs exist without it). */
+  containers: StorageContainerSpec[];
+  /** The lifecycle management policy (`properties.policy`), or undefined when the account has none. */
+  lifecycle?: { rules: Record<string, unknown>[] };
+  archive: {
+    format: "jsonLines" | "records";
+    /** Another blob service (Azurite) that holds the archive; the simulator serves it otherwise. */
+    blobEndpoint?: string;
+    dataAccess: "allowed" | "denied";
+  };
 }
 
 export interface Subscription {
@@ -328,6 +346,7 @@ interface SubscriptionInput {
       onboarded: boolean;
       rules?: { name: string; displayName?: string; kind?: string; enabled?: boolean; query?: string }[];
     };
+    tableRetention?: Workspace["tableRetention"];
     records?: ({ table: string; ago: string } & Record<string, unknown>)[];
   }[];
   storageAccounts?: {
@@ -338,6 +357,9 @@ interface SubscriptionInput {
     kind?: string;
     tags?: Record<string, string>;
     properties?: Record<string, unknown>;
+    containers?: StorageContainerSpec[];
+    lifecycle?: { rules: Record<string, unknown>[] };
+    archive?: Partial<StorageAccount["archive"]>;
   }[];
 }
 
@@ -434,6 +456,7 @@ function resolveEstate(
             },
           }
         : {}),
+      tableRetention: w.tableRetention ?? {},
       records: (w.records ?? []).map((r, ri) => {
         const { table, ago, ...row } = r;
         return {
@@ -456,6 +479,13 @@ function resolveEstate(
       sku: s.sku ?? "Standard_LRS",
       kind: s.kind ?? "StorageV2",
       properties: s.properties ?? {},
+      containers: s.containers ?? [],
+      ...(s.lifecycle ? { lifecycle: s.lifecycle } : {}),
+      archive: {
+        format: s.archive?.format ?? "jsonLines",
+        ...(s.archive?.blobEndpoint ? { blobEndpoint: s.archive.blobEndpoint } : {}),
+        dataAccess: s.archive?.dataAccess ?? "allowed",
+      },
     }));
 
     // A destination is a name in this subscription, or a full ARM id (which may point at nothing: a deleted destination).

@@ -16,6 +16,8 @@ export interface SimResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body sent as is (the blob data plane answers XML and blob content), instead of `body` as JSON. */
+  raw?: { contentType: string; data: Buffer };
   /** A list answer that the server pages with `nextLink` (items under `value`). */
   page?: { items: unknown[]; extra?: Record<string, unknown> };
 }
@@ -34,11 +36,17 @@ export type RouteName =
   | "armBatch"
   | "logsQuery"
   | "logsBatch"
+  | "storageContainers"
+  | "immutabilityPolicy"
+  | "managementPolicy"
+  | "workspaceTables"
+  | "blobList"
+  | "blobGet"
   | "unknown";
 
 export interface Route {
   name: RouteName;
-  family: "arm" | "logs";
+  family: "arm" | "logs" | "blob";
   /** The subscription the request reads, when it reads one. */
   subscriptionId?: string;
   handle(request: SimRequest): SimResponse | Promise<SimResponse>;
@@ -57,8 +65,32 @@ export function logsError(status: number, code: string, message: string, innerer
   };
 }
 
+/** A blob service error: XML `<Error><Code/><Message/></Error>` and the `x-ms-error-code` header. */
+export function blobError(status: number, code: string, message: string): SimResponse {
+  const requestId = randomUUID();
+  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}\nRequestId:${requestId}\nTime:${new Date().toISOString()}</Message></Error>`;
+  return {
+    status,
+    headers: { "x-ms-error-code": code, "x-ms-request-id": requestId },
+    raw: { contentType: "application/xml", data: Buffer.from(xml) },
+  };
+}
+
 /** The error body a route family answers with for a given status, used by injected faults. */
-export function faultError(family: "arm" | "logs", status: number, subscriptionId?: string): SimResponse {
+export function faultError(family: "arm" | "logs" | "blob", status: number, subscriptionId?: string): SimResponse {
+  if (family === "blob") {
+    const codes: Record<number, [string, string]> = {
+      403: [
+        "AuthorizationPermissionMismatch",
+        "This request is not authorized to perform this operation using this permission.",
+      ],
+      404: ["BlobNotFound", "The specified blob does not exist."],
+      500: ["InternalError", "The server encountered an internal error. Please retry the request."],
+      503: ["ServerBusy", "The server is currently unable to receive requests. Please retry your request."],
+    };
+    const [code, message] = codes[status] ?? ["ServiceError", `The service answered ${status}.`];
+    return blobError(status, code, message);
+  }
   if (family === "logs") {
     const codes: Record<number, [string, string]> = {
       400: ["BadArgumentError", "The request had some invalid properties"],

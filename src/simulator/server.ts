@@ -5,11 +5,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { matchArmRoute } from "./arm.js";
+import { matchArmRoute, type ArmContext } from "./arm.js";
+import { archiveBlobs, matchBlobRoute } from "./storage.js";
 import { matchLogsRoute, withPartialError, type LogsContext } from "./logs.js";
 import { buildWorkspaceTables } from "./tables.js";
 import { generateCertificates, type SimulatorCertificates } from "./certs.js";
-import { armError, faultError, logsError, type Route, type SimRequest, type SimResponse } from "./http.js";
+import { armError, blobError, faultError, logsError, type Route, type SimRequest, type SimResponse } from "./http.js";
 import type { Estate, FaultSpec } from "./estate.js";
 
 export interface SimulatorOptions {
@@ -90,6 +91,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     // The estate's clock runs on from the moment the estate was loaded.
     now: () => new Date(estate.now.getTime() + (Date.now() - estate.loadedAt)),
   };
+  const armContext: ArmContext = { archives: archiveBlobs(estate), tables: logs.tables };
   const faults = new Faults(estate.faults);
   const requests: RequestLogEntry[] = [];
   let logStream: WriteStream | undefined;
@@ -99,7 +101,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   let seq = 0;
 
   const route = (method: string, path: string): Route | undefined =>
-    matchArmRoute(estate, method, path) ?? matchLogsRoute(logs, method, path);
+    matchArmRoute(estate, method, path, armContext) ?? matchLogsRoute(logs, method, path);
 
   const pageSizeFor = (r: Route) => {
     const sub = r.subscriptionId
@@ -114,8 +116,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     req: SimRequest,
     answer: SimResponse,
     endless: boolean,
-  ): { status: number; headers: Record<string, string>; body: unknown } => {
+  ): { status: number; headers: Record<string, string>; body: unknown; raw?: SimResponse["raw"] } => {
     const headers = { ...(answer.headers ?? {}) };
+    if (answer.raw) return { status: answer.status, headers, body: undefined, raw: answer.raw };
     if (!answer.page) return { status: answer.status, headers, body: answer.body };
     const size = pageSizeFor(r);
     const skip = Number(req.query.get("$skiptoken") ?? "0") || 0;
@@ -189,7 +192,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         continue;
       }
       const path = safeDecode(target.pathname);
-      const innerRoute = method === "GET" ? matchArmRoute(estate, method, path) : undefined;
+      const innerRoute = method === "GET" ? matchArmRoute(estate, method, path, armContext) : undefined;
       const innerReq: SimRequest = { ...req, method, path, query: target.searchParams, body: undefined };
       let status: number;
       let content: unknown;
@@ -261,11 +264,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       if (requests.length > MAX_REMEMBERED_REQUESTS) requests.splice(0, requests.length - MAX_REMEMBERED_REQUESTS);
       if (logStream?.writable) logStream.write(`${JSON.stringify(entry)}\n`);
     };
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}, truncate = false) => {
-      const text = body === undefined ? "" : JSON.stringify(body);
-      const payload = Buffer.from(text);
+    const send = (
+      status: number,
+      body: unknown,
+      headers: Record<string, string> = {},
+      truncate = false,
+      raw?: SimResponse["raw"],
+    ) => {
+      const payload = raw ? raw.data : Buffer.from(body === undefined ? "" : JSON.stringify(body));
       res.writeHead(status, {
-        "content-type": "application/json; charset=utf-8",
+        "content-type": raw ? raw.contentType : "application/json; charset=utf-8",
         "content-length": String(payload.length),
         "x-ms-request-id": randomUUID(),
         "x-ms-correlation-request-id": randomUUID(),
@@ -296,7 +304,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       return send(e.status, e.body);
     }
 
+    const blobRoute =
+      method === "GET"
+        ? matchBlobRoute(estate, armContext.archives, {
+            method,
+            path,
+            query: parsed.searchParams,
+            headers: message.headers,
+          })
+        : undefined;
     const auth = message.headers.authorization ?? "";
+    if (auth !== `Bearer ${estate.token}` && blobRoute) {
+      entry.route = "auth";
+      const e = blobError(
+        401,
+        "InvalidAuthenticationInfo",
+        auth ? "Server failed to authenticate the request." : "Authentication information is not given.",
+      );
+      return send(e.status, undefined, e.headers, false, e.raw);
+    }
     if (auth !== `Bearer ${estate.token}`) {
       const reason = auth ? "The access token is invalid." : "The 'Authorization' header is missing.";
       const e = isLogs
@@ -342,7 +368,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const isArmBatch = method === "POST" && /^\/batch\/?$/i.test(path);
     const r: Route | undefined = isArmBatch
       ? { name: "armBatch", family: "arm", handle: () => ({ status: 200 }) }
-      : route(method, path);
+      : (blobRoute ?? route(method, path));
     if (!r) {
       const e = isLogs
         ? logsError(404, "PathNotFoundError", `The requested path '${parsed.pathname}' does not exist`)
@@ -370,9 +396,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const truncate = applied.some((f) => f.truncate);
     if (failing) {
       const e = faultError(r.family, failing.status!, r.subscriptionId);
-      const headers: Record<string, string> =
-        failing.retryAfter !== undefined ? { "retry-after": String(failing.retryAfter) } : {};
-      return send(e.status, e.body, headers, truncate);
+      const headers: Record<string, string> = {
+        ...(e.headers ?? {}),
+        ...(failing.retryAfter !== undefined ? { "retry-after": String(failing.retryAfter) } : {}),
+      };
+      return send(e.status, e.body, headers, truncate, e.raw);
     }
 
     try {
@@ -391,7 +419,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         answer,
         applied.some((f) => f.endlessNextLink),
       );
-      return send(out.status, out.body, out.headers, truncate);
+      return send(out.status, out.body, out.headers, truncate, out.raw);
     } catch (error) {
       const e = isLogs
         ? logsError(500, "InternalServerError", `Simulator failure: ${(error as Error).message}`)

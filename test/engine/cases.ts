@@ -4,6 +4,11 @@ import type { Target, Verdict } from "../../src/engine/check.js";
 import type { HsmFacts, Snapshot, SubscriptionFacts } from "../../src/model/snapshot.js";
 import {
   EVENT_HUB_RULE,
+  archiveAccount,
+  arrival,
+  deleteRule,
+  newestHour,
+  withTables,
   STORAGE,
   WORKSPACE,
   categoryInfo,
@@ -43,6 +48,10 @@ export type CheckKindName =
   | "activity-sensitive-operations"
   | "activity-trail-gap"
   | "appliance-evidence"
+  | "archive-flowing"
+  | "archive-immutable"
+  | "archive-retention"
+  | "archive-secure"
   | "audit-category-enabled"
   | "destination-configured"
   | "destination-exists"
@@ -541,6 +550,46 @@ const destinationExists: CheckCase[] = [
 
 const destinationRetention: CheckCase[] = [
   {
+    name: "a table's own retention shorter than the workspace's fails",
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 400 }), { AZKVAuditLogs: 30, AzureDiagnostics: 400 }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message: /table AZKVAuditLogs of workspace law-audit keeps 30 days \(its own retention\)/,
+    },
+  },
+  {
+    name: "a table's own retention longer than the workspace's passes",
+    ...onHsm(cloudHsm({ settings: [cloudToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 90 }), { CloudHsmServiceOperationAuditLogs: 730 }),
+      ],
+    }),
+    expect: {
+      status: "pass",
+      message: /table CloudHsmServiceOperationAuditLogs of workspace law-audit keeps 730 days/,
+    },
+  },
+  {
+    name: "a table that does not exist yet takes the workspace default",
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [withTables(workspace(WORKSPACE, { retentionInDays: 400 }), { AZKVAuditLogs: "absent" })],
+    }),
+    expect: { status: "pass", message: /workspace law-audit keeps 400 days/ },
+  },
+  {
+    name: "tables that could not be read: error",
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 400 }), failed("HTTP 403 AuthorizationFailed", 403)),
+      ],
+    }),
+    expect: { status: "error", message: /the audit tables of workspace law-audit \(HTTP 403/ },
+  },
+  {
     name: "400 days against the default 365 passes",
     ...onHsm(cloudHsm({ settings: [cloudToWorkspace] }), { workspaces: [yearLongWorkspace()] }),
     expect: { status: "pass", message: /at least 365 days: workspace law-audit keeps 400 days/ },
@@ -794,6 +843,331 @@ const applianceEvidence: CheckCase[] = [
   },
 ];
 
+// --- storage archive ------------------------------------------------------------------------------------------------
+
+const managedToArchive = setting({ name: "audit-to-archive", category: MANAGED_AUDIT, storageAccountId: STORAGE });
+const cloudToArchive = setting({ name: "audit-to-archive", category: CLOUD_AUDIT, storageAccountId: STORAGE });
+const archivedManaged = () => managedHsm({ settings: [managedToWorkspace, managedToArchive] });
+const AUDIT_CONTAINER = "insights-logs-auditevent";
+const locked = (days: number) => ({ periodDays: days, state: "Locked" });
+const onArchive = (spec: Parameters<typeof archiveAccount>[1], hsm = archivedManaged()) =>
+  onHsm(hsm, { workspaces: [yearLongWorkspace()], storageAccounts: [archiveAccount(STORAGE, spec)] });
+
+/** What every archive check answers when there is no archive, or when the settings cannot be read. */
+function noArchiveCases(what: RegExp): CheckCase[] {
+  return [
+    {
+      name: "an HSM whose audit log reaches no storage account: not applicable",
+      ...onHsm(managedHsm({ settings: [managedToWorkspace] }), { workspaces: [yearLongWorkspace()] }),
+      expect: { status: "not_applicable", message: /is not archived to a storage account, so .* does not apply/ },
+    },
+    {
+      name: "a storage account that receives only other categories: not applicable",
+      ...onHsm(
+        managedHsm({
+          settings: [managedToWorkspace, setting({ name: "metrics", category: "Other", storageAccountId: STORAGE })],
+        }),
+        { storageAccounts: [archiveAccount(STORAGE)] },
+      ),
+      expect: { status: "not_applicable" },
+    },
+    {
+      name: "settings that could not be read: error",
+      ...onHsm(managedHsm({ settings: failed("HTTP 403 AuthorizationFailed", 403) })),
+      expect: { status: "error", message: /could not be read/ },
+    },
+    {
+      name: "a storage account that could not be read: error",
+      ...onHsm(archivedManaged(), {
+        storageAccounts: [{ id: STORAGE, info: failed("HTTP 403 AuthorizationFailed", 403) }],
+      }),
+      expect: { status: "error", message: what },
+    },
+    {
+      name: "a storage account that does not exist: fail",
+      ...onHsm(archivedManaged(), { storageAccounts: [storageAccount(STORAGE, { exists: false })] }),
+      expect: { status: "fail", message: /staudit does not exist/ },
+    },
+  ];
+}
+
+const archiveImmutable: CheckCase[] = [
+  {
+    name: "account-level immutable storage with versioning passes",
+    ...onArchive({ properties: { immutableStorageWithVersioning: true } }),
+    expect: { status: "pass", message: /account-level immutable storage with versioning/ },
+  },
+  {
+    name: "a Locked 365-day policy on insights-logs-auditevent passes",
+    ...onArchive({ containers: [{ name: AUDIT_CONTAINER, immutabilityPolicy: locked(365) }] }),
+    expect: {
+      status: "pass",
+      message: /container insights-logs-auditevent of storage account staudit is locked for 365 days/,
+    },
+  },
+  {
+    name: "a Locked policy on the Cloud HSM container passes",
+    ...onArchive(
+      { containers: [{ name: "insights-logs-hsmserviceoperations", immutabilityPolicy: locked(400) }] },
+      cloudHsm({ settings: [cloudToWorkspace, cloudToArchive] }),
+    ),
+    expect: { status: "pass", message: /insights-logs-hsmserviceoperations .* locked for 400 days/ },
+  },
+  {
+    name: "an Unlocked policy fails with its own message",
+    ...onArchive({
+      containers: [{ name: AUDIT_CONTAINER, immutabilityPolicy: { periodDays: 365, state: "Unlocked" } }],
+    }),
+    expect: {
+      status: "fail",
+      message: /an Unlocked retention policy of 365 days, which can be shortened or deleted: lock it/,
+    },
+  },
+  {
+    name: "a Locked policy shorter than the minimum fails",
+    ...onArchive({ containers: [{ name: AUDIT_CONTAINER, immutabilityPolicy: locked(180) }] }),
+    expect: { status: "fail", message: /locked for 180 days, fewer than 365/ },
+  },
+  {
+    name: "minimumDays 90 passes a 180-day lock",
+    params: { minimumDays: 90 },
+    ...onArchive({ containers: [{ name: AUDIT_CONTAINER, immutabilityPolicy: locked(180) }] }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "a container without a policy (a mutable archive) fails",
+    ...onArchive({ containers: [{ name: AUDIT_CONTAINER }] }),
+    expect: { status: "fail", message: /has no immutability policy: its blobs can be overwritten or deleted/ },
+  },
+  {
+    name: "a policy on another container does not protect the audit container",
+    ...onArchive({
+      containers: [{ name: "insights-logs-other", immutabilityPolicy: locked(999) }, { name: AUDIT_CONTAINER }],
+    }),
+    expect: { status: "fail", message: /insights-logs-auditevent .* no immutability policy/ },
+  },
+  {
+    name: "no audit container yet fails",
+    ...onArchive({ containers: [] }),
+    expect: { status: "fail", message: /has no container insights-logs-auditevent yet/ },
+  },
+  {
+    name: "containers that could not be read: error",
+    ...onArchive({ containers: failed("HTTP 403 AuthorizationFailed", 403) }),
+    expect: { status: "error", message: /containers of storage account staudit could not be read/ },
+  },
+  ...noArchiveCases(/immutable is not proven: storage account staudit could not be read/),
+];
+
+const archiveRetention: CheckCase[] = [
+  {
+    name: "no lifecycle policy passes",
+    ...onArchive({ lifecycle: null }),
+    expect: { status: "pass", message: /has no lifecycle policy/ },
+  },
+  {
+    name: "a rule deleting everything after 30 days fails",
+    ...onArchive({ lifecycle: [deleteRule("cost-saver", 30)] }),
+    expect: { status: "fail", message: /rule 'cost-saver' deletes them 30 days after last modification/ },
+  },
+  {
+    name: "a rule on insights-logs- deleting after 90 days fails",
+    ...onArchive({ lifecycle: [deleteRule("logs-90d", 90, ["insights-logs-"])] }),
+    expect: { status: "fail", message: /deleted before 365 days: .*'logs-90d'/ },
+  },
+  {
+    name: "a rule narrower than the HSM's path still deletes its blobs: fail",
+    ...onArchive({ lifecycle: [deleteRule("one-hsm", 7, [`${AUDIT_CONTAINER}/resourceId=/SUBSCRIPTIONS/`])] }),
+    expect: { status: "fail", message: /'one-hsm'/ },
+  },
+  {
+    name: "a rule on another container does not reach the logs: pass",
+    ...onArchive({ lifecycle: [deleteRule("tmp", 1, ["scratch/"])] }),
+    expect: { status: "pass", message: /no enabled lifecycle rule of storage account staudit deletes the log blobs/ },
+  },
+  {
+    name: "a disabled rule does not delete: pass",
+    ...onArchive({ lifecycle: [deleteRule("off", 1, [], false)] }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "a rule deleting after 400 days passes",
+    ...onArchive({ lifecycle: [deleteRule("keep-400d", 400, ["insights-logs-"])] }),
+    expect: { status: "pass", message: /rule 'keep-400d' deletes them 400 days after last modification/ },
+  },
+  {
+    name: "a rule that deletes only old versions does not delete the logs: pass",
+    ...onArchive({
+      lifecycle: [{ ...deleteRule("versions", 7), deletes: [{ target: "version", after: "creation", days: 7 }] }],
+    }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "a rule deleting by creation date early fails",
+    ...onArchive({
+      lifecycle: [{ ...deleteRule("created", 60), deletes: [{ target: "baseBlob", after: "creation", days: 60 }] }],
+    }),
+    expect: { status: "fail", message: /60 days after creation/ },
+  },
+  {
+    name: "minimumDays 30 passes a 90-day rule",
+    params: { minimumDays: 30 },
+    ...onArchive({ lifecycle: [deleteRule("logs-90d", 90)] }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "a lifecycle policy that could not be read: error",
+    ...onArchive({ lifecycle: failed("HTTP 403 AuthorizationFailed", 403) }),
+    expect: { status: "error", message: /lifecycle policy of storage account staudit could not be read/ },
+  },
+  ...noArchiveCases(/kept 365 days is not proven: storage account staudit could not be read/),
+];
+
+const archiveSecure: CheckCase[] = [
+  {
+    name: "TLS 1.2, no public access, same region, Standard passes",
+    ...onArchive({}),
+    expect: { status: "pass", message: /staudit requires TLS1_2, forbids anonymous access, is in westeurope/ },
+  },
+  {
+    name: "TLS 1.0 fails",
+    ...onArchive({ properties: { minimumTlsVersion: "TLS1_0" } }),
+    expect: { status: "fail", message: /it accepts TLS1_0, older than TLS1_2/ },
+  },
+  {
+    name: "no stated TLS version fails",
+    ...onArchive({ properties: { minimumTlsVersion: undefined } }),
+    expect: { status: "fail", message: /states no minimum TLS version/ },
+  },
+  {
+    name: "public blob access fails",
+    ...onArchive({ properties: { allowBlobPublicAccess: true } }),
+    expect: { status: "fail", message: /allows anonymous \(public\) blob access/ },
+  },
+  {
+    name: "another region fails (Azure requires the HSM's region)",
+    ...onArchive({ properties: { location: "northeurope" } }),
+    expect: { status: "fail", message: /in northeurope, not in the HSM's region westeurope/ },
+  },
+  {
+    name: "the same region spelt differently passes",
+    ...onArchive({ properties: { location: "West Europe" } }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "a Premium account fails",
+    ...onArchive({ properties: { sku: "Premium_LRS", skuTier: "Premium", kind: "BlockBlobStorage" } }),
+    expect: { status: "fail", message: /Premium account \(Premium_LRS\)/ },
+  },
+  {
+    name: "every violation is listed",
+    ...onArchive({
+      properties: { minimumTlsVersion: "TLS1_1", allowBlobPublicAccess: true, location: "eastus", sku: "Premium_ZRS" },
+    }),
+    expect: { status: "fail", message: /TLS1_1.*anonymous.*eastus.*Premium/ },
+  },
+  {
+    name: "minimumTlsVersion TLS1_3 fails TLS 1.2",
+    params: { minimumTlsVersion: "TLS1_3" },
+    ...onArchive({}),
+    expect: { status: "fail", message: /accepts TLS1_2, older than TLS1_3/ },
+  },
+  ...noArchiveCases(/secured is not proven: storage account staudit could not be read/),
+];
+
+const WITHIN = "2025-06-08T10:00:00.000Z";
+const flowing = (result: Parameters<typeof arrival>[2], hsm = archivedManaged()) =>
+  onArchive({ arrivals: [arrival(hsm, MANAGED_AUDIT, result)] }, hsm);
+
+const archiveFlowing: CheckCase[] = [
+  {
+    name: "a blob of this HSM inside the window passes",
+    ...flowing(newestHour(archivedManaged(), MANAGED_AUDIT, WITHIN)),
+    expect: {
+      status: "pass",
+      message:
+        /arriving in its storage archive: storage account staudit \(AuditEvent\) holds the hour of 2025-06-08T10:00/,
+    },
+  },
+  {
+    name: "the older records document passes too",
+    ...flowing(newestHour(archivedManaged(), MANAGED_AUDIT, WITHIN, { format: "records" })),
+    expect: { status: "pass", message: /a records document/ },
+  },
+  {
+    name: "a resource id in another case is the same HSM: pass",
+    ...flowing(
+      newestHour(archivedManaged(), MANAGED_AUDIT, WITHIN, {
+        record: { resourceId: archivedManaged().id.toLowerCase(), category: "auditevent" },
+      }),
+    ),
+    expect: { status: "pass" },
+  },
+  {
+    name: "the newest blob is older than the window: fail",
+    ...flowing(newestHour(archivedManaged(), MANAGED_AUDIT, "2025-05-20T03:00:00.000Z")),
+    expect: { status: "fail", message: /newest archived hour .* is 2025-05-20T03:00:00.000Z, before the window/ },
+  },
+  {
+    name: "no blob on any day of the window: fail",
+    ...flowing({ daysListed: ["d=08/", "d=07/", "d=06/"] }),
+    expect: { status: "fail", message: /holds no hourly blob of Mhsm-Keys on the 3 day\(s\) of the window/ },
+  },
+  {
+    name: "no container: fail",
+    ...flowing({ daysListed: ["d=08/"], containerMissing: true }),
+    expect: { status: "fail", message: /has no container insights-logs-auditevent: nothing was ever archived/ },
+  },
+  {
+    name: "records of another resource: fail",
+    ...flowing(
+      newestHour(archivedManaged(), MANAGED_AUDIT, WITHIN, {
+        record: {
+          resourceId: "/SUBSCRIPTIONS/X/RESOURCEGROUPS/Y/PROVIDERS/MICROSOFT.KEYVAULT/MANAGEDHSMS/OTHER",
+          category: MANAGED_AUDIT,
+        },
+      }),
+    ),
+    expect: { status: "fail", message: /holds records of \/SUBSCRIPTIONS\/X.*, not of Mhsm-Keys/ },
+  },
+  {
+    name: "records of another category: fail",
+    ...flowing(
+      newestHour(archivedManaged(), MANAGED_AUDIT, WITHIN, {
+        record: { resourceId: archivedManaged().id, category: "AzurePolicyEvaluationDetails" },
+      }),
+    ),
+    expect: { status: "fail", message: /holds AzurePolicyEvaluationDetails records, not AuditEvent/ },
+  },
+  {
+    name: "a blob whose content is not audit records: error",
+    ...flowing(
+      newestHour(archivedManaged(), MANAGED_AUDIT, WITHIN, { record: undefined, problem: "the blob is empty" }),
+    ),
+    expect: { status: "error", message: /could not be read as audit records: the blob is empty/ },
+  },
+  {
+    name: "403 from the data plane: error naming the role",
+    ...flowing(failed("HTTP 403 AuthorizationPermissionMismatch", 403, { code: "AuthorizationPermissionMismatch" })),
+    expect: {
+      status: "error",
+      message:
+        /HTTP 403 AuthorizationPermissionMismatch\): grant the scanning identity the Storage Blob Data Reader role/,
+    },
+  },
+  {
+    name: "a network failure on the data plane: error",
+    ...flowing(failed("could not read the archive: ECONNRESET", undefined, { code: "ECONNRESET" })),
+    expect: { status: "error", message: /could not be read \(could not read the archive: ECONNRESET\)/ },
+  },
+  {
+    name: "an archive whose blobs were not read: error",
+    ...onArchive({ arrivals: [] }),
+    expect: { status: "error", message: /staudit \(AuditEvent\) was not read/ },
+  },
+  ...noArchiveCases(/arrive in its storage archive is not proven: storage account staudit could not be read/),
+];
+
 export const CASES: Record<CheckKindName, CheckCase[]> = {
   "activity-failed-access": activityFailedAccess,
   "activity-mass-retrieval": activityMassRetrieval,
@@ -801,6 +1175,10 @@ export const CASES: Record<CheckKindName, CheckCase[]> = {
   "activity-sensitive-operations": activitySensitiveOperations,
   "activity-trail-gap": activityTrailGap,
   "appliance-evidence": applianceEvidence,
+  "archive-flowing": archiveFlowing,
+  "archive-immutable": archiveImmutable,
+  "archive-retention": archiveRetention,
+  "archive-secure": archiveSecure,
   "audit-category-enabled": auditCategoryEnabled,
   "destination-configured": destinationConfigured,
   "destination-exists": destinationExists,

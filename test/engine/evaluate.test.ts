@@ -14,6 +14,10 @@ import {
   OTHER_SUBSCRIPTION_ID,
   SUBSCRIPTION_ID,
   WORKSPACE,
+  STORAGE,
+  archiveAccount,
+  arrival,
+  newestHour,
   cloudHsm,
   dedicatedHsm,
   failed,
@@ -35,7 +39,10 @@ const THIRD_SUBSCRIPTION_ID = "33333333-3333-4333-8333-333333333333";
 
 /** A Cloud HSM whose audit trail is complete: setting, category, workspace that exists and keeps a year, records. */
 const compliantCloudHsm = cloudHsm({
-  settings: [setting({ name: "audit-to-law", category: "HsmServiceOperations", workspaceId: WORKSPACE })],
+  settings: [
+    setting({ name: "audit-to-law", category: "HsmServiceOperations", workspaceId: WORKSPACE }),
+    setting({ name: "audit-to-archive", category: "HsmServiceOperations", storageAccountId: STORAGE }),
+  ],
 });
 const compliantManagedHsm = managedHsm({
   settings: [setting({ name: "audit-to-law", category: "AuditEvent", workspaceId: WORKSPACE })],
@@ -74,6 +81,19 @@ const compliantDestinations = {
   ],
   logSamples: [sample(WORKSPACE, { rows: [row(compliantCloudHsm, 20), row(compliantManagedHsm, 5)] })],
   activitySamples: [quietActivity(compliantCloudHsm, compliantManagedHsm)],
+  // An immutable archive with no lifecycle policy, whose newest hour of the Cloud HSM is inside the window.
+  storageAccounts: [
+    archiveAccount(STORAGE, {
+      properties: { immutableStorageWithVersioning: true },
+      arrivals: [
+        arrival(
+          compliantCloudHsm,
+          "HsmServiceOperations",
+          newestHour(compliantCloudHsm, "HsmServiceOperations", "2025-06-08T11:00:00.000Z"),
+        ),
+      ],
+    }),
+  ],
 };
 
 /**
@@ -164,8 +184,15 @@ describe("findings", () => {
     // What it did cannot be read without a workspace: the highlights do not apply, and say why.
     const highlights = findings.filter((f) => f.policyId.startsWith("activity-"));
     expect(highlights.map((f) => f.status)).toEqual(highlights.map(() => "not_applicable"));
+    // A storage archive is optional: without one, the archive policies do not apply.
+    const archive = findings.filter((f) => f.policyId.startsWith("archive-"));
+    expect(archive.map((f) => f.status)).toEqual(archive.map(() => "not_applicable"));
+    expect(archive.length).toBe(4);
     const rest = findings.filter(
-      (f) => !f.policyId.startsWith("activity-") && f.policyId !== "appliance-audit-evidence",
+      (f) =>
+        !f.policyId.startsWith("activity-") &&
+        !f.policyId.startsWith("archive-") &&
+        f.policyId !== "appliance-audit-evidence",
     );
     expect(rest.filter((f) => f.status !== "fail").map((f) => `${f.policyId}: ${f.status}`)).toEqual([]);
     expect(rest.length).toBeGreaterThan(6);

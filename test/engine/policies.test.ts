@@ -40,7 +40,10 @@ const ACTIVITY_IDS = [
   "activity-trail-gap",
   "sentinel-coverage",
 ];
-const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete", ...ACTIVITY_IDS].sort();
+
+/** The storage archive of the audit trail. */
+const ARCHIVE_IDS = ["archive-immutable", "archive-retention", "archive-secure", "archive-flowing"];
+const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete", ...ACTIVITY_IDS, ...ARCHIVE_IDS].sort();
 
 /** The placeholders evaluate.ts fills, per target scope (placeholderValues), and those the checks add (values). */
 const SUBSCRIPTION_PLACEHOLDERS = ["subscriptionId", "subscriptionScope"];
@@ -57,6 +60,13 @@ const HSM_PLACEHOLDERS = [
   "workspaceName",
   "workspaceCustomerId",
   "minimumDays",
+  // The archive checks' values.
+  "storageAccountId",
+  "storageAccountName",
+  "storageResourceGroup",
+  "container",
+  "role",
+  "minimumTlsVersion",
 ];
 
 const builtIns = loadPolicies();
@@ -111,6 +121,7 @@ describe("the built-in policy pack", () => {
       "activity-sensitive-operations": ["cloudHsm", "managedHsm"],
       "activity-trail-gap": ["cloudHsm", "managedHsm"],
       "sentinel-coverage": ["cloudHsm", "managedHsm"],
+      ...Object.fromEntries(ARCHIVE_IDS.map((id) => [id, ["cloudHsm", "managedHsm"]])),
     });
   });
 

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
+import type { SimulatorCertificates } from "../../src/simulator/certs.js";
 import { ROOT } from "./simulator.js";
 import type { Result } from "../../src/model/result.js";
 
@@ -65,9 +66,16 @@ export interface ScanTarget {
 }
 
 /** Starts a simulator on an estate (YAML text) and prepares the environment a scan needs to reach it. */
-export async function startScanTarget(estateYaml: string, options: { pageSize?: number } = {}): Promise<ScanTarget> {
+export async function startScanTarget(
+  estateYaml: string,
+  options: { pageSize?: number; certificates?: SimulatorCertificates } = {},
+): Promise<ScanTarget> {
   const estate = parseEstate(estateYaml, "test-estate.yaml");
-  const sim = await startSimulator({ estate, ...(options.pageSize ? { pageSize: options.pageSize } : {}) });
+  const sim = await startSimulator({
+    estate,
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(options.certificates ? { certificates: options.certificates } : {}),
+  });
   const dir = tempDir("hsm-audit-sim-");
   const ca = join(dir, "ca.pem");
   writeFileSync(ca, sim.caCert);

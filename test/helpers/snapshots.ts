@@ -4,6 +4,7 @@
 import type {
   ActivityRows,
   ActivitySample,
+  ArchiveArrival,
   CollectionError,
   DiagnosticCategory,
   DiagnosticSetting,
@@ -11,11 +12,14 @@ import type {
   Fact,
   HsmFacts,
   HsmKind,
+  LifecycleRule,
+  LogContainer,
   LogSample,
   LogSampleRow,
   LogSetting,
   Snapshot,
   StorageAccountFacts,
+  StorageAccountProperties,
   SubscriptionFacts,
   WorkspaceFacts,
 } from "../../src/model/snapshot.js";
@@ -245,6 +249,104 @@ export function storageAccount(id: string, spec: { exists?: boolean; reason?: st
       ? known({ exists: false as const, reason: spec.reason ?? "StorageAccountNotFound (404)" })
       : known({ exists: true as const, kind: "StorageV2", location: "westeurope" });
   return { id, info } satisfies StorageAccountFacts;
+}
+
+export interface ArchiveSpec {
+  /** Overrides of a secure account in West Europe (TLS 1.2, no public access, Standard_LRS). */
+  properties?: Partial<Omit<StorageAccountProperties, "exists">>;
+  containers?: LogContainer[] | Fact<never>;
+  /** The lifecycle rules; `null` (the default) for an account without a lifecycle policy. */
+  lifecycle?: LifecycleRule[] | null | Fact<never>;
+  arrivals?: ArchiveArrival[];
+}
+
+/** A storage account that archives audit logs, as collection reads it (control plane and data plane). */
+export function archiveAccount(id: string, spec: ArchiveSpec = {}): StorageAccountFacts {
+  const properties: StorageAccountProperties = {
+    exists: true,
+    location: "westeurope",
+    kind: "StorageV2",
+    sku: "Standard_LRS",
+    skuTier: "Standard",
+    minimumTlsVersion: "TLS1_2",
+    allowBlobPublicAccess: false,
+    blobEndpoint: "https://staudit.blob.core.windows.net/",
+    ...spec.properties,
+  };
+  const containers = spec.containers ?? [];
+  const lifecycle = spec.lifecycle ?? null;
+  return {
+    id,
+    info: known(properties),
+    containers: isFact(containers) ? containers : known(containers),
+    lifecycle: isFact(lifecycle)
+      ? lifecycle
+      : known(lifecycle === null ? { policy: false, rules: [] } : { policy: true, rules: lifecycle }),
+    arrivals: spec.arrivals ?? [],
+  };
+}
+
+/** A lifecycle rule that deletes current blobs `days` after their last modification. */
+export function deleteRule(name: string, days: number, prefixMatch: string[] = [], enabled = true): LifecycleRule {
+  return {
+    name,
+    enabled,
+    prefixMatch,
+    blobTypes: ["blockBlob", "appendBlob"],
+    deletes: [{ target: "baseBlob", after: "modification", days }],
+  };
+}
+
+type ArrivalValue = Extract<ArchiveArrival["result"], { value: unknown }>["value"];
+
+/** What the data plane showed of one HSM's archived category: the newest hour (or none), or a failed read. */
+export function arrival(hsmFacts: HsmFacts, category: string, result: ArrivalValue | Fact<never>): ArchiveArrival {
+  return {
+    hsmId: hsmFacts.id,
+    category,
+    container: `insights-logs-${category.toLowerCase()}`,
+    prefix: `resourceId=/${hsmFacts.id.slice(1).toUpperCase()}/`,
+    result: isFact(result) ? result : known(result),
+  };
+}
+
+/** The newest archived hour of an HSM, with a first record of it and the category (unless said otherwise). */
+export function newestHour(
+  hsmFacts: HsmFacts,
+  category: string,
+  hour: string,
+  overrides: Partial<NonNullable<ArrivalValue["newest"]>> = {},
+): ArrivalValue {
+  return {
+    daysListed: [
+      `resourceId=/${hsmFacts.id.slice(1).toUpperCase()}/y=${hour.slice(0, 4)}/m=${hour.slice(5, 7)}/d=${hour.slice(8, 10)}/`,
+    ],
+    newest: {
+      name: `resourceId=/${hsmFacts.id.slice(1).toUpperCase()}/y=${hour.slice(0, 4)}/m=${hour.slice(5, 7)}/d=${hour.slice(8, 10)}/h=${hour.slice(11, 13)}/m=00/PT1H.json`,
+      hour,
+      format: "jsonLines",
+      record: { resourceId: hsmFacts.id.toUpperCase(), category, time: hour, operationName: "KeyGet" },
+      ...overrides,
+    },
+  };
+}
+
+/** A workspace whose audit tables were read: each named table exists with its own retention (total, in days). */
+export function withTables(
+  facts: WorkspaceFacts,
+  tables: Record<string, number | "absent"> | Fact<never>,
+): WorkspaceFacts {
+  if (isFact(tables)) return { ...facts, tables };
+  return {
+    ...facts,
+    tables: known(
+      Object.entries(tables).map(([name, days]) =>
+        days === "absent"
+          ? { name, exists: false }
+          : { name, exists: true, retentionInDays: days, totalRetentionInDays: days, retentionInDaysAsDefault: false },
+      ),
+    ),
+  };
 }
 
 // --- log samples ----------------------------------------------------------------------------------------------------

@@ -256,6 +256,35 @@ describe("invalid estates name the file, line, path and reason", () => {
       expected:
         "subscriptions[0].managedHsms[0]: the subscription's Microsoft.KeyVault provider is NotRegistered, so it cannot hold managedHsms",
     },
+    {
+      name: "an immutability policy in a state Azure does not have",
+      text: base(`    storageAccounts:
+      - name: starchive
+        resourceGroup: rg
+        location: eastus
+        containers: [{ name: insights-logs-auditevent, immutabilityPolicy: { days: 365, state: Frozen } }]
+`),
+      expected:
+        "subscriptions[0].storageAccounts[0].containers[0].immutabilityPolicy.state: must be one of Locked, Unlocked",
+    },
+    {
+      name: "a table retention Log Analytics refuses",
+      text: base(`    workspaces:
+      - name: law
+        resourceGroup: rg
+        location: eastus
+        customerId: bbbbbbbb-0000-4000-8000-000000000001
+        tableRetention: { AZKVAuditLogs: { retentionInDays: 1 } }
+`),
+      expected: "subscriptions[0].workspaces[0].tableRetention.AZKVAuditLogs.retentionInDays: must be >= 4",
+    },
+    {
+      name: "an archive served over plain HTTP",
+      text: base(`    storageAccounts:
+      - { name: starchive, resourceGroup: rg, location: eastus, archive: { blobEndpoint: "http://127.0.0.1:10000/devstoreaccount1/" } }
+`),
+      expected: /storageAccounts\[0\]\.archive\.blobEndpoint: must match pattern/,
+    },
     ...semanticCases(),
   ])("$name", ({ text, expected }) => {
     const message = problemsOf(text);

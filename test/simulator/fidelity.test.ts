@@ -324,7 +324,72 @@ describe("ARM routes through the Azure SDK", () => {
     expect(account.properties).toMatchObject({
       minimumTlsVersion: "TLS1_2",
       allowBlobPublicAccess: false,
-      immutableStorageWithVersioning: { enabled: true },
+      // The blob endpoint is the simulator's own, path-style (as Azurite addresses accounts).
+      primaryEndpoints: { blob: `${t.sim.url}/stcontosoauditeus/` },
+    });
+  });
+
+  test("storage archive routes through arm-storage: containers, immutability policy, management policy", async () => {
+    const storage = t.clients.storage(SUB_PAYMENTS);
+    const containers = await collect(storage.blobContainers.list("rg-security-monitoring", "stcontosoauditeus"));
+    expect(containers.map((c) => c.name).sort()).toEqual([
+      "insights-logs-auditevent",
+      "insights-logs-hsmserviceoperations",
+    ]);
+    expect(containers.every((c) => c.hasImmutabilityPolicy === true)).toBe(true);
+    const policy = await storage.blobContainers.getImmutabilityPolicy(
+      "rg-security-monitoring",
+      "stcontosoauditeus",
+      "insights-logs-auditevent",
+    );
+    expect(policy).toMatchObject({ immutabilityPeriodSinceCreationInDays: 400, state: "Locked" });
+    const management = await storage.managementPolicies.get("rg-security-monitoring", "stcontosoauditeus", "default");
+    expect(management.policy?.rules[0]).toMatchObject({
+      name: "expire-audit-after-400d",
+      enabled: true,
+      definition: { actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 400 } } } },
+    });
+    const none = await rejection(
+      storage.managementPolicies.get("rg-security-monitoring", "stcontosoauditeus2", "default"),
+    );
+    expect(isRestError(none) && none.statusCode).toBe(404);
+    const noPolicy = await rejection(
+      t.clients.storage(SUB_RESEARCH).managementPolicies.get("rg-research", "stresearcharchive", "default"),
+    );
+    expect(isRestError(noPolicy) && noPolicy.statusCode).toBe(404);
+  });
+
+  test("workspace tables (arm-operationalinsights): a table's retention, and 404 for a table never written", async () => {
+    const tables = t.clients.operationalInsights(SUB_PAYMENTS).tables;
+    const table = await tables.get("rg-security-monitoring", "law-security-eus", "AzureDiagnostics");
+    expect(table).toMatchObject({ name: "AzureDiagnostics", retentionInDays: 400, totalRetentionInDays: 400 });
+    const missing = await rejection(tables.get("rg-security-monitoring", "law-security-eus", "AZKVAuditLogs"));
+    expect(isRestError(missing) && missing.statusCode).toBe(404);
+  });
+
+  test("the blob data plane (storage-blob): list by prefix, and a ranged read of an hourly blob", async () => {
+    const container = t.clients.blob(`${t.sim.url}/stcontosoauditeus/`).getContainerClient("insights-logs-auditevent");
+    const names: string[] = [];
+    for await (const blob of container.listBlobsFlat({ prefix: "resourceId=/SUBSCRIPTIONS/" })) names.push(blob.name);
+    const hours = t.estate.subscriptions
+      .flatMap((s) => s.hsms)
+      .find((h) => h.name === "mhsm-payments-keys")!
+      .activity.filter((r) => r.time <= t.estate.now)
+      .map((r) => r.time.toISOString().slice(0, 13));
+    expect(names.length).toBe(new Set(hours).size);
+    expect(
+      names.every((n) =>
+        /^resourceId=\/SUBSCRIPTIONS\/.*\/MHSM-PAYMENTS-KEYS\/y=\d{4}\/m=\d{2}\/d=\d{2}\/h=\d{2}\/m=00\/PT1H\.json$/.test(
+          n,
+        ),
+      ),
+    ).toBe(true);
+    const head = await container.getBlobClient(names[0]!).download(0, 512);
+    expect(head.contentRange).toMatch(/^bytes 0-\d+\/\d+$/);
+    const text = await streamText(head.readableStreamBody!);
+    expect(JSON.parse(text.split("\n")[0]!)).toMatchObject({
+      category: "AuditEvent",
+      resourceId: MHSM_PAYMENTS.toUpperCase(),
     });
   });
 
@@ -544,3 +609,9 @@ subscriptions:
     }
   });
 });
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,6 +1,8 @@
 // A workspace that receives the audit category keeps data for at least the required number of days.
 import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
+import { sameId } from "../../azure/ids.js";
+import type { HsmKind } from "../../model/snapshot.js";
 import {
   auditCategoriesSchema,
   auditTrail,
@@ -14,7 +16,7 @@ import {
 export default defineCheck<{ categories: Record<string, string[]>; minimumDays: number }>({
   name: "destination-retention",
   description:
-    "A Log Analytics workspace that receives the audit category keeps its data at least the required number of days.",
+    "A Log Analytics workspace that receives the audit category keeps its data at least the required number of days, in the audit table the HSM writes to (a table's own retention overrides the workspace default).",
   scope: "hsm",
   kinds: ["cloudHsm", "managedHsm"],
   paramsSchema: {
@@ -47,15 +49,42 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     const short: string[] = [];
     const unknown: string[] = [];
     for (const id of ids) {
-      const info = workspaceOf(snapshot, id)?.info;
+      const workspace = workspaceOf(snapshot, id);
+      const info = workspace?.info;
       if (info) evidence.push(...info.evidence);
       const label = `workspace ${lastSegment(id)}`;
-      if (!isKnown(info)) unknown.push(`${label} (${info ? info.error.message : "not collected"})`);
-      else if (!info.value.exists) short.push(`${label} does not exist`);
-      else if (info.value.retentionInDays === undefined) unknown.push(`${label} (its answer has no retentionInDays)`);
-      else if (info.value.retentionInDays >= params.minimumDays)
-        kept.push(`${label} keeps ${info.value.retentionInDays} days`);
-      else short.push(`${label} keeps ${info.value.retentionInDays} days`);
+      if (!isKnown(info)) {
+        unknown.push(`${label} (${info ? info.error.message : "not collected"})`);
+        continue;
+      }
+      if (!info.value.exists) {
+        short.push(`${label} does not exist`);
+        continue;
+      }
+      const fallback = info.value.retentionInDays;
+      // The audit tables this HSM writes to in this workspace; a table's own retention overrides the default.
+      const tables = unique(
+        trail.carryingAny
+          .filter((s) => s.workspaceId && sameId(s.workspaceId, id))
+          .flatMap((s) => auditTableOf(target.hsm.kind, s.logAnalyticsDestinationType)),
+      );
+      const tableFacts = workspace?.tables;
+      if (tableFacts) evidence.push(...tableFacts.evidence);
+      if (tableFacts && !isKnown(tableFacts)) {
+        unknown.push(`the audit tables of ${label} (${tableFacts.error.message})`);
+        continue;
+      }
+      for (const name of tables) {
+        const table = tableFacts?.value.find((t) => t.name.toLowerCase() === name.toLowerCase());
+        const own = table?.exists ? (table.totalRetentionInDays ?? table.retentionInDays) : undefined;
+        const ownSet = table?.exists && table.retentionInDaysAsDefault !== true;
+        const days = own ?? fallback;
+        const where = own !== undefined ? `table ${name} of ${label}` : label;
+        if (days === undefined) unknown.push(`${where} (its answer has no retentionInDays)`);
+        else if (days >= params.minimumDays)
+          kept.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
+        else short.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
+      }
     }
     if (kept.length > 0) {
       return {
@@ -81,3 +110,10 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     };
   },
 });
+
+/** The table an HSM's audit records land in (DOMAIN.md §1), by kind and the setting's destination type. */
+export function auditTableOf(kind: HsmKind, destinationType: string | undefined): string[] {
+  if (kind === "cloudHsm") return ["CloudHsmServiceOperationAuditLogs"];
+  if (kind === "managedHsm") return [destinationType === "Dedicated" ? "AZKVAuditLogs" : "AzureDiagnostics"];
+  return [];
+}

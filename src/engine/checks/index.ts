@@ -6,6 +6,10 @@ import activityNewCallers from "./activity-new-callers.js";
 import activitySensitiveOperations from "./activity-sensitive-operations.js";
 import activityTrailGap from "./activity-trail-gap.js";
 import applianceEvidence from "./appliance-evidence.js";
+import archiveFlowing from "./archive-flowing.js";
+import archiveImmutable from "./archive-immutable.js";
+import archiveRetention from "./archive-retention.js";
+import archiveSecure from "./archive-secure.js";
 import auditCategoryEnabled from "./audit-category-enabled.js";
 import destinationConfigured from "./destination-configured.js";
 import destinationExists from "./destination-exists.js";
@@ -24,6 +28,10 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     activitySensitiveOperations,
     activityTrailGap,
     applianceEvidence,
+    archiveFlowing,
+    archiveImmutable,
+    archiveRetention,
+    archiveSecure,
     auditCategoryEnabled,
     destinationConfigured,
     destinationExists,

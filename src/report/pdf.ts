@@ -9,6 +9,7 @@ import type { Writable } from "node:stream";
 import PDFDocument from "pdfkit";
 import type { Result, Status } from "../model/result.js";
 import {
+  STATUS_LABEL,
   buildView,
   evidenceAnchor,
   type ActivityView,
@@ -201,7 +202,8 @@ class Writer {
 
   private heading(text: string, level: 1 | 2 | 3, options: { outline?: PDFKit.PDFOutline; color?: string } = {}) {
     const size = level === 1 ? 17 : level === 2 ? 13.5 : 10.5;
-    this.ensure(size * 4);
+    // Room for the heading and the first lines of what follows: a heading never ends a page.
+    this.ensure(size * 4 + 60);
     const doc = this.doc;
     doc.moveDown(level === 1 ? 0 : 0.6);
     doc
@@ -592,7 +594,9 @@ class Writer {
         .stroke();
       doc.moveDown(0.8);
     }
-    const worst = h.statusCounts[0];
+    // The headline is the worst counted status (as in the HTML); the counts include everything.
+    const worst = { ...STATUS_LABEL[h.worst] };
+    const uncounted = h.findings.filter((f) => !f.counted).length;
     (this.subscriptionOutline ?? doc.outline).addItem(`${h.resource.name} (${h.kindLabel})`);
     this.heading(`${h.resource.name}`, 2);
     doc
@@ -600,7 +604,7 @@ class Writer {
       .fontSize(9)
       .fillColor(STATUS_COLOR[h.worst])
       .text(
-        `${worst ? `${worst.symbol} ${worst.word}` : "–"} · ${h.statusCounts.map((c) => `${c.count} ${c.word}`).join(", ")}`,
+        `${worst.symbol} ${worst.word} · ${h.statusCounts.map((c) => `${c.count} ${c.word}`).join(", ")}${uncounted ? ` (${uncounted} FAIL below the fail-on threshold, for review)` : ""}`,
         LAYOUT.margins.left,
         doc.y,
       );

@@ -56,6 +56,21 @@ const workspaces = Array.from({ length: 20 }, (_, i) => {
   const id = `/subscriptions/${subs[0].subscriptionId}/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law-${i}`;
   return {
     id,
+    sentinel: {
+      value: {
+        onboarded: true,
+        rules: [
+          {
+            name: "hsm",
+            displayName: "HSM key destruction",
+            kind: "Scheduled",
+            enabled: true,
+            query: "union (AzureDiagnostics | where ResourceType == 'MANAGEDHSMS'), CloudHsmServiceOperationAuditLogs",
+          },
+        ],
+      },
+      evidence: [],
+    },
     info: {
       value: {
         exists: true,
@@ -115,7 +130,6 @@ const hsms = Array.from({ length: hsmCount }, (_, i) => {
 const logSamples = workspaces.map((w, wi) => {
   const members = hsms.filter((_, i) => i % workspaces.length === wi);
   const rows = members
-    .filter((_, k) => k % 2 === 0 || true)
     .filter((h) => h.diagnosticSettings.value[0].logs[0].enabled)
     .map((h) => {
       const perDay = Array.from({ length: 7 }, (_, d) => ({
@@ -140,6 +154,86 @@ const logSamples = workspaces.map((w, wi) => {
     },
   };
 });
+// What the HSMs did: five operations and two callers each, a record every hour, and for every tenth HSM a deleted key.
+const activitySamples = workspaces.map((w, wi) => {
+  const members = hsms.filter((h, i) => i % workspaces.length === wi && h.diagnosticSettings.value[0].logs[0].enabled);
+  const answer = (q, rows) => ({
+    query: `(the ${q} question)`,
+    result: {
+      value: { rows },
+      evidence: [record(`the ${q} of the HSMs in ${w.id}`, "https://api.loganalytics.io/v1/workspaces/x/query")],
+    },
+  });
+  const first = new Date(START + 3_600_000).toISOString();
+  const last = new Date(END - 3_600_000).toISOString();
+  const ops = (h) =>
+    h.kind === "cloudHsm"
+      ? ["CN_LOGIN", "HASH_SINGLE_CALL", "CN_LOGOUT", "CN_GENERATE_KEY", "CN_FIND_OBJECTS_USING_COUNT"]
+      : ["KeySign", "KeyGet", "KeyVerify", "KeyWrap", "KeyUnwrap"];
+  return {
+    workspaceId: w.id,
+    hsmIds: members.map((h) => h.id),
+    bin: "1h",
+    questions: {
+      operations: answer(
+        "operations",
+        members.flatMap((h, k) =>
+          [...ops(h), ...(k % 10 === 0 ? [h.kind === "cloudHsm" ? "CN_TOMBSTONE_OBJECT" : "KeyDelete"] : [])].map(
+            (operation) => ({ hsmId: h.id.toLowerCase(), operation, records: 30, failures: 0, first, last }),
+          ),
+        ),
+      ),
+      callers: answer(
+        "callers",
+        members.flatMap((h) =>
+          ["10.0.0.4", "10.0.0.5"].map((caller) => ({
+            hsmId: h.id.toLowerCase(),
+            caller,
+            identity: "",
+            records: 75,
+            failures: 0,
+            first,
+            last,
+            firstLogin: first,
+          })),
+        ),
+      ),
+      series: answer(
+        "series",
+        members.flatMap((h) =>
+          Array.from({ length: 167 }, (_, k) => ({
+            hsmId: h.id.toLowerCase(),
+            bin: new Date(START + (k + 1) * 3_600_000).toISOString(),
+            records: 1,
+          })),
+        ),
+      ),
+      sensitive: answer(
+        "sensitive",
+        members.flatMap((h, k) =>
+          k % 10 === 0
+            ? [
+                {
+                  hsmId: h.id.toLowerCase(),
+                  operation: h.kind === "cloudHsm" ? "CN_TOMBSTONE_OBJECT" : "KeyDelete",
+                  records: 30,
+                  rows: Array.from({ length: 20 }, (_, r) => ({
+                    time: new Date(END - (r + 2) * 3_600_000).toISOString(),
+                    caller: "10.0.0.9",
+                    identity: "",
+                    outcome: "unknown",
+                  })),
+                },
+              ]
+            : [],
+        ),
+      ),
+      keyGets: answer("keyGets", []),
+      failures: answer("failures", []),
+    },
+  };
+});
+
 const snapshot = {
   schemaVersion: 1,
   kind: "hsm-audit-snapshot",
@@ -179,6 +273,7 @@ const snapshot = {
   workspaces,
   storageAccounts: [],
   logSamples,
+  activitySamples,
   errors: [],
   evidence,
 };

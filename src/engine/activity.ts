@@ -1,12 +1,12 @@
 // An HSM's activity as the workspaces that receive its audit trail answered the activity questions: the rows of each
 // question that are about this HSM, merged over those workspaces, with the evidence and queries behind them. The
 // highlight checks and the reports read it; a question that could not be answered is an error, never "nothing".
-import type { ActivityRows, HsmFacts, Snapshot } from "../model/snapshot.js";
+import type { ActivityRows, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import type { FindingDetails } from "../model/result.js";
 import { sameId } from "../azure/ids.js";
-import type { Verdict } from "./check.js";
-import { auditTrail, isVerdict, lastSegment, noCarrierVerdict, unique } from "./audit-trail.js";
+import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
+import { auditCategoriesSchema, auditTrail, isVerdict, lastSegment, noCarrierVerdict, unique } from "./audit-trail.js";
 
 /** How many evidence rows a finding lists; the total is always given. */
 export const ROWS_CAP = 20;
@@ -120,3 +120,34 @@ export function highlightVerdict<Q extends keyof ActivityRows>(
 
 export const plural = (n: number, word: string) =>
   `${n} ${word}${n === 1 ? "" : /(s|sh|ch|x)$/.test(word) ? "es" : "s"}`;
+
+/**
+ * A highlight check kind: the HSM's answers to `questions`, judged by `judge` once they are known; every kind shares
+ * the audit categories param, the resolution of the workspaces and the verdicts when the answers cannot be had.
+ */
+export function defineHighlight<P extends Record<string, unknown>, Q extends keyof ActivityRows>(spec: {
+  name: string;
+  description: string;
+  kinds: readonly HsmKind[];
+  /** JSON schemas of the params beyond `categories`, with their defaults. */
+  params: Record<string, JsonSchema>;
+  questions: readonly Q[];
+  judge(activity: HsmActivity<Q>, params: P & { categories: Record<string, string[]> }, snapshot: Snapshot): Verdict;
+}): CheckKind {
+  return defineCheck<P & { categories: Record<string, string[]> }>({
+    name: spec.name,
+    description: spec.description,
+    scope: "hsm",
+    kinds: spec.kinds,
+    paramsSchema: {
+      type: "object",
+      properties: { categories: auditCategoriesSchema, ...spec.params },
+      additionalProperties: false,
+    },
+    evaluate(target, params, snapshot): Verdict {
+      if (target.scope !== "hsm") throw new Error(`${spec.name} judges HSMs`);
+      const activity = hsmActivity(target.hsm, snapshot, spec.questions, params.categories);
+      return isActivity(activity) ? spec.judge(activity, params, snapshot) : activity;
+    },
+  });
+}

@@ -5,8 +5,17 @@ import type { HsmFacts, Snapshot, StorageAccountFacts, StorageAccountProperties 
 import { isKnown } from "../model/snapshot.js";
 import { parseResourceId, sameId } from "../azure/ids.js";
 import { logContainerName } from "../azure/archive.js";
-import type { Verdict } from "./check.js";
-import { auditTrail, isVerdict, lastSegment, names, storageAccountOf, unique, type AuditTrail } from "./audit-trail.js";
+import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
+import {
+  auditCategoriesSchema,
+  auditTrail,
+  isVerdict,
+  lastSegment,
+  names,
+  storageAccountOf,
+  unique,
+  type AuditTrail,
+} from "./audit-trail.js";
 
 export interface Archive {
   id: string;
@@ -112,4 +121,64 @@ export function archiveValues(archives: Archive[]): Record<string, string> {
 
 export function isArchiveVerdict(value: ArchiveTrail | Verdict): value is Verdict {
   return "status" in value;
+}
+
+export type ArchiveResults = { failures: string[]; unknown: string[]; passes: string[] };
+
+export interface ArchiveContext<P> {
+  params: P & { categories: Record<string, string[]> };
+  snapshot: Snapshot;
+  hsm: HsmFacts;
+  /** Evidence the verdict cites; a judge adds the records of what it read. */
+  evidence: string[];
+}
+
+/**
+ * An archive check kind: finds the storage accounts that archive the HSM's audit categories (or the verdict when
+ * there are none or they cannot be known), skips those that could not be read or do not exist, has `judge` sort
+ * each readable one into passes, failures and unknowns, and words the verdict: any failure fails, else anything
+ * unknown is an error, else it passes.
+ */
+export function defineArchiveCheck<P extends Record<string, unknown>>(spec: {
+  name: string;
+  description: string;
+  /** JSON schemas of the params beyond `categories`, with their defaults. */
+  params: Record<string, JsonSchema>;
+  /** What the check reads of an archive, for the messages of `archiveTrail` ("its lifecycle rules"). */
+  reading: string;
+  judge(archive: Archive, properties: StorageAccountProperties, results: ArchiveResults, ctx: ArchiveContext<P>): void;
+  sentences(ctx: ArchiveContext<P>): {
+    pass: (list: string) => string;
+    fail: (list: string) => string;
+    error: (list: string) => string;
+  };
+  /** Remediation placeholders beyond those naming the archive. */
+  values(params: P): Record<string, string>;
+}): CheckKind {
+  return defineCheck<P & { categories: Record<string, string[]> }>({
+    name: spec.name,
+    description: spec.description,
+    scope: "hsm",
+    kinds: ["cloudHsm", "managedHsm"],
+    paramsSchema: {
+      type: "object",
+      properties: { categories: auditCategoriesSchema, ...spec.params },
+      additionalProperties: false,
+    },
+    evaluate(target, params, snapshot): Verdict {
+      if (target.scope !== "hsm") throw new Error(`${spec.name} judges HSMs`);
+      const found = archiveTrail(target.hsm, params.categories, snapshot, spec.reading);
+      if (isArchiveVerdict(found)) return found;
+      const { archives, evidence } = found;
+      const ctx: ArchiveContext<P> = { params, snapshot, hsm: target.hsm, evidence };
+      const results: ArchiveResults = { failures: [], unknown: [], passes: [] };
+      for (const archive of archives) {
+        const account = accountProperties(archive);
+        if ("unknown" in account) results.unknown.push(account.unknown);
+        else if ("missing" in account) results.failures.push(account.missing);
+        else spec.judge(archive, account.properties, results, ctx);
+      }
+      return combine(results, evidence, spec.sentences(ctx), { ...spec.values(params), ...archiveValues(archives) });
+    },
+  });
 }

@@ -1,30 +1,21 @@
 // Bursts of failed requests: a caller whose requests failed at least the threshold times within any one hour.
-import { defineCheck, type Verdict } from "../check.js";
-import { auditCategoriesSchema } from "../audit-trail.js";
-import { highlightVerdict, hsmActivity, isActivity, plural } from "../activity.js";
+import type { Verdict } from "../check.js";
+import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 
 const HOUR = 3_600_000;
 
-export default defineCheck<{ categories: Record<string, string[]>; burstPerHour: number }>({
+export default defineHighlight<{ burstPerHour: number }, "failures">({
   name: "activity-failed-access",
   description:
     "No caller's requests to the Managed HSM failed (result type or HTTP status of 400 or more) the threshold number of times within any one hour.",
-  scope: "hsm",
   // Cloud HSM logs do not say whether an operation succeeded: there is nothing to count.
   kinds: ["managedHsm"],
-  paramsSchema: {
-    type: "object",
-    properties: {
-      categories: auditCategoriesSchema,
-      burstPerHour: { type: "integer", minimum: 1, default: 10 },
-    },
-    additionalProperties: false,
+  questions: ["failures"],
+  params: {
+    burstPerHour: { type: "integer", minimum: 1, default: 10 },
   },
-  evaluate(target, params, snapshot): Verdict {
-    if (target.scope !== "hsm") throw new Error("activity-failed-access judges HSMs");
-    const hsm = target.hsm;
-    const activity = hsmActivity(hsm, snapshot, ["failures"], params.categories);
-    if (!isActivity(activity)) return activity;
+  judge(activity, params): Verdict {
+    const hsm = activity.hsm;
     // Failures per caller, in five-minute bins, merged over workspaces.
     const byCaller = new Map<
       string,

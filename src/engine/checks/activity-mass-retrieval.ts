@@ -1,26 +1,17 @@
 // Mass key retrieval: a caller that read more keys in a day than the threshold (Sentinel's rule uses 25).
-import { defineCheck, type Verdict } from "../check.js";
-import { auditCategoriesSchema } from "../audit-trail.js";
-import { highlightVerdict, hsmActivity, isActivity, plural } from "../activity.js";
+import type { Verdict } from "../check.js";
+import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 
-export default defineCheck<{ categories: Record<string, string[]>; maxPerCallerPerDay: number }>({
+export default defineHighlight<{ maxPerCallerPerDay: number }, "keyGets">({
   name: "activity-mass-retrieval",
   description: "No caller made more successful KeyGet requests to the Managed HSM in one UTC day than the threshold.",
-  scope: "hsm",
   kinds: ["managedHsm"],
-  paramsSchema: {
-    type: "object",
-    properties: {
-      categories: auditCategoriesSchema,
-      maxPerCallerPerDay: { type: "integer", minimum: 1, default: 25 },
-    },
-    additionalProperties: false,
+  questions: ["keyGets"],
+  params: {
+    maxPerCallerPerDay: { type: "integer", minimum: 1, default: 25 },
   },
-  evaluate(target, params, snapshot): Verdict {
-    if (target.scope !== "hsm") throw new Error("activity-mass-retrieval judges HSMs");
-    const hsm = target.hsm;
-    const activity = hsmActivity(hsm, snapshot, ["keyGets"], params.categories);
-    if (!isActivity(activity)) return activity;
+  judge(activity, params): Verdict {
+    const hsm = activity.hsm;
     // Per caller and day, summed over workspaces (an HSM may send to several).
     const byCallerDay = new Map<string, { caller: string; identity: string; day: string; gets: number }>();
     for (const r of activity.rows.keyGets) {

@@ -1,28 +1,19 @@
 // Sign-ins from addresses not seen earlier in the period: a caller whose first sign-in (Cloud HSM) or first request
 // (Managed HSM) comes after the baseline at the start of the window.
-import { defineCheck, type Verdict } from "../check.js";
-import { auditCategoriesSchema } from "../audit-trail.js";
-import { highlightVerdict, hsmActivity, isActivity, plural } from "../activity.js";
+import type { Verdict } from "../check.js";
+import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 
-export default defineCheck<{ categories: Record<string, string[]>; baselineHours: number }>({
+export default defineHighlight<{ baselineHours: number }, "callers">({
   name: "activity-new-callers",
   description:
     "Every address that signed in to the HSM (Cloud HSM) or called it (Managed HSM) in the window was already seen in its first hours (the baseline).",
-  scope: "hsm",
   kinds: ["cloudHsm", "managedHsm"],
-  paramsSchema: {
-    type: "object",
-    properties: {
-      categories: auditCategoriesSchema,
-      baselineHours: { type: "integer", minimum: 1, default: 24 },
-    },
-    additionalProperties: false,
+  questions: ["callers"],
+  params: {
+    baselineHours: { type: "integer", minimum: 1, default: 24 },
   },
-  evaluate(target, params, snapshot): Verdict {
-    if (target.scope !== "hsm") throw new Error("activity-new-callers judges HSMs");
-    const hsm = target.hsm;
-    const activity = hsmActivity(hsm, snapshot, ["callers"], params.categories);
-    if (!isActivity(activity)) return activity;
+  judge(activity, params, snapshot): Verdict {
+    const hsm = activity.hsm;
     const baselineEnd = new Date(Date.parse(snapshot.logWindow.start) + params.baselineHours * 3_600_000).toISOString();
     const signIn = hsm.kind === "cloudHsm";
     // Per address: its earliest sign-in (or request) over every identity and workspace.

@@ -1,7 +1,6 @@
 // Sensitive operations in the window: key destruction and export, user and access changes, backup and restore.
-import { defineCheck, type Verdict } from "../check.js";
-import { auditCategoriesSchema } from "../audit-trail.js";
-import { highlightVerdict, hsmActivity, isActivity, plural } from "../activity.js";
+import type { Verdict } from "../check.js";
+import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 import { operationLabel } from "../glossary.js";
 import { CLOUD_HSM_SENSITIVE, MANAGED_HSM_SENSITIVE } from "../../azure/queries.js";
 
@@ -12,33 +11,25 @@ interface Params {
   nameContains: string[];
 }
 
-export default defineCheck<Params>({
+export default defineHighlight<Omit<Params, "categories">, "operations" | "sensitive">({
   name: "activity-sensitive-operations",
   description: "No sensitive operation (of the lists in params) was recorded for the HSM in the log window.",
-  scope: "hsm",
   kinds: ["cloudHsm", "managedHsm"],
-  paramsSchema: {
-    type: "object",
-    properties: {
-      categories: auditCategoriesSchema,
-      operations: {
-        type: "object",
-        properties: {
-          cloudHsm: { type: "array", items: { type: "string", minLength: 1 }, default: [...CLOUD_HSM_SENSITIVE] },
-          managedHsm: { type: "array", items: { type: "string", minLength: 1 }, default: [...MANAGED_HSM_SENSITIVE] },
-        },
-        additionalProperties: false,
-        default: { cloudHsm: [...CLOUD_HSM_SENSITIVE], managedHsm: [...MANAGED_HSM_SENSITIVE] },
+  questions: ["operations", "sensitive"],
+  params: {
+    operations: {
+      type: "object",
+      properties: {
+        cloudHsm: { type: "array", items: { type: "string", minLength: 1 }, default: [...CLOUD_HSM_SENSITIVE] },
+        managedHsm: { type: "array", items: { type: "string", minLength: 1 }, default: [...MANAGED_HSM_SENSITIVE] },
       },
-      nameContains: { type: "array", items: { type: "string", minLength: 1 }, default: ["backup", "restore"] },
+      additionalProperties: false,
+      default: { cloudHsm: [...CLOUD_HSM_SENSITIVE], managedHsm: [...MANAGED_HSM_SENSITIVE] },
     },
-    additionalProperties: false,
+    nameContains: { type: "array", items: { type: "string", minLength: 1 }, default: ["backup", "restore"] },
   },
-  evaluate(target, params, snapshot): Verdict {
-    if (target.scope !== "hsm") throw new Error("activity-sensitive-operations judges HSMs");
-    const hsm = target.hsm;
-    const activity = hsmActivity(hsm, snapshot, ["operations", "sensitive"], params.categories);
-    if (!isActivity(activity)) return activity;
+  judge(activity, params): Verdict {
+    const hsm = activity.hsm;
     const listed = new Set(
       (hsm.kind === "cloudHsm" ? params.operations.cloudHsm : params.operations.managedHsm).map((o) => o.toLowerCase()),
     );

@@ -1,28 +1,19 @@
 // Holes in the trail: a silence longer than the threshold between two records of an HSM inside the window.
-import { defineCheck, type Verdict } from "../check.js";
-import { auditCategoriesSchema } from "../audit-trail.js";
-import { highlightVerdict, hsmActivity, isActivity, plural } from "../activity.js";
+import type { Verdict } from "../check.js";
+import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 import { longestSilences } from "../silence.js";
 
-export default defineCheck<{ categories: Record<string, string[]>; maxGapHours: number }>({
+export default defineHighlight<{ maxGapHours: number }, "series">({
   name: "activity-trail-gap",
   description:
     "The HSM's audit trail has no silence longer than the threshold between two of its records inside the log window.",
-  scope: "hsm",
   kinds: ["cloudHsm", "managedHsm"],
-  paramsSchema: {
-    type: "object",
-    properties: {
-      categories: auditCategoriesSchema,
-      maxGapHours: { type: "integer", minimum: 1, default: 24 },
-    },
-    additionalProperties: false,
+  questions: ["series"],
+  params: {
+    maxGapHours: { type: "integer", minimum: 1, default: 24 },
   },
-  evaluate(target, params, snapshot): Verdict {
-    if (target.scope !== "hsm") throw new Error("activity-trail-gap judges HSMs");
-    const hsm = target.hsm;
-    const activity = hsmActivity(hsm, snapshot, ["series"], params.categories);
-    if (!isActivity(activity)) return activity;
+  judge(activity, params): Verdict {
+    const hsm = activity.hsm;
     const silences = longestSilences(activity.rows.series, activity.bin);
     const gaps = silences.filter((g) => g.hours > params.maxGapHours);
     const resolution = activity.bin === "1h" ? "by the hour" : "by the day";

@@ -1,9 +1,7 @@
 // The storage archive receives the audit trail: its newest hourly blob for this HSM lies inside the log window, and
 // its first record is an audit record of this HSM (read from the blob data plane, not inferred from configuration).
 import { isKnown } from "../../model/snapshot.js";
-import { defineCheck, type Verdict } from "../check.js";
-import { auditCategoriesSchema } from "../audit-trail.js";
-import { accountProperties, archiveTrail, archiveValues, combine, isArchiveVerdict } from "../archive.js";
+import { defineArchiveCheck } from "../archive.js";
 import { sameId } from "../../azure/ids.js";
 
 /** The data-plane role that lets the scanning identity list and read the archive. */
@@ -11,93 +9,70 @@ export const BLOB_READER_ROLE = "Storage Blob Data Reader";
 
 const HOUR = 3_600_000;
 
-export default defineCheck<{ categories: Record<string, string[]> }>({
+export default defineArchiveCheck<Record<string, never>>({
   name: "archive-flowing",
   description:
     "Every storage account that archives the audit category holds an hourly blob of the HSM inside the log window, whose first record is an audit record of that HSM and category.",
-  scope: "hsm",
-  kinds: ["cloudHsm", "managedHsm"],
-  paramsSchema: {
-    type: "object",
-    properties: { categories: auditCategoriesSchema },
-    additionalProperties: false,
-  },
-  evaluate(target, params, snapshot): Verdict {
-    if (target.scope !== "hsm") throw new Error("archive-flowing judges HSMs");
-    const hsm = target.hsm;
-    const found = archiveTrail(hsm, params.categories, snapshot, "the arrival of its archive");
-    if (isArchiveVerdict(found)) return found;
-    const { archives, evidence } = found;
+  params: {},
+  reading: "the arrival of its archive",
+  judge(archive, properties, results, { snapshot, hsm, evidence }) {
     const window = snapshot.logWindow;
-    const results = { failures: [] as string[], unknown: [] as string[], passes: [] as string[] };
-    for (const archive of archives) {
-      const account = accountProperties(archive);
-      if ("unknown" in account) {
-        results.unknown.push(account.unknown);
+    for (const category of archive.categories) {
+      const arrival = archive.facts?.arrivals?.find(
+        (a) => sameId(a.hsmId, hsm.id) && a.category.toLowerCase() === category.toLowerCase(),
+      );
+      const where = `${archive.label} (${category})`;
+      if (!arrival) {
+        results.unknown.push(`${where} was not read`);
         continue;
       }
-      if ("missing" in account) {
-        results.failures.push(account.missing);
-        continue;
-      }
-      for (const category of archive.categories) {
-        const arrival = archive.facts?.arrivals?.find(
-          (a) => sameId(a.hsmId, hsm.id) && a.category.toLowerCase() === category.toLowerCase(),
+      evidence.push(...arrival.result.evidence);
+      if (!isKnown(arrival.result)) {
+        const e = arrival.result.error;
+        results.unknown.push(
+          e.status === 403 || e.status === 401
+            ? `${where} refused to list or read its blobs (HTTP ${e.status}${e.code ? ` ${e.code}` : ""}): grant the scanning identity the ${BLOB_READER_ROLE} role on the account`
+            : `${where} could not be read (${e.message})`,
         );
-        const where = `${archive.label} (${category})`;
-        if (!arrival) {
-          results.unknown.push(`${where} was not read`);
-          continue;
-        }
-        evidence.push(...arrival.result.evidence);
-        if (!isKnown(arrival.result)) {
-          const e = arrival.result.error;
-          results.unknown.push(
-            e.status === 403 || e.status === 401
-              ? `${where} refused to list or read its blobs (HTTP ${e.status}${e.code ? ` ${e.code}` : ""}): grant the scanning identity the ${BLOB_READER_ROLE} role on the account`
-              : `${where} could not be read (${e.message})`,
-          );
-          continue;
-        }
-        const value = arrival.result.value;
-        const newest = value.newest;
-        if (value.containerMissing) {
-          results.failures.push(`${where} has no container ${arrival.container}: nothing was ever archived there`);
-        } else if (!newest) {
-          results.failures.push(
-            `${where} holds no hourly blob of ${hsm.name} on the ${value.daysListed.length} day(s) of the window`,
-          );
-        } else if (Date.parse(newest.hour) + HOUR < Date.parse(window.start)) {
-          results.failures.push(`the newest archived hour in ${where} is ${newest.hour}, before the window`);
-        } else if (newest.problem) {
-          results.unknown.push(
-            `the blob of ${newest.hour} in ${where} could not be read as audit records: ${newest.problem}`,
-          );
-        } else if (!newest.record?.resourceId || !sameId(newest.record.resourceId, hsm.id)) {
-          results.failures.push(
-            `the blob of ${newest.hour} in ${where} holds records of ${newest.record?.resourceId ?? "no stated resource"}, not of ${hsm.name}`,
-          );
-        } else if ((newest.record.category ?? "").toLowerCase() !== category.toLowerCase()) {
-          results.failures.push(
-            `the blob of ${newest.hour} in ${where} holds ${newest.record.category ?? "uncategorised"} records, not ${category}`,
-          );
-        } else {
-          results.passes.push(
-            `${where} holds the hour of ${newest.hour} (${newest.format === "records" ? "a records document" : "JSON lines"}, first record ${newest.record.operationName ?? "?"} at ${newest.record.time ?? "?"})`,
-          );
-        }
+        continue;
+      }
+      const value = arrival.result.value;
+      const newest = value.newest;
+      if (value.containerMissing) {
+        results.failures.push(`${where} has no container ${arrival.container}: nothing was ever archived there`);
+      } else if (!newest) {
+        results.failures.push(
+          `${where} holds no hourly blob of ${hsm.name} on the ${value.daysListed.length} day(s) of the window`,
+        );
+      } else if (Date.parse(newest.hour) + HOUR < Date.parse(window.start)) {
+        results.failures.push(`the newest archived hour in ${where} is ${newest.hour}, before the window`);
+      } else if (newest.problem) {
+        results.unknown.push(
+          `the blob of ${newest.hour} in ${where} could not be read as audit records: ${newest.problem}`,
+        );
+      } else if (!newest.record?.resourceId || !sameId(newest.record.resourceId, hsm.id)) {
+        results.failures.push(
+          `the blob of ${newest.hour} in ${where} holds records of ${newest.record?.resourceId ?? "no stated resource"}, not of ${hsm.name}`,
+        );
+      } else if ((newest.record.category ?? "").toLowerCase() !== category.toLowerCase()) {
+        results.failures.push(
+          `the blob of ${newest.hour} in ${where} holds ${newest.record.category ?? "uncategorised"} records, not ${category}`,
+        );
+      } else {
+        results.passes.push(
+          `${where} holds the hour of ${newest.hour} (${newest.format === "records" ? "a records document" : "JSON lines"}, first record ${newest.record.operationName ?? "?"} at ${newest.record.time ?? "?"})`,
+        );
       }
     }
-    return combine(
-      results,
-      evidence,
-      {
-        pass: (list) => `Audit records of ${hsm.name} are arriving in its storage archive: ${list}.`,
-        fail: (list) =>
-          `No audit record of ${hsm.name} arrived in its storage archive from ${window.start} to ${window.end}: ${list}.`,
-        error: (list) => `Whether audit records of ${hsm.name} arrive in its storage archive is not proven: ${list}.`,
-      },
-      { role: BLOB_READER_ROLE, ...archiveValues(archives) },
-    );
   },
+  sentences: ({ snapshot, hsm }) => {
+    const window = snapshot.logWindow;
+    return {
+      pass: (list) => `Audit records of ${hsm.name} are arriving in its storage archive: ${list}.`,
+      fail: (list) =>
+        `No audit record of ${hsm.name} arrived in its storage archive from ${window.start} to ${window.end}: ${list}.`,
+      error: (list) => `Whether audit records of ${hsm.name} arrive in its storage archive is not proven: ${list}.`,
+    };
+  },
+  values: () => ({ role: BLOB_READER_ROLE }),
 });

@@ -175,6 +175,17 @@ function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Sna
 }
 
 function placeholderValues(policy: Policy, target: Target, snapshot: Snapshot): Record<string, string | undefined> {
+  return { ...windowValues(snapshot), ...targetValues(policy, target, snapshot) };
+}
+
+/** The log window, for fixes that look at the records: as an ISO interval (az), and in whole days (PowerShell). */
+function windowValues(snapshot: Snapshot): Record<string, string> {
+  const { start, end } = snapshot.logWindow;
+  const days = Math.max(1, Math.ceil((Date.parse(end) - Date.parse(start)) / 86_400_000));
+  return { logWindowTimespan: `${start}/${end}`, logWindowDays: String(days) };
+}
+
+function targetValues(policy: Policy, target: Target, snapshot: Snapshot): Record<string, string | undefined> {
   if (target.scope === "tenant") return {};
   if (target.scope === "subscription") {
     const id = target.subscription.subscriptionId;

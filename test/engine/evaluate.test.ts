@@ -259,6 +259,26 @@ describe("determinism", () => {
   });
 });
 
+describe("fixes that look at the records", () => {
+  test("query the log window of the scan, not a fixed week", () => {
+    const silent = cloudHsm({
+      name: "chsm-silent",
+      settings: [setting({ category: "HsmServiceOperations", workspaceId: WORKSPACE })],
+    });
+    const result = run(
+      snapshot({
+        hsms: [silent],
+        workspaces: [workspace(WORKSPACE, { retentionInDays: 400 })],
+        logSamples: [sample(WORKSPACE, { rows: [] }, [silent.id])],
+      }),
+    );
+    const fix = findingOf(result, "logs-flowing", silent.id)!;
+    expect(fix.status).toBe("fail");
+    expect(fix.remediation.azCli).toContain("--timespan '2025-06-01T12:00:00.000Z/2025-06-08T12:00:00.000Z'");
+    expect(fix.remediation.powershell).toContain("New-TimeSpan -Days '7'");
+  });
+});
+
 describe("summary and exit code", () => {
   const tally = (findings: Finding[]) => ({
     pass: findings.filter((f) => f.status === "pass").length,

@@ -48,6 +48,8 @@ const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete", ...ACTIVITY_IDS, 
 /** The placeholders evaluate.ts fills, per target scope (placeholderValues), and those the checks add (values). */
 const SUBSCRIPTION_PLACEHOLDERS = ["subscriptionId", "subscriptionScope"];
 const HSM_PLACEHOLDERS = [
+  "logWindowTimespan",
+  "logWindowDays",
   "resourceId",
   "name",
   "resourceGroup",

@@ -49,7 +49,7 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
   return y
     .option("config", {
       type: "string",
-      describe: `Configuration file (YAML); default ${DEFAULT_CONFIG_FILE} in the working directory when present`,
+      describe: `Configuration file (YAML); default ${DEFAULT_CONFIG_FILE} in the working directory when present; --no-config reads none`,
     })
     .option("policies", {
       type: "string",
@@ -132,7 +132,8 @@ interface OutputArgs {
 
 /** The configuration file merged with the flags; nothing is read from Azure or written yet. */
 function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
-  const config = loadConfig(args.config);
+  // `--no-config` (yargs' negation of --config) reads no file, not even the default one.
+  const config = (args.config as unknown) === false ? undefined : loadConfig(args.config);
   return effectiveConfig(
     config,
     {

@@ -62,6 +62,14 @@ describe("precedence: a flag beats the configuration file, which beats the defau
     expect(configured.evaluate(["--fail-on", "low"]).code).toBe(1);
   });
 
+  test("--no-config reads no file, not even the default one", () => {
+    const configured = setup({ "hsm-audit.config.yaml": "failOn: never\n" });
+    const run = configured.evaluate(["--no-config"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(1);
+    expect(run.result!.failOn).toBe("low");
+  });
+
   test("--config names another file; formats and out come from it, relative to the file", () => {
     const { evaluate, dir } = setup({
       "ci.yaml": "failOn: critical\nformats: [csv, md]\nout: configured-out\n",

@@ -1,7 +1,7 @@
 // An HSM's activity as the workspaces that receive its audit trail answered the activity questions: the rows of each
 // question that are about this HSM, merged over those workspaces, with the evidence and queries behind them. The
 // highlight checks and the reports read it; a question that could not be answered is an error, never "nothing".
-import type { ActivityRows, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
+import type { ActivityRows, ActivitySample, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import type { FindingDetails } from "../model/result.js";
 import { sameId } from "../azure/ids.js";
@@ -51,9 +51,15 @@ export function hsmActivity<Q extends keyof ActivityRows>(
   const rows = Object.fromEntries(questions.map((q) => [q, [] as unknown[]])) as { [K in Q]: ActivityRows[K] };
   let bin: "1h" | "1d" = "1h";
   const missing: string[] = [];
+  const gone: string[] = [];
+  const perWorkspace: { [K in Q]: ActivityRows[K] }[] = [];
   for (const id of workspaceIds) {
     const workspace = snapshot.workspaces.find((w) => sameId(w.id, id));
-    if (workspace && isKnown(workspace.info) && !workspace.info.value.exists) continue;
+    if (workspace && isKnown(workspace.info) && !workspace.info.value.exists) {
+      gone.push(`workspace ${lastSegment(id)}`);
+      evidence.push(...workspace.info.evidence);
+      continue;
+    }
     const sample = snapshot.activitySamples?.find(
       (s) => sameId(s.workspaceId, id) && s.hsmIds.some((h) => sameId(h, hsm.id)),
     );
@@ -62,6 +68,10 @@ export function hsmActivity<Q extends keyof ActivityRows>(
       continue;
     }
     bin = sample.bin;
+    const disagreement = countsDisagree(hsm, id, sample, snapshot);
+    if (disagreement) missing.push(disagreement);
+    const mineHere = Object.fromEntries(questions.map((q) => [q, [] as unknown[]])) as { [K in Q]: ActivityRows[K] };
+    perWorkspace.push(mineHere);
     for (const q of questions) {
       const answer = sample.questions[q];
       evidence.push(...answer.result.evidence);
@@ -72,7 +82,7 @@ export function hsmActivity<Q extends keyof ActivityRows>(
       }
       if (answer.result.value.partial) partial.push(`workspace ${lastSegment(id)}`);
       const mine = (answer.result.value.rows as { hsmId: string }[]).filter((r) => sameId(r.hsmId, hsm.id));
-      (rows[q] as unknown[]).push(...mine);
+      (mineHere[q] as unknown[]).push(...mine);
     }
   }
   if (missing.length > 0) {
@@ -82,7 +92,70 @@ export function hsmActivity<Q extends keyof ActivityRows>(
       evidence,
     };
   }
+  if (perWorkspace.length === 0) {
+    return {
+      status: "not_applicable",
+      message: `${unique(gone).join(", ")} receiving the audit log of ${hsm.name} ${gone.length === 1 ? "does" : "do"} not exist, so what it did cannot be read (see log-destination-exists).`,
+      evidence,
+    };
+  }
+  // The same records reach every workspace its settings send them to: counted once, not once per workspace.
+  for (const q of questions)
+    (rows[q] as unknown[]) = mergeWorkspaces(
+      q,
+      perWorkspace.map((w) => w[q]),
+    );
   return { hsm, workspaceIds, rows, partial: unique(partial), evidence, queries: unique(queries), bin };
+}
+
+/**
+ * When the activity questions found fewer records of the HSM than the log query counted in the same workspace, one of
+ * the audit tables was left out of their answers (a fuzzy union drops a branch whose columns do not resolve): what
+ * they say cannot be trusted. Returns why, or undefined when they agree or cannot be compared.
+ */
+function countsDisagree(hsm: HsmFacts, workspaceId: string, sample: ActivitySample, snapshot: Snapshot) {
+  const operations = sample.questions.operations.result;
+  const log = snapshot.logSamples.find((l) => sameId(l.workspaceId, workspaceId))?.result;
+  if (!isKnown(operations) || !isKnown(log)) return undefined;
+  const counted = log.value.rows.filter((r) => sameId(r.hsmId, hsm.id)).reduce((n, r) => n + r.records, 0);
+  const asked = operations.value.rows.filter((r) => sameId(r.hsmId, hsm.id)).reduce((n, r) => n + r.records, 0);
+  if (asked >= counted) return undefined;
+  return `workspace ${lastSegment(workspaceId)} counted ${counted} audit records but its activity answers hold ${asked}, so part of the trail is missing from them`;
+}
+
+/** The key of a row within its question: rows with the same key in two workspaces describe the same records. */
+const ROW_KEY: { [K in keyof ActivityRows]: (row: ActivityRows[K][number]) => string } = {
+  operations: (r) => r.operation,
+  callers: (r) => `${r.caller}\u0000${r.identity}`,
+  series: (r) => r.bin,
+  sensitive: (r) => r.operation,
+  keyGets: (r) => `${r.caller}\u0000${r.identity}\u0000${r.day}`,
+  failures: (r) => `${r.caller}\u0000${r.identity}\u0000${r.bin}`,
+};
+
+/** Rows of several workspaces merged by key: counts their largest, times their widest span, lists the longest. */
+function mergeWorkspaces<K extends keyof ActivityRows>(q: K, lists: ActivityRows[K][]): ActivityRows[K] {
+  if (lists.length === 1) return lists[0]!;
+  const merged = new Map<string, Record<string, unknown>>();
+  for (const list of lists) {
+    for (const row of list as Record<string, unknown>[]) {
+      const key = ROW_KEY[q](row as never);
+      const seen = merged.get(key);
+      if (!seen) {
+        merged.set(key, { ...row });
+        continue;
+      }
+      for (const [field, value] of Object.entries(row)) {
+        const old = seen[field];
+        if (typeof value === "number" && typeof old === "number") seen[field] = Math.max(old, value);
+        else if (Array.isArray(value) && Array.isArray(old) && value.length > old.length) seen[field] = value;
+        else if (field === "first" || field === "firstLogin")
+          seen[field] = old === undefined || (value as string) < (old as string) ? value : old;
+        else if (field === "last") seen[field] = (value as string) > (old as string) ? value : old;
+      }
+    }
+  }
+  return [...merged.values()] as unknown as ActivityRows[K];
 }
 
 export function isActivity<Q extends keyof ActivityRows>(value: HsmActivity<Q> | Verdict): value is HsmActivity<Q> {

@@ -236,7 +236,7 @@ function detailsOf(hsm: HsmFacts, workspaceId: string, snapshot: Snapshot): Acti
   const opRows = rowsOf("operations");
   const firsts = opRows.map((o) => o.first).sort();
   const lasts = opRows.map((o) => o.last).sort();
-  const silence = longestSilences(rowsOf("series"), sample.bin)[0];
+  const silence = longestSilences(rowsOf("series"), sample.bin, snapshot.logWindow.end)[0];
   return {
     state: failed.length ? "error" : partial.length ? "partial" : "ok",
     ...(failed.length
@@ -250,7 +250,17 @@ function detailsOf(hsm: HsmFacts, workspaceId: string, snapshot: Snapshot): Acti
     callers,
     ...(outcomesKnown ? { failedRequests: opRows.reduce((n, o) => n + o.failures, 0) } : {}),
     outcomesKnown,
-    ...(silence ? { longestSilence: silence } : {}),
+    ...(silence
+      ? {
+          longestSilence: {
+            from: silence.from,
+            to: silence.to,
+            hours: silence.hours,
+            atMostHours: silence.atMostHours,
+            ...(silence.trailing ? { trailing: true } : {}),
+          },
+        }
+      : {}),
     bin: sample.bin,
   };
 }

@@ -1,26 +1,58 @@
-// Silences in an HSM's trail from the records counted per bin: the spans between two bins that hold records.
+// Silences in an HSM's trail from the records counted per bin (an hour, or a day).
+
+export interface Silence {
+  /** Where the silence surely begins: the end of the last bin that holds records. */
+  from: string;
+  /** Where it surely ends: the start of the next bin with records, or the end of the window. */
+  to: string;
+  /** Hours it surely lasted (records may sit anywhere inside their bins). */
+  hours: number;
+  /** Hours it may have lasted: from the start of the bin before to the end of the bin after. */
+  atMostHours: number;
+  /** True for the silence from the last record to the end of the window: the trail stopped. */
+  trailing?: true;
+}
+
 /**
- * The silences between records, longest first: from the end of a bin with records to the start of the next one,
- * in whole hours. Only silences with records on both sides count: before the first record or after the last one,
- * the HSM may not have existed or logged yet.
+ * The silences of a trail, the longest possible first. Between two bins with records the silence lies between
+ * their edges; counted by the hour or the day, the exact length is not known, so both bounds are given and a check
+ * judges on the upper one (a highlight may then fire on a silence a little shorter, never miss a longer one). With
+ * `windowEnd`, the silence from the last record to the end of the window counts too. Before the first record the
+ * HSM may not have existed, or logged, yet: that is not a silence.
  */
 export function longestSilences(
   series: readonly { bin: string; records: number }[],
   bin: "1h" | "1d",
-): { from: string; to: string; hours: number }[] {
+  windowEnd?: string,
+): Silence[] {
   const size = bin === "1h" ? 3_600_000 : 86_400_000;
-  const times = [...new Set(series.filter((s) => s.records > 0).map((s) => Date.parse(s.bin)))].sort((a, b) => a - b);
-  const silences: { from: string; to: string; hours: number }[] = [];
+  const times = [...new Set(series.filter((s) => s.records > 0).map((s) => Date.parse(s.bin)))]
+    .filter((t) => Number.isFinite(t))
+    .sort((a, b) => a - b);
+  const hours = (ms: number) => Math.max(0, Math.round(ms / 3_600_000));
+  const silences: Silence[] = [];
   for (let i = 1; i < times.length; i++) {
-    const from = times[i - 1]! + size;
-    const to = times[i]!;
-    if (to > from) {
+    const before = times[i - 1]!;
+    const after = times[i]!;
+    if (after > before + size) {
       silences.push({
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-        hours: Math.round((to - from) / 3_600_000),
+        from: new Date(before + size).toISOString(),
+        to: new Date(after).toISOString(),
+        hours: hours(after - before - size),
+        atMostHours: hours(after + size - before),
       });
     }
   }
-  return silences.sort((a, b) => b.hours - a.hours || (a.from < b.from ? -1 : 1));
+  const last = times[times.length - 1];
+  const end = windowEnd ? Date.parse(windowEnd) : NaN;
+  if (last !== undefined && Number.isFinite(end) && end > last + size) {
+    silences.push({
+      from: new Date(last + size).toISOString(),
+      to: new Date(end).toISOString(),
+      hours: hours(end - last - size),
+      atMostHours: hours(end - last),
+      trailing: true,
+    });
+  }
+  return silences.sort((a, b) => b.atMostHours - a.atMostHours || (a.from < b.from ? -1 : 1));
 }

@@ -71,7 +71,7 @@ export interface ActivityDetails {
   failedRequests?: number;
   outcomesKnown: boolean;
   /** The longest silence between two records, counted by the hour (`bin` 1h) or the day. */
-  longestSilence?: { from: string; to: string; hours: number };
+  longestSilence?: { from: string; to: string; hours: number; atMostHours?: number; trailing?: boolean };
   bin: "1h" | "1d";
 }
 

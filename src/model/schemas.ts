@@ -586,7 +586,13 @@ export const RESULT_SCHEMA = {
                     longestSilence: {
                       type: "object",
                       required: ["from", "to", "hours"],
-                      properties: { from: instant, to: instant, hours: { type: "number", minimum: 0 } },
+                      properties: {
+                        from: instant,
+                        to: instant,
+                        hours: { type: "number", minimum: 0 },
+                        atMostHours: { type: "number", minimum: 0 },
+                        trailing: { type: "boolean" },
+                      },
                     },
                     bin: { enum: ["1h", "1d"] },
                   },

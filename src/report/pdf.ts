@@ -680,7 +680,7 @@ class Writer {
     const facts = [
       d.firstRecord ? `First record ${d.firstRecord}, last ${d.lastRecord}.` : "",
       d.longestSilence
-        ? `Longest silence ${d.longestSilence.hours} hours, from ${d.longestSilence.from} to ${d.longestSilence.to} (counted ${d.bin === "1h" ? "by the hour" : "by the day"}).`
+        ? `Longest silence ${d.longestSilence.hours}${d.longestSilence.atMostHours !== undefined && d.longestSilence.atMostHours !== d.longestSilence.hours ? ` to ${d.longestSilence.atMostHours}` : ""} hours, from ${d.longestSilence.from} to ${d.longestSilence.to}${d.longestSilence.trailing ? " (the end of the window: nothing written since)" : ""} (counted ${d.bin === "1h" ? "by the hour" : "by the day"}).`
         : "No silence between records.",
       d.outcomesKnown
         ? `${d.failedRequests ?? 0} failed request${d.failedRequests === 1 ? "" : "s"}.`

@@ -451,6 +451,15 @@ function activityView(activity: ResultActivity, start: string, end: string): Act
         ...activity.details,
         operations: activity.details.operations.map((o) => ({ command: "", description: "", failures: 0, ...o })),
         callers: activity.details.callers.map((c) => ({ identity: "", failures: 0, ...c })),
+        ...(activity.details.longestSilence
+          ? {
+              longestSilence: {
+                atMostHours: activity.details.longestSilence.hours,
+                trailing: false,
+                ...activity.details.longestSilence,
+              },
+            }
+          : {}),
       }
     : undefined;
   return {

@@ -9,6 +9,8 @@ import {
   failed,
   hsmTarget,
   managedHsm,
+  row,
+  sample,
   sentinelWorkspace,
   setting,
   snapshot,
@@ -30,6 +32,13 @@ const noWorkspace = managedHsm({
   ],
 });
 const id = (h: HsmFacts) => h.id.toLowerCase();
+const twoWorkspaceHsm = managedHsm({
+  name: "mhsm-two-workspaces",
+  settings: [
+    setting({ category: "AuditEvent", workspaceId: WORKSPACE }),
+    setting({ name: "second", category: "AuditEvent", workspaceId: workspaceId("law-two") }),
+  ],
+});
 
 function on(hsm: HsmFacts, rest: Omit<SnapshotSpec, "hsms"> = {}): Pick<CheckCase, "target" | "snapshot"> {
   return {
@@ -115,6 +124,23 @@ export const activitySensitiveOperations: CheckCase[] = [
     expect: { status: "error", message: /was not asked/ },
   },
   {
+    name: "every workspace receiving the audit log is gone: not applicable, never a pass",
+    target: hsmTarget(mhsm),
+    snapshot: snapshot({ hsms: [mhsm], workspaces: [workspace(WORKSPACE, { exists: false })] }),
+    expect: {
+      status: "not_applicable",
+      message: /workspace law-audit receiving the audit log of Mhsm-Keys does not exist/,
+    },
+  },
+  {
+    name: "the answers hold fewer records than the log query counted (a table left out): error",
+    ...on(mhsm, {
+      logSamples: [sample(WORKSPACE, { rows: [row(mhsm, 40)] }, [mhsm.id])],
+      activitySamples: [activity(WORKSPACE, [mhsm], { operations: [op(mhsm, "KeySign", 12)] })],
+    }),
+    expect: { status: "error", message: /counted 40 audit records but its activity answers hold 12/ },
+  },
+  {
     name: "no workspace receives the audit log: not applicable, saying why",
     ...on(noWorkspace),
     expect: { status: "not_applicable", message: /No Log Analytics workspace receives the audit log/ },
@@ -164,36 +190,27 @@ export const activityMassRetrieval: CheckCase[] = [
     expect: { status: "fail", message: /more than 5 successful KeyGet/ },
   },
   {
-    name: "the same caller and day in two workspaces add up",
-    target: hsmTarget(
-      managedHsm({
-        settings: [
-          setting({ category: "AuditEvent", workspaceId: WORKSPACE }),
-          setting({ name: "second", category: "AuditEvent", workspaceId: workspaceId("law-two") }),
-        ],
-      }),
-    ),
-    snapshot: (() => {
-      const h = managedHsm({
-        settings: [
-          setting({ category: "AuditEvent", workspaceId: WORKSPACE }),
-          setting({ name: "second", category: "AuditEvent", workspaceId: workspaceId("law-two") }),
-        ],
-      });
-      const row = { hsmId: id(h), caller: "10.1.1.1", identity: "", day: "2025-06-03T00:00:00.000Z", gets: 13 };
-      return snapshot({
-        hsms: [h],
-        workspaces: [
-          workspace(WORKSPACE, { retentionInDays: 400 }),
-          workspace(workspaceId("law-two"), { retentionInDays: 400 }),
-        ],
-        activitySamples: [
-          activity(WORKSPACE, [h], { keyGets: [row] }),
-          activity(workspaceId("law-two"), [h], { keyGets: [row] }),
-        ],
-      });
+    name: "the same records reaching two workspaces are counted once, not twice",
+    ...(() => {
+      const h = twoWorkspaceHsm;
+      const row = { hsmId: id(h), caller: "10.1.1.1", identity: "", day: "2025-06-03T00:00:00.000Z", gets: 26 };
+      return {
+        target: hsmTarget(h),
+        snapshot: snapshot({
+          hsms: [h],
+          workspaces: [
+            workspace(WORKSPACE, { retentionInDays: 400 }),
+            workspace(workspaceId("law-two"), { retentionInDays: 400 }),
+          ],
+          activitySamples: [
+            activity(WORKSPACE, [h], { keyGets: [row] }),
+            activity(workspaceId("law-two"), [h], { keyGets: [row] }),
+          ],
+        }),
+      };
     })(),
-    expect: { status: "fail", message: /most 26/ },
+    // 26 in each workspace is 26, not 52: one caller-day over the threshold, at 26.
+    expect: { status: "fail", message: /most 26\)/ },
   },
   {
     name: "the key retrieval question failed: error",
@@ -231,6 +248,20 @@ export const activityFailedAccess: CheckCase[] = [
     },
   },
   {
+    name: "failures in the first and the last five minutes of an hour (bins 10:00 and 11:00) are one burst",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          failures: [
+            failures("203.0.113.7", "2025-06-04T10:00:00.000Z", 5),
+            failures("203.0.113.7", "2025-06-04T11:00:00.000Z", 5),
+          ],
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /most 10/ },
+  },
+  {
     name: "a burst across a clock hour still falls within one hour: 6 at 03:40 and 6 at 04:05",
     ...on(mhsm, {
       activitySamples: [
@@ -251,7 +282,7 @@ export const activityFailedAccess: CheckCase[] = [
         activity(WORKSPACE, [mhsm], {
           failures: [
             failures("203.0.113.7", "2025-06-04T03:00:00.000Z", 6),
-            failures("203.0.113.7", "2025-06-04T04:00:00.000Z", 6),
+            failures("203.0.113.7", "2025-06-04T04:10:00.000Z", 6),
           ],
         }),
       ],
@@ -323,6 +354,16 @@ export const activityNewCallers: CheckCase[] = [
     expect: { status: "pass", message: /was seen in its first 24 hours/ },
   },
   {
+    name: "a window no longer than the baseline: not applicable, since nothing can be new in it",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], { callers: [caller(mhsm, "10.0.0.4", "2025-06-02T11:00:00.000Z")] }),
+      ],
+    }),
+    params: { baselineHours: 24 * 7 },
+    expect: { status: "not_applicable", message: /no longer than the 168-hour baseline/ },
+  },
+  {
     name: "a longer baseline from params",
     ...on(mhsm, {
       activitySamples: [
@@ -340,57 +381,62 @@ export const activityNewCallers: CheckCase[] = [
 ];
 
 const bins = (hsm: HsmFacts, times: string[]) => times.map((bin) => ({ hsmId: id(hsm), bin, records: 3 }));
+/** Bins every `stepHours` from `from` to `to` (inclusive). */
+function every(from: string, to: string, stepHours: number): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(from); t <= Date.parse(to); t += stepHours * 3_600_000) out.push(new Date(t).toISOString());
+  return out;
+}
+/** The window of the fixtures is 2025-06-01T12:00Z to 2025-06-08T12:00Z: records until its last hour. */
+const untilTheEnd = (from: string) => every(from, "2025-06-08T11:00:00.000Z", 6);
+const series = (times: string[], bin: "1h" | "1d" = "1h") => ({
+  activitySamples: [activity(WORKSPACE, [chsm], { series: bins(chsm, times) }, { bin })],
+});
 
 export const activityTrailGap: CheckCase[] = [
   {
-    name: "a 30-hour silence between records: fail, with its bounds",
-    ...on(chsm, {
-      activitySamples: [
-        activity(WORKSPACE, [chsm], {
-          series: bins(chsm, [
-            "2025-06-02T10:00:00.000Z",
-            "2025-06-02T11:00:00.000Z",
-            "2025-06-03T18:00:00.000Z",
-            "2025-06-03T19:00:00.000Z",
-          ]),
-        }),
-      ],
-    }),
+    name: "a silence of 30 to 32 hours between records: fail, with its bounds",
+    ...on(
+      chsm,
+      series(["2025-06-02T10:00:00.000Z", "2025-06-02T11:00:00.000Z", ...untilTheEnd("2025-06-03T18:00:00.000Z")]),
+    ),
     expect: {
       status: "fail",
-      message:
-        /1 silence longer than 24 hours .*longest 30 hours, from 2025-06-02T12:00:00.000Z to 2025-06-03T18:00:00.000Z/,
+      message: /was silent from 2025-06-02T12:00:00.000Z to 2025-06-03T18:00:00.000Z \(30 to 32 hours\)/,
     },
   },
   {
-    name: "a 24-hour silence is not longer than 24 hours: pass, saying the longest",
-    ...on(chsm, {
-      activitySamples: [
-        activity(WORKSPACE, [chsm], { series: bins(chsm, ["2025-06-02T10:00:00.000Z", "2025-06-03T11:00:00.000Z"]) }),
-      ],
-    }),
-    expect: { status: "pass", message: /longest 24 hours/ },
+    name: "a silence that may just exceed the threshold is flagged (23 to 25 hours, counted by the hour)",
+    ...on(chsm, series(["2025-06-02T10:00:00.000Z", ...untilTheEnd("2025-06-03T10:00:00.000Z")])),
+    expect: { status: "fail", message: /\(23 to 25 hours\)/ },
+  },
+  {
+    name: "silences of at most 24 hours pass, saying the longest",
+    ...on(chsm, series(every("2025-06-01T13:00:00.000Z", "2025-06-08T11:00:00.000Z", 23))),
+    expect: { status: "pass", message: /longest 22 to 24 hours/ },
   },
   {
     name: "silence before the first record is not a hole",
-    ...on(chsm, {
-      activitySamples: [activity(WORKSPACE, [chsm], { series: bins(chsm, ["2025-06-07T10:00:00.000Z"]) })],
-    }),
+    ...on(chsm, series(untilTheEnd("2025-06-07T11:00:00.000Z"))),
     expect: { status: "pass" },
   },
   {
-    name: "day bins for long windows: two days apart is one silent day",
-    ...on(chsm, {
-      activitySamples: [
-        activity(
-          WORKSPACE,
-          [chsm],
-          { series: bins(chsm, ["2025-06-02T00:00:00.000Z", "2025-06-04T00:00:00.000Z"]) },
-          { bin: "1d" },
-        ),
-      ],
-    }),
-    expect: { status: "pass", message: /counted by the day; longest 24 hours/ },
+    name: "a trail that stopped on day two: fail, nothing written since",
+    ...on(chsm, series(every("2025-06-01T13:00:00.000Z", "2025-06-02T10:00:00.000Z", 1))),
+    expect: { status: "fail", message: /has written nothing since 2025-06-02T11:00:00.000Z/ },
+  },
+  {
+    name: "day bins for long windows: a record every day passes",
+    ...on(chsm, series(every("2025-06-02T00:00:00.000Z", "2025-06-08T00:00:00.000Z", 24), "1d")),
+    expect: { status: "pass", message: /counted by the day/ },
+  },
+  {
+    name: "day bins two days apart may hide up to 72 hours of silence: fail",
+    ...on(
+      chsm,
+      series(["2025-06-02T00:00:00.000Z", ...every("2025-06-04T00:00:00.000Z", "2025-06-08T00:00:00.000Z", 24)], "1d"),
+    ),
+    expect: { status: "fail", message: /\(24 to 72 hours\)/ },
   },
   {
     name: "the series question failed: error",

@@ -12,7 +12,7 @@ export default defineHighlight<{ maxPerCallerPerDay: number }, "keyGets">({
   },
   judge(activity, params): Verdict {
     const hsm = activity.hsm;
-    // Per caller and day, summed over workspaces (an HSM may send to several).
+    // Per caller and identity and day (the activity merges the workspaces an HSM sends to).
     const byCallerDay = new Map<string, { caller: string; identity: string; day: string; gets: number }>();
     for (const r of activity.rows.keyGets) {
       const key = `${r.caller}\u0000${r.identity}\u0000${r.day}`;

@@ -15,6 +15,13 @@ export default defineHighlight<{ baselineHours: number }, "callers">({
   judge(activity, params, snapshot): Verdict {
     const hsm = activity.hsm;
     const baselineEnd = new Date(Date.parse(snapshot.logWindow.start) + params.baselineHours * 3_600_000).toISOString();
+    if (baselineEnd >= snapshot.logWindow.end) {
+      return {
+        status: "not_applicable",
+        message: `The window (${snapshot.logWindow.duration}) is no longer than the ${params.baselineHours}-hour baseline, so no address can be new in it.`,
+        evidence: activity.evidence,
+      };
+    }
     const signIn = hsm.kind === "cloudHsm";
     // Per address: its earliest sign-in (or request) over every identity and workspace.
     const firstByCaller = new Map<string, { time: string; identity: string }>();

@@ -1,7 +1,7 @@
 // Holes in the trail: a silence longer than the threshold between two records of an HSM inside the window.
 import type { Verdict } from "../check.js";
 import { defineHighlight, highlightVerdict, plural } from "../activity.js";
-import { longestSilences } from "../silence.js";
+import { longestSilences, type Silence } from "../silence.js";
 
 export default defineHighlight<{ maxGapHours: number }, "series">({
   name: "activity-trail-gap",
@@ -12,28 +12,34 @@ export default defineHighlight<{ maxGapHours: number }, "series">({
   params: {
     maxGapHours: { type: "integer", minimum: 1, default: 24 },
   },
-  judge(activity, params): Verdict {
+  judge(activity, params, snapshot): Verdict {
     const hsm = activity.hsm;
-    const silences = longestSilences(activity.rows.series, activity.bin);
-    const gaps = silences.filter((g) => g.hours > params.maxGapHours);
+    const silences = longestSilences(activity.rows.series, activity.bin, snapshot.logWindow.end);
+    const gaps = silences.filter((g) => g.atMostHours > params.maxGapHours);
     const resolution = activity.bin === "1h" ? "by the hour" : "by the day";
+    const span = (g: Silence) =>
+      g.hours === g.atMostHours ? `${g.hours} hours` : `${g.hours} to ${g.atMostHours} hours`;
     if (gaps.length === 0) {
       const longest = silences[0];
       return highlightVerdict(
         activity,
         undefined,
-        `The trail of ${hsm.name} has no silence longer than ${params.maxGapHours} hours between two records in the window (counted ${resolution}${longest ? `; longest ${longest.hours} hours` : ""})`,
+        `The trail of ${hsm.name} has no silence that may be longer than ${params.maxGapHours} hours in the window (counted ${resolution}${longest ? `; longest ${span(longest)}` : ""})`,
       );
     }
+    const longest = gaps[0]!;
+    const what = longest.trailing
+      ? `has written nothing since ${longest.from} (${span(longest)} to the end of the window)`
+      : `was silent from ${longest.from} to ${longest.to} (${span(longest)})`;
     return highlightVerdict(
       activity,
       {
-        summary: `The trail of ${hsm.name} has ${plural(gaps.length, "silence")} longer than ${params.maxGapHours} hours between two records (counted ${resolution}; longest ${gaps[0]!.hours} hours, from ${gaps[0]!.from} to ${gaps[0]!.to})`,
+        summary: `The trail of ${hsm.name} has ${plural(gaps.length, "silence")} that may be longer than ${params.maxGapHours} hours (counted ${resolution}); the longest: it ${what}`,
         rows: gaps.map((g) => ({
           time: g.from,
           operation: "no record",
           caller: "",
-          note: `silent until ${g.to} (${g.hours} hours)`,
+          note: g.trailing ? `silent to the end of the window (${span(g)})` : `silent until ${g.to} (${span(g)})`,
         })),
       },
       "",

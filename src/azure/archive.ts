@@ -52,8 +52,10 @@ export async function newestArchivedHour(
 ): Promise<{ daysListed: string[]; containerMissing?: true; newest?: Newest }> {
   const daysListed: string[] = [];
   const first = Date.UTC(where.start.getUTCFullYear(), where.start.getUTCMonth(), where.start.getUTCDate());
+  // The last instant of the window: a window that ends at midnight ends on the day before.
+  const last = new Date(where.end.getTime() - 1);
   for (
-    let day = new Date(Date.UTC(where.end.getUTCFullYear(), where.end.getUTCMonth(), where.end.getUTCDate()));
+    let day = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), last.getUTCDate()));
     day.getTime() >= first;
     day = new Date(day.getTime() - 86_400_000)
   ) {
@@ -64,7 +66,8 @@ export async function newestArchivedHour(
     if (listed === undefined) return { daysListed, containerMissing: true };
     const hours = listed
       .map((blob) => ({ ...blob, hour: hourOf(blob.name) }))
-      .filter((blob): blob is typeof blob & { hour: Date } => blob.hour !== undefined)
+      // Hours that begin after the window belong to another period (a scan of last month, say).
+      .filter((blob): blob is typeof blob & { hour: Date } => blob.hour !== undefined && blob.hour < where.end)
       .sort((a, b) => b.hour.getTime() - a.hour.getTime());
     const blob = hours[0];
     if (!blob) continue;

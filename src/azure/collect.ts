@@ -582,6 +582,23 @@ function readWorkspaceProperties(ctx: Context, id: string): Promise<WorkspaceFac
   });
 }
 
+/** The default immutability policy of an account with immutable storage, when it states its period and state. */
+function accountPolicy(
+  policy:
+    | { immutabilityPeriodSinceCreationInDays?: number; state?: string; allowProtectedAppendWrites?: boolean }
+    | undefined,
+) {
+  const days = policy?.immutabilityPeriodSinceCreationInDays;
+  if (typeof days !== "number" || typeof policy?.state !== "string") return undefined;
+  return {
+    periodDays: days,
+    state: policy.state,
+    ...(typeof policy.allowProtectedAppendWrites === "boolean"
+      ? { allowProtectedAppendWrites: policy.allowProtectedAppendWrites }
+      : {}),
+  };
+}
+
 async function readStorageAccount(ctx: Context, id: string): Promise<StorageAccountFacts> {
   const account: StorageAccountFacts = await readDestination(
     ctx,
@@ -603,6 +620,7 @@ async function readStorageAccount(ctx: Context, id: string): Promise<StorageAcco
         allowBlobPublicAccess: flag(raw.allowBlobPublicAccess),
         allowSharedKeyAccess: flag(raw.allowSharedKeyAccess),
         immutableStorageWithVersioning: flag(raw.immutableStorageWithVersioning?.enabled),
+        accountImmutabilityPolicy: accountPolicy(raw.immutableStorageWithVersioning?.immutabilityPolicy),
         blobEndpoint: text(raw.primaryEndpoints?.blob),
       };
       return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as Partial<typeof facts>;

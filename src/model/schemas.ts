@@ -246,6 +246,15 @@ export const SNAPSHOT_SCHEMA = {
               allowBlobPublicAccess: { type: "boolean" },
               allowSharedKeyAccess: { type: "boolean" },
               immutableStorageWithVersioning: { type: "boolean" },
+              accountImmutabilityPolicy: {
+                type: "object",
+                required: ["periodDays", "state"],
+                properties: {
+                  periodDays: { type: "integer", minimum: 0 },
+                  state: str,
+                  allowProtectedAppendWrites: { type: "boolean" },
+                },
+              },
               blobEndpoint: str,
             }),
           ),

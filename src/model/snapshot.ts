@@ -136,6 +136,11 @@ export interface StorageAccountProperties {
   allowSharedKeyAccess?: boolean;
   /** Account-level immutable storage with versioning. */
   immutableStorageWithVersioning?: boolean;
+  /**
+   * The account's default version-level immutability policy. Account-level immutability only turns on support for
+   * WORM versions: without a Locked default policy of enough days, nothing protects a blob.
+   */
+  accountImmutabilityPolicy?: ImmutabilityPolicy;
   /** The blob service endpoint as ARM answered it (`primaryEndpoints.blob`). */
   blobEndpoint?: string;
 }

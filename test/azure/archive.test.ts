@@ -78,6 +78,22 @@ describe("newestArchivedHour", () => {
     expect(r.listed.every((p) => p.startsWith(PREFIX) && /\/d=\d{2}\/$/.test(p))).toBe(true);
   });
 
+  test("hours after the window are not read as its newest, and a window ending at midnight ends the day before", async () => {
+    // A scan of May: the window ends 2025-06-01T00:00Z; June's blobs belong to another period.
+    const may = { start: new Date("2025-05-01T00:00:00Z"), end: new Date("2025-06-01T00:00:00Z") };
+    const r = reader({
+      [hourBlob("2025-06-01T05:00:00Z")]: record("2025-06-01T05:10:00Z"),
+      [hourBlob("2025-05-31T20:00:00Z")]: record("2025-05-31T20:10:00Z"),
+    });
+    const found = await newestArchivedHour(r, { container: "c", prefix: PREFIX, ...may });
+    expect(found.newest?.hour).toBe("2025-05-31T20:00:00.000Z");
+    expect(r.listed[0]).toBe(`${PREFIX}y=2025/m=05/d=31/`);
+    // Inside the day the window ends on, an hour after its end is left out too.
+    const r2 = reader({ [hourBlob("2025-06-08T20:00:00Z")]: record("2025-06-08T20:10:00Z") });
+    const found2 = await newestArchivedHour(r2, { container: "c", prefix: PREFIX, ...window });
+    expect(found2.newest).toBeUndefined();
+  });
+
   test("a missing container stops the walk at once", async () => {
     const r = reader({}, true);
     const found = await newestArchivedHour(r, { container: "c", prefix: PREFIX, ...window });

@@ -79,7 +79,10 @@ subscriptions:
       - name: stlegacy
         resourceGroup: rg-mon
         location: eastus
-        properties: { immutableStorageWithVersioning: { enabled: true } }
+        properties:
+          immutableStorageWithVersioning:
+            enabled: true
+            immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 400, state: Locked }
         archive: { blobEndpoint: "${azurite}", format: records }
       # Mutable, and a lifecycle rule that deletes every blob after 30 days.
       - name: stmutable

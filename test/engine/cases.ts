@@ -893,9 +893,29 @@ function noArchiveCases(what: RegExp): CheckCase[] {
 
 const archiveImmutable: CheckCase[] = [
   {
-    name: "account-level immutable storage with versioning passes",
+    name: "account-level immutable storage with a Locked default policy of 400 days passes",
+    ...onArchive({
+      properties: {
+        immutableStorageWithVersioning: true,
+        accountImmutabilityPolicy: { periodDays: 400, state: "Locked" },
+      },
+    }),
+    expect: { status: "pass", message: /account-level immutable storage with a Locked default policy of 400 days/ },
+  },
+  {
+    name: "account-level immutability alone protects nothing: without a Locked default policy, the containers decide",
     ...onArchive({ properties: { immutableStorageWithVersioning: true } }),
-    expect: { status: "pass", message: /account-level immutable storage with versioning/ },
+    expect: { status: "fail", message: /has no container insights-logs-auditevent yet/ },
+  },
+  {
+    name: "an Unlocked account default policy does not pass either",
+    ...onArchive({
+      properties: {
+        immutableStorageWithVersioning: true,
+        accountImmutabilityPolicy: { periodDays: 400, state: "Unlocked" },
+      },
+    }),
+    expect: { status: "fail" },
   },
   {
     name: "a Locked 365-day policy on insights-logs-auditevent passes",
@@ -1107,6 +1127,11 @@ const archiveFlowing: CheckCase[] = [
     name: "the newest blob is older than the window: fail",
     ...flowing(newestHour(archivedManaged(), MANAGED_AUDIT, "2025-05-20T03:00:00.000Z")),
     expect: { status: "fail", message: /newest archived hour .* is 2025-05-20T03:00:00.000Z, before the window/ },
+  },
+  {
+    name: "a newest blob after the window proves nothing about it: error",
+    ...flowing(newestHour(archivedManaged(), MANAGED_AUDIT, "2025-06-08T20:00:00.000Z")),
+    expect: { status: "error", message: /is 2025-06-08T20:00:00.000Z, after the window/ },
   },
   {
     name: "no blob on any day of the window: fail",

@@ -93,7 +93,10 @@ const compliantDestinations = {
   // An immutable archive with no lifecycle policy, whose newest hour of the Cloud HSM is inside the window.
   storageAccounts: [
     archiveAccount(STORAGE, {
-      properties: { immutableStorageWithVersioning: true },
+      properties: {
+        immutableStorageWithVersioning: true,
+        accountImmutabilityPolicy: { periodDays: 400, state: "Locked" },
+      },
       arrivals: [
         arrival(
           compliantCloudHsm,

@@ -12,8 +12,17 @@ export default defineArchiveCheck<{ minimumDays: number }>({
   reading: "its immutability",
   judge(archive, properties, results, { params, evidence }) {
     const days = params.minimumDays;
-    if (properties.immutableStorageWithVersioning === true) {
-      results.passes.push(`${archive.label} has account-level immutable storage with versioning`);
+    // Account-level immutability protects blobs only through a Locked default policy of enough days; short of that,
+    // the containers' own policies decide.
+    const accountPolicy = properties.accountImmutabilityPolicy;
+    if (
+      properties.immutableStorageWithVersioning === true &&
+      accountPolicy?.state === "Locked" &&
+      accountPolicy.periodDays >= days
+    ) {
+      results.passes.push(
+        `${archive.label} has account-level immutable storage with a Locked default policy of ${accountPolicy.periodDays} days`,
+      );
       return;
     }
     const containers = archive.facts?.containers;

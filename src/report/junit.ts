@@ -1,11 +1,21 @@
 // junit.xml: a testsuite per policy, a testcase per resource it judged. `fail` is a failure, `error` an error (the
-// evidence could not be gathered), and not applicable, waived and manual findings are skipped with the reason.
-import type { Finding, Result } from "../model/result.js";
+// evidence could not be gathered), and not applicable, waived and manual findings are skipped with the reason, as is a
+// failure below the fail-on threshold: the test results agree with the exit code.
+import { failCounts, type Finding, type Result } from "../model/result.js";
 import { lookup } from "./lookup.js";
 import { xmlAttribute as attr, xmlText as text } from "./lookup.js";
 
 export function renderJunit(result: Result): string {
   const look = lookup(result);
+  const failOn = result.failOn ?? "low";
+  const isFailure = (f: Finding) => f.status === "fail" && failCounts(f.severity, failOn);
+  const isSkipped = (f: Finding) =>
+    f.status === "not_applicable" ||
+    f.status === "waived" ||
+    f.status === "manual" ||
+    (f.status === "fail" && !isFailure(f));
+  const skipReason = (f: Finding) =>
+    f.status === "fail" ? `below the fail-on threshold (${f.severity}; fail-on ${failOn}): ${f.message}` : reasonOf(f);
   const order = look.policies.map((p) => p.id);
   for (const f of result.findings) if (!order.includes(f.policyId)) order.push(f.policyId);
   const suites = order
@@ -13,7 +23,7 @@ export function renderJunit(result: Result): string {
     .filter((s) => s.findings.length > 0);
   const count = (findings: Finding[]) => ({
     tests: findings.length,
-    failures: findings.filter((f) => f.status === "fail").length,
+    failures: findings.filter(isFailure).length,
     errors: findings.filter((f) => f.status === "error").length,
     skipped: findings.filter((f) => isSkipped(f)).length,
   });
@@ -39,7 +49,7 @@ export function renderJunit(result: Result): string {
       const body = [f.message, f.remediation.azCli ? `Fix (az CLI):\n${f.remediation.azCli}` : ""]
         .filter(Boolean)
         .join("\n\n");
-      if (f.status === "fail") {
+      if (isFailure(f)) {
         lines.push(`      <failure message="${attr(f.message)}" type="${f.severity}">${text(body)}</failure>`);
       } else if (f.status === "error") {
         lines.push(`      <error message="${attr(f.message)}" type="evidence-missing">${text(body)}</error>`);
@@ -54,11 +64,7 @@ export function renderJunit(result: Result): string {
   return `${lines.join("\n")}\n`;
 }
 
-function isSkipped(f: Finding): boolean {
-  return f.status === "not_applicable" || f.status === "waived" || f.status === "manual";
-}
-
-function skipReason(f: Finding): string {
+function reasonOf(f: Finding): string {
   if (f.status === "waived" && f.waiver) {
     const w = f.waiver;
     return `waived until ${w.expires} by ${w.owner}${w.ticket ? ` (${w.ticket})` : ""}: ${w.reason}. ${f.message}`;

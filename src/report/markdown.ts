@@ -104,5 +104,5 @@ export function cell(value: string): string {
     .replace(/:\/\//g, ":&#47;&#47;")
     .replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`)
     .replace(/@/g, "&#64;")
-    .replace(/\r?\n/g, "<br>");
+    .replace(/\r\n?|\n/g, "<br>");
 }

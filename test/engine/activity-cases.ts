@@ -526,6 +526,27 @@ export const sentinelCoverage: CheckCase[] = [
     expect: { status: "error", message: /is unknown: .*403/ },
   },
   {
+    name: "a rule that names MANAGEDHSMS only to exclude it does not watch a Managed HSM",
+    target: hsmTarget(mhsm),
+    snapshot: snapshot({
+      hsms: [mhsm],
+      workspaces: [
+        sentinelWorkspace(WORKSPACE, {
+          onboarded: true,
+          rules: [
+            {
+              name: "vaults-only",
+              query: 'AzureDiagnostics | where ResourceType =~ "VAULTS" and ResourceType !~ "MANAGEDHSMS"',
+            },
+            { name: "commented", query: "AzureDiagnostics // TODO: MANAGEDHSMS and AZKVAuditLogs\n| take 1" },
+            { name: "not-in", query: 'AzureDiagnostics | where ResourceType !in ("MANAGEDHSMS")' },
+          ],
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /none of the 3 analytic rules/ },
+  },
+  {
     name: "a rule name that mentions the table is not enough: the query must read it",
     target: hsmTarget(chsm),
     snapshot: snapshot({

@@ -3,17 +3,21 @@
 import { renderJunit } from "../../src/report/junit.js";
 import { parseJunit } from "../helpers/consumers.js";
 import { HOSTILE_NAMES, sampleResult } from "../helpers/results.js";
-import type { Finding } from "../../src/model/result.js";
+import { failCounts, type Finding } from "../../src/model/result.js";
 
 const result = sampleResult();
 const xml = renderJunit(result);
 const doc = parseJunit(xml);
 
+/** A fail the gate counts (at or above fail-on) is a failure; one below it is skipped, as the exit code ignores it. */
+const counted = (f: Finding) => f.status === "fail" && failCounts(f.severity, result.failOn);
+const skipped = (f: Finding) =>
+  ["not_applicable", "waived", "manual"].includes(f.status) || (f.status === "fail" && !counted(f));
 const counts = (findings: Finding[]) => ({
   tests: String(findings.length),
-  failures: String(findings.filter((f) => f.status === "fail").length),
+  failures: String(findings.filter(counted).length),
   errors: String(findings.filter((f) => f.status === "error").length),
-  skipped: String(findings.filter((f) => ["not_applicable", "waived", "manual"].includes(f.status)).length),
+  skipped: String(findings.filter(skipped).length),
 });
 const attrs = (node: Record<string, string>) => ({
   tests: node["@tests"],
@@ -24,7 +28,7 @@ const attrs = (node: Record<string, string>) => ({
 
 test("the totals are the result's", () => {
   expect(attrs(doc.testsuites)).toEqual(counts(result.findings));
-  expect(doc.testsuites["@failures"]).toBe(String(result.summary.fail));
+  expect(doc.testsuites["@failures"]).toBe(String(result.findings.filter(counted).length));
   expect(doc.testsuites["@errors"]).toBe(String(result.summary.error));
 });
 
@@ -46,11 +50,12 @@ test("fail is a failure, error an error, not applicable, waived and manual are s
     expect(c["@name"]).toContain(
       [...f.resourceId].filter((ch) => (ch >= " " || "\t\n\r".includes(ch)) && ch !== "\ufffe").join(""),
     );
-    expect(Boolean(c.failure)).toBe(f.status === "fail");
+    expect(Boolean(c.failure)).toBe(counted(f));
     expect(Boolean(c.error)).toBe(f.status === "error");
-    expect(c.skipped !== undefined).toBe(["not_applicable", "waived", "manual"].includes(f.status));
+    expect(c.skipped !== undefined).toBe(skipped(f));
+    if (f.status === "fail" && !counted(f)) expect(c.skipped["@message"]).toMatch(/^below the fail-on threshold/);
     if (f.status === "waived") expect(c.skipped["@message"]).toContain(f.waiver!.owner);
-    if (f.status === "fail") expect(c.failure["@type"]).toBe(f.severity);
+    if (counted(f)) expect(c.failure["@type"]).toBe(f.severity);
   });
 });
 

@@ -45,6 +45,8 @@ test.each([
   ["www.evil.example", "www&#46;evil.example"],
   ["@admin", "&#64;admin"],
   ["two\nlines", "two<br>lines"],
+  ["a lone\rreturn", "a lone<br>return"],
+  ["crlf\r\nline", "crlf<br>line"],
   ["esc\u001b[31m", "esc\\[31m"],
 ])("cell(%j) is %j", (input, expected) => {
   expect(cell(input)).toBe(expected);

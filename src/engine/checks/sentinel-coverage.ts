@@ -20,9 +20,21 @@ export const HSM_LOG_MARKERS: Record<Exclude<HsmKind, "dedicatedHsm">, string[]>
   managedHsm: ["MANAGEDHSMS", "AZKVAuditLogs"],
 };
 
+/**
+ * Whether a rule's KQL reads an HSM kind's audit records: a marker outside comments, and not in a comparison that
+ * excludes it (`ResourceType != "MANAGEDHSMS"`, `!~`, `!in`). A rule that names the HSM logs only to leave them out,
+ * or in a comment, watches nothing.
+ */
 export function readsHsmLogs(query: string, kind: HsmKind): boolean {
   if (kind === "dedicatedHsm") return false;
-  return HSM_LOG_MARKERS[kind].some((marker) => new RegExp(`\\b${marker}\\b`, "i").test(query));
+  const code = query.replace(/\/\/[^\n]*/g, " ");
+  return HSM_LOG_MARKERS[kind].some((marker) => {
+    for (const match of code.matchAll(new RegExp(`\\b${marker}\\b`, "gi"))) {
+      const before = code.slice(Math.max(0, match.index - 60), match.index);
+      if (!/(!=|!~|!in~?\s*\([^)]*|!has(_cs)?|!contains(_cs)?)\s*["']?$/i.test(before)) return true;
+    }
+    return false;
+  });
 }
 
 export default defineCheck<{ categories: Record<string, string[]> }>({

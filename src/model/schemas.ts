@@ -107,6 +107,32 @@ const perDay = {
   },
 } as const;
 
+const count = { type: "integer", minimum: 0 } as const;
+
+/** An answer to an activity question: its query, and its rows (each with every column but `optional`). */
+const answer = (columns: Record<string, object>, optional: string[] = []) => ({
+  type: "object",
+  required: ["query", "result"],
+  properties: {
+    query: str,
+    result: fact({
+      type: "object",
+      required: ["rows"],
+      properties: {
+        rows: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["hsmId", ...Object.keys(columns).filter((c) => !optional.includes(c))],
+            properties: { hsmId: str, ...columns },
+          },
+        },
+        partial: collectionError,
+      },
+    }),
+  },
+});
+
 export const SNAPSHOT_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "hsm-audit snapshot",
@@ -396,20 +422,41 @@ export const SNAPSHOT_SCHEMA = {
           questions: {
             type: "object",
             required: ["operations", "callers", "series", "sensitive", "keyGets", "failures"],
-            additionalProperties: {
-              type: "object",
-              required: ["query", "result"],
-              properties: {
-                query: str,
-                result: fact({
-                  type: "object",
-                  required: ["rows"],
-                  properties: {
-                    rows: { type: "array", items: { type: "object", required: ["hsmId"], properties: { hsmId: str } } },
-                    partial: collectionError,
+            properties: {
+              operations: answer({
+                operation: str,
+                records: count,
+                failures: count,
+                first: instant,
+                last: instant,
+              }),
+              callers: answer(
+                {
+                  caller: str,
+                  identity: str,
+                  records: count,
+                  failures: count,
+                  first: instant,
+                  last: instant,
+                  firstLogin: instant,
+                },
+                ["firstLogin"],
+              ),
+              series: answer({ bin: instant, records: count }),
+              sensitive: answer({
+                operation: str,
+                records: count,
+                rows: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["time", "caller", "identity", "outcome"],
+                    properties: { time: str, caller: str, identity: str, outcome: str },
                   },
-                }),
-              },
+                },
+              }),
+              keyGets: answer({ caller: str, identity: str, day: instant, gets: count }),
+              failures: answer({ caller: str, identity: str, bin: instant, failures: count, operations: strings }),
             },
           },
         },

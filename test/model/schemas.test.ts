@@ -1,7 +1,8 @@
 // The schemas published in docs/ are the ones the tool validates with (regenerate them with `npm run schemas`).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RESULT_SCHEMA, SNAPSHOT_SCHEMA, validateResult } from "../../src/model/schemas.js";
+import { RESULT_SCHEMA, SNAPSHOT_SCHEMA, validateResult, validateSnapshot } from "../../src/model/schemas.js";
+import { activity, cloudHsm, setting, snapshot, WORKSPACE } from "../helpers/snapshots.js";
 import { ROOT } from "../helpers/simulator.js";
 
 test.each([
@@ -36,4 +37,34 @@ test("the result schema holds the contract: a finding without its status, or wit
   expect(validateResult(result({ ...finding, status: "passed" }))).toBe(false);
   const { status: _status, ...withoutStatus } = finding;
   expect(validateResult(result(withoutStatus))).toBe(false);
+});
+
+test("the snapshot schema refuses activity rows the engine could not read, before anything evaluates them", () => {
+  const hsm = cloudHsm({ settings: [setting({ category: "HsmServiceOperations", workspaceId: WORKSPACE })] });
+  const good = snapshot({
+    hsms: [hsm],
+    activitySamples: [
+      activity(WORKSPACE, [hsm], {
+        failures: [
+          {
+            hsmId: hsm.id,
+            caller: "10.0.0.4",
+            identity: "",
+            bin: "2025-06-03T10:00:00.000Z",
+            failures: 3,
+            operations: ["KeyGet"],
+          },
+        ],
+      }),
+    ],
+  });
+  expect(validateSnapshot(good)).toBe(true);
+  const bad = JSON.parse(JSON.stringify(good)) as typeof good;
+  const failures = bad.activitySamples![0]!.questions.failures.result as { value: { rows: unknown[] } };
+  failures.value.rows = [{ hsmId: hsm.id }];
+  expect(validateSnapshot(bad)).toBe(false);
+  const series = bad.activitySamples![0]!.questions.series.result as { value: { rows: unknown[] } };
+  failures.value.rows = [];
+  series.value.rows = [{ hsmId: hsm.id, bin: "not a date", records: 1 }];
+  expect(validateSnapshot(bad)).toBe(false);
 });

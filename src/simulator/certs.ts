@@ -19,10 +19,14 @@ function keyPair(): { privatePem: string; publicPem: string } {
   };
 }
 
-function serial(): string {
-  // A positive serial number: clear the top bit.
+/**
+ * A positive serial number in minimal DER: the first byte has its top bit clear (else the INTEGER would be negative)
+ * and is not zero (else its encoding would carry a redundant leading zero, which OpenSSL refuses as illegal padding,
+ * about once in 256 certificates).
+ */
+export function certificateSerial(): string {
   const bytes = randomBytes(16);
-  bytes[0] = bytes[0]! & 0x7f;
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
   return bytes.toString("hex");
 }
 
@@ -32,7 +36,7 @@ export function generateCertificates(hosts: string[] = ["127.0.0.1", "::1", "loc
   const caKey = forge.pki.privateKeyFromPem(ca.privatePem);
   const caCert = forge.pki.createCertificate();
   caCert.publicKey = forge.pki.publicKeyFromPem(ca.publicPem);
-  caCert.serialNumber = serial();
+  caCert.serialNumber = certificateSerial();
   caCert.validity.notBefore = new Date(now - 3_600_000);
   caCert.validity.notAfter = new Date(now + 30 * 86_400_000);
   const caName = [
@@ -51,7 +55,7 @@ export function generateCertificates(hosts: string[] = ["127.0.0.1", "::1", "loc
   const leaf = keyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(leaf.publicPem);
-  cert.serialNumber = serial();
+  cert.serialNumber = certificateSerial();
   cert.validity.notBefore = new Date(now - 3_600_000);
   cert.validity.notAfter = new Date(now + 30 * 86_400_000);
   cert.setSubject([{ name: "commonName", value: "hsm-audit simulator" }]);

@@ -102,8 +102,10 @@ export function auditRecords(resourceIds: readonly string[]): string {
     "  (CloudHsmServiceOperationAuditLogs",
     '  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIpAddress, Identity = "", Outcome = "unknown"),',
     `  (AzureDiagnostics | where ${AUDIT_TABLES[1].filter}`,
-    "  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIPAddress, Identity = identity_claim_upn_s,",
-    `      ${managedOutcome("ResultType", "httpStatusCode_d")}),`,
+    // AzureDiagnostics has the columns its records brought: a workspace whose callers are all service principals has
+    // no identity_claim_upn_s, and a fuzzy union would drop this whole branch for naming it. Hence column_ifexists.
+    '  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIPAddress, Identity = column_ifexists("identity_claim_upn_s", ""),',
+    `      ${managedOutcome("ResultType", 'column_ifexists("httpStatusCode_d", real(null))')}),`,
     "  (AZKVAuditLogs",
     "  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIpAddress,",
     `      Identity = tostring(Identity.claim.upn), ${managedOutcome("ResultType", "HttpStatusCode")})`,

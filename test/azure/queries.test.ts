@@ -216,6 +216,34 @@ describe("the activity questions", () => {
     expect(referencedTables(code).sort()).toEqual([...AUDIT_TABLE_NAMES].sort());
   });
 
+  it.each(ACTIVITY_QUESTION_NAMES)(
+    "%s stays valid in a workspace whose AzureDiagnostics has no UPN or HTTP status column",
+    (name) => {
+      // AzureDiagnostics has only the columns its records brought: callers that are all service principals leave no
+      // identity_claim_upn_s. A query naming it would fail, and a fuzzy union would silently drop the branch.
+      const sparse = GlobalState.Default!.WithDatabase(
+        new DatabaseSymbol.ctor(
+          "workspace",
+          AUDIT_TABLE_NAMES.map(
+            (table) =>
+              new TableSymbol.$ctor4(
+                table,
+                TABLE_SCHEMAS[table]!.filter(
+                  (c) => table !== "AzureDiagnostics" || !["identity_claim_upn_s", "httpStatusCode_d"].includes(c.name),
+                ).map(({ name: column, type }) => new ColumnSymbol(column, SCALAR[type], null, null, null, null)),
+              ),
+          ),
+        ),
+      )!;
+      const code = KustoCode.ParseAndAnalyze(build(name, [MANAGED_HSM]), sparse)!;
+      const errors = listOf(code.GetDiagnostics()).filter((d) => d.Severity === "Error");
+      expect(errors.map((d) => d.Message)).toEqual([]);
+      // The direct reference it replaces would have failed there.
+      const direct = KustoCode.ParseAndAnalyze("AzureDiagnostics | project identity_claim_upn_s", sparse)!;
+      expect(listOf(direct.GetDiagnostics()).filter((d) => d.Severity === "Error")).not.toEqual([]);
+    },
+  );
+
   it("series bins by day when asked, and stays valid", () => {
     const query = build("series", [CLOUD_HSM], "1d");
     expect(query).toContain("bin(TimeGenerated, 1d)");

@@ -45,7 +45,9 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
   for (const target of subscriptionTargets(snapshot)) {
-    if (isExcluded(target.resourceId)) continue;
+    // The tenant target says that no subscription could be listed: excluding it would hide that the inventory is
+    // unknown, so no pattern (not even /**) leaves it out.
+    if (target.scope !== "tenant" && isExcluded(target.resourceId)) continue;
     const holdsHsm =
       target.scope === "subscription" &&
       snapshot.hsms.some((h) => sameId(h.subscriptionId, target.subscription.subscriptionId));

@@ -271,6 +271,23 @@ describe("determinism", () => {
   });
 });
 
+describe("exclusions", () => {
+  test("a pattern that matches everything leaves HSMs out, never the tenant's failed subscription list", () => {
+    const s = snapshot({
+      subscriptions: [],
+      subscriptionList: failed("AuthorizationFailed listing subscriptions", 403),
+    });
+    const result = evaluate(s, policies, { failOn: "low", exclude: ["/**"] });
+    expect(result.findings.map((f) => [f.policyId, f.resourceId, f.status])).toEqual([
+      ["hsm-inventory-complete", "/subscriptions", "error"],
+    ]);
+    expect(result.summary.compliant).toBe(false);
+    const hsms = evaluate(estate(), policies, { failOn: "low", exclude: ["/**"] });
+    expect(hsms.findings).toEqual([]);
+    expect(hsms.excluded!.length).toBeGreaterThan(3);
+  });
+});
+
 describe("fixes that look at the records", () => {
   test("query the log window of the scan, not a fixed week", () => {
     const silent = cloudHsm({

@@ -35,7 +35,7 @@ export function hsmActivity<Q extends keyof ActivityRows>(
 ): HsmActivity<Q> | Verdict {
   const trail = auditTrail(hsm, categories);
   if (isVerdict(trail)) return trail;
-  const workspaceIds = unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+  const workspaceIds = trail.workspaceIds;
   if (workspaceIds.length === 0) {
     if (trail.carryingAny.length === 0 && trail.unresolved.length > 0)
       return noCarrierVerdict(trail, "its activity cannot be read");

@@ -41,6 +41,8 @@ export interface AuditTrail {
   carryingAny: DiagnosticSetting[];
   /** Required categories that no setting carries. */
   uncarried: string[];
+  /** The workspaces the carrying settings send to, each once: where the audit trail can be read. */
+  workspaceIds: string[];
   evidence: string[];
 }
 
@@ -87,7 +89,18 @@ export function auditTrail(
   if (usedCategoriesApi && hsm.categories) evidence.push(...hsm.categories.evidence);
   const carryingAny = settingsFact.value.filter((s) => categories.some((c) => carrying.get(c)!.includes(s)));
   const uncarried = categories.filter((c) => carrying.get(c)!.length === 0);
-  return { hsm, categories, settings: settingsFact.value, carrying, unresolved, carryingAny, uncarried, evidence };
+  const workspaceIds = unique(carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+  return {
+    hsm,
+    categories,
+    settings: settingsFact.value,
+    carrying,
+    unresolved,
+    carryingAny,
+    uncarried,
+    workspaceIds,
+    evidence,
+  };
 }
 
 /**
@@ -133,6 +146,19 @@ export function noCarrierVerdict(trail: AuditTrail, consequence: string): Verdic
       ? `${hsm.name} has no diagnostic setting`
       : `No diagnostic setting of ${hsm.name} carries ${category}`;
   return { status: "fail", message: `${reason}, so ${consequence}.`, evidence: trail.evidence };
+}
+
+/**
+ * The verdict when no workspace receives the audit trail: that of `noCarrierVerdict` when no setting carries it
+ * (`noCarrier` is its consequence), else a fail that says the trail goes elsewhere, so `consequence`.
+ */
+export function noWorkspaceVerdict(trail: AuditTrail, noCarrier: string, consequence: string): Verdict {
+  if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, noCarrier);
+  return {
+    status: "fail",
+    message: `No Log Analytics workspace receives the audit log of ${trail.hsm.name}, so ${consequence}.`,
+    evidence: trail.evidence,
+  };
 }
 
 export function workspaceOf(snapshot: Snapshot, id: string) {

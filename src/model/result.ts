@@ -1,5 +1,5 @@
 // The result of evaluation: result.json, schemaVersion 1, exactly as DESIGN.md's contract, plus fields it adds.
-import type { DiagnosticSetting, HsmKind, LogWindow } from "./snapshot.js";
+import type { DiagnosticSetting, HsmIdentity, LogWindow } from "./snapshot.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -7,17 +7,8 @@ export type Severity = (typeof SEVERITIES)[number];
 export const STATUSES = ["pass", "fail", "error", "not_applicable", "waived", "manual"] as const;
 export type Status = (typeof STATUSES)[number];
 
-export interface ResultResource {
-  id: string;
-  type: string;
-  kind: HsmKind;
-  name: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  location: string;
-  // Added to the contract, for the evidence pack: what was read of the HSM (Cloud and Managed HSM).
-  sku?: string;
-  provisioningState?: string;
+/** `sku` and `provisioningState` are added to the contract, as are the fields below (Cloud and Managed HSM). */
+export interface ResultResource extends HsmIdentity {
   /** The log categories that make this HSM's audit trail, as the policies required them. */
   auditCategories?: string[];
   diagnosticSettings?: ResultSettings;

@@ -81,7 +81,8 @@ export interface DiagnosticCategory {
   categoryGroups: string[];
 }
 
-export interface HsmFacts {
+/** What identifies an HSM and what ARM says of it, in the snapshot and in result.json alike. */
+export interface HsmIdentity {
   id: string;
   type: string;
   kind: HsmKind;
@@ -91,6 +92,9 @@ export interface HsmFacts {
   location: string;
   sku?: string;
   provisioningState?: string;
+}
+
+export interface HsmFacts extends HsmIdentity {
   /** Cloud and Managed HSM only. */
   diagnosticSettings?: Fact<DiagnosticSetting[]>;
   /** What the diagnostic settings categories API lists for this HSM (Cloud and Managed HSM only). */

@@ -50,8 +50,7 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
       else if (!info.value.exists) missing.push(`${kind} ${id} (${info.value.reason})`);
       else found.push(`${kind} ${lastSegment(id)}`);
     };
-    for (const id of unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : []))))
-      check("workspace", id, workspaceOf(snapshot, id));
+    for (const id of trail.workspaceIds) check("workspace", id, workspaceOf(snapshot, id));
     for (const id of unique(trail.carryingAny.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : []))))
       check("storage account", id, storageAccountOf(snapshot, id));
     const unverifiable = trail.carryingAny.flatMap((s) => [

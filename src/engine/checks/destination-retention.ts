@@ -8,7 +8,7 @@ import {
   auditTrail,
   isVerdict,
   lastSegment,
-  noCarrierVerdict,
+  noWorkspaceVerdict,
   unique,
   workspaceOf,
 } from "../audit-trail.js";
@@ -32,15 +32,11 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     const trail = auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const values = { minimumDays: String(params.minimumDays) };
-    const ids = unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+    const ids = trail.workspaceIds;
     if (ids.length === 0) {
-      if (trail.carryingAny.length === 0) {
-        return { ...noCarrierVerdict(trail, `no workspace keeps its audit log ${params.minimumDays} days`), values };
-      }
+      const days = params.minimumDays;
       return {
-        status: "fail",
-        message: `No Log Analytics workspace receives the audit log of ${target.hsm.name}, so none keeps it ${params.minimumDays} days.`,
-        evidence: trail.evidence,
+        ...noWorkspaceVerdict(trail, `no workspace keeps its audit log ${days} days`, `none keeps it ${days} days`),
         values,
       };
     }

@@ -6,8 +6,7 @@ import {
   auditTrail,
   isVerdict,
   lastSegment,
-  noCarrierVerdict,
-  unique,
+  noWorkspaceVerdict,
   workspaceOf,
 } from "../audit-trail.js";
 import { sameId } from "../../azure/ids.js";
@@ -32,14 +31,9 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
     const trail = auditTrail(hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const window = `${snapshot.logWindow.start} to ${snapshot.logWindow.end}`;
-    const ids = unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+    const ids = trail.workspaceIds;
     if (ids.length === 0) {
-      if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, "no audit record of it can reach a workspace");
-      return {
-        status: "fail",
-        message: `No Log Analytics workspace receives the audit log of ${hsm.name}, so its flow cannot be seen.`,
-        evidence: trail.evidence,
-      };
+      return noWorkspaceVerdict(trail, "no audit record of it can reach a workspace", "its flow cannot be seen");
     }
     const evidence = [...trail.evidence];
     const flowing: string[] = [];

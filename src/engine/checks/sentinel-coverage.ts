@@ -9,8 +9,7 @@ import {
   auditTrail,
   isVerdict,
   lastSegment,
-  noCarrierVerdict,
-  unique,
+  noWorkspaceVerdict,
   workspaceOf,
 } from "../audit-trail.js";
 
@@ -53,14 +52,9 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     const hsm = target.hsm;
     const trail = auditTrail(hsm, params.categories);
     if (isVerdict(trail)) return trail;
-    const ids = unique(trail.carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+    const ids = trail.workspaceIds;
     if (ids.length === 0) {
-      if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, "no Sentinel rule can see it");
-      return {
-        status: "fail",
-        message: `No Log Analytics workspace receives the audit log of ${hsm.name}, so Microsoft Sentinel cannot watch it.`,
-        evidence: trail.evidence,
-      };
+      return noWorkspaceVerdict(trail, "no Sentinel rule can see it", "Microsoft Sentinel cannot watch it");
     }
     const evidence = [...trail.evidence];
     const covered: string[] = [];

@@ -23,6 +23,7 @@ import {
   logSampleQuery,
   LOG_SAMPLE_COLUMNS,
   type ActivityQuestion,
+  type CellType,
 } from "./queries.js";
 import { formatIsoDuration } from "../util/duration.js";
 import type {
@@ -941,51 +942,7 @@ async function readSentinel(ctx: Context, workspaceId: string): Promise<Fact<Sen
 /** Log Analytics runs at most five queries of one user at once (DOMAIN.md §4). */
 const LOGS_CONCURRENCY = 5;
 
-type CellType = "string" | "number" | "instant" | "json";
-
 /** How each column of each question's answer is read into the snapshot: the key it becomes, and its type. */
-const ACTIVITY_CELLS: { [Q in ActivityQuestion]: Record<string, [string, CellType]> } = {
-  operations: {
-    _ResourceId: ["hsmId", "string"],
-    OperationName: ["operation", "string"],
-    Records: ["records", "number"],
-    Failures: ["failures", "number"],
-    First: ["first", "instant"],
-    Last: ["last", "instant"],
-  },
-  callers: {
-    _ResourceId: ["hsmId", "string"],
-    Caller: ["caller", "string"],
-    Identity: ["identity", "string"],
-    Records: ["records", "number"],
-    Failures: ["failures", "number"],
-    First: ["first", "instant"],
-    Last: ["last", "instant"],
-    FirstLogin: ["firstLogin", "instant"],
-  },
-  series: { _ResourceId: ["hsmId", "string"], Bin: ["bin", "instant"], Records: ["records", "number"] },
-  sensitive: {
-    _ResourceId: ["hsmId", "string"],
-    OperationName: ["operation", "string"],
-    Records: ["records", "number"],
-    Rows: ["rows", "json"],
-  },
-  keyGets: {
-    _ResourceId: ["hsmId", "string"],
-    Caller: ["caller", "string"],
-    Identity: ["identity", "string"],
-    Day: ["day", "instant"],
-    Gets: ["gets", "number"],
-  },
-  failures: {
-    _ResourceId: ["hsmId", "string"],
-    Caller: ["caller", "string"],
-    Identity: ["identity", "string"],
-    Bin: ["bin", "instant"],
-    Failures: ["failures", "number"],
-    Operations: ["operations", "json"],
-  },
-};
 
 /** Optional cells: a null there is an absence (no sign-in), not a malformed answer. */
 const OPTIONAL_CELLS = new Set(["firstLogin"]);
@@ -1043,7 +1000,7 @@ function activityRows<Q extends ActivityQuestion>(
 ): ActivityRows[Q] {
   const table = tables?.[0];
   if (!table) throw new MalformedAnswer("the query answer holds no table");
-  const cells = ACTIVITY_CELLS[name];
+  const cells: Record<string, readonly [string, CellType]> = ACTIVITY_QUESTIONS[name].cells;
   const index = Object.keys(cells).map((column) => {
     const i = table.columnDescriptors.findIndex((d) => d.name === column);
     if (i < 0) throw new MalformedAnswer(`the query answer has no column ${column}`);

@@ -113,35 +113,61 @@ export function auditRecords(resourceIds: readonly string[]): string {
   ].join("\n");
 }
 
-/**
- * The questions asked of every workspace about the HSMs that send to it, each one query summarised on the server.
- * Each names the columns its answer has, in order; `build` takes the HSM ids and the size of the hour-or-day bin.
- */
-export const ACTIVITY_QUESTIONS = {
+/** How a column of an answer is read into the snapshot. */
+export type CellType = "string" | "number" | "instant" | "json";
+
+const QUESTIONS = {
   /** Records and failures per operation. */
   operations: {
-    columns: ["_ResourceId", "OperationName", "Records", "Failures", "First", "Last"],
+    cells: {
+      _ResourceId: ["hsmId", "string"],
+      OperationName: ["operation", "string"],
+      Records: ["records", "number"],
+      Failures: ["failures", "number"],
+      First: ["first", "instant"],
+      Last: ["last", "instant"],
+    },
     build: (ids: readonly string[]) =>
       `${auditRecords(ids)}
 | summarize Records = count(), Failures = countif(Outcome == "failure"), First = min(TimeGenerated), Last = max(TimeGenerated) by _ResourceId, OperationName`,
   },
   /** Every caller (address and identity): records, failures, first and last seen, and first sign-in. */
   callers: {
-    columns: ["_ResourceId", "Caller", "Identity", "Records", "Failures", "First", "Last", "FirstLogin"],
+    cells: {
+      _ResourceId: ["hsmId", "string"],
+      Caller: ["caller", "string"],
+      Identity: ["identity", "string"],
+      Records: ["records", "number"],
+      Failures: ["failures", "number"],
+      First: ["first", "instant"],
+      Last: ["last", "instant"],
+      FirstLogin: ["firstLogin", "instant"],
+    },
     build: (ids: readonly string[]) =>
       `${auditRecords(ids)}
 | summarize Records = count(), Failures = countif(Outcome == "failure"), First = min(TimeGenerated), Last = max(TimeGenerated), FirstLogin = minif(TimeGenerated, OperationName in ${list(LOGIN_OPERATIONS)}) by _ResourceId, Caller, Identity`,
   },
   /** Records per bin (an hour, or a day for long windows): the bins without a row are the silences. */
   series: {
-    columns: ["_ResourceId", "Bin", "Records"],
+    cells: { _ResourceId: ["hsmId", "string"], Bin: ["bin", "instant"], Records: ["records", "number"] },
+    sensitive: {
+      _ResourceId: ["hsmId", "string"],
+      OperationName: ["operation", "string"],
+      Records: ["records", "number"],
+      Rows: ["rows", "json"],
+    },
     build: (ids: readonly string[], bin: "1h" | "1d") =>
       `${auditRecords(ids)}
 | summarize Records = count() by _ResourceId, Bin = bin(TimeGenerated, ${bin})`,
   },
   /** The sensitive operations, with up to EVIDENCE_ROWS records each (time, caller, identity, outcome). */
   sensitive: {
-    columns: ["_ResourceId", "OperationName", "Records", "Rows"],
+    cells: {
+      _ResourceId: ["hsmId", "string"],
+      OperationName: ["operation", "string"],
+      Records: ["records", "number"],
+      Rows: ["rows", "json"],
+    },
     build: (ids: readonly string[]) =>
       `${auditRecords(ids)}
 | where OperationName in ${list([...CLOUD_HSM_SENSITIVE, ...MANAGED_HSM_SENSITIVE])} or OperationName contains "backup" or OperationName contains "restore"
@@ -149,7 +175,13 @@ export const ACTIVITY_QUESTIONS = {
   },
   /** Successful key retrievals of Managed HSM per caller and UTC day (the mass-retrieval signal). */
   keyGets: {
-    columns: ["_ResourceId", "Caller", "Identity", "Day", "Gets"],
+    cells: {
+      _ResourceId: ["hsmId", "string"],
+      Caller: ["caller", "string"],
+      Identity: ["identity", "string"],
+      Day: ["day", "instant"],
+      Gets: ["gets", "number"],
+    },
     build: (ids: readonly string[]) =>
       `${auditRecords(ids)}
 | where OperationName == "KeyGet" and Outcome == "success"
@@ -157,13 +189,29 @@ export const ACTIVITY_QUESTIONS = {
   },
   /** Failed requests per caller and five minutes (bursts are found over any hour), with the operations that failed. */
   failures: {
-    columns: ["_ResourceId", "Caller", "Identity", "Bin", "Failures", "Operations"],
+    cells: {
+      _ResourceId: ["hsmId", "string"],
+      Caller: ["caller", "string"],
+      Identity: ["identity", "string"],
+      Bin: ["bin", "instant"],
+      Failures: ["failures", "number"],
+      Operations: ["operations", "json"],
+    },
     build: (ids: readonly string[]) =>
       `${auditRecords(ids)}
 | where Outcome == "failure"
 | summarize Failures = count(), Operations = make_set(OperationName, ${EVIDENCE_ROWS}) by _ResourceId, Caller, Identity, Bin = bin(TimeGenerated, 5m)`,
   },
 } as const;
+
+/**
+ * The questions asked of every workspace about the HSMs that send to it, each one query summarised on the server.
+ * `cells` names each column of the answer, in order, with the snapshot key it becomes and its type; `columns` is
+ * their names; `build` takes the HSM ids and the size of the hour-or-day bin.
+ */
+export const ACTIVITY_QUESTIONS = Object.fromEntries(
+  Object.entries(QUESTIONS).map(([name, q]) => [name, { ...q, columns: Object.keys(q.cells) }]),
+) as { [Q in keyof typeof QUESTIONS]: (typeof QUESTIONS)[Q] & { columns: string[] } };
 
 export type ActivityQuestion = keyof typeof ACTIVITY_QUESTIONS;
 export const ACTIVITY_QUESTION_NAMES = Object.keys(ACTIVITY_QUESTIONS) as ActivityQuestion[];

@@ -1,6 +1,6 @@
 // One place that builds the Azure SDK clients for an endpoint pair, so every caller shares the same pipeline options.
 import type { Agent } from "node:https";
-import type { AccessToken, TokenCredential } from "@azure/identity";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { MonitorClient } from "@azure/arm-monitor";
@@ -13,6 +13,8 @@ import { getClient } from "@azure-rest/core-client";
 import { BlobServiceClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import type { Pipeline } from "@azure/core-rest-pipeline";
 import { retryPolicy, type EvidenceLog, type RetryOptions } from "./pipeline.js";
+import { ResourceGraphClient } from "@azure/arm-resourcegraph";
+import type { Scheduler, ServiceFamily } from "./throttle.js";
 
 /** The token audience of the blob data plane, in every cloud (tokens for it are asked of the same credential). */
 export const STORAGE_AUDIENCE = "https://storage.azure.com";
@@ -36,7 +38,7 @@ export interface AzureConnection {
    * The scan's pipeline: every exchange recorded as evidence, lists guarded against endless paging, and the tool's
    * retry policy in place of the SDK's (which does not retry a 429 without `Retry-After`).
    */
-  scanPipeline?: { evidence: EvidenceLog; retry: RetryOptions };
+  scanPipeline?: { evidence: EvidenceLog; retry: RetryOptions; scheduler?: Scheduler };
 }
 
 /** How long Log Analytics may run a query (`Prefer: wait`, asked by collect.ts). */
@@ -44,8 +46,9 @@ export const LOGS_SERVER_WAIT_S = 180;
 /** The client waits for a query's answer a little longer than the service may run it. */
 const LOGS_MIN_TIMEOUT_MS = (LOGS_SERVER_WAIT_S + 10) * 1000;
 
-function common(connection: AzureConnection, audience: string, minTimeoutMs = 0) {
+function common(connection: AzureConnection, audience: string, family: ServiceFamily, minTimeoutMs = 0) {
   const scan = connection.scanPipeline;
+  const scheduler = scan?.scheduler;
   return {
     credentials: { scopes: [`${audience.replace(/\/+$/, "")}/.default`] },
     ...(connection.agent ? { agent: connection.agent } : {}),
@@ -55,7 +58,11 @@ function common(connection: AzureConnection, audience: string, minTimeoutMs = 0)
           additionalPolicies: [
             { policy: scan.evidence.pagingGuard(), position: "perCall" as const },
             {
-              policy: retryPolicy({ ...scan.retry, timeoutMs: Math.max(scan.retry.timeoutMs, minTimeoutMs) }),
+              policy: retryPolicy(
+                { ...scan.retry, timeoutMs: Math.max(scan.retry.timeoutMs, minTimeoutMs) },
+                undefined,
+                scheduler ? (request) => scheduler.admit(family, request) : undefined,
+              ),
               position: "perCall" as const,
             },
             { policy: scan.evidence.recorder(), position: "perRetry" as const },
@@ -71,7 +78,11 @@ function common(connection: AzureConnection, audience: string, minTimeoutMs = 0)
 export function createClients(connection: AzureConnection) {
   const arm = {
     endpoint: connection.armEndpoint,
-    ...common(connection, connection.armAudience ?? connection.armEndpoint),
+    ...common(connection, connection.armAudience ?? connection.armEndpoint, "arm"),
+  };
+  const graph = {
+    endpoint: connection.armEndpoint,
+    ...common(connection, connection.armAudience ?? connection.armEndpoint, "graph"),
   };
   const logsAudience = connection.logsAudience ?? connection.logsEndpoint;
   // One client per kind and subscription, made on first use: a scan asks for them once per HSM or destination.
@@ -102,13 +113,15 @@ export function createClients(connection: AzureConnection) {
      * token for the storage audience from the same credential. One client per endpoint.
      */
     blob: perSubscription((endpoint) => blobClient(connection, endpoint)),
+    /** Azure Resource Graph, for the tenant-wide inventory (paced by its own limit). */
+    resourceGraph: single(() => new ResourceGraphClient(connection.credential, graph)),
     /** The SDK's generic ARM client, for routes without a typed client (Cloud HSM lists, ARM `/batch`). */
     arm: single(() => getClient(connection.armEndpoint, connection.credential, arm)),
     logs: single(
       () =>
         new LogsQueryClient(connection.credential, {
           endpoint: `${connection.logsEndpoint.replace(/\/+$/, "")}/v1`,
-          ...common(connection, logsAudience, LOGS_MIN_TIMEOUT_MS),
+          ...common(connection, logsAudience, "logs", LOGS_MIN_TIMEOUT_MS),
         }),
     ),
   };
@@ -123,7 +136,7 @@ export type AzureClients = ReturnType<typeof createClients>;
  * The e2e tests check that blob exchanges are recorded, so a change of this internal fails them.
  */
 function blobClient(connection: AzureConnection, endpoint: string): BlobServiceClient {
-  const base = common(connection, connection.storageAudience ?? STORAGE_AUDIENCE);
+  const base = common(connection, connection.storageAudience ?? STORAGE_AUDIENCE, "blob");
   const client = new BlobServiceClient(endpoint, connection.credential, {
     audience: base.credentials.scopes,
     userAgentOptions: base.userAgentOptions,
@@ -140,6 +153,48 @@ function blobClient(connection: AzureConnection, endpoint: string): BlobServiceC
   }
   return client;
 }
+/**
+ * The scan's credential: one token per audience, shared by every client and reused until two minutes before it
+ * expires. Each SDK client caches its token by itself, and a scan makes clients per subscription, so without this a
+ * credential that runs a program (the Azure CLI) would run it hundreds of times. A request with claims (a
+ * continuous-access challenge) always asks the credential afresh.
+ */
+export class SharedTokenCredential implements TokenCredential {
+  private readonly cache = new Map<string, Promise<AccessToken | null>>();
+  constructor(
+    private readonly inner: TokenCredential,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    if (options?.claims) return this.inner.getToken(scopes, options);
+    const key = `${[scopes].flat().sort().join(" ")}|${options?.tenantId ?? ""}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      return cached.then((token) =>
+        token && token.expiresOnTimestamp - this.now() > 120_000 ? token : this.fetch(key, scopes, options),
+      );
+    }
+    return this.fetch(key, scopes, options);
+  }
+
+  /** Asks for the tokens of these audiences now, all at once, so that no stage of the scan waits for one later. */
+  warm(audiences: string[]): void {
+    for (const audience of audiences) {
+      this.getToken(`${audience.replace(/\/+$/, "")}/.default`).catch(() => undefined);
+    }
+  }
+
+  private fetch(key: string, scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const pending = this.inner.getToken(scopes, options);
+    this.cache.set(key, pending);
+    pending.catch(() => {
+      if (this.cache.get(key) === pending) this.cache.delete(key);
+    });
+    return pending;
+  }
+}
+
 /** A credential that hands out one fixed token: the simulator's, never a user's. */
 export class StaticTokenCredential implements TokenCredential {
   constructor(private readonly token: string) {}

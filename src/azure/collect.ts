@@ -3,9 +3,9 @@
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import type { Agent } from "node:https";
-import { isRestError } from "@azure/core-rest-pipeline";
+import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import { createRestError } from "@azure-rest/core-client";
-import { createClients, LOGS_SERVER_WAIT_S, type AzureClients } from "./clients.js";
+import { createClients, LOGS_SERVER_WAIT_S, SharedTokenCredential, type AzureClients } from "./clients.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
 import {
   HSM_TYPES,
@@ -20,6 +20,7 @@ import {
   ACTIVITY_QUESTION_NAMES,
   ACTIVITY_QUESTIONS,
   HOURLY_SERIES_MAX_DAYS,
+  hsmInventoryQuery,
   logSampleQuery,
   LOG_SAMPLE_COLUMNS,
   type ActivityQuestion,
@@ -50,6 +51,8 @@ import type {
 import { isKnown } from "../model/snapshot.js";
 import { TOOL } from "../version.js";
 import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "../engine/audit-trail.js";
+import { ArmBatcher, isDeclined } from "./batch.js";
+import { AZURE_LIMITS, Scheduler } from "./throttle.js";
 import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader } from "./archive.js";
 
 export interface CollectOptions {
@@ -67,14 +70,23 @@ export interface CollectOptions {
   /** A named period to search instead of the last `logWindowMs`; its end is cut at the scan's start. */
   period?: { start: Date; end: Date; label: string };
   agent?: Agent;
-  /** Requests in flight at once. */
+  /** Requests in flight at once (the scheduler's socket cap). */
   concurrency?: number;
+  /** The scan's pacing; one shaped by Azure's published limits unless given. */
+  scheduler?: Scheduler;
+  /** Read diagnostic settings, categories and provider states through ARM's batch API (default true). */
+  armBatch?: boolean;
+  /** How HSMs are listed: per subscription through ARM (default), or tenant-wide through Azure Resource Graph. */
+  inventory?: InventorySource;
   retry?: Partial<RetryOptions>;
   clock?: () => Date;
   /** The run's id (random unless given, as tests do). */
   runId?: string;
   onProgress?: (message: string) => void;
 }
+
+/** Where the inventory of HSMs comes from. */
+export type InventorySource = "arm" | "resource-graph";
 
 /** API versions of the routes read through the SDK's generic client (no typed client exists for them). */
 export const API_VERSIONS = {
@@ -85,25 +97,37 @@ export const API_VERSIONS = {
 interface Context {
   clients: AzureClients;
   evidence: EvidenceLog;
-  limit: <T>(fn: () => Promise<T>) => Promise<T>;
   errors: Snapshot["errors"];
+  armEndpoint: string;
+  /** ARM's batch API, when the scan may use it. */
+  batch?: ArmBatcher;
 }
 
 export async function collect(options: CollectOptions): Promise<Snapshot> {
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock();
   const evidence = new EvidenceLog(clock);
+  const scheduler =
+    options.scheduler ?? new Scheduler({ ...AZURE_LIMITS, sockets: options.concurrency ?? AZURE_LIMITS.sockets });
+  const credential = new SharedTokenCredential(options.credential);
+  credential.warm([options.armAudience ?? options.armEndpoint, options.logsAudience ?? options.logsEndpoint]);
   const clients = createClients({
-    credential: options.credential,
+    credential,
     armEndpoint: options.armEndpoint,
     logsEndpoint: options.logsEndpoint,
     ...(options.armAudience ? { armAudience: options.armAudience } : {}),
     ...(options.logsAudience ? { logsAudience: options.logsAudience } : {}),
     ...(options.storageAudience ? { storageAudience: options.storageAudience } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
-    scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry } },
+    scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry }, scheduler },
   });
-  const ctx: Context = { clients, evidence, limit: limiter(options.concurrency ?? 8), errors: [] };
+  const ctx: Context = {
+    clients,
+    evidence,
+    errors: [],
+    armEndpoint: options.armEndpoint.replace(/\/+$/, ""),
+    ...(options.armBatch === false ? {} : { batch: new ArmBatcher(() => clients.arm(), evidence, scheduler) }),
+  };
   const progress = options.onProgress ?? (() => {});
   const windowEnd = options.period && options.period.end < startedAt ? options.period.end : startedAt;
   const windowStart = options.period?.start ?? new Date(startedAt.getTime() - options.logWindowMs);
@@ -113,11 +137,23 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
   progress(`listing HSMs in ${subscriptions.length} subscription(s)`);
   const hsms: HsmFacts[] = [];
-  await Promise.all(
-    subscriptions.map(async (subscription) => {
-      hsms.push(...(await readInventory(ctx, subscription)));
-    }),
-  );
+  let inventory: Snapshot["scope"]["inventory"] = { source: "arm" };
+  if (options.inventory === "resource-graph" && subscriptions.length > 0) {
+    const graph = await readInventoryGraph(ctx, subscriptions);
+    if ("hsms" in graph) {
+      hsms.push(...graph.hsms);
+      inventory = { source: "resource-graph" };
+    } else {
+      inventory = { source: "arm", fallbackFrom: "resource-graph", reason: graph.reason };
+    }
+  }
+  if (inventory.source === "arm") {
+    await Promise.all(
+      subscriptions.map(async (subscription) => {
+        hsms.push(...(await readInventory(ctx, subscription)));
+      }),
+    );
+  }
   sortById(hsms);
 
   await Promise.all(
@@ -142,54 +178,43 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     Promise.all(storageIds.map((id) => readStorageAccount(ctx, id))),
   ]);
 
-  progress(`reading the archived audit logs in ${storageAccounts.length} storage account(s)`);
-  await Promise.all(
-    storageAccounts.map(async (account) => {
-      account.arrivals = await Promise.all(
-        archivedTrails(monitored, account.id).map((trail) =>
-          readArrival(ctx, account, trail.hsm, trail.category, windowStart, windowEnd),
-        ),
-      );
-    }),
+  // The archive, the audit records, Sentinel and the activity questions do not depend on each other: they are all
+  // asked at once, and the scheduler paces each service (Log Analytics runs five queries at a time).
+  const sendersTo = (workspace: WorkspaceFacts) =>
+    monitored.filter((h) =>
+      isKnown(h.diagnosticSettings)
+        ? h.diagnosticSettings.value.some((s) => s.workspaceId && sameId(s.workspaceId, workspace.id))
+        : false,
+    );
+  progress(
+    `reading ${storageAccounts.length} archive(s) and asking ${workspaces.length} workspace(s) about the audit records`,
   );
-
-  progress(`sampling audit records in ${workspaces.length} workspace(s)`);
-  const logSamples = await Promise.all(
-    workspaces.map((workspace) =>
-      sampleLogs(
-        ctx,
-        workspace,
-        monitored.filter((h) =>
-          isKnown(h.diagnosticSettings)
-            ? h.diagnosticSettings.value.some((s) => s.workspaceId && sameId(s.workspaceId, workspace.id))
-            : false,
-        ),
-        windowStart,
-        windowEnd,
-      ),
+  const [, logSamples, activity] = await Promise.all([
+    Promise.all(
+      storageAccounts.map(async (account) => {
+        account.arrivals = await Promise.all(
+          archivedTrails(monitored, account.id).map((trail) =>
+            readArrival(ctx, account, trail.hsm, trail.category, windowStart, windowEnd),
+          ),
+        );
+      }),
     ),
-  );
-
-  progress(`reading Microsoft Sentinel on ${logSamples.length} workspace(s)`);
-  await Promise.all(
-    logSamples
-      .filter((sample) => sample.hsmIds.length > 0 && sample.customerId)
-      .map(async (sample) => {
-        const workspace = workspaces.find((w) => sameId(w.id, sample.workspaceId))!;
-        workspace.sentinel = await readSentinel(ctx, workspace.id);
+    Promise.all(
+      workspaces.map((workspace) => sampleLogs(ctx, workspace, sendersTo(workspace), windowStart, windowEnd)),
+    ),
+    Promise.all(
+      workspaces.map(async (workspace) => {
+        const senders = sendersTo(workspace);
+        const info = workspace.info;
+        if (senders.length > 0 && isKnown(info) && info.value.exists) {
+          workspace.sentinel = await readSentinel(ctx, workspace.id);
+        }
+        const hsmIds = senders.map((h) => h.id).sort();
+        return askActivity(ctx, workspace, hsmIds, windowStart, windowEnd);
       }),
-  );
-
-  progress(`asking ${workspaces.length} workspace(s) what the HSMs did`);
-  const queries = limiter(LOGS_CONCURRENCY);
-  const activitySamples = (
-    await Promise.all(
-      logSamples.map((sample) => {
-        const workspace = workspaces.find((w) => sameId(w.id, sample.workspaceId))!;
-        return askActivity(ctx, queries, workspace, sample.hsmIds, windowStart, windowEnd);
-      }),
-    )
-  ).filter((a): a is ActivitySample => a !== undefined);
+    ),
+  ]);
+  const activitySamples = activity.filter((a): a is ActivitySample => a !== undefined);
 
   const finishedAt = clock();
   return {
@@ -204,6 +229,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       subscriptions: subscriptions.map((s) => s.subscriptionId),
       armEndpoint: options.armEndpoint,
       logsEndpoint: options.logsEndpoint,
+      inventory,
     },
     logWindow: {
       duration: formatIsoDuration(windowEnd.getTime() - windowStart.getTime()),
@@ -232,7 +258,7 @@ async function read<T>(
   resourceId: string | undefined,
   fn: () => Promise<T>,
 ): Promise<Fact<T>> {
-  const outcome = await ctx.limit(() => ctx.evidence.attribute(purpose, fn));
+  const outcome = await ctx.evidence.attribute(purpose, fn);
   if (outcome.ok) return { value: outcome.value, evidence: outcome.evidence };
   const error = toCollectionError(outcome.error, purpose);
   ctx.errors.push({ for: purpose, ...(resourceId ? { resourceId } : {}), ...error });
@@ -327,18 +353,81 @@ async function readSubscriptions(
   };
 }
 
+/** API versions of the reads sent through ARM's batch: those the typed clients use for the same routes. */
+const BATCH_API_VERSIONS = { providers: "2025-04-01", diagnosticSettings: "2021-05-01-preview" };
+
 async function readProvider(ctx: Context, subscriptionId: string): Promise<Fact<{ registrationState: string }>> {
   return read(
     ctx,
     `Microsoft.Insights registration in subscription ${subscriptionId}`,
     `/subscriptions/${subscriptionId}`,
     async () => {
-      const provider = await ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights");
+      const provider = await batchedGet(
+        ctx,
+        `/subscriptions/${subscriptionId}/providers/Microsoft.Insights?api-version=${BATCH_API_VERSIONS.providers}`,
+        (content) => content as { registrationState?: unknown },
+        () => ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights"),
+      );
       if (typeof provider.registrationState !== "string")
         throw new MalformedAnswer("the provider answer has no registrationState");
       return { registrationState: provider.registrationState };
     },
   );
+}
+
+/**
+ * One GET through ARM's batch when the scan uses it and the batch answers it; otherwise (or when the batch declines
+ * it: throttled, failed on the server's side, paged, or no batch API) the same read as a single call. An inner answer
+ * is recorded as evidence of its own, tied to the batch exchange that carried it; an inner error is the same error
+ * the single call would have thrown.
+ */
+async function batchedGet<T>(
+  ctx: Context,
+  url: string,
+  fromContent: (content: unknown) => T,
+  alone: () => Promise<T>,
+): Promise<T> {
+  if (!ctx.batch) return alone();
+  const answer = await ctx.batch.get(url);
+  if (isDeclined(answer)) {
+    ctx.evidence.cite(answer.carriedBy);
+    return alone();
+  }
+  ctx.evidence.derive({
+    method: "GET",
+    url: `${ctx.armEndpoint}${url}`,
+    status: answer.status,
+    content: answer.content,
+    via: answer.carriedBy,
+  });
+  if (answer.status >= 200 && answer.status < 300) {
+    if (!answer.content || typeof answer.content !== "object")
+      throw new MalformedAnswer(`the batch's answer to GET ${url.split("?")[0]} has no body`);
+    return fromContent(answer.content);
+  }
+  const error = (answer.content as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  throw new RestError(typeof error?.message === "string" ? error.message : `the service answered ${answer.status}`, {
+    statusCode: answer.status,
+    ...(typeof error?.code === "string" ? { code: error.code } : {}),
+  });
+}
+
+/** The items of a list answer carried by the batch (one page), with `properties` lifted as the SDK does. */
+function batchedList(content: unknown, keyOf: (item: Record<string, unknown>) => unknown): Record<string, unknown>[] {
+  const value = (content as { value?: unknown }).value;
+  if (!Array.isArray(value)) throw new MalformedAnswer("the list answer has no value list");
+  const seen = new Set<string>();
+  return value.map((raw) => {
+    if (!raw || typeof raw !== "object") throw new MalformedAnswer("the list holds an item that is not an object");
+    const item = raw as Record<string, unknown>;
+    const properties = item.properties && typeof item.properties === "object" ? item.properties : {};
+    const flat = { ...item, ...(properties as Record<string, unknown>) };
+    const key = keyOf(flat);
+    if (typeof key !== "string") throw new MalformedAnswer("the list holds an item without an id or name");
+    if (seen.has(key.toLowerCase())) throw new MalformedAnswer(`the list: '${key}' listed twice`);
+    seen.add(key.toLowerCase());
+    return flat;
+  });
 }
 
 // ---- inventory -------------------------------------------------------------------------------------------------
@@ -400,6 +489,104 @@ async function readInventory(ctx: Context, subscription: SubscriptionFacts): Pro
   return hsms;
 }
 
+/** Resource Graph answers at most this many rows a page, and takes at most this many subscriptions a query. */
+const GRAPH_PAGE_ROWS = 1000;
+const GRAPH_SUBSCRIPTIONS_PER_QUERY = 1000;
+const GRAPH_MAX_PAGES = 1000;
+
+/**
+ * Every HSM of the scanned subscriptions in one paged Resource Graph query (per 1,000 subscriptions). Any failure,
+ * a truncated answer or pages that do not add up leave the inventory to the per-subscription lists, which read ARM
+ * itself: the reason is kept in the snapshot, and nothing is inferred from a partial answer.
+ */
+async function readInventoryGraph(
+  ctx: Context,
+  subscriptions: SubscriptionFacts[],
+): Promise<{ hsms: HsmFacts[] } | { reason: string }> {
+  const query = hsmInventoryQuery(Object.values(HSM_TYPES).map((t) => t.type));
+  const hsms: HsmFacts[] = [];
+  const evidence: string[] = [];
+  for (let i = 0; i < subscriptions.length; i += GRAPH_SUBSCRIPTIONS_PER_QUERY) {
+    const chunk = subscriptions.slice(i, i + GRAPH_SUBSCRIPTIONS_PER_QUERY).map((s) => s.subscriptionId);
+    const outcome = await ctx.evidence.attribute("the HSMs of the scanned subscriptions, in Azure Resource Graph", () =>
+      graphPages(ctx, query, chunk),
+    );
+    evidence.push(...outcome.evidence);
+    if (!outcome.ok) return { reason: toCollectionError(outcome.error, "the Resource Graph inventory").message };
+    for (const raw of outcome.value) {
+      const kind = typeof raw.type === "string" ? kindOfType(raw.type) : undefined;
+      const subscriptionId = typeof raw.subscriptionId === "string" ? raw.subscriptionId : "";
+      if (!kind) return { reason: `Resource Graph listed '${String(raw.id)}' of type '${String(raw.type)}'` };
+      try {
+        hsms.push(
+          toHsm(
+            {
+              id: raw.id,
+              name: raw.name,
+              // ARG lower-cases types: the HSM keeps ARM's spelling of its type, as the ARM lists give it.
+              type: HSM_TYPES[kind].type,
+              location: raw.location,
+              ...(typeof raw.skuName === "string" && raw.skuName ? { sku: { name: raw.skuName } } : {}),
+              ...(typeof raw.provisioningState === "string" && raw.provisioningState
+                ? { properties: { provisioningState: raw.provisioningState } }
+                : {}),
+            },
+            kind,
+            subscriptionId,
+          ),
+        );
+      } catch (error) {
+        return { reason: (error as Error).message };
+      }
+    }
+  }
+  const scanned = new Map(subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
+  if (hsms.some((h) => !scanned.has(h.subscriptionId.toLowerCase())))
+    return { reason: "Resource Graph listed an HSM of a subscription that was not asked for" };
+  for (const subscription of subscriptions) {
+    for (const kind of Object.keys(HSM_TYPES) as HsmKind[]) {
+      const count = hsms.filter((h) => h.kind === kind && sameId(h.subscriptionId, subscription.subscriptionId)).length;
+      subscription.inventory[kind] = { value: { count }, evidence: [...evidence] };
+    }
+  }
+  return { hsms };
+}
+
+async function graphPages(ctx: Context, query: string, subscriptions: string[]): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  const tokens = new Set<string>();
+  const ids = new Set<string>();
+  let skipToken: string | undefined;
+  let total: number | undefined;
+  for (let page = 0; ; page++) {
+    if (page >= GRAPH_MAX_PAGES) throw new MalformedAnswer(`Resource Graph did not stop after ${page} pages`);
+    const answer = await ctx.clients.resourceGraph().resources({
+      subscriptions,
+      query,
+      options: { top: GRAPH_PAGE_ROWS, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
+    });
+    if (answer.resultTruncated !== "false") throw new MalformedAnswer("Resource Graph truncated its answer");
+    if (!Array.isArray(answer.data)) throw new MalformedAnswer("the Resource Graph answer has no rows");
+    total ??= answer.totalRecords;
+    for (const raw of answer.data as unknown[]) {
+      if (!raw || typeof raw !== "object") throw new MalformedAnswer("a Resource Graph row is not an object");
+      const row = raw as Record<string, unknown>;
+      const id = typeof row.id === "string" ? row.id.toLowerCase() : undefined;
+      if (!id) throw new MalformedAnswer("a Resource Graph row has no id");
+      if (ids.has(id)) throw new MalformedAnswer(`Resource Graph listed '${String(row.id)}' twice`);
+      ids.add(id);
+      rows.push(row);
+    }
+    if (!answer.skipToken) break;
+    if (tokens.has(answer.skipToken)) throw new MalformedAnswer("Resource Graph's skipToken went round in a circle");
+    tokens.add(answer.skipToken);
+    skipToken = answer.skipToken;
+  }
+  if (typeof total === "number" && total !== rows.length)
+    throw new MalformedAnswer(`Resource Graph counted ${total} rows but its pages held ${rows.length}`);
+  return rows;
+}
+
 function toHsm(raw: RawResource, kind: HsmKind, subscriptionId: string): HsmFacts {
   if (typeof raw.id !== "string" || typeof raw.name !== "string")
     throw new MalformedAnswer("an HSM without id or name in the list");
@@ -444,16 +631,29 @@ function listGeneric(ctx: Context, path: string, apiVersion: string): Promise<Ra
 async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
   const uri = hsm.id.replace(/^\/+/, "");
   const monitor = ctx.clients.monitor(hsm.subscriptionId);
+  const version = BATCH_API_VERSIONS.diagnosticSettings;
   const [settings, categories] = await Promise.all([
     read(ctx, `the diagnostic settings of ${hsm.id}`, hsm.id, async () => {
-      const all = await listAll(monitor.diagnosticSettings.list(uri), (s) => s.name, "the list");
-      return sortBy(
-        all.map((s) => toSetting(s as Record<string, unknown>)),
-        (s) => s.name,
+      const all = await batchedGet(
+        ctx,
+        `/${uri}/providers/Microsoft.Insights/diagnosticSettings?api-version=${version}`,
+        (content) => batchedList(content, (s) => s.name),
+        async () =>
+          (await listAll(monitor.diagnosticSettings.list(uri), (s) => s.name, "the list")) as unknown as Record<
+            string,
+            unknown
+          >[],
       );
+      return sortBy(all.map(toSetting), (s) => s.name);
     }),
     read(ctx, `the diagnostic setting categories of ${hsm.id}`, hsm.id, async () => {
-      const all = await listAll(monitor.diagnosticSettingsCategory.list(uri), (c) => c.name, "the list");
+      const all = await batchedGet(
+        ctx,
+        `/${uri}/providers/Microsoft.Insights/diagnosticSettingsCategories?api-version=${version}`,
+        (content) =>
+          batchedList(content, (c) => c.name) as { name?: string; categoryType?: unknown; categoryGroups?: unknown }[],
+        () => listAll(monitor.diagnosticSettingsCategory.list(uri), (c) => c.name, "the list"),
+      );
       return all.map((c): DiagnosticCategory => ({
         name: c.name!,
         categoryType: String(c.categoryType ?? ""),
@@ -939,9 +1139,6 @@ async function readSentinel(ctx: Context, workspaceId: string): Promise<Fact<Sen
 
 // ---- activity -------------------------------------------------------------------------------------------------
 
-/** Log Analytics runs at most five queries of one user at once (DOMAIN.md §4). */
-const LOGS_CONCURRENCY = 5;
-
 /** How each column of each question's answer is read into the snapshot: the key it becomes, and its type. */
 
 /** Optional cells: a null there is an absence (no sign-in), not a malformed answer. */
@@ -949,7 +1146,6 @@ const OPTIONAL_CELLS = new Set(["firstLogin"]);
 
 async function askActivity(
   ctx: Context,
-  queries: <T>(fn: () => Promise<T>) => Promise<T>,
   workspace: WorkspaceFacts,
   hsmIds: string[],
   start: Date,
@@ -962,27 +1158,25 @@ async function askActivity(
   const answers = await Promise.all(
     ACTIVITY_QUESTION_NAMES.map(async (name) => {
       const query = ACTIVITY_QUESTIONS[name].build(hsmIds, bin);
-      const result = await queries(() =>
-        read(ctx, `the ${name} of the HSMs in workspace ${workspace.id}`, workspace.id, async () => {
-          const answer = await ctx.clients
-            .logs()
-            .queryWorkspace(
-              customerId,
-              query,
-              { startTime: start, endTime: end },
-              { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
-            );
-          if (answer.status === "Success") return { rows: activityRows(name, answer.tables) };
-          const partial = answer.partialError as { message?: string; code?: string };
-          return {
-            rows: activityRows(name, answer.partialTables),
-            partial: {
-              message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
-              ...(partial.code ? { code: partial.code } : {}),
-            },
-          };
-        }),
-      );
+      const result = await read(ctx, `the ${name} of the HSMs in workspace ${workspace.id}`, workspace.id, async () => {
+        const answer = await ctx.clients
+          .logs()
+          .queryWorkspace(
+            customerId,
+            query,
+            { startTime: start, endTime: end },
+            { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
+          );
+        if (answer.status === "Success") return { rows: activityRows(name, answer.tables) };
+        const partial = answer.partialError as { message?: string; code?: string };
+        return {
+          rows: activityRows(name, answer.partialTables),
+          partial: {
+            message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
+            ...(partial.code ? { code: partial.code } : {}),
+          },
+        };
+      });
       return [name, { query, result }] as const;
     }),
   );

@@ -10,6 +10,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { EvidenceRecord } from "../model/snapshot.js";
+import { retryAfterOf } from "./throttle.js";
 
 interface Attribution {
   purpose: string;
@@ -47,6 +48,34 @@ export class EvidenceLog {
     } catch (error) {
       return { ok: false, error, evidence: attribution.evidence };
     }
+  }
+
+  /**
+   * Records an answer that arrived inside another exchange (an inner answer of ARM's batch), tied to the read in
+   * progress together with the exchange that carried it. Its hash is of the inner content serialised as JSON.
+   */
+  derive(answer: { method: string; url: string; status: number; content: unknown; via: string[] }): string {
+    const attribution = this.context.getStore();
+    const id = `ev-${String(this.next++).padStart(5, "0")}`;
+    const text = answer.content === undefined ? "" : JSON.stringify(answer.content);
+    this.records.push({
+      id,
+      method: answer.method,
+      url: redactUrl(answer.url),
+      status: answer.status,
+      capturedAt: this.clock().toISOString(),
+      durationMs: 0,
+      purpose: attribution?.purpose ?? "unattributed",
+      ...(answer.via.length > 0 ? { via: answer.via[answer.via.length - 1]! } : {}),
+      ...bodyEvidence(text),
+    });
+    attribution?.evidence.push(...answer.via, id);
+    return id;
+  }
+
+  /** Ties evidence records made elsewhere (a batch attempt that was declined) to the read in progress. */
+  cite(ids: string[]): void {
+    this.context.getStore()?.evidence.push(...ids);
   }
 
   all(): EvidenceRecord[] {
@@ -161,7 +190,11 @@ const NETWORK_CODES = new Set([
  * `Retry-After` on 429 and 503, backs off exponentially on a 429 without it, on 408 and 5xx, on resets, timeouts and
  * bodies cut short, and gives up after `maxRetries`.
  */
-export function retryPolicy(options: RetryOptions, sleep = defaultSleep): PipelinePolicy {
+export function retryPolicy(
+  options: RetryOptions,
+  sleep = defaultSleep,
+  admit?: (request: PipelineRequest) => Promise<(response?: PipelineResponse) => void>,
+): PipelinePolicy {
   return {
     name: "hsmAuditRetry",
     sendRequest: async (request, next) => {
@@ -169,6 +202,8 @@ export function retryPolicy(options: RetryOptions, sleep = defaultSleep): Pipeli
       for (let attempt = 0; ; attempt++) {
         let response: PipelineResponse | undefined;
         let failure: unknown;
+        // Each attempt waits for the scheduler's leave before its timer starts: time in the queue is not a timeout.
+        const done = admit ? await admit(request) : undefined;
         // The timeout is ours, not the HTTP client's `request.timeout`, whose timer outlives a failed request and
         // keeps the process alive. It covers the whole exchange, body included.
         const attemptController = new AbortController();
@@ -188,6 +223,7 @@ export function retryPolicy(options: RetryOptions, sleep = defaultSleep): Pipeli
           clearTimeout(timer);
           callerSignal?.removeEventListener("abort", onCallerAbort);
           request.abortSignal = callerSignal;
+          done?.(response ?? (isRestError(failure) ? failure.response : undefined));
         }
         if (callerSignal?.aborted) throw failure ?? new Error("aborted");
         if (timedOut && failure !== undefined) failure = timeoutError(request, options);
@@ -238,16 +274,7 @@ function shouldRetry(
 }
 
 function retryAfterMs(response: PipelineResponse): number | undefined {
-  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const value = Number(response.headers.get(name));
-    if (response.headers.get(name) && Number.isFinite(value) && value >= 0) return value;
-  }
-  const header = response.headers.get("retry-after");
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return retryAfterOf(response.headers);
 }
 
 function truncated(response: PipelineResponse): boolean {

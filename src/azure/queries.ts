@@ -218,3 +218,29 @@ export const ACTIVITY_QUESTION_NAMES = Object.keys(ACTIVITY_QUESTIONS) as Activi
 
 /** Windows longer than this are binned by day in the `series` question (the row count stays within Log Analytics'). */
 export const HOURLY_SERIES_MAX_DAYS = 62;
+
+/**
+ * The Azure Resource Graph query that lists every HSM of all three kinds in the given subscriptions (or the whole
+ * tenant), one row per HSM, in a stable order so that pages follow each other. Resource Graph stores `type`
+ * lower-cased; the list of types is the tool's own, never read from Azure.
+ */
+export function hsmInventoryQuery(types: readonly string[]): string {
+  return [
+    "resources",
+    `| where type in~ (${types.map((t) => kqlString(t.toLowerCase())).join(", ")})`,
+    "| project id, name, type, location, subscriptionId, resourceGroup, skuName = tostring(sku.name), provisioningState = tostring(properties.provisioningState)",
+    "| order by id asc",
+  ].join("\n");
+}
+
+/** The columns of the inventory query's rows, in order. */
+export const HSM_INVENTORY_COLUMNS = [
+  "id",
+  "name",
+  "type",
+  "location",
+  "subscriptionId",
+  "resourceGroup",
+  "skuName",
+  "provisioningState",
+] as const;

@@ -1,10 +1,14 @@
 // The command line: declares commands and maps errors to exit codes. The only place that reads argv.
 import yargs, { type Argv } from "yargs";
-import { simulate } from "./commands/simulate.js";
-import { demo } from "./commands/demo.js";
-import { report, scan } from "./commands/scan.js";
-import { render } from "./commands/render.js";
-import { listPolicies, showPolicy } from "./commands/policies.js";
+// Each command's module is loaded when it runs: `--help` or `render` never loads the Azure SDK, a scan never loads
+// the simulator.
+const commands = {
+  scan: () => import("./commands/scan.js"),
+  demo: () => import("./commands/demo.js"),
+  render: () => import("./commands/render.js"),
+  simulate: () => import("./commands/simulate.js"),
+  policies: () => import("./commands/policies.js"),
+};
 import { UsageError } from "./errors.js";
 import { guardStdout } from "./output.js";
 import { EstateError } from "../simulator/estate.js";
@@ -29,6 +33,7 @@ import {
   parseEndpoint,
   parseFailOn,
   parseFormats,
+  parseInventory,
   parseLogWindow,
   parsePaper,
   parseSearchWindow,
@@ -208,7 +213,21 @@ export async function main(argv: string[]): Promise<number> {
               type: "string",
               describe: "Also save the collected snapshot (JSON) to this file",
             })
-            .option("concurrency", { type: "number", describe: "Azure requests in flight at once (default 8)" })
+            .option("concurrency", {
+              type: "number",
+              describe: "Azure requests in flight at once, all services together (default 32)",
+            })
+            .option("inventory", {
+              type: "string",
+              describe:
+                "How HSMs are listed: arm (each subscription's lists, the default) or resource-graph (one tenant-wide Azure Resource Graph query; falls back to arm when it cannot be used)",
+            })
+            .option("arm-batch", {
+              type: "boolean",
+              default: true,
+              describe:
+                "Read diagnostic settings and provider states 20 at a time through ARM's batch API (--no-arm-batch: one call each)",
+            })
             .option("max-retries", { type: "number", describe: "Retries of a throttled or failed request (default 4)" })
             .option("timeout", {
               type: "string",
@@ -219,6 +238,7 @@ export async function main(argv: string[]): Promise<number> {
           const effective = settings(args, "hsm-audit-results");
           const common = outputs(effective, args, Date.now());
           const timeoutMs = parseLogWindowLike("--timeout", args.timeout);
+          const { scan } = await commands.scan();
           const { code } = await scan({
             ...common,
             cloud: parseCloud(effective.cloud.value),
@@ -230,7 +250,9 @@ export async function main(argv: string[]): Promise<number> {
               "snapshotOut",
               args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined,
             ),
-            concurrency: Math.max(1, positiveInteger("--concurrency", args.concurrency, 8, 64)),
+            concurrency: Math.max(1, positiveInteger("--concurrency", args.concurrency, 32, 256)),
+            inventory: parseInventory(args.inventory),
+            armBatch: args["arm-batch"] !== false,
             maxRetries: positiveInteger("--max-retries", args["max-retries"], 4, 10),
             timeoutMs,
             ...optional("progress", progress),
@@ -251,6 +273,7 @@ export async function main(argv: string[]): Promise<number> {
           const effective = settings(args, "hsm-audit-results");
           const snapshot = loadSnapshot(args.snapshot);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
+          const { report } = await commands.scan();
           exitCode = (await report(snapshot, outputs(effective, args, Date.parse(snapshot.startedAt)))).code;
         },
       )
@@ -269,6 +292,7 @@ export async function main(argv: string[]): Promise<number> {
             .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" }),
         async (args) => {
           const result = loadResult(args.result);
+          const { render } = await commands.render();
           exitCode = await render(result, {
             outDir: checkOutDir(args.out),
             formats: parseFormats(args.format),
@@ -288,6 +312,7 @@ export async function main(argv: string[]): Promise<number> {
         async (args) => {
           const effective = settings(args, "hsm-audit-demo");
           const common = outputs(effective, args, Date.now());
+          const { demo } = await commands.demo();
           exitCode = await demo({
             ...common,
             ...searchWindow(args, effective),
@@ -309,6 +334,12 @@ export async function main(argv: string[]): Promise<number> {
             .option("port", { type: "number", describe: "Port on 127.0.0.1 (default: a free one)" })
             .option("cert-out", { type: "string", describe: "Directory for ca.pem, token.txt and simulator.json" })
             .option("request-log", { type: "string", describe: "Append one JSON line per request to this file" })
+            .option("limits", {
+              type: "boolean",
+              describe:
+                "Enforce Azure's published limits (ARM reads per subscription, Log Analytics, Resource Graph): 429 when exceeded",
+            })
+            .option("latency-ms", { type: "number", describe: "Hold every answer this many milliseconds (default 0)" })
             .check((args) => {
               if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) {
                 throw new UsageError(`--port must be a whole number from 0 to 65535, not ${args.port}`);
@@ -316,11 +347,14 @@ export async function main(argv: string[]): Promise<number> {
               return true;
             }),
         async (args) => {
+          const { simulate } = await commands.simulate();
           exitCode = await simulate({
             estate: args.estate,
             ...(args.port !== undefined ? { port: args.port } : {}),
             ...(args["cert-out"] ? { certOut: args["cert-out"] } : {}),
             ...(args["request-log"] ? { requestLog: args["request-log"] } : {}),
+            ...(args.limits ? { limits: true } : {}),
+            ...optional("latencyMs", positiveInteger("--latency-ms", args["latency-ms"], 0, 60_000) || undefined),
           });
         },
       )
@@ -356,7 +390,8 @@ export async function main(argv: string[]): Promise<number> {
             "list",
             "List every policy (built-in and --policies)",
             (yy) => yy,
-            (args) => {
+            async (args) => {
+              const { listPolicies } = await commands.policies();
               exitCode = listPolicies(policiesFrom(args.policies));
             },
           )
@@ -364,7 +399,8 @@ export async function main(argv: string[]): Promise<number> {
             "show <id>",
             "Show one policy in full",
             (yy) => yy.positional("id", { type: "string", demandOption: true }),
-            (args) => {
+            async (args) => {
+              const { showPolicy } = await commands.policies();
               exitCode = showPolicy(policiesFrom(args.policies), args.id);
             },
           )

@@ -1,5 +1,6 @@
 // Parsing and checking of the options several commands share. Every mistake is a UsageError (exit 2) raised before
 // any network call or file write.
+import type { InventorySource } from "../azure/collect.js";
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDuration } from "../util/duration.js";
@@ -165,6 +166,13 @@ export function parseEndpoint(flag: string, value: string | undefined): string |
     );
   }
   return value.replace(/\/+$/, "");
+}
+
+/** `--inventory`: where the HSMs are listed from. */
+export function parseInventory(value: string | undefined): InventorySource {
+  if (value === undefined || value === "arm") return "arm";
+  if (value === "resource-graph") return "resource-graph";
+  throw new UsageError(`--inventory must be arm or resource-graph, not '${value}'`);
 }
 
 export function positiveInteger(flag: string, value: number | undefined, fallback: number, max: number): number {

@@ -94,6 +94,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
         snapshot.subscriptions.flatMap((s) => (s.displayName ? [[s.subscriptionId, s.displayName]] : [])),
       ),
       tenantIds: [...new Set(snapshot.subscriptions.flatMap((s) => (s.tenantId ? [s.tenantId] : [])))].sort(),
+      ...(snapshot.scope.inventory ? { inventory: { ...snapshot.scope.inventory } } : {}),
     },
     logWindow: { ...snapshot.logWindow },
     failOn: options.failOn,
@@ -111,6 +112,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       capturedAt: e.capturedAt,
       sha256: e.sha256,
       purpose: e.purpose,
+      ...(e.via ? { via: e.via } : {}),
     })),
     policies: describePolicies(policies, options.frameworks ?? []),
   };

@@ -142,6 +142,8 @@ export interface ResultEvidence {
   capturedAt: string;
   sha256: string;
   purpose: string;
+  /** The exchange this answer arrived inside (ARM's batch); see the snapshot's evidence. */
+  via?: string;
 }
 
 export interface Summary {
@@ -168,6 +170,8 @@ export interface Result {
     subscriptionNames?: Record<string, string>;
     /** Added to the contract: the tenants the subscriptions belong to, as ARM listed them. */
     tenantIds?: string[];
+    /** Added to the contract: where the HSMs were listed from (see the snapshot's `scope.inventory`). */
+    inventory?: { source: "arm" | "resource-graph"; fallbackFrom?: "resource-graph"; reason?: string };
   };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
   logWindow: LogWindow;

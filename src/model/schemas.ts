@@ -57,6 +57,7 @@ const evidenceRecord = {
     capturedAt: instant,
     sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
     purpose: str,
+    via: str,
   },
 } as const;
 
@@ -162,7 +163,21 @@ export const SNAPSHOT_SCHEMA = {
     scope: {
       type: "object",
       required: ["cloud", "subscriptions", "armEndpoint", "logsEndpoint"],
-      properties: { cloud: str, subscriptions: strings, armEndpoint: str, logsEndpoint: str },
+      properties: {
+        cloud: str,
+        subscriptions: strings,
+        armEndpoint: str,
+        logsEndpoint: str,
+        inventory: {
+          type: "object",
+          required: ["source"],
+          properties: {
+            source: { enum: ["arm", "resource-graph"] },
+            fallbackFrom: { enum: ["resource-graph"] },
+            reason: str,
+          },
+        },
+      },
     },
     logWindow,
     subscriptionList: fact({ type: "object", required: ["count"], properties: { count: { type: "integer" } } }),
@@ -516,6 +531,15 @@ export const RESULT_SCHEMA = {
         subscriptions: strings,
         subscriptionNames: { type: "object", additionalProperties: str },
         tenantIds: strings,
+        inventory: {
+          type: "object",
+          required: ["source"],
+          properties: {
+            source: { enum: ["arm", "resource-graph"] },
+            fallbackFrom: { enum: ["resource-graph"] },
+            reason: str,
+          },
+        },
       },
     },
     logWindow,

@@ -39,6 +39,11 @@ export interface EvidenceRecord {
   body?: string;
   /** True when redaction changed the body, so `sha256` is of the original. */
   redacted?: boolean;
+  /**
+   * The exchange this answer arrived inside (ARM's `POST /batch`): the record is one inner answer of it, its
+   * `sha256` that of the inner content serialised as JSON.
+   */
+  via?: string;
 }
 
 export interface SubscriptionFacts {
@@ -307,7 +312,17 @@ export interface Snapshot {
   runId?: string;
   startedAt: string;
   finishedAt: string;
-  scope: { cloud: string; subscriptions: string[]; armEndpoint: string; logsEndpoint: string };
+  scope: {
+    cloud: string;
+    subscriptions: string[];
+    armEndpoint: string;
+    logsEndpoint: string;
+    /**
+     * Where the HSMs were listed from: ARM's per-subscription lists, or Azure Resource Graph. When Resource Graph was
+     * asked for but could not be used, `fallbackFrom` and `reason` say so.
+     */
+    inventory?: { source: "arm" | "resource-graph"; fallbackFrom?: "resource-graph"; reason?: string };
+  };
   /** The period searched for audit records. */
   logWindow: LogWindow;
   /** Listing the subscriptions (when none were named). */

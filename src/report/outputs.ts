@@ -6,12 +6,6 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import type { Result } from "../model/result.js";
 import { renderJson } from "./json.js";
-import { renderHtml } from "./html.js";
-import { renderPdf } from "./pdf.js";
-import { renderSarif } from "./sarif.js";
-import { renderJunit } from "./junit.js";
-import { renderMarkdown } from "./markdown.js";
-import { renderCsv } from "./csv.js";
 
 /** Every format of the contract, with its file name. */
 export const FORMAT_FILES = {
@@ -39,21 +33,24 @@ type TextRenderer = (result: Result, context: RenderContext) => string | Uint8Ar
 /** A renderer that writes as it goes (the PDF of a large estate is never held whole in memory). */
 type StreamRenderer = (result: Result, context: RenderContext, out: Writable) => Promise<void>;
 
-/** The formats this build renders; the others of the contract are refused with a clear message. */
-export const RENDERERS: Partial<Record<Format, TextRenderer>> = {
-  json: renderJson,
-  html: renderHtml,
-  sarif: renderSarif,
-  junit: renderJunit,
-  md: renderMarkdown,
-  csv: renderCsv,
-};
-export const STREAM_RENDERERS: Partial<Record<Format, StreamRenderer>> = {
-  pdf: renderPdf,
+type Renderer = { text: TextRenderer } | { stream: StreamRenderer };
+
+/**
+ * The formats this build renders, each loaded only when asked for (a scan that writes JSON never loads the PDF
+ * library); the others of the contract are refused with a clear message.
+ */
+export const RENDERERS: Partial<Record<Format, () => Promise<Renderer>>> = {
+  json: async () => ({ text: renderJson }),
+  html: async () => ({ text: (await import("./html.js")).renderHtml }),
+  pdf: async () => ({ stream: (await import("./pdf.js")).renderPdf }),
+  sarif: async () => ({ text: (await import("./sarif.js")).renderSarif }),
+  junit: async () => ({ text: (await import("./junit.js")).renderJunit }),
+  md: async () => ({ text: (await import("./markdown.js")).renderMarkdown }),
+  csv: async () => ({ text: (await import("./csv.js")).renderCsv }),
 };
 
 export function available(format: Format): boolean {
-  return Boolean(RENDERERS[format] ?? STREAM_RENDERERS[format]);
+  return Boolean(RENDERERS[format]);
 }
 
 /** The results could not be written (disk full, permissions changed during the scan). */
@@ -78,14 +75,14 @@ export async function writeOutputs(
     for (const [i, format] of wanted.entries()) {
       const temp = `${files[i]}.${process.pid}.tmp`;
       temps.push(temp);
-      const stream = STREAM_RENDERERS[format];
-      if (stream) {
-        await streamTo(temp, (out) => stream(result, context, out));
+      const load = RENDERERS[format];
+      if (!load) throw new Error(`no renderer for ${format}`);
+      const renderer = await load();
+      if ("stream" in renderer) {
+        await streamTo(temp, (out) => renderer.stream(result, context, out));
         continue;
       }
-      const render = RENDERERS[format];
-      if (!render) throw new Error(`no renderer for ${format}`);
-      writeFileSync(temp, format === "json" ? json : render(result, context));
+      writeFileSync(temp, format === "json" ? json : renderer.text(result, context));
     }
     files.forEach((file, i) => renameSync(temps[i]!, file));
   } catch (error) {

@@ -1,4 +1,5 @@
 // Azure Resource Manager routes of the simulator, with the response shapes of the official REST specifications.
+import { resourceGraphRoute } from "./graph.js";
 import { armError, type Route, type SimRequest, type SimResponse } from "./http.js";
 import {
   findSubscription,
@@ -18,6 +19,8 @@ import type { KqlTable } from "./kql/types.js";
 export interface ArmContext {
   archives: Map<string, ArchivedBlob[]>;
   tables: Map<string, Map<string, KqlTable>>;
+  /** The Resource Graph route, made on first use (its table is built once). */
+  resourceGraph?: Route;
 }
 
 const SYSTEM_DATA = {
@@ -367,6 +370,10 @@ export function matchArmRoute(
   const lower = p.toLowerCase();
 
   if (method === "POST" && lower === "/batch") return undefined; // handled by the server (it re-enters the router)
+
+  if (method === "POST" && lower === "/providers/microsoft.resourcegraph/resources") {
+    return (context.resourceGraph ??= resourceGraphRoute(estate));
+  }
 
   if (lower === "/subscriptions" && method === "GET") {
     return armRoute("subscriptions", undefined, () => ({

@@ -304,6 +304,7 @@ const fault = {
         "sentinelOnboarding",
         "sentinelRules",
         "armBatch",
+        "resourceGraph",
         "logsQuery",
         "logsBatch",
         "storageContainers",

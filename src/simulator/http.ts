@@ -34,6 +34,7 @@ export type RouteName =
   | "sentinelOnboarding"
   | "sentinelRules"
   | "armBatch"
+  | "resourceGraph"
   | "logsQuery"
   | "logsBatch"
   | "storageContainers"

@@ -12,6 +12,7 @@ import { buildWorkspaceTables } from "./tables.js";
 import { generateCertificates, type SimulatorCertificates } from "./certs.js";
 import { armError, blobError, faultError, logsError, type Route, type SimRequest, type SimResponse } from "./http.js";
 import type { Estate, FaultSpec } from "./estate.js";
+import { AZURE_PUBLISHED_LIMITS, EnforcedLimits, type LimitCounters, type SimulatorLimits } from "./limits.js";
 
 export interface SimulatorOptions {
   estate: Estate;
@@ -23,6 +24,10 @@ export interface SimulatorOptions {
   requestLog?: string;
   /** Default page size of list answers when the estate sets none. */
   pageSize?: number;
+  /** Enforce Azure's limits (429 when exceeded): `true` for the published ones. */
+  limits?: SimulatorLimits | boolean;
+  /** Hold every answer this long, as a network round trip would. */
+  latencyMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -37,8 +42,8 @@ export interface RequestLogEntry {
   /** Effects of injected faults applied to this request. */
   faults: string[];
   durationMs: number;
-  /** For `POST /batch`: the routes of the inner requests. */
-  inner?: { url: string; route: string; status: number }[];
+  /** For `POST /batch`: the routes of the inner requests, and the faults applied to each. */
+  inner?: { url: string; route: string; status: number; faults: string[] }[];
 }
 
 export interface RunningSimulator {
@@ -51,6 +56,8 @@ export interface RunningSimulator {
   token: string;
   /** Every request served so far, in order. */
   requests: RequestLogEntry[];
+  /** Requests the enforced limits turned away (all zero when no limits are enforced). */
+  limitCounters: LimitCounters;
   close(): Promise<void>;
 }
 
@@ -93,6 +100,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
   const armContext: ArmContext = { archives: archiveBlobs(estate), tables: logs.tables };
   const faults = new Faults(estate.faults);
+  const enforced = options.limits
+    ? new EnforcedLimits(options.limits === true ? AZURE_PUBLISHED_LIMITS : options.limits)
+    : undefined;
+  const latencyMs = options.latencyMs ?? 0;
   const requests: RequestLogEntry[] = [];
   let logStream: WriteStream | undefined;
   const sockets = new Set<Socket>();
@@ -134,7 +145,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
 
   /** ARM's undocumented batch API (used by the portal): each inner GET is routed as if it came alone. */
-  const armBatch = async (req: SimRequest): Promise<{ answer: SimResponse; inner: RequestLogEntry["inner"] }> => {
+  const armBatch = async (
+    req: SimRequest,
+  ): Promise<{ answer: SimResponse; inner: RequestLogEntry["inner"]; carried?: FaultSpec[] }> => {
     const version = req.query.get("api-version");
     if (!version) {
       return {
@@ -176,6 +189,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     }
     const inner: NonNullable<RequestLogEntry["inner"]> = [];
     const responses = [];
+    // Faults on the connection (latency, a reset, a body cut short) of an inner request befall the batch carrying it.
+    const carried: FaultSpec[] = [];
     for (const [i, item] of (list as { httpMethod?: unknown; url?: unknown; name?: unknown }[]).entries()) {
       const name = typeof item.name === "string" ? item.name : String(i);
       const method = typeof item.httpMethod === "string" ? item.httpMethod.toUpperCase() : "GET";
@@ -196,6 +211,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       const innerReq: SimRequest = { ...req, method, path, query: target.searchParams, body: undefined };
       let status: number;
       let content: unknown;
+      let innerFaults: string[] = [];
       const headers: Record<string, string> = {
         "Content-Type": "application/json; charset=utf-8",
         "x-ms-request-id": randomUUID(),
@@ -207,7 +223,27 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
           `No route for '${method} ${target.pathname}'.`,
         ) as { status: number; body: unknown });
       } else {
+        const limited = enforced?.armRead(innerRoute.subscriptionId);
+        if (limited && "refused" in limited) {
+          inner.push({
+            url: target.pathname + target.search,
+            route: innerRoute.name,
+            status: limited.refused.status,
+            faults: ["limit:armReads"],
+          });
+          responses.push({
+            name,
+            httpStatusCode: limited.refused.status,
+            headers: { ...headers, ...limited.refused.headers },
+            content: limited.refused.body,
+            contentLength: Buffer.byteLength(JSON.stringify(limited.refused.body ?? "")),
+          });
+          continue;
+        }
+        if (limited) Object.assign(headers, limited.headers);
         const applied = faults.take(innerRoute, method, target.pathname + target.search);
+        innerFaults = applied.flatMap(describeFault);
+        carried.push(...applied.filter((f) => f.latencyMs || f.drop || f.truncate));
         const failing = applied.find((f) => f.status);
         if (failing?.retryAfter !== undefined) headers["Retry-After"] = String(failing.retryAfter);
         const answer = failing
@@ -220,7 +256,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
           applied.some((f) => f.endlessNextLink),
         ));
       }
-      inner.push({ url: target.pathname + target.search, route: innerRoute?.name ?? "unknown", status });
+      inner.push({
+        url: target.pathname + target.search,
+        route: innerRoute?.name ?? "unknown",
+        status,
+        faults: innerFaults,
+      });
       responses.push({
         name,
         httpStatusCode: status,
@@ -229,7 +270,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         contentLength: Buffer.byteLength(JSON.stringify(content ?? "")),
       });
     }
-    return { answer: { status: 200, body: { responses } }, inner };
+    return { answer: { status: 200, body: { responses } }, inner, carried };
   };
 
   const handler = async (message: IncomingMessage, res: ServerResponse) => {
@@ -382,8 +423,28 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     entry.route = r.name;
     if (r.subscriptionId) entry.subscriptionId = r.subscriptionId.toLowerCase();
 
+    if (latencyMs > 0) await sleep(latencyMs, res);
+    if (res.destroyed || !res.socket || res.socket.destroyed) return record(0);
+    let limitHeaders: Record<string, string> = {};
+    if (enforced) {
+      const limited =
+        r.name === "resourceGraph"
+          ? enforced.graphQuery()
+          : r.family === "logs"
+            ? enforced.logsQuery()
+            : r.family === "arm" && !isArmBatch
+              ? enforced.armRead(r.subscriptionId)
+              : undefined;
+      if (limited && "refused" in limited) {
+        entry.faults.push(`limit:${r.name === "resourceGraph" ? "graph" : r.family === "logs" ? "logs" : "armReads"}`);
+        return send(limited.refused.status, limited.refused.body, limited.refused.headers);
+      }
+      if (limited && "done" in limited) res.once("close", limited.done);
+      if (limited && "headers" in limited) limitHeaders = limited.headers;
+    }
+
     const applied = faults.take(r, method, parsed.pathname + parsed.search);
-    entry.faults = applied.flatMap(describeFault);
+    entry.faults.push(...applied.flatMap(describeFault));
     const latency = applied.reduce((max, f) => Math.max(max, f.latencyMs ?? 0), 0);
     if (latency > 0) await sleep(latency, res);
     if (res.destroyed || !res.socket || res.socket.destroyed) return record(0);
@@ -405,9 +466,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
     try {
       if (isArmBatch) {
-        const { answer, inner } = await armBatch(req);
+        const { answer, inner, carried = [] } = await armBatch(req);
         entry.inner = inner;
-        return send(answer.status, answer.body, answer.headers, truncate);
+        const latency = carried.reduce((max, f) => Math.max(max, f.latencyMs ?? 0), 0);
+        if (latency > 0) await sleep(latency, res);
+        if (res.destroyed || !res.socket || res.socket.destroyed) return record(0);
+        if (carried.some((f) => f.drop)) {
+          record(0);
+          message.socket.destroy();
+          return;
+        }
+        return send(answer.status, answer.body, answer.headers, truncate || carried.some((f) => f.truncate));
       }
       const answer =
         applied.some((f) => f.partialError) && r.family === "logs"
@@ -419,7 +488,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         answer,
         applied.some((f) => f.endlessNextLink),
       );
-      return send(out.status, out.body, out.headers, truncate, out.raw);
+      return send(out.status, out.body, { ...limitHeaders, ...out.headers }, truncate, out.raw);
     } catch (error) {
       const e = isLogs
         ? logsError(500, "InternalServerError", `Simulator failure: ${(error as Error).message}`)
@@ -475,6 +544,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     caCert: certificates.caCert,
     token: estate.token,
     requests,
+    limitCounters: enforced?.counters ?? {
+      throttled: { armReads: 0, logsConcurrent: 0, logsWindow: 0, graph: 0 },
+    },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Cutting the connections ends latency waits and body reads, so every handler settles promptly.

@@ -3,7 +3,7 @@
 import { writeFileSync, renameSync } from "node:fs";
 import type { Agent } from "node:https";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
-import { collect } from "../../azure/collect.js";
+import { collect, type InventorySource } from "../../azure/collect.js";
 import { CLOUDS, type CloudName } from "../../azure/clouds.js";
 import { evaluate } from "../../engine/evaluate.js";
 import type { Policy } from "../../engine/policy.js";
@@ -41,6 +41,10 @@ export interface ScanOptions extends OutputOptions {
   period?: { start: Date; end: Date; label: string };
   snapshotOut?: string;
   concurrency: number;
+  /** Where the HSMs are listed from (default arm). */
+  inventory?: InventorySource;
+  /** ARM's batch API for diagnostic settings and provider states (default true). */
+  armBatch?: boolean;
   maxRetries: number;
   timeoutMs: number;
   /** Injected by the demo (the simulator's token); DefaultAzureCredential otherwise. */
@@ -63,6 +67,8 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     logWindowMs: options.logWindowMs,
     ...(options.period ? { period: options.period } : {}),
     concurrency: options.concurrency,
+    ...(options.inventory ? { inventory: options.inventory } : {}),
+    ...(options.armBatch === false ? { armBatch: false } : {}),
     retry: { maxRetries: options.maxRetries, timeoutMs: options.timeoutMs },
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.progress ? { onProgress: options.progress } : {}),

@@ -13,6 +13,9 @@ export interface SimulateOptions {
   port?: number;
   certOut?: string;
   requestLog?: string;
+  /** Enforce Azure's published limits. */
+  limits?: boolean;
+  latencyMs?: number;
   /** Resolves when the simulator should stop (tests pass their own; the CLI waits for SIGINT/SIGTERM). */
   until?: Promise<unknown>;
   print?: (line: string) => void;
@@ -33,6 +36,8 @@ export async function simulate(options: SimulateOptions): Promise<number> {
       estate,
       port: options.port ?? 0,
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
+      ...(options.limits ? { limits: true } : {}),
+      ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     });
   } catch (error) {
     const { code, syscall } = error as NodeJS.ErrnoException;

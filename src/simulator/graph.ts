@@ -1,0 +1,148 @@
+// Azure Resource Graph (`POST /providers/Microsoft.ResourceGraph/resources`): the estate's resources as the
+// `resources` table, queried with the simulator's KQL interpreter, paged with `$skipToken` as the service does
+// (`$top` rows a page, 100 by default and 1,000 at most), in the `objectArray` result format.
+import { runKql, KqlError, type KqlColumn, type KqlDatabase, type KqlTable } from "./kql/index.js";
+import { armError, type Route, type SimResponse } from "./http.js";
+import { hsmBody } from "./arm.js";
+import type { Estate } from "./estate.js";
+
+export const RESOURCE_GRAPH_API_VERSIONS = ["2021-03-01", "2022-10-01", "2024-04-01"];
+const DEFAULT_TOP = 100;
+const MAX_TOP = 1000;
+
+const COLUMNS: KqlColumn[] = [
+  { name: "id", type: "string" },
+  { name: "name", type: "string" },
+  { name: "type", type: "string" },
+  { name: "tenantId", type: "string" },
+  { name: "kind", type: "string" },
+  { name: "location", type: "string" },
+  { name: "resourceGroup", type: "string" },
+  { name: "subscriptionId", type: "string" },
+  { name: "sku", type: "dynamic" },
+  { name: "properties", type: "dynamic" },
+  { name: "tags", type: "dynamic" },
+];
+
+/** The `resources` table: every HSM, workspace and storage account of the estate, `type` lower-cased as ARG does. */
+export function resourcesTable(estate: Estate): KqlTable {
+  const rows: Record<string, unknown>[] = [];
+  for (const sub of estate.subscriptions) {
+    for (const hsm of sub.hsms) {
+      const body = hsmBody(hsm) as { sku?: unknown; properties?: unknown };
+      rows.push(row(estate, hsm, body.sku ?? null, body.properties ?? {}, ""));
+    }
+    for (const w of sub.workspaces) rows.push(row(estate, w, null, { customerId: w.customerId }, ""));
+    for (const s of sub.storageAccounts) rows.push(row(estate, s, { name: s.sku }, {}, s.kind));
+  }
+  return { name: "resources", columns: COLUMNS, rows };
+}
+
+function row(
+  estate: Estate,
+  r: {
+    id: string;
+    name: string;
+    type: string;
+    location: string;
+    resourceGroup: string;
+    subscriptionId: string;
+    tags: Record<string, string>;
+  },
+  sku: unknown,
+  properties: unknown,
+  kind: string,
+): Record<string, unknown> {
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type.toLowerCase(),
+    tenantId: estate.tenantId,
+    kind,
+    location: r.location,
+    resourceGroup: r.resourceGroup.toLowerCase(),
+    subscriptionId: r.subscriptionId,
+    sku,
+    properties,
+    tags: r.tags,
+  };
+}
+
+interface GraphBody {
+  query?: unknown;
+  subscriptions?: unknown;
+  options?: { $skipToken?: unknown; $top?: unknown; $skip?: unknown; resultFormat?: unknown };
+}
+
+export function resourceGraphRoute(estate: Estate): Route {
+  let table: KqlTable | undefined;
+  return {
+    name: "resourceGraph",
+    family: "arm",
+    handle: (req): SimResponse => {
+      const version = req.query.get("api-version");
+      if (!version || !RESOURCE_GRAPH_API_VERSIONS.includes(version)) {
+        return armError(
+          400,
+          "InvalidApiVersionParameter",
+          `The api-version '${version ?? ""}' is invalid. The supported versions are '${RESOURCE_GRAPH_API_VERSIONS.join("', '")}'.`,
+        );
+      }
+      const body = (req.body ?? {}) as GraphBody;
+      if (typeof body.query !== "string" || body.query.trim() === "") {
+        return armError(400, "BadRequest", "The request content was invalid: 'query' is required.");
+      }
+      const options = body.options ?? {};
+      const top = options.$top === undefined ? DEFAULT_TOP : Number(options.$top);
+      if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
+        return armError(400, "BadRequest", `'$top' must be between 1 and ${MAX_TOP}.`);
+      }
+      let offset = 0;
+      if (options.$skipToken !== undefined) {
+        const decoded = Number(Buffer.from(String(options.$skipToken), "base64url").toString("utf8"));
+        if (!Number.isInteger(decoded) || decoded < 0) {
+          return armError(400, "BadRequest", "The '$skipToken' is not valid for this query.");
+        }
+        offset = decoded;
+      }
+      const wanted = Array.isArray(body.subscriptions)
+        ? new Set(body.subscriptions.map((s) => String(s).toLowerCase()))
+        : undefined;
+      table ??= resourcesTable(estate);
+      const visible: KqlTable = wanted
+        ? { ...table, rows: table.rows.filter((r) => wanted.has(String(r.subscriptionId).toLowerCase())) }
+        : table;
+      const db: KqlDatabase = { table: (name) => (name === "resources" ? visible : undefined) };
+      let result;
+      try {
+        result = runKql(body.query, db, { now: new Date() });
+      } catch (error) {
+        if (error instanceof KqlError) {
+          return armError(400, "BadRequest", `Please provide a valid query: ${error.message}`);
+        }
+        throw error;
+      }
+      const objects = result.rows.map((cells) =>
+        Object.fromEntries(
+          result.columns.map((c, i) => {
+            const v = cells[i];
+            return [c.name, c.type === "dynamic" && typeof v === "string" ? JSON.parse(v) : v];
+          }),
+        ),
+      );
+      const page = objects.slice(offset, offset + top);
+      const more = offset + top < objects.length;
+      return {
+        status: 200,
+        body: {
+          totalRecords: objects.length,
+          count: page.length,
+          resultTruncated: "false",
+          ...(more ? { $skipToken: Buffer.from(String(offset + top), "utf8").toString("base64url") } : {}),
+          data: page,
+          facets: [],
+        },
+      };
+    },
+  };
+}

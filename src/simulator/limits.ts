@@ -4,8 +4,11 @@
 import { armError, logsError, type SimResponse } from "./http.js";
 
 export interface SimulatorLimits {
-  /** ARM reads per subscription (and per tenant, for tenant-level routes): bucket size and refill per second. */
-  armReads: { capacity: number; refillPerSecond: number };
+  /**
+   * ARM reads per subscription (and per tenant, for tenant-level routes): bucket size and refill per second, and
+   * whether answers say how many remain (`x-ms-ratelimit-remaining-subscription-reads`; true unless false).
+   */
+  armReads: { capacity: number; refillPerSecond: number; remainingHeader?: boolean };
   /** Log Analytics queries of the caller: in flight at once, and at most `perWindow` in any `windowMs`. */
   logs: { concurrent: number; perWindow: number; windowMs: number };
   /** Resource Graph queries: at most `perWindow` in any `windowMs`. */
@@ -89,7 +92,11 @@ export class EnforcedLimits {
       this.buckets.set(key, bucket);
     }
     const taken = bucket.take();
-    if (taken.ok) return { headers: { "x-ms-ratelimit-remaining-subscription-reads": String(taken.remaining) } };
+    if (taken.ok) {
+      return this.limits.armReads.remainingHeader === false
+        ? { headers: {} }
+        : { headers: { "x-ms-ratelimit-remaining-subscription-reads": String(taken.remaining) } };
+    }
     this.counters.throttled.armReads++;
     const e = armError(
       429,

@@ -7,11 +7,14 @@ import { createRequire } from "node:module";
 import {
   ACTIVITY_QUESTION_NAMES,
   ACTIVITY_QUESTIONS,
+  HSM_INVENTORY_COLUMNS,
+  hsmInventoryQuery,
   kqlString,
   LOG_SAMPLE_COLUMNS,
   logSampleQuery,
 } from "../../src/azure/queries.js";
 import { collect } from "../../src/azure/collect.js";
+import { HSM_TYPES } from "../../src/azure/ids.js";
 import { StaticTokenCredential } from "../../src/azure/clients.js";
 import { startTestSimulator } from "../helpers/simulator.js";
 import { TABLE_SCHEMAS } from "../../src/simulator/tables.js";
@@ -153,6 +156,45 @@ describe("the Kusto language service as a validator", () => {
     expect(
       diagnosticsOf("AZKVAuditLogs | extend Upn = tostring(Identity.claim.upn) | where HttpStatusCode >= 400"),
     ).toEqual([]);
+  });
+});
+
+describe("the Resource Graph inventory query", () => {
+  // Resource Graph's `resources` table, with the columns of its documented schema that the query reads.
+  const graph = GlobalState.Default!.WithDatabase(
+    new DatabaseSymbol.ctor("resourcegraph", [
+      new TableSymbol.$ctor4(
+        "resources",
+        [
+          ["id", ScalarTypes.String],
+          ["name", ScalarTypes.String],
+          ["type", ScalarTypes.String],
+          ["tenantId", ScalarTypes.String],
+          ["kind", ScalarTypes.String],
+          ["location", ScalarTypes.String],
+          ["resourceGroup", ScalarTypes.String],
+          ["subscriptionId", ScalarTypes.String],
+          ["sku", ScalarTypes.Dynamic],
+          ["properties", ScalarTypes.Dynamic],
+          ["tags", ScalarTypes.Dynamic],
+        ].map(([name, type]) => new ColumnSymbol(name as string, type as never, null, null, null, null)),
+      ),
+    ]),
+  )!;
+  const types = Object.values(HSM_TYPES).map((t) => t.type);
+  const code = KustoCode.ParseAndAnalyze(hsmInventoryQuery(types), graph)!;
+
+  it("is valid KQL over the resources table", () => {
+    expect(
+      listOf(code.GetDiagnostics())
+        .filter((d) => d.Severity === "Error")
+        .map((d) => d.Message),
+    ).toEqual([]);
+  });
+
+  it("answers the columns the collector reads, and asks for the three HSM types, lower-cased", () => {
+    expect(listOf(code.ResultType!.Members).map((m) => m.Name)).toEqual([...HSM_INVENTORY_COLUMNS]);
+    expect(inListValues(code)).toEqual([types.map((t) => t.toLowerCase())]);
   });
 });
 

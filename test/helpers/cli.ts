@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
 import type { SimulatorCertificates } from "../../src/simulator/certs.js";
+import type { SimulatorLimits } from "../../src/simulator/limits.js";
 import { ROOT } from "./simulator.js";
 import type { Result } from "../../src/model/result.js";
 
@@ -68,11 +69,12 @@ export interface ScanTarget {
 /** Starts a simulator on an estate (YAML text) and prepares the environment a scan needs to reach it. */
 export async function startScanTarget(
   estateYaml: string,
-  options: { pageSize?: number; certificates?: SimulatorCertificates } = {},
+  options: { pageSize?: number; certificates?: SimulatorCertificates; limits?: SimulatorLimits | boolean } = {},
 ): Promise<ScanTarget> {
   const estate = parseEstate(estateYaml, "test-estate.yaml");
   const sim = await startSimulator({
     estate,
+    ...(options.limits ? { limits: options.limits } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     ...(options.certificates ? { certificates: options.certificates } : {}),
   });

@@ -13,12 +13,13 @@ import { CHECK_KINDS } from "./checks/index.js";
 import type { Target, Verdict } from "./check.js";
 import type { Policy } from "./policy.js";
 import { fill, powershellQuote, shellQuote } from "./remediation.js";
-import { auditTrail, DEFAULT_AUDIT_CATEGORIES, isVerdict, workspaceOf } from "./audit-trail.js";
+import { DEFAULT_AUDIT_CATEGORIES, isVerdict } from "./audit-trail.js";
 import { auditCategoriesOf, describePolicies, describeResource, policyPack } from "./describe.js";
-import { HSM_TYPES, parseResourceId, sameId } from "../azure/ids.js";
+import { HSM_TYPES, parseResourceId } from "../azure/ids.js";
 import type { Framework } from "./frameworks.js";
 import { applyWaivers, type Waiver } from "./waivers.js";
 import { resourceMatcher } from "./resource-pattern.js";
+import { EvaluationMemo } from "./memo.js";
 
 export interface EvaluateOptions {
   failOn: FailOn;
@@ -33,29 +34,33 @@ export interface EvaluateOptions {
 
 export function evaluate(snapshot: Snapshot, policies: Policy[], options: EvaluateOptions): Result {
   let findings: Finding[] = [];
+  // This call's lookups (audit trails, records by id): built here, dropped on return, never shared with another call.
+  const memo = new EvaluationMemo(snapshot);
   const excluders = (options.exclude ?? []).map((pattern) => ({ pattern, matches: resourceMatcher(pattern) }));
   const excluded: Array<{ resourceId: string; pattern: string }> = [];
+  const excludedIds = new Set<string>();
   /** Whether the target is excluded; the first pattern that matches is recorded once per target. */
   const isExcluded = (resourceId: string) => {
     const hit = excluders.find((e) => e.matches(resourceId));
-    if (hit && !excluded.some((e) => e.resourceId === resourceId)) excluded.push({ resourceId, pattern: hit.pattern });
+    if (hit && !excludedIds.has(resourceId)) {
+      excludedIds.add(resourceId);
+      excluded.push({ resourceId, pattern: hit.pattern });
+    }
     return hit !== undefined;
   };
   const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
-  for (const target of subscriptionTargets(snapshot)) {
+  for (const target of subscriptionTargets(snapshot, memo)) {
     // The tenant target says that no subscription could be listed: excluding it would hide that the inventory is
     // unknown, so no pattern (not even /**) leaves it out.
     if (target.scope !== "tenant" && isExcluded(target.resourceId)) continue;
-    const holdsHsm =
-      target.scope === "subscription" &&
-      snapshot.hsms.some((h) => sameId(h.subscriptionId, target.subscription.subscriptionId));
+    const holdsHsm = target.scope === "subscription" && memo.holdsHsm(target.subscription.subscriptionId);
     for (const policy of subscriptionPolicies) {
       // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
       // inventory check alone: whether its other settings matter is what is unknown.
       if (!holdsHsm && policy.check !== "inventory-complete") continue;
-      findings.push(finding(policy, target, run(policy, target, snapshot), snapshot));
+      findings.push(finding(policy, target, run(policy, target, snapshot, memo), snapshot, memo));
     }
   }
   for (const hsm of snapshot.hsms) {
@@ -63,13 +68,13 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     const target: Target = { scope: "hsm", hsm, resourceId: hsm.id };
     for (const policy of hsmPolicies) {
       const verdict: Verdict = policy.appliesTo.includes(hsm.kind)
-        ? run(policy, target, snapshot)
+        ? run(policy, target, snapshot, memo)
         : {
             status: "not_applicable",
             message: `${policy.title} does not apply to ${HSM_TYPES[hsm.kind].label}s.`,
             evidence: [],
           };
-      findings.push(finding(policy, target, verdict, snapshot));
+      findings.push(finding(policy, target, verdict, snapshot, memo));
     }
   }
 
@@ -99,7 +104,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     failOn: options.failOn,
     summary,
     policyPack: policyPack(policies, snapshot.tool.version),
-    resources: snapshot.hsms.map((h) => describeResource(h, snapshot, categories)),
+    resources: snapshot.hsms.map((h) => describeResource(h, snapshot, categories, memo)),
     findings,
     errors: snapshot.errors.map((e) => ({ ...e })),
     // Every exchange: those the findings cite, and those that show what was looked at and found empty.
@@ -123,7 +128,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
 }
 
 /** The subscriptions judged by subscription-scope policies: those holding an HSM, and those whose list failed. */
-function subscriptionTargets(snapshot: Snapshot): Target[] {
+function subscriptionTargets(snapshot: Snapshot, memo: EvaluationMemo): Target[] {
   const list = snapshot.subscriptionList;
   if ((list && !isKnown(list)) || snapshot.subscriptions.length === 0) {
     return [{ scope: "tenant", resourceId: "/subscriptions" }];
@@ -131,7 +136,7 @@ function subscriptionTargets(snapshot: Snapshot): Target[] {
   return snapshot.subscriptions
     .filter(
       (s) =>
-        snapshot.hsms.some((h) => h.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase()) ||
+        memo.holdsHsm(s.subscriptionId) ||
         Object.values(s.inventory).some((fact) => !isKnown(fact)) ||
         Object.keys(s.inventory).length < 3,
     )
@@ -142,10 +147,10 @@ function subscriptionTargets(snapshot: Snapshot): Target[] {
     }));
 }
 
-function run(policy: Policy, target: Target, snapshot: Snapshot): Verdict {
+function run(policy: Policy, target: Target, snapshot: Snapshot, memo: EvaluationMemo): Verdict {
   const kind = CHECK_KINDS.get(policy.check);
   if (!kind) throw new Error(`policy ${policy.id} names unknown check kind ${policy.check}`);
-  const verdict = kind.evaluate(target, policy.params, snapshot);
+  const verdict = kind.evaluate(target, policy.params, snapshot, memo);
   // The one rule: a pass must rest on evidence.
   if (verdict.status === "pass" && verdict.evidence.length === 0) {
     return { status: "error", message: `${verdict.message} (but no evidence record backs it)`, evidence: [] };
@@ -153,9 +158,9 @@ function run(policy: Policy, target: Target, snapshot: Snapshot): Verdict {
   return verdict;
 }
 
-function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Snapshot): Finding {
+function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Snapshot, memo: EvaluationMemo): Finding {
   const values: Record<string, string | undefined> = {
-    ...placeholderValues(policy, target, snapshot),
+    ...placeholderValues(policy, target, snapshot, memo),
     ...verdict.values,
   };
   // A finding that passes, or a policy that does not apply, needs no fix.
@@ -176,8 +181,13 @@ function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Sna
   };
 }
 
-function placeholderValues(policy: Policy, target: Target, snapshot: Snapshot): Record<string, string | undefined> {
-  return { ...windowValues(snapshot), ...targetValues(policy, target, snapshot) };
+function placeholderValues(
+  policy: Policy,
+  target: Target,
+  snapshot: Snapshot,
+  memo: EvaluationMemo,
+): Record<string, string | undefined> {
+  return { ...windowValues(snapshot), ...targetValues(policy, target, memo) };
 }
 
 /** The log window, for fixes that look at the records: as an ISO interval (az), and in whole days (PowerShell). */
@@ -187,7 +197,7 @@ function windowValues(snapshot: Snapshot): Record<string, string> {
   return { logWindowTimespan: `${start}/${end}`, logWindowDays: String(days) };
 }
 
-function targetValues(policy: Policy, target: Target, snapshot: Snapshot): Record<string, string | undefined> {
+function targetValues(policy: Policy, target: Target, memo: EvaluationMemo): Record<string, string | undefined> {
   if (target.scope === "tenant") return {};
   if (target.scope === "subscription") {
     const id = target.subscription.subscriptionId;
@@ -198,12 +208,12 @@ function targetValues(policy: Policy, target: Target, snapshot: Snapshot): Recor
   const categories = configured ?? DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES];
   // The workspace to name in a fix is one that receives the audit trail; failing that, any the HSM sends to.
   const trail =
-    hsm.kind === "dedicatedHsm" ? undefined : auditTrail(hsm, categories ? { [hsm.kind]: categories } : undefined);
+    hsm.kind === "dedicatedHsm" ? undefined : memo.auditTrail(hsm, categories ? { [hsm.kind]: categories } : undefined);
   const settings = isKnown(hsm.diagnosticSettings) ? hsm.diagnosticSettings.value : [];
   const carrying = trail && !isVerdict(trail) ? trail.carryingAny : [];
   const workspaceId = [...carrying, ...settings].find((s) => s.workspaceId)?.workspaceId;
   const workspace = workspaceId ? parseResourceId(workspaceId) : undefined;
-  const info = workspaceId ? workspaceOf(snapshot, workspaceId)?.info : undefined;
+  const info = workspaceId ? memo.workspace(workspaceId)?.info : undefined;
   return {
     resourceId: hsm.id,
     name: hsm.name,

@@ -159,12 +159,11 @@ function run(policy: Policy, target: Target, snapshot: Snapshot, memo: Evaluatio
 }
 
 function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Snapshot, memo: EvaluationMemo): Finding {
-  const values: Record<string, string | undefined> = {
-    ...placeholderValues(policy, target, snapshot, memo),
-    ...verdict.values,
-  };
-  // A finding that passes, or a policy that does not apply, needs no fix.
+  // A finding that passes, or a policy that does not apply, needs no fix (nor the values to fill one in).
   const applies = verdict.status !== "not_applicable" && verdict.status !== "pass";
+  const values: Record<string, string | undefined> = applies
+    ? { ...placeholderValues(policy, target, snapshot, memo), ...verdict.values }
+    : {};
   return {
     policyId: policy.id,
     resourceId: target.resourceId,

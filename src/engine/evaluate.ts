@@ -1,5 +1,5 @@
 // evaluate(): policies over a snapshot, with no I/O, no clock and no globals. Same inputs, byte-identical result.
-import type { Snapshot } from "../model/snapshot.js";
+import type { HsmFacts, Snapshot } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import {
   resultExitCode,
@@ -48,6 +48,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     }
     return hit !== undefined;
   };
+  const valuesOf = placeholderValues(snapshot, memo);
   const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
@@ -60,7 +61,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
       // inventory check alone: whether its other settings matter is what is unknown.
       if (!holdsHsm && policy.check !== "inventory-complete") continue;
-      findings.push(finding(policy, target, run(policy, target, snapshot, memo), snapshot, memo));
+      findings.push(finding(policy, target, run(policy, target, snapshot, memo), valuesOf));
     }
   }
   for (const hsm of snapshot.hsms) {
@@ -74,7 +75,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
             message: `${policy.title} does not apply to ${HSM_TYPES[hsm.kind].label}s.`,
             evidence: [],
           };
-      findings.push(finding(policy, target, verdict, snapshot, memo));
+      findings.push(finding(policy, target, verdict, valuesOf));
     }
   }
 
@@ -158,12 +159,18 @@ function run(policy: Policy, target: Target, snapshot: Snapshot, memo: Evaluatio
   return verdict;
 }
 
-function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Snapshot, memo: EvaluationMemo): Finding {
+type Values = Record<string, string | undefined>;
+
+function finding(
+  policy: Policy,
+  target: Target,
+  verdict: Verdict,
+  valuesOf: (policy: Policy, target: Target) => Values,
+): Finding {
   // A finding that passes, or a policy that does not apply, needs no fix (nor the values to fill one in).
   const applies = verdict.status !== "not_applicable" && verdict.status !== "pass";
-  const values: Record<string, string | undefined> = applies
-    ? { ...placeholderValues(policy, target, snapshot, memo), ...verdict.values }
-    : {};
+  const base = applies ? valuesOf(policy, target) : {};
+  const values: Values = verdict.values ? { ...base, ...verdict.values } : base;
   return {
     policyId: policy.id,
     resourceId: target.resourceId,
@@ -180,13 +187,28 @@ function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Sna
   };
 }
 
-function placeholderValues(
-  policy: Policy,
-  target: Target,
-  snapshot: Snapshot,
-  memo: EvaluationMemo,
-): Record<string, string | undefined> {
-  return { ...windowValues(snapshot), ...targetValues(policy, target, memo) };
+/**
+ * The values of a target's placeholders under a policy (the log window's and the target's), gathered once per target
+ * and audit categories: policies with the same categories name the same workspace. Only read, never changed.
+ */
+function placeholderValues(snapshot: Snapshot, memo: EvaluationMemo): (policy: Policy, target: Target) => Values {
+  const window = windowValues(snapshot);
+  const byTarget = new Map<Target, Map<string, Values>>();
+  return (policy, target) => {
+    const categories = target.scope === "hsm" ? categoriesOf(policy, target.hsm) : undefined;
+    const key = JSON.stringify(categories ?? null);
+    let byCategories = byTarget.get(target);
+    if (!byCategories) byTarget.set(target, (byCategories = new Map()));
+    let values = byCategories.get(key);
+    if (!values) byCategories.set(key, (values = { ...window, ...targetValues(target, categories, memo) }));
+    return values;
+  };
+}
+
+/** The audit categories a policy names for the HSM's kind, or the kind's defaults. */
+function categoriesOf(policy: Policy, hsm: HsmFacts): string[] | undefined {
+  const configured = (policy.params.categories as Partial<Record<string, string[]>> | undefined)?.[hsm.kind];
+  return configured ?? DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES];
 }
 
 /** The log window, for fixes that look at the records: as an ISO interval (az), and in whole days (PowerShell). */
@@ -196,15 +218,13 @@ function windowValues(snapshot: Snapshot): Record<string, string> {
   return { logWindowTimespan: `${start}/${end}`, logWindowDays: String(days) };
 }
 
-function targetValues(policy: Policy, target: Target, memo: EvaluationMemo): Record<string, string | undefined> {
+function targetValues(target: Target, categories: string[] | undefined, memo: EvaluationMemo): Values {
   if (target.scope === "tenant") return {};
   if (target.scope === "subscription") {
     const id = target.subscription.subscriptionId;
     return { subscriptionId: id, subscriptionScope: `/subscriptions/${id}` };
   }
   const hsm = target.hsm;
-  const configured = (policy.params.categories as Partial<Record<string, string[]>> | undefined)?.[hsm.kind];
-  const categories = configured ?? DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES];
   // The workspace to name in a fix is one that receives the audit trail; failing that, any the HSM sends to.
   const trail =
     hsm.kind === "dedicatedHsm" ? undefined : memo.auditTrail(hsm, categories ? { [hsm.kind]: categories } : undefined);

@@ -4,7 +4,8 @@
 // and report.html with the real renderers, and prints one line with the times and the peak memory.
 //
 //   npm run bench:render -- --hsms 1000 [--subscriptions 200] [--paper a4] [--out DIR]
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+//     [--result-out FILE] (write the result's canonical JSON) [--no-render] (time evaluate alone)
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,6 +13,7 @@ import { evaluate } from "../dist/engine/evaluate.js";
 import { loadPolicies } from "../dist/engine/policy.js";
 import { loadFrameworks } from "../dist/engine/frameworks.js";
 import { writeOutputs } from "../dist/report/outputs.js";
+import { renderJson } from "../dist/report/json.js";
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +21,8 @@ const { values } = parseArgs({
     subscriptions: { type: "string" },
     paper: { type: "string", default: "a4" },
     out: { type: "string" },
+    "result-out": { type: "string" },
+    "no-render": { type: "boolean", default: false },
   },
 });
 const hsmCount = Number(values.hsms);
@@ -278,10 +282,25 @@ const snapshot = {
   evidence,
 };
 
-const result = evaluate(snapshot, loadPolicies(), { failOn: "low", frameworks: loadFrameworks() });
+const policies = loadPolicies();
+const frameworks = loadFrameworks();
+let t = performance.now();
+const result = evaluate(snapshot, policies, { failOn: "low", frameworks });
+const evaluateS = (performance.now() - t) / 1000;
+if (values["result-out"]) writeFileSync(values["result-out"], renderJson(result));
+if (values["no-render"]) {
+  t = performance.now();
+  renderJson(result);
+  const jsonS = (performance.now() - t) / 1000;
+  console.log(
+    `bench-render: hsms=${hsmCount} subscriptions=${subCount} findings=${result.findings.length} evidence=${evidence.length} ` +
+      `evaluate_s=${evaluateS.toFixed(3)} json_s=${jsonS.toFixed(3)}`,
+  );
+  process.exit(0);
+}
 const out = values.out ?? mkdtempSync(join(tmpdir(), "hsm-audit-bench-"));
 const rssBefore = process.memoryUsage().rss;
-let t = performance.now();
+t = performance.now();
 await writeOutputs(result, out, ["pdf"], { paper: values.paper });
 const pdfS = (performance.now() - t) / 1000;
 const peakAfterPdf = process.resourceUsage().maxRSS / 1024;
@@ -298,7 +317,7 @@ const htmlBytes = statSync(join(out, "report.html")).size;
 const peak = process.resourceUsage().maxRSS / 1024;
 console.log(
   `bench-render: hsms=${hsmCount} subscriptions=${subCount} findings=${result.findings.length} evidence=${evidence.length} ` +
-    `pages=${pages} pdf_s=${pdfS.toFixed(2)} pdf_mb=${(pdfBytes / 1e6).toFixed(1)} html_s=${htmlS.toFixed(2)} html_mb=${(htmlBytes / 1e6).toFixed(1)} ` +
+    `evaluate_s=${evaluateS.toFixed(3)} pages=${pages} pdf_s=${pdfS.toFixed(2)} pdf_mb=${(pdfBytes / 1e6).toFixed(1)} html_s=${htmlS.toFixed(2)} html_mb=${(htmlBytes / 1e6).toFixed(1)} ` +
     `rss_before_mb=${(rssBefore / 1048576).toFixed(0)} peak_rss_after_pdf_mb=${peakAfterPdf.toFixed(0)} peak_rss_mb=${peak.toFixed(0)}`,
 );
 if (!values.out) rmSync(out, { recursive: true, force: true });

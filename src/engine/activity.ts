@@ -4,9 +4,9 @@
 import type { ActivityRows, ActivitySample, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import type { FindingDetails } from "../model/result.js";
-import { sameId } from "../azure/ids.js";
 import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
-import { auditCategoriesSchema, auditTrail, isVerdict, lastSegment, noCarrierVerdict, unique } from "./audit-trail.js";
+import { auditCategoriesSchema, isVerdict, lastSegment, noCarrierVerdict, unique } from "./audit-trail.js";
+import { memoFor, type EvaluationMemo } from "./memo.js";
 
 /** How many evidence rows a finding lists; the total is always given. */
 export const ROWS_CAP = 20;
@@ -32,8 +32,10 @@ export function hsmActivity<Q extends keyof ActivityRows>(
   snapshot: Snapshot,
   questions: readonly Q[],
   categories?: Partial<Record<string, string[]>>,
+  memo?: EvaluationMemo,
 ): HsmActivity<Q> | Verdict {
-  const trail = auditTrail(hsm, categories);
+  const lookup = memoFor(snapshot, memo);
+  const trail = lookup.auditTrail(hsm, categories);
   if (isVerdict(trail)) return trail;
   const workspaceIds = trail.workspaceIds;
   if (workspaceIds.length === 0) {
@@ -54,21 +56,19 @@ export function hsmActivity<Q extends keyof ActivityRows>(
   const gone: string[] = [];
   const perWorkspace: { [K in Q]: ActivityRows[K] }[] = [];
   for (const id of workspaceIds) {
-    const workspace = snapshot.workspaces.find((w) => sameId(w.id, id));
+    const workspace = lookup.workspace(id);
     if (workspace && isKnown(workspace.info) && !workspace.info.value.exists) {
       gone.push(`workspace ${lastSegment(id)}`);
       evidence.push(...workspace.info.evidence);
       continue;
     }
-    const sample = snapshot.activitySamples?.find(
-      (s) => sameId(s.workspaceId, id) && s.hsmIds.some((h) => sameId(h, hsm.id)),
-    );
+    const sample = lookup.activitySampleOf(id, hsm.id);
     if (!sample) {
       missing.push(`workspace ${lastSegment(id)} was not asked`);
       continue;
     }
     bin = sample.bin;
-    const disagreement = countsDisagree(hsm, id, sample, snapshot);
+    const disagreement = countsDisagree(hsm, id, sample, lookup);
     if (disagreement) missing.push(disagreement);
     const mineHere = Object.fromEntries(questions.map((q) => [q, [] as unknown[]])) as { [K in Q]: ActivityRows[K] };
     perWorkspace.push(mineHere);
@@ -81,7 +81,7 @@ export function hsmActivity<Q extends keyof ActivityRows>(
         continue;
       }
       if (answer.result.value.partial) partial.push(`workspace ${lastSegment(id)}`);
-      const mine = (answer.result.value.rows as { hsmId: string }[]).filter((r) => sameId(r.hsmId, hsm.id));
+      const mine = lookup.rowsOf(answer.result.value.rows as { hsmId: string }[], hsm.id);
       (mineHere[q] as unknown[]).push(...mine);
     }
   }
@@ -113,12 +113,12 @@ export function hsmActivity<Q extends keyof ActivityRows>(
  * the audit tables was left out of their answers (a fuzzy union drops a branch whose columns do not resolve): what
  * they say cannot be trusted. Returns why, or undefined when they agree or cannot be compared.
  */
-function countsDisagree(hsm: HsmFacts, workspaceId: string, sample: ActivitySample, snapshot: Snapshot) {
+function countsDisagree(hsm: HsmFacts, workspaceId: string, sample: ActivitySample, lookup: EvaluationMemo) {
   const operations = sample.questions.operations.result;
-  const log = snapshot.logSamples.find((l) => sameId(l.workspaceId, workspaceId))?.result;
+  const log = lookup.logSample(workspaceId)?.result;
   if (!isKnown(operations) || !isKnown(log)) return undefined;
-  const counted = log.value.rows.filter((r) => sameId(r.hsmId, hsm.id)).reduce((n, r) => n + r.records, 0);
-  const asked = operations.value.rows.filter((r) => sameId(r.hsmId, hsm.id)).reduce((n, r) => n + r.records, 0);
+  const counted = lookup.rowsOf(log.value.rows, hsm.id).reduce((n, r) => n + r.records, 0);
+  const asked = lookup.rowsOf(operations.value.rows, hsm.id).reduce((n, r) => n + r.records, 0);
   if (asked >= counted) return undefined;
   return `workspace ${lastSegment(workspaceId)} counted ${counted} audit records but its activity answers hold ${asked}, so part of the trail is missing from them`;
 }
@@ -217,9 +217,9 @@ export function defineHighlight<P extends Record<string, unknown>, Q extends key
       properties: { categories: auditCategoriesSchema, ...spec.params },
       additionalProperties: false,
     },
-    evaluate(target, params, snapshot): Verdict {
+    evaluate(target, params, snapshot, memo): Verdict {
       if (target.scope !== "hsm") throw new Error(`${spec.name} judges HSMs`);
-      const activity = hsmActivity(target.hsm, snapshot, spec.questions, params.categories);
+      const activity = hsmActivity(target.hsm, snapshot, spec.questions, params.categories, memo);
       return isActivity(activity) ? spec.judge(activity, params, snapshot) : activity;
     },
   });

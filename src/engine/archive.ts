@@ -6,16 +6,8 @@ import { isKnown } from "../model/snapshot.js";
 import { parseResourceId, sameId } from "../azure/ids.js";
 import { logContainerName } from "../azure/archive.js";
 import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
-import {
-  auditCategoriesSchema,
-  auditTrail,
-  isVerdict,
-  lastSegment,
-  names,
-  storageAccountOf,
-  unique,
-  type AuditTrail,
-} from "./audit-trail.js";
+import { auditCategoriesSchema, isVerdict, lastSegment, names, unique, type AuditTrail } from "./audit-trail.js";
+import { memoFor, type EvaluationMemo } from "./memo.js";
 
 export interface Archive {
   id: string;
@@ -43,8 +35,10 @@ export function archiveTrail(
   categories: Record<string, string[]> | undefined,
   snapshot: Snapshot,
   what: string,
+  memo?: EvaluationMemo,
 ): ArchiveTrail | Verdict {
-  const trail = auditTrail(hsm, categories);
+  const lookup = memoFor(snapshot, memo);
+  const trail = lookup.auditTrail(hsm, categories);
   if (isVerdict(trail)) return trail;
   const ids = unique(trail.carryingAny.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : [])));
   if (ids.length === 0) {
@@ -66,7 +60,7 @@ export function archiveTrail(
   const archives = ids
     .filter((id, i) => ids.findIndex((other) => sameId(other, id)) === i)
     .map((id): Archive => {
-      const facts = storageAccountOf(snapshot, id);
+      const facts = lookup.storageAccount(id);
       if (facts) evidence.push(...facts.info.evidence);
       return {
         id,
@@ -128,6 +122,8 @@ export type ArchiveResults = { failures: string[]; unknown: string[]; passes: st
 export interface ArchiveContext<P> {
   params: P & { categories: Record<string, string[]> };
   snapshot: Snapshot;
+  /** The evaluation's lookups into the snapshot. */
+  memo: EvaluationMemo;
   hsm: HsmFacts;
   /** Evidence the verdict cites; a judge adds the records of what it read. */
   evidence: string[];
@@ -165,12 +161,13 @@ export function defineArchiveCheck<P extends Record<string, unknown>>(spec: {
       properties: { categories: auditCategoriesSchema, ...spec.params },
       additionalProperties: false,
     },
-    evaluate(target, params, snapshot): Verdict {
+    evaluate(target, params, snapshot, memo): Verdict {
       if (target.scope !== "hsm") throw new Error(`${spec.name} judges HSMs`);
-      const found = archiveTrail(target.hsm, params.categories, snapshot, spec.reading);
+      const lookup = memoFor(snapshot, memo);
+      const found = archiveTrail(target.hsm, params.categories, snapshot, spec.reading, lookup);
       if (isArchiveVerdict(found)) return found;
       const { archives, evidence } = found;
-      const ctx: ArchiveContext<P> = { params, snapshot, hsm: target.hsm, evidence };
+      const ctx: ArchiveContext<P> = { params, snapshot, memo: lookup, hsm: target.hsm, evidence };
       const results: ArchiveResults = { failures: [], unknown: [], passes: [] };
       for (const archive of archives) {
         const account = accountProperties(archive);

@@ -1,15 +1,7 @@
 // Which diagnostic settings of an HSM carry its audit category, resolved as Azure Monitor resolves them: the category
 // named directly, `allLogs`, or a category group that the categories API lists the category in.
-import type {
-  DiagnosticCategory,
-  DiagnosticSetting,
-  HsmFacts,
-  HsmKind,
-  LogSetting,
-  Snapshot,
-} from "../model/snapshot.js";
+import type { DiagnosticCategory, DiagnosticSetting, HsmFacts, HsmKind, LogSetting } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
-import { sameId } from "../azure/ids.js";
 import type { Verdict } from "./check.js";
 
 /** The audit category of each kind that Azure Monitor can export (Dedicated HSMs log inside the appliance). */
@@ -159,14 +151,6 @@ export function noWorkspaceVerdict(trail: AuditTrail, noCarrier: string, consequ
     message: `No Log Analytics workspace receives the audit log of ${trail.hsm.name}, so ${consequence}.`,
     evidence: trail.evidence,
   };
-}
-
-export function workspaceOf(snapshot: Snapshot, id: string) {
-  return snapshot.workspaces.find((w) => sameId(w.id, id));
-}
-
-export function storageAccountOf(snapshot: Snapshot, id: string) {
-  return snapshot.storageAccounts.find((s) => sameId(s.id, id));
 }
 
 export function names(settings: DiagnosticSetting[]): string {

@@ -1,6 +1,7 @@
 // What a check kind is: a pure function from (target, params, snapshot view) to a verdict, with a params schema.
 import type { HsmFacts, HsmKind, Snapshot, SubscriptionFacts } from "../model/snapshot.js";
 import type { FindingDetails, Status } from "../model/result.js";
+import type { EvaluationMemo } from "./memo.js";
 
 export type Target =
   | { scope: "subscription"; subscription: SubscriptionFacts; resourceId: string }
@@ -29,7 +30,11 @@ export interface CheckKind<P = Record<string, unknown>> {
   kinds?: readonly HsmKind[];
   /** JSON schema of `params`; defaults in it are applied before `evaluate` sees the params. */
   paramsSchema: JsonSchema;
-  evaluate(target: Target, params: P, snapshot: Snapshot): Verdict;
+  /**
+   * `memo` is the evaluation's (evaluate() passes one for the whole call); without it, the check builds its own.
+   * It only spares work: the verdict is the same either way.
+   */
+  evaluate(target: Target, params: P, snapshot: Snapshot, memo?: EvaluationMemo): Verdict;
 }
 
 /** Builds a check kind with typed params (the registry holds them with their params erased). */

@@ -23,7 +23,8 @@ import type {
 import { sameId } from "../azure/ids.js";
 import type { Policy } from "./policy.js";
 import { mappingsOf, type Framework } from "./frameworks.js";
-import { DEFAULT_AUDIT_CATEGORIES, entryCarries, storageAccountOf, workspaceOf } from "./audit-trail.js";
+import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "./audit-trail.js";
+import { memoFor, type EvaluationMemo } from "./memo.js";
 
 export function describePolicies(policies: Policy[], frameworks: Framework[]): ResultPolicy[] {
   return policies.map((p) => ({
@@ -72,6 +73,7 @@ export function describeResource(
   hsm: HsmFacts,
   snapshot: Snapshot,
   categoriesByKind: Partial<Record<string, string[]>>,
+  memo?: EvaluationMemo,
 ): ResultResource {
   const identity: ResultResource = {
     id: hsm.id,
@@ -87,12 +89,13 @@ export function describeResource(
   if (hsm.kind === "dedicatedHsm") return identity;
   const categories = categoriesByKind[hsm.kind] ?? [];
   const settings = settingsOf(hsm, categories);
+  const lookup = memoFor(snapshot, memo);
   return {
     ...identity,
     auditCategories: [...categories],
     diagnosticSettings: settings,
-    destinations: destinationsOf(hsm, settings, snapshot),
-    activity: activityOf(hsm, settings, snapshot),
+    destinations: destinationsOf(hsm, settings, lookup),
+    activity: activityOf(hsm, settings, lookup),
   };
 }
 
@@ -117,7 +120,7 @@ function settingsOf(hsm: HsmFacts, categories: string[]): ResultSettings {
   };
 }
 
-function destinationsOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot): ResultDestination[] {
+function destinationsOf(hsm: HsmFacts, settings: ResultSettings, lookup: EvaluationMemo): ResultDestination[] {
   if (!("settings" in settings)) return [];
   const byId = new Map<string, ResultDestination>();
   const add = (destination: ResultDestination) => {
@@ -131,7 +134,7 @@ function destinationsOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snaps
   for (const { setting, auditEntries } of settings.settings) {
     const base = { carriesAudit: auditEntries.length > 0, settings: [setting.name] };
     if (setting.workspaceId) {
-      const info = workspaceOf(snapshot, setting.workspaceId)?.info;
+      const info = lookup.workspace(setting.workspaceId)?.info;
       add({
         ...base,
         id: setting.workspaceId,
@@ -153,7 +156,7 @@ function destinationsOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snaps
       });
     }
     if (setting.storageAccountId) {
-      const account = storageAccountOf(snapshot, setting.storageAccountId);
+      const account = lookup.storageAccount(setting.storageAccountId);
       const info = account?.info;
       add({
         ...base,
@@ -167,7 +170,7 @@ function destinationsOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snaps
               ? { state: "missing", detail: info.value.reason, evidence: [...info.evidence] }
               : {
                   state: "exists",
-                  ...archiveDetail(hsm, account!),
+                  ...archiveDetail(hsm, account!, lookup),
                 }),
       });
     }
@@ -194,21 +197,20 @@ function destinationsOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snaps
 }
 
 /** What the HSM did in one workspace, from the answers to the activity questions; undefined when none was asked. */
-function detailsOf(hsm: HsmFacts, workspaceId: string, snapshot: Snapshot): ActivityDetails | undefined {
-  const sample = snapshot.activitySamples?.find(
-    (s) => sameId(s.workspaceId, workspaceId) && s.hsmIds.some((id) => sameId(id, hsm.id)),
-  );
+function detailsOf(hsm: HsmFacts, workspaceId: string, lookup: EvaluationMemo): ActivityDetails | undefined {
+  const snapshot = lookup.snapshot;
+  const sample = lookup.activitySampleOf(workspaceId, hsm.id);
   if (!sample) return undefined;
   const failed: string[] = [];
   const partial: string[] = [];
-  const rowsOf = <Q extends keyof ActivityRows>(q: Q): ActivityRows[Q] => {
+  const rowsOf = <Q extends keyof ActivityRows>(q: Q): readonly ActivityRows[Q][number][] => {
     const result = sample.questions[q].result;
     if (!isKnown(result)) {
       failed.push(`${q}: ${result.error.message}`);
-      return [] as unknown as ActivityRows[Q];
+      return [];
     }
     if (result.value.partial) partial.push(q);
-    return (result.value.rows as { hsmId: string }[]).filter((r) => sameId(r.hsmId, hsm.id)) as ActivityRows[Q];
+    return lookup.rowsOf(result.value.rows as ActivityRows[Q][number][], hsm.id);
   };
   const outcomesKnown = hsm.kind === "managedHsm";
   const operations = rowsOf("operations")
@@ -265,7 +267,7 @@ function detailsOf(hsm: HsmFacts, workspaceId: string, snapshot: Snapshot): Acti
   };
 }
 
-function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot): ResultActivity[] {
+function activityOf(hsm: HsmFacts, settings: ResultSettings, lookup: EvaluationMemo): ResultActivity[] {
   if (!("settings" in settings)) return [];
   const workspaceIds: string[] = [];
   for (const { setting, auditEntries } of settings.settings) {
@@ -273,9 +275,7 @@ function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot)
     if (!workspaceIds.some((id) => sameId(id, setting.workspaceId!))) workspaceIds.push(setting.workspaceId);
   }
   return workspaceIds.map((workspaceId): ResultActivity => {
-    const sample = snapshot.logSamples.find(
-      (s) => sameId(s.workspaceId, workspaceId) && s.hsmIds.some((id) => sameId(id, hsm.id)),
-    );
+    const sample = lookup.logSampleOf(workspaceId, hsm.id);
     if (!sample) return { workspaceId, state: "not-queried", message: "no query was run", evidence: [] };
     const evidence = [...sample.result.evidence];
     if (!isKnown(sample.result)) {
@@ -287,9 +287,9 @@ function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot)
         evidence,
       };
     }
-    const row = sample.result.value.rows.find((r) => sameId(r.hsmId, hsm.id));
+    const row = lookup.rowsOf(sample.result.value.rows, hsm.id)[0];
     const partial = sample.result.value.partial;
-    const details = detailsOf(hsm, workspaceId, snapshot);
+    const details = detailsOf(hsm, workspaceId, lookup);
     return {
       workspaceId,
       state: partial ? "partial" : "ok",
@@ -307,7 +307,11 @@ function activityOf(hsm: HsmFacts, settings: ResultSettings, snapshot: Snapshot)
  * What the reports show of a storage archive: the account, its security settings, what keeps the logs immutable,
  * what deletes them, and the newest archived hour of this HSM; with the evidence of each.
  */
-function archiveDetail(hsm: HsmFacts, account: StorageAccountFacts): { detail: string; evidence: string[] } {
+function archiveDetail(
+  hsm: HsmFacts,
+  account: StorageAccountFacts,
+  lookup: EvaluationMemo,
+): { detail: string; evidence: string[] } {
   const info = account.info as { value: StorageAccountProperties; evidence: string[] };
   const p = info.value;
   const evidence = [...info.evidence];
@@ -356,7 +360,7 @@ function archiveDetail(hsm: HsmFacts, account: StorageAccountFacts): { detail: s
       );
     }
   }
-  for (const arrival of (account.arrivals ?? []).filter((a) => sameId(a.hsmId, hsm.id))) {
+  for (const arrival of account.arrivals ? lookup.rowsOf(account.arrivals, hsm.id) : []) {
     evidence.push(...arrival.result.evidence);
     if (!isKnown(arrival.result)) parts.push(`${arrival.category} archive not read (${arrival.result.error.message})`);
     else if (arrival.result.value.containerMissing) parts.push(`no container ${arrival.container}`);

@@ -1,5 +1,5 @@
 // evaluate(): policies over a snapshot, with no I/O, no clock and no globals. Same inputs, byte-identical result.
-import type { Snapshot } from "../model/snapshot.js";
+import type { HsmFacts, Snapshot } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import {
   resultExitCode,
@@ -13,12 +13,13 @@ import { CHECK_KINDS } from "./checks/index.js";
 import type { Target, Verdict } from "./check.js";
 import type { Policy } from "./policy.js";
 import { fill, powershellQuote, shellQuote } from "./remediation.js";
-import { auditTrail, DEFAULT_AUDIT_CATEGORIES, isVerdict, workspaceOf } from "./audit-trail.js";
+import { DEFAULT_AUDIT_CATEGORIES, isVerdict } from "./audit-trail.js";
 import { auditCategoriesOf, describePolicies, describeResource, policyPack } from "./describe.js";
-import { HSM_TYPES, parseResourceId, sameId } from "../azure/ids.js";
+import { HSM_TYPES, parseResourceId } from "../azure/ids.js";
 import type { Framework } from "./frameworks.js";
 import { applyWaivers, type Waiver } from "./waivers.js";
 import { resourceMatcher } from "./resource-pattern.js";
+import { EvaluationMemo } from "./memo.js";
 
 export interface EvaluateOptions {
   failOn: FailOn;
@@ -33,29 +34,34 @@ export interface EvaluateOptions {
 
 export function evaluate(snapshot: Snapshot, policies: Policy[], options: EvaluateOptions): Result {
   let findings: Finding[] = [];
+  // This call's lookups (audit trails, records by id): built here, dropped on return, never shared with another call.
+  const memo = new EvaluationMemo(snapshot);
   const excluders = (options.exclude ?? []).map((pattern) => ({ pattern, matches: resourceMatcher(pattern) }));
   const excluded: Array<{ resourceId: string; pattern: string }> = [];
+  const excludedIds = new Set<string>();
   /** Whether the target is excluded; the first pattern that matches is recorded once per target. */
   const isExcluded = (resourceId: string) => {
     const hit = excluders.find((e) => e.matches(resourceId));
-    if (hit && !excluded.some((e) => e.resourceId === resourceId)) excluded.push({ resourceId, pattern: hit.pattern });
+    if (hit && !excludedIds.has(resourceId)) {
+      excludedIds.add(resourceId);
+      excluded.push({ resourceId, pattern: hit.pattern });
+    }
     return hit !== undefined;
   };
+  const valuesOf = placeholderValues(snapshot, memo);
   const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
-  for (const target of subscriptionTargets(snapshot)) {
+  for (const target of subscriptionTargets(snapshot, memo)) {
     // The tenant target says that no subscription could be listed: excluding it would hide that the inventory is
     // unknown, so no pattern (not even /**) leaves it out.
     if (target.scope !== "tenant" && isExcluded(target.resourceId)) continue;
-    const holdsHsm =
-      target.scope === "subscription" &&
-      snapshot.hsms.some((h) => sameId(h.subscriptionId, target.subscription.subscriptionId));
+    const holdsHsm = target.scope === "subscription" && memo.holdsHsm(target.subscription.subscriptionId);
     for (const policy of subscriptionPolicies) {
       // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
       // inventory check alone: whether its other settings matter is what is unknown.
       if (!holdsHsm && policy.check !== "inventory-complete") continue;
-      findings.push(finding(policy, target, run(policy, target, snapshot), snapshot));
+      findings.push(finding(policy, target, run(policy, target, snapshot, memo), valuesOf));
     }
   }
   for (const hsm of snapshot.hsms) {
@@ -63,13 +69,13 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     const target: Target = { scope: "hsm", hsm, resourceId: hsm.id };
     for (const policy of hsmPolicies) {
       const verdict: Verdict = policy.appliesTo.includes(hsm.kind)
-        ? run(policy, target, snapshot)
+        ? run(policy, target, snapshot, memo)
         : {
             status: "not_applicable",
             message: `${policy.title} does not apply to ${HSM_TYPES[hsm.kind].label}s.`,
             evidence: [],
           };
-      findings.push(finding(policy, target, verdict, snapshot));
+      findings.push(finding(policy, target, verdict, valuesOf));
     }
   }
 
@@ -100,7 +106,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     failOn: options.failOn,
     summary,
     policyPack: policyPack(policies, snapshot.tool.version),
-    resources: snapshot.hsms.map((h) => describeResource(h, snapshot, categories)),
+    resources: snapshot.hsms.map((h) => describeResource(h, snapshot, categories, memo)),
     findings,
     errors: snapshot.errors.map((e) => ({ ...e })),
     // Every exchange: those the findings cite, and those that show what was looked at and found empty.
@@ -125,7 +131,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
 }
 
 /** The subscriptions judged by subscription-scope policies: those holding an HSM, and those whose list failed. */
-function subscriptionTargets(snapshot: Snapshot): Target[] {
+function subscriptionTargets(snapshot: Snapshot, memo: EvaluationMemo): Target[] {
   const list = snapshot.subscriptionList;
   if ((list && !isKnown(list)) || snapshot.subscriptions.length === 0) {
     return [{ scope: "tenant", resourceId: "/subscriptions" }];
@@ -133,7 +139,7 @@ function subscriptionTargets(snapshot: Snapshot): Target[] {
   return snapshot.subscriptions
     .filter(
       (s) =>
-        snapshot.hsms.some((h) => h.subscriptionId.toLowerCase() === s.subscriptionId.toLowerCase()) ||
+        memo.holdsHsm(s.subscriptionId) ||
         Object.values(s.inventory).some((fact) => !isKnown(fact)) ||
         Object.keys(s.inventory).length < 3,
     )
@@ -144,10 +150,10 @@ function subscriptionTargets(snapshot: Snapshot): Target[] {
     }));
 }
 
-function run(policy: Policy, target: Target, snapshot: Snapshot): Verdict {
+function run(policy: Policy, target: Target, snapshot: Snapshot, memo: EvaluationMemo): Verdict {
   const kind = CHECK_KINDS.get(policy.check);
   if (!kind) throw new Error(`policy ${policy.id} names unknown check kind ${policy.check}`);
-  const verdict = kind.evaluate(target, policy.params, snapshot);
+  const verdict = kind.evaluate(target, policy.params, snapshot, memo);
   // The one rule: a pass must rest on evidence.
   if (verdict.status === "pass" && verdict.evidence.length === 0) {
     return { status: "error", message: `${verdict.message} (but no evidence record backs it)`, evidence: [] };
@@ -155,13 +161,18 @@ function run(policy: Policy, target: Target, snapshot: Snapshot): Verdict {
   return verdict;
 }
 
-function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Snapshot): Finding {
-  const values: Record<string, string | undefined> = {
-    ...placeholderValues(policy, target, snapshot),
-    ...verdict.values,
-  };
-  // A finding that passes, or a policy that does not apply, needs no fix.
+type Values = Record<string, string | undefined>;
+
+function finding(
+  policy: Policy,
+  target: Target,
+  verdict: Verdict,
+  valuesOf: (policy: Policy, target: Target) => Values,
+): Finding {
+  // A finding that passes, or a policy that does not apply, needs no fix (nor the values to fill one in).
   const applies = verdict.status !== "not_applicable" && verdict.status !== "pass";
+  const base = applies ? valuesOf(policy, target) : {};
+  const values: Values = verdict.values ? { ...base, ...verdict.values } : base;
   return {
     policyId: policy.id,
     resourceId: target.resourceId,
@@ -178,8 +189,28 @@ function finding(policy: Policy, target: Target, verdict: Verdict, snapshot: Sna
   };
 }
 
-function placeholderValues(policy: Policy, target: Target, snapshot: Snapshot): Record<string, string | undefined> {
-  return { ...windowValues(snapshot), ...targetValues(policy, target, snapshot) };
+/**
+ * The values of a target's placeholders under a policy (the log window's and the target's), gathered once per target
+ * and audit categories: policies with the same categories name the same workspace. Only read, never changed.
+ */
+function placeholderValues(snapshot: Snapshot, memo: EvaluationMemo): (policy: Policy, target: Target) => Values {
+  const window = windowValues(snapshot);
+  const byTarget = new Map<Target, Map<string, Values>>();
+  return (policy, target) => {
+    const categories = target.scope === "hsm" ? categoriesOf(policy, target.hsm) : undefined;
+    const key = JSON.stringify(categories ?? null);
+    let byCategories = byTarget.get(target);
+    if (!byCategories) byTarget.set(target, (byCategories = new Map()));
+    let values = byCategories.get(key);
+    if (!values) byCategories.set(key, (values = { ...window, ...targetValues(target, categories, memo) }));
+    return values;
+  };
+}
+
+/** The audit categories a policy names for the HSM's kind, or the kind's defaults. */
+function categoriesOf(policy: Policy, hsm: HsmFacts): string[] | undefined {
+  const configured = (policy.params.categories as Partial<Record<string, string[]>> | undefined)?.[hsm.kind];
+  return configured ?? DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES];
 }
 
 /** The log window, for fixes that look at the records: as an ISO interval (az), and in whole days (PowerShell). */
@@ -189,23 +220,21 @@ function windowValues(snapshot: Snapshot): Record<string, string> {
   return { logWindowTimespan: `${start}/${end}`, logWindowDays: String(days) };
 }
 
-function targetValues(policy: Policy, target: Target, snapshot: Snapshot): Record<string, string | undefined> {
+function targetValues(target: Target, categories: string[] | undefined, memo: EvaluationMemo): Values {
   if (target.scope === "tenant") return {};
   if (target.scope === "subscription") {
     const id = target.subscription.subscriptionId;
     return { subscriptionId: id, subscriptionScope: `/subscriptions/${id}` };
   }
   const hsm = target.hsm;
-  const configured = (policy.params.categories as Partial<Record<string, string[]>> | undefined)?.[hsm.kind];
-  const categories = configured ?? DEFAULT_AUDIT_CATEGORIES[hsm.kind as keyof typeof DEFAULT_AUDIT_CATEGORIES];
   // The workspace to name in a fix is one that receives the audit trail; failing that, any the HSM sends to.
   const trail =
-    hsm.kind === "dedicatedHsm" ? undefined : auditTrail(hsm, categories ? { [hsm.kind]: categories } : undefined);
+    hsm.kind === "dedicatedHsm" ? undefined : memo.auditTrail(hsm, categories ? { [hsm.kind]: categories } : undefined);
   const settings = isKnown(hsm.diagnosticSettings) ? hsm.diagnosticSettings.value : [];
   const carrying = trail && !isVerdict(trail) ? trail.carryingAny : [];
   const workspaceId = [...carrying, ...settings].find((s) => s.workspaceId)?.workspaceId;
   const workspace = workspaceId ? parseResourceId(workspaceId) : undefined;
-  const info = workspaceId ? workspaceOf(snapshot, workspaceId)?.info : undefined;
+  const info = workspaceId ? memo.workspace(workspaceId)?.info : undefined;
   return {
     resourceId: hsm.id,
     name: hsm.name,

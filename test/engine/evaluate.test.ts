@@ -271,6 +271,51 @@ describe("determinism", () => {
   });
 });
 
+describe("each evaluation reads its own snapshot", () => {
+  // evaluate() looks each HSM's audit trail and each record up once per call: nothing it looked up may carry over
+  // to the next call, whether that call judges another snapshot or the same snapshot changed since.
+  const statusOf = (result: Result, policyId: string) => findingOf(result, policyId, compliantCloudHsm.id)?.status;
+  const POLICIES = ["audit-category-enabled", "log-destination-configured", "logs-flowing", "workspace-retention"];
+  const statuses = (result: Result) => POLICIES.map((id) => statusOf(result, id));
+  const compliant = () => snapshot({ hsms: [compliantCloudHsm], ...compliantDestinations });
+
+  test("another snapshot with the same HSM id but other settings gets its own verdicts", () => {
+    const a = compliant();
+    const first = run(a);
+    expect(statuses(first)).toEqual(["pass", "pass", "pass", "pass"]);
+    // The same HSM id with no diagnostic setting at all.
+    const bare = cloudHsm({ settings: [] });
+    expect(bare.id).toBe(compliantCloudHsm.id);
+    const second = run(snapshot({ hsms: [bare], ...compliantDestinations }));
+    expect(statuses(second)).toEqual(["fail", "fail", "fail", "fail"]);
+    expect(second.resources[0]!.diagnosticSettings).toEqual({ evidence: expect.any(Array), settings: [] });
+    // The same settings, but a workspace that keeps a month and holds no record of it.
+    const third = run(
+      snapshot({
+        hsms: [cloudHsm({ settings: [setting({ category: "HsmServiceOperations", workspaceId: WORKSPACE })] })],
+        ...compliantDestinations,
+        workspaces: [workspace(WORKSPACE, { retentionInDays: 30 })],
+        logSamples: [sample(WORKSPACE, { rows: [] }, [compliantCloudHsm.id])],
+      }),
+    );
+    expect(statuses(third)).toEqual(["pass", "pass", "fail", "fail"]);
+    expect(third.resources[0]!.activity).toEqual([expect.objectContaining({ records: 0 })]);
+    // And the first snapshot again: exactly its first result.
+    expect(JSON.stringify(run(a))).toBe(JSON.stringify(first));
+  });
+
+  test("a snapshot changed between two evaluations is judged as it is at the second", () => {
+    const s = compliant();
+    expect(statuses(run(s))).toEqual(["pass", "pass", "pass", "pass"]);
+    s.hsms[0] = { ...s.hsms[0]!, diagnosticSettings: known([]) };
+    expect(statuses(run(s))).toEqual(["fail", "fail", "fail", "fail"]);
+    s.hsms[0] = compliantCloudHsm;
+    s.workspaces = [workspace(WORKSPACE, { retentionInDays: 30 })];
+    s.logSamples = [sample(WORKSPACE, { rows: [row(compliantCloudHsm, 0)] })];
+    expect(statuses(run(s))).toEqual(["pass", "pass", "fail", "fail"]);
+  });
+});
+
 describe("exclusions", () => {
   test("a pattern that matches everything leaves HSMs out, never the tenant's failed subscription list", () => {
     const s = snapshot({

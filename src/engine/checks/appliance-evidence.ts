@@ -1,6 +1,7 @@
 // A Dedicated (Thales Luna) HSM keeps its audit trail inside the appliance, out of Azure Monitor's reach: its proof is
 // the appliance's audit configuration, which an auditor supplies. Until then the finding is `manual`, never `pass`.
 import { defineCheck } from "../check.js";
+import { memoFor } from "../memo.js";
 
 export default defineCheck<Record<string, never>>({
   name: "appliance-evidence",
@@ -9,10 +10,10 @@ export default defineCheck<Record<string, never>>({
   scope: "hsm",
   kinds: ["dedicatedHsm"],
   paramsSchema: { type: "object", properties: {}, additionalProperties: false },
-  evaluate(target, _params, snapshot) {
+  evaluate(target, _params, snapshot, memo) {
     if (target.scope !== "hsm") throw new Error("appliance-evidence judges HSMs");
     const hsm = target.hsm;
-    const sub = snapshot.subscriptions.find((s) => s.subscriptionId.toLowerCase() === hsm.subscriptionId.toLowerCase());
+    const sub = memoFor(snapshot, memo).subscription(hsm.subscriptionId);
     return {
       status: "manual",
       message: `${hsm.name} is a Dedicated HSM${hsm.sku ? ` (${hsm.sku})` : ""}: its audit trail lives in the Luna appliance, not in Azure Monitor. Review the appliance's audit configuration (Audit role initialized, event mask, rotation, remote audit logging) by hand.`,

@@ -15,12 +15,11 @@ export default defineArchiveCheck<Record<string, never>>({
     "Every storage account that archives the audit category holds an hourly blob of the HSM inside the log window, whose first record is an audit record of that HSM and category.",
   params: {},
   reading: "the arrival of its archive",
-  judge(archive, properties, results, { snapshot, hsm, evidence }) {
+  judge(archive, properties, results, { snapshot, memo, hsm, evidence }) {
     const window = snapshot.logWindow;
+    const arrivals = archive.facts?.arrivals ? memo.rowsOf(archive.facts.arrivals, hsm.id) : [];
     for (const category of archive.categories) {
-      const arrival = archive.facts?.arrivals?.find(
-        (a) => sameId(a.hsmId, hsm.id) && a.category.toLowerCase() === category.toLowerCase(),
-      );
+      const arrival = arrivals.find((a) => a.category.toLowerCase() === category.toLowerCase());
       const where = `${archive.label} (${category})`;
       if (!arrival) {
         results.unknown.push(`${where} was not read`);

@@ -1,6 +1,7 @@
 // Some diagnostic setting enables the HSM's audit category, directly or through a category group that holds it.
 import { defineCheck } from "../check.js";
-import { auditCategoriesSchema, auditTrail, isVerdict, names, noCarrierVerdict } from "../audit-trail.js";
+import { auditCategoriesSchema, isVerdict, names, noCarrierVerdict } from "../audit-trail.js";
+import { memoFor } from "../memo.js";
 
 export default defineCheck<{ categories: Record<string, string[]> }>({
   name: "audit-category-enabled",
@@ -13,9 +14,9 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     properties: { categories: auditCategoriesSchema },
     additionalProperties: false,
   },
-  evaluate(target, params) {
+  evaluate(target, params, snapshot, memo) {
     if (target.scope !== "hsm") throw new Error("audit-category-enabled judges HSMs");
-    const trail = auditTrail(target.hsm, params.categories);
+    const trail = memoFor(snapshot, memo).auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const values = { auditCategory: trail.categories[0] ?? "" };
     const missing = trail.categories.filter((c) => trail.carrying.get(c)!.length === 0);

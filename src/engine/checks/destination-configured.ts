@@ -1,7 +1,8 @@
 // The settings that carry the audit category send it to every required kind of destination.
 import type { DiagnosticSetting } from "../../model/snapshot.js";
 import { defineCheck } from "../check.js";
-import { auditCategoriesSchema, auditTrail, isVerdict, names, noCarrierVerdict } from "../audit-trail.js";
+import { auditCategoriesSchema, isVerdict, names, noCarrierVerdict } from "../audit-trail.js";
+import { memoFor } from "../memo.js";
 
 export const DESTINATION_KINDS = {
   logAnalytics: { label: "a Log Analytics workspace", has: (s: DiagnosticSetting) => Boolean(s.workspaceId) },
@@ -31,9 +32,9 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
     },
     additionalProperties: false,
   },
-  evaluate(target, params) {
+  evaluate(target, params, snapshot, memo) {
     if (target.scope !== "hsm") throw new Error("destination-configured judges HSMs");
-    const trail = auditTrail(target.hsm, params.categories);
+    const trail = memoFor(snapshot, memo).auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const values = { auditCategory: trail.categories[0] ?? "" };
     const required = params.destinations.map((d) => DESTINATION_KINDS[d]);

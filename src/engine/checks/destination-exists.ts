@@ -1,16 +1,8 @@
 // Every destination that receives the audit category exists and could be read.
 import { isKnown, type Fact } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import {
-  auditCategoriesSchema,
-  auditTrail,
-  isVerdict,
-  lastSegment,
-  noCarrierVerdict,
-  storageAccountOf,
-  unique,
-  workspaceOf,
-} from "../audit-trail.js";
+import { auditCategoriesSchema, isVerdict, lastSegment, noCarrierVerdict, unique } from "../audit-trail.js";
+import { memoFor } from "../memo.js";
 
 export default defineCheck<{ categories: Record<string, string[]>; unverifiable: "error" | "ignore" }>({
   name: "destination-exists",
@@ -30,9 +22,10 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
     },
     additionalProperties: false,
   },
-  evaluate(target, params, snapshot): Verdict {
+  evaluate(target, params, snapshot, memo): Verdict {
     if (target.scope !== "hsm") throw new Error("destination-exists judges HSMs");
-    const trail = auditTrail(target.hsm, params.categories);
+    const lookup = memoFor(snapshot, memo);
+    const trail = lookup.auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
     if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, "its audit log has no destination");
     const evidence = [...trail.evidence];
@@ -50,9 +43,9 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
       else if (!info.value.exists) missing.push(`${kind} ${id} (${info.value.reason})`);
       else found.push(`${kind} ${lastSegment(id)}`);
     };
-    for (const id of trail.workspaceIds) check("workspace", id, workspaceOf(snapshot, id));
+    for (const id of trail.workspaceIds) check("workspace", id, lookup.workspace(id));
     for (const id of unique(trail.carryingAny.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : []))))
-      check("storage account", id, storageAccountOf(snapshot, id));
+      check("storage account", id, lookup.storageAccount(id));
     const unverifiable = trail.carryingAny.flatMap((s) => [
       ...(s.eventHubAuthorizationRuleId ? [`event hub of setting '${s.name}'`] : []),
       ...(s.marketplacePartnerId ? [`partner solution of setting '${s.name}'`] : []),

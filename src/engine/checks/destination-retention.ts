@@ -3,15 +3,8 @@ import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
 import { sameId } from "../../azure/ids.js";
 import type { HsmKind } from "../../model/snapshot.js";
-import {
-  auditCategoriesSchema,
-  auditTrail,
-  isVerdict,
-  lastSegment,
-  noWorkspaceVerdict,
-  unique,
-  workspaceOf,
-} from "../audit-trail.js";
+import { auditCategoriesSchema, isVerdict, lastSegment, noWorkspaceVerdict, unique } from "../audit-trail.js";
+import { memoFor } from "../memo.js";
 
 export default defineCheck<{ categories: Record<string, string[]>; minimumDays: number }>({
   name: "destination-retention",
@@ -27,9 +20,10 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     },
     additionalProperties: false,
   },
-  evaluate(target, params, snapshot): Verdict {
+  evaluate(target, params, snapshot, memo): Verdict {
     if (target.scope !== "hsm") throw new Error("destination-retention judges HSMs");
-    const trail = auditTrail(target.hsm, params.categories);
+    const lookup = memoFor(snapshot, memo);
+    const trail = lookup.auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const values = { minimumDays: String(params.minimumDays) };
     const ids = trail.workspaceIds;
@@ -45,7 +39,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     const short: string[] = [];
     const unknown: string[] = [];
     for (const id of ids) {
-      const workspace = workspaceOf(snapshot, id);
+      const workspace = lookup.workspace(id);
       const info = workspace?.info;
       if (info) evidence.push(...info.evidence);
       const label = `workspace ${lastSegment(id)}`;

@@ -1,15 +1,8 @@
 // The workspace that receives the audit category holds audit records of this HSM inside the log window.
 import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import {
-  auditCategoriesSchema,
-  auditTrail,
-  isVerdict,
-  lastSegment,
-  noWorkspaceVerdict,
-  workspaceOf,
-} from "../audit-trail.js";
-import { sameId } from "../../azure/ids.js";
+import { auditCategoriesSchema, isVerdict, lastSegment, noWorkspaceVerdict } from "../audit-trail.js";
+import { memoFor } from "../memo.js";
 
 export default defineCheck<{ categories: Record<string, string[]>; minimumRecords: number }>({
   name: "logs-flowing",
@@ -25,10 +18,11 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
     },
     additionalProperties: false,
   },
-  evaluate(target, params, snapshot): Verdict {
+  evaluate(target, params, snapshot, memo): Verdict {
     if (target.scope !== "hsm") throw new Error("logs-flowing judges HSMs");
     const hsm = target.hsm;
-    const trail = auditTrail(hsm, params.categories);
+    const lookup = memoFor(snapshot, memo);
+    const trail = lookup.auditTrail(hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const window = `${snapshot.logWindow.start} to ${snapshot.logWindow.end}`;
     const ids = trail.workspaceIds;
@@ -41,13 +35,13 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
     const unknown: string[] = [];
     for (const id of ids) {
       const label = `workspace ${lastSegment(id)}`;
-      const workspace = workspaceOf(snapshot, id);
+      const workspace = lookup.workspace(id);
       if (workspace) evidence.push(...workspace.info.evidence);
       if (isKnown(workspace?.info) && !workspace.info.value.exists) {
         silent.push(`${label} does not exist`);
         continue;
       }
-      const sample = snapshot.logSamples.find((s) => sameId(s.workspaceId, id));
+      const sample = lookup.logSample(id);
       if (!sample || !isKnown(sample.result)) {
         unknown.push(
           `${label} could not be queried (${sample && "error" in sample.result ? sample.result.error.message : "not sampled"})`,
@@ -56,7 +50,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
         continue;
       }
       evidence.push(...sample.result.evidence);
-      const rows = sample.result.value.rows.filter((r) => sameId(r.hsmId, hsm.id));
+      const rows = lookup.rowsOf(sample.result.value.rows, hsm.id);
       const records = rows.reduce((n, r) => n + r.records, 0);
       const last = rows
         .map((r) => r.lastRecord ?? "")

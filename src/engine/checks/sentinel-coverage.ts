@@ -4,14 +4,8 @@
 import { isKnown } from "../../model/snapshot.js";
 import type { HsmKind } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import {
-  auditCategoriesSchema,
-  auditTrail,
-  isVerdict,
-  lastSegment,
-  noWorkspaceVerdict,
-  workspaceOf,
-} from "../audit-trail.js";
+import { auditCategoriesSchema, isVerdict, lastSegment, noWorkspaceVerdict } from "../audit-trail.js";
+import { memoFor } from "../memo.js";
 
 /** What a rule's query must mention to read an HSM kind's audit records (any one of them, as a whole word). */
 export const HSM_LOG_MARKERS: Record<Exclude<HsmKind, "dedicatedHsm">, string[]> = {
@@ -47,10 +41,11 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     properties: { categories: auditCategoriesSchema },
     additionalProperties: false,
   },
-  evaluate(target, params, snapshot): Verdict {
+  evaluate(target, params, snapshot, memo): Verdict {
     if (target.scope !== "hsm") throw new Error("sentinel-coverage judges HSMs");
     const hsm = target.hsm;
-    const trail = auditTrail(hsm, params.categories);
+    const lookup = memoFor(snapshot, memo);
+    const trail = lookup.auditTrail(hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const ids = trail.workspaceIds;
     if (ids.length === 0) {
@@ -62,7 +57,7 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     const unknown: string[] = [];
     for (const id of ids) {
       const label = `workspace ${lastSegment(id)}`;
-      const workspace = workspaceOf(snapshot, id);
+      const workspace = lookup.workspace(id);
       if (workspace) evidence.push(...workspace.info.evidence);
       if (isKnown(workspace?.info) && !workspace.info.value.exists) {
         gaps.push(`${label} does not exist`);

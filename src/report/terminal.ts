@@ -73,9 +73,16 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     findingLines(tenant);
     lines.push("");
   }
+  const hsmsOf = new Map<string, Result["resources"]>();
+  for (const r of result.resources) {
+    const key = r.subscriptionId.toLowerCase();
+    const list = hsmsOf.get(key) ?? [];
+    if (list.length === 0) hsmsOf.set(key, list);
+    list.push(r);
+  }
   for (const subscriptionId of result.scope.subscriptions) {
     const subFindings = byResource.get(`/subscriptions/${subscriptionId}`.toLowerCase()) ?? [];
-    const hsms = result.resources.filter((r) => r.subscriptionId.toLowerCase() === subscriptionId.toLowerCase());
+    const hsms = hsmsOf.get(subscriptionId.toLowerCase()) ?? [];
     if (subFindings.length === 0 && hsms.length === 0) continue;
     const name = result.scope.subscriptionNames?.[subscriptionId];
     lines.push(bold(`Subscription ${name ? `${safe(name)} (${subscriptionId})` : subscriptionId}`));

@@ -53,6 +53,7 @@ import { TOOL } from "../version.js";
 import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "../engine/audit-trail.js";
 import { ArmBatcher, isDeclined } from "./batch.js";
 import { AZURE_LIMITS, Scheduler } from "./throttle.js";
+import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader } from "./archive.js";
 
 export interface CollectOptions {
@@ -82,7 +83,8 @@ export interface CollectOptions {
   clock?: () => Date;
   /** The run's id (random unless given, as tests do). */
   runId?: string;
-  onProgress?: (message: string) => void;
+  /** Called whenever the scan gets further (the CLI draws it on a terminal). */
+  onProgress?: (progress: ScanProgress) => void;
 }
 
 /** Where the inventory of HSMs comes from. */
@@ -101,6 +103,7 @@ interface Context {
   armEndpoint: string;
   /** ARM's batch API, when the scan may use it. */
   batch?: ArmBatcher;
+  progress?: ProgressTracker;
 }
 
 export async function collect(options: CollectOptions): Promise<Snapshot> {
@@ -128,51 +131,64 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     armEndpoint: options.armEndpoint.replace(/\/+$/, ""),
     ...(options.armBatch === false ? {} : { batch: new ArmBatcher(() => clients.arm(), evidence, scheduler) }),
   };
-  const progress = options.onProgress ?? (() => {});
+  const tracker = new ProgressTracker(options.onProgress);
+  ctx.progress = tracker;
   const windowEnd = options.period && options.period.end < startedAt ? options.period.end : startedAt;
   const windowStart = options.period?.start ?? new Date(startedAt.getTime() - options.logWindowMs);
 
-  progress("listing subscriptions");
+  tracker.stage("listing subscriptions");
   const { subscriptionList, subscriptions } = await readSubscriptions(ctx, options.subscriptions ?? []);
+  tracker.subscriptionsKnown(subscriptions.map((s) => s.subscriptionId));
 
-  progress(`listing HSMs in ${subscriptions.length} subscription(s)`);
+  // As soon as a subscription's HSMs are listed, its provider state and its HSMs' diagnostic settings are read:
+  // no subscription waits for the others' lists.
   const hsms: HsmFacts[] = [];
+  const readListed = async (subscription: SubscriptionFacts, listed: HsmFacts[]) => {
+    hsms.push(...listed);
+    const monitoredHere = listed.filter((h) => h.kind !== "dedicatedHsm");
+    tracker.listed(subscription.subscriptionId, listed.length, monitoredHere.length);
+    await Promise.all([
+      // Only a subscription known to hold an HSM is judged on its provider (evaluate.ts).
+      listed.length > 0
+        ? readProvider(ctx, subscription.subscriptionId).then((fact) => {
+            subscription.insightsProvider = fact;
+            tracker.providerRead(subscription.subscriptionId);
+          })
+        : undefined,
+      ...monitoredHere.map((hsm) => readDiagnostics(ctx, hsm).then(() => tracker.hsmDone(subscription.subscriptionId))),
+    ]);
+  };
+
+  tracker.stage("listing HSMs and reading their diagnostic settings");
   let inventory: Snapshot["scope"]["inventory"] = { source: "arm" };
   if (options.inventory === "resource-graph" && subscriptions.length > 0) {
     const graph = await readInventoryGraph(ctx, subscriptions);
     if ("hsms" in graph) {
-      hsms.push(...graph.hsms);
       inventory = { source: "resource-graph" };
+      await Promise.all(
+        subscriptions.map((subscription) =>
+          readListed(
+            subscription,
+            graph.hsms.filter((h) => sameId(h.subscriptionId, subscription.subscriptionId)),
+          ),
+        ),
+      );
     } else {
       inventory = { source: "arm", fallbackFrom: "resource-graph", reason: graph.reason };
     }
   }
   if (inventory.source === "arm") {
     await Promise.all(
-      subscriptions.map(async (subscription) => {
-        hsms.push(...(await readInventory(ctx, subscription)));
-      }),
+      subscriptions.map(async (subscription) => readListed(subscription, await readInventory(ctx, subscription))),
     );
   }
   sortById(hsms);
-
-  await Promise.all(
-    subscriptions.map(async (subscription) => {
-      // Only a subscription known to hold an HSM is judged on its provider (evaluate.ts).
-      if (hsms.some((h) => sameId(h.subscriptionId, subscription.subscriptionId))) {
-        subscription.insightsProvider = await readProvider(ctx, subscription.subscriptionId);
-      }
-    }),
-  );
-
   const monitored = hsms.filter((h) => h.kind !== "dedicatedHsm");
-  progress(`reading diagnostic settings of ${monitored.length} HSM(s)`);
-  await Promise.all(monitored.map((hsm) => readDiagnostics(ctx, hsm)));
 
   const settings = monitored.flatMap((h) => (isKnown(h.diagnosticSettings) ? h.diagnosticSettings.value : []));
   const workspaceIds = distinct(settings.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
   const storageIds = distinct(settings.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : [])));
-  progress(`reading ${workspaceIds.length} workspace(s) and ${storageIds.length} storage account(s)`);
+  tracker.stage(`reading ${workspaceIds.length} workspace(s) and ${storageIds.length} storage account(s)`);
   const [workspaces, storageAccounts] = await Promise.all([
     Promise.all(workspaceIds.map((id) => readWorkspace(ctx, id))),
     Promise.all(storageIds.map((id) => readStorageAccount(ctx, id))),
@@ -186,9 +202,11 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
         ? h.diagnosticSettings.value.some((s) => s.workspaceId && sameId(s.workspaceId, workspace.id))
         : false,
     );
-  progress(
-    `reading ${storageAccounts.length} archive(s) and asking ${workspaces.length} workspace(s) about the audit records`,
+  tracker.queriesToAsk(
+    workspaces.filter((w) => isKnown(w.info) && w.info.value.exists && sendersTo(w).length > 0).length *
+      (1 + ACTIVITY_QUESTION_NAMES.length),
   );
+  tracker.stage(`asking ${workspaces.length} workspace(s) about the audit records`);
   const [, logSamples, activity] = await Promise.all([
     Promise.all(
       storageAccounts.map(async (account) => {
@@ -1039,25 +1057,28 @@ async function sampleLogs(
   }
   const customerId = info.value.customerId;
   const query = logSampleQuery(hsmIds);
-  const result = await read(ctx, `the audit records in workspace ${workspace.id}`, workspace.id, async () => {
-    const answer = await ctx.clients
-      .logs()
-      .queryWorkspace(
-        customerId,
-        query,
-        { startTime: start, endTime: end },
-        { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
-      );
-    if (answer.status === "Success") return { rows: toRows(answer.tables) };
-    const partial = answer.partialError as { message?: string; code?: string };
-    return {
-      rows: toRows(answer.partialTables),
-      partial: {
-        message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
-        ...(partial.code ? { code: partial.code } : {}),
-      },
-    };
-  });
+  const result = await answered(
+    ctx,
+    read(ctx, `the audit records in workspace ${workspace.id}`, workspace.id, async () => {
+      const answer = await ctx.clients
+        .logs()
+        .queryWorkspace(
+          customerId,
+          query,
+          { startTime: start, endTime: end },
+          { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
+        );
+      if (answer.status === "Success") return { rows: toRows(answer.tables) };
+      const partial = answer.partialError as { message?: string; code?: string };
+      return {
+        rows: toRows(answer.partialTables),
+        partial: {
+          message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
+          ...(partial.code ? { code: partial.code } : {}),
+        },
+      };
+    }),
+  );
   return { ...base, customerId, query, result };
 }
 
@@ -1158,25 +1179,28 @@ async function askActivity(
   const answers = await Promise.all(
     ACTIVITY_QUESTION_NAMES.map(async (name) => {
       const query = ACTIVITY_QUESTIONS[name].build(hsmIds, bin);
-      const result = await read(ctx, `the ${name} of the HSMs in workspace ${workspace.id}`, workspace.id, async () => {
-        const answer = await ctx.clients
-          .logs()
-          .queryWorkspace(
-            customerId,
-            query,
-            { startTime: start, endTime: end },
-            { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
-          );
-        if (answer.status === "Success") return { rows: activityRows(name, answer.tables) };
-        const partial = answer.partialError as { message?: string; code?: string };
-        return {
-          rows: activityRows(name, answer.partialTables),
-          partial: {
-            message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
-            ...(partial.code ? { code: partial.code } : {}),
-          },
-        };
-      });
+      const result = await answered(
+        ctx,
+        read(ctx, `the ${name} of the HSMs in workspace ${workspace.id}`, workspace.id, async () => {
+          const answer = await ctx.clients
+            .logs()
+            .queryWorkspace(
+              customerId,
+              query,
+              { startTime: start, endTime: end },
+              { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
+            );
+          if (answer.status === "Success") return { rows: activityRows(name, answer.tables) };
+          const partial = answer.partialError as { message?: string; code?: string };
+          return {
+            rows: activityRows(name, answer.partialTables),
+            partial: {
+              message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
+              ...(partial.code ? { code: partial.code } : {}),
+            },
+          };
+        }),
+      );
       return [name, { query, result }] as const;
     }),
   );
@@ -1281,3 +1305,12 @@ function sortBy<T>(items: T[], key: (item: T) => string): T[] {
 }
 
 const sortById = <T extends { id: string }>(items: T[]) => sortBy(items, (i) => i.id);
+
+/** A log query's read, counted as answered (or failed) for the progress shown. */
+async function answered<T>(ctx: Context, reading: Promise<T>): Promise<T> {
+  try {
+    return await reading;
+  } finally {
+    ctx.progress?.queryAnswered();
+  }
+}

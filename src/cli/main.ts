@@ -10,6 +10,7 @@ const commands = {
   policies: () => import("./commands/policies.js"),
 };
 import { UsageError } from "./errors.js";
+import { terminalProgress } from "./progress.js";
 import { guardStdout } from "./output.js";
 import { EstateError } from "../simulator/estate.js";
 import { CLOUD_NAMES } from "../azure/clouds.js";
@@ -117,9 +118,7 @@ function searchWindow(
 }
 
 /** Progress on stderr, on a terminal only: CI logs and pipes get the summary alone. */
-const progress = process.stderr.isTTY
-  ? (message: string) => process.stderr.write(`hsm-audit: ${message}…\n`)
-  : undefined;
+const progress = process.stderr.isTTY ? terminalProgress(process.stderr) : undefined;
 
 interface OutputArgs {
   config?: string;

@@ -1,5 +1,6 @@
 // `hsm-audit demo`: the full scan, over the real Azure SDK clients and HTTPS, against the simulator serving the
 // built-in Contoso estate. It signs in with the simulator's own token: no user credential, no real Azure endpoint.
+import type { ProgressView } from "../progress.js";
 import { Agent } from "node:https";
 import { fileURLToPath } from "node:url";
 import { loadEstateFile } from "../../simulator/estate.js";
@@ -16,7 +17,7 @@ export interface DemoOptions extends OutputOptions {
   estate?: string;
   logWindowMs: number;
   period?: { start: Date; end: Date; label: string };
-  progress?: (message: string) => void;
+  progress?: ProgressView;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -1,9 +1,11 @@
 // `hsm-audit scan` and `hsm-audit evaluate`: collect (or load) a snapshot, evaluate the policies, write the outputs,
 // print the summary, and return the exit code the result earns.
+import type { ProgressView } from "../progress.js";
 import { writeFileSync, renameSync } from "node:fs";
 import type { Agent } from "node:https";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { collect, type InventorySource } from "../../azure/collect.js";
+import type { ScanProgress } from "../../azure/progress.js";
 import { CLOUDS, type CloudName } from "../../azure/clouds.js";
 import { evaluate } from "../../engine/evaluate.js";
 import type { Policy } from "../../engine/policy.js";
@@ -50,7 +52,7 @@ export interface ScanOptions extends OutputOptions {
   /** Injected by the demo (the simulator's token); DefaultAzureCredential otherwise. */
   credential?: TokenCredential;
   agent?: Agent;
-  progress?: (message: string) => void;
+  progress?: ProgressView;
 }
 
 export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
@@ -71,8 +73,9 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     ...(options.armBatch === false ? { armBatch: false } : {}),
     retry: { maxRetries: options.maxRetries, timeoutMs: options.timeoutMs },
     ...(options.agent ? { agent: options.agent } : {}),
-    ...(options.progress ? { onProgress: options.progress } : {}),
+    ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),
   });
+  options.progress?.finish();
   if (options.snapshotOut) {
     const temp = `${options.snapshotOut}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify(snapshot, null, 2)}\n`);

@@ -327,7 +327,11 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Strings that may hold a secret contain one of these; the rest (nearly all) are kept without running the rules. */
+const MAY_HOLD_SECRET = /sig=|signature=|skoid=|sktid=|bearer|accountkey=|sharedaccess/i;
+
 function redactText(text: string): string {
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   return text
     .replace(/([?&](?:sig|signature|skoid|sktid)=)[^&"\s]+/gi, "$1REDACTED")
     .replace(/(Bearer\s+)[A-Za-z0-9\-_.~+/]+=*/g, "$1REDACTED")
@@ -357,8 +361,9 @@ export function bodyEvidence(body: string | null | undefined): Pick<EvidenceReco
   if (text.length > MAX_KEPT_BODY) return { sha256 };
   let kept: string;
   try {
-    kept = JSON.stringify(redactValue(JSON.parse(text)));
-    if (kept === JSON.stringify(JSON.parse(text))) kept = text;
+    const parsed: unknown = JSON.parse(text);
+    kept = JSON.stringify(redactValue(parsed));
+    if (kept === JSON.stringify(parsed)) kept = text;
   } catch {
     kept = redactText(text);
   }

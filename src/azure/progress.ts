@@ -17,20 +17,30 @@ export interface ScanProgress {
 
 export class ProgressTracker {
   private stageText = "starting";
-  private readonly subscriptions = new Map<string, { listed: boolean; provider: boolean; pending: number }>();
+  private readonly subscriptions = new Map<
+    string,
+    { listed: boolean; provider: boolean; pending: number; done: boolean }
+  >();
+
+  /** Counts a subscription done the moment all of it is. */
+  private settle(s: { listed: boolean; provider: boolean; pending: number; done: boolean }): void {
+    if (!s.done && s.listed && s.provider && s.pending === 0) {
+      s.done = true;
+      this.subscriptionsDone++;
+    }
+  }
   private hsmsTotal = 0;
   private hsmsDone = 0;
   private queriesTotal = 0;
   private queriesDone = 0;
+  private subscriptionsDone = 0;
 
   constructor(private readonly report: (progress: ScanProgress) => void = () => {}) {}
 
   private emit(): void {
-    let done = 0;
-    for (const s of this.subscriptions.values()) if (s.listed && s.provider && s.pending === 0) done++;
     this.report({
       stage: this.stageText,
-      subscriptions: { done, total: this.subscriptions.size },
+      subscriptions: { done: this.subscriptionsDone, total: this.subscriptions.size },
       hsms: { done: this.hsmsDone, total: this.hsmsTotal },
       queries: { done: this.queriesDone, total: this.queriesTotal },
     });
@@ -43,7 +53,7 @@ export class ProgressTracker {
 
   subscriptionsKnown(ids: string[]): void {
     for (const id of ids) {
-      this.subscriptions.set(id.toLowerCase(), { listed: false, provider: false, pending: 0 });
+      this.subscriptions.set(id.toLowerCase(), { listed: false, provider: false, pending: 0, done: false });
     }
     this.emit();
   }
@@ -58,18 +68,23 @@ export class ProgressTracker {
     this.hsmsDone += hsms - monitored;
     // A subscription without HSMs is not judged on its provider: nothing is read for it.
     if (hsms === 0) s.provider = true;
+    this.settle(s);
     this.emit();
   }
 
   providerRead(subscriptionId: string): void {
     const s = this.subscriptions.get(subscriptionId.toLowerCase());
-    if (s) s.provider = true;
+    if (s) {
+      s.provider = true;
+      this.settle(s);
+    }
     this.emit();
   }
 
   hsmDone(subscriptionId: string): void {
     const s = this.subscriptions.get(subscriptionId.toLowerCase());
     if (s && s.pending > 0) s.pending--;
+    if (s) this.settle(s);
     this.hsmsDone++;
     this.emit();
   }

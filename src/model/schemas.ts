@@ -1,6 +1,6 @@
 // JSON schemas of the snapshot and of result.json, used to validate files read back (evaluate, render) and, in the
 // tests, everything the tool writes. `npm run schemas` writes them to docs/ for other tools.
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { SEVERITIES, STATUSES, FAIL_ON_VALUES, WAIVER_STATES } from "./result.js";
 
 const str = { type: "string" } as const;
@@ -807,9 +807,22 @@ export const RESULT_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-export const validateSnapshot = ajv.compile(SNAPSHOT_SCHEMA);
-export const validateResult = ajv.compile(RESULT_SCHEMA);
+/**
+ * A validator compiled on first use: a scan validates neither a snapshot nor a result, and compiling both costs a
+ * noticeable part of the start-up. Called as Ajv's own; `errors` holds the last call's errors.
+ */
+function lazyValidator(schema: object): ((value: unknown) => boolean) & { errors?: ErrorObject[] | null } {
+  let compiled: ValidateFunction | undefined;
+  const validate = ((value: unknown) => {
+    compiled ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
+    const ok = compiled(value) as boolean;
+    validate.errors = compiled.errors;
+    return ok;
+  }) as ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
+  return validate;
+}
+export const validateSnapshot = lazyValidator(SNAPSHOT_SCHEMA);
+export const validateResult = lazyValidator(RESULT_SCHEMA);
 
 /** The first schema error as `path: message`. */
 export function firstError(errors: ErrorObject[] | null | undefined): string {

@@ -1,7 +1,7 @@
 // Loads an estate file (YAML or JSON), validates it, and resolves it into the model the simulator serves.
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { LineCounter, parseDocument, isNode } from "yaml";
 import { estateSchema } from "./estate-schema.js";
 import { parseDuration, parseInstant } from "../util/duration.js";
@@ -179,7 +179,9 @@ export class EstateError extends Error {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-const validateEstate = ajv.compile(estateSchema);
+let compiledEstate: ValidateFunction | undefined;
+/** Compiled on first use: the CLI imports this module for its error type without loading an estate. */
+const validateEstate = (): ValidateFunction => (compiledEstate ??= ajv.compile(estateSchema));
 
 /** Reads and resolves an estate file; throws EstateError naming the file, line, path and reason. */
 export function loadEstateFile(file: string, options: { now?: Date } = {}): Estate {
@@ -214,8 +216,9 @@ export function parseEstate(text: string, file: string, options: { now?: Date } 
     }
     return undefined;
   };
-  if (!validateEstate(data)) {
-    throw new EstateError(file, schemaProblems(validateEstate.errors ?? [], lineOf));
+  const validate = validateEstate();
+  if (!validate(data)) {
+    throw new EstateError(file, schemaProblems(validate.errors ?? [], lineOf));
   }
   return resolveEstate(data as EstateInput, options.now, lineOf, file);
 }

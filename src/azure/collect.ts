@@ -202,12 +202,20 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
         ? h.diagnosticSettings.value.some((s) => s.workspaceId && sameId(s.workspaceId, workspace.id))
         : false,
     );
-  tracker.queriesToAsk(
-    workspaces.filter((w) => isKnown(w.info) && w.info.value.exists && sendersTo(w).length > 0).length *
-      (1 + ACTIVITY_QUESTION_NAMES.length),
-  );
-  tracker.stage(`asking ${workspaces.length} workspace(s) about the audit records`);
-  const [, logSamples, activity] = await Promise.all([
+  const targets: QueryTarget[] = workspaces.flatMap((workspace) => {
+    const info = workspace.info;
+    const hsmIds = sendersTo(workspace)
+      .map((h) => h.id)
+      .sort();
+    return isKnown(info) && info.value.exists && hsmIds.length > 0
+      ? [{ workspace, customerId: info.value.customerId, hsmIds }]
+      : [];
+  });
+  const bin = windowEnd.getTime() - windowStart.getTime() > HOURLY_SERIES_MAX_DAYS * 86_400_000 ? "1d" : "1h";
+  const groups = queryGroups(targets, windowStart, windowEnd, bin);
+  tracker.queriesToAsk(groups.length * (1 + ACTIVITY_QUESTION_NAMES.length));
+  tracker.stage(`asking ${targets.length} workspace(s) about the audit records`);
+  const [, asked] = await Promise.all([
     Promise.all(
       storageAccounts.map(async (account) => {
         account.arrivals = await Promise.all(
@@ -217,21 +225,17 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
         );
       }),
     ),
+    askWorkspaces(ctx, groups, windowStart, windowEnd, bin),
     Promise.all(
-      workspaces.map((workspace) => sampleLogs(ctx, workspace, sendersTo(workspace), windowStart, windowEnd)),
-    ),
-    Promise.all(
-      workspaces.map(async (workspace) => {
-        const senders = sendersTo(workspace);
-        const info = workspace.info;
-        if (senders.length > 0 && isKnown(info) && info.value.exists) {
-          workspace.sentinel = await readSentinel(ctx, workspace.id);
-        }
-        const hsmIds = senders.map((h) => h.id).sort();
-        return askActivity(ctx, workspace, hsmIds, windowStart, windowEnd);
+      targets.map(async ({ workspace }) => {
+        workspace.sentinel = await readSentinel(ctx, workspace.id);
       }),
     ),
   ]);
+  const logSamples = workspaces.map(
+    (workspace) => asked.samples.get(workspace.id) ?? notQueried(workspace, sendersTo(workspace)),
+  );
+  const activity = workspaces.map((workspace) => asked.activity.get(workspace.id));
   const activitySamples = activity.filter((a): a is ActivitySample => a !== undefined);
 
   const finishedAt = clock();
@@ -1037,49 +1041,222 @@ function blobReader(ctx: Context, endpoint: string, container: string): ArchiveR
 
 // ---- log sample --------------------------------------------------------------------------------------------------
 
-async function sampleLogs(
+/** The sample of a workspace that was not asked: why not. */
+function notQueried(workspace: WorkspaceFacts, hsms: HsmFacts[]): LogSample {
+  const info = workspace.info;
+  const why = !isKnown(info)
+    ? "the workspace could not be read"
+    : !info.value.exists
+      ? "the workspace does not exist"
+      : "no HSM sends to it";
+  return {
+    workspaceId: workspace.id,
+    hsmIds: hsms.map((h) => h.id).sort(),
+    result: { error: { message: `no query was run: ${why}`, code: "NotQueried" }, evidence: [] },
+  };
+}
+
+// ---- audit records and activity: the questions asked of the workspaces ------------------------------------------
+
+/** A workspace to ask, with the id queries address it by and the HSMs that send their audit logs to it. */
+export interface QueryTarget {
+  workspace: WorkspaceFacts;
+  customerId: string;
+  hsmIds: string[];
+}
+
+/** Log Analytics: one query may span at most 100 workspaces and answer at most 500,000 rows (DOMAIN.md §4). */
+const MAX_WORKSPACES_PER_QUERY = 100;
+/** The rows a query is planned for, half the service's limit: the estimate counts HSMs by bins, not records. */
+const ROW_BUDGET = 250_000;
+
+/**
+ * Workspaces asked together: one query spans a group, so the number of queries does not grow with the workspaces
+ * (Log Analytics runs five at a time and 200 in 30 s). A group holds at most 100 workspaces, and at most as many HSMs
+ * as keep the largest answer (one row per HSM and hour, or day) within the row budget.
+ */
+export function queryGroups(targets: QueryTarget[], start: Date, end: Date, bin: "1h" | "1d"): QueryTarget[][] {
+  const span = end.getTime() - start.getTime();
+  const days = Math.ceil(span / 86_400_000) + 1;
+  const rowsPerHsm = Math.max(days, bin === "1h" ? Math.ceil(span / 3_600_000) + 1 : days);
+  const groups: QueryTarget[][] = [];
+  let current: QueryTarget[] = [];
+  let rows = 0;
+  for (const target of targets) {
+    const cost = target.hsmIds.length * rowsPerHsm;
+    if (current.length > 0 && (current.length >= MAX_WORKSPACES_PER_QUERY || rows + cost > ROW_BUDGET)) {
+      groups.push(current);
+      current = [];
+      rows = 0;
+    }
+    current.push(target);
+    rows += cost;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+type Tables = { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined;
+type Asked<T> = { query: string; result: Fact<{ rows: T; partial?: { message: string; code?: string } }> };
+
+/** Asks every group the audit-record query and the activity questions; per workspace, the answers. */
+async function askWorkspaces(
   ctx: Context,
-  workspace: WorkspaceFacts,
-  hsms: HsmFacts[],
+  groups: QueryTarget[][],
   start: Date,
   end: Date,
-): Promise<LogSample> {
-  const hsmIds = hsms.map((h) => h.id).sort();
-  const base = { workspaceId: workspace.id, hsmIds };
-  const info = workspace.info;
-  if (!isKnown(info) || !info.value.exists || hsmIds.length === 0) {
-    const why = !isKnown(info)
-      ? "the workspace could not be read"
-      : !info.value.exists
-        ? "the workspace does not exist"
-        : "no HSM sends to it";
-    return { ...base, result: { error: { message: `no query was run: ${why}`, code: "NotQueried" }, evidence: [] } };
-  }
-  const customerId = info.value.customerId;
-  const query = logSampleQuery(hsmIds);
-  const result = await answered(
-    ctx,
-    read(ctx, `the audit records in workspace ${workspace.id}`, workspace.id, async () => {
-      const answer = await ctx.clients
-        .logs()
-        .queryWorkspace(
-          customerId,
-          query,
-          { startTime: start, endTime: end },
-          { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
-        );
-      if (answer.status === "Success") return { rows: toRows(answer.tables) };
-      const partial = answer.partialError as { message?: string; code?: string };
-      return {
-        rows: toRows(answer.partialTables),
-        partial: {
-          message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
-          ...(partial.code ? { code: partial.code } : {}),
-        },
-      };
+  bin: "1h" | "1d",
+): Promise<{ samples: Map<string, LogSample>; activity: Map<string, ActivitySample> }> {
+  const samples = new Map<string, LogSample>();
+  const activity = new Map<string, ActivitySample>();
+  await Promise.all(
+    groups.map(async (group) => {
+      const [sample, ...answers] = await Promise.all([
+        askGroup(ctx, group, "the audit records", (ids?: string[]) => logSampleQuery(ids), toRows, start, end),
+        ...ACTIVITY_QUESTION_NAMES.map((name) =>
+          askGroup(
+            ctx,
+            group,
+            `the ${name} of the HSMs`,
+            (ids?: string[]) => ACTIVITY_QUESTIONS[name].build(ids, bin),
+            (tables) => activityRows(name, tables),
+            start,
+            end,
+          ),
+        ),
+      ]);
+      for (const target of group) {
+        const id = target.workspace.id;
+        const base = { workspaceId: id, hsmIds: [...target.hsmIds] };
+        samples.set(id, { ...base, customerId: target.customerId, ...sample.get(id)! });
+        activity.set(id, {
+          ...base,
+          bin,
+          questions: Object.fromEntries(
+            ACTIVITY_QUESTION_NAMES.map((name, i) => [name, answers[i]!.get(id)!]),
+          ) as ActivitySample["questions"],
+        });
+      }
     }),
   );
-  return { ...base, customerId, query, result };
+  return { samples, activity };
+}
+
+/**
+ * One question, asked of a group of workspaces in one query (the first workspace addressed, the others as
+ * `additionalWorkspaces`) about every HSM's records, its rows split by `TenantId` (the workspace's customer id) and
+ * kept only for the HSMs that send to that workspace. When the shared query fails, answers only in part or answers rows it should not, each
+ * workspace is asked alone, so that one workspace's trouble is not every workspace's. A group of one is asked alone.
+ */
+async function askGroup<T>(
+  ctx: Context,
+  group: QueryTarget[],
+  what: string,
+  build: (ids?: string[]) => string,
+  parse: (tables: Tables) => T,
+  start: Date,
+  end: Date,
+): Promise<Map<string, Asked<T>>> {
+  const alone = async (target: QueryTarget): Promise<Asked<T>> => {
+    const query = build(target.hsmIds);
+    const purpose = `${what} in workspace ${target.workspace.id}`;
+    const result = await answered(
+      ctx,
+      read(ctx, purpose, target.workspace.id, async () => {
+        const answer = await logsQuery(ctx, [target.customerId], query, start, end);
+        const tables = answer.status === "Success" ? answer.tables : answer.partialTables;
+        const rows = parse(splitByWorkspace(tables, [target]).get(target.workspace.id));
+        if (answer.status === "Success") return { rows };
+        const partial = answer.partialError as { message?: string; code?: string };
+        return {
+          rows,
+          partial: {
+            message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
+            ...(partial.code ? { code: partial.code } : {}),
+          },
+        };
+      }),
+    );
+    return { query, result };
+  };
+  if (group.length === 1) return new Map([[group[0]!.workspace.id, await alone(group[0]!)]]);
+
+  // The shared query names no HSM: it reads every HSM's records in these workspaces, and the split keeps each
+  // workspace's own senders. Its text stays small however many HSMs it covers.
+  const query = build();
+  const shared = await answered(
+    ctx,
+    ctx.evidence.attribute(`${what} in ${group.length} workspaces`, async () => {
+      const answer = await logsQuery(
+        ctx,
+        group.map((t) => t.customerId),
+        query,
+        start,
+        end,
+      );
+      if (answer.status !== "Success") throw new MalformedAnswer("the query answered only in part");
+      const split = splitByWorkspace(answer.tables, group);
+      return new Map(group.map((t) => [t.workspace.id, parse(split.get(t.workspace.id))] as const));
+    }),
+  );
+  if (shared.ok) {
+    return new Map(
+      group.map((t) => [
+        t.workspace.id,
+        { query, result: { value: { rows: shared.value.get(t.workspace.id)! }, evidence: shared.evidence } },
+      ]),
+    );
+  }
+  ctx.progress?.queriesToAsk(group.length);
+  const each = await Promise.all(group.map(alone));
+  return new Map(
+    group.map((t, i) => {
+      const asked = each[i]!;
+      // The failed shared attempt is part of the record of how the answer was reached.
+      return [
+        t.workspace.id,
+        { ...asked, result: { ...asked.result, evidence: [...shared.evidence, ...asked.result.evidence] } },
+      ];
+    }),
+  );
+}
+
+/** One query to one workspace, or to several (the first addressed, the others as additional workspaces). */
+function logsQuery(ctx: Context, customerIds: string[], query: string, start: Date, end: Date) {
+  return ctx.clients.logs().queryWorkspace(
+    customerIds[0]!,
+    query,
+    { startTime: start, endTime: end },
+    {
+      serverTimeoutInSeconds: LOGS_SERVER_WAIT_S,
+      ...(customerIds.length > 1 ? { additionalWorkspaces: customerIds.slice(1) } : {}),
+    },
+  );
+}
+
+/**
+ * The rows of an answer per workspace, by their `TenantId` (the customer id of the workspace the record is in), each
+ * kept only when its `_ResourceId` is one of the HSMs that send to that workspace. A row of a workspace that was not
+ * asked makes the answer malformed.
+ */
+function splitByWorkspace(tables: Tables, targets: QueryTarget[]): Map<string, Tables> {
+  const table = tables?.[0];
+  if (!table) throw new MalformedAnswer("the query answer holds no table");
+  const tenantAt = table.columnDescriptors.findIndex((d) => d.name === "TenantId");
+  const resourceAt = table.columnDescriptors.findIndex((d) => d.name === "_ResourceId");
+  if (tenantAt < 0) throw new MalformedAnswer("the query answer has no column TenantId");
+  if (resourceAt < 0) throw new MalformedAnswer("the query answer has no column _ResourceId");
+  const byTenant = new Map(targets.map((t) => [t.customerId.toLowerCase(), t]));
+  const senders = new Map(targets.map((t) => [t.workspace.id, new Set(t.hsmIds.map((id) => id.toLowerCase()))]));
+  const rows = new Map<string, unknown[][]>(targets.map((t) => [t.workspace.id, []]));
+  for (const row of table.rows) {
+    const target = byTenant.get(String(row[tenantAt]).toLowerCase());
+    if (!target)
+      throw new MalformedAnswer(`the answer holds rows of workspace '${String(row[tenantAt])}', which was not asked`);
+    if (senders.get(target.workspace.id)!.has(String(row[resourceAt]).toLowerCase()))
+      rows.get(target.workspace.id)!.push(row);
+  }
+  return new Map(targets.map((t) => [t.workspace.id, [{ ...table, rows: rows.get(t.workspace.id)! }]] as const));
 }
 
 function toRows(tables: { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined): LogSampleRow[] {
@@ -1164,53 +1341,6 @@ async function readSentinel(ctx: Context, workspaceId: string): Promise<Fact<Sen
 
 /** Optional cells: a null there is an absence (no sign-in), not a malformed answer. */
 const OPTIONAL_CELLS = new Set(["firstLogin"]);
-
-async function askActivity(
-  ctx: Context,
-  workspace: WorkspaceFacts,
-  hsmIds: string[],
-  start: Date,
-  end: Date,
-): Promise<ActivitySample | undefined> {
-  const info = workspace.info;
-  if (!isKnown(info) || !info.value.exists || hsmIds.length === 0) return undefined;
-  const customerId = info.value.customerId;
-  const bin = end.getTime() - start.getTime() > HOURLY_SERIES_MAX_DAYS * 86_400_000 ? "1d" : "1h";
-  const answers = await Promise.all(
-    ACTIVITY_QUESTION_NAMES.map(async (name) => {
-      const query = ACTIVITY_QUESTIONS[name].build(hsmIds, bin);
-      const result = await answered(
-        ctx,
-        read(ctx, `the ${name} of the HSMs in workspace ${workspace.id}`, workspace.id, async () => {
-          const answer = await ctx.clients
-            .logs()
-            .queryWorkspace(
-              customerId,
-              query,
-              { startTime: start, endTime: end },
-              { serverTimeoutInSeconds: LOGS_SERVER_WAIT_S },
-            );
-          if (answer.status === "Success") return { rows: activityRows(name, answer.tables) };
-          const partial = answer.partialError as { message?: string; code?: string };
-          return {
-            rows: activityRows(name, answer.partialTables),
-            partial: {
-              message: `the query failed in part: ${partial.code ?? "PartialError"}: ${partial.message ?? ""}`.trim(),
-              ...(partial.code ? { code: partial.code } : {}),
-            },
-          };
-        }),
-      );
-      return [name, { query, result }] as const;
-    }),
-  );
-  return {
-    workspaceId: workspace.id,
-    hsmIds: [...hsmIds],
-    bin,
-    questions: Object.fromEntries(answers) as ActivitySample["questions"],
-  };
-}
 
 function activityRows<Q extends ActivityQuestion>(
   name: Q,

@@ -37,20 +37,18 @@ export function kqlString(value: string): string {
  * The query keeps to the most common operators (union, where, in~, summarize count/max/bin), so that any Log Analytics
  * endpoint, or a test double of one, answers it; the table columns it needs are `TimeGenerated` and `_ResourceId`.
  */
-export function logSampleQuery(resourceIds: readonly string[]): string {
-  if (resourceIds.length === 0) throw new Error("logSampleQuery needs at least one resource id");
-  const ids = [...new Set(resourceIds.map((id) => id.toLowerCase()))].sort();
+export function logSampleQuery(resourceIds?: readonly string[]): string {
   const branches = AUDIT_TABLES.map(({ table, filter }) => `  ${filter ? `(${table} | where ${filter})` : table}`);
   return [
     "union isfuzzy=true",
     branches.join(",\n"),
-    `| where _ResourceId in~ (${ids.map(kqlString).join(", ")})`,
-    "| summarize Records = count(), LastRecord = max(TimeGenerated) by _ResourceId, Day = bin(TimeGenerated, 1d)",
+    hsmFilter(resourceIds),
+    "| summarize Records = count(), LastRecord = max(TimeGenerated) by TenantId, _ResourceId, Day = bin(TimeGenerated, 1d)",
   ].join("\n");
 }
 
 /** The columns `logSampleQuery` returns, in order. */
-export const LOG_SAMPLE_COLUMNS = ["_ResourceId", "Day", "Records", "LastRecord"] as const;
+export const LOG_SAMPLE_COLUMNS = ["TenantId", "_ResourceId", "Day", "Records", "LastRecord"] as const;
 
 // ---- activity: what each HSM did in the window ---------------------------------------------------------------------
 
@@ -87,29 +85,47 @@ export const EVIDENCE_ROWS = 20;
 const list = (values: readonly string[]) => `(${values.map(kqlString).join(", ")})`;
 
 /**
+ * Which records a query keeps: those of the given HSMs (ids lower-cased, matched with `in~`), or, when a query spans
+ * many workspaces and the answer is split by HSM afterwards, every record of a Cloud or Managed HSM, whose ids have
+ * these provider paths (AZKVAuditLogs also holds key vaults' records). The query's text then stays the same size
+ * whatever the number of HSMs.
+ */
+function hsmFilter(resourceIds: readonly string[] | undefined): string {
+  if (resourceIds === undefined) {
+    return `| where _ResourceId contains ${kqlString(HSM_PATHS.cloudHsm)} or _ResourceId contains ${kqlString(HSM_PATHS.managedHsm)}`;
+  }
+  if (resourceIds.length === 0) throw new Error("a query for HSMs needs at least one resource id");
+  return `| where _ResourceId in~ ${list([...new Set(resourceIds.map((id) => id.toLowerCase()))].sort())}`;
+}
+
+/** The provider path in the ARM id of each kind of HSM that logs to Azure Monitor. */
+export const HSM_PATHS = {
+  cloudHsm: "/providers/microsoft.hardwaresecuritymodules/cloudhsmclusters/",
+  managedHsm: "/providers/microsoft.keyvault/managedhsms/",
+} as const;
+
+/**
  * The audit records of `resourceIds` in one shape, whatever the table: `TimeGenerated`, `_ResourceId`,
  * `OperationName`, `Caller` (IP address), `Identity` (user principal name, Managed HSM only) and `Outcome`:
  * `success` or `failure` for Managed HSM (result type and HTTP status), `unknown` for Cloud HSM, whose logs do not
  * say whether an operation succeeded.
  */
-export function auditRecords(resourceIds: readonly string[]): string {
-  if (resourceIds.length === 0) throw new Error("auditRecords needs at least one resource id");
-  const ids = [...new Set(resourceIds.map((id) => id.toLowerCase()))].sort();
+export function auditRecords(resourceIds?: readonly string[]): string {
   const managedOutcome = (result: string, status: string) =>
     `Outcome = iff(${result} !~ "Success" or ${status} >= 400, "failure", "success")`;
   return [
     "union isfuzzy=true",
     "  (CloudHsmServiceOperationAuditLogs",
-    '  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIpAddress, Identity = "", Outcome = "unknown"),',
+    '  | project TimeGenerated, TenantId, _ResourceId, OperationName, Caller = CallerIpAddress, Identity = "", Outcome = "unknown"),',
     `  (AzureDiagnostics | where ${AUDIT_TABLES[1].filter}`,
     // AzureDiagnostics has the columns its records brought: a workspace whose callers are all service principals has
     // no identity_claim_upn_s, and a fuzzy union would drop this whole branch for naming it. Hence column_ifexists.
-    '  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIPAddress, Identity = column_ifexists("identity_claim_upn_s", ""),',
+    '  | project TimeGenerated, TenantId, _ResourceId, OperationName, Caller = CallerIPAddress, Identity = column_ifexists("identity_claim_upn_s", ""),',
     `      ${managedOutcome("ResultType", 'column_ifexists("httpStatusCode_d", real(null))')}),`,
     "  (AZKVAuditLogs",
-    "  | project TimeGenerated, _ResourceId, OperationName, Caller = CallerIpAddress,",
+    "  | project TimeGenerated, TenantId, _ResourceId, OperationName, Caller = CallerIpAddress,",
     `      Identity = tostring(Identity.claim.upn), ${managedOutcome("ResultType", "HttpStatusCode")})`,
-    `| where _ResourceId in~ ${list(ids)}`,
+    hsmFilter(resourceIds),
   ].join("\n");
 }
 
@@ -127,9 +143,9 @@ const QUESTIONS = {
       First: ["first", "instant"],
       Last: ["last", "instant"],
     },
-    build: (ids: readonly string[]) =>
+    build: (ids?: readonly string[]) =>
       `${auditRecords(ids)}
-| summarize Records = count(), Failures = countif(Outcome == "failure"), First = min(TimeGenerated), Last = max(TimeGenerated) by _ResourceId, OperationName`,
+| summarize Records = count(), Failures = countif(Outcome == "failure"), First = min(TimeGenerated), Last = max(TimeGenerated) by TenantId, _ResourceId, OperationName`,
   },
   /** Every caller (address and identity): records, failures, first and last seen, and first sign-in. */
   callers: {
@@ -143,9 +159,9 @@ const QUESTIONS = {
       Last: ["last", "instant"],
       FirstLogin: ["firstLogin", "instant"],
     },
-    build: (ids: readonly string[]) =>
+    build: (ids?: readonly string[]) =>
       `${auditRecords(ids)}
-| summarize Records = count(), Failures = countif(Outcome == "failure"), First = min(TimeGenerated), Last = max(TimeGenerated), FirstLogin = minif(TimeGenerated, OperationName in ${list(LOGIN_OPERATIONS)}) by _ResourceId, Caller, Identity`,
+| summarize Records = count(), Failures = countif(Outcome == "failure"), First = min(TimeGenerated), Last = max(TimeGenerated), FirstLogin = minif(TimeGenerated, OperationName in ${list(LOGIN_OPERATIONS)}) by TenantId, _ResourceId, Caller, Identity`,
   },
   /** Records per bin (an hour, or a day for long windows): the bins without a row are the silences. */
   series: {
@@ -156,9 +172,9 @@ const QUESTIONS = {
       Records: ["records", "number"],
       Rows: ["rows", "json"],
     },
-    build: (ids: readonly string[], bin: "1h" | "1d") =>
+    build: (ids: readonly string[] | undefined, bin: "1h" | "1d") =>
       `${auditRecords(ids)}
-| summarize Records = count() by _ResourceId, Bin = bin(TimeGenerated, ${bin})`,
+| summarize Records = count() by TenantId, _ResourceId, Bin = bin(TimeGenerated, ${bin})`,
   },
   /** The sensitive operations, with up to EVIDENCE_ROWS records each (time, caller, identity, outcome). */
   sensitive: {
@@ -168,10 +184,10 @@ const QUESTIONS = {
       Records: ["records", "number"],
       Rows: ["rows", "json"],
     },
-    build: (ids: readonly string[]) =>
+    build: (ids?: readonly string[]) =>
       `${auditRecords(ids)}
 | where OperationName in ${list([...CLOUD_HSM_SENSITIVE, ...MANAGED_HSM_SENSITIVE])} or OperationName contains "backup" or OperationName contains "restore"
-| summarize Records = count(), Rows = make_list(bag_pack("time", TimeGenerated, "caller", Caller, "identity", Identity, "outcome", Outcome), ${EVIDENCE_ROWS}) by _ResourceId, OperationName`,
+| summarize Records = count(), Rows = make_list(bag_pack("time", TimeGenerated, "caller", Caller, "identity", Identity, "outcome", Outcome), ${EVIDENCE_ROWS}) by TenantId, _ResourceId, OperationName`,
   },
   /** Successful key retrievals of Managed HSM per caller and UTC day (the mass-retrieval signal). */
   keyGets: {
@@ -182,10 +198,10 @@ const QUESTIONS = {
       Day: ["day", "instant"],
       Gets: ["gets", "number"],
     },
-    build: (ids: readonly string[]) =>
+    build: (ids?: readonly string[]) =>
       `${auditRecords(ids)}
 | where OperationName == "KeyGet" and Outcome == "success"
-| summarize Gets = count() by _ResourceId, Caller, Identity, Day = bin(TimeGenerated, 1d)`,
+| summarize Gets = count() by TenantId, _ResourceId, Caller, Identity, Day = bin(TimeGenerated, 1d)`,
   },
   /** Failed requests per caller and five minutes (bursts are found over any hour), with the operations that failed. */
   failures: {
@@ -197,20 +213,21 @@ const QUESTIONS = {
       Failures: ["failures", "number"],
       Operations: ["operations", "json"],
     },
-    build: (ids: readonly string[]) =>
+    build: (ids?: readonly string[]) =>
       `${auditRecords(ids)}
 | where Outcome == "failure"
-| summarize Failures = count(), Operations = make_set(OperationName, ${EVIDENCE_ROWS}) by _ResourceId, Caller, Identity, Bin = bin(TimeGenerated, 5m)`,
+| summarize Failures = count(), Operations = make_set(OperationName, ${EVIDENCE_ROWS}) by TenantId, _ResourceId, Caller, Identity, Bin = bin(TimeGenerated, 5m)`,
   },
 } as const;
 
 /**
  * The questions asked of every workspace about the HSMs that send to it, each one query summarised on the server.
- * `cells` names each column of the answer, in order, with the snapshot key it becomes and its type; `columns` is
- * their names; `build` takes the HSM ids and the size of the hour-or-day bin.
+ * Every answer starts with `TenantId`, the workspace a row's records are in, so that one query can ask several
+ * workspaces; `cells` names each further column, in order, with the snapshot key it becomes and its type; `columns`
+ * is all their names; `build` takes the HSM ids and the size of the hour-or-day bin.
  */
 export const ACTIVITY_QUESTIONS = Object.fromEntries(
-  Object.entries(QUESTIONS).map(([name, q]) => [name, { ...q, columns: Object.keys(q.cells) }]),
+  Object.entries(QUESTIONS).map(([name, q]) => [name, { ...q, columns: ["TenantId", ...Object.keys(q.cells)] }]),
 ) as { [Q in keyof typeof QUESTIONS]: (typeof QUESTIONS)[Q] & { columns: string[] } };
 
 export type ActivityQuestion = keyof typeof ACTIVITY_QUESTIONS;

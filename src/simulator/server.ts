@@ -7,6 +7,7 @@ import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { matchArmRoute, type ArmContext } from "./arm.js";
 import { archiveBlobs, matchBlobRoute } from "./storage.js";
+import { prepareTable } from "./kql/index.js";
 import { matchLogsRoute, withPartialError, type LogsContext } from "./logs.js";
 import { buildWorkspaceTables } from "./tables.js";
 import { generateCertificates, type SimulatorCertificates } from "./certs.js";
@@ -99,6 +100,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     now: () => new Date(estate.now.getTime() + (Date.now() - estate.loadedAt)),
   };
   const armContext: ArmContext = { archives: archiveBlobs(estate), tables: logs.tables };
+  for (const tables of logs.tables.values()) for (const table of tables.values()) prepareTable(table);
   const faults = new Faults(estate.faults);
   const enforced = options.limits
     ? new EnforcedLimits(options.limits === true ? AZURE_PUBLISHED_LIMITS : options.limits)
@@ -443,7 +445,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       if (limited && "headers" in limited) limitHeaders = limited.headers;
     }
 
-    const applied = faults.take(r, method, parsed.pathname + parsed.search);
+    // A query that spans several workspaces names the others in its body: a fault on any of them applies to it.
+    const others = (body as { workspaces?: unknown } | undefined)?.workspaces;
+    const addressed = r.family === "logs" && Array.isArray(others) ? ` workspaces=${others.map(String).join(",")}` : "";
+    const applied = faults.take(r, method, parsed.pathname + parsed.search + addressed);
     entry.faults.push(...applied.flatMap(describeFault));
     const latency = applied.reduce((max, f) => Math.max(max, f.latencyMs ?? 0), 0);
     if (latency > 0) await sleep(latency, res);

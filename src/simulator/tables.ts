@@ -305,21 +305,56 @@ function inferType(value: unknown): KqlType {
   return "string";
 }
 
+/** Merged tables of a set of workspaces, made once per set and table (the estate's tables do not change). */
+const mergedTables = new WeakMap<Map<string, KqlTable>, Map<string, KqlTable | undefined>>();
+
 /** A database over several sources' tables (a cross-workspace or resource-centric query), rows optionally filtered. */
 export function databaseOf(
   sources: Map<string, KqlTable>[],
   keep?: (row: Record<string, unknown>) => boolean,
 ): KqlDatabase {
+  if (sources.length === 1 && !keep) return { table: (name) => sources[0]!.get(name) };
+  const cacheKey = !keep && sources.length > 1 ? `${sources.map(sourceId).join(",")}` : undefined;
   return {
     table(name: string): KqlTable | undefined {
-      const found = sources.map((s) => s.get(name)).filter((t): t is KqlTable => t !== undefined);
-      if (found.length === 0) return undefined;
-      const rows = found.flatMap((t) => t.rows);
-      const filtered = keep ? rows.filter(keep) : rows;
-      if (found.length > 1)
-        filtered.sort((a, b) => (a.TimeGenerated as Date).getTime() - (b.TimeGenerated as Date).getTime());
-      const columns = found[0]!.columns;
-      return { name, columns, rows: filtered };
+      if (cacheKey) {
+        const cache = mergedTables.get(sources[0]!) ?? new Map<string, KqlTable | undefined>();
+        mergedTables.set(sources[0]!, cache);
+        const key = `${cacheKey}|${name}`;
+        if (!cache.has(key)) cache.set(key, merge(name));
+        return cache.get(key);
+      }
+      return merge(name);
     },
   };
+
+  function merge(name: string): KqlTable | undefined {
+    const found = sources.map((s) => s.get(name)).filter((t): t is KqlTable => t !== undefined);
+    if (found.length === 0) return undefined;
+    const rows = found.flatMap((t) => t.rows);
+    const filtered = keep ? rows.filter(keep) : rows;
+    if (found.length > 1)
+      filtered.sort((a, b) => (a.TimeGenerated as Date).getTime() - (b.TimeGenerated as Date).getTime());
+    // A table has the columns its records brought in each workspace (AzureDiagnostics above all): across
+    // workspaces, the union of them, as Log Analytics merges a cross-workspace table.
+    const columns = [...found[0]!.columns];
+    const known = new Set(columns.map((c) => c.name));
+    for (const table of found.slice(1)) {
+      for (const column of table.columns) {
+        if (!known.has(column.name)) {
+          known.add(column.name);
+          columns.push(column);
+        }
+      }
+    }
+    return { name, columns, rows: filtered };
+  }
+}
+
+const sourceIds = new WeakMap<object, number>();
+let nextSourceId = 0;
+function sourceId(source: object): number {
+  let id = sourceIds.get(source);
+  if (id === undefined) sourceIds.set(source, (id = nextSourceId++));
+  return id;
 }

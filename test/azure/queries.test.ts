@@ -198,6 +198,31 @@ describe("the Resource Graph inventory query", () => {
   });
 });
 
+describe("the queries that span many workspaces", () => {
+  // Without ids, a query reads every Cloud and Managed HSM record, by their ids' provider paths.
+  it.each<[string, string]>([
+    ["logSampleQuery", logSampleQuery()],
+    ...ACTIVITY_QUESTION_NAMES.map((name): [string, string] => [name, ACTIVITY_QUESTIONS[name].build(undefined, "1h")]),
+  ])("%s without ids is valid KQL that names no HSM and keeps the HSM provider paths", (_name, query) => {
+    expect(diagnosticsOf(query)).toEqual([]);
+    expect(
+      inListValues(analyze(query)).filter((values) => values.some((v) => String(v).startsWith("/subscriptions/"))),
+    ).toEqual([]);
+    expect(query).toContain('_ResourceId contains "/providers/microsoft.hardwaresecuritymodules/cloudhsmclusters/"');
+    expect(query).toContain('_ResourceId contains "/providers/microsoft.keyvault/managedhsms/"');
+    expect(query.length).toBeLessThan(2_000);
+  });
+
+  it("starts every answer with TenantId, the column the answers are split by", () => {
+    for (const query of [
+      logSampleQuery(),
+      ...ACTIVITY_QUESTION_NAMES.map((n) => ACTIVITY_QUESTIONS[n].build(undefined, "1d")),
+    ]) {
+      expect(listOf(analyze(query).ResultType!.Members)[0]!.Name).toBe("TenantId");
+    }
+  });
+});
+
 describe("logSampleQuery", () => {
   it("is valid KQL for one Cloud HSM", () => {
     const query = logSampleQuery([CLOUD_HSM]);
@@ -217,7 +242,7 @@ describe("logSampleQuery", () => {
   it("has the result columns and one branch per audit table", () => {
     const code = analyze(logSampleQuery([CLOUD_HSM]));
     const columns = listOf(code.ResultType!.Members).map((m) => m.Name);
-    expect(columns).toEqual(["_ResourceId", "Day", "Records", "LastRecord"]);
+    expect(columns).toEqual(["TenantId", "_ResourceId", "Day", "Records", "LastRecord"]);
     // The collector reads the columns it expects by name: they must be those the language service infers.
     expect([...LOG_SAMPLE_COLUMNS].sort()).toEqual([...columns].sort());
     // `union isfuzzy=true` tolerates a missing table, so a misspelt one would not be diagnosed: check they resolve.
@@ -318,7 +343,7 @@ describe("kqlString", () => {
 });
 
 describe("the queries a scan actually sends", () => {
-  test("every query of a scan of the Contoso estate passes the language service, one per workspace and question", async () => {
+  test("every query of a scan of the Contoso estate passes the language service, one per question for all its workspaces", async () => {
     const t = await startTestSimulator();
     try {
       const snapshot = await collect({
@@ -329,17 +354,17 @@ describe("the queries a scan actually sends", () => {
         logWindowMs: 7 * 86_400_000,
         agent: t.agent,
       });
-      // The snapshot keeps each query it sent; the simulator saw exactly that many.
+      // The snapshot keeps each query it sent; the simulator saw exactly those.
       const sent = t.sim.requests.filter((r) => r.route === "logsQuery");
-      const queries = [
+      const queries = new Set([
         ...snapshot.logSamples.flatMap((s) => (s.query ? [s.query] : [])),
         ...(snapshot.activitySamples ?? []).flatMap((a) => Object.values(a.questions).map((q) => q.query)),
-      ];
-      expect(sent.length).toBe(queries.length);
-      // One query per workspace and question, whatever the number of HSMs: 3 workspaces receive audit logs.
+      ]);
+      // 3 workspaces receive audit logs: each question is one query that spans all three, whatever the HSMs.
       const workspaces = new Set(snapshot.logSamples.filter((s) => s.query).map((s) => s.workspaceId.toLowerCase()));
       expect(workspaces.size).toBe(3);
-      expect(sent.length).toBe(workspaces.size * (1 + ACTIVITY_QUESTION_NAMES.length));
+      expect(queries.size).toBe(1 + ACTIVITY_QUESTION_NAMES.length);
+      expect(sent.length).toBe(queries.size);
       for (const query of queries) expect(diagnosticsOf(query)).toEqual([]);
     } finally {
       await t.close();

@@ -6,6 +6,7 @@ import { jest } from "@jest/globals";
 import { CONTOSO } from "../helpers/simulator.js";
 import { cleanUp, scan, startScanTarget, type ScanRun, type ScanTarget } from "../helpers/cli.js";
 import type { Result } from "../../src/model/result.js";
+import { queryGroups, type QueryTarget } from "../../src/azure/collect.js";
 import type { RequestLogEntry } from "../../src/simulator/server.js";
 import { AZURE_PUBLISHED_LIMITS } from "../../src/simulator/limits.js";
 
@@ -231,5 +232,90 @@ ${hsms}
     expect(blind.limits.throttled.armReads).toBeGreaterThan(0);
     expect(blind.run.result!.summary.error).toBe(0);
     expect(blind.run.code).toBe(0);
+  });
+});
+
+describe("one query asks all the workspaces a question", () => {
+  const EUS = "a1b2c3d4-0001-4000-8000-000000000001";
+  const IDENTITY = "a1b2c3d4-0002-4000-8000-000000000002";
+  const logQueries = (requests: RequestLogEntry[]) => requests.filter((r) => r.route === "logsQuery");
+
+  test("Contoso's 3 workspaces: 7 queries in all, each spanning the three, the answers split by workspace", async () => {
+    const { run, requests } = await scanned(contoso);
+    expect(logQueries(requests).length).toBe(7);
+    expect(run.result!.summary.error).toBe(0);
+    // Every answer was split by workspace: each HSM's records are those of its own workspace.
+    const activity = run.result!.resources.flatMap(
+      (r) => (r as { activity?: { workspaceId: string; state: string }[] }).activity ?? [],
+    );
+    const answered = activity.filter((a) => a.state === "ok").map((a) => a.workspaceId.split("/").pop());
+    expect([...new Set(answered)].sort()).toEqual(["law-identity", "law-research", "law-security-eus"]);
+  });
+
+  test("a shared query that fails once is asked of each workspace alone: same verdicts", async () => {
+    const [clean, faulty] = await Promise.all([
+      scanned(contoso),
+      scanned(`${contoso}\nfaults:\n  - { route: logsQuery, match: ${EUS}, status: 403, times: 1 }\n`),
+    ]);
+    // One question fell back to three single-workspace queries.
+    expect(logQueries(faulty.requests).length).toBe(7 + 3);
+    expect(verdicts(faulty.run.result)).toEqual(verdicts(clean.run.result));
+  });
+
+  test("a workspace the credential cannot query: only its HSMs' log findings are errors", async () => {
+    const { run } = await scanned(`${contoso}\nfaults:\n  - { route: logsQuery, match: ${IDENTITY}, status: 403 }\n`);
+    const status = (policy: string, hsm: string) =>
+      run.result!.findings.find((f) => f.policyId === policy && f.resourceId.endsWith(`/${hsm}`))!.status;
+    expect(status("logs-flowing", "mhsm-identity-signing")).toBe("error");
+    expect(status("logs-flowing", "chsm-payments-eus")).toBe("pass");
+    expect(status("logs-flowing", "mhsm-payments-keys")).toBe("pass");
+    expect(run.code).toBe(1);
+  });
+
+  test("a shared answer in part is not trusted: each workspace is asked alone", async () => {
+    const [clean, partial] = await Promise.all([
+      scanned(contoso),
+      scanned(`${contoso}\nfaults:\n  - { route: logsQuery, partialError: true, times: 1 }\n`),
+    ]);
+    expect(logQueries(partial.requests).length).toBe(7 + 3);
+    expect(verdicts(partial.run.result)).toEqual(verdicts(clean.run.result));
+  });
+});
+
+describe("how workspaces are grouped into queries", () => {
+  const target = (i: number, hsms: number): QueryTarget =>
+    ({
+      workspace: { id: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w${i}` },
+      customerId: `c${i}`,
+      hsmIds: Array.from({ length: hsms }, (_, h) => `hsm-${i}-${h}`),
+    }) as unknown as QueryTarget;
+  const start = new Date("2026-11-01T00:00:00Z");
+  const week = new Date("2026-11-08T00:00:00Z");
+
+  test("at most 100 workspaces a query", () => {
+    const groups = queryGroups(
+      Array.from({ length: 250 }, (_, i) => target(i, 1)),
+      start,
+      week,
+      "1h",
+    );
+    expect(groups.map((g) => g.length)).toEqual([100, 100, 50]);
+  });
+
+  test("at most as many HSMs as keep the hourly answer within the row budget", () => {
+    // A week by the hour is 169 bins an HSM: 1,479 HSMs fit 250,000 rows.
+    const groups = queryGroups(
+      Array.from({ length: 20 }, (_, i) => target(i, 100)),
+      start,
+      week,
+      "1h",
+    );
+    expect(groups.map((g) => g.length)).toEqual([14, 6]);
+    expect(groups.flat()).toHaveLength(20);
+  });
+
+  test("a workspace larger than the budget is asked alone, never split or dropped", () => {
+    const groups = queryGroups([target(0, 1), target(1, 5000), target(2, 1)], start, week, "1h");
+    expect(groups.map((g) => g.map((t) => t.customerId))).toEqual([["c0"], ["c1"], ["c2"]]);
   });
 });

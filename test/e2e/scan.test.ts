@@ -220,11 +220,11 @@ describe("every built-in policy passes and fails where the Contoso estate says i
     ({ run, requests } = await scanEstate(readFileSync(CONTOSO, "utf8")));
   });
 
-  test("one Log Analytics query per distinct workspace and question, however many HSMs send to it", () => {
-    const queried = requests.filter((r) => r.route === "logsQuery").map((r) => r.url);
-    // Contoso's settings name 4 workspaces, one of them deleted: 3 can be queried, and 7 HSMs send to them.
-    expect(new Set(queried).size).toBe(3);
-    expect(queried).toHaveLength(3 * (1 + ACTIVITY_QUESTION_NAMES.length));
+  test("one Log Analytics query per question for all the workspaces, however many HSMs send to them", () => {
+    const queried = requests.filter((r) => r.route === "logsQuery");
+    // Contoso's settings name 4 workspaces, one of them deleted: 3 can be queried, and 7 HSMs send to them. One
+    // query spans the three (addressed to the first, the others in its body).
+    expect(queried).toHaveLength(1 + ACTIVITY_QUESTION_NAMES.length);
   });
 
   test("exits 1 with a contract-valid result", () => {

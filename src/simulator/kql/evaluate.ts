@@ -23,7 +23,7 @@ import { unsupported } from "./parser.js";
 import { Env, Scope, UnresolvedTableError } from "./scope.js";
 import type { AggregateCollector, Binding, Compiled, Ctx, RowWindow, Table } from "./scope.js";
 import { KqlError } from "./types.js";
-import type { KqlColumn, KqlDatabase, KqlRunOptions, KqlType } from "./types.js";
+import type { KqlColumn, KqlDatabase, KqlRunOptions, KqlTable, KqlType } from "./types.js";
 import {
   compareValues,
   formatDatetime,
@@ -56,6 +56,21 @@ function emptyValue(type: KqlType): unknown {
 }
 
 /** Brings a value from a caller-supplied table row into the interpreter's form for its column type. */
+/**
+ * A source table's rows in the interpreter's form, made once per table: the estate's tables do not change while the
+ * simulator runs, and every query would otherwise convert every row again. Operators never change rows in place.
+ */
+const normalizedTables = new WeakMap<KqlTable, { columns: KqlColumn[]; rows: Row[] }>();
+export function normalized(source: KqlTable): { columns: KqlColumn[]; rows: Row[] } {
+  let done = normalizedTables.get(source);
+  if (!done) {
+    const columns: KqlColumn[] = source.columns.map((c) => ({ name: c.name, type: c.type }));
+    done = { columns, rows: source.rows.map((r) => columns.map((c) => normalize(r[c.name], c.type))) };
+    normalizedTables.set(source, done);
+  }
+  return done;
+}
+
 function normalize(v: unknown, type: KqlType): unknown {
   if (v === null || v === undefined) return emptyValue(type);
   switch (type) {
@@ -338,14 +353,13 @@ export class Evaluator implements Ctx {
     if (cached) return cached;
     const source = this.db.table(name);
     if (!source) throw new UnresolvedTableError(name, pos);
-    const columns: KqlColumn[] = source.columns.map((c) => ({ name: c.name, type: c.type }));
+    const { columns, rows: all } = normalized(source);
     const timeIndex = columns.findIndex((c) => c.name === "TimeGenerated" && c.type === "datetime");
     const span = this.options.timespan;
     const start = span?.start.getTime();
     const end = span?.end.getTime();
     const rows: Row[] = [];
-    for (const r of source.rows) {
-      const row = columns.map((c) => normalize(r[c.name], c.type));
+    for (const row of all) {
       if (span && timeIndex >= 0) {
         const t = row[timeIndex];
         if (!(t instanceof Date)) continue;

@@ -2,10 +2,10 @@
 // expressions (compile.ts, functions.ts, aggregates.ts), evaluate tabular operators (evaluate.ts), then render the
 // result in the wire form of the Log Analytics query API.
 
-import { evaluateQuery } from "./evaluate.js";
+import { evaluateQuery, normalized } from "./evaluate.js";
 import { parseQuery } from "./parser.js";
 import type { Table } from "./scope.js";
-import type { KqlDatabase, KqlResult, KqlRunOptions, KqlType } from "./types.js";
+import type { KqlDatabase, KqlResult, KqlRunOptions, KqlTable, KqlType } from "./types.js";
 import { formatDatetime, formatTimespan, isNull } from "./values.js";
 
 export * from "./types.js";
@@ -39,6 +39,11 @@ function wireValue(v: unknown, type: KqlType): unknown {
     default:
       return typeof v === "string" ? v : String(v);
   }
+}
+
+/** Converts a table's rows once, ahead of the queries (a service answers from data it has already indexed). */
+export function prepareTable(table: KqlTable): void {
+  normalized(table);
 }
 
 /** Renders a table in the wire form of the query API (see KqlResult). */

@@ -1,20 +1,64 @@
 // One place that builds the Azure SDK clients for an endpoint pair, so every caller shares the same pipeline options.
 import type { Agent } from "node:https";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
-import { ResourceManagementClient } from "@azure/arm-resources";
-import { MonitorClient } from "@azure/arm-monitor";
-import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
-import { KeyVaultManagementClient } from "@azure/arm-keyvault";
-import { LogsQueryClient } from "@azure/monitor-query-logs";
-import { StorageManagementClient } from "@azure/arm-storage";
-import { SecurityInsights } from "@azure/arm-securityinsight";
+import type { SubscriptionClient } from "@azure/arm-resources-subscriptions";
+import type { ResourceManagementClient } from "@azure/arm-resources";
+import type { MonitorClient } from "@azure/arm-monitor";
+import type { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
+import type { KeyVaultManagementClient } from "@azure/arm-keyvault";
+import type { LogsQueryClient } from "@azure/monitor-query-logs";
+import type { StorageManagementClient } from "@azure/arm-storage";
+import type { SecurityInsights } from "@azure/arm-securityinsight";
+import type { ResourceGraphClient } from "@azure/arm-resourcegraph";
+import type { BlobServiceClient, StoragePipelineOptions } from "@azure/storage-blob";
 import { getClient } from "@azure-rest/core-client";
-import { BlobServiceClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import type { Pipeline } from "@azure/core-rest-pipeline";
 import { retryPolicy, type EvidenceLog, type RetryOptions } from "./pipeline.js";
-import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import type { Scheduler, ServiceFamily } from "./throttle.js";
+
+/**
+ * The SDK packages, each loaded when first needed. A scan starts loading all of them at once and waits for each only
+ * where it first uses it, so that loading the later ones overlaps the first requests' round trips instead of
+ * delaying them. `createClients` hands out clients synchronously: `loadSdk` must have loaded the package first.
+ */
+const SDK_LOADERS = {
+  subscriptions: async () => (await import("@azure/arm-resources-subscriptions")).SubscriptionClient,
+  resources: async () => (await import("@azure/arm-resources")).ResourceManagementClient,
+  monitor: async () => (await import("@azure/arm-monitor")).MonitorClient,
+  operationalInsights: async () => (await import("@azure/arm-operationalinsights")).OperationalInsightsManagementClient,
+  keyVault: async () => (await import("@azure/arm-keyvault")).KeyVaultManagementClient,
+  storage: async () => (await import("@azure/arm-storage")).StorageManagementClient,
+  sentinel: async () => (await import("@azure/arm-securityinsight")).SecurityInsights,
+  resourceGraph: async () => (await import("@azure/arm-resourcegraph")).ResourceGraphClient,
+  logs: async () => (await import("@azure/monitor-query-logs")).LogsQueryClient,
+  blob: async () => (await import("@azure/storage-blob")).BlobServiceClient,
+};
+export type SdkPart = keyof typeof SDK_LOADERS;
+type Loaded = { [P in SdkPart]?: Awaited<ReturnType<(typeof SDK_LOADERS)[P]>> };
+const loaded: Loaded = {};
+const loading = new Map<SdkPart, Promise<void>>();
+
+/** Loads the named SDK packages (all when none are named); resolves when they are ready. */
+export function loadSdk(parts: readonly SdkPart[] = Object.keys(SDK_LOADERS) as SdkPart[]): Promise<void> {
+  return Promise.all(
+    parts.map((part) => {
+      let pending = loading.get(part);
+      if (!pending) {
+        pending = SDK_LOADERS[part]().then((value) => {
+          (loaded as Record<SdkPart, unknown>)[part] = value;
+        });
+        loading.set(part, pending);
+      }
+      return pending;
+    }),
+  ).then(() => undefined);
+}
+
+function sdk<P extends SdkPart>(part: P): NonNullable<Loaded[P]> {
+  const value = loaded[part];
+  if (!value) throw new Error(`the SDK package for '${part}' is used before loadSdk() loaded it`);
+  return value as NonNullable<Loaded[P]>;
+}
 
 /** The token audience of the blob data plane, in every cloud (tokens for it are asked of the same credential). */
 export const STORAGE_AUDIENCE = "https://storage.azure.com";
@@ -100,26 +144,28 @@ export function createClients(connection: AzureConnection) {
     return (): T => (client ??= make());
   };
   return {
-    subscriptions: single(() => new SubscriptionClient(connection.credential, arm)),
-    resources: perSubscription((s) => new ResourceManagementClient(connection.credential, s, arm)),
-    monitor: perSubscription((s) => new MonitorClient(connection.credential, s, arm)),
-    operationalInsights: perSubscription((s) => new OperationalInsightsManagementClient(connection.credential, s, arm)),
-    keyVault: perSubscription((s) => new KeyVaultManagementClient(connection.credential, s, arm)),
-    storage: perSubscription((s) => new StorageManagementClient(connection.credential, s, arm)),
+    subscriptions: single((): SubscriptionClient => new (sdk("subscriptions"))(connection.credential, arm)),
+    resources: perSubscription((s): ResourceManagementClient => new (sdk("resources"))(connection.credential, s, arm)),
+    monitor: perSubscription((s): MonitorClient => new (sdk("monitor"))(connection.credential, s, arm)),
+    operationalInsights: perSubscription(
+      (s): OperationalInsightsManagementClient => new (sdk("operationalInsights"))(connection.credential, s, arm),
+    ),
+    keyVault: perSubscription((s): KeyVaultManagementClient => new (sdk("keyVault"))(connection.credential, s, arm)),
+    storage: perSubscription((s): StorageManagementClient => new (sdk("storage"))(connection.credential, s, arm)),
     /** Microsoft Sentinel on a workspace: onboarding state and analytic rules. */
-    sentinel: perSubscription((s) => new SecurityInsights(connection.credential, s, arm)),
+    sentinel: perSubscription((s): SecurityInsights => new (sdk("sentinel"))(connection.credential, s, arm)),
     /**
      * The blob data plane of one storage account, at the endpoint ARM gave for it (`primaryEndpoints.blob`), with a
      * token for the storage audience from the same credential. One client per endpoint.
      */
     blob: perSubscription((endpoint) => blobClient(connection, endpoint)),
     /** Azure Resource Graph, for the tenant-wide inventory (paced by its own limit). */
-    resourceGraph: single(() => new ResourceGraphClient(connection.credential, graph)),
+    resourceGraph: single((): ResourceGraphClient => new (sdk("resourceGraph"))(connection.credential, graph)),
     /** The SDK's generic ARM client, for routes without a typed client (Cloud HSM lists, ARM `/batch`). */
     arm: single(() => getClient(connection.armEndpoint, connection.credential, arm)),
     logs: single(
-      () =>
-        new LogsQueryClient(connection.credential, {
+      (): LogsQueryClient =>
+        new (sdk("logs"))(connection.credential, {
           endpoint: `${connection.logsEndpoint.replace(/\/+$/, "")}/v1`,
           ...common(connection, logsAudience, "logs", LOGS_MIN_TIMEOUT_MS),
         }),
@@ -137,7 +183,7 @@ export type AzureClients = ReturnType<typeof createClients>;
  */
 function blobClient(connection: AzureConnection, endpoint: string): BlobServiceClient {
   const base = common(connection, connection.storageAudience ?? STORAGE_AUDIENCE, "blob");
-  const client = new BlobServiceClient(endpoint, connection.credential, {
+  const client = new (sdk("blob"))(endpoint, connection.credential, {
     audience: base.credentials.scopes,
     userAgentOptions: base.userAgentOptions,
     // The tool's retry policy replaces the storage retry policy, as it replaces the ARM one.

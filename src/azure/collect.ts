@@ -5,7 +5,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { Agent } from "node:https";
 import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import { createRestError } from "@azure-rest/core-client";
-import { createClients, LOGS_SERVER_WAIT_S, SharedTokenCredential, type AzureClients } from "./clients.js";
+import { createClients, loadSdk, LOGS_SERVER_WAIT_S, SharedTokenCredential, type AzureClients } from "./clients.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
 import {
   HSM_TYPES,
@@ -112,6 +112,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const evidence = new EvidenceLog(clock);
   const scheduler =
     options.scheduler ?? new Scheduler({ ...AZURE_LIMITS, sockets: options.concurrency ?? AZURE_LIMITS.sockets });
+  // Every SDK package starts loading now; each read waits only for its own.
+  void loadSdk().catch(() => undefined);
   const credential = new SharedTokenCredential(options.credential);
   credential.warm([options.armAudience ?? options.armEndpoint, options.logsAudience ?? options.logsEndpoint]);
   const clients = createClients({
@@ -345,15 +347,17 @@ async function readSubscriptions(
   if (named.length > 0) {
     const subscriptions = await Promise.all(
       distinct(named).map(async (id) => {
-        const fact = await read(ctx, `subscription ${id}`, `/subscriptions/${id}`, () =>
-          ctx.clients.subscriptions().subscriptions.get(id),
-        );
+        const fact = await read(ctx, `subscription ${id}`, `/subscriptions/${id}`, async () => {
+          await loadSdk(["subscriptions"]);
+          return ctx.clients.subscriptions().subscriptions.get(id);
+        });
         return isKnown(fact) ? blank(id, fact.value.displayName, fact.value.tenantId) : blank(id);
       }),
     );
     return { subscriptions };
   }
   const listed = await read(ctx, "the subscriptions the credential can see", undefined, async () => {
+    await loadSdk(["subscriptions"]);
     const all = await listAll(
       ctx.clients.subscriptions().subscriptions.list(),
       (s) => s.subscriptionId,
@@ -388,7 +392,10 @@ async function readProvider(ctx: Context, subscriptionId: string): Promise<Fact<
         ctx,
         `/subscriptions/${subscriptionId}/providers/Microsoft.Insights?api-version=${BATCH_API_VERSIONS.providers}`,
         (content) => content as { registrationState?: unknown },
-        () => ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights"),
+        async () => {
+          await loadSdk(["resources"]);
+          return ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights");
+        },
       );
       if (typeof provider.registrationState !== "string")
         throw new MalformedAnswer("the provider answer has no registrationState");
@@ -470,7 +477,8 @@ async function readInventory(ctx: Context, subscription: SubscriptionFacts): Pro
     cloudHsm: () =>
       listGeneric(ctx, `/subscriptions/${sub}/providers/${HSM_TYPES.cloudHsm.type}`, API_VERSIONS.cloudHsmClusters),
     managedHsm: async () =>
-      (await listAll(
+      (await loadSdk(["keyVault"]),
+      await listAll(
         ctx.clients.keyVault(sub).managedHsms.listBySubscription(),
         (h) => h.id,
         "the list",
@@ -582,6 +590,7 @@ async function graphPages(ctx: Context, query: string, subscriptions: string[]):
   let total: number | undefined;
   for (let page = 0; ; page++) {
     if (page >= GRAPH_MAX_PAGES) throw new MalformedAnswer(`Resource Graph did not stop after ${page} pages`);
+    await loadSdk(["resourceGraph"]);
     const answer = await ctx.clients.resourceGraph().resources({
       subscriptions,
       query,
@@ -652,7 +661,10 @@ function listGeneric(ctx: Context, path: string, apiVersion: string): Promise<Ra
 
 async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
   const uri = hsm.id.replace(/^\/+/, "");
-  const monitor = ctx.clients.monitor(hsm.subscriptionId);
+  const monitor = async () => {
+    await loadSdk(["monitor"]);
+    return ctx.clients.monitor(hsm.subscriptionId);
+  };
   const version = BATCH_API_VERSIONS.diagnosticSettings;
   const [settings, categories] = await Promise.all([
     read(ctx, `the diagnostic settings of ${hsm.id}`, hsm.id, async () => {
@@ -661,10 +673,11 @@ async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
         `/${uri}/providers/Microsoft.Insights/diagnosticSettings?api-version=${version}`,
         (content) => batchedList(content, (s) => s.name),
         async () =>
-          (await listAll(monitor.diagnosticSettings.list(uri), (s) => s.name, "the list")) as unknown as Record<
-            string,
-            unknown
-          >[],
+          (await listAll(
+            (await monitor()).diagnosticSettings.list(uri),
+            (s) => s.name,
+            "the list",
+          )) as unknown as Record<string, unknown>[],
       );
       return sortBy(all.map(toSetting), (s) => s.name);
     }),
@@ -674,7 +687,7 @@ async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
         `/${uri}/providers/Microsoft.Insights/diagnosticSettingsCategories?api-version=${version}`,
         (content) =>
           batchedList(content, (c) => c.name) as { name?: string; categoryType?: unknown; categoryGroups?: unknown }[],
-        () => listAll(monitor.diagnosticSettingsCategory.list(uri), (c) => c.name, "the list"),
+        async () => listAll((await monitor()).diagnosticSettingsCategory.list(uri), (c) => c.name, "the list"),
       );
       return all.map((c): DiagnosticCategory => ({
         name: c.name!,
@@ -766,6 +779,7 @@ async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> 
     Promise.all(
       AUDIT_TABLES.map(async (name): Promise<WorkspaceTable> => {
         try {
+          await loadSdk(["operationalInsights"]);
           const table = await ctx.clients
             .operationalInsights(parsed.subscriptionId)
             .tables.get(parsed.resourceGroup, parsed.name, name);
@@ -793,6 +807,7 @@ async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> 
 
 function readWorkspaceProperties(ctx: Context, id: string): Promise<WorkspaceFacts> {
   return readDestination(ctx, id, { label: "Log Analytics workspace", matches: isWorkspaceId }, async (parsed) => {
+    await loadSdk(["operationalInsights"]);
     const workspace = await ctx.clients
       .operationalInsights(parsed.subscriptionId)
       .workspaces.get(parsed.resourceGroup, parsed.name);
@@ -851,6 +866,7 @@ async function readStorageAccount(ctx: Context, id: string): Promise<StorageAcco
   );
   if (!isKnown(account.info) || !account.info.value.exists) return account;
   const parsed = parseResourceId(id)!;
+  await loadSdk(["storage"]);
   const storage = ctx.clients.storage(parsed.subscriptionId);
   const [containers, lifecycle] = await Promise.all([
     read(ctx, `the audit log containers of storage account ${id}`, id, async () => {
@@ -1002,12 +1018,13 @@ async function readArrival(
 
 /** Lists and reads blobs of one container through the SDK's blob client (recorded, retried like every client). */
 function blobReader(ctx: Context, endpoint: string, container: string): ArchiveReader {
-  const client = ctx.clients.blob(endpoint).getContainerClient(container);
+  const client = () => ctx.clients.blob(endpoint).getContainerClient(container);
   return {
     async list(prefix) {
       const names: { name: string; lastModified?: string }[] = [];
       try {
-        for await (const page of client.listBlobsFlat({ prefix }).byPage({ maxPageSize: 1000 })) {
+        await loadSdk(["blob"]);
+        for await (const page of client().listBlobsFlat({ prefix }).byPage({ maxPageSize: 1000 })) {
           for (const item of page.segment.blobItems) {
             const modified = item.properties.lastModified;
             names.push({ name: item.name, ...(modified ? { lastModified: modified.toISOString() } : {}) });
@@ -1024,7 +1041,8 @@ function blobReader(ctx: Context, endpoint: string, container: string): ArchiveR
     async head(name, bytes) {
       let response;
       try {
-        response = await client.getBlobClient(name).download(0, bytes);
+        await loadSdk(["blob"]);
+        response = await client().getBlobClient(name).download(0, bytes);
       } catch (error) {
         // A range request on an empty blob is answered 416: there is nothing to read.
         if (isRestError(error) && error.statusCode === 416) return Buffer.alloc(0);
@@ -1222,7 +1240,8 @@ async function askGroup<T>(
 }
 
 /** One query to one workspace, or to several (the first addressed, the others as additional workspaces). */
-function logsQuery(ctx: Context, customerIds: string[], query: string, start: Date, end: Date) {
+async function logsQuery(ctx: Context, customerIds: string[], query: string, start: Date, end: Date) {
+  await loadSdk(["logs"]);
   return ctx.clients.logs().queryWorkspace(
     customerIds[0]!,
     query,
@@ -1306,6 +1325,7 @@ async function readSentinel(ctx: Context, workspaceId: string): Promise<Fact<Sen
   return read(ctx, `Microsoft Sentinel on workspace ${workspaceId}`, workspaceId, async () => {
     if (!parsed?.subscriptionId || !parsed.resourceGroup || !parsed.name)
       throw new MalformedAnswer(`'${workspaceId}' is not a workspace id`);
+    await loadSdk(["sentinel"]);
     const client = ctx.clients.sentinel(parsed.subscriptionId);
     try {
       await client.sentinelOnboardingStates.get(parsed.resourceGroup, parsed.name, "default");

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { loadEstateFile, parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
-import { createClients, StaticTokenCredential, type AzureClients } from "../../src/azure/clients.js";
+import { createClients, loadSdk, StaticTokenCredential, type AzureClients } from "../../src/azure/clients.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONTOSO = join(ROOT, "examples/estates/contoso.yaml");
@@ -30,6 +30,7 @@ export async function startTestSimulator(
     ...(options.requestLog ? { requestLog: options.requestLog } : {}),
   });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
+  await loadSdk();
   const clients = createClients({
     credential: new StaticTokenCredential(options.token ?? sim.token),
     armEndpoint: sim.url,

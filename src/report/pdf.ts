@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import PDFDocument from "pdfkit";
-import type { Result, Status } from "../model/result.js";
+import type { Result } from "../model/result.js";
 import {
   STATUS_LABEL,
   buildView,
@@ -40,13 +40,36 @@ interface Column {
   mono?: boolean;
 }
 
-interface Cell {
+/** A block of text in a table cell. */
+interface Part {
   text: string;
+  font?: FontName;
   color?: string;
-  bold?: boolean;
-  mono?: boolean;
-  /** Evidence ids shown under the text, each a link to its entry in the index. */
-  evidence?: string[];
+  /** A size smaller than the table's. */
+  small?: boolean;
+  /** Evidence ids, shown instead of the text, each a link to its entry in the index. */
+  ids?: string[];
+}
+/** A block of monospaced text. */
+const mono = (text: string): Part => ({ text, font: "mono" });
+
+/** A table cell: one block, or several stacked. */
+type Cell = Part | Part[];
+
+interface Row {
+  cells: Cell[];
+  /** Drawn under the cells, across the columns from the table's `spanFrom`. */
+  span?: Cell;
+  /** A named destination at the top of the row. */
+  anchor?: string;
+}
+
+/** A line of a laid-out cell. */
+interface CellLine {
+  line: string;
+  style: Style;
+  height: number;
+  links: boolean;
 }
 
 export async function renderPdf(result: Result, context: RenderContext, out: Writable): Promise<void> {
@@ -263,11 +286,15 @@ class Writer {
     this.y += lh * 0.3;
   }
 
-  /** A table whose header is drawn again at the top of every page it continues on. */
+  /**
+   * A table whose header is drawn again at the top of every page it continues on. A row may carry a `span` drawn
+   * under its cells from column `spanFrom` to the right edge. A row moves to the next page when it does not fit;
+   * one taller than a page is continued line by line.
+   */
   private table(
     columns: Column[],
-    rows: Cell[][],
-    options: { size?: number; anchors?: (string | undefined)[]; continues?: boolean } = {},
+    rows: (Row | Cell[])[],
+    options: { size?: number; continues?: boolean; spanFrom?: number } = {},
   ) {
     const doc = this.doc;
     const size = options.size ?? LAYOUT.tableBody;
@@ -276,9 +303,9 @@ class Writer {
     const scale = this.contentWidth / columns.reduce((s, c) => s + c.width, 0);
     const widths = columns.map((c) => c.width * scale);
     const xs = widths.map((_, i) => left + widths.slice(0, i).reduce((s, w) => s + w, 0));
+    const spanX = xs[options.spanFrom ?? 0]!;
+    const spanWidth = left + this.contentWidth - spanX;
     const lh = this.lh(size);
-    const evidenceSize = size - 1.5;
-    const elh = this.lh(evidenceSize);
     const header: Style = { font: "bold", size, color: LAYOUT.text };
     const headerLines = columns.map((c, i) => this.type.lines(c.header, "bold", size, widths[i]! - 2 * pad));
     const headerHeight = Math.max(...headerLines.map((l) => l.length)) * lh + 2 * pad;
@@ -288,100 +315,183 @@ class Writer {
       headerLines.forEach((lines, i) => this.type.draw(lines, xs[i]! + pad, y + pad, header));
       this.y = y + headerHeight;
     };
-    const layout = (row: Cell[]) => {
-      const cells = row.map((cell, i) => {
-        const style: Style = {
-          font: cell.mono ? "mono" : cell.bold ? "bold" : "sans",
-          size,
-          color: cell.color ?? LAYOUT.text,
-        };
-        const lines = this.type.lines(cell.text || " ", style.font, size, widths[i]! - 2 * pad);
-        const evidence = cell.evidence?.length
-          ? this.type.lines(`Evidence: ${cell.evidence.join(" ")}`, "mono", evidenceSize, widths[i]! - 2 * pad)
-          : [];
-        return { style, lines, evidence, ids: cell.evidence };
-      });
-      const height =
-        Math.max(...cells.map((c) => c.lines.length * lh + (c.evidence.length ? c.evidence.length * elh + 1 : 0))) +
-        2 * pad;
-      return { cells, height };
+    const continueOnNewPage = () => {
+      this.newPage();
+      drawHeader();
     };
-    const laid = rows.map(layout);
+    /** A cell as lines, each with its style (and the ids it shows, for links). */
+    const layout = (cell: Cell, width: number): CellLine[] =>
+      (Array.isArray(cell) ? cell : [cell]).flatMap((part) => {
+        const small = part.small || part.ids ? 1.5 : 0;
+        const style: Style = {
+          font: part.ids ? "mono" : (part.font ?? "sans"),
+          size: size - small,
+          color: part.color ?? (part.ids ? LAYOUT.link : LAYOUT.text),
+        };
+        const text = part.ids ? part.ids.join(" ") : part.text || " ";
+        const h = this.lh(style.size);
+        return this.type.lines(text, style.font, style.size, width).map((line) => ({
+          line,
+          style,
+          height: h,
+          links: Boolean(part.ids),
+        }));
+      });
+    const height = (lines: CellLine[]) => lines.reduce((s, l) => s + l.height, 0);
+    const laid = rows.map((given) => {
+      const row = Array.isArray(given) ? { cells: given } : given;
+      const cells = row.cells.map((cell, i) => layout(cell, widths[i]! - 2 * pad));
+      const span = row.span ? layout(row.span, spanWidth - 2 * pad) : undefined;
+      const cellsHeight = Math.max(...cells.map(height)) + 2 * pad;
+      return { cells, span, cellsHeight, height: cellsHeight + (span ? height(span) + pad : 0), anchor: row.anchor };
+    });
     const first = laid[0]?.height ?? 0;
     if (!options.continues || this.y + Math.min(first, 120) > this.bottom) {
       this.ensure(headerHeight + Math.min(first, 120));
       drawHeader();
     }
-    laid.forEach(({ cells, height }, r) => {
-      if (this.y + height > this.bottom) {
-        this.newPage();
-        drawHeader();
+    const fresh = this.bottom - LAYOUT.margins.top - headerHeight;
+    for (const row of laid) {
+      if (this.y + row.height > this.bottom && (row.height <= fresh || this.y + 3 * lh + 2 * pad > this.bottom)) {
+        continueOnNewPage();
       }
-      const y = this.y;
-      const anchor = options.anchors?.[r];
-      if (anchor) doc.addNamedDestination(anchor, "XYZ", left, y, null);
-      cells.forEach((cell, i) => {
-        const x = xs[i]! + pad;
-        this.type.draw(cell.lines, x, y + pad, cell.style);
-        if (cell.evidence.length) {
-          this.evidenceLines(cell.evidence, cell.ids!, x, y + pad + cell.lines.length * lh + 1, evidenceSize);
+      if (row.anchor) doc.addNamedDestination(row.anchor, "XYZ", left, this.y, null);
+      // The cells side by side, then the span under them; each continued on the next page where the page ends.
+      const bands: { x: number[]; lines: CellLine[][]; top: number }[] = [
+        { x: xs, lines: row.cells, top: pad },
+        ...(row.span ? [{ x: [spanX], lines: [row.span], top: 0 }] : []),
+      ];
+      for (const band of bands) {
+        let rest = band.lines;
+        let top = band.top;
+        for (;;) {
+          const room = this.bottom - this.y - top - pad;
+          const taken = rest.map((lines) => {
+            let used = 0;
+            let n = 0;
+            while (n < lines.length && used + lines[n]!.height <= room + 0.01) used += lines[n++]!.height;
+            return n;
+          });
+          const y = this.y + top;
+          taken.forEach((n, i) => this.cellLines(rest[i]!.slice(0, n), band.x[i]! + pad, y));
+          const done = taken.every((n, i) => n === rest[i]!.length);
+          this.y = y + Math.max(...rest.map((lines, i) => height(lines.slice(0, taken[i]))));
+          if (done) break;
+          rest = rest.map((lines, i) => lines.slice(taken[i]));
+          continueOnNewPage();
+          top = pad;
         }
-      });
-      doc
-        .moveTo(left, y + height)
-        .lineTo(left + this.contentWidth, y + height)
-        .lineWidth(0.4)
-        .strokeColor(LAYOUT.rule)
-        .stroke();
-      this.y = y + height;
-    });
+        this.y += pad;
+      }
+      this.rule(this.y, 0.4);
+    }
     if (!options.continues) this.y += this.lh(LAYOUT.body) * 0.5;
   }
 
-  /** "Evidence: id id" as laid out in lines, with a link over each id to its entry in the index. */
-  private evidenceLines(lines: string[], ids: string[], x: number, y: number, size: number) {
-    const style: Style = { font: "mono", size, color: LAYOUT.link };
-    this.type.draw(lines, x, y, style);
+  /** A table cell's lines from (x, y) down: one text run per style, and a link over each evidence id. */
+  private cellLines(lines: CellLine[], x: number, y: number) {
+    let i = 0;
+    let top = y;
+    while (i < lines.length) {
+      const first = lines[i]!;
+      let end = i + 1;
+      while (end < lines.length && lines[end]!.style === first.style) end++;
+      const run = lines.slice(i, end).map((l) => l.line);
+      this.type.draw(run, x, top, first.style);
+      if (first.links) this.evidenceLinks(run, x, top, first.style.size);
+      top += (end - i) * first.height;
+      i = end;
+    }
+  }
+
+  /** A link over each evidence id of the lines (ids separated by spaces) to its entry in the index. */
+  private evidenceLinks(lines: string[], x: number, y: number, size: number) {
     const lh = this.lh(size);
     const space = this.type.width(" ", "mono", size);
-    let next = 0;
     lines.forEach((line, n) => {
       let at = x;
-      for (const word of line.split(" ")) {
-        const w = this.type.width(word, "mono", size);
-        if (word === ids[next]) {
-          this.doc.goTo(at, y + n * lh, w, lh, evidenceAnchor(word));
-          next++;
-        }
+      for (const id of line.split(" ")) {
+        const w = this.type.width(id, "mono", size);
+        this.doc.goTo(at, y + n * lh, w, lh, evidenceAnchor(id));
         at += w + space;
       }
     });
   }
 
-  private statusCell(status: Status, word: string, symbol: string): Cell {
-    return { text: `${symbol} ${word}`, color: STATUS_COLOR[status], bold: true };
+  /** A thin rule across the content width. */
+  private rule(y: number, width: number) {
+    this.doc
+      .moveTo(this.left, y)
+      .lineTo(this.left + this.contentWidth, y)
+      .lineWidth(width)
+      .strokeColor(LAYOUT.rule)
+      .stroke();
   }
 
-  private findingRows(findings: FindingView[], scope: "resource" | "kind"): Cell[][] {
-    return findings.map((v) => [
-      this.statusCell(v.status.key, v.status.word, v.status.symbol),
-      { text: v.finding.severity },
-      { text: scope === "resource" ? v.resourceName : v.where },
-      { text: `${v.finding.policyId}\n${v.finding.title}` },
-      { text: v.finding.message, ...(v.evidence.length ? { evidence: v.evidence } : {}) },
-    ]);
+  /** Status over severity, the status in its colour. */
+  private statusCell(v: FindingView): Part[] {
+    return [
+      { text: `${v.status.symbol} ${v.status.word}`, color: STATUS_COLOR[v.status.key], font: "bold" },
+      { text: v.finding.severity, color: LAYOUT.muted },
+    ];
   }
 
-  private findingsTable(findings: FindingView[], scope: "resource" | "kind") {
+  /** The policy's id over its title. */
+  private policyCell(policyId: string, title: string): Part[] {
+    return [{ text: policyId }, { text: title, color: LAYOUT.muted }];
+  }
+
+  /** Every finding with its status, policy, message and evidence (the findings of one HSM or scope). */
+  private findingsTable(findings: FindingView[]) {
     this.table(
       [
-        { header: "Status", width: 62 },
-        { header: "Severity", width: 48 },
-        { header: scope === "resource" ? "Resource" : "Scope", width: 80 },
-        { header: "Policy", width: 110 },
-        { header: "Why", width: 200 },
+        { header: "Status", width: 50 },
+        { header: "Policy", width: 128 },
+        { header: "Why", width: 279 },
+        { header: "Evidence", width: 46 },
       ],
-      this.findingRows(findings, scope),
+      findings.map((v) => ({
+        cells: [
+          this.statusCell(v),
+          this.policyCell(v.finding.policyId, v.finding.title),
+          { text: v.finding.message },
+          v.evidence.length ? { text: "", ids: v.evidence } : { text: "none", color: LAYOUT.muted },
+        ],
+      })),
+    );
+  }
+
+  /**
+   * Findings grouped by status and policy, with the resources each concerns: what needs attention, at a glance.
+   * Each finding's message, evidence and fix are in its HSM's (or subscription's) section.
+   */
+  private findingGroups(findings: FindingView[]) {
+    const groups = new Map<string, FindingView[]>();
+    for (const v of findings) {
+      const key = `${v.status.key}\u0000${v.finding.severity}\u0000${v.finding.policyId}`;
+      const group = groups.get(key);
+      if (group) group.push(v);
+      else groups.set(key, [v]);
+    }
+    this.table(
+      [
+        { header: "Status", width: 50 },
+        { header: "Policy", width: 128 },
+        { header: "Where (each finding is in its HSM's or subscription's section)", width: 325 },
+      ],
+      [...groups.values()].map((group) => {
+        const v = group[0]!;
+        return {
+          cells: [
+            this.statusCell(v),
+            this.policyCell(v.finding.policyId, v.finding.title),
+            [
+              { text: `${group.length} finding${group.length === 1 ? "" : "s"}`, color: LAYOUT.muted },
+              { text: group.map((f) => f.resourceName).join(", ") },
+            ],
+          ],
+        };
+      }),
     );
   }
 
@@ -540,15 +650,15 @@ class Writer {
         : [[{ text: "No HSM was found." }, { text: "0" }, { text: "" }, { text: "" }, { text: "" }, { text: "" }]],
     );
     this.heading("Needs attention", 2);
-    if (v.attention.length) this.findingsTable(v.attention, "resource");
+    if (v.attention.length) this.findingGroups(v.attention);
     else this.paragraph("No finding failed or errored.");
     if (v.review.length) {
       this.heading("For review (below the fail-on threshold: reported, not counted)", 2);
-      this.findingsTable(v.review, "resource");
+      this.findingGroups(v.review);
     }
     if (v.tenantFindings.length) {
       this.heading("Tenant", 2);
-      this.findingsTable(v.tenantFindings, "kind");
+      this.findingsTable(v.tenantFindings);
     }
   }
 
@@ -560,8 +670,11 @@ class Writer {
     this.heading(`Subscription ${name}`, 1);
     this.paragraph(id, { font: "mono", size: 8, color: LAYOUT.muted });
     if (findings.length) {
-      this.findingsTable(findings, "kind");
-      this.fixes(findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")));
+      this.findingsTable(findings);
+      this.fixes(
+        findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")),
+        `subscription ${name}`,
+      );
     }
   }
 
@@ -590,7 +703,7 @@ class Writer {
     this.keyValues(h.facts.map((fact) => ({ ...fact, mono: fact.label === "Resource id" })));
 
     this.heading("Findings", 3);
-    this.findingsTable(h.findings, "kind");
+    this.findingsTable(h.findings);
 
     if (h.manualEvidence) {
       this.heading("Manual evidence expected", 3);
@@ -625,7 +738,7 @@ class Writer {
         ],
         h.destinations.map((d) => [
           { text: d.kindLabel },
-          { text: d.id, mono: true },
+          mono(d.id),
           { text: d.carriesAudit ? "◆ yes" : "no" },
           { text: d.stateText, color: d.state === "exists" ? STATUS_COLOR.pass : STATUS_COLOR.fail },
           { text: d.detail },
@@ -640,7 +753,7 @@ class Writer {
       this.heading("Highlights for review", 3);
       for (const v of h.highlights) this.highlight(v);
     }
-    if (h.fixes.length) this.fixes(h.fixes);
+    if (h.fixes.length) this.fixes(h.fixes, h.resource.name);
   }
 
   private activity(a: ActivityView) {
@@ -677,7 +790,7 @@ class Writer {
       ],
       d.operations.length
         ? d.operations.map((o) => [
-            { text: o.name, mono: true },
+            mono(o.name),
             { text: o.command ?? "" },
             { text: o.description ?? "" },
             { text: String(o.records) },
@@ -688,15 +801,15 @@ class Writer {
     const shown = d.callers.slice(0, CALLERS_SHOWN);
     this.table(
       [
-        { header: `Caller (${d.callers.length})`, width: 90 },
-        { header: "Identity", width: 140 },
-        { header: "Records", width: 45 },
-        ...(known ? [{ header: "Failed", width: 40 }] : []),
-        { header: "First seen", width: 90 },
-        { header: "Last seen", width: 90 },
+        { header: `Caller (${d.callers.length})`, width: 80 },
+        { header: "Identity", width: 110 },
+        { header: "Records", width: 40 },
+        ...(known ? [{ header: "Failed", width: 36 }] : []),
+        { header: "First seen", width: 110 },
+        { header: "Last seen", width: 110 },
       ],
       shown.map((c) => [
-        { text: c.address, mono: true },
+        mono(c.address),
         { text: c.identity ?? "" },
         { text: String(c.records) },
         ...(known ? [{ text: String(c.failures ?? 0) }] : []),
@@ -720,16 +833,16 @@ class Writer {
     this.paragraph(v.finding.message, { size: 8.5 });
     this.table(
       [
-        { header: "Time (UTC)", width: 95 },
-        { header: "Operation", width: 130 },
-        { header: "Caller", width: 80 },
-        { header: "Identity", width: 110 },
-        { header: "Note", width: 90 },
+        { header: "Time (UTC)", width: 110 },
+        { header: "Operation", width: 146 },
+        { header: "Caller", width: 74 },
+        { header: "Identity", width: 90 },
+        { header: "Note", width: 83 },
       ],
       details.rows.map((r) => [
         { text: r.time },
         { text: r.operation },
-        { text: r.caller, mono: true },
+        mono(r.caller),
         { text: r.identity ?? "" },
         { text: r.note ?? "" },
       ]),
@@ -778,22 +891,57 @@ class Writer {
     });
   }
 
-  private fixes(findings: FindingView[]) {
+  /** The first fix shown with each set of commands: where it is, to refer to from the same commands later. */
+  private readonly fixesShown = new Map<string, { policyId: string; where: string; page: number; anchor: string }>();
+
+  /**
+   * The az CLI and PowerShell fix of each failure of `where` (an HSM, a subscription). Commands already shown in
+   * full (the same fix of another policy, or of another HSM: those that name no resource) are referred to, with a
+   * link to them, rather than repeated.
+   */
+  private fixes(findings: FindingView[], where: string) {
     if (!findings.length) return;
     this.heading("Remediation", 3);
     for (const v of findings) {
-      this.ensure(80);
-      this.paragraph(`Fix for ${v.finding.policyId} (${v.status.word}, ${v.finding.severity})`, {
-        font: "bold",
-        size: 8.5,
-      });
-      if (v.finding.remediation.azCli) {
-        this.paragraph("Azure CLI", { size: 7.5, color: LAYOUT.muted });
-        this.code(v.finding.remediation.azCli.split("\n").map((text) => ({ text })));
+      const { azCli, powershell } = v.finding.remediation;
+      const key = `${azCli ?? ""}\u0000${powershell ?? ""}`;
+      const title = `Fix for ${v.finding.policyId} (${v.status.word}, ${v.finding.severity})`;
+      const shown = this.fixesShown.get(key);
+      if (shown) {
+        this.ensure(40);
+        this.paragraph(title, { font: "bold", size: 8.5 });
+        const style: Style = { font: "sans", size: 8.5, color: LAYOUT.link };
+        const text =
+          shown.where === where
+            ? `The same commands as the fix for ${shown.policyId} above.`
+            : `The same commands as the fix for ${shown.policyId} of ${shown.where}, page ${shown.page}.`;
+        const lines = this.type.lines(text, style.font, style.size, this.contentWidth);
+        const y = this.y;
+        this.flow(text, style);
+        lines.forEach((line, i) =>
+          this.doc.goTo(
+            this.left,
+            y + i * this.lh(8.5),
+            this.type.width(line, "sans", 8.5),
+            this.lh(8.5),
+            shown.anchor,
+          ),
+        );
+        this.y += this.lh(8.5) * 0.35;
+        continue;
       }
-      if (v.finding.remediation.powershell) {
+      this.ensure(80);
+      const anchor = `fix-${this.fixesShown.size + 1}`;
+      this.doc.addNamedDestination(anchor, "XYZ", this.left, this.y, null);
+      this.fixesShown.set(key, { policyId: v.finding.policyId, where, page: this.pages, anchor });
+      this.paragraph(title, { font: "bold", size: 8.5 });
+      if (azCli) {
+        this.paragraph("Azure CLI", { size: 7.5, color: LAYOUT.muted });
+        this.code(azCli.split("\n").map((text) => ({ text })));
+      }
+      if (powershell) {
         this.paragraph("PowerShell", { size: 7.5, color: LAYOUT.muted });
-        this.code(v.finding.remediation.powershell.split("\n").map((text) => ({ text })));
+        this.code(powershell.split("\n").map((text) => ({ text })));
       }
     }
   }
@@ -844,10 +992,7 @@ class Writer {
           { header: "Resource", width: 3 },
           { header: "Pattern", width: 2 },
         ],
-        v.excluded.map((e) => [
-          { text: e.resourceId, mono: true },
-          { text: e.pattern, mono: true },
-        ]),
+        v.excluded.map((e) => [mono(e.resourceId), mono(e.pattern)]),
       );
     }
     if (v.errors.length) {
@@ -860,7 +1005,7 @@ class Writer {
         ],
         v.errors.map((e) => [
           { text: e.for },
-          { text: e.resourceId ?? "", mono: true },
+          mono(e.resourceId ?? ""),
           { text: [e.status, e.code].filter((x) => x !== undefined).join(" ") },
           { text: e.message },
         ]),
@@ -911,28 +1056,31 @@ class Writer {
     this.paragraph(
       "Every HTTP exchange of the scan: method, URL (secrets redacted), status, time, and the SHA-256 of the body as received.",
     );
+    // The findings that cite each record run across the row under it: the list can be long.
     const columns: Column[] = [
-      { header: "Id", width: 42 },
-      { header: "Request", width: 210 },
-      { header: "Status", width: 34 },
-      { header: "Time", width: 78 },
-      { header: "SHA-256", width: 92 },
-      { header: "Cited by", width: 92 },
+      { header: "Id", width: 44 },
+      { header: "Request", width: 259 },
+      { header: "Status", width: 32 },
+      { header: "Time", width: 96 },
+      { header: "SHA-256", width: 72 },
     ];
     const chunk = 100;
     for (let i = 0; i < v.evidence.length; i += chunk) {
       const part = v.evidence.slice(i, i + chunk);
       this.table(
         columns,
-        part.map((e) => [
-          { text: e.id, mono: true },
-          { text: `${e.method} ${e.url}\n${e.purpose}` },
-          { text: String(e.status) },
-          { text: e.capturedAt },
-          { text: grouped(e.sha256), mono: true },
-          { text: e.citedBy.join("\n") },
-        ]),
-        { size: 6.5, anchors: part.map((e) => evidenceAnchor(e.id)), continues: i > 0 },
+        part.map((e) => ({
+          cells: [
+            mono(e.id),
+            [{ text: `${e.method} ${e.url}` }, { text: e.purpose, color: LAYOUT.muted }],
+            { text: String(e.status) },
+            { text: e.capturedAt },
+            mono(grouped(e.sha256)),
+          ],
+          span: { text: `Cited by ${e.citedBy.length ? e.citedBy.join("; ") : "no finding"}.`, color: LAYOUT.muted },
+          anchor: evidenceAnchor(e.id),
+        })),
+        { size: 6.5, continues: i > 0, spanFrom: 1 },
       );
       this.forgetLayouts();
       await new Promise((resolve) => setImmediate(resolve));

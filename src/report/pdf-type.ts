@@ -115,30 +115,23 @@ class Face {
 
   /** A machine word from its pieces: each ASCII character that is not a letter alone, and the runs between them. */
   private pieces(text: string): Word {
-    let tj = "";
-    let advance = 0;
-    let plain = true;
+    const word = { tj: "", advance: 0, plain: true };
+    const add = (piece: string) => {
+      const w = this.words.get(piece) ?? this.shape(piece);
+      word.tj += w.tj;
+      word.advance += w.advance;
+      word.plain &&= w.plain;
+    };
     let start = 0;
-    const n = text.length;
-    for (let i = 0; i <= n; i++) {
-      const c = i < n ? text.charCodeAt(i) : 0;
-      if (i < n && (c > 127 || isLetter(c))) continue;
-      for (const piece of i > start ? [text.slice(start, i)] : []) {
-        const w = this.words.get(piece) ?? this.shape(piece);
-        tj += w.tj;
-        advance += w.advance;
-        plain &&= w.plain;
-      }
-      if (i < n) {
-        const ch = text[i]!;
-        const w = this.words.get(ch) ?? this.shape(ch);
-        tj += w.tj;
-        advance += w.advance;
-        plain &&= w.plain;
-      }
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 127 || isLetter(c)) continue;
+      if (i > start) add(text.slice(start, i));
+      add(text[i]!);
       start = i + 1;
     }
-    return { tj, advance, plain };
+    if (start < text.length) add(start ? text.slice(start) : text);
+    return word;
   }
 
   /** How many of the first characters of `text` fit in `max` (1/1000 em), at least one. */
@@ -407,7 +400,10 @@ class PageSink {
     };
   }
 
-  /** Text operators in top-down page coordinates: `font` is "/F1 7.5 Tf"'s "F1 7.5", `color` an rg operand. */
+  /**
+   * Text operators, in PDF's own coordinates (the text object undoes pdfkit's flip of the page): `font` is the
+   * "F1 7.5" of "/F1 7.5 Tf", `color` the operands of rg.
+   */
   text(fontId: string, size: string, color: string, body: string) {
     const font = `${fontId} ${size}`;
     if (this.font === undefined) {
@@ -427,7 +423,7 @@ class PageSink {
     this.font = undefined;
   }
 
-  private append(chunk: string | Uint8Array, newline = true) {
+  private append(chunk: string | Uint8Array) {
     const need = this.length + chunk.length + 1;
     if (need > this.buffer.length) {
       const bigger = Buffer.allocUnsafe(Math.max(need, this.buffer.length * 2));
@@ -436,7 +432,7 @@ class PageSink {
     }
     if (typeof chunk === "string") {
       this.length += this.buffer.write(chunk, this.length, "latin1");
-      if (newline) this.buffer[this.length++] = 10;
+      this.buffer[this.length++] = 10;
     } else {
       this.buffer.set(chunk, this.length);
       this.length += chunk.length;

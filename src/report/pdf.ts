@@ -37,7 +37,6 @@ function fontFiles() {
 interface Column {
   header: string;
   width: number;
-  mono?: boolean;
 }
 
 /** A block of text in a table cell. */
@@ -113,9 +112,9 @@ export async function renderPdf(result: Result, context: RenderContext, out: Wri
     pdf.subscription(section.name, section.id, section.findings);
     for (const hsm of section.hsms) {
       pdf.hsm(hsm);
-      // Let the output stream take what was written, and forget the text layouts of this HSM's ids and hashes:
-      // memory stays bounded by one HSM's pages.
-      if (++written % 25 === 0) pdf.forgetLayouts();
+      // Let the output stream take what was written, and now and then forget the shaped words (ids and names
+      // mostly seen once): memory stays bounded by one HSM's pages.
+      if (++written % 25 === 0) pdf.forgetWords();
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -194,8 +193,8 @@ class Writer {
     return this.type.lines(text, style.font, style.size, width)[0] ?? "";
   }
 
-  /** Forgets the shaped words of ids and hashes seen so far, once there are many. */
-  forgetLayouts() {
+  /** Forgets the shaped words seen so far, once there are many. */
+  forgetWords() {
     this.type.trim();
   }
 
@@ -730,11 +729,11 @@ class Writer {
       this.heading("Destinations", 3);
       this.table(
         [
-          { header: "Kind", width: 70 },
-          { header: "Destination", width: 200 },
-          { header: "Audit", width: 34 },
-          { header: "State", width: 62 },
-          { header: "Detail", width: 110 },
+          { header: "Kind", width: 64 },
+          { header: "Destination", width: 180 },
+          { header: "Audit", width: 32 },
+          { header: "State", width: 56 },
+          { header: "Detail", width: 171 },
         ],
         h.destinations.map((d) => [
           { text: d.kindLabel },
@@ -1082,7 +1081,7 @@ class Writer {
         })),
         { size: 6.5, continues: i > 0, spanFrom: 1 },
       );
-      this.forgetLayouts();
+      this.forgetWords();
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

@@ -89,6 +89,24 @@ class Face {
     return MACHINE.test(text) ? this.pieces(text) : this.shape(text);
   }
 
+  /** The advance of a word (as `word(text).advance`, without setting a machine word's glyphs). */
+  advance(text: string): number {
+    const word = this.words.get(text);
+    if (word) return word.advance;
+    if (!MACHINE.test(text)) return this.shape(text).advance;
+    let advance = 0;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 127 || isLetter(c)) continue;
+      if (i > start) advance += (this.words.get(text.slice(start, i)) ?? this.shape(text.slice(start, i))).advance;
+      advance += (this.words.get(text[i]!) ?? this.shape(text[i]!)).advance;
+      start = i + 1;
+    }
+    if (start < text.length) advance += (this.words.get(text.slice(start)) ?? this.shape(text.slice(start))).advance;
+    return advance;
+  }
+
   private shape(text: string): Word {
     const font = this.font;
     const run = font.font.layout(text);
@@ -140,7 +158,7 @@ class Face {
     let i = 0;
     while (i < text.length) {
       const size = text.codePointAt(i)! > 0xffff ? 2 : 1;
-      used += this.word(text.slice(i, i + size)).advance;
+      used += this.advance(text.slice(i, i + size));
       if (used > max) break;
       i += size;
     }
@@ -250,10 +268,10 @@ export class Typesetter {
     for (;;) {
       const space = text.indexOf(" ", start);
       if (space < 0) {
-        if (start < text.length) advance += face.word(start ? text.slice(start) : text).advance;
+        if (start < text.length) advance += face.advance(start ? text.slice(start) : text);
         return advance;
       }
-      advance += face.word(text.slice(start, space + 1)).advance;
+      advance += face.advance(text.slice(start, space + 1));
       start = space + 1;
     }
   }
@@ -275,8 +293,8 @@ export class Typesetter {
       let used = 0;
       for (let token of tokens(hard)) {
         const bare = trimSpaces(token);
-        let full = face.word(token).advance;
-        const fits = bare === token ? full : face.word(bare).advance;
+        let full = face.advance(token);
+        const fits = bare === token ? full : face.advance(bare);
         if (line && used + fits > max) {
           out.push(trimSpaces(line));
           line = "";
@@ -284,12 +302,12 @@ export class Typesetter {
         }
         if (!line && fits > max) {
           // Nothing to break at: as many characters as fit (at least one), then the rest.
-          while (token.length > 1 && face.word(trimSpaces(token)).advance > max) {
+          while (token.length > 1 && face.advance(trimSpaces(token)) > max) {
             const n = face.fitting(token, max);
             out.push(token.slice(0, n));
             token = token.slice(n);
           }
-          full = face.word(token).advance;
+          full = face.advance(token);
         }
         line += token;
         used += full;

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import PDFDocument from "pdfkit";
-import type { Result, Status } from "../model/result.js";
+import type { Result } from "../model/result.js";
 import {
   STATUS_LABEL,
   buildView,
@@ -19,6 +19,7 @@ import {
 } from "./view.js";
 import type { RenderContext } from "./outputs.js";
 import { LAYOUT, PAPER, STATUS_COLOR } from "./pdf-layout.js";
+import { Typesetter, num, type FontName, type Style } from "./pdf-type.js";
 
 type Doc = PDFKit.PDFDocument;
 
@@ -36,16 +37,38 @@ function fontFiles() {
 interface Column {
   header: string;
   width: number;
-  mono?: boolean;
 }
 
-interface Cell {
+/** A block of text in a table cell. */
+interface Part {
   text: string;
+  font?: FontName;
   color?: string;
-  bold?: boolean;
-  mono?: boolean;
-  /** Evidence ids shown under the text, each a link to its entry in the index. */
-  evidence?: string[];
+  /** A size smaller than the table's. */
+  small?: boolean;
+  /** Evidence ids, shown instead of the text, each a link to its entry in the index. */
+  ids?: string[];
+}
+/** A block of monospaced text. */
+const mono = (text: string): Part => ({ text, font: "mono" });
+
+/** A table cell: one block, or several stacked. */
+type Cell = Part | Part[];
+
+interface Row {
+  cells: Cell[];
+  /** Drawn under the cells, across the columns from the table's `spanFrom`. */
+  span?: Cell;
+  /** A named destination at the top of the row. */
+  anchor?: string;
+}
+
+/** A line of a laid-out cell. */
+interface CellLine {
+  line: string;
+  style: Style;
+  height: number;
+  links: boolean;
 }
 
 export async function renderPdf(result: Result, context: RenderContext, out: Writable): Promise<void> {
@@ -79,7 +102,7 @@ export async function renderPdf(result: Result, context: RenderContext, out: Wri
   doc.registerFont("sans", f.sans);
   doc.registerFont("bold", f.bold);
   doc.registerFont("mono", f.mono);
-  const pdf = new Writer(doc, view, result.runId ?? result.startedAt);
+  const pdf = new Writer(doc, new Typesetter(doc, CONTENT_LEVEL), view, result.runId ?? result.startedAt);
   pdf.start();
 
   pdf.cover();
@@ -89,9 +112,9 @@ export async function renderPdf(result: Result, context: RenderContext, out: Wri
     pdf.subscription(section.name, section.id, section.findings);
     for (const hsm of section.hsms) {
       pdf.hsm(hsm);
-      // Let the output stream take what was written, and forget the text layouts of this HSM's ids and hashes:
-      // memory stays bounded by one HSM's pages.
-      if (++written % 25 === 0) pdf.forgetLayouts();
+      // Let the output stream take what was written, and now and then forget the shaped words (ids and names
+      // mostly seen once): memory stays bounded by one HSM's pages.
+      if (++written % 25 === 0) pdf.forgetWords();
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -109,19 +132,24 @@ class Writer {
   private readonly total: PDFKit.PDFKitReference;
   private readonly contentWidth: number;
   private readonly bottom: number;
+  private readonly left = LAYOUT.margins.left;
+  /** The top of what is written next on the page. */
+  private y = LAYOUT.margins.top;
 
   constructor(
     private readonly doc: Doc,
+    private readonly type: Typesetter,
     private readonly view: ReportView,
     private readonly runId: string,
   ) {
-    const [width, height] = [doc.options.size as number[]][0] as [number, number];
+    const [width, height] = doc.options.size as [number, number];
     this.contentWidth = width - LAYOUT.margins.left - LAYOUT.margins.right;
     this.bottom = height - LAYOUT.margins.bottom;
     this.total = doc.ref({ Type: "XObject", Subtype: "Form", BBox: [0, -4, 60, 12] });
   }
 
   start() {
+    this.type.start();
     this.doc.on("pageAdded", () => this.decorate());
   }
 
@@ -131,18 +159,11 @@ class Writer {
     this.pages++;
     const { left, right, top } = LAYOUT.margins;
     const width = doc.page.width;
-    const save = { x: doc.x, y: doc.y };
-    const bottomMargin = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.font("sans").fontSize(7.5).fillColor(LAYOUT.muted);
-    doc.text(`${this.view.title} · ${this.view.period.label}`, left, top - 26, {
-      width: this.contentWidth / 2,
-      lineBreak: false,
-    });
-    doc.text(this.view.verdict, left + this.contentWidth / 2, top - 26, {
-      width: this.contentWidth / 2,
-      align: "right",
-      lineBreak: false,
+    const small: Style = { font: "sans", size: 7.5, color: LAYOUT.muted };
+    const half = this.contentWidth / 2;
+    this.type.draw([this.fit(`${this.view.title} · ${this.view.period.label}`, small, half)], left, top - 26, small);
+    this.type.draw([this.fit(this.view.verdict, small, half)], left + half, top - 26, small, {
+      right: width - right,
     });
     doc
       .moveTo(left, top - 14)
@@ -151,34 +172,30 @@ class Writer {
       .strokeColor(LAYOUT.rule)
       .stroke();
     const footerY = doc.page.height - 34;
-    doc.text(`${this.view.tool} · run ${this.runId}`, left, footerY, {
-      width: this.contentWidth - 90,
-      lineBreak: false,
-    });
+    this.type.draw(
+      [this.fit(`${this.view.tool} · run ${this.runId}`, small, this.contentWidth - 90)],
+      left,
+      footerY,
+      small,
+    );
     const label = `Page ${this.pages} of `;
-    const labelWidth = doc.widthOfString(label);
     const x = width - right - 90;
-    doc.text(label, x, footerY, { lineBreak: false });
+    this.type.draw([label], x, footerY, small);
     // The total: a form XObject filled in when the document ends.
     (doc.page as unknown as { xobjects: Record<string, unknown> }).xobjects.Total = this.total;
-    doc.addContent(`q 1 0 0 -1 ${(x + labelWidth).toFixed(2)} ${(footerY + 6.8).toFixed(2)} cm /Total Do Q`);
-    doc.page.margins.bottom = bottomMargin;
-    doc.fillColor(LAYOUT.text);
-    doc.x = save.x;
-    doc.y = LAYOUT.margins.top;
+    const labelWidth = this.type.width(label, "sans", 7.5);
+    doc.addContent(`q 1 0 0 -1 ${num(x + labelWidth)} ${num(footerY + 6.8)} cm /Total Do Q`);
+    this.y = top;
   }
 
-  /**
-   * Empties pdfkit's per-font cache of laid-out words once it grows large: it would otherwise keep every distinct id
-   * and hash of the run. Below the limit the cache stays, as it saves most of the layout work.
-   */
-  forgetLayouts(limit = 4000) {
-    const families = (this.doc as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })._fontFamilies;
-    for (const font of Object.values(families)) {
-      if (font.layoutCache && Object.keys(font.layoutCache).length > limit) {
-        font.layoutCache = Object.create(null) as object;
-      }
-    }
+  /** The text cut to one line of `width` (the page header and footer never wrap). */
+  private fit(text: string, style: Style, width: number): string {
+    return this.type.lines(text, style.font, style.size, width)[0] ?? "";
+  }
+
+  /** Forgets the shaped words seen so far, once there are many. */
+  forgetWords() {
+    this.type.trim();
   }
 
   finish() {
@@ -194,246 +211,332 @@ class Writer {
 
   private newPage() {
     this.doc.addPage();
+    this.y = LAYOUT.margins.top;
   }
 
   private ensure(space: number) {
-    if (this.doc.y + space > this.bottom) this.newPage();
+    if (this.y + space > this.bottom) this.newPage();
   }
 
-  private heading(text: string, level: 1 | 2 | 3, options: { outline?: PDFKit.PDFOutline; color?: string } = {}) {
-    const size = level === 1 ? 17 : level === 2 ? 13.5 : 10.5;
-    // Room for the heading and the first lines of what follows: a heading never ends a page.
-    this.ensure(size * 4 + 60);
-    const doc = this.doc;
-    doc.moveDown(level === 1 ? 0 : 0.6);
-    doc
-      .font("bold")
-      .fontSize(size)
-      .fillColor(options.color ?? LAYOUT.text)
-      .text(text, LAYOUT.margins.left, doc.y, { width: this.contentWidth });
-    if (level === 1) {
-      doc
-        .moveTo(LAYOUT.margins.left, doc.y + 2)
-        .lineTo(LAYOUT.margins.left + this.contentWidth, doc.y + 2)
-        .lineWidth(1.2)
-        .strokeColor(LAYOUT.text)
-        .stroke();
-      doc.moveDown(0.6);
-    } else doc.moveDown(0.25);
-    doc.font("sans").fontSize(LAYOUT.body).fillColor(LAYOUT.text);
+  private lh(size: number) {
+    return this.type.lineHeight(size);
   }
 
   /**
-   * The height of `text` in the current font at `width`; `single` when it fits on one line, which is then drawn
-   * without the line wrapper (most cells are one line, and wrapping is most of the cost of a large pack).
+   * Wrapped text from the cursor down, continued on the next page where the page ends; leaves the cursor under it.
    */
-  private measure(text: string, width: number): { height: number; single: boolean } {
-    const doc = this.doc;
-    if (!text.includes("\n") && doc.widthOfString(text) <= width) {
-      return { height: doc.currentLineHeight(true), single: true };
+  private flow(text: string, style: Style, x = this.left, width = this.contentWidth) {
+    const lines = this.type.lines(text, style.font, style.size, width);
+    const lh = this.lh(style.size);
+    let i = 0;
+    while (i < lines.length) {
+      if (this.y + lh > this.bottom) this.newPage();
+      const n = Math.max(1, Math.min(lines.length - i, Math.floor((this.bottom - this.y) / lh)));
+      this.type.draw(lines.slice(i, i + n), x, this.y, style);
+      this.y += n * lh;
+      i += n;
     }
-    return { height: doc.heightOfString(text, { width }), single: false };
   }
 
-  private put(text: string, x: number, y: number, width: number, single: boolean) {
-    if (single) {
-      this.doc.text(text, x, y, { lineBreak: false });
-      this.doc.x = x;
-    } else this.doc.text(text, x, y, { width });
+  private heading(text: string, level: 1 | 2 | 3, options: { color?: string } = {}) {
+    const size = level === 1 ? 17 : level === 2 ? 13.5 : 10.5;
+    // Room for the heading and the first lines of what follows: a heading never ends a page.
+    this.ensure(size * 4 + 60);
+    if (level !== 1) this.y += this.lh(LAYOUT.body) * 0.6;
+    this.flow(text, { font: "bold", size, color: options.color ?? LAYOUT.text });
+    if (level === 1) {
+      this.doc
+        .moveTo(this.left, this.y + 2)
+        .lineTo(this.left + this.contentWidth, this.y + 2)
+        .lineWidth(1.2)
+        .strokeColor(LAYOUT.text)
+        .stroke();
+      this.y += this.lh(size) * 0.6;
+    } else this.y += this.lh(size) * 0.25;
   }
 
-  private paragraph(text: string, options: { size?: number; color?: string; font?: string } = {}) {
-    const doc = this.doc;
-    doc
-      .font(options.font ?? "sans")
-      .fontSize(options.size ?? LAYOUT.body)
-      .fillColor(options.color ?? LAYOUT.text);
-    this.ensure(doc.heightOfString(text, { width: this.contentWidth }) > 200 ? 40 : doc.currentLineHeight(true) * 2);
-    doc.text(text, LAYOUT.margins.left, doc.y, { width: this.contentWidth });
-    doc.moveDown(0.35);
-    doc.fillColor(LAYOUT.text);
+  private paragraph(text: string, options: { size?: number; color?: string; font?: FontName } = {}) {
+    const style: Style = {
+      font: options.font ?? "sans",
+      size: options.size ?? LAYOUT.body,
+      color: options.color ?? LAYOUT.text,
+    };
+    const lh = this.lh(style.size);
+    const lines = this.type.lines(text, style.font, style.size, this.contentWidth).length;
+    this.ensure(lines * lh > 200 ? 40 : lh * 2);
+    this.flow(text, style);
+    this.y += lh * 0.35;
   }
 
   /** Label/value pairs, the value wrapped (ids are never cut, only broken across lines). */
   private keyValues(rows: { label: string; value: string; mono?: boolean }[], labelWidth = 130) {
-    const doc = this.doc;
     const valueWidth = this.contentWidth - labelWidth;
+    const label: Style = { font: "sans", size: LAYOUT.body, color: LAYOUT.muted };
+    const lh = this.lh(LAYOUT.body);
     for (const row of rows) {
-      doc.font(row.mono ? "mono" : "sans").fontSize(LAYOUT.body);
-      const value = this.measure(row.value || " ", valueWidth);
-      const h = Math.max(value.height, doc.currentLineHeight(true));
+      const style: Style = { font: row.mono ? "mono" : "sans", size: LAYOUT.body, color: LAYOUT.text };
+      const lines = this.type.lines(row.value || " ", style.font, style.size, valueWidth);
+      const h = lines.length * lh;
       this.ensure(h + 2);
-      const y = doc.y;
-      doc.font("sans").fillColor(LAYOUT.muted);
-      this.put(row.label, LAYOUT.margins.left, y, labelWidth - 8, true);
-      doc.font(row.mono ? "mono" : "sans").fillColor(LAYOUT.text);
-      this.put(row.value || " ", LAYOUT.margins.left + labelWidth, y, valueWidth, value.single);
-      doc.y = y + h + 2;
+      this.type.draw([this.fit(row.label, label, labelWidth - 8)], this.left, this.y, label);
+      this.type.draw(lines, this.left + labelWidth, this.y, style);
+      this.y += h + 2;
     }
-    doc.font("sans").fillColor(LAYOUT.text);
-    doc.moveDown(0.3);
+    this.y += lh * 0.3;
   }
 
-  /** A table whose header is drawn again at the top of every page it continues on. */
+  /**
+   * A table whose header is drawn again at the top of every page it continues on. A row may carry a `span` drawn
+   * under its cells from column `spanFrom` to the right edge. A row moves to the next page when it does not fit;
+   * one taller than a page is continued line by line.
+   */
   private table(
     columns: Column[],
-    rows: Cell[][],
-    options: { size?: number; anchors?: (string | undefined)[]; continues?: boolean } = {},
+    rows: (Row | Cell[])[],
+    options: { size?: number; continues?: boolean; spanFrom?: number } = {},
   ) {
     const doc = this.doc;
     const size = options.size ?? LAYOUT.tableBody;
     const pad = 3;
-    const left = LAYOUT.margins.left;
+    const left = this.left;
     const scale = this.contentWidth / columns.reduce((s, c) => s + c.width, 0);
     const widths = columns.map((c) => c.width * scale);
     const xs = widths.map((_, i) => left + widths.slice(0, i).reduce((s, w) => s + w, 0));
-
-    const measureCell = (cell: Cell, i: number) => {
-      doc.font(cell.mono ? "mono" : cell.bold ? "bold" : "sans").fontSize(size);
-      const m = this.measure(cell.text || " ", widths[i]! - 2 * pad);
-      let h = m.height;
-      if (cell.evidence?.length) {
-        doc.font("mono").fontSize(size - 1.5);
-        h += this.measure(`Evidence: ${cell.evidence.join(" ")}`, widths[i]! - 2 * pad).height + 1;
-      }
-      return { height: h + 2 * pad, single: m.single };
-    };
-    const cellHeight = (cell: Cell, i: number) => measureCell(cell, i).height;
+    const spanX = xs[options.spanFrom ?? 0]!;
+    const spanWidth = left + this.contentWidth - spanX;
+    const lh = this.lh(size);
+    const header: Style = { font: "bold", size, color: LAYOUT.text };
+    const headerLines = columns.map((c, i) => this.type.lines(c.header, "bold", size, widths[i]! - 2 * pad));
+    const headerHeight = Math.max(...headerLines.map((l) => l.length)) * lh + 2 * pad;
     const drawHeader = () => {
-      doc.font("bold").fontSize(size);
-      const h =
-        Math.max(...columns.map((c, i) => doc.heightOfString(c.header, { width: widths[i]! - 2 * pad }))) + 2 * pad;
-      const y = doc.y;
-      doc.rect(left, y, this.contentWidth, h).fillColor(LAYOUT.headerFill).fill();
-      columns.forEach((c, i) => {
-        doc
-          .fillColor(LAYOUT.text)
-          .font("bold")
-          .fontSize(size)
-          .text(c.header, xs[i]! + pad, y + pad, { width: widths[i]! - 2 * pad });
+      const y = this.y;
+      doc.rect(left, y, this.contentWidth, headerHeight).fillColor(LAYOUT.headerFill).fill();
+      headerLines.forEach((lines, i) => this.type.draw(lines, xs[i]! + pad, y + pad, header));
+      this.y = y + headerHeight;
+    };
+    const continueOnNewPage = () => {
+      this.newPage();
+      drawHeader();
+    };
+    /** A cell as lines, each with its style (and the ids it shows, for links). */
+    const layout = (cell: Cell, width: number): CellLine[] =>
+      (Array.isArray(cell) ? cell : [cell]).flatMap((part) => {
+        const small = part.small || part.ids ? 1.5 : 0;
+        const style: Style = {
+          font: part.ids ? "mono" : (part.font ?? "sans"),
+          size: size - small,
+          color: part.color ?? (part.ids ? LAYOUT.link : LAYOUT.text),
+        };
+        const text = part.ids ? part.ids.join(" ") : part.text || " ";
+        const h = this.lh(style.size);
+        return this.type.lines(text, style.font, style.size, width).map((line) => ({
+          line,
+          style,
+          height: h,
+          links: Boolean(part.ids),
+        }));
       });
-      doc.y = y + h;
-      return h;
-    };
-    const headerHeight = () => {
-      doc.font("bold").fontSize(size);
-      return (
-        Math.max(...columns.map((c, i) => doc.heightOfString(c.header, { width: widths[i]! - 2 * pad }))) + 2 * pad
-      );
-    };
-    const firstRow = rows[0] ? Math.max(...rows[0].map(cellHeight)) : 0;
-    if (!options.continues || doc.y + Math.min(firstRow, 120) > this.bottom) {
-      this.ensure(headerHeight() + Math.min(firstRow, 120));
+    const height = (lines: CellLine[]) => lines.reduce((s, l) => s + l.height, 0);
+    const laid = rows.map((given) => {
+      const row = Array.isArray(given) ? { cells: given } : given;
+      const cells = row.cells.map((cell, i) => layout(cell, widths[i]! - 2 * pad));
+      const span = row.span ? layout(row.span, spanWidth - 2 * pad) : undefined;
+      const cellsHeight = Math.max(...cells.map(height)) + 2 * pad;
+      return { cells, span, cellsHeight, height: cellsHeight + (span ? height(span) + pad : 0), anchor: row.anchor };
+    });
+    const first = laid[0]?.height ?? 0;
+    if (!options.continues || this.y + Math.min(first, 120) > this.bottom) {
+      this.ensure(headerHeight + Math.min(first, 120));
       drawHeader();
     }
-    rows.forEach((row, r) => {
-      const measured = row.map(measureCell);
-      const h = Math.max(...measured.map((m) => m.height));
-      if (doc.y + h > this.bottom) {
-        this.newPage();
-        drawHeader();
+    const fresh = this.bottom - LAYOUT.margins.top - headerHeight;
+    for (const row of laid) {
+      if (this.y + row.height > this.bottom && (row.height <= fresh || this.y + 3 * lh + 2 * pad > this.bottom)) {
+        continueOnNewPage();
       }
-      const y = doc.y;
-      const anchor = options.anchors?.[r];
-      if (anchor) doc.addNamedDestination(anchor, "XYZ", left, y, null);
-      row.forEach((cell, i) => {
-        doc
-          .font(cell.mono ? "mono" : cell.bold ? "bold" : "sans")
-          .fontSize(size)
-          .fillColor(cell.color ?? LAYOUT.text);
-        this.put(cell.text || " ", xs[i]! + pad, y + pad, widths[i]! - 2 * pad, measured[i]!.single);
-        if (measured[i]!.single) doc.y = y + pad + doc.currentLineHeight(true);
-        if (cell.evidence?.length) this.evidenceLinks(cell.evidence, xs[i]! + pad, widths[i]! - 2 * pad, size - 1.5);
-      });
-      doc
-        .moveTo(left, y + h)
-        .lineTo(left + this.contentWidth, y + h)
-        .lineWidth(0.4)
-        .strokeColor(LAYOUT.rule)
-        .stroke();
-      doc.y = y + h;
+      if (row.anchor) doc.addNamedDestination(row.anchor, "XYZ", left, this.y, null);
+      // The cells side by side, then the span under them; each continued on the next page where the page ends.
+      const bands: { x: number[]; lines: CellLine[][]; top: number }[] = [
+        { x: xs, lines: row.cells, top: pad },
+        ...(row.span ? [{ x: [spanX], lines: [row.span], top: 0 }] : []),
+      ];
+      for (const band of bands) {
+        let rest = band.lines;
+        let top = band.top;
+        for (;;) {
+          const room = this.bottom - this.y - top - pad;
+          const taken = rest.map((lines) => {
+            let used = 0;
+            let n = 0;
+            while (n < lines.length && used + lines[n]!.height <= room + 0.01) used += lines[n++]!.height;
+            return n;
+          });
+          const y = this.y + top;
+          taken.forEach((n, i) => this.cellLines(rest[i]!.slice(0, n), band.x[i]! + pad, y));
+          const done = taken.every((n, i) => n === rest[i]!.length);
+          this.y = y + Math.max(...rest.map((lines, i) => height(lines.slice(0, taken[i]))));
+          if (done) break;
+          rest = rest.map((lines, i) => lines.slice(taken[i]));
+          continueOnNewPage();
+          top = pad;
+        }
+        this.y += pad;
+      }
+      this.rule(this.y, 0.4);
+    }
+    if (!options.continues) this.y += this.lh(LAYOUT.body) * 0.5;
+  }
+
+  /** A table cell's lines from (x, y) down: one text run per style, and a link over each evidence id. */
+  private cellLines(lines: CellLine[], x: number, y: number) {
+    let i = 0;
+    let top = y;
+    while (i < lines.length) {
+      const first = lines[i]!;
+      let end = i + 1;
+      while (end < lines.length && lines[end]!.style === first.style) end++;
+      const run = lines.slice(i, end).map((l) => l.line);
+      this.type.draw(run, x, top, first.style);
+      if (first.links) this.evidenceLinks(run, x, top, first.style.size);
+      top += (end - i) * first.height;
+      i = end;
+    }
+  }
+
+  /** A link over each evidence id of the lines (ids separated by spaces) to its entry in the index. */
+  private evidenceLinks(lines: string[], x: number, y: number, size: number) {
+    const lh = this.lh(size);
+    const space = this.type.width(" ", "mono", size);
+    lines.forEach((line, n) => {
+      let at = x;
+      for (const id of line.split(" ")) {
+        const w = this.type.width(id, "mono", size);
+        this.doc.goTo(at, y + n * lh, w, lh, evidenceAnchor(id));
+        at += w + space;
+      }
     });
-    doc.x = left;
-    doc.fillColor(LAYOUT.text).font("sans").fontSize(LAYOUT.body);
-    if (!options.continues) doc.moveDown(0.5);
   }
 
-  /**
-   * "Evidence: id id": one line of text with a link over each id to its entry in the index (placed by measuring,
-   * which is far cheaper than a text run per id); wrapped like any text when it does not fit on one line.
-   */
-  private evidenceLinks(ids: string[], x: number, width: number, size: number) {
-    const doc = this.doc;
-    doc.font("mono").fontSize(size).fillColor(LAYOUT.link);
-    const text = `Evidence: ${ids.join(" ")}`;
-    const y = doc.y + 1;
-    if (doc.widthOfString(text) > width) {
-      doc.text(text, x, y, { width });
-      return;
-    }
-    doc.text(text, x, y, { width, lineBreak: false });
-    const height = doc.currentLineHeight();
-    let at = x + doc.widthOfString("Evidence: ");
-    for (const id of ids) {
-      const w = doc.widthOfString(id);
-      doc.goTo(at, y, w, height, evidenceAnchor(id));
-      at += w + doc.widthOfString(" ");
-    }
-    doc.y = y + height;
+  /** A thin rule across the content width. */
+  private rule(y: number, width: number) {
+    this.doc
+      .moveTo(this.left, y)
+      .lineTo(this.left + this.contentWidth, y)
+      .lineWidth(width)
+      .strokeColor(LAYOUT.rule)
+      .stroke();
   }
 
-  private statusCell(status: Status, word: string, symbol: string): Cell {
-    return { text: `${symbol} ${word}`, color: STATUS_COLOR[status], bold: true };
+  /** Status over severity, the status in its colour. */
+  private statusCell(v: FindingView): Part[] {
+    return [
+      { text: `${v.status.symbol} ${v.status.word}`, color: STATUS_COLOR[v.status.key], font: "bold" },
+      { text: v.finding.severity, color: LAYOUT.muted },
+    ];
   }
 
-  private findingRows(findings: FindingView[], scope: "resource" | "kind"): Cell[][] {
-    return findings.map((v) => [
-      this.statusCell(v.status.key, v.status.word, v.status.symbol),
-      { text: v.finding.severity },
-      { text: scope === "resource" ? v.resourceName : v.where },
-      { text: `${v.finding.policyId}\n${v.finding.title}` },
-      { text: v.finding.message, ...(v.evidence.length ? { evidence: v.evidence } : {}) },
-    ]);
+  /** The policy's id over its title. */
+  private policyCell(policyId: string, title: string): Part[] {
+    return [{ text: policyId }, { text: title, color: LAYOUT.muted }];
   }
 
-  private findingsTable(findings: FindingView[], scope: "resource" | "kind") {
+  /** Every finding with its status, policy, message and evidence (the findings of one HSM or scope). */
+  private findingsTable(findings: FindingView[]) {
     this.table(
       [
-        { header: "Status", width: 62 },
-        { header: "Severity", width: 48 },
-        { header: scope === "resource" ? "Resource" : "Scope", width: 80 },
-        { header: "Policy", width: 110 },
-        { header: "Why", width: 200 },
+        { header: "Status", width: 50 },
+        { header: "Policy", width: 128 },
+        { header: "Why", width: 279 },
+        { header: "Evidence", width: 46 },
       ],
-      this.findingRows(findings, scope),
+      findings.map((v) => ({
+        cells: [
+          this.statusCell(v),
+          this.policyCell(v.finding.policyId, v.finding.title),
+          { text: v.finding.message },
+          v.evidence.length ? { text: "", ids: v.evidence } : { text: "none", color: LAYOUT.muted },
+        ],
+      })),
     );
   }
 
+  /**
+   * Findings grouped by status and policy, with the resources each concerns: what needs attention, at a glance.
+   * Each finding's message, evidence and fix are in its HSM's (or subscription's) section.
+   */
+  private findingGroups(findings: FindingView[]) {
+    const groups = new Map<string, FindingView[]>();
+    for (const v of findings) {
+      const key = `${v.status.key}\u0000${v.finding.severity}\u0000${v.finding.policyId}`;
+      const group = groups.get(key);
+      if (group) group.push(v);
+      else groups.set(key, [v]);
+    }
+    this.table(
+      [
+        { header: "Status", width: 50 },
+        { header: "Policy", width: 128 },
+        { header: "Where (each finding is in its HSM's or subscription's section)", width: 325 },
+      ],
+      [...groups.values()].map((group) => {
+        const v = group[0]!;
+        return {
+          cells: [
+            this.statusCell(v),
+            this.policyCell(v.finding.policyId, v.finding.title),
+            [
+              { text: `${group.length} finding${group.length === 1 ? "" : "s"}`, color: LAYOUT.muted },
+              { text: group.map((f) => f.resourceName).join(", ") },
+            ],
+          ],
+        };
+      }),
+    );
+  }
+
+  /** Lines of code on a rule, marked lines highlighted; long lines wrap. */
   private code(lines: { text: string; mark?: boolean }[], size = 7.5) {
     const doc = this.doc;
-    doc.font("mono").fontSize(size);
     const width = this.contentWidth - 12;
-    const x = LAYOUT.margins.left;
-    for (const line of lines) {
-      const m = this.measure(line.text || " ", width);
-      this.ensure(m.height + 2);
-      const y = doc.y;
+    const x = this.left;
+    const lh = this.lh(size);
+    const wrapped = lines.flatMap((line) =>
+      this.type.lines(line.text, "mono", size, width).map((text) => ({ text, mark: Boolean(line.mark) })),
+    );
+    let i = 0;
+    while (i < wrapped.length) {
+      if (this.y + lh + 2 > this.bottom) this.newPage();
+      const n = Math.max(1, Math.min(wrapped.length - i, Math.floor((this.bottom - this.y - 2) / lh)));
+      const chunk = wrapped.slice(i, i + n);
+      const y = this.y;
       doc
-        .rect(x, y - 1, 2, m.height + 1)
+        .rect(x, y - 1, 2, n * lh + 1)
         .fillColor(LAYOUT.rule)
         .fill();
-      if (line.mark)
-        doc
-          .rect(x + 2, y - 1, this.contentWidth - 2, m.height + 1)
-          .fillColor(LAYOUT.mark)
-          .fill();
-      doc.fillColor(line.mark ? LAYOUT.text : LAYOUT.code);
-      this.put(line.text || " ", x + 6, y, width, m.single);
-      doc.y = y + m.height;
+      chunk.forEach((line, k) => {
+        if (line.mark)
+          doc
+            .rect(x + 2, y + k * lh - 1, this.contentWidth - 2, lh + 1)
+            .fillColor(LAYOUT.mark)
+            .fill();
+      });
+      // Consecutive lines of one colour are one text object.
+      let k = 0;
+      while (k < chunk.length) {
+        let end = k + 1;
+        while (end < chunk.length && chunk[end]!.mark === chunk[k]!.mark) end++;
+        this.type.draw(
+          chunk.slice(k, end).map((l) => l.text),
+          x + 6,
+          y + k * lh,
+          { font: "mono", size, color: chunk[k]!.mark ? LAYOUT.text : LAYOUT.code },
+        );
+        k = end;
+      }
+      this.y = y + n * lh;
+      i += n;
     }
-    doc.x = x;
-    doc.fillColor(LAYOUT.text).font("sans").fontSize(LAYOUT.body);
-    doc.moveDown(0.4);
+    this.y += this.lh(LAYOUT.body) * 0.4;
   }
 
   // ---- sections ---------------------------------------------------------------------------------------------------
@@ -443,31 +546,26 @@ class Writer {
     const doc = this.doc;
     this.newPage();
     doc.outline.addItem("Cover");
-    doc.moveDown(2);
-    doc.font("sans").fontSize(9).fillColor(LAYOUT.muted).text(`${v.tool.toUpperCase()} · EVIDENCE PACK`);
-    doc.moveDown(0.4);
-    doc.font("bold").fontSize(24).fillColor(LAYOUT.text).text(v.title);
-    doc.moveDown(0.3);
-    doc.font("sans").fontSize(13).text(`Period covered: ${v.period.label}`);
-    doc.moveDown(1.2);
-    const y = doc.y;
+    this.y += this.lh(12) * 2;
+    this.flow(`${v.tool.toUpperCase()} · EVIDENCE PACK`, { font: "sans", size: 9, color: LAYOUT.muted });
+    this.y += this.lh(9) * 0.4;
+    this.flow(v.title, { font: "bold", size: 24, color: LAYOUT.text });
+    this.y += this.lh(24) * 0.3;
+    this.flow(`Period covered: ${v.period.label}`, { font: "sans", size: 13, color: LAYOUT.text });
+    this.y += this.lh(13) * 1.2;
+    const y = this.y;
     const color = v.compliant ? STATUS_COLOR.pass : STATUS_COLOR.fail;
-    doc.font("sans").fontSize(10);
-    const h = doc.heightOfString(v.meaning, { width: this.contentWidth - 24 }) + 34;
-    doc.rect(LAYOUT.margins.left, y, this.contentWidth, h).fillColor(LAYOUT.headerFill).fill();
-    doc.rect(LAYOUT.margins.left, y, 5, h).fillColor(color).fill();
-    doc
-      .font("bold")
-      .fontSize(16)
-      .fillColor(color)
-      .text(`${v.compliant ? "✓" : "✗"} ${v.verdict}`, LAYOUT.margins.left + 14, y + 8);
-    doc
-      .font("sans")
-      .fontSize(10)
-      .fillColor(LAYOUT.text)
-      .text(v.meaning, LAYOUT.margins.left + 14, doc.y + 2, { width: this.contentWidth - 24 });
-    doc.y = y + h + 18;
-    doc.x = LAYOUT.margins.left;
+    const meaning = this.type.lines(v.meaning, "sans", 10, this.contentWidth - 24);
+    const h = meaning.length * this.lh(10) + 34;
+    doc.rect(this.left, y, this.contentWidth, h).fillColor(LAYOUT.headerFill).fill();
+    doc.rect(this.left, y, 5, h).fillColor(color).fill();
+    this.type.draw([`${v.compliant ? "✓" : "✗"} ${v.verdict}`], this.left + 14, y + 8, {
+      font: "bold",
+      size: 16,
+      color,
+    });
+    this.type.draw(meaning, this.left + 14, y + 8 + this.lh(16) + 2, { font: "sans", size: 10, color: LAYOUT.text });
+    this.y = y + h + 18;
     this.keyValues([
       { label: "Period covered", value: `${v.period.start} to ${v.period.end} (${v.period.duration})` },
       { label: "Cloud", value: v.cloud },
@@ -487,7 +585,7 @@ class Writer {
       { label: "result.json SHA-256", value: v.resultSha256, mono: true },
       { label: "Fail-on threshold", value: v.failOn },
     ]);
-    doc.moveDown(1);
+    this.y += this.lh(LAYOUT.body);
     this.paragraph(
       "How to read this pack: the executive summary gives the verdict and what needs attention; each subscription and HSM " +
         "follows with every policy's status, the evidence it rests on (ids that point into Appendix B), the diagnostic " +
@@ -509,23 +607,17 @@ class Writer {
     const gap = 6;
     const w = (this.contentWidth - gap * (boxes.length - 1)) / boxes.length;
     this.ensure(48);
-    const y = doc.y;
+    const y = this.y;
     boxes.forEach((b, i) => {
-      const x = LAYOUT.margins.left + i * (w + gap);
+      const x = this.left + i * (w + gap);
       doc.rect(x, y, w, 40).lineWidth(0.6).strokeColor(LAYOUT.rule).stroke();
       doc.rect(x, y, w, 3).fillColor(STATUS_COLOR[b.key]).fill();
-      doc
-        .font("bold")
-        .fontSize(15)
-        .fillColor(STATUS_COLOR[b.key])
-        .text(String(b.count), x + 6, y + 8, { width: w - 12, lineBreak: false });
-      doc
-        .font("sans")
-        .fontSize(8)
-        .text(`${b.symbol} ${b.word}`, x + 6, y + 27, { width: w - 12, lineBreak: false });
+      const count: Style = { font: "bold", size: 15, color: STATUS_COLOR[b.key] };
+      this.type.draw([this.fit(String(b.count), count, w - 12)], x + 6, y + 8, count);
+      const word: Style = { font: "sans", size: 8, color: STATUS_COLOR[b.key] };
+      this.type.draw([this.fit(`${b.symbol} ${b.word}`, word, w - 12)], x + 6, y + 27, word);
     });
-    doc.y = y + 52;
-    doc.x = LAYOUT.margins.left;
+    this.y = y + 52;
     this.heading("Failing and errored findings by severity", 3);
     this.table(
       [
@@ -557,15 +649,15 @@ class Writer {
         : [[{ text: "No HSM was found." }, { text: "0" }, { text: "" }, { text: "" }, { text: "" }, { text: "" }]],
     );
     this.heading("Needs attention", 2);
-    if (v.attention.length) this.findingsTable(v.attention, "resource");
+    if (v.attention.length) this.findingGroups(v.attention);
     else this.paragraph("No finding failed or errored.");
     if (v.review.length) {
       this.heading("For review (below the fail-on threshold: reported, not counted)", 2);
-      this.findingsTable(v.review, "resource");
+      this.findingGroups(v.review);
     }
     if (v.tenantFindings.length) {
       this.heading("Tenant", 2);
-      this.findingsTable(v.tenantFindings, "kind");
+      this.findingsTable(v.tenantFindings);
     }
   }
 
@@ -577,42 +669,40 @@ class Writer {
     this.heading(`Subscription ${name}`, 1);
     this.paragraph(id, { font: "mono", size: 8, color: LAYOUT.muted });
     if (findings.length) {
-      this.findingsTable(findings, "kind");
-      this.fixes(findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")));
+      this.findingsTable(findings);
+      this.fixes(
+        findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")),
+        `subscription ${name}`,
+      );
     }
   }
 
   hsm(h: HsmView) {
     const doc = this.doc;
     this.ensure(220);
-    if (doc.y > LAYOUT.margins.top + 40) {
+    if (this.y > LAYOUT.margins.top + 40) {
       doc
-        .moveTo(LAYOUT.margins.left, doc.y + 4)
-        .lineTo(LAYOUT.margins.left + this.contentWidth, doc.y + 4)
+        .moveTo(this.left, this.y + 4)
+        .lineTo(this.left + this.contentWidth, this.y + 4)
         .lineWidth(0.6)
         .strokeColor(LAYOUT.rule)
         .stroke();
-      doc.moveDown(0.8);
+      this.y += this.lh(LAYOUT.body) * 0.8;
     }
     // The headline is the worst counted status (as in the HTML); the counts include everything.
     const worst = { ...STATUS_LABEL[h.worst] };
     const uncounted = h.findings.filter((f) => !f.counted).length;
     (this.subscriptionOutline ?? doc.outline).addItem(`${h.resource.name} (${h.kindLabel})`);
     this.heading(`${h.resource.name}`, 2);
-    doc
-      .font("bold")
-      .fontSize(9)
-      .fillColor(STATUS_COLOR[h.worst])
-      .text(
-        `${worst.symbol} ${worst.word} · ${h.statusCounts.map((c) => `${c.count} ${c.word}`).join(", ")}${uncounted ? ` (${uncounted} FAIL below the fail-on threshold, for review)` : ""}`,
-        LAYOUT.margins.left,
-        doc.y,
-      );
-    doc.fillColor(LAYOUT.text).moveDown(0.3);
+    this.flow(
+      `${worst.symbol} ${worst.word} · ${h.statusCounts.map((c) => `${c.count} ${c.word}`).join(", ")}${uncounted ? ` (${uncounted} FAIL below the fail-on threshold, for review)` : ""}`,
+      { font: "bold", size: 9, color: STATUS_COLOR[h.worst] },
+    );
+    this.y += this.lh(9) * 0.3;
     this.keyValues(h.facts.map((fact) => ({ ...fact, mono: fact.label === "Resource id" })));
 
     this.heading("Findings", 3);
-    this.findingsTable(h.findings, "kind");
+    this.findingsTable(h.findings);
 
     if (h.manualEvidence) {
       this.heading("Manual evidence expected", 3);
@@ -639,15 +729,15 @@ class Writer {
       this.heading("Destinations", 3);
       this.table(
         [
-          { header: "Kind", width: 70 },
-          { header: "Destination", width: 200 },
-          { header: "Audit", width: 34 },
-          { header: "State", width: 62 },
-          { header: "Detail", width: 110 },
+          { header: "Kind", width: 64 },
+          { header: "Destination", width: 180 },
+          { header: "Audit", width: 32 },
+          { header: "State", width: 56 },
+          { header: "Detail", width: 171 },
         ],
         h.destinations.map((d) => [
           { text: d.kindLabel },
-          { text: d.id, mono: true },
+          mono(d.id),
           { text: d.carriesAudit ? "◆ yes" : "no" },
           { text: d.stateText, color: d.state === "exists" ? STATUS_COLOR.pass : STATUS_COLOR.fail },
           { text: d.detail },
@@ -662,7 +752,7 @@ class Writer {
       this.heading("Highlights for review", 3);
       for (const v of h.highlights) this.highlight(v);
     }
-    if (h.fixes.length) this.fixes(h.fixes);
+    if (h.fixes.length) this.fixes(h.fixes, h.resource.name);
   }
 
   private activity(a: ActivityView) {
@@ -699,7 +789,7 @@ class Writer {
       ],
       d.operations.length
         ? d.operations.map((o) => [
-            { text: o.name, mono: true },
+            mono(o.name),
             { text: o.command ?? "" },
             { text: o.description ?? "" },
             { text: String(o.records) },
@@ -710,15 +800,15 @@ class Writer {
     const shown = d.callers.slice(0, CALLERS_SHOWN);
     this.table(
       [
-        { header: `Caller (${d.callers.length})`, width: 90 },
-        { header: "Identity", width: 140 },
-        { header: "Records", width: 45 },
-        ...(known ? [{ header: "Failed", width: 40 }] : []),
-        { header: "First seen", width: 90 },
-        { header: "Last seen", width: 90 },
+        { header: `Caller (${d.callers.length})`, width: 80 },
+        { header: "Identity", width: 110 },
+        { header: "Records", width: 40 },
+        ...(known ? [{ header: "Failed", width: 36 }] : []),
+        { header: "First seen", width: 110 },
+        { header: "Last seen", width: 110 },
       ],
       shown.map((c) => [
-        { text: c.address, mono: true },
+        mono(c.address),
         { text: c.identity ?? "" },
         { text: String(c.records) },
         ...(known ? [{ text: String(c.failures ?? 0) }] : []),
@@ -742,16 +832,16 @@ class Writer {
     this.paragraph(v.finding.message, { size: 8.5 });
     this.table(
       [
-        { header: "Time (UTC)", width: 95 },
-        { header: "Operation", width: 130 },
-        { header: "Caller", width: 80 },
-        { header: "Identity", width: 110 },
-        { header: "Note", width: 90 },
+        { header: "Time (UTC)", width: 110 },
+        { header: "Operation", width: 146 },
+        { header: "Caller", width: 74 },
+        { header: "Identity", width: 90 },
+        { header: "Note", width: 83 },
       ],
       details.rows.map((r) => [
         { text: r.time },
         { text: r.operation },
-        { text: r.caller, mono: true },
+        mono(r.caller),
         { text: r.identity ?? "" },
         { text: r.note ?? "" },
       ]),
@@ -772,9 +862,9 @@ class Writer {
     const doc = this.doc;
     const height = 70;
     this.ensure(height + 26);
-    const left = LAYOUT.margins.left + 34;
-    const right = LAYOUT.margins.left + this.contentWidth;
-    const top = doc.y + 4;
+    const left = this.left + 34;
+    const right = this.left + this.contentWidth;
+    const top = this.y + 4;
     const base = top + height;
     doc.lineWidth(0.5).strokeColor(LAYOUT.muted);
     doc.moveTo(left, base).lineTo(right, base).stroke();
@@ -786,37 +876,71 @@ class Writer {
       const h = d.records * scale;
       if (h > 0) doc.rect(left + i * slot + slot * 0.12, base - h, Math.max(0.5, slot * 0.76), h).fill();
     });
-    doc.font("sans").fontSize(7).fillColor(LAYOUT.muted);
-    doc.text(String(a.maxPerDay), LAYOUT.margins.left, top - 2, { width: 30, align: "right", lineBreak: false });
-    doc.text("0", LAYOUT.margins.left, base - 6, { width: 30, align: "right", lineBreak: false });
+    const label: Style = { font: "sans", size: 7, color: LAYOUT.muted };
+    this.type.draw([String(a.maxPerDay)], this.left, top - 2, label, { right: this.left + 30 });
+    this.type.draw(["0"], this.left, base - 6, label, { right: this.left + 30 });
     const first = a.days[0]?.day ?? "";
     const last = a.days[a.days.length - 1]?.day ?? "";
-    doc.text(first, left, base + 3, { lineBreak: false });
-    doc.text(last, right - 60, base + 3, { width: 60, align: "right", lineBreak: false });
-    doc.x = LAYOUT.margins.left;
-    doc.y = base + 14;
+    this.type.draw([first], left, base + 3, label);
+    this.type.draw([last], right - 60, base + 3, label, { right });
+    this.y = base + 14;
     this.paragraph(`Audit records per day (UTC), ${first} to ${last}; highest ${a.maxPerDay}.`, {
       size: 7.5,
       color: LAYOUT.muted,
     });
   }
 
-  private fixes(findings: FindingView[]) {
+  /** The first fix shown with each set of commands: where it is, to refer to from the same commands later. */
+  private readonly fixesShown = new Map<string, { policyId: string; where: string; page: number; anchor: string }>();
+
+  /**
+   * The az CLI and PowerShell fix of each failure of `where` (an HSM, a subscription). Commands already shown in
+   * full (the same fix of another policy, or of another HSM: those that name no resource) are referred to, with a
+   * link to them, rather than repeated.
+   */
+  private fixes(findings: FindingView[], where: string) {
     if (!findings.length) return;
     this.heading("Remediation", 3);
     for (const v of findings) {
-      this.ensure(80);
-      this.paragraph(`Fix for ${v.finding.policyId} (${v.status.word}, ${v.finding.severity})`, {
-        font: "bold",
-        size: 8.5,
-      });
-      if (v.finding.remediation.azCli) {
-        this.paragraph("Azure CLI", { size: 7.5, color: LAYOUT.muted });
-        this.code(v.finding.remediation.azCli.split("\n").map((text) => ({ text })));
+      const { azCli, powershell } = v.finding.remediation;
+      const key = `${azCli ?? ""}\u0000${powershell ?? ""}`;
+      const title = `Fix for ${v.finding.policyId} (${v.status.word}, ${v.finding.severity})`;
+      const shown = this.fixesShown.get(key);
+      if (shown) {
+        this.ensure(40);
+        this.paragraph(title, { font: "bold", size: 8.5 });
+        const style: Style = { font: "sans", size: 8.5, color: LAYOUT.link };
+        const text =
+          shown.where === where
+            ? `The same commands as the fix for ${shown.policyId} above.`
+            : `The same commands as the fix for ${shown.policyId} of ${shown.where}, page ${shown.page}.`;
+        const lines = this.type.lines(text, style.font, style.size, this.contentWidth);
+        const y = this.y;
+        this.flow(text, style);
+        lines.forEach((line, i) =>
+          this.doc.goTo(
+            this.left,
+            y + i * this.lh(8.5),
+            this.type.width(line, "sans", 8.5),
+            this.lh(8.5),
+            shown.anchor,
+          ),
+        );
+        this.y += this.lh(8.5) * 0.35;
+        continue;
       }
-      if (v.finding.remediation.powershell) {
+      this.ensure(80);
+      const anchor = `fix-${this.fixesShown.size + 1}`;
+      this.doc.addNamedDestination(anchor, "XYZ", this.left, this.y, null);
+      this.fixesShown.set(key, { policyId: v.finding.policyId, where, page: this.pages, anchor });
+      this.paragraph(title, { font: "bold", size: 8.5 });
+      if (azCli) {
+        this.paragraph("Azure CLI", { size: 7.5, color: LAYOUT.muted });
+        this.code(azCli.split("\n").map((text) => ({ text })));
+      }
+      if (powershell) {
         this.paragraph("PowerShell", { size: 7.5, color: LAYOUT.muted });
-        this.code(v.finding.remediation.powershell.split("\n").map((text) => ({ text })));
+        this.code(powershell.split("\n").map((text) => ({ text })));
       }
     }
   }
@@ -867,10 +991,7 @@ class Writer {
           { header: "Resource", width: 3 },
           { header: "Pattern", width: 2 },
         ],
-        v.excluded.map((e) => [
-          { text: e.resourceId, mono: true },
-          { text: e.pattern, mono: true },
-        ]),
+        v.excluded.map((e) => [mono(e.resourceId), mono(e.pattern)]),
       );
     }
     if (v.errors.length) {
@@ -883,7 +1004,7 @@ class Writer {
         ],
         v.errors.map((e) => [
           { text: e.for },
-          { text: e.resourceId ?? "", mono: true },
+          mono(e.resourceId ?? ""),
           { text: [e.status, e.code].filter((x) => x !== undefined).join(" ") },
           { text: e.message },
         ]),
@@ -934,34 +1055,40 @@ class Writer {
     this.paragraph(
       "Every HTTP exchange of the scan: method, URL (secrets redacted), status, time, and the SHA-256 of the body as received.",
     );
+    // The findings that cite each record run across the row under it: the list can be long.
     const columns: Column[] = [
-      { header: "Id", width: 42 },
-      { header: "Request", width: 210 },
-      { header: "Status", width: 34 },
-      { header: "Time", width: 78 },
-      { header: "SHA-256", width: 92 },
-      { header: "Cited by", width: 92 },
+      { header: "Id", width: 44 },
+      { header: "Request", width: 259 },
+      { header: "Status", width: 32 },
+      { header: "Time", width: 96 },
+      { header: "SHA-256", width: 72 },
     ];
     const chunk = 100;
     for (let i = 0; i < v.evidence.length; i += chunk) {
       const part = v.evidence.slice(i, i + chunk);
       this.table(
         columns,
-        part.map((e) => [
-          { text: e.id, mono: true },
-          { text: `${e.method} ${e.url}\n${e.purpose}` },
-          { text: String(e.status) },
-          { text: e.capturedAt },
-          { text: grouped(e.sha256), mono: true },
-          { text: e.citedBy.join("\n") },
-        ]),
-        { size: 6.5, anchors: part.map((e) => evidenceAnchor(e.id)), continues: i > 0 },
+        part.map((e) => ({
+          cells: [
+            mono(e.id),
+            [{ text: `${e.method} ${e.url}` }, { text: e.purpose, color: LAYOUT.muted }],
+            { text: String(e.status) },
+            { text: e.capturedAt },
+            mono(grouped(e.sha256)),
+          ],
+          span: { text: `Cited by ${e.citedBy.length ? e.citedBy.join("; ") : "no finding"}.`, color: LAYOUT.muted },
+          anchor: evidenceAnchor(e.id),
+        })),
+        { size: 6.5, continues: i > 0, spanFrom: 1 },
       );
-      this.forgetLayouts();
+      this.forgetWords();
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
 }
+
+/** zlib level of the page content streams. */
+const CONTENT_LEVEL = 6;
 
 /** Callers listed per workspace in the PDF (most active first); result.json and the HTML list them all. */
 const CALLERS_SHOWN = 15;

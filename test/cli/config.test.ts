@@ -106,6 +106,16 @@ describe("precedence: a flag beats the configuration file, which beats the defau
   });
 });
 
+describe("formats", () => {
+  test("the file's formats are written beside result.json (every format of the contract is in this build)", () => {
+    const { evaluate, dir } = setup({ "hsm-audit.config.yaml": "formats: [pdf, csv]\n" });
+    expect(evaluate().code).toBe(1);
+    for (const file of ["result.json", "report.pdf", "findings.csv"]) {
+      expect(existsSync(join(dir, "hsm-audit-results", file))).toBe(true);
+    }
+  });
+});
+
 describe("config print", () => {
   test("shows each merged value and where it came from", () => {
     const { dir } = setup({ "hsm-audit.config.yaml": "failOn: high\nlogWindow: 30d\nwaivers:\n  maxDays: 90\n" });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { renderPdf } from "../../src/report/pdf.js";
 import type { Paper } from "../../src/report/outputs.js";
 import type { Result } from "../../src/model/result.js";
+import { buildView, evidenceAnchor, type ReportView } from "../../src/report/view.js";
 import { hostileResult, largeResult, HOSTILE_SUBSCRIPTION, SCRIPT_NAME, XSS_NAME } from "./fixtures.js";
 import { readPdf, squeezed, type ParsedPdf } from "../helpers/pdf.js";
 
@@ -93,7 +94,8 @@ describe("report.pdf of a small estate with hostile names", () => {
     const cited = new Set(result.findings.flatMap((f) => f.evidence));
     expect(cited.size).toBeGreaterThan(0);
     expect(pdf.unresolvedLinks).toEqual([]);
-    expect(new Set(pdf.linkTargets).size).toBe(cited.size);
+    const evidenceTargets = new Set(pdf.linkTargets.filter((t) => t.startsWith("evidence-")));
+    expect(evidenceTargets).toEqual(new Set([...cited].map(evidenceAnchor)));
   });
 
   test("embeds its fonts, so the text is selectable and searchable", () => {
@@ -136,14 +138,94 @@ test("--paper letter lays the pages out on US Letter", async () => {
   expect(new Set(a4.pdf.sizes.map((s) => s.join("x")))).toEqual(new Set(["595x842"]));
 });
 
-test("a larger estate keeps one outline entry per HSM under its subscription, and tables across pages", async () => {
-  const result = largeResult(60, 6);
-  const { pdf } = await render(result, "large.pdf");
-  const subs = pdf.outline.filter((o) => o.title.startsWith("Subscription "));
-  expect(subs).toHaveLength(6);
-  expect(subs.reduce((n, s) => n + s.children.length, 0)).toBe(60);
-  // The evidence index spans pages: its header repeats on each.
-  const indexPages = pdf.pages.filter((p) => p.includes("Appendix B") || /Id\s*Request\s*Status/.test(p));
-  expect(pdf.pages.filter((p) => /Id\s*Request\s*Status\s*Time\s*SHA-256/.test(p)).length).toBeGreaterThan(1);
-  expect(indexPages.length).toBeGreaterThan(1);
+describe("report.pdf of a larger estate", () => {
+  let result: Result;
+  let pdf: ParsedPdf;
+  let view: ReportView;
+  beforeAll(async () => {
+    result = largeResult(60, 6);
+    view = buildView(result, "cd".repeat(32));
+    ({ pdf } = await render(result, "large.pdf"));
+  });
+
+  test("keeps one outline entry per HSM under its subscription, and tables across pages", () => {
+    const subs = pdf.outline.filter((o) => o.title.startsWith("Subscription "));
+    expect(subs).toHaveLength(6);
+    expect(subs.reduce((n, s) => n + s.children.length, 0)).toBe(60);
+    // The evidence index spans pages: its header repeats on each.
+    const indexPages = pdf.pages.filter((p) => p.includes("Appendix B") || /Id\s*Request\s*Status/.test(p));
+    expect(pdf.pages.filter((p) => /Id\s*Request\s*Status\s*Time\s*SHA-256/.test(p)).length).toBeGreaterThan(1);
+    expect(indexPages.length).toBeGreaterThan(1);
+  });
+
+  test("the summary names, under each status and policy, every resource that needs attention", () => {
+    const first = pdf.pages.findIndex(
+      (p) => p.includes(`Subscription ${view.sections[0]!.name}`) && p.includes("Findings"),
+    );
+    const summary = body({ ...pdf, pages: pdf.pages.slice(1, first) }, view, result);
+    const groups = new Map<string, string[]>();
+    for (const v of [...view.attention, ...view.review]) {
+      const key = `${v.status.symbol}${v.status.word}${v.finding.severity}${v.finding.policyId}`;
+      groups.set(key, [...(groups.get(key) ?? []), v.resourceName]);
+    }
+    expect(groups.size).toBeGreaterThan(3);
+    for (const [key, names] of groups) {
+      expect(summary).toContain(key);
+      expect(summary).toContain(`${names.length}findings${names.join(",")}`);
+    }
+  });
+
+  test("shows each set of fix commands once, and refers to it, with a link, wherever it recurs", () => {
+    const fixes = view.sections.flatMap((s) => [
+      ...s.findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")),
+      ...s.hsms.flatMap((h) => h.fixes),
+    ]);
+    const commands = new Set(fixes.map((f) => f.finding.remediation.azCli));
+    expect(commands.size).toBeLessThan(fixes.length);
+    const text = body(pdf, view, result);
+    for (const command of commands) {
+      expect(text.split(command.replace(/\s+/g, "")).length - 1).toBe(1);
+    }
+    expect(text.split("Thesamecommandsasthefixfor").length - 1).toBe(fixes.length - commands.size);
+    expect(pdf.linkTargets.filter((t) => t.startsWith("fix-")).length).toBe(fixes.length - commands.size);
+    expect(pdf.unresolvedLinks).toEqual([]);
+  });
 });
+
+test("an evidence record cited by every finding lists them all in the index, across pages", async () => {
+  const result = largeResult(40, 4);
+  const id = result.evidence[0]!.id;
+  for (const f of result.findings) if (!f.evidence.includes(id)) f.evidence.push(id);
+  const view = buildView(result, "cd".repeat(32));
+  const citedBy = view.evidence.find((e) => e.id === id)!.citedBy;
+  expect(citedBy).toHaveLength(new Set(result.findings.map((f) => f.resourceId)).size);
+  const { pdf } = await render(result, "cited.pdf");
+  const index = pdf.pages.findIndex((p) => p.includes("Appendix B: evidence index"));
+  const row = pdf.pages.slice(index).filter((p) => p.includes(citedBy[0]!.split(":")[0]!));
+  // The list is longer than a page: it continues under the repeated header.
+  expect(row.length).toBeGreaterThan(1);
+  expect(body({ ...pdf, pages: pdf.pages.slice(index) }, view, result)).toContain(
+    `Citedby${citedBy.join("; ")}.`.replace(/\s+/g, ""),
+  );
+});
+
+/**
+ * The text of the pages without their header, footer and repeated table headers, whitespace removed: what runs on
+ * from one page to the next reads back whole.
+ */
+function body(pdf: ParsedPdf, view: ReportView, result: Result): string {
+  const furniture = [
+    `${view.title} · ${view.period.label}`,
+    view.verdict,
+    `${view.tool} · run ${result.runId ?? result.startedAt}`,
+    "IdRequestStatusTimeSHA-256",
+    "StatusPolicyWhere(eachfindingisinitsHSM'sorsubscription'ssection)",
+  ].map((s) => s.replace(/\s+/g, ""));
+  return pdf.pages
+    .map((page) => {
+      let text = page.replace(/\s+/g, "").replace(/Page\d+of\d+/, "");
+      for (const f of furniture) text = text.split(f).join("");
+      return text;
+    })
+    .join("");
+}

@@ -1,0 +1,459 @@
+// Text setting for report.pdf, below pdfkit's own text layer. pdfkit lays text out word by word through its line
+// wrapper, shapes and encodes every glyph of every run again, and turns each content operator into its own small
+// buffer; for an evidence pack of thousands of pages that is most of the render and most of its garbage. Here each
+// distinct word is shaped and encoded once per font (fontkit, with the font's kerning), lines are broken by width,
+// and a block of lines is written as one text object. Page content is gathered in one reused buffer and compressed
+// once per page. pdfkit still owns the document: fonts, subsets, pages, links, outline and everything drawn.
+//
+// This leans on pdfkit 0.20's internals (the embedded font's subset, widths and unicode map, a page's content
+// reference): package.json pins that version, and test/report/pdf.test.ts reads the text back.
+import { deflateSync } from "node:zlib";
+
+type Doc = PDFKit.PDFDocument;
+export type FontName = "sans" | "bold" | "mono";
+
+export interface Style {
+  font: FontName;
+  size: number;
+  color: string;
+}
+
+interface Glyph {
+  id: number;
+  advanceWidth: number;
+  codePoints: number[];
+}
+interface GlyphPosition {
+  xAdvance: number;
+  xOffset: number;
+  yOffset: number;
+}
+/** pdfkit's EmbeddedFont, as far as it is used here. */
+interface EmbeddedFont {
+  id: string;
+  scale: number;
+  ascender: number;
+  descender: number;
+  lineGap: number;
+  font: { layout(text: string): { glyphs: Glyph[]; positions: GlyphPosition[] } };
+  subset: { includeGlyph(glyph: number): number };
+  widths: number[];
+  unicode: number[][];
+  ref(): PDFKit.PDFKitReference;
+}
+/** pdfkit's PDFReference of a page's content stream. */
+interface ContentRef {
+  buffer: Uint8Array[] | Uint8Array;
+  compress: boolean;
+  data: Record<string, unknown>;
+  uncompressedLength: number;
+  write(chunk: string | Uint8Array): void;
+  end(chunk?: string | Uint8Array): void;
+  finalize(): void;
+}
+interface Page {
+  height: number;
+  fonts: Record<string, unknown>;
+  content: ContentRef;
+}
+
+/**
+ * A word as drawn: its glyphs as the inside of a TJ array's string, two bytes a glyph id (Identity-H) written as a
+ * literal string, kerning closing and reopening it; and its advance in 1/1000 em.
+ */
+interface Word {
+  tj: string;
+  advance: number;
+  /** False when a glyph is placed off its advance (combining marks): such a line is left to pdfkit. */
+  plain: boolean;
+}
+
+/**
+ * The shaped words of one font. A word of prose is shaped whole, with its kerning and ligatures, and kept: prose
+ * repeats. A machine word (an id, a hash, a time, a URL: anything with a digit or a path separator) is mostly seen
+ * once, so it is set from shaped pieces instead, its runs of letters and each other character, which are kept.
+ */
+class Face {
+  private words = new Map<string, Word>();
+  readonly ascender: number;
+  readonly lineHeightEm: number;
+
+  constructor(readonly font: EmbeddedFont) {
+    this.ascender = font.ascender / 1000;
+    this.lineHeightEm = (font.ascender + font.lineGap - font.descender) / 1000;
+  }
+
+  word(text: string): Word {
+    const word = this.words.get(text);
+    if (word) return word;
+    return MACHINE.test(text) ? this.pieces(text) : this.shape(text);
+  }
+
+  /** The advance of a word (as `word(text).advance`, without setting a machine word's glyphs). */
+  advance(text: string): number {
+    const word = this.words.get(text);
+    if (word) return word.advance;
+    if (!MACHINE.test(text)) return this.shape(text).advance;
+    let advance = 0;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 127 || isLetter(c)) continue;
+      if (i > start) advance += (this.words.get(text.slice(start, i)) ?? this.shape(text.slice(start, i))).advance;
+      advance += (this.words.get(text[i]!) ?? this.shape(text[i]!)).advance;
+      start = i + 1;
+    }
+    if (start < text.length) advance += (this.words.get(text.slice(start)) ?? this.shape(text.slice(start))).advance;
+    return advance;
+  }
+
+  private shape(text: string): Word {
+    const font = this.font;
+    const run = font.font.layout(text);
+    let tj = "";
+    let advance = 0;
+    let plain = true;
+    for (let i = 0; i < run.glyphs.length; i++) {
+      const glyph = run.glyphs[i]!;
+      const position = run.positions[i]!;
+      const gid = font.subset.includeGlyph(glyph.id);
+      font.widths[gid] ??= glyph.advanceWidth * font.scale;
+      font.unicode[gid] ??= glyph.codePoints;
+      tj += BYTES[gid >> 8]! + BYTES[gid & 255]!;
+      const xAdvance = position.xAdvance * font.scale;
+      const kern = xAdvance - glyph.advanceWidth * font.scale;
+      if (kern !== 0) tj += `) ${num(-kern)} (`;
+      if (position.xOffset || position.yOffset) plain = false;
+      advance += xAdvance;
+    }
+    const word = { tj, advance, plain };
+    this.words.set(text, word);
+    return word;
+  }
+
+  /** A machine word from its pieces: each ASCII character that is not a letter alone, and the runs between them. */
+  private pieces(text: string): Word {
+    const word = { tj: "", advance: 0, plain: true };
+    const add = (piece: string) => {
+      const w = this.words.get(piece) ?? this.shape(piece);
+      word.tj += w.tj;
+      word.advance += w.advance;
+      word.plain &&= w.plain;
+    };
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 127 || isLetter(c)) continue;
+      if (i > start) add(text.slice(start, i));
+      add(text[i]!);
+      start = i + 1;
+    }
+    if (start < text.length) add(start ? text.slice(start) : text);
+    return word;
+  }
+
+  /** How many of the first characters of `text` fit in `max` (1/1000 em), at least one. */
+  fitting(text: string, max: number): number {
+    let used = 0;
+    let i = 0;
+    while (i < text.length) {
+      const size = text.codePointAt(i)! > 0xffff ? 2 : 1;
+      used += this.advance(text.slice(i, i + size));
+      if (used > max) break;
+      i += size;
+    }
+    return Math.max(i, Math.min(text.length, text.codePointAt(0)! > 0xffff ? 2 : 1));
+  }
+
+  /** Forgets the shaped words once there are many. */
+  trim(limit: number) {
+    if (this.words.size > limit) this.words = new Map();
+  }
+}
+
+/** A word set from pieces (see Face). */
+const MACHINE = /[0-9/\\_=?&@:]/;
+
+/** Each byte as it is written inside a literal string: itself (the content is written as latin1), or escaped. */
+const BYTES = Array.from({ length: 256 }, (_, b) =>
+  b === 0x28 || b === 0x29 || b === 0x5c ? `\\${String.fromCharCode(b)}` : b === 0x0d ? "\\r" : String.fromCharCode(b),
+);
+
+/** A number as a content operand: at most three decimals, no trailing zeros. */
+export function num(n: number): string {
+  const r = Math.round(n * 1000) / 1000;
+  return Object.is(r, -0) ? "0" : String(r);
+}
+
+const rgbCache = new Map<string, string>();
+/** "#1d2330" as "0.114 0.137 0.188". */
+function rgb(hex: string): string {
+  let v = rgbCache.get(hex);
+  if (!v) {
+    const n = Number.parseInt(hex.slice(1), 16);
+    v = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => num(c / 255)).join(" ");
+    rgbCache.set(hex, v);
+  }
+  return v;
+}
+
+/** Where a line may break: after spaces (which hang), after "/", and after a "-" between a letter or digit and a letter. */
+function tokens(line: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  const n = line.length;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
+    let end = -1;
+    if (c === 32) {
+      let j = i + 1;
+      while (j < n && line.charCodeAt(j) === 32) j++;
+      end = j;
+    } else if (c === 47 /* / */) end = i + 1;
+    else if (c === 45 /* - */ && i > start && isAlnum(line.charCodeAt(i - 1)) && isLetter(line.charCodeAt(i + 1))) {
+      end = i + 1;
+    }
+    if (end > 0) {
+      out.push(line.slice(start, end));
+      start = end;
+      i = end - 1;
+    }
+  }
+  if (start < n) out.push(line.slice(start));
+  return out;
+}
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isAlnum = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
+
+/** The line without its trailing spaces. */
+function trimSpaces(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 32) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+export class Typesetter {
+  private readonly faces: Record<FontName, Face>;
+  private readonly sink = new PageSink();
+
+  constructor(
+    private readonly doc: Doc,
+    /** zlib level of the page content streams. */
+    private readonly level: number,
+  ) {
+    const face = (name: FontName) => {
+      doc.font(name);
+      return new Face((doc as unknown as { _font: EmbeddedFont })._font);
+    };
+    this.faces = { sans: face("sans"), bold: face("bold"), mono: face("mono") };
+  }
+
+  /** Takes over the content stream of each new page; call before anything else listens to `pageAdded`. */
+  start() {
+    this.doc.on("pageAdded", () => this.sink.adopt(this.doc.page as unknown as Page, this.level));
+  }
+
+  lineHeight(size: number, font: FontName = "sans"): number {
+    return this.faces[font].lineHeightEm * size;
+  }
+
+  /** The width of one line of text. */
+  width(text: string, font: FontName, size: number): number {
+    return (this.advance(this.faces[font], text) * size) / 1000;
+  }
+
+  private advance(face: Face, text: string): number {
+    let advance = 0;
+    let start = 0;
+    for (;;) {
+      const space = text.indexOf(" ", start);
+      if (space < 0) {
+        if (start < text.length) advance += face.advance(start ? text.slice(start) : text);
+        return advance;
+      }
+      advance += face.advance(text.slice(start, space + 1));
+      start = space + 1;
+    }
+  }
+
+  /**
+   * `text` broken into lines no wider than `width`: at its newlines, then between words; a word wider than the line
+   * (an id, a hash) is broken after a "/" or "-", else wherever it must be.
+   */
+  lines(text: string, font: FontName, size: number, width: number): string[] {
+    const face = this.faces[font];
+    const max = (width * 1000) / size + 0.01;
+    const out: string[] = [];
+    for (const hard of text.includes("\n") ? text.split("\n") : [text]) {
+      if (this.advance(face, hard) <= max) {
+        out.push(trimSpaces(hard));
+        continue;
+      }
+      let line = "";
+      let used = 0;
+      for (let token of tokens(hard)) {
+        const bare = trimSpaces(token);
+        let full = face.advance(token);
+        const fits = bare === token ? full : face.advance(bare);
+        if (line && used + fits > max) {
+          out.push(trimSpaces(line));
+          line = "";
+          used = 0;
+        }
+        if (!line && fits > max) {
+          // Nothing to break at: as many characters as fit (at least one), then the rest.
+          while (token.length > 1 && face.advance(trimSpaces(token)) > max) {
+            const n = face.fitting(token, max);
+            out.push(token.slice(0, n));
+            token = token.slice(n);
+          }
+          full = face.advance(token);
+        }
+        line += token;
+        used += full;
+      }
+      out.push(trimSpaces(line));
+    }
+    return out;
+  }
+
+  /**
+   * Draws lines top-down from (x, y), `leading` apart (the line height unless given); with `right`, each line ends
+   * there instead.
+   */
+  draw(
+    lines: readonly string[],
+    x: number,
+    y: number,
+    style: Style,
+    options: { leading?: number; right?: number } = {},
+  ) {
+    const doc = this.doc;
+    const page = doc.page as unknown as Page;
+    const face = this.faces[style.font];
+    const size = style.size;
+    const leading = options.leading ?? face.lineHeightEm * size;
+    page.fonts[face.font.id] ??= face.font.ref();
+    const baseline = face.ascender * size;
+    // Left-aligned lines after the first move down by the leading (T*); right-aligned ones are placed each.
+    let out =
+      options.right === undefined ? `${num(leading)} TL 1 0 0 1 ${num(x)} ${num(page.height - y - baseline)} Tm` : "";
+    let fallback: { line: string; x: number; y: number }[] | undefined;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (i > 0 && options.right === undefined) out += " T*";
+      if (!line) continue;
+      let tj = "";
+      let advance = 0;
+      let plain = true;
+      let start = 0;
+      for (;;) {
+        const space = line.indexOf(" ", start);
+        const word = face.word(space < 0 ? (start ? line.slice(start) : line) : line.slice(start, space + 1));
+        tj += word.tj;
+        advance += word.advance;
+        plain &&= word.plain;
+        if (space < 0 || space + 1 >= line.length) break;
+        start = space + 1;
+      }
+      const top = y + i * leading;
+      if (!plain) {
+        const left = options.right === undefined ? x : options.right - (advance * size) / 1000;
+        (fallback ??= []).push({ line, x: left, y: top });
+      } else if (options.right === undefined) out += ` [(${tj})] TJ`;
+      else {
+        const left = options.right - (advance * size) / 1000;
+        out += `1 0 0 1 ${num(left)} ${num(page.height - top - baseline)} Tm [(${tj})] TJ\n`;
+      }
+    }
+    if (out) this.sink.text(face.font.id, num(size), rgb(style.color), out);
+    for (const f of fallback ?? []) {
+      doc.font(style.font).fontSize(size).fillColor(style.color).text(f.line, f.x, f.y, { lineBreak: false });
+    }
+  }
+
+  /** Forgets shaped words past `limit` per font. */
+  trim(limit = 20000) {
+    for (const face of Object.values(this.faces)) face.trim(limit);
+  }
+}
+
+/**
+ * The content of the page being written, gathered in one buffer reused from page to page and compressed once when
+ * pdfkit ends the page (pdfkit would keep a small buffer per operator until then). Consecutive text shares one text
+ * object, setting font and colour only where they change; anything else pdfkit writes closes it first.
+ */
+class PageSink {
+  private buffer = Buffer.allocUnsafe(1 << 20);
+  private length = 0;
+  private height = 0;
+  /** The open text object's font and size, and colour; undefined when none is open. */
+  private font: string | undefined;
+  private color = "";
+
+  adopt(page: Page, level: number) {
+    const content = page.content;
+    // What pdfkit wrote before announcing the page (its flip of the y axis) stays first.
+    const head = content.buffer as Uint8Array[];
+    content.buffer = [];
+    this.length = 0;
+    this.font = undefined;
+    this.height = page.height;
+    for (const chunk of head) this.append(chunk);
+    content.write = (chunk) => {
+      this.close();
+      this.append(chunk);
+    };
+    content.end = (chunk) => {
+      this.close();
+      if (chunk) this.append(chunk);
+      const raw = this.buffer.subarray(0, this.length);
+      const packed = deflateSync(raw, { level });
+      this.length = 0;
+      content.uncompressedLength = raw.length;
+      content.compress = false;
+      content.data.Filter = "FlateDecode";
+      content.buffer = [packed];
+      content.finalize();
+    };
+  }
+
+  /**
+   * Text operators, in PDF's own coordinates (the text object undoes pdfkit's flip of the page): `font` is the
+   * "F1 7.5" of "/F1 7.5 Tf", `color` the operands of rg.
+   */
+  text(fontId: string, size: string, color: string, body: string) {
+    const font = `${fontId} ${size}`;
+    if (this.font === undefined) {
+      this.append(`q 1 0 0 -1 0 ${num(this.height)} cm BT`);
+      this.color = "";
+    }
+    if (font !== this.font) this.append(`/${font} Tf`);
+    if (color !== this.color) this.append(`${color} rg`);
+    this.font = font;
+    this.color = color;
+    this.append(body);
+  }
+
+  private close() {
+    if (this.font === undefined) return;
+    this.append("ET Q");
+    this.font = undefined;
+  }
+
+  private append(chunk: string | Uint8Array) {
+    const need = this.length + chunk.length + 1;
+    if (need > this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buffer.length * 2));
+      this.buffer.copy(bigger, 0, 0, this.length);
+      this.buffer = bigger;
+    }
+    if (typeof chunk === "string") {
+      this.length += this.buffer.write(chunk, this.length, "latin1");
+      this.buffer[this.length++] = 10;
+    } else {
+      this.buffer.set(chunk, this.length);
+      this.length += chunk.length;
+    }
+  }
+}

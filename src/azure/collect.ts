@@ -112,8 +112,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const evidence = new EvidenceLog(clock);
   const scheduler =
     options.scheduler ?? new Scheduler({ ...AZURE_LIMITS, sockets: options.concurrency ?? AZURE_LIMITS.sockets });
-  // Every SDK package starts loading now; each read waits only for its own.
-  void loadSdk().catch(() => undefined);
+  // The packages of the first requests load first; the others once the subscription list is asked for, so that
+  // loading them overlaps its round trip and the inventory's. Each read waits only for its own package.
+  const first = loadSdk(["subscriptions", "resourceGraph"]).catch(() => undefined);
   const credential = new SharedTokenCredential(options.credential);
   credential.warm([options.armAudience ?? options.armEndpoint, options.logsAudience ?? options.logsEndpoint]);
   const clients = createClients({
@@ -139,7 +140,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const windowStart = options.period?.start ?? new Date(startedAt.getTime() - options.logWindowMs);
 
   tracker.stage("listing subscriptions");
-  const { subscriptionList, subscriptions } = await readSubscriptions(ctx, options.subscriptions ?? []);
+  await first;
+  const listing = readSubscriptions(ctx, options.subscriptions ?? []);
+  setImmediate(() => void loadSdk().catch(() => undefined));
+  const { subscriptionList, subscriptions } = await listing;
   tracker.subscriptionsKnown(subscriptions.map((s) => s.subscriptionId));
 
   // As soon as a subscription's HSMs are listed, its provider state and its HSMs' diagnostic settings are read:

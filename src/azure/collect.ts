@@ -171,12 +171,16 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const graph = await readInventoryGraph(ctx, subscriptions);
     if ("hsms" in graph) {
       inventory = { source: "resource-graph" };
+      const bySubscription = new Map<string, HsmFacts[]>();
+      for (const h of graph.hsms) {
+        const key = h.subscriptionId.toLowerCase();
+        const list = bySubscription.get(key) ?? [];
+        if (list.length === 0) bySubscription.set(key, list);
+        list.push(h);
+      }
       await Promise.all(
         subscriptions.map((subscription) =>
-          readListed(
-            subscription,
-            graph.hsms.filter((h) => sameId(h.subscriptionId, subscription.subscriptionId)),
-          ),
+          readListed(subscription, bySubscription.get(subscription.subscriptionId.toLowerCase()) ?? []),
         ),
       );
     } else {
@@ -202,12 +206,19 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
   // The archive, the audit records, Sentinel and the activity questions do not depend on each other: they are all
   // asked at once, and the scheduler paces each service (Log Analytics runs five queries at a time).
-  const sendersTo = (workspace: WorkspaceFacts) =>
-    monitored.filter((h) =>
-      isKnown(h.diagnosticSettings)
-        ? h.diagnosticSettings.value.some((s) => s.workspaceId && sameId(s.workspaceId, workspace.id))
-        : false,
+  const senders = new Map<string, HsmFacts[]>();
+  for (const h of monitored) {
+    if (!isKnown(h.diagnosticSettings)) continue;
+    const named = new Set(
+      h.diagnosticSettings.value.flatMap((s) => (s.workspaceId ? [s.workspaceId.toLowerCase()] : [])),
     );
+    for (const id of named) {
+      const list = senders.get(id) ?? [];
+      if (list.length === 0) senders.set(id, list);
+      list.push(h);
+    }
+  }
+  const sendersTo = (workspace: WorkspaceFacts) => senders.get(workspace.id.toLowerCase()) ?? [];
   const targets: QueryTarget[] = workspaces.flatMap((workspace) => {
     const info = workspace.info;
     const hsmIds = sendersTo(workspace)
@@ -577,9 +588,14 @@ async function readInventoryGraph(
   const scanned = new Map(subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
   if (hsms.some((h) => !scanned.has(h.subscriptionId.toLowerCase())))
     return { reason: "Resource Graph listed an HSM of a subscription that was not asked for" };
+  const counts = new Map<string, number>();
+  for (const h of hsms) {
+    const key = `${h.subscriptionId.toLowerCase()} ${h.kind}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
   for (const subscription of subscriptions) {
     for (const kind of Object.keys(HSM_TYPES) as HsmKind[]) {
-      const count = hsms.filter((h) => h.kind === kind && sameId(h.subscriptionId, subscription.subscriptionId)).length;
+      const count = counts.get(`${subscription.subscriptionId.toLowerCase()} ${kind}`) ?? 0;
       subscription.inventory[kind] = { value: { count }, evidence: [...evidence] };
     }
   }

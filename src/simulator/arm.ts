@@ -221,14 +221,19 @@ function resourceNotFound(s: Subscription, rg: string, typeAndName: string): Sim
   );
 }
 
+/** The estate's HSMs by lower-cased id, made once per estate (an estate does not change while it is served). */
+const hsmIndex = new WeakMap<Estate, Map<string, Hsm>>();
+
 /** Finds the HSM whose ARM id is `resourceUri`, case-insensitively. */
 function findHsm(estate: Estate, resourceUri: string): Hsm | undefined {
-  const id = resourceUri.toLowerCase();
-  for (const s of estate.subscriptions) {
-    const found = s.hsms.find((h) => h.id.toLowerCase() === id);
-    if (found) return found;
+  let index = hsmIndex.get(estate);
+  if (!index) {
+    index = new Map();
+    for (const s of estate.subscriptions)
+      for (const h of s.hsms) if (!index.has(h.id.toLowerCase())) index.set(h.id.toLowerCase(), h);
+    hsmIndex.set(estate, index);
   }
-  return undefined;
+  return index.get(resourceUri.toLowerCase());
 }
 
 // ---- $filter of the generic resources list ----

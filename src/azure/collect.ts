@@ -863,6 +863,7 @@ async function readStorageAccount(ctx: Context, id: string): Promise<StorageAcco
     id,
     { label: "storage account", matches: isStorageAccountId },
     async (parsed) => {
+      await loadSdk(["storage"]);
       const raw = await ctx.clients
         .storage(parsed.subscriptionId)
         .storageAccounts.getProperties(parsed.resourceGroup, parsed.name);

@@ -1022,6 +1022,7 @@ class Writer {
         "Log Analytics APIs; every exchange is listed in Appendix B with the SHA-256 of its body. A finding that could " +
         "not be proven is an error, never a pass.",
     );
+    for (const sentence of v.collection) this.paragraph(sentence);
     for (const p of v.policies) {
       this.heading(`${p.id}: ${p.title}`, 3);
       this.paragraph(
@@ -1071,7 +1072,10 @@ class Writer {
         part.map((e) => ({
           cells: [
             mono(e.id),
-            [{ text: `${e.method} ${e.url}` }, { text: e.purpose, color: LAYOUT.muted }],
+            [
+              { text: `${e.method} ${e.url}` },
+              { text: e.via ? `${e.purpose} (inside ${e.via})` : e.purpose, color: LAYOUT.muted },
+            ],
             { text: String(e.status) },
             { text: e.capturedAt },
             mono(grouped(e.sha256)),

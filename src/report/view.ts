@@ -130,6 +130,8 @@ export interface ReportView {
   sections: SubscriptionView[];
   errors: Result["errors"];
   completeness: string;
+  /** How the evidence was gathered: the sources and how requests were grouped, in sentences. */
+  collection: string[];
   policies: ResultPolicy[];
   evidence: (ResultEvidence & { citedBy: string[] })[];
   hsmCount: number;
@@ -312,6 +314,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     sections,
     errors: result.errors ?? [],
     completeness: completenessOf(result),
+    collection: collectionOf(result),
     policies: result.policies ?? [],
     evidence: result.evidence.map((e) => ({ ...e, citedBy: citedBy(e.id) })),
     hsmCount: result.resources.length,
@@ -365,6 +368,25 @@ const ACTIVITY_STATE: Record<ResultActivity["state"], string> = {
 
 function countStatuses(statuses: Status[]) {
   return STATUS_ORDER.map((key) => ({ key, ...STATUS_LABEL[key], count: statuses.filter((s) => s === key).length }));
+}
+
+/** How the evidence was gathered, as the result records it. */
+function collectionOf(result: Result): string[] {
+  const inventory = result.scope.inventory;
+  const listing =
+    inventory?.source === "resource-graph"
+      ? "The HSMs were listed by one Azure Resource Graph query over the subscriptions in scope."
+      : inventory?.fallbackFrom === "resource-graph"
+        ? `The HSMs were listed per subscription from Azure Resource Manager: Azure Resource Graph was asked first but could not be used (${inventory.reason ?? "no reason given"}).`
+        : "The HSMs were listed per subscription from Azure Resource Manager.";
+  const batched = result.evidence.some((e) => e.via);
+  return [
+    listing,
+    batched
+      ? "Diagnostic settings, their categories and provider states were read up to 20 at a time through ARM's batch API; each answer is listed in Appendix B as an exchange of its own, inside the batch exchange that carried it, with the SHA-256 of that answer's content."
+      : "Diagnostic settings, their categories and provider states were read one request each.",
+    "Each question about the audit records was asked once of up to 100 workspaces together, and its answer split by workspace; a workspace whose shared answer failed was asked again alone.",
+  ];
 }
 
 function completenessOf(result: Result): string {

@@ -103,3 +103,29 @@ describe("buildView", () => {
     for (const id of cited) expect(view.evidence.find((e) => e.id === id)!.citedBy.length).toBeGreaterThan(0);
   });
 });
+
+describe("how the evidence was gathered", () => {
+  test("says where the HSMs were listed from, and why when Resource Graph gave way", () => {
+    const base = hostileResult();
+    const said = (inventory?: NonNullable<typeof base.scope.inventory>) =>
+      buildView({ ...base, scope: { ...base.scope, ...(inventory ? { inventory } : {}) } }, "0".repeat(64))
+        .collection[0];
+    expect(said({ source: "resource-graph" })).toMatch(/one Azure Resource Graph query/);
+    expect(said({ source: "arm" })).toMatch(/per subscription from Azure Resource Manager\.$/);
+    expect(said({ source: "arm", fallbackFrom: "resource-graph", reason: "HTTP 403 AuthorizationFailed" })).toMatch(
+      /Resource Graph was asked first but could not be used \(HTTP 403 AuthorizationFailed\)/,
+    );
+  });
+
+  test("says the settings came through ARM's batch exactly when an exchange was carried inside another", () => {
+    const base = hostileResult();
+    const batched = {
+      ...base,
+      evidence: [...base.evidence, { ...base.evidence[0]!, id: "ev-99999", via: base.evidence[0]!.id }],
+    };
+    expect(buildView(batched, "0".repeat(64)).collection[1]).toMatch(/20 at a time through ARM's batch API/);
+    expect(
+      buildView({ ...base, evidence: base.evidence.map(({ via: _via, ...e }) => e) }, "0".repeat(64)).collection[1],
+    ).toMatch(/one request each/);
+  });
+});

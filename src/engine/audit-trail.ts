@@ -150,10 +150,13 @@ export function noCarrierVerdict(trail: AuditTrail, consequence: string): Verdic
 
 /**
  * The verdict when no workspace receives the audit trail: that of `noCarrierVerdict` when no setting carries it
- * (`noCarrier` is its consequence), else a fail that says the trail goes elsewhere, so `consequence`.
+ * (`noCarrier` is its consequence), an error when a setting that sends to a workspace may carry it (its category
+ * groups could not be resolved), else a fail that says the trail goes elsewhere, so `consequence`.
  */
 export function noWorkspaceVerdict(trail: AuditTrail, noCarrier: string, consequence: string): Verdict {
   if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, noCarrier);
+  const maybe = trail.unresolved.filter((s) => s.workspaceId);
+  if (maybe.length > 0) return noCarrierVerdict({ ...trail, unresolved: maybe }, noCarrier);
   return {
     status: "fail",
     message: `No Log Analytics workspace receives the audit log of ${trail.hsm.name}, so ${consequence}.`,

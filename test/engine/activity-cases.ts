@@ -145,6 +145,20 @@ export const activitySensitiveOperations: CheckCase[] = [
     ...on(noWorkspace),
     expect: { status: "not_applicable", message: /No Log Analytics workspace receives the audit log/ },
   },
+  {
+    name: "a setting that may send the audit log to a workspace (its group unresolved): error, never not applicable",
+    ...on(
+      managedHsm({
+        name: "mhsm-maybe",
+        settings: [
+          ...(noWorkspace.diagnosticSettings as { value: ReturnType<typeof setting>[] }).value,
+          setting({ name: "by-group", group: "audit", workspaceId: WORKSPACE }),
+        ],
+        categories: failed("categories API answered 429", 429),
+      }),
+    ),
+    expect: { status: "error", message: /'by-group' .* could not be resolved \(categories API answered 429\)/ },
+  },
 ];
 
 const gets = (caller: string, day: string, n: number, identity = "") => ({

@@ -677,6 +677,20 @@ const destinationRetention: CheckCase[] = [
     expect: { status: "fail", message: /No Log Analytics workspace receives/ },
   },
   {
+    name: "the audit log sent to storage, and maybe to a workspace by a group that could not be resolved: error",
+    ...onHsm(
+      cloudHsm({
+        settings: [
+          setting({ category: CLOUD_AUDIT, storageAccountId: STORAGE }),
+          setting({ name: "by-group", group: "audit", workspaceId: WORKSPACE }),
+        ],
+        categories: failed("categories API answered 429", 429),
+      }),
+      { workspaces: [yearLongWorkspace()] },
+    ),
+    expect: { status: "error", message: /'by-group' .* could not be resolved/ },
+  },
+  {
     name: "a long-keeping workspace that receives no audit category does not count",
     ...onHsm(cloudHsm({ settings: [setting({ category: "HsmMetricsLogs", workspaceId: WORKSPACE })] }), {
       workspaces: [yearLongWorkspace()],
@@ -814,6 +828,20 @@ const logsFlowing: CheckCase[] = [
     name: "the audit log sent only to storage fails",
     ...onHsm(cloudHsm({ settings: [setting({ category: CLOUD_AUDIT, storageAccountId: STORAGE })] })),
     expect: { status: "fail", message: /No Log Analytics workspace receives/ },
+  },
+  {
+    name: "the audit log sent to storage, and maybe to a workspace by a group that could not be resolved: error",
+    ...onHsm(
+      cloudHsm({
+        settings: [
+          setting({ category: CLOUD_AUDIT, storageAccountId: STORAGE }),
+          setting({ name: "by-group", group: "audit", workspaceId: WORKSPACE }),
+        ],
+        categories: failed("categories API answered 429", 429),
+      }),
+      { workspaces: [yearLongWorkspace()] },
+    ),
+    expect: { status: "error", message: /'by-group' .* could not be resolved/ },
   },
   {
     name: "unreadable settings are an error",

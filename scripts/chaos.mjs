@@ -55,4 +55,6 @@ const result = spawnSync(
     },
   },
 );
+if (result.signal) console.error(`chaos: jest ended by ${result.signal}`);
+if (result.error) console.error(`chaos: ${result.error.message}`);
 process.exit(result.status ?? 1);

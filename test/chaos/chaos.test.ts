@@ -15,8 +15,13 @@ const CI_SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 jest.setTimeout(RUNS > 0 ? RUNS * 60_000 : 60_000);
 
 const totals = { runs: 0, failures: 0, faults: 0, started: performance.now() };
+const fates: Record<string, number> = {};
 afterAll(() => {
   if (totals.runs === 0) return;
+  if (VERBOSE) {
+    const shown = Object.entries(fates).sort(([a], [b]) => (a < b ? -1 : 1));
+    process.stdout.write(`chaos: fault-free status>faulty: ${shown.map(([k, n]) => `${k}=${n}`).join(" ")}\n`);
+  }
   const seconds = ((performance.now() - totals.started) / 1000).toFixed(1);
   process.stdout.write(
     `chaos: runs=${totals.runs} failures=${totals.failures} faults=${totals.faults} seconds=${seconds}\n`,
@@ -28,6 +33,7 @@ async function chaosRun(seed: number): Promise<string[]> {
   totals.runs++;
   totals.faults += run.plan.length;
   if (run.failures.length) totals.failures++;
+  for (const [fate, n] of Object.entries(run.tally)) fates[fate] = (fates[fate] ?? 0) + n;
   if (run.failures.length || VERBOSE) process.stdout.write(`${describeRun(run)}\n`);
   return run.failures;
 }

@@ -22,6 +22,12 @@ export const CHAOS_RETRY: RetryOptions = {
   timeoutMs: 500,
 };
 
+/**
+ * The fault-free scan waits longer for each answer: on a busy machine a slow answer there would be an error that
+ * the comparison would then hold against the faulty scan.
+ */
+const BASELINE_RETRY: RetryOptions = { ...CHAOS_RETRY, timeoutMs: 30_000 };
+
 /** A faulty scan that takes longer than this has hung (retries, timeouts and paging guards all end well before). */
 export const RUN_BOUND_MS = 20_000;
 
@@ -164,13 +170,38 @@ export interface ChaosRun {
   chaos?: Result;
   /** Wall time of the faulty scan. */
   chaosMs: number;
+  /** What became of the fault-free findings: `pass>kept`, `fail>error`, `pass>missing`, ... */
+  tally: Record<string, number>;
+}
+
+/** Counts, per fault-free status, what the faulty scan made of each finding. */
+function tally(baseline: Outcome, chaos: Outcome): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const chaosByKey = new Map(chaos.findings.map((f) => [key(f), f]));
+  for (const b of baseline.findings) {
+    const c = chaosByKey.get(key(b));
+    const fate = !c
+      ? "missing"
+      : c.status === b.status && c.message === b.message
+        ? "kept"
+        : c.status === b.status
+          ? "reworded"
+          : c.status;
+    counts[`${b.status}>${fate}`] = (counts[`${b.status}>${fate}`] ?? 0) + 1;
+  }
+  return counts;
 }
 
 let certificates: SimulatorCertificates | undefined;
 let policies: Policy[] | undefined;
 
 /** Scans `document` served by a fresh simulator, with the chaos clock and client settings; evaluates the snapshot. */
-async function scanOnce(document: Record<string, unknown>, scope: string[], seed: number): Promise<Result> {
+async function scanOnce(
+  document: Record<string, unknown>,
+  scope: string[],
+  seed: number,
+  retry: RetryOptions,
+): Promise<Result> {
   certificates ??= generateCertificates();
   policies ??= loadPolicies();
   const estate = parseEstate(JSON.stringify(document), `chaos-seed-${seed}.json`);
@@ -186,7 +217,7 @@ async function scanOnce(document: Record<string, unknown>, scope: string[], seed
       subscriptions: scope,
       logWindowMs: LOG_WINDOW_MS,
       agent,
-      retry: CHAOS_RETRY,
+      retry,
       clock: () => now,
       runId: `chaos-${seed}`,
     });
@@ -210,16 +241,24 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 export async function runSeed(seed: number): Promise<ChaosRun> {
   const estate = generateEstate(seed);
   const plan = generateFaults(seed, estate, CHAOS_RETRY);
-  const run: ChaosRun = { seed, estate, plan, failures: [], differences: [], chaosMs: 0 };
+  const run: ChaosRun = { seed, estate, plan, failures: [], differences: [], chaosMs: 0, tally: {} };
   try {
-    run.baseline = await within(scanOnce(estate.document, estate.scope, seed), RUN_BOUND_MS, "the fault-free scan");
+    run.baseline = await within(
+      scanOnce(estate.document, estate.scope, seed, BASELINE_RETRY),
+      RUN_BOUND_MS,
+      "the fault-free scan",
+    );
   } catch (error) {
     run.failures.push(`the fault-free scan failed: ${(error as Error).stack ?? String(error)}`);
     return run;
   }
   const started = performance.now();
   try {
-    run.chaos = await within(scanOnce(withFaults(estate, plan), estate.scope, seed), RUN_BOUND_MS, "the faulty scan");
+    run.chaos = await within(
+      scanOnce(withFaults(estate, plan), estate.scope, seed, CHAOS_RETRY),
+      RUN_BOUND_MS,
+      "the faulty scan",
+    );
   } catch (error) {
     run.failures.push(`the faulty scan threw: ${(error as Error).stack ?? String(error)}`);
     return run;
@@ -228,6 +267,7 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   }
   const inventory = (policies ?? []).filter((p) => p.check === "inventory-complete").map((p) => p.id);
   run.differences = compareOutcomes(run.baseline, run.chaos, inventory);
+  run.tally = tally(run.baseline, run.chaos);
   for (const d of run.differences) run.failures.push(`${d.policyId} ${d.resourceId}: ${d.problem}`);
   return run;
 }

@@ -503,7 +503,7 @@ export function generateFaults(seed: number, estate: ChaosEstate, client: ChaosC
   for (let i = 0; i < count; i++) {
     // A route first, then one of its targets: routes with few targets (Sentinel, tables) are hit as often as others.
     const routes = [...new Set(estate.targets.map((t) => t.route))];
-    const route = rng.chance(0.08) ? "*" : rng.pick(routes);
+    const route = rng.chance(0.04) ? "*" : rng.pick(routes);
     const target: FaultTarget =
       route === "*"
         ? { route: "*", family: "arm", list: false }

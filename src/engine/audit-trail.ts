@@ -164,6 +164,26 @@ export function noWorkspaceVerdict(trail: AuditTrail, noCarrier: string, consequ
   };
 }
 
+/**
+ * The workspaces that only settings whose category groups could not be resolved send to, in words: they may receive
+ * the audit trail or not. A check that needs one workspace to prove something cannot fail while one of these is left.
+ */
+export function unresolvedWorkspaces(trail: AuditTrail): string[] {
+  const known = new Set(trail.workspaceIds.map((id) => id.toLowerCase()));
+  const maybe = new Map<string, { id: string; settings: DiagnosticSetting[] }>();
+  for (const setting of trail.unresolved) {
+    const id = setting.workspaceId;
+    if (!id || known.has(id.toLowerCase())) continue;
+    const entry = maybe.get(id.toLowerCase()) ?? { id, settings: [] };
+    entry.settings.push(setting);
+    maybe.set(id.toLowerCase(), entry);
+  }
+  return [...maybe.values()].map(
+    ({ id, settings }) =>
+      `workspace ${lastSegment(id)}, which setting ${names(settings)} may send it to (its category groups could not be resolved)`,
+  );
+}
+
 export function workspaceOf(snapshot: Snapshot, id: string) {
   return snapshot.workspaces.find((w) => sameId(w.id, id));
 }

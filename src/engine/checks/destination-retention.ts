@@ -9,6 +9,7 @@ import {
   isVerdict,
   lastSegment,
   noWorkspaceVerdict,
+  unresolvedWorkspaces,
   unique,
   workspaceOf,
 } from "../audit-trail.js";
@@ -82,6 +83,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
         else short.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
       }
     }
+    unknown.push(...unresolvedWorkspaces(trail));
     if (kept.length > 0) {
       return {
         status: "pass",

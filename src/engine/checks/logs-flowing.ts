@@ -7,6 +7,7 @@ import {
   isVerdict,
   lastSegment,
   noWorkspaceVerdict,
+  unresolvedWorkspaces,
   workspaceOf,
 } from "../audit-trail.js";
 import { sameId } from "../../azure/ids.js";
@@ -74,6 +75,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
         silent.push(records === 0 ? `${label} holds no audit record of it` : `${label} holds only ${records}`);
       }
     }
+    unknown.push(...unresolvedWorkspaces(trail));
     if (flowing.length > 0) {
       return {
         status: "pass",

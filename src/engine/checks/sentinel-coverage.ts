@@ -10,6 +10,7 @@ import {
   isVerdict,
   lastSegment,
   noWorkspaceVerdict,
+  unresolvedWorkspaces,
   workspaceOf,
 } from "../audit-trail.js";
 
@@ -97,6 +98,7 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
         );
       }
     }
+    unknown.push(...unresolvedWorkspaces(trail));
     if (covered.length > 0) {
       return {
         status: "pass",

@@ -760,6 +760,14 @@ function notFound(error: unknown): string | undefined {
 }
 
 /**
+ * Whether a 404 says that the thing asked for does not exist, by its error code. A 404 with another code (a gateway
+ * or proxy that could not route the request, say) says nothing about it: it is an error of the read.
+ */
+function answersAbsent(error: unknown, codes: readonly string[]): boolean {
+  return isRestError(error) && error.statusCode === 404 && error.code !== undefined && codes.includes(error.code);
+}
+
+/**
  * Reads one destination by its ARM id: what `get` returns when it exists, `exists: false` with ARM's reason when ARM
  * answers 404, or the error. An id that is not of the expected kind is an error without a request.
  */
@@ -816,7 +824,7 @@ async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> 
           };
         } catch (error) {
           // A table the workspace has never received is no error: records that arrive take the workspace default.
-          if (isRestError(error) && error.statusCode === 404) return { name, exists: false };
+          if (answersAbsent(error, ["ResourceNotFound", "NotFound"])) return { name, exists: false };
           throw error;
         }
       }),
@@ -938,7 +946,7 @@ async function readStorageAccount(ctx: Context, id: string): Promise<StorageAcco
         };
       } catch (error) {
         // ARM answers 404 for an account without a lifecycle policy: nothing deletes its blobs by age.
-        if (isRestError(error) && error.statusCode === 404) return { policy: false, rules: [] };
+        if (answersAbsent(error, ["ManagementPolicyNotFound", "ResourceNotFound"])) return { policy: false, rules: [] };
         throw error;
       }
     }),
@@ -1352,7 +1360,7 @@ async function readSentinel(ctx: Context, workspaceId: string): Promise<Fact<Sen
       await client.sentinelOnboardingStates.get(parsed.resourceGroup, parsed.name, "default");
     } catch (error) {
       // No onboarding state: Sentinel is not on this workspace. Any other failure is an error of the read.
-      if (isRestError(error) && error.statusCode === 404) return { onboarded: false, rules: [] };
+      if (answersAbsent(error, ["NotFound", "ResourceNotFound"])) return { onboarded: false, rules: [] };
       throw error;
     }
     const rules = await listAll(

@@ -25,7 +25,8 @@ export interface HsmActivity<Q extends keyof ActivityRows> {
 
 /**
  * The answers to `questions` about `hsm`, or the verdict when they cannot be had: `not_applicable` when no
- * workspace receives its audit log (the destination policies say why), `error` when a question was not answered.
+ * workspace receives its audit log (the destination policies say why), `error` when a question was not answered or
+ * whether a workspace receives it is unknown.
  */
 export function hsmActivity<Q extends keyof ActivityRows>(
   hsm: HsmFacts,
@@ -41,6 +42,9 @@ export function hsmActivity<Q extends keyof ActivityRows>(
   if (workspaceIds.length === 0) {
     if (trail.carryingAny.length === 0 && trail.unresolved.length > 0)
       return noCarrierVerdict(trail, "its activity cannot be read");
+    // A setting whose category groups could not be resolved may send the audit log to a workspace: unknown, not none.
+    const maybe = trail.unresolved.filter((s) => s.workspaceId);
+    if (maybe.length > 0) return noCarrierVerdict({ ...trail, unresolved: maybe }, "its activity cannot be read");
     return {
       status: "not_applicable",
       message: `No Log Analytics workspace receives the audit log of ${hsm.name}, so what it did cannot be read (see log-destination-configured).`,

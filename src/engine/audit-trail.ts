@@ -142,15 +142,38 @@ export function noCarrierVerdict(trail: AuditTrail, consequence: string): Verdic
 
 /**
  * The verdict when no workspace receives the audit trail: that of `noCarrierVerdict` when no setting carries it
- * (`noCarrier` is its consequence), else a fail that says the trail goes elsewhere, so `consequence`.
+ * (`noCarrier` is its consequence), an error when a setting that sends to a workspace may carry it (its category
+ * groups could not be resolved), else a fail that says the trail goes elsewhere, so `consequence`.
  */
 export function noWorkspaceVerdict(trail: AuditTrail, noCarrier: string, consequence: string): Verdict {
   if (trail.carryingAny.length === 0) return noCarrierVerdict(trail, noCarrier);
+  const maybe = trail.unresolved.filter((s) => s.workspaceId);
+  if (maybe.length > 0) return noCarrierVerdict({ ...trail, unresolved: maybe }, noCarrier);
   return {
     status: "fail",
     message: `No Log Analytics workspace receives the audit log of ${trail.hsm.name}, so ${consequence}.`,
     evidence: trail.evidence,
   };
+}
+
+/**
+ * The workspaces that only settings whose category groups could not be resolved send to, in words: they may receive
+ * the audit trail or not. A check that needs one workspace to prove something cannot fail while one of these is left.
+ */
+export function unresolvedWorkspaces(trail: AuditTrail): string[] {
+  const known = new Set(trail.workspaceIds.map((id) => id.toLowerCase()));
+  const maybe = new Map<string, { id: string; settings: DiagnosticSetting[] }>();
+  for (const setting of trail.unresolved) {
+    const id = setting.workspaceId;
+    if (!id || known.has(id.toLowerCase())) continue;
+    const entry = maybe.get(id.toLowerCase()) ?? { id, settings: [] };
+    entry.settings.push(setting);
+    maybe.set(id.toLowerCase(), entry);
+  }
+  return [...maybe.values()].map(
+    ({ id, settings }) =>
+      `workspace ${lastSegment(id)}, which setting ${names(settings)} may send it to (its category groups could not be resolved)`,
+  );
 }
 
 export function names(settings: DiagnosticSetting[]): string {

@@ -320,6 +320,7 @@ const fault = {
     after: { type: "integer", minimum: 0 },
     times: { type: "integer", minimum: 1 },
     status: { type: "integer", minimum: 400, maximum: 599 },
+    code: { type: "string", minLength: 1, pattern: "^[A-Za-z][A-Za-z0-9_.]*$" },
     retryAfter: { type: "integer", minimum: 0 },
     latencyMs: { type: "integer", minimum: 0, maximum: 600000 },
     drop: { const: true },
@@ -327,7 +328,7 @@ const fault = {
     endlessNextLink: { const: true },
     partialError: { const: true },
   },
-  dependencies: { retryAfter: ["status"] },
+  dependencies: { retryAfter: ["status"], code: ["status"] },
   anyOf: [
     { required: ["status"] },
     { required: ["latencyMs"] },

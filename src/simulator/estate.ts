@@ -137,6 +137,8 @@ export interface FaultSpec {
   after?: number;
   times?: number;
   status?: number;
+  /** With `status`: the error code of the answer, in place of the one the route family gives that status. */
+  code?: string;
   retryAfter?: number;
   latencyMs?: number;
   drop?: boolean;

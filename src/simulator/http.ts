@@ -77,8 +77,23 @@ export function blobError(status: number, code: string, message: string): SimRes
   };
 }
 
-/** The error body a route family answers with for a given status, used by injected faults. */
-export function faultError(family: "arm" | "logs" | "blob", status: number, subscriptionId?: string): SimResponse {
+/**
+ * The error body a route family answers with for a given status, used by injected faults. A `code` replaces the
+ * family's own code for that status (a 404 that does not say the resource is gone, for one), with a message that says
+ * a gateway answered.
+ */
+export function faultError(
+  family: "arm" | "logs" | "blob",
+  status: number,
+  subscriptionId?: string,
+  code?: string,
+): SimResponse {
+  const given = (usual: [string, string] | undefined, fallback: [string, string]): [string, string] =>
+    code === undefined
+      ? (usual ?? fallback)
+      : code === usual?.[0]
+        ? usual
+        : [code, `A gateway answered ${status} ${code}: the request did not reach the service.`];
   if (family === "blob") {
     const codes: Record<number, [string, string]> = {
       403: [
@@ -89,8 +104,8 @@ export function faultError(family: "arm" | "logs" | "blob", status: number, subs
       500: ["InternalError", "The server encountered an internal error. Please retry the request."],
       503: ["ServerBusy", "The server is currently unable to receive requests. Please retry your request."],
     };
-    const [code, message] = codes[status] ?? ["ServiceError", `The service answered ${status}.`];
-    return blobError(status, code, message);
+    const [errorCode, message] = given(codes[status], ["ServiceError", `The service answered ${status}.`]);
+    return blobError(status, errorCode, message);
   }
   if (family === "logs") {
     const codes: Record<number, [string, string]> = {
@@ -108,8 +123,8 @@ export function faultError(family: "arm" | "logs" | "blob", status: number, subs
       503: ["ServiceUnavailableError", "The service is temporarily unavailable"],
       504: ["GatewayTimeout", "The query did not complete in time"],
     };
-    const [code, message] = codes[status] ?? ["ServiceError", `The service answered ${status}`];
-    return logsError(status, code, message);
+    const [errorCode, message] = given(codes[status], ["ServiceError", `The service answered ${status}`]);
+    return logsError(status, errorCode, message);
   }
   const scope = subscriptionId ? `/subscriptions/${subscriptionId}` : "/";
   const codes: Record<number, [string, string]> = {
@@ -133,6 +148,6 @@ export function faultError(family: "arm" | "logs" | "blob", status: number, subs
     503: ["ServiceUnavailable", "The service is temporarily unavailable."],
     504: ["GatewayTimeout", "The gateway did not receive a response within the specified time period."],
   };
-  const [code, message] = codes[status] ?? ["ServiceError", `The service answered ${status}.`];
-  return armError(status, code, message);
+  const [errorCode, message] = given(codes[status], ["ServiceError", `The service answered ${status}.`]);
+  return armError(status, errorCode, message);
 }

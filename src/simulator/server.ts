@@ -249,7 +249,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         const failing = applied.find((f) => f.status);
         if (failing?.retryAfter !== undefined) headers["Retry-After"] = String(failing.retryAfter);
         const answer = failing
-          ? faultError("arm", failing.status!, innerRoute.subscriptionId)
+          ? faultError("arm", failing.status!, innerRoute.subscriptionId, failing.code)
           : await innerRoute.handle(innerReq);
         ({ status, body: content } = finish(
           innerRoute,
@@ -461,7 +461,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const failing = applied.find((f) => f.status);
     const truncate = applied.some((f) => f.truncate);
     if (failing) {
-      const e = faultError(r.family, failing.status!, r.subscriptionId);
+      const e = faultError(r.family, failing.status!, r.subscriptionId, failing.code);
       const headers: Record<string, string> = {
         ...(e.headers ?? {}),
         ...(failing.retryAfter !== undefined ? { "retry-after": String(failing.retryAfter) } : {}),
@@ -576,7 +576,10 @@ function describeFault(f: FaultSpec): string[] {
   const effects: string[] = [];
   if (f.latencyMs) effects.push(`latency:${f.latencyMs}`);
   if (f.drop) effects.push("drop");
-  if (f.status) effects.push(`status:${f.status}${f.retryAfter !== undefined ? `:retry-after:${f.retryAfter}` : ""}`);
+  if (f.status)
+    effects.push(
+      `status:${f.status}${f.code ? `:code:${f.code}` : ""}${f.retryAfter !== undefined ? `:retry-after:${f.retryAfter}` : ""}`,
+    );
   if (f.truncate) effects.push("truncate");
   if (f.endlessNextLink) effects.push("endlessNextLink");
   if (f.partialError) effects.push("partialError");

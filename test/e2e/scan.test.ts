@@ -403,6 +403,55 @@ describe("faults: evidence that could not be gathered is an error, never a pass"
     expect(snapshot.logSamples[0]!.result.value.partial!.message).toMatch(/failed in part/);
   });
 
+  test("a 404 that does not say the thing is gone (a gateway's HttpResourceNotFound) is an error, never 'none there'", async () => {
+    // A table with its own short retention, a lifecycle rule that deletes after 30 days, Sentinel with an HSM rule:
+    // read as "no such table", "no lifecycle policy" and "Sentinel not onboarded", each 404 would change the verdict.
+    const yaml = `tenantId: 00000000-0000-4000-8000-0000000000aa
+subscriptions:
+  - subscriptionId: ${SUB}
+    displayName: Payments
+    workspaces:
+      - name: law-audit
+        resourceGroup: rg-mon
+        location: eastus
+        customerId: bbbbbbbb-0000-4000-8000-000000000001
+        retentionInDays: 400
+        tableRetention: { CloudHsmServiceOperationAuditLogs: { retentionInDays: 30 } }
+        sentinel:
+          onboarded: true
+          rules: [{ name: hsm-rule, query: "CloudHsmServiceOperationAuditLogs | where OperationName == 'CN_LOGIN'" }]
+    storageAccounts:
+      - name: starchive
+        resourceGroup: rg-mon
+        location: eastus
+        lifecycle:
+          rules:
+            - name: cost-saver
+              definition: { actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } } } }
+    cloudHsmClusters:
+      - name: chsm-a
+        resourceGroup: rg-hsm
+        location: eastus
+        diagnosticSettings:
+          - name: audit
+            workspace: law-audit
+            storageAccount: starchive
+            logs: [{ category: HsmServiceOperations, enabled: true }]
+        activity:
+          - { every: 6h, from: 3d, operations: [CN_LOGIN, CN_LOGOUT], callers: [10.0.0.4] }
+`;
+    const policies = ["workspace-retention", "archive-retention", "sentinel-coverage"];
+    const clean = await scanEstate(yaml);
+    expect(policies.map((p) => statusOf(clean.run.result, p, "chsm-a"))).toEqual(["fail", "fail", "pass"]);
+    const gateway = (route: string) => `  - { route: ${route}, status: 404, code: HttpResourceNotFound }`;
+    const { run } = await scanEstate(
+      `${yaml}faults:\n${["workspaceTables", "managementPolicy", "sentinelOnboarding"].map(gateway).join("\n")}\n`,
+    );
+    expectContractValid(run);
+    expect(policies.map((p) => statusOf(run.result, p, "chsm-a"))).toEqual(["error", "error", "error"]);
+    expect(findingOf(run.result, "archive-retention", "chsm-a")!.message).toMatch(/HttpResourceNotFound/);
+  });
+
   test("lists paged one item at a time are followed to the end", async () => {
     const { run, requests } = await scanEstate(estate({ cloudHsms: ["chsm-a", "chsm-b", "chsm-c"] }), [], 1);
     expect(run.code).toBe(0);

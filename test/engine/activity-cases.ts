@@ -145,6 +145,20 @@ export const activitySensitiveOperations: CheckCase[] = [
     ...on(noWorkspace),
     expect: { status: "not_applicable", message: /No Log Analytics workspace receives the audit log/ },
   },
+  {
+    name: "a setting that may send the audit log to a workspace (its group unresolved): error, never not applicable",
+    ...on(
+      managedHsm({
+        name: "mhsm-maybe",
+        settings: [
+          ...(noWorkspace.diagnosticSettings as { value: ReturnType<typeof setting>[] }).value,
+          setting({ name: "by-group", group: "audit", workspaceId: WORKSPACE }),
+        ],
+        categories: failed("categories API answered 429", 429),
+      }),
+    ),
+    expect: { status: "error", message: /'by-group' .* could not be resolved \(categories API answered 429\)/ },
+  },
 ];
 
 const gets = (caller: string, day: string, n: number, identity = "") => ({
@@ -448,6 +462,15 @@ export const activityTrailGap: CheckCase[] = [
 const MHSM_RULE = 'AzureDiagnostics | where ResourceType == "MANAGEDHSMS" | where OperationName == "KeyDelete"';
 const VAULT_RULE = 'AzureDiagnostics | where ResourceType =~ "VAULTS" | where OperationName == "KeyDelete"';
 
+const mhsmMaybeSentinel = managedHsm({
+  name: "mhsm-maybe-sentinel",
+  settings: [
+    setting({ category: "AuditEvent", workspaceId: WORKSPACE }),
+    setting({ name: "by-group", group: "audit", workspaceId: workspaceId("law-soc") }),
+  ],
+  categories: failed("categories API answered 500", 500),
+});
+
 export const sentinelCoverage: CheckCase[] = [
   {
     name: "an enabled rule reading MANAGEDHSMS: pass, naming it",
@@ -459,6 +482,21 @@ export const sentinelCoverage: CheckCase[] = [
       ],
     }),
     expect: { status: "pass", message: /law-audit: 'HSM key deleted'/ },
+  },
+  {
+    name: "no rule on the workspace, but a rule on one that a group may send to (its members unread): error, not fail",
+    target: hsmTarget(mhsmMaybeSentinel),
+    snapshot: snapshot({
+      hsms: [mhsmMaybeSentinel],
+      workspaces: [
+        sentinelWorkspace(WORKSPACE, { onboarded: true, rules: [] }),
+        sentinelWorkspace(workspaceId("law-soc"), {
+          onboarded: true,
+          rules: [{ name: "HSM key deleted", query: MHSM_RULE }],
+        }),
+      ],
+    }),
+    expect: { status: "error", message: /unknown: workspace law-soc, which setting 'by-group' may send it to/ },
   },
   {
     name: "only Sentinel's Key Vault rules (VAULTS): fail",

@@ -672,9 +672,43 @@ const destinationRetention: CheckCase[] = [
     expect: { status: "error", message: /law-archive \(AuthorizationFailed/ },
   },
   {
+    name: "one short workspace, and a long one that a group may send to (its members unread): error, not fail",
+    ...onHsm(
+      cloudHsm({
+        settings: [cloudToWorkspace, setting({ name: "by-group", group: "audit", workspaceId: SECOND_WORKSPACE })],
+        categories: failed("categories API answered 429", 429),
+      }),
+      {
+        workspaces: [
+          workspace(WORKSPACE, { retentionInDays: 30 }),
+          workspace(SECOND_WORKSPACE, { retentionInDays: 730 }),
+        ],
+      },
+    ),
+    expect: {
+      status: "error",
+      message:
+        /workspace law-archive, which setting 'by-group' may send it to \(its category groups could not be resolved\); workspace law-audit keeps 30 days/,
+    },
+  },
+  {
     name: "the audit log sent only to storage fails",
     ...onHsm(cloudHsm({ settings: [setting({ category: CLOUD_AUDIT, storageAccountId: STORAGE })] })),
     expect: { status: "fail", message: /No Log Analytics workspace receives/ },
+  },
+  {
+    name: "the audit log sent to storage, and maybe to a workspace by a group that could not be resolved: error",
+    ...onHsm(
+      cloudHsm({
+        settings: [
+          setting({ category: CLOUD_AUDIT, storageAccountId: STORAGE }),
+          setting({ name: "by-group", group: "audit", workspaceId: WORKSPACE }),
+        ],
+        categories: failed("categories API answered 429", 429),
+      }),
+      { workspaces: [yearLongWorkspace()] },
+    ),
+    expect: { status: "error", message: /'by-group' .* could not be resolved/ },
   },
   {
     name: "a long-keeping workspace that receives no audit category does not count",
@@ -802,6 +836,21 @@ const logsFlowing: CheckCase[] = [
     expect: { status: "pass", message: /holds 3 audit records/ },
   },
   {
+    name: "a silent workspace, and another that a group may send to (its members unread): error, not fail",
+    ...onHsm(
+      managedHsm({
+        name: "MHSM-Keys-Prod",
+        settings: [managedToWorkspace, setting({ name: "by-group", group: "audit", workspaceId: SECOND_WORKSPACE })],
+        categories: failed("categories API answered 503", 503),
+      }),
+      {
+        workspaces: [yearLongWorkspace(), workspace(SECOND_WORKSPACE, { retentionInDays: 400 })],
+        logSamples: [sample(WORKSPACE, { rows: [] }), sample(SECOND_WORKSPACE, { rows: [] })],
+      },
+    ),
+    expect: { status: "error", message: /not proven: workspace law-archive, which setting 'by-group' may send it to/ },
+  },
+  {
     name: "minimumRecords 5 with 3 records fails",
     params: { minimumRecords: 5 },
     ...onHsm(flowingManagedHsm, {
@@ -814,6 +863,20 @@ const logsFlowing: CheckCase[] = [
     name: "the audit log sent only to storage fails",
     ...onHsm(cloudHsm({ settings: [setting({ category: CLOUD_AUDIT, storageAccountId: STORAGE })] })),
     expect: { status: "fail", message: /No Log Analytics workspace receives/ },
+  },
+  {
+    name: "the audit log sent to storage, and maybe to a workspace by a group that could not be resolved: error",
+    ...onHsm(
+      cloudHsm({
+        settings: [
+          setting({ category: CLOUD_AUDIT, storageAccountId: STORAGE }),
+          setting({ name: "by-group", group: "audit", workspaceId: WORKSPACE }),
+        ],
+        categories: failed("categories API answered 429", 429),
+      }),
+      { workspaces: [yearLongWorkspace()] },
+    ),
+    expect: { status: "error", message: /'by-group' .* could not be resolved/ },
   },
   {
     name: "unreadable settings are an error",

@@ -194,6 +194,46 @@ describe("faults as the SDK sees them", () => {
     expect(answers[0]!.headers["Retry-After"]).toBe("1");
   });
 
+  test("a fault's code replaces the family's own, alone and inside ARM /batch", async () => {
+    t = await startTestSimulator(
+      estate(`  - { route: provider, status: 404, code: NotFound, times: 1 }
+  - { route: provider, status: 404, code: ResourceNotFound, after: 1, times: 1 }
+  - { route: diagnosticSettings, status: 404, code: NotFound, times: 1 }
+  - { route: logsQuery, status: 404, code: NotFound, times: 1 }`),
+    );
+    const provider = () => outcome(t!.clients.resources(SUB).providers.get("Microsoft.Insights"));
+    const gateway = await provider();
+    expect(!gateway.ok && isRestError(gateway.error) && [gateway.error.statusCode, gateway.error.code]).toEqual([
+      404,
+      "NotFound",
+    ]);
+    expect(!gateway.ok && (gateway.error as Error).message).toMatch(/^A gateway answered 404 NotFound/);
+    // A code that is the family's own for the status keeps its usual message.
+    const usual = await provider();
+    expect(!usual.ok && (usual.error as Error).message).toBe("The resource was not found.");
+    const query = await outcome(t.clients.logs().queryWorkspace(WORKSPACE, "print 1", { duration: "P1D" }));
+    expect(!query.ok && isRestError(query.error) && query.error.code).toBe("NotFound");
+    const response = await t.clients
+      .arm()
+      .pathUnchecked("/batch")
+      .post({
+        queryParameters: { "api-version": "2020-06-01" },
+        body: {
+          requests: [
+            {
+              httpMethod: "GET",
+              name: "r1",
+              url: `${HSM}/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`,
+            },
+          ],
+        },
+      });
+    const [inner] = (response.body as { responses: { httpStatusCode: number; content: { error: { code: string } } }[] })
+      .responses;
+    expect([inner!.httpStatusCode, inner!.content.error.code]).toEqual([404, "NotFound"]);
+    expect(t.sim.requests.find((r) => r.route === "provider")!.faults).toEqual(["status:404:code:NotFound"]);
+  });
+
   test("after/times select which matching requests fail", async () => {
     t = await startTestSimulator(estate("  - { route: provider, status: 404, after: 1, times: 1 }"));
     const first = await outcome(t.clients.resources(SUB).providers.get("Microsoft.Insights"));

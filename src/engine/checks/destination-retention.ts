@@ -3,7 +3,14 @@ import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
 import { sameId } from "../../azure/ids.js";
 import type { HsmKind } from "../../model/snapshot.js";
-import { auditCategoriesSchema, isVerdict, lastSegment, noWorkspaceVerdict, unique } from "../audit-trail.js";
+import {
+  auditCategoriesSchema,
+  isVerdict,
+  lastSegment,
+  noWorkspaceVerdict,
+  unresolvedWorkspaces,
+  unique,
+} from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 
 export default defineCheck<{ categories: Record<string, string[]>; minimumDays: number }>({
@@ -76,6 +83,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
         else short.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
       }
     }
+    unknown.push(...unresolvedWorkspaces(trail));
     if (kept.length > 0) {
       return {
         status: "pass",

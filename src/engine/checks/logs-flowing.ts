@@ -1,7 +1,13 @@
 // The workspace that receives the audit category holds audit records of this HSM inside the log window.
 import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import { auditCategoriesSchema, isVerdict, lastSegment, noWorkspaceVerdict } from "../audit-trail.js";
+import {
+  auditCategoriesSchema,
+  isVerdict,
+  lastSegment,
+  noWorkspaceVerdict,
+  unresolvedWorkspaces,
+} from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 
 export default defineCheck<{ categories: Record<string, string[]>; minimumRecords: number }>({
@@ -68,6 +74,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
         silent.push(records === 0 ? `${label} holds no audit record of it` : `${label} holds only ${records}`);
       }
     }
+    unknown.push(...unresolvedWorkspaces(trail));
     if (flowing.length > 0) {
       return {
         status: "pass",

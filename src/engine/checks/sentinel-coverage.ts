@@ -4,7 +4,13 @@
 import { isKnown } from "../../model/snapshot.js";
 import type { HsmKind } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import { auditCategoriesSchema, isVerdict, lastSegment, noWorkspaceVerdict } from "../audit-trail.js";
+import {
+  auditCategoriesSchema,
+  isVerdict,
+  lastSegment,
+  noWorkspaceVerdict,
+  unresolvedWorkspaces,
+} from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 
 /** What a rule's query must mention to read an HSM kind's audit records (any one of them, as a whole word). */
@@ -92,6 +98,7 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
         );
       }
     }
+    unknown.push(...unresolvedWorkspaces(trail));
     if (covered.length > 0) {
       return {
         status: "pass",

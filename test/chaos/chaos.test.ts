@@ -1,0 +1,219 @@
+// Seeded chaos: random estates scanned through random faults must never report more than the fault-free scan proves
+// (docs/chaos.md). In CI, 20 fixed seeds; `npm run chaos -- --runs N [--seed START]` runs more (CHAOS_RUNS, CHAOS_SEED).
+import { jest } from "@jest/globals";
+import { CHAOS_RETRY, compareOutcomes, describeRun, runSeed, type Outcome } from "./compare.js";
+import { generateEstate, generateFaults, mulberry32 } from "./estate.js";
+import { parseEstate } from "../../src/simulator/estate.js";
+import type { Finding } from "../../src/model/result.js";
+
+const RUNS = Number(process.env.CHAOS_RUNS ?? "0");
+const START = Number(process.env.CHAOS_SEED ?? "1");
+const VERBOSE = process.env.CHAOS_VERBOSE === "1";
+/** The seeds CI runs on every change. */
+const CI_SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+
+jest.setTimeout(RUNS > 0 ? RUNS * 60_000 : 60_000);
+
+const totals = { runs: 0, failures: 0, faults: 0, started: performance.now() };
+const fates: Record<string, number> = {};
+afterAll(() => {
+  if (totals.runs === 0) return;
+  if (VERBOSE) {
+    const shown = Object.entries(fates).sort(([a], [b]) => (a < b ? -1 : 1));
+    process.stdout.write(`chaos: fault-free status>faulty: ${shown.map(([k, n]) => `${k}=${n}`).join(" ")}\n`);
+  }
+  const seconds = ((performance.now() - totals.started) / 1000).toFixed(1);
+  process.stdout.write(
+    `chaos: runs=${totals.runs} failures=${totals.failures} faults=${totals.faults} seconds=${seconds}\n`,
+  );
+});
+
+async function chaosRun(seed: number): Promise<string[]> {
+  const run = await runSeed(seed);
+  totals.runs++;
+  totals.faults += run.plan.length;
+  if (run.failures.length) totals.failures++;
+  for (const [fate, n] of Object.entries(run.tally)) fates[fate] = (fates[fate] ?? 0) + n;
+  if (run.failures.length || VERBOSE) process.stdout.write(`${describeRun(run)}\n`);
+  return run.failures;
+}
+
+if (RUNS > 0) {
+  test(`${RUNS} chaos runs from seed ${START}`, async () => {
+    const failed: number[] = [];
+    for (let seed = START; seed < START + RUNS; seed++) {
+      if ((await chaosRun(seed)).length) failed.push(seed);
+    }
+    expect(failed).toEqual([]);
+  });
+} else {
+  describe("chaos", () => {
+    test.each(CI_SEEDS)("seed %i: the faulty scan claims nothing the fault-free scan does not", async (seed) => {
+      expect(await chaosRun(seed)).toEqual([]);
+    });
+  });
+
+  describe("the generator", () => {
+    test("mulberry32 is the same sequence for the same seed", () => {
+      const a = mulberry32(42);
+      const b = mulberry32(42);
+      const first = [a(), a(), a()];
+      expect([b(), b(), b()]).toEqual(first);
+      expect(first.every((x) => x >= 0 && x < 1)).toBe(true);
+      expect(mulberry32(43)()).not.toBe(first[0]);
+    });
+
+    test("a seed is one estate and one plan; every estate is valid and small; every kind appears", () => {
+      expect(generateEstate(7)).toEqual(generateEstate(7));
+      expect(generateFaults(7, generateEstate(7), CHAOS_RETRY)).toEqual(
+        generateFaults(7, generateEstate(7), CHAOS_RETRY),
+      );
+      const seen = new Set<string>();
+      for (let seed = 1; seed <= 200; seed++) {
+        const estate = generateEstate(seed);
+        const plan = generateFaults(seed, estate, CHAOS_RETRY);
+        const loaded = parseEstate(JSON.stringify({ ...estate.document, faults: plan }), `seed-${seed}.json`);
+        expect(loaded.subscriptions.flatMap((s) => s.hsms).length).toBeLessThanOrEqual(12);
+        for (const h of loaded.subscriptions.flatMap((s) => s.hsms)) seen.add(h.kind);
+        for (const f of plan) {
+          seen.add(`route:${f.route}`);
+          expect(f.times).toBeGreaterThan(0);
+        }
+      }
+      for (const kind of ["cloudHsm", "managedHsm", "dedicatedHsm"]) expect(seen.has(kind)).toBe(true);
+      for (const route of ["armBatch", "logsQuery", "blobList", "blobGet", "sentinelOnboarding", "sentinelRules"])
+        expect(seen.has(`route:${route}`)).toBe(true);
+    });
+  });
+
+  describe("the comparator", () => {
+    const finding = (policyId: string, resourceId: string, status: Finding["status"], message = "m"): Finding => ({
+      policyId,
+      resourceId,
+      status,
+      severity: "high",
+      message,
+      evidence: [],
+      remediation: { azCli: "", powershell: "" },
+      title: policyId,
+    });
+    const SUB = "/subscriptions/aaaa";
+    const HSM = `${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/m1`;
+    const outcome = (findings: Finding[]): Outcome => ({ findings, failOn: "low" });
+    const INVENTORY = ["hsm-inventory-complete"];
+    const baseline = outcome([
+      finding("hsm-inventory-complete", SUB, "pass"),
+      finding("logs-flowing", HSM, "fail", "no records"),
+      finding("workspace-retention", HSM, "pass", "400 days"),
+    ]);
+
+    test("the same findings, or errors in their place, keep the promise", () => {
+      expect(compareOutcomes(baseline, baseline, INVENTORY)).toEqual([]);
+      const degraded = outcome([
+        finding("hsm-inventory-complete", SUB, "pass"),
+        finding("logs-flowing", HSM, "error", "could not query"),
+        finding("workspace-retention", HSM, "error", "could not read"),
+      ]);
+      expect(compareOutcomes(baseline, degraded, INVENTORY)).toEqual([]);
+    });
+
+    test("a pass the fault-free scan did not find is caught", () => {
+      const lying = outcome([
+        finding("hsm-inventory-complete", SUB, "pass"),
+        finding("logs-flowing", HSM, "pass", "records found"),
+        finding("workspace-retention", HSM, "pass", "400 days"),
+      ]);
+      const differences = compareOutcomes(baseline, lying, INVENTORY);
+      expect(differences).toHaveLength(2);
+      expect(differences[0]).toMatchObject({ policyId: "logs-flowing", problem: expect.stringMatching(/^a pass/) });
+      expect(differences[1]).toMatchObject({ policyId: "(exit code)" });
+    });
+
+    test("a fail where the fault-free scan passes, or a changed message, is caught", () => {
+      const wrong = outcome([
+        finding("hsm-inventory-complete", SUB, "pass"),
+        finding("logs-flowing", HSM, "fail", "no records at all"),
+        finding("workspace-retention", HSM, "fail", "30 days"),
+      ]);
+      expect(compareOutcomes(baseline, wrong, INVENTORY).map((d) => [d.policyId, d.problem])).toEqual([
+        ["logs-flowing", "the same status with another message, though every read of its evidence succeeded"],
+        ["workspace-retention", "a fail where the fault-free scan says 'pass'"],
+      ]);
+    });
+
+    test("a changed message is allowed only when the faulty scan could not read part of the finding's evidence", () => {
+      const reworded = outcome([
+        finding("hsm-inventory-complete", SUB, "pass"),
+        finding("logs-flowing", HSM, "fail", "no records in the workspaces it could read"),
+        finding("workspace-retention", HSM, "pass", "400 days"),
+      ]);
+      expect(compareOutcomes(baseline, reworded, INVENTORY)).toHaveLength(1);
+      const workspace = `${SUB}/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law`;
+      const withError = {
+        ...reworded,
+        errors: [{ for: "the audit records", resourceId: workspace, message: "HTTP 500" }],
+      };
+      // An error of a resource that is not the HSM's destination explains nothing.
+      expect(compareOutcomes(baseline, withError, INVENTORY)).toHaveLength(1);
+      const resources = [
+        {
+          id: HSM,
+          type: "Microsoft.KeyVault/managedHSMs",
+          kind: "managedHsm" as const,
+          name: "m1",
+          subscriptionId: "aaaa",
+          resourceGroup: "rg",
+          location: "eastus",
+          destinations: [
+            {
+              id: workspace,
+              kind: "workspace" as const,
+              carriesAudit: true,
+              settings: ["audit"],
+              state: "exists" as const,
+              detail: "",
+            },
+          ],
+        },
+      ];
+      expect(compareOutcomes(baseline, { ...withError, resources }, INVENTORY)).toEqual([]);
+      // Never for another status.
+      const flipped = outcome([
+        finding("hsm-inventory-complete", SUB, "pass"),
+        finding("logs-flowing", HSM, "pass", "records"),
+        finding("workspace-retention", HSM, "pass", "400 days"),
+      ]);
+      expect(compareOutcomes(baseline, { ...flipped, errors: withError.errors, resources }, INVENTORY)).not.toEqual([]);
+    });
+
+    test("a finding may go missing only behind an inventory error of its subscription or the tenant", () => {
+      const lost = outcome([finding("hsm-inventory-complete", SUB, "pass")]);
+      expect(compareOutcomes(baseline, lost, INVENTORY).map((d) => d.policyId)).toEqual([
+        "logs-flowing",
+        "workspace-retention",
+        "(exit code)",
+      ]);
+      const explained = outcome([finding("hsm-inventory-complete", SUB, "error", "list failed")]);
+      expect(compareOutcomes(baseline, explained, INVENTORY)).toEqual([]);
+      const tenant = outcome([finding("hsm-inventory-complete", "/subscriptions", "error", "no list")]);
+      expect(compareOutcomes(baseline, tenant, INVENTORY)).toEqual([]);
+      // An error of another policy explains nothing.
+      const other = outcome([
+        finding("hsm-inventory-complete", SUB, "pass"),
+        finding("insights-provider-registered", SUB, "error"),
+      ]);
+      expect(compareOutcomes(baseline, other, INVENTORY).length).toBeGreaterThan(0);
+    });
+
+    test("a finding only in the faulty scan must be an error; exit 0 needs a clean fault-free scan", () => {
+      const extra = outcome([...baseline.findings, finding("archive-flowing", HSM, "pass")]);
+      expect(compareOutcomes(baseline, extra, INVENTORY).map((d) => d.policyId)).toEqual(["archive-flowing"]);
+      const clean = outcome([finding("hsm-inventory-complete", SUB, "pass")]);
+      const failing = outcome([finding("hsm-inventory-complete", SUB, "fail")]);
+      expect(compareOutcomes(failing, clean, INVENTORY).map((d) => d.policyId)).toEqual([
+        "hsm-inventory-complete",
+        "(exit code)",
+      ]);
+    });
+  });
+}

@@ -1,5 +1,5 @@
 // The result of evaluation: result.json, schemaVersion 1, exactly as DESIGN.md's contract, plus fields it adds.
-import type { DiagnosticSetting, HsmIdentity, LogWindow } from "./snapshot.js";
+import type { DiagnosticSetting, HsmIdentity, InventoryRecord, LogWindow } from "./snapshot.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -171,7 +171,7 @@ export interface Result {
     /** Added to the contract: the tenants the subscriptions belong to, as ARM listed them. */
     tenantIds?: string[];
     /** Added to the contract: where the HSMs were listed from (see the snapshot's `scope.inventory`). */
-    inventory?: { source: "arm" | "resource-graph"; fallbackFrom?: "resource-graph"; reason?: string };
+    inventory?: InventoryRecord;
   };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
   logWindow: LogWindow;

@@ -61,6 +61,17 @@ const evidenceRecord = {
   },
 } as const;
 
+/** Where the HSMs were listed from (the snapshot's and the result's `scope.inventory`). */
+const inventorySource = {
+  type: "object",
+  required: ["source"],
+  properties: {
+    source: { enum: ["arm", "resource-graph"] },
+    fallbackFrom: { enum: ["resource-graph"] },
+    reason: str,
+  },
+} as const;
+
 const logWindow = {
   type: "object",
   required: ["duration", "start", "end"],
@@ -168,15 +179,7 @@ export const SNAPSHOT_SCHEMA = {
         subscriptions: strings,
         armEndpoint: str,
         logsEndpoint: str,
-        inventory: {
-          type: "object",
-          required: ["source"],
-          properties: {
-            source: { enum: ["arm", "resource-graph"] },
-            fallbackFrom: { enum: ["resource-graph"] },
-            reason: str,
-          },
-        },
+        inventory: inventorySource,
       },
     },
     logWindow,
@@ -531,15 +534,7 @@ export const RESULT_SCHEMA = {
         subscriptions: strings,
         subscriptionNames: { type: "object", additionalProperties: str },
         tenantIds: strings,
-        inventory: {
-          type: "object",
-          required: ["source"],
-          properties: {
-            source: { enum: ["arm", "resource-graph"] },
-            fallbackFrom: { enum: ["resource-graph"] },
-            reason: str,
-          },
-        },
+        inventory: inventorySource,
       },
     },
     logWindow,

@@ -46,6 +46,13 @@ export interface EvidenceRecord {
   via?: string;
 }
 
+/** Where a scan listed the HSMs from, and why it gave up Resource Graph when it did. */
+export interface InventoryRecord {
+  source: "arm" | "resource-graph";
+  fallbackFrom?: "resource-graph";
+  reason?: string;
+}
+
 export interface SubscriptionFacts {
   subscriptionId: string;
   displayName?: string;
@@ -321,7 +328,7 @@ export interface Snapshot {
      * Where the HSMs were listed from: ARM's per-subscription lists, or Azure Resource Graph. When Resource Graph was
      * asked for but could not be used, `fallbackFrom` and `reason` say so.
      */
-    inventory?: { source: "arm" | "resource-graph"; fallbackFrom?: "resource-graph"; reason?: string };
+    inventory?: InventoryRecord;
   };
   /** The period searched for audit records. */
   logWindow: LogWindow;

@@ -13,10 +13,8 @@ import {
   LOG_SAMPLE_COLUMNS,
   logSampleQuery,
 } from "../../src/azure/queries.js";
-import { collect } from "../../src/azure/collect.js";
 import { HSM_TYPES } from "../../src/azure/ids.js";
-import { StaticTokenCredential } from "../../src/azure/clients.js";
-import { startTestSimulator } from "../helpers/simulator.js";
+import { collectFrom, startTestSimulator } from "../helpers/simulator.js";
 import { TABLE_SCHEMAS } from "../../src/simulator/tables.js";
 import type { KqlType } from "../../src/simulator/kql/types.js";
 
@@ -346,14 +344,7 @@ describe("the queries a scan actually sends", () => {
   test("every query of a scan of the Contoso estate passes the language service, one per question for all its workspaces", async () => {
     const t = await startTestSimulator();
     try {
-      const snapshot = await collect({
-        credential: new StaticTokenCredential(t.sim.token),
-        cloud: "AzureCloud",
-        armEndpoint: t.sim.url,
-        logsEndpoint: t.sim.url,
-        logWindowMs: 7 * 86_400_000,
-        agent: t.agent,
-      });
+      const snapshot = await collectFrom(t);
       // The snapshot keeps each query it sent; the simulator saw exactly those.
       const sent = t.sim.requests.filter((r) => r.route === "logsQuery");
       const queries = new Set([

@@ -3,11 +3,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { collect } from "../../src/azure/collect.js";
-import { StaticTokenCredential } from "../../src/azure/clients.js";
 import type { ScanProgress } from "../../src/azure/progress.js";
 import { progressLine, terminalProgress } from "../../src/cli/progress.js";
-import { startTestSimulator } from "../helpers/simulator.js";
+import { collectFrom, startTestSimulator } from "../helpers/simulator.js";
 import { BIN, cleanUp, runCli, tempDir } from "../helpers/cli.js";
 
 jest.setTimeout(120_000);
@@ -65,15 +63,7 @@ describe("the scan counts its progress", () => {
     const t = await startTestSimulator();
     const seen: ScanProgress[] = [];
     try {
-      await collect({
-        credential: new StaticTokenCredential(t.sim.token),
-        cloud: "AzureCloud",
-        armEndpoint: t.sim.url,
-        logsEndpoint: t.sim.url,
-        logWindowMs: 7 * 86_400_000,
-        agent: t.agent,
-        onProgress: (p) => seen.push(structuredClone(p)),
-      });
+      await collectFrom(t, { onProgress: (p) => seen.push(structuredClone(p)) });
     } finally {
       await t.close();
     }

@@ -5,9 +5,24 @@ import { dirname, join } from "node:path";
 import { loadEstateFile, parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
 import { createClients, loadSdk, StaticTokenCredential, type AzureClients } from "../../src/azure/clients.js";
+import { collect as collectSnapshot, type CollectOptions } from "../../src/azure/collect.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONTOSO = join(ROOT, "examples/estates/contoso.yaml");
+
+/** `collect()` of the whole estate a test simulator serves, in-process, with the simulator's token and a week's window. */
+export function collectFrom(t: TestSimulator, options: Partial<CollectOptions> = {}): Promise<Snapshot> {
+  return collectSnapshot({
+    credential: new StaticTokenCredential(t.sim.token),
+    cloud: "AzureCloud",
+    armEndpoint: t.sim.url,
+    logsEndpoint: t.sim.url,
+    logWindowMs: 7 * 86_400_000,
+    agent: t.agent,
+    ...options,
+  });
+}
 
 export interface TestSimulator {
   sim: RunningSimulator;

@@ -6,7 +6,15 @@ import { isKnown } from "../model/snapshot.js";
 import type { FindingDetails } from "../model/result.js";
 import { sameId } from "../azure/ids.js";
 import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
-import { auditCategoriesSchema, auditTrail, isVerdict, lastSegment, noCarrierVerdict, unique } from "./audit-trail.js";
+import {
+  auditCategoriesSchema,
+  auditTrail,
+  isVerdict,
+  lastSegment,
+  noCarrierVerdict,
+  unique,
+  unresolvedWorkspaces,
+} from "./audit-trail.js";
 
 /** How many evidence rows a finding lists; the total is always given. */
 export const ROWS_CAP = 20;
@@ -97,6 +105,14 @@ export function hsmActivity<Q extends keyof ActivityRows>(
     };
   }
   if (perWorkspace.length === 0) {
+    const maybe = unresolvedWorkspaces(trail);
+    if (maybe.length > 0) {
+      return {
+        status: "error",
+        message: `What ${hsm.name} did could not be read: ${[...unique(gone).map((w) => `${w} does not exist`), ...maybe].join("; ")}.`,
+        evidence: [...evidence, ...(hsm.categories?.evidence ?? [])],
+      };
+    }
     return {
       status: "not_applicable",
       message: `${unique(gone).join(", ")} receiving the audit log of ${hsm.name} ${gone.length === 1 ? "does" : "do"} not exist, so what it did cannot be read (see log-destination-exists).`,

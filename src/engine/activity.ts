@@ -5,7 +5,14 @@ import type { ActivityRows, ActivitySample, HsmFacts, HsmKind, Snapshot } from "
 import { isKnown } from "../model/snapshot.js";
 import type { FindingDetails } from "../model/result.js";
 import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
-import { auditCategoriesSchema, isVerdict, lastSegment, noCarrierVerdict, unique } from "./audit-trail.js";
+import {
+  auditCategoriesSchema,
+  isVerdict,
+  lastSegment,
+  noCarrierVerdict,
+  unique,
+  unresolvedWorkspaces,
+} from "./audit-trail.js";
 import { memoFor, type EvaluationMemo } from "./memo.js";
 
 /** How many evidence rows a finding lists; the total is always given. */
@@ -97,6 +104,14 @@ export function hsmActivity<Q extends keyof ActivityRows>(
     };
   }
   if (perWorkspace.length === 0) {
+    const maybe = unresolvedWorkspaces(trail);
+    if (maybe.length > 0) {
+      return {
+        status: "error",
+        message: `What ${hsm.name} did could not be read: ${[...unique(gone).map((w) => `${w} does not exist`), ...maybe].join("; ")}.`,
+        evidence: [...evidence, ...(hsm.categories?.evidence ?? [])],
+      };
+    }
     return {
       status: "not_applicable",
       message: `${unique(gone).join(", ")} receiving the audit log of ${hsm.name} ${gone.length === 1 ? "does" : "do"} not exist, so what it did cannot be read (see log-destination-exists).`,

@@ -40,6 +40,15 @@ const twoWorkspaceHsm = managedHsm({
   ],
 });
 
+const mhsmMaybeSentinel = managedHsm({
+  name: "mhsm-maybe-sentinel",
+  settings: [
+    setting({ category: "AuditEvent", workspaceId: WORKSPACE }),
+    setting({ name: "by-group", group: "audit", workspaceId: workspaceId("law-soc") }),
+  ],
+  categories: failed("categories API answered 500", 500),
+});
+
 function on(hsm: HsmFacts, rest: Omit<SnapshotSpec, "hsms"> = {}): Pick<CheckCase, "target" | "snapshot"> {
   return {
     target: hsmTarget(hsm),
@@ -130,6 +139,21 @@ export const activitySensitiveOperations: CheckCase[] = [
     expect: {
       status: "not_applicable",
       message: /workspace law-audit receiving the audit log of Mhsm-Keys does not exist/,
+    },
+  },
+  {
+    name: "the workspace receiving the audit log is gone, and a group may send it to another (its members unread): error",
+    target: hsmTarget(mhsmMaybeSentinel),
+    snapshot: snapshot({
+      hsms: [mhsmMaybeSentinel],
+      workspaces: [
+        workspace(WORKSPACE, { exists: false }),
+        workspace(workspaceId("law-soc"), { retentionInDays: 400 }),
+      ],
+    }),
+    expect: {
+      status: "error",
+      message: /workspace law-audit does not exist; workspace law-soc, which setting 'by-group' may send it to/,
     },
   },
   {
@@ -461,15 +485,6 @@ export const activityTrailGap: CheckCase[] = [
 
 const MHSM_RULE = 'AzureDiagnostics | where ResourceType == "MANAGEDHSMS" | where OperationName == "KeyDelete"';
 const VAULT_RULE = 'AzureDiagnostics | where ResourceType =~ "VAULTS" | where OperationName == "KeyDelete"';
-
-const mhsmMaybeSentinel = managedHsm({
-  name: "mhsm-maybe-sentinel",
-  settings: [
-    setting({ category: "AuditEvent", workspaceId: WORKSPACE }),
-    setting({ name: "by-group", group: "audit", workspaceId: workspaceId("law-soc") }),
-  ],
-  categories: failed("categories API answered 500", 500),
-});
 
 export const sentinelCoverage: CheckCase[] = [
   {

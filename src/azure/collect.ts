@@ -1455,22 +1455,6 @@ function cell(value: unknown, type: CellType): unknown {
 
 // ---- helpers --------------------------------------------------------------------------------------------------
 
-/** Runs at most `n` of the given functions at once. */
-export function limiter(n: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 function distinct(ids: string[]): string[] {
   const seen = new Map<string, string>();
   for (const id of ids) if (!seen.has(id.toLowerCase())) seen.set(id.toLowerCase(), id);

@@ -7,12 +7,14 @@ import type { ClockReading, EvidenceRecord } from "./snapshot.js";
 export const DEFAULT_CLOCK_SKEW_TOLERANCE_MS = 5 * 60_000;
 
 /**
- * The reading of the evidence records that carry a service time: the one whose clock differs most from the local
- * clock. Each answer's `Date` is compared with the middle of its exchange (the header was written between the
- * request and the answer) plus half a second (the header counts whole seconds). Undefined when no record has one.
+ * The reading of the evidence records that carry a service time. Each answer's `Date` was written between the request
+ * and the answer, and counts whole seconds: it bounds the disagreement to an interval, whose middle is that answer's
+ * estimate. The reading is the answer whose interval lies farthest from agreement (so that a slow answer cannot make
+ * a skew of its own, while any service whose clock is off shows), given by its estimate. Undefined when no record has
+ * a service time.
  */
 export function measureClock(evidence: readonly EvidenceRecord[]): ClockReading | undefined {
-  let worst: { skewMs: number; record: EvidenceRecord; local: number; service: number } | undefined;
+  let worst: { skewMs: number; provenMs: number; record: EvidenceRecord; local: number; service: number } | undefined;
   let samples = 0;
   for (const record of evidence) {
     if (!record.serviceTime) continue;
@@ -20,9 +22,18 @@ export function measureClock(evidence: readonly EvidenceRecord[]): ClockReading 
     const captured = Date.parse(record.capturedAt);
     if (!Number.isFinite(service) || !Number.isFinite(captured)) continue;
     samples++;
-    const local = captured + Math.max(0, record.durationMs ?? 0) / 2;
+    const duration = Math.max(0, record.durationMs ?? 0);
+    const low = service - (captured + duration);
+    const high = service + 1000 - captured;
+    const provenMs = low > 0 ? low : high < 0 ? -high : 0;
+    const local = captured + duration / 2;
     const skewMs = Math.round((service + 500 - local) / 1000) * 1000;
-    if (!worst || Math.abs(skewMs) > Math.abs(worst.skewMs)) worst = { skewMs, record, local, service };
+    if (
+      !worst ||
+      provenMs > worst.provenMs ||
+      (provenMs === worst.provenMs && Math.abs(skewMs) > Math.abs(worst.skewMs))
+    )
+      worst = { skewMs, provenMs, record, local, service };
   }
   if (!worst) return undefined;
   return {
@@ -63,4 +74,22 @@ export function describeSkew(ms: number): string {
 export function clockSentence(reading: ClockReading): string {
   if (reading.skewMs === 0) return "the services' clock agrees with this machine's";
   return `the services' clock runs ${describeSkew(reading.skewMs)} ${reading.skewMs > 0 ? "ahead of" : "behind"} the scanner's`;
+}
+
+/** The run's clock comparison in one sentence, for the reports and the terminal. */
+export function clockSummary(clock: ClockReading & { toleranceMs: number; beyondTolerance: boolean }): string {
+  const tolerance = describeSkew(clock.toleranceMs);
+  if (clock.beyondTolerance) {
+    const cited = clock.evidence
+      ? ` (answer ${clock.evidence} was dated ${clock.serviceTime ?? "?"}, read here at ${clock.localTime ?? "?"})`
+      : "";
+    return (
+      `The clocks disagree by ${describeSkew(clock.skewMs)}: ${clockSentence(clock)}${cited}, beyond the tolerance of ` +
+      `${tolerance}: every finding that depends on the log window is an error.`
+    );
+  }
+  return (
+    `The services' clock and the scanner's agree within ${describeSkew(clock.skewMs)} (tolerance ${tolerance}; ` +
+    `${clock.samples} answer${clock.samples === 1 ? "" : "s"} compared).`
+  );
 }

@@ -49,6 +49,7 @@ import type {
   WorkspaceTable,
 } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
+import { measureClock } from "../model/clock.js";
 import { TOOL } from "../version.js";
 import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "../engine/audit-trail.js";
 import { ArmBatcher, isDeclined } from "./batch.js";
@@ -256,6 +257,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const activitySamples = activity.filter((a): a is ActivitySample => a !== undefined);
 
   const finishedAt = clock();
+  const records = sortById(evidence.all());
+  const clockReading = measureClock(records);
   return {
     schemaVersion: 1,
     kind: "hsm-audit-snapshot",
@@ -276,6 +279,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       end: windowEnd.toISOString(),
       ...(options.period ? { period: options.period.label } : {}),
     },
+    ...(clockReading ? { clock: clockReading } : {}),
     ...(subscriptionList ? { subscriptionList } : {}),
     subscriptions,
     hsms,
@@ -284,7 +288,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     logSamples: sortBy(logSamples, (s) => s.workspaceId),
     activitySamples: sortBy(activitySamples, (s) => s.workspaceId),
     errors: sortBy(ctx.errors, (e) => `${e.resourceId ?? ""} ${e.for}`),
-    evidence: sortById(evidence.all()),
+    evidence: records,
   };
 }
 

@@ -107,6 +107,7 @@ export class EvidenceLog {
             durationMs: Math.round(performance.now() - started),
             ...bodyEvidence(response.bodyAsText),
             ...(truncated(response) ? { networkError: "body shorter than its Content-Length" } : {}),
+            ...serviceTimeOf(response),
           });
           return response;
         } catch (error) {
@@ -116,7 +117,7 @@ export class EvidenceLog {
             status: response?.status ?? 0,
             durationMs: Math.round(performance.now() - started),
             ...bodyEvidence(response?.bodyAsText),
-            ...(response ? {} : { networkError: describeNetworkError(error) }),
+            ...(response ? serviceTimeOf(response) : { networkError: describeNetworkError(error) }),
           });
           throw error;
         }
@@ -275,6 +276,13 @@ function shouldRetry(
 
 function retryAfterMs(response: PipelineResponse): number | undefined {
   return retryAfterOf(response.headers);
+}
+
+/** The service's clock as its `Date` header gives it (an HTTP date), when it gives one that parses. */
+function serviceTimeOf(response: PipelineResponse): Pick<EvidenceRecord, "serviceTime"> {
+  const date = response.headers.get("date");
+  const at = date ? Date.parse(date) : Number.NaN;
+  return Number.isFinite(at) ? { serviceTime: new Date(at).toISOString() } : {};
 }
 
 function truncated(response: PipelineResponse): boolean {

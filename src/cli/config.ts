@@ -26,6 +26,8 @@ export interface ConfigFile {
   formats?: string[];
   out?: string;
   waivers?: { file?: string; maxDays?: number; failOnExpired?: boolean };
+  /** The largest disagreement between the services' clock and the scanner's that is tolerated (default 5m). */
+  clockSkewTolerance?: string;
 }
 
 const CONFIG_SCHEMA = {
@@ -43,6 +45,7 @@ const CONFIG_SCHEMA = {
     exclude: { type: "array", items: { type: "string", pattern: "^/" } },
     params: { type: "object", additionalProperties: { type: "object" } },
     logWindow: { type: "string", minLength: 1 },
+    clockSkewTolerance: { type: "string", minLength: 1 },
     failOn: { enum: [...FAIL_ON_VALUES] },
     formats: { type: "array", items: { enum: Object.keys(FORMAT_FILES) } },
     out: { type: "string", minLength: 1 },
@@ -101,6 +104,12 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
       `logWindow: must be a duration such as 7d, 24h, P7D or PT24H (at most 730 days), not '${config.logWindow}'`,
     );
   }
+  if (config.clockSkewTolerance !== undefined && parseClockSkewTolerance(config.clockSkewTolerance) === undefined) {
+    throw fail(
+      lineOf(["clockSkewTolerance"]),
+      `clockSkewTolerance: ${CLOCK_SKEW_TOLERANCE_RULE}, not '${config.clockSkewTolerance}'`,
+    );
+  }
   for (const [i, format] of (config.formats ?? []).entries()) {
     if (!RENDERERS[format as Format]) {
       throw fail(
@@ -110,6 +119,15 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
     }
   }
   return { file, values: config, lineOf };
+}
+
+/** What a clock skew tolerance may be. */
+export const CLOCK_SKEW_TOLERANCE_RULE = "must be a duration such as 5m, 90s or PT5M (at most 1d)";
+
+/** The tolerance in milliseconds, or undefined when the text is not one (0 tolerates no disagreement at all). */
+export function parseClockSkewTolerance(value: string): number | undefined {
+  const ms = parseDuration(value);
+  return ms !== undefined && Number.isFinite(ms) && ms >= 0 && ms <= 86_400_000 ? ms : undefined;
 }
 
 function validWindow(value: string): boolean {
@@ -168,6 +186,7 @@ export interface EffectiveConfig {
   waiversFile: Setting<string | undefined>;
   maxWaiverDays: Setting<number>;
   failOnExpiredWaivers: Setting<boolean>;
+  clockSkewTolerance: Setting<string>;
 }
 
 export interface ConfigFlags {
@@ -179,6 +198,7 @@ export interface ConfigFlags {
   out?: string;
   waivers?: string;
   failOnExpiredWaivers?: boolean;
+  clockSkewTolerance?: string;
 }
 
 /** Merges flags, file and defaults; file paths become absolute (relative to the configuration file). */
@@ -204,6 +224,7 @@ export function effectiveConfig(
     waiversFile: pick(flags.waivers, fromFile(file.waivers?.file), undefined, config),
     maxWaiverDays: pick(undefined, file.waivers?.maxDays, DEFAULT_MAX_WAIVER_DAYS, config),
     failOnExpiredWaivers: pick(flags.failOnExpiredWaivers, file.waivers?.failOnExpired, false, config),
+    clockSkewTolerance: pick(flags.clockSkewTolerance, file.clockSkewTolerance, "5m", config),
   };
 }
 
@@ -219,6 +240,7 @@ export function printableConfig(effective: EffectiveConfig): string {
     ["exclude", effective.exclude],
     ["params", effective.params],
     ["logWindow", effective.logWindow],
+    ["clockSkewTolerance", effective.clockSkewTolerance],
     ["failOn", effective.failOn],
     ["formats", effective.formats],
     ["out", effective.out],

@@ -19,7 +19,9 @@ import { FORMAT_FILES, OutputError } from "../report/outputs.js";
 
 import {
   applyConfigParams,
+  CLOCK_SKEW_TOLERANCE_RULE,
   DEFAULT_CONFIG_FILE,
+  parseClockSkewTolerance,
   effectiveConfig,
   loadConfig,
   printableConfig,
@@ -79,7 +81,12 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
       type: "boolean",
       describe: "Exit 1 when a waiver of the waivers file has expired",
     })
-    .option("paper", { type: "string", describe: "Paper size of report.pdf (a4|letter; default a4)" });
+    .option("paper", { type: "string", describe: "Paper size of report.pdf (a4|letter; default a4)" })
+    .option("clock-skew-tolerance", {
+      type: "string",
+      describe:
+        "Largest disagreement between the services' clock (their Date headers) and this machine's before every finding that depends on the log window is an error (default 5m)",
+    });
 }
 
 /** The period searched for audit records, shared by scan and demo. */
@@ -132,6 +139,7 @@ interface OutputArgs {
   cloud?: string;
   "log-window"?: string;
   paper?: string;
+  "clock-skew-tolerance"?: string;
 }
 
 /** The configuration file merged with the flags; nothing is read from Azure or written yet. */
@@ -149,6 +157,7 @@ function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
       ...optional("out", args.out),
       ...optional("waivers", args.waivers),
       ...optional("failOnExpiredWaivers", args["fail-on-expired-waivers"]),
+      ...optional("clockSkewTolerance", args["clock-skew-tolerance"]),
     },
     defaultOut,
   );
@@ -179,6 +188,7 @@ function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) 
       : {}),
     failOnExpiredWaivers: effective.failOnExpiredWaivers.value,
     exclude: effective.exclude.value,
+    clockSkewToleranceMs: clockSkewToleranceOf(effective),
   };
 }
 
@@ -375,6 +385,7 @@ export async function main(argv: string[]): Promise<number> {
               parseFormats(effective.formats.value);
               parseCloud(effective.cloud.value);
               parseLogWindow(effective.logWindow.value);
+              clockSkewToleranceOf(effective);
               parseSubscriptions(effective.subscriptions.value);
               process.stdout.write(printableConfig(effective));
               exitCode = 0;
@@ -431,6 +442,15 @@ export async function main(argv: string[]): Promise<number> {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]: V });
+}
+
+/** The tolerance of the flag, the file or the default, in milliseconds; a bad flag is a usage error. */
+function clockSkewToleranceOf(effective: EffectiveConfig): number {
+  const setting = effective.clockSkewTolerance;
+  const ms = parseClockSkewTolerance(setting.value);
+  if (ms === undefined)
+    throw new UsageError(`--clock-skew-tolerance ${CLOCK_SKEW_TOLERANCE_RULE}, not '${setting.value}'`);
+  return ms;
 }
 
 function parseLogWindowLike(flag: string, value: string): number {

@@ -231,6 +231,8 @@ export function defineHighlight<P extends Record<string, unknown>, Q extends key
     description: spec.description,
     scope: "hsm",
     kinds: spec.kinds,
+    // Every highlight reads what the HSM did inside the log window.
+    dependsOnWindow: true,
     paramsSchema: {
       type: "object",
       properties: { categories: auditCategoriesSchema, ...spec.params },

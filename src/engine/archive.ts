@@ -142,6 +142,8 @@ export function defineArchiveCheck<P extends Record<string, unknown>>(spec: {
   params: Record<string, JsonSchema>;
   /** What the check reads of an archive, for the messages of `archiveTrail` ("its lifecycle rules"). */
   reading: string;
+  /** True when the check judges what arrived inside the log window (see `CheckKind.dependsOnWindow`). */
+  dependsOnWindow?: boolean;
   judge(archive: Archive, properties: StorageAccountProperties, results: ArchiveResults, ctx: ArchiveContext<P>): void;
   sentences(ctx: ArchiveContext<P>): {
     pass: (list: string) => string;
@@ -156,6 +158,7 @@ export function defineArchiveCheck<P extends Record<string, unknown>>(spec: {
     description: spec.description,
     scope: "hsm",
     kinds: ["cloudHsm", "managedHsm"],
+    ...(spec.dependsOnWindow ? { dependsOnWindow: true } : {}),
     paramsSchema: {
       type: "object",
       properties: { categories: auditCategoriesSchema, ...spec.params },

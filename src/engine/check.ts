@@ -28,6 +28,12 @@ export interface CheckKind<P = Record<string, unknown>> {
   scope: "subscription" | "hsm";
   /** For `hsm` checks: the kinds of HSM it can judge (a policy may not apply it to others). */
   kinds?: readonly HsmKind[];
+  /**
+   * True when the verdict rests on the log window: it reads records by their time (the services' clock) against a
+   * window counted on the scanner's clock. When the snapshot records that the two clocks disagree beyond the
+   * tolerance, evaluate() makes every finding of such a kind `error` (one mechanism for every window-dependent kind).
+   */
+  dependsOnWindow?: boolean;
   /** JSON schema of `params`; defaults in it are applied before `evaluate` sees the params. */
   paramsSchema: JsonSchema;
   /**

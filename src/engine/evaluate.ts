@@ -6,6 +6,7 @@ import {
   type FailOn,
   type Finding,
   type Result,
+  type ResultClock,
   type ResultWaiver,
   type Summary,
 } from "../model/result.js";
@@ -20,6 +21,13 @@ import type { Framework } from "./frameworks.js";
 import { applyWaivers, type Waiver } from "./waivers.js";
 import { resourceMatcher } from "./resource-pattern.js";
 import { EvaluationMemo } from "./memo.js";
+import {
+  beyondTolerance,
+  clockSentence,
+  DEFAULT_CLOCK_SKEW_TOLERANCE_MS,
+  describeSkew,
+  measureClock,
+} from "../model/clock.js";
 
 export interface EvaluateOptions {
   failOn: FailOn;
@@ -30,6 +38,11 @@ export interface EvaluateOptions {
   failOnExpiredWaivers?: boolean;
   /** Resource patterns left out of evaluation; each excluded target is listed in the result. */
   exclude?: string[];
+  /**
+   * The largest disagreement between the services' clock and the scanner's that is tolerated (`clockSkewTolerance`,
+   * default five minutes); beyond it, every finding of a window-dependent check kind is `error`.
+   */
+  clockSkewToleranceMs?: number;
 }
 
 export function evaluate(snapshot: Snapshot, policies: Policy[], options: EvaluateOptions): Result {
@@ -49,6 +62,8 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     return hit !== undefined;
   };
   const valuesOf = placeholderValues(snapshot, memo);
+  const clock = clockOf(snapshot, options.clockSkewToleranceMs ?? DEFAULT_CLOCK_SKEW_TOLERANCE_MS);
+  const run = (policy: Policy, target: Target) => judge(policy, target, snapshot, memo, clock);
   const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
@@ -61,7 +76,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
       // inventory check alone: whether its other settings matter is what is unknown.
       if (!holdsHsm && policy.check !== "inventory-complete") continue;
-      findings.push(finding(policy, target, run(policy, target, snapshot, memo), valuesOf));
+      findings.push(finding(policy, target, run(policy, target), valuesOf));
     }
   }
   for (const hsm of snapshot.hsms) {
@@ -69,7 +84,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     const target: Target = { scope: "hsm", hsm, resourceId: hsm.id };
     for (const policy of hsmPolicies) {
       const verdict: Verdict = policy.appliesTo.includes(hsm.kind)
-        ? run(policy, target, snapshot, memo)
+        ? run(policy, target)
         : {
             status: "not_applicable",
             message: `${policy.title} does not apply to ${HSM_TYPES[hsm.kind].label}s.`,
@@ -103,6 +118,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       ...(snapshot.scope.inventory ? { inventory: { ...snapshot.scope.inventory } } : {}),
     },
     logWindow: { ...snapshot.logWindow },
+    ...(clock ? { clock } : {}),
     failOn: options.failOn,
     summary,
     policyPack: policyPack(policies, snapshot.tool.version),
@@ -119,6 +135,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       sha256: e.sha256,
       purpose: e.purpose,
       ...(e.via ? { via: e.via } : {}),
+      ...(e.serviceTime ? { serviceTime: e.serviceTime } : {}),
     })),
     policies: describePolicies(policies, options.frameworks ?? []),
   };
@@ -150,10 +167,53 @@ function subscriptionTargets(snapshot: Snapshot, memo: EvaluationMemo): Target[]
     }));
 }
 
-function run(policy: Policy, target: Target, snapshot: Snapshot, memo: EvaluationMemo): Verdict {
+/**
+ * The clock comparison of the run: the snapshot's reading, or the one its evidence records give when that differs
+ * more (a reading is only as good as the records it rests on), with the tolerance applied.
+ */
+function clockOf(snapshot: Snapshot, toleranceMs: number): ResultClock | undefined {
+  const recorded = snapshot.clock;
+  const measured = measureClock(snapshot.evidence);
+  const reading =
+    recorded && measured
+      ? Math.abs(measured.skewMs) > Math.abs(recorded.skewMs)
+        ? measured
+        : recorded
+      : (recorded ?? measured);
+  if (!reading) return undefined;
+  return { ...reading, toleranceMs, beyondTolerance: beyondTolerance(reading, toleranceMs) };
+}
+
+/**
+ * A window-dependent finding while the clocks disagree beyond the tolerance: `error`, whatever the check said (its
+ * window is the scanner's, the records' times the services'). A kind the policy does not apply to stays so.
+ */
+function clockVerdict(verdict: Verdict, clock: ResultClock): Verdict {
+  if (verdict.status === "error" || verdict.status === "not_applicable") return verdict;
+  const cited = clock.evidence ? ` (answer ${clock.evidence})` : "";
+  return {
+    ...verdict,
+    status: "error",
+    message:
+      `Not proven: the clocks disagree by ${describeSkew(clock.skewMs)}: ${clockSentence(clock)}${cited}, beyond the ` +
+      `tolerance of ${describeSkew(clock.toleranceMs)}, so which records lie inside the log window cannot be told. ` +
+      `Set the scanning machine's clock right (or the tolerance, clockSkewTolerance) and scan again. ` +
+      `Read as is: ${verdict.message}`,
+    evidence: [...verdict.evidence, ...(clock.evidence ? [clock.evidence] : [])],
+  };
+}
+
+function judge(
+  policy: Policy,
+  target: Target,
+  snapshot: Snapshot,
+  memo: EvaluationMemo,
+  clock: ResultClock | undefined,
+): Verdict {
   const kind = CHECK_KINDS.get(policy.check);
   if (!kind) throw new Error(`policy ${policy.id} names unknown check kind ${policy.check}`);
-  const verdict = kind.evaluate(target, policy.params, snapshot, memo);
+  let verdict = kind.evaluate(target, policy.params, snapshot, memo);
+  if (kind.dependsOnWindow && clock?.beyondTolerance) verdict = clockVerdict(verdict, clock);
   // The one rule: a pass must rest on evidence.
   if (verdict.status === "pass" && verdict.evidence.length === 0) {
     return { status: "error", message: `${verdict.message} (but no evidence record backs it)`, evidence: [] };

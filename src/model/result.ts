@@ -1,5 +1,5 @@
 // The result of evaluation: result.json, schemaVersion 1, exactly as DESIGN.md's contract, plus fields it adds.
-import type { DiagnosticSetting, HsmIdentity, InventoryRecord, LogWindow } from "./snapshot.js";
+import type { ClockReading, DiagnosticSetting, HsmIdentity, InventoryRecord, LogWindow } from "./snapshot.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -144,6 +144,16 @@ export interface ResultEvidence {
   purpose: string;
   /** The exchange this answer arrived inside (ARM's batch); see the snapshot's evidence. */
   via?: string;
+  /** The service's `Date` header, as an ISO 8601 instant; see the snapshot's evidence. */
+  serviceTime?: string;
+}
+
+/** The clock comparison of the run: the snapshot's reading, the tolerance applied, and whether it was exceeded. */
+export interface ResultClock extends ClockReading {
+  /** The largest disagreement tolerated (`clockSkewTolerance`), in milliseconds. */
+  toleranceMs: number;
+  /** True when the clocks disagree by more than the tolerance: every window-dependent finding is then `error`. */
+  beyondTolerance: boolean;
 }
 
 export interface Summary {
@@ -175,6 +185,11 @@ export interface Result {
   };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
   logWindow: LogWindow;
+  /**
+   * Added to the contract: how far the services' clock was from the scanner's (from the answers' `Date` headers),
+   * the tolerance, and whether it was exceeded. Absent when the snapshot recorded no clock reading.
+   */
+  clock?: ResultClock;
   /** Added to the contract: the rules applied: version and SHA-256 of the policy pack. */
   policyPack?: { version: string; sha256: string };
   failOn: FailOn;

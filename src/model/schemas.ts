@@ -58,6 +58,20 @@ const evidenceRecord = {
     sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
     purpose: str,
     via: str,
+    serviceTime: instant,
+  },
+} as const;
+
+/** The clock reading of the snapshot (`clock`); the result's adds the tolerance and the verdict on it. */
+const clockReading = {
+  type: "object",
+  required: ["skewMs", "samples"],
+  properties: {
+    skewMs: { type: "number" },
+    samples: { type: "integer", minimum: 0 },
+    evidence: str,
+    serviceTime: instant,
+    localTime: instant,
   },
 } as const;
 
@@ -183,6 +197,7 @@ export const SNAPSHOT_SCHEMA = {
       },
     },
     logWindow,
+    clock: clockReading,
     subscriptionList: fact({ type: "object", required: ["count"], properties: { count: { type: "integer" } } }),
     subscriptions: {
       type: "array",
@@ -538,6 +553,15 @@ export const RESULT_SCHEMA = {
       },
     },
     logWindow,
+    clock: {
+      ...clockReading,
+      required: [...clockReading.required, "toleranceMs", "beyondTolerance"],
+      properties: {
+        ...clockReading.properties,
+        toleranceMs: { type: "number", minimum: 0 },
+        beyondTolerance: { type: "boolean" },
+      },
+    },
     policyPack: {
       type: "object",
       required: ["version", "sha256"],

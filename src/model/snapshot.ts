@@ -44,6 +44,28 @@ export interface EvidenceRecord {
    * `sha256` that of the inner content serialised as JSON.
    */
   via?: string;
+  /**
+   * The service's clock when it answered: its `Date` response header, as an ISO 8601 instant (absent when the answer
+   * carried none, or none arrived). Compared with `capturedAt` to measure how far the clocks disagree.
+   */
+  serviceTime?: string;
+}
+
+/**
+ * How far the services' clock is from the scanning machine's, as measured from the `Date` headers of the answers:
+ * the answer whose clock differed most. The log window is the scanner's, the records' times the services': beyond a
+ * tolerance, whatever depends on the window is not proven.
+ */
+export interface ClockReading {
+  /** Service time minus local time, in milliseconds (positive: the services run ahead), rounded to the second. */
+  skewMs: number;
+  /** How many answers carried a `Date` header. */
+  samples: number;
+  /** The evidence record of the answer whose clock differed most. */
+  evidence?: string;
+  /** That answer's `Date` header and the local time it was read at (the middle of the exchange). */
+  serviceTime?: string;
+  localTime?: string;
 }
 
 /** Where a scan listed the HSMs from, and why it gave up Resource Graph when it did. */
@@ -332,6 +354,8 @@ export interface Snapshot {
   };
   /** The period searched for audit records. */
   logWindow: LogWindow;
+  /** How far the services' clock is from the scanner's (absent in snapshots of earlier versions). */
+  clock?: ClockReading;
   /** Listing the subscriptions (when none were named). */
   subscriptionList?: Fact<{ count: number }>;
   subscriptions: SubscriptionFacts[];

@@ -495,14 +495,32 @@ class Writer {
   }
 
   /** Lines of code on a rule, marked lines highlighted; long lines wrap. */
-  private code(lines: { text: string; mark?: boolean }[], size = 7.5) {
-    const doc = this.doc;
+  /** The lines of a code block as wrapped to the page. */
+  private codeLines(lines: { text: string; mark?: boolean }[], size: number) {
     const width = this.contentWidth - 12;
-    const x = this.left;
-    const lh = this.lh(size);
-    const wrapped = lines.flatMap((line) =>
+    return lines.flatMap((line) =>
       this.type.lines(line.text, "mono", size, width).map((text) => ({ text, mark: Boolean(line.mark) })),
     );
+  }
+
+  /**
+   * A command block under its label, kept on one page when it fits on one: a reader copies a command whole, and a
+   * page's running header never lands inside it. A block longer than a page is continued as any code.
+   */
+  private command(label: string, text: string, size = 7.5) {
+    const lines = text.split("\n").map((line) => ({ text: line }));
+    const labelHeight = this.lh(7.5) * 1.35;
+    const height = labelHeight + this.codeLines(lines, size).length * this.lh(size) + 4;
+    if (height <= this.bottom - LAYOUT.margins.top) this.ensure(height);
+    this.paragraph(label, { size: 7.5, color: LAYOUT.muted });
+    this.code(lines, size);
+  }
+
+  private code(lines: { text: string; mark?: boolean }[], size = 7.5) {
+    const doc = this.doc;
+    const x = this.left;
+    const lh = this.lh(size);
+    const wrapped = this.codeLines(lines, size);
     let i = 0;
     while (i < wrapped.length) {
       if (this.y + lh + 2 > this.bottom) this.newPage();
@@ -584,6 +602,7 @@ class Writer {
       },
       { label: "result.json SHA-256", value: v.resultSha256, mono: true },
       { label: "Fail-on threshold", value: v.failOn },
+      ...(v.clock ? [{ label: "Clocks", value: v.clock.text }] : []),
     ]);
     this.y += this.lh(LAYOUT.body);
     this.paragraph(
@@ -934,14 +953,8 @@ class Writer {
       this.doc.addNamedDestination(anchor, "XYZ", this.left, this.y, null);
       this.fixesShown.set(key, { policyId: v.finding.policyId, where, page: this.pages, anchor });
       this.paragraph(title, { font: "bold", size: 8.5 });
-      if (azCli) {
-        this.paragraph("Azure CLI", { size: 7.5, color: LAYOUT.muted });
-        this.code(azCli.split("\n").map((text) => ({ text })));
-      }
-      if (powershell) {
-        this.paragraph("PowerShell", { size: 7.5, color: LAYOUT.muted });
-        this.code(powershell.split("\n").map((text) => ({ text })));
-      }
+      if (azCli) this.command("Azure CLI", azCli);
+      if (powershell) this.command("PowerShell", powershell);
     }
   }
 
@@ -982,6 +995,7 @@ class Writer {
     this.doc.outline.addItem("Errors and completeness");
     this.heading("Errors and completeness", 1);
     this.paragraph(v.completeness);
+    if (v.clock?.beyondTolerance) this.paragraph(v.clock.text);
     if (v.excluded.length) {
       this.paragraph(
         "These resources were left out of evaluation by the configuration's exclude; they have no finding.",

@@ -1,4 +1,5 @@
 // The terminal summary: findings grouped by subscription and HSM, readable without colour; colour only when asked.
+import { clockSummary } from "../model/clock.js";
 import type { Finding, Result, Status } from "../model/result.js";
 import { failCounts } from "../model/result.js";
 import { HSM_TYPES } from "../azure/ids.js";
@@ -65,6 +66,10 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
   lines.push(
     `Audit records searched from ${result.logWindow.start} to ${result.logWindow.end} (${result.logWindow.duration}).`,
   );
+  if (result.clock) {
+    const text = safe(clockSummary(result.clock));
+    lines.push(result.clock.beyondTolerance ? paint(COLOR.error, `! ${text}`) : text);
+  }
   lines.push("");
 
   const tenant = byResource.get("/subscriptions");

@@ -1,5 +1,6 @@
 // The evidence pack's reading order, shared by the HTML and PDF renderers: what goes where, in which order, with
 // which words. It arranges what result.json holds (groups, sorts, counts, labels) and computes no verdict.
+import { clockSummary } from "../model/clock.js";
 import type {
   Finding,
   Result,
@@ -130,6 +131,8 @@ export interface ReportView {
   sections: SubscriptionView[];
   errors: Result["errors"];
   completeness: string;
+  /** How the services' clock stood to the scanner's (absent when the result records no clock reading). */
+  clock?: { text: string; beyondTolerance: boolean };
   /** How the evidence was gathered: the sources and how requests were grouped, in sentences. */
   collection: string[];
   policies: ResultPolicy[];
@@ -314,6 +317,9 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     sections,
     errors: result.errors ?? [],
     completeness: completenessOf(result),
+    ...(result.clock
+      ? { clock: { text: clockSummary(result.clock), beyondTolerance: result.clock.beyondTolerance } }
+      : {}),
     collection: collectionOf(result),
     policies: result.policies ?? [],
     evidence: result.evidence.map((e) => ({ ...e, citedBy: citedBy(e.id) })),

@@ -21,6 +21,8 @@ export interface ArmContext {
   tables: Map<string, Map<string, KqlTable>>;
   /** The Resource Graph route, made on first use (its table is built once). */
   resourceGraph?: Route;
+  /** The services' clock (the estate's). */
+  now: () => Date;
 }
 
 const SYSTEM_DATA = {
@@ -369,7 +371,7 @@ export function matchArmRoute(
   estate: Estate,
   method: string,
   path: string,
-  context: ArmContext = { archives: new Map(), tables: new Map() },
+  context: ArmContext = { archives: new Map(), tables: new Map(), now: () => estate.now },
 ): Route | undefined {
   const p = path.replace(/\/+$/, "");
   const lower = p.toLowerCase();
@@ -377,7 +379,7 @@ export function matchArmRoute(
   if (method === "POST" && lower === "/batch") return undefined; // handled by the server (it re-enters the router)
 
   if (method === "POST" && lower === "/providers/microsoft.resourcegraph/resources") {
-    return (context.resourceGraph ??= resourceGraphRoute(estate));
+    return (context.resourceGraph ??= resourceGraphRoute(estate, context.now));
   }
 
   if (lower === "/subscriptions" && method === "GET") {

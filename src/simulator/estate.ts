@@ -149,8 +149,13 @@ export interface FaultSpec {
 
 export interface Estate {
   tenantId: string;
-  /** The estate's clock when it was loaded: relative times count back from it. */
+  /**
+   * The services' clock when the estate was loaded (the reference clock plus `clockSkewMs`): relative times count
+   * back from it, and the simulator's `Date` headers and `now()` follow it.
+   */
   now: Date;
+  /** How far the services' clock runs ahead of the reference clock (`clockSkew`; negative: behind), in ms. */
+  clockSkewMs: number;
   /** The machine's time (epoch ms) when the estate was loaded: the simulator's clock runs on from `now` by as much. */
   loadedAt: number;
   token: string;
@@ -293,6 +298,7 @@ interface ActivityInput {
   every?: string;
   from?: string;
   to?: string;
+  anchor?: "now" | "day";
   operation?: string;
   operations?: string[];
   caller?: string;
@@ -371,6 +377,7 @@ interface SubscriptionInput {
 interface EstateInput {
   tenantId: string;
   now?: string;
+  clockSkew?: string;
   token?: string;
   pageSize?: number;
   subscriptions: SubscriptionInput[];
@@ -405,6 +412,15 @@ function resolveEstate(
     if (!pinned) problem(["now"], `'${input.now}' is not a date and time that exists`);
     else if (!nowOverride) now = pinned;
   }
+  // The services' clock: the reference clock (the scanner's, in a test) shifted by the estate's skew.
+  let clockSkewMs = 0;
+  if (input.clockSkew) {
+    const sign = input.clockSkew.trim().startsWith("-") ? -1 : 1;
+    const magnitude = parseDuration(input.clockSkew.trim().replace(/^[-+]/, ""));
+    if (magnitude === undefined) problem(["clockSkew"], `'${input.clockSkew}' is not a duration (use 30d, -2h, PT5M)`);
+    else clockSkewMs = sign * magnitude;
+  }
+  now = new Date(now.getTime() + clockSkewMs);
   const ms = (text: string, at: (string | number)[]): number => {
     const value = parseDuration(text);
     if (value === undefined) {
@@ -639,6 +655,7 @@ function resolveEstate(
   return {
     tenantId: input.tenantId.toLowerCase(),
     now,
+    clockSkewMs,
     loadedAt,
     token: input.token ?? `sim.${randomBytes(24).toString("base64url")}`,
     ...(input.pageSize ? { pageSize: input.pageSize } : {}),
@@ -694,6 +711,9 @@ function expandActivity(
     );
     return [];
   }
+  // `anchor: day`: relative times count back from the start of the clock's UTC day, not from the clock itself, so that
+  // what falls on which UTC day does not depend on the hour the estate is loaded.
+  if (a.anchor === "day") now = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000);
   const common = {
     ...(a.resultType !== undefined ? { resultType: a.resultType } : {}),
     ...(a.httpStatusCode !== undefined ? { httpStatusCode: a.httpStatusCode } : {}),

@@ -74,7 +74,7 @@ interface GraphBody {
   options?: { $skipToken?: unknown; $top?: unknown; $skip?: unknown; resultFormat?: unknown };
 }
 
-export function resourceGraphRoute(estate: Estate): Route {
+export function resourceGraphRoute(estate: Estate, now: () => Date = () => new Date()): Route {
   let table: KqlTable | undefined;
   return {
     name: "resourceGraph",
@@ -115,7 +115,7 @@ export function resourceGraphRoute(estate: Estate): Route {
       const db: KqlDatabase = { table: (name) => (name === "resources" ? visible : undefined) };
       let result;
       try {
-        result = runKql(body.query, db, { now: new Date() });
+        result = runKql(body.query, db, { now: now() });
       } catch (error) {
         if (error instanceof KqlError) {
           return armError(400, "BadRequest", `Please provide a valid query: ${error.message}`);

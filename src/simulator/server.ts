@@ -29,6 +29,11 @@ export interface SimulatorOptions {
   limits?: SimulatorLimits | boolean;
   /** Hold every answer this long, as a network round trip would. */
   latencyMs?: number;
+  /**
+   * The reference clock (a test's injected one): the services' clock is it plus the estate's `clockSkew`. Without it,
+   * the services' clock runs on in real time from the estate's `now`.
+   */
+  clock?: () => Date;
 }
 
 export interface RequestLogEntry {
@@ -96,10 +101,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const logs: LogsContext = {
     estate,
     tables: buildWorkspaceTables(estate),
-    // The estate's clock runs on from the moment the estate was loaded.
-    now: () => new Date(estate.now.getTime() + (Date.now() - estate.loadedAt)),
+    // The services' clock: the injected reference clock shifted by the estate's skew, or else the estate's clock
+    // running on from the moment the estate was loaded.
+    now: options.clock
+      ? () => new Date(options.clock!().getTime() + estate.clockSkewMs)
+      : () => new Date(estate.now.getTime() + (Date.now() - estate.loadedAt)),
   };
-  const armContext: ArmContext = { archives: archiveBlobs(estate), tables: logs.tables };
+  const armContext: ArmContext = { archives: archiveBlobs(estate), tables: logs.tables, now: logs.now };
   for (const tables of logs.tables.values()) for (const table of tables.values()) prepareTable(table);
   const faults = new Faults(estate.faults);
   const enforced = options.limits

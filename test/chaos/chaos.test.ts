@@ -1,7 +1,8 @@
 // Seeded chaos: random estates scanned through random faults must never report more than the fault-free scan proves
 // (docs/chaos.md). In CI, 20 fixed seeds; `npm run chaos -- --runs N [--seed START]` runs more (CHAOS_RUNS, CHAOS_SEED).
 import { jest } from "@jest/globals";
-import { CHAOS_RETRY, compareOutcomes, describeRun, runSeed, type Outcome } from "./compare.js";
+import { CHAOS_RETRY, clockSkewBroken, compareOutcomes, describeRun, runSeed, type Outcome } from "./compare.js";
+import { loadPolicies } from "../../src/engine/policy.js";
 import { generateEstate, generateFaults, mulberry32 } from "./estate.js";
 import { parseEstate } from "../../src/simulator/estate.js";
 import type { Finding } from "../../src/model/result.js";
@@ -214,6 +215,22 @@ if (RUNS > 0) {
         "hsm-inventory-complete",
         "(exit code)",
       ]);
+    });
+
+    test("under a clock skew beyond the tolerance, a window-dependent pass or fail is caught, an error is not", () => {
+      const policies = loadPolicies();
+      const clock = { skewMs: 30 * 86_400_000, samples: 9, toleranceMs: 300_000, beyondTolerance: true };
+      const passing = {
+        ...outcome([finding("logs-flowing", HSM, "pass"), finding("activity-trail-gap", HSM, "fail")]),
+        clock,
+      };
+      expect(clockSkewBroken(passing, policies)).toHaveLength(2);
+      const errors = {
+        ...outcome([finding("logs-flowing", HSM, "error"), finding("workspace-retention", HSM, "pass")]),
+        clock,
+      };
+      expect(clockSkewBroken(errors, policies)).toEqual([]);
+      expect(clockSkewBroken({ ...errors, clock: { ...clock, beyondTolerance: false } }, policies)).toHaveLength(1);
     });
   });
 }

@@ -12,6 +12,8 @@ import { parseEstate, type FaultSpec } from "../../src/simulator/estate.js";
 import { startSimulator } from "../../src/simulator/server.js";
 import { generateCertificates, type SimulatorCertificates } from "../../src/simulator/certs.js";
 import { CHAOS_NOW, generateEstate, generateFaults, withFaults, type ChaosEstate } from "./estate.js";
+import { generateClockSkew, withClockSkew } from "./estate.js";
+import { CHECK_KINDS } from "../../src/engine/checks/index.js";
 
 /** The scan's client settings: short timeouts and back-offs so that a run takes a second or two. */
 export const CHAOS_RETRY: RetryOptions = {
@@ -192,6 +194,8 @@ export interface ChaosRun {
   chaosMs: number;
   /** What became of the fault-free findings: `pass>kept`, `fail>error`, `pass>missing`, ... */
   tally: Record<string, number>;
+  /** The services' clock skew of the faulty scan (`clockSkew`), when the seed drew one. */
+  clockSkew?: string;
 }
 
 /** Counts, per fault-free status, what the faulty scan made of each finding. */
@@ -225,10 +229,11 @@ async function scanOnce(
   certificates ??= generateCertificates();
   policies ??= loadPolicies();
   const estate = parseEstate(JSON.stringify(document), `chaos-seed-${seed}.json`);
-  const sim = await startSimulator({ estate, certificates });
+  // The simulator's services run on the scanner's clock (plus the estate's `clockSkew`, when chaos sets one).
+  const now = new Date(CHAOS_NOW);
+  const sim = await startSimulator({ estate, certificates, clock: () => now });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
   try {
-    const now = new Date(CHAOS_NOW);
     const snapshot = await collect({
       credential: new StaticTokenCredential(sim.token),
       cloud: "AzureCloud",
@@ -262,6 +267,8 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   const estate = generateEstate(seed);
   const plan = generateFaults(seed, estate, CHAOS_RETRY);
   const run: ChaosRun = { seed, estate, plan, failures: [], differences: [], excused: [], chaosMs: 0, tally: {} };
+  const clockSkew = generateClockSkew(seed);
+  if (clockSkew) run.clockSkew = clockSkew;
   try {
     run.baseline = await within(
       scanOnce(estate.document, estate.scope, seed, BASELINE_RETRY),
@@ -275,7 +282,7 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   const started = performance.now();
   try {
     run.chaos = await within(
-      scanOnce(withFaults(estate, plan), estate.scope, seed, CHAOS_RETRY),
+      scanOnce(withClockSkew(withFaults(estate, plan), clockSkew), estate.scope, seed, CHAOS_RETRY),
       RUN_BOUND_MS,
       "the faulty scan",
     );
@@ -289,7 +296,26 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   run.differences = compareOutcomes(run.baseline, run.chaos, inventory, run.excused);
   run.tally = tally(run.baseline, run.chaos);
   for (const d of run.differences) run.failures.push(`${d.policyId} ${d.resourceId}: ${d.problem}`);
+  if (clockSkew) run.failures.push(...clockSkewBroken(run.chaos, policies ?? []));
   return run;
+}
+
+/**
+ * Under a clock skew beyond the tolerance: the faulty scan measured it, and no finding of a window-dependent check kind
+ * passes (nor fails: its window cannot be told apart from the records' times).
+ */
+export function clockSkewBroken(chaos: Outcome & Pick<Result, "clock">, policies: Policy[]): string[] {
+  const broken: string[] = [];
+  if (chaos.clock && !chaos.clock.beyondTolerance) {
+    broken.push(`the clock skew was measured as ${chaos.clock.skewMs} ms, within the tolerance`);
+  }
+  const windowPolicies = new Set(policies.filter((p) => CHECK_KINDS.get(p.check)?.dependsOnWindow).map((p) => p.id));
+  for (const f of chaos.findings) {
+    if (windowPolicies.has(f.policyId) && (f.status === "pass" || f.status === "fail")) {
+      broken.push(`${f.policyId} ${f.resourceId}: ${f.status} under a clock skew beyond the tolerance: ${f.message}`);
+    }
+  }
+  return broken;
 }
 
 /** What to print for a run that broke a promise: enough to see why, and the command that repeats it. */
@@ -298,6 +324,7 @@ export function describeRun(run: ChaosRun): string {
     `chaos seed ${run.seed} (${run.estate.hsmCount} HSMs, ${run.plan.length} faults, faulty scan ${(run.chaosMs / 1000).toFixed(1)} s): ${run.failures.length ? "FAILED" : "ok"}`,
     `  reproduce: npm run chaos -- --seed ${run.seed} --verbose`,
     ...(run.estate.scope.length ? [`  scope: --subscription ${run.estate.scope.join(" --subscription ")}`] : []),
+    ...(run.clockSkew ? [`  services' clock skew: ${run.clockSkew}`] : []),
     "  fault plan:",
     ...run.plan.map((f) => `    - ${JSON.stringify(f)}`),
   ];

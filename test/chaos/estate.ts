@@ -586,3 +586,22 @@ export function hsmIds(estate: ChaosEstate): string[] {
     ),
   );
 }
+
+// ---- clock skew (a fault class of its own: the services' clock, not a route) -----------------------------------
+
+/** The skews chaos sets the services' clock to: each beyond the scanner's default tolerance (five minutes). */
+const CLOCK_SKEWS = ["6m", "-10m", "2h", "-1d", "25d", "30d", "-30d"] as const;
+
+/**
+ * The seed's clock skew, or undefined: one run in four sets the estate's `clockSkew`, so that the services answer (and
+ * date their records) on a clock that is off from the scanner's by more than the tolerance.
+ */
+export function generateClockSkew(seed: number): string | undefined {
+  const rng = new Rng((seed ^ 0x2c1b3c6d) >>> 0);
+  return rng.chance(0.25) ? rng.pick([...CLOCK_SKEWS]) : undefined;
+}
+
+/** The estate document with the services' clock set apart by `skew`. */
+export function withClockSkew(document: Record<string, unknown>, skew: string | undefined): Record<string, unknown> {
+  return skew ? { ...document, clockSkew: skew } : document;
+}

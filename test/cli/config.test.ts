@@ -125,6 +125,7 @@ describe("config print", () => {
     expect(run.stdout).toContain(`# configuration file: ${file}`);
     expect(run.stdout).toContain(`# failOn: ${file}\nfailOn: high`);
     expect(run.stdout).toContain("# logWindow: flag\nlogWindow: 14d");
+    expect(run.stdout).toContain("# clockSkewTolerance: default\nclockSkewTolerance: 5m");
     expect(run.stdout).toContain("# out: default\nout: hsm-audit-results");
     expect(run.stdout).toMatch(/maxDays: 90/);
   });
@@ -136,6 +137,11 @@ describe("an invalid configuration file exits 2 naming file and line, and writes
     ["an unknown key", "failOn: high\nfial: 1\n", /hsm-audit\.config\.yaml:2: unknown key 'fial'/],
     ["a bad fail-on", "\nfailOn: severe\n", /hsm-audit\.config\.yaml:2: failOn: must be one of "critical"/],
     ["a bad log window", "logWindow: forever\n", /hsm-audit\.config\.yaml:1: logWindow: must be a duration/],
+    [
+      "a clock skew tolerance over a day",
+      "failOn: high\nclockSkewTolerance: 2d\n",
+      /hsm-audit\.config\.yaml:2: clockSkewTolerance: must be a duration such as 5m/,
+    ],
     ["an unknown format", "formats:\n  - sarif\n  - docx\n", /hsm-audit\.config\.yaml:3: formats\.1: must be one of/],
     [
       "a bad subscription id",

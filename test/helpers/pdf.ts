@@ -22,6 +22,11 @@ export interface OutlineNode {
 
 export interface ParsedPdf {
   pages: string[];
+  /**
+   * Each page's text without its running header and footer (what lies in the top and bottom margins): joined, they
+   * read as one text, so that what continues across a page break is found whole.
+   */
+  bodies: string[];
   /** Text items drawn at heading sizes (10.5 pt and up), in reading order, with their size: the structure. */
   headings: { size: number; text: string }[];
   sizes: [number, number][];
@@ -44,6 +49,7 @@ export async function readPdf(file: string): Promise<ParsedPdf> {
   const doc = await task.promise;
   try {
     const pages: string[] = [];
+    const bodies: string[] = [];
     const headings: { size: number; text: string }[] = [];
     const sizes: [number, number][] = [];
     const linkTargets: string[] = [];
@@ -56,8 +62,19 @@ export async function readPdf(file: string): Promise<ParsedPdf> {
         if (size < 10.5) continue;
         headings.push({ size, text: item.str });
       }
-      pages.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join(""));
+      const text = (items: typeof content.items) =>
+        items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join("");
+      pages.push(text(content.items));
       const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+      // The header is drawn 26 pt above the top margin (58 pt), the footer 34 pt above the bottom edge: both lie
+      // outside the band between the margins (pdf-layout.json), where the body's baselines are.
+      bodies.push(
+        text(
+          content.items.filter(
+            (item) => !("transform" in item) || (item.transform[5] > 45 && item.transform[5] < y1 - y0 - 45),
+          ),
+        ),
+      );
       sizes.push([Math.round(x1 - x0), Math.round(y1 - y0)]);
       for (const a of (await page.getAnnotations()) as { subtype: string; dest?: unknown }[]) {
         if (a.subtype === "Link" && typeof a.dest === "string") linkTargets.push(a.dest);
@@ -70,7 +87,7 @@ export async function readPdf(file: string): Promise<ParsedPdf> {
       if (!(await doc.getDestination(name))) unresolvedLinks.push(name);
     }
     const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
-    return { pages, headings, sizes, outline: raw.map(toNode), linkTargets, unresolvedLinks, info };
+    return { pages, bodies, headings, sizes, outline: raw.map(toNode), linkTargets, unresolvedLinks, info };
   } finally {
     await task.destroy();
   }

@@ -35,7 +35,7 @@ export interface TestSimulator {
 /** Starts a simulator on `estate` (a file path, or YAML text when it contains a newline). */
 export async function startTestSimulator(
   estate: string = CONTOSO,
-  options: { requestLog?: string; maxRetries?: number; token?: string; now?: Date } = {},
+  options: { requestLog?: string; maxRetries?: number; token?: string; now?: Date; clock?: () => Date } = {},
 ): Promise<TestSimulator> {
   const loaded = estate.includes("\n")
     ? parseEstate(estate, "inline.yaml", options.now ? { now: options.now } : {})
@@ -43,6 +43,7 @@ export async function startTestSimulator(
   const sim = await startSimulator({
     estate: loaded,
     ...(options.requestLog ? { requestLog: options.requestLog } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
   await loadSdk();

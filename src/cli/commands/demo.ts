@@ -18,14 +18,16 @@ export interface DemoOptions extends OutputOptions {
   logWindowMs: number;
   period?: { start: Date; end: Date; label: string };
   progress?: ProgressView;
+  /** One clock for the simulator and the scan (the machine's unless a test injects one). */
+  clock?: () => Date;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export async function demo(options: DemoOptions): Promise<number> {
   const print = options.print ?? printLine;
-  const estate = loadEstateFile(options.estate ?? DEMO_ESTATE);
-  const sim = await startSimulator({ estate });
+  const estate = loadEstateFile(options.estate ?? DEMO_ESTATE, options.clock ? { now: options.clock() } : {});
+  const sim = await startSimulator({ estate, ...(options.clock ? { clock: options.clock } : {}) });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
   try {
     const which = options.estate ? `the simulated estate ${options.estate}` : "the simulated Contoso estate";

@@ -32,6 +32,8 @@ export interface OutputOptions {
   exclude?: string[];
   /** Control frameworks, for the policies' mappings (loaded from the built-in ones when absent). */
   frameworks?: Framework[];
+  /** The clock disagreement tolerated (`clockSkewTolerance`); the engine's default (five minutes) when absent. */
+  clockSkewToleranceMs?: number;
 }
 
 export interface ScanOptions extends OutputOptions {
@@ -53,6 +55,8 @@ export interface ScanOptions extends OutputOptions {
   credential?: TokenCredential;
   agent?: Agent;
   progress?: ProgressView;
+  /** The scanner's clock (the machine's unless injected, as the demo's tests do). */
+  clock?: () => Date;
 }
 
 export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
@@ -73,6 +77,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     ...(options.armBatch === false ? { armBatch: false } : {}),
     retry: { maxRetries: options.maxRetries, timeoutMs: options.timeoutMs },
     ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),
   });
   options.progress?.finish();
@@ -96,6 +101,7 @@ export async function report(
     ...(options.waivers ? { waivers: options.waivers } : {}),
     failOnExpiredWaivers: options.failOnExpiredWaivers ?? false,
     ...(options.exclude ? { exclude: options.exclude } : {}),
+    ...(options.clockSkewToleranceMs !== undefined ? { clockSkewToleranceMs: options.clockSkewToleranceMs } : {}),
   });
   const files = await writeOutputs(result, options.outDir, options.formats, { paper: options.paper ?? "a4" });
   print(renderTerminal(result, { color: options.color }));

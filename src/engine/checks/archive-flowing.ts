@@ -15,6 +15,7 @@ export default defineArchiveCheck<Record<string, never>>({
     "Every storage account that archives the audit category holds an hourly blob of the HSM inside the log window, whose first record is an audit record of that HSM and category.",
   params: {},
   reading: "the arrival of its archive",
+  dependsOnWindow: true,
   judge(archive, properties, results, { snapshot, memo, hsm, evidence }) {
     const window = snapshot.logWindow;
     const arrivals = archive.facts?.arrivals ? memo.rowsOf(archive.facts.arrivals, hsm.id) : [];

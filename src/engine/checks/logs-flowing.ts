@@ -16,6 +16,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumRecord
     "A workspace that receives the audit category holds at least the given number of audit records of the HSM inside the log window.",
   scope: "hsm",
   kinds: ["cloudHsm", "managedHsm"],
+  dependsOnWindow: true,
   paramsSchema: {
     type: "object",
     properties: {

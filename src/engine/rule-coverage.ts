@@ -63,7 +63,11 @@ export function hsmRecords(
   }
   if (hsm.kind !== "managedHsm") return undefined;
   if (destinationType?.toLowerCase() === "dedicated") {
-    return { table: "AZKVAuditLogs", columns: { ...none, ...common, Category: known("AuditEvent") }, mustSelect: false };
+    return {
+      table: "AZKVAuditLogs",
+      columns: { ...none, ...common, Category: known("AuditEvent") },
+      mustSelect: false,
+    };
   }
   return {
     table: "AzureDiagnostics",
@@ -200,7 +204,8 @@ class Analysis {
   looksTabular(node: KqlNode, scope: Scope): boolean {
     const kind = this.kind(node);
     if (kind === "ParenthesizedExpression") return this.looksTabular(node.Expression as KqlNode, scope);
-    if (["PipeExpression", "UnionOperator", "DataTableExpression", "ExternalDataExpression"].includes(kind)) return true;
+    if (["PipeExpression", "UnionOperator", "DataTableExpression", "ExternalDataExpression"].includes(kind))
+      return true;
     if (kind === "NameReference") {
       const name = node.SimpleName ?? "";
       const bound = scope.get(name);
@@ -259,9 +264,7 @@ class Analysis {
   }
 
   invoke(name: string, fn: Binding, args: KqlNode[]): Source[] {
-    const parameters = descendantsOf(fn.node.Parameters as KqlNode).filter(
-      (n) => this.kind(n) === "FunctionParameter",
-    );
+    const parameters = descendantsOf(fn.node.Parameters as KqlNode).filter((n) => this.kind(n) === "FunctionParameter");
     if (parameters.length > 0 || args.length > 0) {
       return this.opaque(`it calls ${name}() with parameters, which the analysis does not follow`);
     }
@@ -282,7 +285,11 @@ class Analysis {
     const sources = [...left];
     for (const expression of listOf(node.Expressions)) {
       const kind = this.kind(expression);
-      if (kind === "WildcardedNameReference" || kind === "StarExpression" || (expression.SimpleName ?? "").includes("*")) {
+      if (
+        kind === "WildcardedNameReference" ||
+        kind === "StarExpression" ||
+        (expression.SimpleName ?? "").includes("*")
+      ) {
         return this.opaque("it uses union with a wildcard, whose tables are not known");
       }
       sources.push(...this.tabular(expression, scope));
@@ -359,8 +366,7 @@ class Analysis {
     return sources.map((s) => {
       const tainted = new Set(s.tainted);
       const fromResource = (node: KqlNode | null | undefined) =>
-        !!node &&
-        columnNames(node).some((n) => isResourceName(n) || tainted.has(n) || s.sourceColumns.has(n));
+        !!node && columnNames(node).some((n) => isResourceName(n) || tainted.has(n) || s.sourceColumns.has(n));
       for (const named of descendantsOf(op).filter((n) => this.kind(n) === "SimpleNamedExpression")) {
         const name = (named.Name as KqlNode | null)?.SimpleName;
         if (name && (isResourceName(name) || fromResource(named.Expression as KqlNode))) tainted.add(name);

@@ -36,9 +36,19 @@ const CASES: [string, string, HsmRecords, Expected][] = [
   ["Dedicated mode: the same rule reads a table the HSM does not write", MHSM_LEGACY_RULE, DEDICATED, "misses"],
   ["Dedicated mode: a rule on AZKVAuditLogs", "AZKVAuditLogs | where OperationName == 'KeyPurge'", DEDICATED, "reads"],
   ["legacy mode: a rule on AZKVAuditLogs", "AZKVAuditLogs | where OperationName == 'KeyPurge'", LEGACY, "misses"],
-  ["a Cloud HSM: its own table", "CloudHsmServiceOperationAuditLogs | where OperationName == 'CN_LOGIN'", CLOUD, "reads"],
+  [
+    "a Cloud HSM: its own table",
+    "CloudHsmServiceOperationAuditLogs | where OperationName == 'CN_LOGIN'",
+    CLOUD,
+    "reads",
+  ],
   ["a Cloud HSM: a Managed HSM rule", MHSM_LEGACY_RULE, CLOUD, "misses"],
-  ["a union of both Managed HSM tables, Dedicated mode", `union (${MHSM_LEGACY_RULE}), AZKVAuditLogs`, DEDICATED, "reads"],
+  [
+    "a union of both Managed HSM tables, Dedicated mode",
+    `union (${MHSM_LEGACY_RULE}), AZKVAuditLogs`,
+    DEDICATED,
+    "reads",
+  ],
   [
     "the demo's union, legacy mode",
     'union (AzureDiagnostics | where ResourceType == "MANAGEDHSMS"), CloudHsmServiceOperationAuditLogs | where OperationName in ("KeyDelete", "CN_TOMBSTONE_OBJECT")',
@@ -47,7 +57,12 @@ const CASES: [string, string, HsmRecords, Expected][] = [
   ],
   // Filters on the resource that exclude this HSM.
   ["AZKVAuditLogs filtered to vaults", 'AZKVAuditLogs | where _ResourceId has "/vaults/"', DEDICATED, "misses"],
-  ["AZKVAuditLogs filtered to vaults (contains)", 'AZKVAuditLogs | where _ResourceId contains "/VAULTS/"', DEDICATED, "misses"],
+  [
+    "AZKVAuditLogs filtered to vaults (contains)",
+    'AZKVAuditLogs | where _ResourceId contains "/VAULTS/"',
+    DEDICATED,
+    "misses",
+  ],
   ["AZKVAuditLogs filtered to managed HSMs", 'AZKVAuditLogs | where _ResourceId has "managedhsms"', DEDICATED, "reads"],
   [
     "AZKVAuditLogs filtered to this HSM by id, ignoring case",
@@ -71,19 +86,19 @@ const CASES: [string, string, HsmRecords, Expected][] = [
   ["ResourceType <> MANAGEDHSMS", 'AzureDiagnostics | where ResourceType <> "MANAGEDHSMS"', LEGACY, "misses"],
   ["ResourceType != MANAGEDHSMS", 'AzureDiagnostics | where ResourceType != "MANAGEDHSMS"', LEGACY, "misses"],
   ["ResourceType !in (MANAGEDHSMS)", 'AzureDiagnostics | where ResourceType !in ("MANAGEDHSMS")', LEGACY, "misses"],
-  ["VAULTS only", 'AzureDiagnostics | where ResourceType =~ "VAULTS" | where OperationName == "KeyDelete"', LEGACY, "misses"],
+  [
+    "VAULTS only",
+    'AzureDiagnostics | where ResourceType =~ "VAULTS" | where OperationName == "KeyDelete"',
+    LEGACY,
+    "misses",
+  ],
   [
     "VAULTS and not MANAGEDHSMS",
     'AzureDiagnostics | where ResourceType =~ "VAULTS" and ResourceType !~ "MANAGEDHSMS"',
     LEGACY,
     "misses",
   ],
-  [
-    "a double negation selects it",
-    'AzureDiagnostics | where not(ResourceType != "MANAGEDHSMS")',
-    LEGACY,
-    "reads",
-  ],
+  ["a double negation selects it", 'AzureDiagnostics | where not(ResourceType != "MANAGEDHSMS")', LEGACY, "reads"],
   ["case-sensitive with the wrong case", 'AzureDiagnostics | where ResourceType == "managedHsms"', LEGACY, "misses"],
   ["case-insensitive", 'AzureDiagnostics | where ResourceType =~ "managedHsms"', LEGACY, "reads"],
   ["tolower() then compare", 'AzureDiagnostics | where tolower(ResourceType) == "managedhsms"', LEGACY, "reads"],
@@ -95,10 +110,25 @@ const CASES: [string, string, HsmRecords, Expected][] = [
     "reads",
   ],
   ["a let string", 'let t = "MANAGEDHSMS"; AzureDiagnostics | where ResourceType != t', LEGACY, "misses"],
-  ["an or with another column keeps it", 'AzureDiagnostics | where ResourceType == "MANAGEDHSMS" or OperationName == "x"', LEGACY, "reads"],
-  ["a provider filter selects it", 'AzureDiagnostics | where ResourceProvider == "MICROSOFT.KEYVAULT"', LEGACY, "reads"],
+  [
+    "an or with another column keeps it",
+    'AzureDiagnostics | where ResourceType == "MANAGEDHSMS" or OperationName == "x"',
+    LEGACY,
+    "reads",
+  ],
+  [
+    "a provider filter selects it",
+    'AzureDiagnostics | where ResourceProvider == "MICROSOFT.KEYVAULT"',
+    LEGACY,
+    "reads",
+  ],
   ["a comment naming MANAGEDHSMS", "AzureDiagnostics // MANAGEDHSMS and AZKVAuditLogs\n| take 1", LEGACY, "misses"],
-  ["AzureDiagnostics without a resource filter does not select it", "AzureDiagnostics | where OperationName == 'KeyDelete'", LEGACY, "misses"],
+  [
+    "AzureDiagnostics without a resource filter does not select it",
+    "AzureDiagnostics | where OperationName == 'KeyDelete'",
+    LEGACY,
+    "misses",
+  ],
   ["take 0 reads nothing", "AZKVAuditLogs | take 0", DEDICATED, "misses"],
   ["where false reads nothing", "AZKVAuditLogs | where false", DEDICATED, "misses"],
   ["where true reads it", "AZKVAuditLogs | where true", DEDICATED, "reads"],
@@ -144,8 +174,18 @@ const CASES: [string, string, HsmRecords, Expected][] = [
     DEDICATED,
     "reads",
   ],
-  ["a leftsemi join keeps only the other table's rows", "SigninLogs | join kind=leftsemi (AZKVAuditLogs) on CorrelationId", DEDICATED, "unknown"],
-  ["extend a resource column then filter it", 'AZKVAuditLogs | extend Category = "x" | where Category == "AuditEvent"', DEDICATED, "unknown"],
+  [
+    "a leftsemi join keeps only the other table's rows",
+    "SigninLogs | join kind=leftsemi (AZKVAuditLogs) on CorrelationId",
+    DEDICATED,
+    "unknown",
+  ],
+  [
+    "extend a resource column then filter it",
+    'AZKVAuditLogs | extend Category = "x" | where Category == "AuditEvent"',
+    DEDICATED,
+    "unknown",
+  ],
   [
     "a name computed from the resource id then filtered",
     'AZKVAuditLogs | extend Kind = tostring(split(_ResourceId, "/")[7]) | where Kind == "vaults"',
@@ -169,7 +209,7 @@ const CASES: [string, string, HsmRecords, Expected][] = [
   ["invoke", "AZKVAuditLogs | invoke hsm_parser()", DEDICATED, "unknown"],
   ["evaluate", "AZKVAuditLogs | evaluate bag_unpack(Identity)", DEDICATED, "unknown"],
   ["a regex on the resource id", 'AZKVAuditLogs | where _ResourceId matches regex "managedhsms"', DEDICATED, "unknown"],
-  ["an unknown function of the resource id", 'AZKVAuditLogs | where strlen(_ResourceId) > 300', DEDICATED, "unknown"],
+  ["an unknown function of the resource id", "AZKVAuditLogs | where strlen(_ResourceId) > 300", DEDICATED, "unknown"],
   ["a query that does not parse", "AZKVAuditLogs | where (", DEDICATED, "unknown"],
   ["a workspace() reference", 'workspace("other").AZKVAuditLogs', DEDICATED, "unknown"],
   [
@@ -201,7 +241,10 @@ describe("ruleReads: a rule's query against one HSM's audit records", () => {
       reads: "unknown",
       why: expect.stringMatching(/HsmAuditEvents\(\), whose body is not in the query/),
     });
-    expect(ruleReads("search 'x'", [DEDICATED])).toEqual({ reads: "unknown", why: expect.stringMatching(/from search, which the analysis does not follow/) });
+    expect(ruleReads("search 'x'", [DEDICATED])).toEqual({
+      reads: "unknown",
+      why: expect.stringMatching(/from search, which the analysis does not follow/),
+    });
   });
 
   test("the records of each mode", () => {

@@ -36,8 +36,11 @@ export const RESOURCE_COLUMNS = [
   "requestUri_s",
 ] as const;
 
-/** Names that hold a resource column under another name (`ResourceType1` after a join, `set_ResourceId`, ...). */
-const DERIVED_NAME = /resourcetype|resourceprovider|resourceid|resourcegroup|subscriptionid|category|requesturi/i;
+/** Names that may hold a resource column under another name (`ResourceType1` after a join, `set_ResourceId`, ...). */
+const DERIVED_NAME = /resource|subscriptionid|category|requesturi/i;
+
+/** The names Kusto gives columns computed without a name (`extend tolower(ResourceType)` makes `Column1`). */
+const UNNAMED_COLUMNS = Array.from({ length: 20 }, (_, i) => `Column${i + 1}`);
 
 /** The tables the HSM kinds write their audit records to: a rule that reads any other name reads something else. */
 const AUDIT_TABLES = new Set(["CloudHsmServiceOperationAuditLogs", "AzureDiagnostics", "AZKVAuditLogs"]);
@@ -142,7 +145,15 @@ export function ruleShape(query: string): RuleShape {
 
 /** Whether the rule's query reads these records (any of them: an HSM may write to two tables of one workspace). */
 export function ruleReads(query: string, records: HsmRecords[]): RuleReading {
-  const shape = ruleShape(query);
+  try {
+    return readsOf(ruleShape(query), records);
+  } catch (e) {
+    // A query built to exhaust the analysis (nesting deep enough to overflow the stack, say) proves nothing.
+    return { reads: "unknown", why: `the analysis failed (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+function readsOf(shape: RuleShape, records: HsmRecords[]): RuleReading {
   const unknown: string[] = [];
   for (const source of shape.sources) {
     for (const target of records) {
@@ -184,7 +195,7 @@ class Analysis {
         scope.set(name, this.binding(value, new Map(scope)));
       } else if (kind === "ExpressionStatement") {
         sources.push(...this.tabular(statement.Expression as KqlNode | null, scope));
-      } else if (kind === "SetOptionStatement" || kind === "QueryParametersStatement") {
+      } else if (kind === "SetOptionStatement") {
         continue;
       } else {
         return this.opaque(`it uses a ${kind} the analysis does not follow`);
@@ -318,7 +329,9 @@ class Analysis {
         return this.renaming(op, sources);
       case "TakeOperator": {
         const count = op.Expression as KqlNode | null;
-        if (count && this.kind(count).endsWith("LiteralExpression") && Number(count.LiteralValue) === 0) return [];
+        if (count && this.kind(count).endsWith("LiteralExpression") && Number(String(count.LiteralValue)) === 0) {
+          return [];
+        }
         return sources;
       }
       case "TopOperator":
@@ -366,7 +379,11 @@ class Analysis {
     return sources.map((s) => {
       const tainted = new Set(s.tainted);
       const fromResource = (node: KqlNode | null | undefined) =>
-        !!node && columnNames(node).some((n) => isResourceName(n) || tainted.has(n) || s.sourceColumns.has(n));
+        !!node &&
+        columnNames(node).some(
+          (n) => isResourceName(n) || DERIVED_NAME.test(n) || tainted.has(n) || s.sourceColumns.has(n),
+        );
+      if (fromResource(op)) for (const name of UNNAMED_COLUMNS) tainted.add(name);
       for (const named of descendantsOf(op).filter((n) => this.kind(n) === "SimpleNamedExpression")) {
         const name = (named.Name as KqlNode | null)?.SimpleName;
         if (name && (isResourceName(name) || fromResource(named.Expression as KqlNode))) tainted.add(name);
@@ -411,7 +428,32 @@ function literalNumber(node: KqlNode): { k: "num"; value: number } | { k: "const
   return Number.isFinite(value) ? { k: "num", value } : { k: "const" };
 }
 
+/** Bounds on what is parsed: Sentinel takes queries of up to 10,000 characters, and real ones nest a few levels. */
+export const MAX_QUERY_CHARS = 20_000;
+export const MAX_NESTING = 100;
+
+/** How deep brackets nest in the text (strings and comments included: counting too deep only refuses a query). */
+function nesting(query: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const c of query) {
+    if (c === "(" || c === "[" || c === "{") max = Math.max(max, ++depth);
+    else if (c === ")" || c === "]" || c === "}") depth = Math.max(0, depth - 1);
+  }
+  return max;
+}
+
 function analyse(query: string): RuleShape {
+  // The parser's time grows with nesting; a query built to exhaust it is not read, and proves nothing.
+  if (query.length > MAX_QUERY_CHARS) {
+    return { sources: [], problems: [`its query is longer than the ${MAX_QUERY_CHARS} characters the analysis reads`] };
+  }
+  if (nesting(query) > MAX_NESTING) {
+    return {
+      sources: [],
+      problems: [`its query nests brackets deeper than the ${MAX_NESTING} levels the analysis reads`],
+    };
+  }
   const parse = parseKql(query);
   if (parse.errors.length > 0) return { sources: [], problems: [`its query does not parse (${parse.errors[0]})`] };
   const analysis = new Analysis();

@@ -198,6 +198,36 @@ const CASES: [string, string, HsmRecords, Expected][] = [
     DEDICATED,
     "reads",
   ],
+  [
+    "an unnamed column computed from a resource column, then filtered",
+    'AZKVAuditLogs | extend tolower(_ResourceId) | where Column1 has "vaults"',
+    DEDICATED,
+    "unknown",
+  ],
+  [
+    "an aggregate of a resource column, then filtered",
+    'AZKVAuditLogs | summarize take_any(_ResourceId) by CallerIpAddress | where any__ResourceId has "vaults"',
+    DEDICATED,
+    "unknown",
+  ],
+  [
+    "a join's right side: its resource columns may be renamed",
+    'SigninLogs | join (AZKVAuditLogs) on CorrelationId | where _ResourceId has "managedhsms"',
+    DEDICATED,
+    "unknown",
+  ],
+  [
+    "query parameters",
+    "declare query_parameters(t:string); AzureDiagnostics | where ResourceType == t",
+    LEGACY,
+    "unknown",
+  ],
+  [
+    "a resource column compared with another column",
+    "AzureDiagnostics | where ResourceType == OperationName",
+    LEGACY,
+    "unknown",
+  ],
   // What the analysis cannot follow: never a pass.
   ["a stored function", "HsmAuditEvents() | where OperationName == 'KeyDelete'", DEDICATED, "unknown"],
   ["a name that is not an audit table", "HsmAuditEvents | take 1", DEDICATED, "unknown"],
@@ -245,6 +275,24 @@ describe("ruleReads: a rule's query against one HSM's audit records", () => {
       reads: "unknown",
       why: expect.stringMatching(/from search, which the analysis does not follow/),
     });
+  });
+
+  test("a query too long or nested too deep for the analysis is not proven, and is not parsed", () => {
+    const deep = `${"(".repeat(101)}AZKVAuditLogs${")".repeat(101)}`;
+    expect(ruleReads(deep, [DEDICATED])).toEqual({
+      reads: "unknown",
+      why: expect.stringMatching(/deeper than the 100 levels/),
+    });
+    const nested = `${"(".repeat(100)}AZKVAuditLogs${")".repeat(100)}`;
+    expect(answer(nested, [DEDICATED])).toBe("reads");
+    const long = `AZKVAuditLogs | where OperationName in (${Array.from({ length: 2500 }, (_, i) => `"op${i}"`).join(", ")})`;
+    expect(long.length).toBeGreaterThan(20_000);
+    expect(ruleReads(long, [DEDICATED])).toEqual({
+      reads: "unknown",
+      why: expect.stringMatching(/longer than the 20000 characters/),
+    });
+    const many = `union ${Array.from({ length: 200 }, () => "(AZKVAuditLogs | where false)").join(", ")}`;
+    expect(answer(many, [DEDICATED])).toBe("misses");
   });
 
   test("the records of each mode", () => {

@@ -11,7 +11,7 @@ jest.setTimeout(120_000);
 afterAll(cleanUp);
 
 const SUB = "aaaaaaaa-0000-4000-8000-000000000003";
-const RULE = `union (AzureDiagnostics | where ResourceType == "MANAGEDHSMS"), CloudHsmServiceOperationAuditLogs | take 1`;
+const RULE = `union (AzureDiagnostics | where ResourceType == "MANAGEDHSMS"), AZKVAuditLogs, CloudHsmServiceOperationAuditLogs | take 1`;
 
 /** Ten Cloud HSMs of steady logins, and one Managed HSM that does everything a reviewer must see. */
 const ESTATE = `tenantId: 00000000-0000-4000-8000-0000000000cc

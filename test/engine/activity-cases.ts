@@ -485,18 +485,84 @@ export const activityTrailGap: CheckCase[] = [
 
 const MHSM_RULE = 'AzureDiagnostics | where ResourceType == "MANAGEDHSMS" | where OperationName == "KeyDelete"';
 const VAULT_RULE = 'AzureDiagnostics | where ResourceType =~ "VAULTS" | where OperationName == "KeyDelete"';
+const AZKV_RULE = 'AZKVAuditLogs | where OperationName == "KeyDelete"';
+/** A Managed HSM whose setting writes AzureDiagnostics (the legacy mode); `mhsm` is in Dedicated mode (AZKVAuditLogs). */
+const legacyMhsm = managedHsm({
+  name: "mhsm-legacy",
+  settings: [
+    { ...setting({ category: "AuditEvent", workspaceId: WORKSPACE }), logAnalyticsDestinationType: undefined },
+  ],
+});
+const rulesOn = (hsm: HsmFacts, rules: { name: string; query?: string; enabled?: boolean; kind?: string }[]) => ({
+  target: hsmTarget(hsm),
+  snapshot: snapshot({ hsms: [hsm], workspaces: [sentinelWorkspace(WORKSPACE, { onboarded: true, rules })] }),
+});
 
 export const sentinelCoverage: CheckCase[] = [
   {
-    name: "an enabled rule reading MANAGEDHSMS: pass, naming it",
-    target: hsmTarget(mhsm),
-    snapshot: snapshot({
-      hsms: [mhsm],
-      workspaces: [
-        sentinelWorkspace(WORKSPACE, { onboarded: true, rules: [{ name: "HSM key deleted", query: MHSM_RULE }] }),
-      ],
-    }),
+    name: "legacy mode, an enabled rule reading AzureDiagnostics/MANAGEDHSMS: pass, naming it",
+    ...rulesOn(legacyMhsm, [{ name: "HSM key deleted", query: MHSM_RULE }]),
     expect: { status: "pass", message: /law-audit: 'HSM key deleted'/ },
+  },
+  {
+    name: "Dedicated mode, a rule on AZKVAuditLogs: pass",
+    ...rulesOn(mhsm, [{ name: "HSM key deleted", query: AZKV_RULE }]),
+    expect: { status: "pass", message: /law-audit: 'HSM key deleted'/ },
+  },
+  {
+    name: "Dedicated mode (AZKVAuditLogs), a rule on AzureDiagnostics/MANAGEDHSMS: fail, it reads a table the HSM does not write",
+    ...rulesOn(mhsm, [{ name: "HSM key deleted", query: MHSM_RULE }]),
+    expect: {
+      status: "fail",
+      message:
+        /the only analytic rule on workspace law-audit does not read AZKVAuditLogs \(where setting 'audit-trail' writes them, in resource-specific mode\)/,
+    },
+  },
+  {
+    name: "legacy mode, a rule on AZKVAuditLogs: fail",
+    ...rulesOn(legacyMhsm, [{ name: "HSM key deleted", query: AZKV_RULE }]),
+    expect: { status: "fail", message: /does not read AzureDiagnostics rows of ResourceType MANAGEDHSMS/ },
+  },
+  {
+    name: "Dedicated mode, a rule on AZKVAuditLogs that keeps only vaults: fail",
+    ...rulesOn(mhsm, [
+      { name: "vault ids", query: 'AZKVAuditLogs | where _ResourceId has "/vaults/"' },
+      {
+        name: "vault hosts",
+        query: 'AZKVAuditLogs | where _ResourceId contains "/providers/microsoft.keyvault/vaults/"',
+      },
+    ]),
+    expect: { status: "fail", message: /none of the 2 analytic rules on workspace law-audit reads AZKVAuditLogs/ },
+  },
+  {
+    name: "legacy mode, rules that exclude MANAGEDHSMS by not() and <>: fail",
+    ...rulesOn(legacyMhsm, [
+      { name: "not", query: 'AzureDiagnostics | where not(ResourceType == "MANAGEDHSMS")' },
+      { name: "ltgt", query: 'AzureDiagnostics | where ResourceType <> "MANAGEDHSMS"' },
+    ]),
+    expect: { status: "fail", message: /none of the 2 analytic rules on workspace law-audit reads AzureDiagnostics/ },
+  },
+  {
+    name: "rules the analysis cannot follow do not count, and the message says so: fail",
+    ...rulesOn(mhsm, [
+      { name: "stored function", query: "HsmAudit() | where OperationName == 'KeyDelete'" },
+      { name: "everything", query: "union * | where OperationName == 'KeyDelete'" },
+      { name: "search", query: 'search "KeyDelete"', enabled: false },
+      { name: "vaults", query: VAULT_RULE },
+    ]),
+    expect: {
+      status: "fail",
+      message:
+        /no analytic rule on workspace law-audit is proven to read AZKVAuditLogs .*; 2 enabled rules could not be analysed, so they do not count: 'stored function' \(it calls HsmAudit\(\), whose body is not in the query\); 'everything' \(it uses union with a wildcard/,
+    },
+  },
+  {
+    name: "one rule proves it: the others that cannot be analysed do not matter",
+    ...rulesOn(mhsm, [
+      { name: "stored function", query: "HsmAudit()" },
+      { name: "HSM key deleted", query: AZKV_RULE },
+    ]),
+    expect: { status: "pass", message: /law-audit: 'HSM key deleted'$|law-audit: 'HSM key deleted'\./ },
   },
   {
     name: "no rule on the workspace, but a rule on one that a group may send to (its members unread): error, not fail",
@@ -507,7 +573,7 @@ export const sentinelCoverage: CheckCase[] = [
         sentinelWorkspace(WORKSPACE, { onboarded: true, rules: [] }),
         sentinelWorkspace(workspaceId("law-soc"), {
           onboarded: true,
-          rules: [{ name: "HSM key deleted", query: MHSM_RULE }],
+          rules: [{ name: "HSM key deleted", query: AZKV_RULE }],
         }),
       ],
     }),
@@ -515,9 +581,9 @@ export const sentinelCoverage: CheckCase[] = [
   },
   {
     name: "only Sentinel's Key Vault rules (VAULTS): fail",
-    target: hsmTarget(mhsm),
+    target: hsmTarget(legacyMhsm),
     snapshot: snapshot({
-      hsms: [mhsm],
+      hsms: [legacyMhsm],
       workspaces: [
         sentinelWorkspace(WORKSPACE, {
           onboarded: true,
@@ -530,14 +596,15 @@ export const sentinelCoverage: CheckCase[] = [
     }),
     expect: {
       status: "fail",
-      message: /none of the 2 analytic rules on workspace law-audit reads MANAGEDHSMS or AZKVAuditLogs/,
+      message:
+        /none of the 2 analytic rules on workspace law-audit reads AzureDiagnostics rows of ResourceType MANAGEDHSMS/,
     },
   },
   {
     name: "the rule exists but is disabled: fail",
-    target: hsmTarget(mhsm),
+    target: hsmTarget(legacyMhsm),
     snapshot: snapshot({
-      hsms: [mhsm],
+      hsms: [legacyMhsm],
       workspaces: [
         sentinelWorkspace(WORKSPACE, {
           onboarded: true,
@@ -580,9 +647,9 @@ export const sentinelCoverage: CheckCase[] = [
   },
   {
     name: "a rule that names MANAGEDHSMS only to exclude it does not watch a Managed HSM",
-    target: hsmTarget(mhsm),
+    target: hsmTarget(legacyMhsm),
     snapshot: snapshot({
-      hsms: [mhsm],
+      hsms: [legacyMhsm],
       workspaces: [
         sentinelWorkspace(WORKSPACE, {
           onboarded: true,

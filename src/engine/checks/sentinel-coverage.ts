@@ -1,39 +1,53 @@
 // Microsoft Sentinel watches the HSM's audit trail: a workspace that receives it has Sentinel onboarded and at least
-// one enabled analytic rule whose query reads the HSM's audit records. Sentinel's own Key Vault rules filter
-// `ResourceType == "VAULTS"` and never see a Managed HSM or a Cloud HSM, so this needs a rule written for them.
+// one enabled analytic rule whose query reads the HSM's audit records in the table this HSM's setting writes there.
+// Sentinel's own Key Vault rules filter `ResourceType == "VAULTS"` and never see a Managed HSM or a Cloud HSM, so this
+// needs a rule written for them. The rule's query is read as a syntax tree at evaluate time, from the query the
+// snapshot holds (src/engine/rule-coverage.ts), so that `evaluate` of a saved snapshot gives the same verdict.
 import { isKnown } from "../../model/snapshot.js";
-import type { HsmKind } from "../../model/snapshot.js";
+import type { DiagnosticSetting, HsmFacts } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
 import {
   auditCategoriesSchema,
   isVerdict,
   lastSegment,
+  names,
   noWorkspaceVerdict,
   unresolvedWorkspaces,
 } from "../audit-trail.js";
 import { memoFor } from "../memo.js";
+import { hsmRecords, ruleReads, type HsmRecords } from "../rule-coverage.js";
 
-/** What a rule's query must mention to read an HSM kind's audit records (any one of them, as a whole word). */
-export const HSM_LOG_MARKERS: Record<Exclude<HsmKind, "dedicatedHsm">, string[]> = {
-  cloudHsm: ["CloudHsmServiceOperationAuditLogs"],
-  managedHsm: ["MANAGEDHSMS", "AZKVAuditLogs"],
-};
+/** The records the settings that carry the audit trail to one workspace write there (one table per mode). */
+function recordsIn(hsm: HsmFacts, settings: DiagnosticSetting[]): HsmRecords[] {
+  const out = new Map<string, HsmRecords>();
+  for (const setting of settings) {
+    const records = hsmRecords(hsm, setting.logAnalyticsDestinationType);
+    if (records && !out.has(records.table)) out.set(records.table, records);
+  }
+  return [...out.values()];
+}
 
-/**
- * Whether a rule's KQL reads an HSM kind's audit records: a marker outside comments, and not in a comparison that
- * excludes it (`ResourceType != "MANAGEDHSMS"`, `!~`, `!in`). A rule that names the HSM logs only to leave them out,
- * or in a comment, watches nothing.
- */
-export function readsHsmLogs(query: string, kind: HsmKind): boolean {
-  if (kind === "dedicatedHsm") return false;
-  const code = query.replace(/\/\/[^\n]*/g, " ");
-  return HSM_LOG_MARKERS[kind].some((marker) => {
-    for (const match of code.matchAll(new RegExp(`\\b${marker}\\b`, "gi"))) {
-      const before = code.slice(Math.max(0, match.index - 60), match.index);
-      if (!/(!=|!~|!in~?\s*\([^)]*|!has(_cs)?|!contains(_cs)?)\s*["']?$/i.test(before)) return true;
-    }
-    return false;
-  });
+/** What the rules must read, in words: "AZKVAuditLogs (where setting 'x' writes them, in resource-specific mode)". */
+function describeRecords(hsm: HsmFacts, records: HsmRecords[], settings: DiagnosticSetting[]): string {
+  return records
+    .map((r) => {
+      const writers = names(settings.filter((s) => hsmRecords(hsm, s.logAnalyticsDestinationType)?.table === r.table));
+      if (r.table === "AzureDiagnostics") {
+        return `AzureDiagnostics rows of ResourceType MANAGEDHSMS (where setting ${writers} writes them)`;
+      }
+      if (r.table === "AZKVAuditLogs") {
+        return `AZKVAuditLogs (where setting ${writers} writes them, in resource-specific mode)`;
+      }
+      return r.table;
+    })
+    .join(" or ");
+}
+
+/** At most three rules that could not be analysed, with why. */
+function unanalysed(rules: { displayName: string; why: string }[]): string {
+  const shown = rules.slice(0, 3).map((r) => `'${r.displayName}' (${r.why})`);
+  const more = rules.length > 3 ? ` and ${rules.length - 3} more` : "";
+  return `${rules.length === 1 ? "1 enabled rule" : `${rules.length} enabled rules`} could not be analysed, so ${rules.length === 1 ? "it does" : "they do"} not count: ${shown.join("; ")}${more}`;
 }
 
 export default defineCheck<{ categories: Record<string, string[]> }>({
@@ -83,20 +97,35 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
         gaps.push(`Microsoft Sentinel is not onboarded on ${label}`);
         continue;
       }
-      const reading = sentinel.value.rules.filter((r) => r.query && readsHsmLogs(r.query, hsm.kind));
+      const sending = trail.carryingAny.filter((s) => s.workspaceId?.toLowerCase() === id.toLowerCase());
+      const records = recordsIn(hsm, sending);
+      const reading: typeof sentinel.value.rules = [];
+      const unproven: { displayName: string; why: string }[] = [];
+      for (const rule of sentinel.value.rules) {
+        if (!rule.query) continue;
+        const answer = ruleReads(rule.query, records);
+        if (answer.reads === true) reading.push(rule);
+        else if (answer.reads === "unknown" && rule.enabled)
+          unproven.push({ displayName: rule.displayName, why: answer.why });
+      }
       const enabled = reading.filter((r) => r.enabled);
       if (enabled.length > 0) {
         covered.push(`${label}: ${enabled.map((r) => `'${r.displayName}'`).join(", ")}`);
-      } else {
-        const total = sentinel.value.rules.length;
-        gaps.push(
-          reading.length > 0
-            ? `on ${label} the rules that read its records are disabled (${reading.map((r) => `'${r.displayName}'`).join(", ")})`
-            : total === 1
-              ? `the only analytic rule on ${label} does not read ${HSM_LOG_MARKERS[hsm.kind as "cloudHsm"].join(" or ")}`
-              : `none of the ${total} analytic rules on ${label} reads ${HSM_LOG_MARKERS[hsm.kind as "cloudHsm"].join(" or ")}`,
-        );
+        continue;
       }
+      const total = sentinel.value.rules.length;
+      const what = describeRecords(hsm, records, sending);
+      const gap =
+        reading.length > 0
+          ? `on ${label} the rules that read its records are disabled (${reading.map((r) => `'${r.displayName}'`).join(", ")})`
+          : total === 0
+            ? `${label} has no analytic rule`
+            : unproven.length > 0
+              ? `no analytic rule on ${label} is proven to read ${what}`
+              : total === 1
+                ? `the only analytic rule on ${label} does not read ${what}`
+                : `none of the ${total} analytic rules on ${label} reads ${what}`;
+      gaps.push(unproven.length > 0 ? `${gap}; ${unanalysed(unproven)}` : gap);
     }
     unknown.push(...unresolvedWorkspaces(trail));
     if (covered.length > 0) {

@@ -3,6 +3,7 @@
 // records one for every exchange), and `snapshot()` lists an evidence record for each id the facts cite.
 import type {
   ActivityRows,
+  ActivityLogRead,
   ActivitySample,
   ArchiveArrival,
   CollectionError,
@@ -443,6 +444,7 @@ export interface SnapshotSpec {
   storageAccounts?: StorageAccountFacts[];
   logSamples?: LogSample[];
   activitySamples?: ActivitySample[];
+  activityLogs?: ActivityLogRead[];
   subscriptionList?: Fact<{ count: number }>;
   errors?: Snapshot["errors"];
 }
@@ -482,6 +484,7 @@ export function snapshot(spec: SnapshotSpec = {}): Snapshot {
     storageAccounts: spec.storageAccounts ?? [],
     logSamples: spec.logSamples ?? [],
     ...(spec.activitySamples ? { activitySamples: spec.activitySamples } : {}),
+    ...(spec.activityLogs ? { activityLogs: spec.activityLogs } : {}),
     errors: spec.errors ?? [],
     evidence: [],
   };

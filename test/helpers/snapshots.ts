@@ -4,6 +4,7 @@
 import type {
   ActivityRows,
   ActivityLogRead,
+  SettingEvent,
   ActivitySample,
   ArchiveArrival,
   CollectionError,
@@ -447,6 +448,29 @@ export interface SnapshotSpec {
   activityLogs?: ActivityLogRead[];
   subscriptionList?: Fact<{ count: number }>;
   errors?: Snapshot["errors"];
+}
+
+/**
+ * The Activity Log of a resource group read over the fixtures' whole window, every page: 40 events, none on a
+ * diagnostic setting unless given.
+ */
+export function activityLogRead(
+  spec: { resourceGroup?: string; subscriptionId?: string; settingEvents?: SettingEvent[] } = {},
+): ActivityLogRead {
+  const resourceGroup = spec.resourceGroup ?? "RG-Hsm";
+  const start = "2025-06-01T12:00:00.000Z";
+  const end = "2025-06-08T12:00:00.000Z";
+  return {
+    subscriptionId: spec.subscriptionId ?? SUBSCRIPTION_ID,
+    resourceGroup,
+    start,
+    end,
+    filter: `eventTimestamp ge '${start}' and eventTimestamp le '${end}' and resourceGroupName eq '${resourceGroup}'`,
+    result: known(
+      { events: 40, settingEvents: spec.settingEvents ?? [], outside: 0 },
+      `ev-activity-log-${resourceGroup}`,
+    ),
+  };
 }
 
 export const LOG_WINDOW = { duration: "P7D", start: "2025-06-01T12:00:00.000Z", end: "2025-06-08T12:00:00.000Z" };

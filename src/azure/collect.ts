@@ -56,6 +56,8 @@ import { ArmBatcher, isDeclined } from "./batch.js";
 import { AZURE_LIMITS, Scheduler } from "./throttle.js";
 import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader } from "./archive.js";
+import { readActivityLog } from "./activity-log.js";
+import { activityLogKeeps } from "../engine/audit-trail.js";
 
 export interface CollectOptions {
   credential: TokenCredential;
@@ -196,6 +198,26 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   sortById(hsms);
   const monitored = hsms.filter((h) => h.kind !== "dedicatedHsm");
 
+  // The Activity Log of each resource group that holds a Cloud or Managed HSM: did its settings change in the window?
+  // Asked alongside the destinations; a window the Activity Log no longer keeps is not asked (the engine says why).
+  const activityLogReads = activityLogKeeps(windowStart, startedAt)
+    ? Promise.all(
+        groupsOf(monitored).map(({ subscriptionId, resourceGroup }) =>
+          readActivityLog(
+            async () => {
+              await loadSdk(["monitor"]);
+              return ctx.clients.monitor(subscriptionId);
+            },
+            (purpose, resourceId, fn) => read(ctx, purpose, resourceId, fn),
+            subscriptionId,
+            resourceGroup,
+            windowStart,
+            windowEnd,
+          ),
+        ),
+      )
+    : Promise.resolve(undefined);
+
   const settings = monitored.flatMap((h) => (isKnown(h.diagnosticSettings) ? h.diagnosticSettings.value : []));
   const workspaceIds = distinct(settings.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
   const storageIds = distinct(settings.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : [])));
@@ -256,6 +278,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const activity = workspaces.map((workspace) => asked.activity.get(workspace.id));
   const activitySamples = activity.filter((a): a is ActivitySample => a !== undefined);
 
+  const activityLogs = await activityLogReads;
+
   const finishedAt = clock();
   const records = sortById(evidence.all());
   const clockReading = measureClock(records);
@@ -287,6 +311,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     storageAccounts: sortById(storageAccounts),
     logSamples: sortBy(logSamples, (s) => s.workspaceId),
     activitySamples: sortBy(activitySamples, (s) => s.workspaceId),
+    ...(activityLogs ? { activityLogs: sortBy(activityLogs, (r) => `${r.subscriptionId}/${r.resourceGroup}`) } : {}),
     errors: sortBy(ctx.errors, (e) => `${e.resourceId ?? ""} ${e.for}`),
     evidence: records,
   };
@@ -1466,6 +1491,16 @@ function distinct(ids: string[]): string[] {
 }
 
 /** Sorts in place by a key, case-insensitively and independently of the locale, so snapshots are reproducible. */
+/** The resource groups that hold the HSMs, each once (ARM names are case-insensitive: the first spelling is kept). */
+function groupsOf(hsms: HsmFacts[]): { subscriptionId: string; resourceGroup: string }[] {
+  const groups = new Map<string, { subscriptionId: string; resourceGroup: string }>();
+  for (const h of hsms) {
+    const key = `${h.subscriptionId}/${h.resourceGroup}`.toLowerCase();
+    if (!groups.has(key)) groups.set(key, { subscriptionId: h.subscriptionId, resourceGroup: h.resourceGroup });
+  }
+  return [...groups.values()];
+}
+
 function sortBy<T>(items: T[], key: (item: T) => string): T[] {
   const k = (item: T) => key(item).toLowerCase();
   return items.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));

@@ -1,7 +1,7 @@
 // An HSM's activity as the workspaces that receive its audit trail answered the activity questions: the rows of each
 // question that are about this HSM, merged over those workspaces, with the evidence and queries behind them. The
 // highlight checks and the reports read it; a question that could not be answered is an error, never "nothing".
-import type { ActivityRows, ActivitySample, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
+import type { ActivityRows, ActivitySample, Fact, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import type { FindingDetails } from "../model/result.js";
 import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
@@ -66,6 +66,8 @@ export function hsmActivity<Q extends keyof ActivityRows>(
   const missing: string[] = [];
   const gone: string[] = [];
   const perWorkspace: { [K in Q]: ActivityRows[K] }[] = [];
+  /** Rows about the HSM in any answer of any workspace (asked by this highlight or not), and records counted. */
+  let records = 0;
   for (const id of workspaceIds) {
     const workspace = lookup.workspace(id);
     if (workspace && isKnown(workspace.info) && !workspace.info.value.exists) {
@@ -81,6 +83,7 @@ export function hsmActivity<Q extends keyof ActivityRows>(
     bin = sample.bin;
     const disagreement = countsDisagree(hsm, id, sample, lookup);
     if (disagreement) missing.push(disagreement);
+    records += recordsOf(hsm, id, sample, lookup);
     const mineHere = Object.fromEntries(questions.map((q) => [q, [] as unknown[]])) as { [K in Q]: ActivityRows[K] };
     perWorkspace.push(mineHere);
     for (const q of questions) {
@@ -118,6 +121,16 @@ export function hsmActivity<Q extends keyof ActivityRows>(
       evidence,
     };
   }
+  // A log that holds no record of the HSM says nothing of what it did: a highlight over it would "pass" on nothing.
+  // Unless an answer came back in part (then nothing found is not proven, and the highlight says so), it does not
+  // apply, and logs-flowing says why.
+  if (partial.length === 0 && records === 0) {
+    return {
+      status: "not_applicable",
+      message: `The log holds no audit record of ${hsm.name} in the window ${snapshot.logWindow.start} to ${snapshot.logWindow.end}, so there is no activity to judge (see logs-flowing).`,
+      evidence,
+    };
+  }
   // The same records reach every workspace its settings send them to: counted once, not once per workspace.
   for (const q of questions)
     (rows[q] as unknown[]) = mergeWorkspaces(
@@ -140,6 +153,29 @@ function countsDisagree(hsm: HsmFacts, workspaceId: string, sample: ActivitySamp
   const asked = lookup.rowsOf(operations.value.rows, hsm.id).reduce((n, r) => n + r.records, 0);
   if (asked >= counted) return undefined;
   return `workspace ${lastSegment(workspaceId)} counted ${counted} audit records but its activity answers hold ${asked}, so part of the trail is missing from them`;
+}
+
+/**
+ * Whether the workspace's answers hold anything of the HSM: the records the log query counted, or a row of any activity
+ * question answered. Answers that failed or came back in part are left to the questions that read them.
+ */
+function recordsOf(hsm: HsmFacts, workspaceId: string, sample: ActivitySample, lookup: EvaluationMemo): number {
+  let found = 0;
+  const log = lookup.logSample(workspaceId)?.result;
+  if (log && !isKnown(log)) return 1;
+  if (isKnown(log)) {
+    if (log.value.partial) return 1;
+    found += lookup.rowsOf(log.value.rows, hsm.id).reduce((n, r) => n + r.records, 0);
+  }
+  const answers = Object.values(sample.questions) as {
+    result: Fact<{ rows: { hsmId: string }[]; partial?: unknown }>;
+  }[];
+  for (const answer of answers) {
+    if (!answer || !isKnown(answer.result)) continue;
+    if (answer.result.value.partial) return 1;
+    found += lookup.rowsOf(answer.result.value.rows, hsm.id).length;
+  }
+  return found;
 }
 
 /** The key of a row within its question: rows with the same key in two workspaces describe the same records. */

@@ -10,6 +10,17 @@ export const DEFAULT_AUDIT_CATEGORIES: Record<Exclude<HsmKind, "dedicatedHsm">, 
   managedHsm: ["AuditEvent"],
 };
 
+/** How long the Activity Log keeps events: a period that starts earlier cannot be read (the service refuses it). */
+export const ACTIVITY_LOG_DAYS = 90;
+
+/** The operations on diagnostic settings, lower-cased: what a setting event's `operationName` starts with. */
+export const SETTING_OPERATION_PREFIX = "microsoft.insights/diagnosticsettings/";
+
+/** Whether the Activity Log still keeps a period that starts at `start`, for a scan at `scanAt`. */
+export function activityLogKeeps(start: Date | string, scanAt: Date | string): boolean {
+  return new Date(start).getTime() >= new Date(scanAt).getTime() - ACTIVITY_LOG_DAYS * 86_400_000;
+}
+
 export const auditCategoriesSchema = {
   type: "object",
   description: "The log categories that make the audit trail, per HSM kind; every one must be carried.",

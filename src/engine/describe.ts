@@ -238,7 +238,7 @@ function detailsOf(hsm: HsmFacts, workspaceId: string, lookup: EvaluationMemo): 
   const opRows = rowsOf("operations");
   const firsts = opRows.map((o) => o.first).sort();
   const lasts = opRows.map((o) => o.last).sort();
-  const silence = longestSilences(rowsOf("series"), sample.bin, snapshot.logWindow.end)[0];
+  const silence = longestSilences(rowsOf("series"), sample.bin, snapshot.logWindow.end, snapshot.logWindow.start)[0];
   return {
     state: failed.length ? "error" : partial.length ? "partial" : "ok",
     ...(failed.length

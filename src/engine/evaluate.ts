@@ -277,7 +277,12 @@ function categoriesOf(policy: Policy, hsm: HsmFacts): string[] | undefined {
 function windowValues(snapshot: Snapshot): Record<string, string> {
   const { start, end } = snapshot.logWindow;
   const days = Math.max(1, Math.ceil((Date.parse(end) - Date.parse(start)) / 86_400_000));
-  return { logWindowTimespan: `${start}/${end}`, logWindowDays: String(days) };
+  return {
+    logWindowTimespan: `${start}/${end}`,
+    logWindowDays: String(days),
+    logWindowStart: start,
+    logWindowEnd: end,
+  };
 }
 
 function targetValues(target: Target, categories: string[] | undefined, memo: EvaluationMemo): Values {

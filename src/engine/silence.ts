@@ -11,19 +11,23 @@ export interface Silence {
   atMostHours: number;
   /** True for the silence from the last record to the end of the window: the trail stopped. */
   trailing?: true;
+  /** True for the silence from the start of the window to the first record: the trail began late. */
+  leading?: true;
 }
 
 /**
  * The silences of a trail, the longest possible first. Between two bins with records the silence lies between
  * their edges; counted by the hour or the day, the exact length is not known, so both bounds are given and a check
  * judges on the upper one (a highlight may then fire on a silence a little shorter, never miss a longer one). With
- * `windowEnd`, the silence from the last record to the end of the window counts too. Before the first record the
- * HSM may not have existed, or logged, yet: that is not a silence.
+ * `windowEnd`, the silence from the last record to the end of the window counts too; with `windowStart`, the silence
+ * from the start of the window to the first record: a trail of a few records at one end of the window does not
+ * cover the period, whatever the reason (an HSM that did not log yet is a silence in the trail all the same).
  */
 export function longestSilences(
   series: readonly { bin: string; records: number }[],
   bin: "1h" | "1d",
   windowEnd?: string,
+  windowStart?: string,
 ): Silence[] {
   const size = bin === "1h" ? 3_600_000 : 86_400_000;
   const times = [...new Set(series.filter((s) => s.records > 0).map((s) => Date.parse(s.bin)))]
@@ -42,6 +46,18 @@ export function longestSilences(
         atMostHours: hours(after + size - before),
       });
     }
+  }
+  const first = times[0];
+  const start = windowStart ? Date.parse(windowStart) : NaN;
+  if (first !== undefined && Number.isFinite(start) && first > start) {
+    // The first bin may hold its records anywhere inside it: silent surely until its start, at most until its end.
+    silences.push({
+      from: new Date(start).toISOString(),
+      to: new Date(first).toISOString(),
+      hours: hours(first - start),
+      atMostHours: hours(first + size - start),
+      leading: true,
+    });
   }
   const last = times[times.length - 1];
   const end = windowEnd ? Date.parse(windowEnd) : NaN;

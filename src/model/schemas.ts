@@ -495,6 +495,45 @@ export const SNAPSHOT_SCHEMA = {
         },
       },
     },
+    activityLogs: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["subscriptionId", "resourceGroup", "start", "end", "filter", "result"],
+        properties: {
+          subscriptionId: str,
+          resourceGroup: str,
+          start: instant,
+          end: instant,
+          filter: str,
+          result: fact({
+            type: "object",
+            required: ["events", "settingEvents", "outside"],
+            properties: {
+              events: count,
+              settingEvents: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["id", "time", "operation", "status", "resourceId"],
+                  properties: {
+                    id: str,
+                    time: instant,
+                    operation: str,
+                    status: str,
+                    resourceId: str,
+                    caller: str,
+                    correlationId: str,
+                  },
+                },
+              },
+              outside: count,
+              outsideExample: str,
+            },
+          }),
+        },
+      },
+    },
     errors: {
       type: "array",
       items: {

@@ -333,6 +333,51 @@ export interface ActivitySample {
   questions: { [Q in keyof ActivityRows]: ActivityAnswer<Q> };
 }
 
+/** One administrative event of the Activity Log on a diagnostic setting (`Microsoft.Insights/diagnosticSettings/...`). */
+export interface SettingEvent {
+  /** `eventDataId`: the event's own id (unique). */
+  id: string;
+  /** `eventTimestamp`. */
+  time: string;
+  /** `operationName.value`, e.g. `Microsoft.Insights/diagnosticSettings/delete`. */
+  operation: string;
+  /** `status.value`: `Started`, `Accepted`, `Succeeded`, `Failed`, ... */
+  status: string;
+  /** `resourceId` as the event names it (the setting's id, in whatever case the service wrote it). */
+  resourceId: string;
+  /** Who did it (`caller`: a user principal name or an object id). */
+  caller?: string;
+  /** Ties the events of one operation together (`Started` and its outcome). */
+  correlationId?: string;
+}
+
+/**
+ * The Activity Log of one resource group over a period (`activityLogs.list` with a `resourceGroupName` filter, every
+ * page): its events on diagnostic settings, and what it answered that the filter should have left out.
+ */
+export interface ActivityLogRead {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** The period asked for (the log window, when the Activity Log still keeps its start). */
+  start: string;
+  end: string;
+  /** The `$filter` sent. */
+  filter: string;
+  result: Fact<{
+    /** Events read in all, over every page. */
+    events: number;
+    /** The events on diagnostic settings of any resource of the group, oldest first. */
+    settingEvents: SettingEvent[];
+    /**
+     * Events that lie outside the period or the group asked for: when any, the service did not apply the filter as
+     * sent, and what it answered does not prove what the period held.
+     */
+    outside: number;
+    /** One of them, in words. */
+    outsideExample?: string;
+  }>;
+}
+
 export interface Snapshot {
   schemaVersion: 1;
   kind: "hsm-audit-snapshot";
@@ -365,6 +410,11 @@ export interface Snapshot {
   logSamples: LogSample[];
   /** The activity questions asked of each workspace that was sampled (absent in snapshots of earlier versions). */
   activitySamples?: ActivitySample[];
+  /**
+   * The Activity Log of each resource group holding a Cloud or Managed HSM over the log window (absent in snapshots
+   * of earlier versions, and for a window the Activity Log no longer keeps).
+   */
+  activityLogs?: ActivityLogRead[];
   /** Every failed read, with what it was for. */
   errors: Array<CollectionError & { for: string; resourceId?: string }>;
   evidence: EvidenceRecord[];

@@ -100,6 +100,24 @@ const activity = {
   ],
 } as const;
 
+/** An administrative event of the Activity Log on one of the HSM's diagnostic settings. */
+const settingEvent = {
+  type: "object",
+  additionalProperties: false,
+  required: ["operation", "setting"],
+  properties: {
+    ago: duration,
+    at: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$" },
+    operation: { type: "string", enum: ["write", "delete"] },
+    setting: name,
+    status: { type: "string", enum: ["Started", "Accepted", "Succeeded", "Failed"] },
+    caller: name,
+    correlationId: name,
+    resourceId: name,
+  },
+  oneOf: [{ required: ["ago"] }, { required: ["at"] }],
+} as const;
+
 const hsmCommon = {
   name: resourceName,
   resourceGroup,
@@ -118,6 +136,7 @@ const monitoredHsm = {
     diagnosticSettings: { type: "array", maxItems: 5, items: diagnosticSetting },
     categories: { type: "array", items: category },
     activity: { type: "array", items: activity },
+    settingEvents: { type: "array", items: settingEvent },
   },
 } as const;
 
@@ -314,6 +333,7 @@ const fault = {
         "workspaceTables",
         "blobList",
         "blobGet",
+        "activityLog",
       ],
     },
     match: { type: "string" },

@@ -58,6 +58,18 @@ export interface ActivityRecord {
   fields?: Record<string, unknown>;
 }
 
+/** An administrative event of the Activity Log on one of an HSM's diagnostic settings. */
+export interface SettingEvent {
+  time: Date;
+  operation: "write" | "delete";
+  setting: string;
+  status: "Started" | "Accepted" | "Succeeded" | "Failed";
+  caller: string;
+  correlationId?: string;
+  /** The event's `resourceId` when the estate spells it (the setting's id otherwise). */
+  resourceId?: string;
+}
+
 export interface ArmResource {
   id: string;
   name: string;
@@ -75,6 +87,8 @@ export interface Hsm extends ArmResource {
   diagnosticSettings: DiagnosticSetting[];
   categories: DiagnosticCategory[];
   activity: ActivityRecord[];
+  /** Changes to its diagnostic settings, as the Activity Log records them. */
+  settingEvents: SettingEvent[];
 }
 
 export interface Workspace extends ArmResource {
@@ -331,6 +345,16 @@ interface HsmInput {
   diagnosticSettings?: DiagnosticSettingInput[];
   categories?: { name: string; categoryType?: "Logs" | "Metrics"; categoryGroups?: string[] }[];
   activity?: ActivityInput[];
+  settingEvents?: {
+    ago?: string;
+    at?: string;
+    operation: "write" | "delete";
+    setting: string;
+    status?: SettingEvent["status"];
+    caller?: string;
+    correlationId?: string;
+    resourceId?: string;
+  }[];
   stampId?: string;
   zones?: string[];
 }
@@ -591,6 +615,7 @@ function resolveEstate(
             diagnosticSettings: [],
             categories: [],
             activity: [],
+            settingEvents: [],
           });
           return;
         }
@@ -614,6 +639,30 @@ function resolveEstate(
               (field, message) => problem([...hAt, "activity", ai, ...(field ? [field] : [])], message),
             ),
           ),
+          settingEvents: [],
+        });
+        hsms[hsms.length - 1]!.settingEvents = (h.settingEvents ?? []).flatMap((e, ei): SettingEvent[] => {
+          const eAt = [...hAt, "settingEvents", ei];
+          let time: Date;
+          if (e.at) {
+            const at = parseInstant(e.at);
+            if (!at) {
+              problem([...eAt, "at"], `'${e.at}' is not a date and time that exists`);
+              return [];
+            }
+            time = at;
+          } else time = new Date(now.getTime() - ms(e.ago ?? "0s", [...eAt, "ago"]));
+          return [
+            {
+              time,
+              operation: e.operation,
+              setting: e.setting,
+              status: e.status ?? "Succeeded",
+              caller: e.caller ?? "platform-team@contoso.example",
+              ...(e.correlationId ? { correlationId: e.correlationId } : {}),
+              ...(e.resourceId ? { resourceId: e.resourceId } : {}),
+            },
+          ];
         });
         checkDiagnosticSettings(hsms[hsms.length - 1]!, hAt, problem);
       });

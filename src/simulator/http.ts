@@ -43,6 +43,7 @@ export type RouteName =
   | "workspaceTables"
   | "blobList"
   | "blobGet"
+  | "activityLog"
   | "unknown";
 
 export interface Route {

@@ -233,6 +233,12 @@ export function generateEstate(seed: number): ChaosEstate {
       family: "arm",
       list: false,
     });
+    targets.push({
+      route: "activityLog",
+      match: `/subscriptions/${sub}/providers/Microsoft.Insights/eventtypes`,
+      family: "arm",
+      list: true,
+    });
     for (const kind of ["cloudHsm", "managedHsm", "dedicatedHsm"] as const) {
       targets.push({
         route: "hsmList",

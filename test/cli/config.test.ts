@@ -44,6 +44,7 @@ const waiverOf = (policy: string, expires: string, extra = "") =>
 /** Waives every HSM policy that fails for the bare HSM, until the end of the snapshot's year. */
 const ALL_HSM_FAILURES = [
   "diagnostic-setting-present",
+  "diagnostic-setting-continuous",
   "audit-category-enabled",
   "log-destination-configured",
   "log-destination-exists",

@@ -112,6 +112,7 @@ ${faults ? `faults:\n${faults}\n` : ""}`;
 
 const WAIVE_BARE = [
   "diagnostic-setting-present",
+  "diagnostic-setting-continuous",
   "audit-category-enabled",
   "log-destination-configured",
   "log-destination-exists",

@@ -112,10 +112,29 @@ export const activitySensitiveOperations: CheckCase[] = [
     name: "rows of another HSM in the same workspace do not count",
     ...on(mhsm, {
       activitySamples: [
-        activity(WORKSPACE, [mhsm], { operations: [{ ...op(mhsm, "KeyPurge", 3), hsmId: "/subscriptions/x/other" }] }),
+        activity(WORKSPACE, [mhsm], {
+          operations: [{ ...op(mhsm, "KeyPurge", 3), hsmId: "/subscriptions/x/other" }, op(mhsm, "KeySign", 5)],
+        }),
       ],
     }),
     expect: { status: "pass" },
+  },
+  {
+    name: "a log with no record of the HSM (only another's): not applicable, never a pass on nothing",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], { operations: [{ ...op(mhsm, "KeyPurge", 3), hsmId: "/subscriptions/x/other" }] }),
+      ],
+    }),
+    expect: {
+      status: "not_applicable",
+      message: /holds no audit record of Mhsm-Keys in the window .*see logs-flowing/,
+    },
+  },
+  {
+    name: "no record of the HSM, but an answer came back in part: error, not 'not applicable'",
+    ...on(mhsm, { activitySamples: [activity(WORKSPACE, [mhsm], {}, { partial: ["sensitive"] })] }),
+    expect: { status: "error", message: /answered only in part/ },
   },
   {
     name: "nothing found but the answer was partial: error, never a pass",
@@ -454,9 +473,28 @@ export const activityTrailGap: CheckCase[] = [
     expect: { status: "pass", message: /longest 22 to 24 hours/ },
   },
   {
-    name: "silence before the first record is not a hole",
+    name: "a trail that begins a day before the end of the window: the silence from the window's start counts",
     ...on(chsm, series(untilTheEnd("2025-06-07T11:00:00.000Z"))),
-    expect: { status: "pass" },
+    expect: {
+      status: "fail",
+      message:
+        /wrote nothing from the start of the window \(2025-06-01T12:00:00.000Z\) until 2025-06-07T11:00:00.000Z \(143 to 144 hours\)/,
+    },
+  },
+  {
+    name: "four records in the window's last three hours do not cover the window: fail",
+    ...on(chsm, series(["2025-06-08T09:00:00.000Z", "2025-06-08T10:00:00.000Z", "2025-06-08T11:00:00.000Z"])),
+    expect: { status: "fail", message: /wrote nothing from the start of the window/ },
+  },
+  {
+    name: "records from the window's first hour on: no silence at the start",
+    ...on(chsm, series(every("2025-06-01T12:00:00.000Z", "2025-06-08T11:00:00.000Z", 12))),
+    expect: { status: "pass", message: /longest 11 to 13 hours/ },
+  },
+  {
+    name: "no record of the HSM at all: not applicable (logs-flowing fails), never 'no silence'",
+    ...on(chsm, series([])),
+    expect: { status: "not_applicable", message: /holds no audit record of Chsm-Payments/ },
   },
   {
     name: "a trail that stopped on day two: fail, nothing written since",
@@ -465,7 +503,7 @@ export const activityTrailGap: CheckCase[] = [
   },
   {
     name: "day bins for long windows: a record every day passes",
-    ...on(chsm, series(every("2025-06-02T00:00:00.000Z", "2025-06-08T00:00:00.000Z", 24), "1d")),
+    ...on(chsm, series(every("2025-06-01T00:00:00.000Z", "2025-06-08T00:00:00.000Z", 24), "1d")),
     expect: { status: "pass", message: /counted by the day/ },
   },
   {

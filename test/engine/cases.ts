@@ -40,6 +40,7 @@ import {
   activityTrailGap,
   sentinelCoverage,
 } from "./activity-cases.js";
+import { diagnosticSettingContinuous } from "./continuity-cases.js";
 
 export type CheckKindName =
   | "activity-failed-access"
@@ -56,6 +57,7 @@ export type CheckKindName =
   | "destination-configured"
   | "destination-exists"
   | "destination-retention"
+  | "diagnostic-setting-continuous"
   | "diagnostic-setting-present"
   | "inventory-complete"
   | "logs-flowing"
@@ -1245,6 +1247,7 @@ export const CASES: Record<CheckKindName, CheckCase[]> = {
   "destination-configured": destinationConfigured,
   "destination-exists": destinationExists,
   "destination-retention": destinationRetention,
+  "diagnostic-setting-continuous": diagnosticSettingContinuous,
   "diagnostic-setting-present": diagnosticSettingPresent,
   "inventory-complete": inventoryComplete,
   "logs-flowing": logsFlowing,

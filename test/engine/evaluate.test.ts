@@ -10,6 +10,7 @@ import { exitCode, FAIL_ON_VALUES, type FailOn, type Finding, type Result } from
 import type { HsmFacts, Snapshot } from "../../src/model/snapshot.js";
 import {
   activity,
+  activityLogRead,
   sentinelWorkspace,
   OTHER_SUBSCRIPTION_ID,
   SUBSCRIPTION_ID,
@@ -90,6 +91,8 @@ const compliantDestinations = {
   ],
   logSamples: [sample(WORKSPACE, { rows: [row(compliantCloudHsm, 20), row(compliantManagedHsm, 5)] })],
   activitySamples: [quietActivity(compliantCloudHsm, compliantManagedHsm)],
+  // The Activity Log of their group shows no change to their settings in the window.
+  activityLogs: [activityLogRead()],
   // An immutable archive with no lifecycle policy, whose newest hour of the Cloud HSM is inside the window.
   storageAccounts: [
     archiveAccount(STORAGE, {

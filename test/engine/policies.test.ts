@@ -41,15 +41,20 @@ const ACTIVITY_IDS = [
   "sentinel-coverage",
 ];
 
+/** What proves the trail over the period, beyond the state at the scan. */
+const PERIOD_IDS = ["diagnostic-setting-continuous"];
+
 /** The storage archive of the audit trail. */
 const ARCHIVE_IDS = ["archive-immutable", "archive-retention", "archive-secure", "archive-flowing"];
-const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete", ...ACTIVITY_IDS, ...ARCHIVE_IDS].sort();
+const BUILT_IN_IDS = [...DESIGN_IDS, "hsm-inventory-complete", ...ACTIVITY_IDS, ...ARCHIVE_IDS, ...PERIOD_IDS].sort();
 
 /** The placeholders evaluate.ts fills, per target scope (placeholderValues), and those the checks add (values). */
 const SUBSCRIPTION_PLACEHOLDERS = ["subscriptionId", "subscriptionScope"];
 const HSM_PLACEHOLDERS = [
   "logWindowTimespan",
   "logWindowDays",
+  "logWindowStart",
+  "logWindowEnd",
   "resourceId",
   "name",
   "resourceGroup",
@@ -110,6 +115,7 @@ describe("the built-in policy pack", () => {
       "insights-provider-registered": ["subscription"],
       "hsm-inventory-complete": ["subscription"],
       "diagnostic-setting-present": ["cloudHsm", "managedHsm"],
+      "diagnostic-setting-continuous": ["cloudHsm", "managedHsm"],
       "audit-category-enabled": ["cloudHsm", "managedHsm"],
       "log-destination-configured": ["cloudHsm", "managedHsm"],
       "log-destination-exists": ["cloudHsm", "managedHsm"],

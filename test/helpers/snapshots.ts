@@ -3,6 +3,8 @@
 // records one for every exchange), and `snapshot()` lists an evidence record for each id the facts cite.
 import type {
   ActivityRows,
+  ActivityLogRead,
+  SettingEvent,
   ActivitySample,
   ArchiveArrival,
   CollectionError,
@@ -443,8 +445,32 @@ export interface SnapshotSpec {
   storageAccounts?: StorageAccountFacts[];
   logSamples?: LogSample[];
   activitySamples?: ActivitySample[];
+  activityLogs?: ActivityLogRead[];
   subscriptionList?: Fact<{ count: number }>;
   errors?: Snapshot["errors"];
+}
+
+/**
+ * The Activity Log of a resource group read over the fixtures' whole window, every page: 40 events, none on a
+ * diagnostic setting unless given.
+ */
+export function activityLogRead(
+  spec: { resourceGroup?: string; subscriptionId?: string; settingEvents?: SettingEvent[] } = {},
+): ActivityLogRead {
+  const resourceGroup = spec.resourceGroup ?? "RG-Hsm";
+  const start = "2025-06-01T12:00:00.000Z";
+  const end = "2025-06-08T12:00:00.000Z";
+  return {
+    subscriptionId: spec.subscriptionId ?? SUBSCRIPTION_ID,
+    resourceGroup,
+    start,
+    end,
+    filter: `eventTimestamp ge '${start}' and eventTimestamp le '${end}' and resourceGroupName eq '${resourceGroup}'`,
+    result: known(
+      { events: 40, settingEvents: spec.settingEvents ?? [], outside: 0 },
+      `ev-activity-log-${resourceGroup}`,
+    ),
+  };
 }
 
 export const LOG_WINDOW = { duration: "P7D", start: "2025-06-01T12:00:00.000Z", end: "2025-06-08T12:00:00.000Z" };
@@ -482,6 +508,7 @@ export function snapshot(spec: SnapshotSpec = {}): Snapshot {
     storageAccounts: spec.storageAccounts ?? [],
     logSamples: spec.logSamples ?? [],
     ...(spec.activitySamples ? { activitySamples: spec.activitySamples } : {}),
+    ...(spec.activityLogs ? { activityLogs: spec.activityLogs } : {}),
     errors: spec.errors ?? [],
     evidence: [],
   };

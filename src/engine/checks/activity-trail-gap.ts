@@ -1,4 +1,5 @@
-// Holes in the trail: a silence longer than the threshold between two records of an HSM inside the window.
+// Holes in the trail: a silence longer than the threshold inside the window: between two records of an HSM, from the
+// window's start to its first record, or from its last record to the window's end.
 import type { Verdict } from "../check.js";
 import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 import { longestSilences, type Silence } from "../silence.js";
@@ -6,7 +7,7 @@ import { longestSilences, type Silence } from "../silence.js";
 export default defineHighlight<{ maxGapHours: number }, "series">({
   name: "activity-trail-gap",
   description:
-    "The HSM's audit trail has no silence longer than the threshold between two of its records inside the log window.",
+    "The HSM's audit trail has no silence longer than the threshold inside the log window: between two of its records, from the window's start to the first, or from the last to the window's end.",
   kinds: ["cloudHsm", "managedHsm"],
   questions: ["series"],
   params: {
@@ -14,7 +15,12 @@ export default defineHighlight<{ maxGapHours: number }, "series">({
   },
   judge(activity, params, snapshot): Verdict {
     const hsm = activity.hsm;
-    const silences = longestSilences(activity.rows.series, activity.bin, snapshot.logWindow.end);
+    const silences = longestSilences(
+      activity.rows.series,
+      activity.bin,
+      snapshot.logWindow.end,
+      snapshot.logWindow.start,
+    );
     const gaps = silences.filter((g) => g.atMostHours > params.maxGapHours);
     const resolution = activity.bin === "1h" ? "by the hour" : "by the day";
     const span = (g: Silence) =>
@@ -30,7 +36,9 @@ export default defineHighlight<{ maxGapHours: number }, "series">({
     const longest = gaps[0]!;
     const what = longest.trailing
       ? `has written nothing since ${longest.from} (${span(longest)} to the end of the window)`
-      : `was silent from ${longest.from} to ${longest.to} (${span(longest)})`;
+      : longest.leading
+        ? `wrote nothing from the start of the window (${longest.from}) until ${longest.to} (${span(longest)})`
+        : `was silent from ${longest.from} to ${longest.to} (${span(longest)})`;
     return highlightVerdict(
       activity,
       {
@@ -39,7 +47,11 @@ export default defineHighlight<{ maxGapHours: number }, "series">({
           time: g.from,
           operation: "no record",
           caller: "",
-          note: g.trailing ? `silent to the end of the window (${span(g)})` : `silent until ${g.to} (${span(g)})`,
+          note: g.trailing
+            ? `silent to the end of the window (${span(g)})`
+            : g.leading
+              ? `silent from the start of the window until ${g.to} (${span(g)})`
+              : `silent until ${g.to} (${span(g)})`,
         })),
       },
       "",

@@ -14,6 +14,7 @@ import auditCategoryEnabled from "./audit-category-enabled.js";
 import destinationConfigured from "./destination-configured.js";
 import destinationExists from "./destination-exists.js";
 import destinationRetention from "./destination-retention.js";
+import diagnosticSettingContinuous from "./diagnostic-setting-continuous.js";
 import diagnosticSettingPresent from "./diagnostic-setting-present.js";
 import inventoryComplete from "./inventory-complete.js";
 import logsFlowing from "./logs-flowing.js";
@@ -36,6 +37,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     destinationConfigured,
     destinationExists,
     destinationRetention,
+    diagnosticSettingContinuous,
     diagnosticSettingPresent,
     inventoryComplete,
     logsFlowing,

@@ -27,6 +27,8 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     "The diagnostic setting that carries the audit category existed throughout the log window: the Activity Log, read over the whole window, shows no successful write or delete of the HSM's diagnostic settings in it, and a setting carries the category now.",
   scope: "hsm",
   kinds: ["cloudHsm", "managedHsm"],
+  // The Activity Log is read over the window, counted on the scanner's clock: skewed clocks leave part of it unread.
+  dependsOnWindow: true,
   paramsSchema: {
     type: "object",
     properties: { categories: auditCategoriesSchema },

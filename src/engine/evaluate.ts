@@ -1,5 +1,5 @@
 // evaluate(): policies over a snapshot, with no I/O, no clock and no globals. Same inputs, byte-identical result.
-import type { HsmFacts, Snapshot } from "../model/snapshot.js";
+import type { HsmFacts, HsmKind, Snapshot, SubscriptionFacts } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import {
   resultExitCode,
@@ -48,14 +48,19 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     }
     return hit !== undefined;
   };
+  /**
+   * Whether a subscription-scope target may be left out. An exclusion drops findings about what is known; it never
+   * hides that the inventory is not: the tenant target (no subscription could be listed) and a subscription whose HSM
+   * lists were not all read keep their findings whatever pattern names them, and are not listed as excluded.
+   */
+  const leftOut = (target: Target) =>
+    target.scope === "subscription" && inventoryRead(target.subscription) && isExcluded(target.resourceId);
   const valuesOf = placeholderValues(snapshot, memo);
   const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
   for (const target of subscriptionTargets(snapshot, memo)) {
-    // The tenant target says that no subscription could be listed: excluding it would hide that the inventory is
-    // unknown, so no pattern (not even /**) leaves it out.
-    if (target.scope !== "tenant" && isExcluded(target.resourceId)) continue;
+    if (leftOut(target)) continue;
     const holdsHsm = target.scope === "subscription" && memo.holdsHsm(target.subscription.subscriptionId);
     for (const policy of subscriptionPolicies) {
       // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
@@ -137,17 +142,17 @@ function subscriptionTargets(snapshot: Snapshot, memo: EvaluationMemo): Target[]
     return [{ scope: "tenant", resourceId: "/subscriptions" }];
   }
   return snapshot.subscriptions
-    .filter(
-      (s) =>
-        memo.holdsHsm(s.subscriptionId) ||
-        Object.values(s.inventory).some((fact) => !isKnown(fact)) ||
-        Object.keys(s.inventory).length < 3,
-    )
+    .filter((s) => memo.holdsHsm(s.subscriptionId) || !inventoryRead(s))
     .map((subscription) => ({
       scope: "subscription",
       subscription,
       resourceId: `/subscriptions/${subscription.subscriptionId}`,
     }));
+}
+
+/** Whether every HSM list of the subscription (one per kind) was read. */
+function inventoryRead(subscription: SubscriptionFacts): boolean {
+  return (Object.keys(HSM_TYPES) as HsmKind[]).every((kind) => isKnown(subscription.inventory[kind]));
 }
 
 function run(policy: Policy, target: Target, snapshot: Snapshot, memo: EvaluationMemo): Verdict {

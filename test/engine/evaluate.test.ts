@@ -317,7 +317,7 @@ describe("each evaluation reads its own snapshot", () => {
 });
 
 describe("exclusions", () => {
-  test("a pattern that matches everything leaves HSMs out, never the tenant's failed subscription list", () => {
+  test("a pattern that matches everything leaves HSMs out, never a failed subscription list or HSM list", () => {
     const s = snapshot({
       subscriptions: [],
       subscriptionList: failed("AuthorizationFailed listing subscriptions", 403),
@@ -328,7 +328,15 @@ describe("exclusions", () => {
     ]);
     expect(result.summary.compliant).toBe(false);
     const hsms = evaluate(estate(), policies, { failOn: "low", exclude: ["/**"] });
-    expect(hsms.findings).toEqual([]);
+    // The estate's one subscription whose Managed HSM list failed keeps its inventory error, and is not excluded.
+    const failedList = estate().subscriptions.filter((sub) => Object.values(sub.inventory).some((f) => "error" in f));
+    expect(failedList.length).toBe(1);
+    const failedId = `/subscriptions/${failedList[0]!.subscriptionId}`;
+    expect(hsms.findings.map((f) => [f.policyId, f.resourceId, f.status])).toEqual([
+      ["hsm-inventory-complete", failedId, "error"],
+    ]);
+    expect(hsms.summary.compliant).toBe(false);
+    expect(hsms.excluded!.map((e) => e.resourceId)).not.toContain(failedId);
     expect(hsms.excluded!.length).toBeGreaterThan(3);
   });
 });

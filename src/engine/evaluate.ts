@@ -48,24 +48,22 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     }
     return hit !== undefined;
   };
-  /**
-   * Whether a subscription-scope target may be left out. An exclusion drops findings about what is known; it never
-   * hides that the inventory is not: the tenant target (no subscription could be listed) and a subscription whose HSM
-   * lists were not all read keep their findings whatever pattern names them, and are not listed as excluded.
-   */
-  const leftOut = (target: Target) =>
-    target.scope === "subscription" && inventoryRead(target.subscription) && isExcluded(target.resourceId);
+
   const valuesOf = placeholderValues(snapshot, memo);
   const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
   for (const target of subscriptionTargets(snapshot, memo)) {
-    if (leftOut(target)) continue;
+    // An exclusion drops findings about what is known; it never hides that the inventory is not. The tenant target (no
+    // subscription could be listed) is never excluded, and an excluded subscription whose HSM lists were not all read
+    // keeps its inventory findings, whatever pattern names it (even /**).
+    const excludedHere = target.scope === "subscription" && isExcluded(target.resourceId);
+    if (excludedHere && inventoryRead(target.subscription)) continue;
     const holdsHsm = target.scope === "subscription" && memo.holdsHsm(target.subscription.subscriptionId);
     for (const policy of subscriptionPolicies) {
       // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
-      // inventory check alone: whether its other settings matter is what is unknown.
-      if (!holdsHsm && policy.check !== "inventory-complete") continue;
+      // inventory check alone: whether its other settings matter is what is unknown. So is an excluded one.
+      if ((!holdsHsm || excludedHere) && policy.check !== "inventory-complete") continue;
       findings.push(finding(policy, target, run(policy, target, snapshot, memo), valuesOf));
     }
   }

@@ -12,6 +12,10 @@ import { parseEstate, type FaultSpec } from "../../src/simulator/estate.js";
 import { startSimulator } from "../../src/simulator/server.js";
 import { generateCertificates, type SimulatorCertificates } from "../../src/simulator/certs.js";
 import { CHAOS_NOW, generateEstate, generateFaults, withFaults, type ChaosEstate } from "./estate.js";
+import { generateScopePlan, withUnreadable, type Inventory, type ScopePlan } from "./estate.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
+import { HSM_TYPES } from "../../src/azure/ids.js";
+import { buildView } from "../../src/report/view.js";
 
 /** The scan's client settings: short timeouts and back-offs so that a run takes a second or two. */
 export const CHAOS_RETRY: RetryOptions = {
@@ -192,6 +196,8 @@ export interface ChaosRun {
   chaosMs: number;
   /** What became of the fault-free findings: `pass>kept`, `fail>error`, `pass>missing`, ... */
   tally: Record<string, number>;
+  /** Unreadable subscriptions, the inventory source and the exclusions of this seed. */
+  scopePlan?: ScopePlan;
 }
 
 /** Counts, per fault-free status, what the faulty scan made of each finding. */
@@ -221,6 +227,7 @@ async function scanOnce(
   scope: string[],
   seed: number,
   retry: RetryOptions,
+  how: { inventory?: Inventory; exclude?: string[] } = {},
 ): Promise<Result> {
   certificates ??= generateCertificates();
   policies ??= loadPolicies();
@@ -240,8 +247,11 @@ async function scanOnce(
       retry,
       clock: () => now,
       runId: `chaos-${seed}`,
+      ...(how.inventory ? { inventory: how.inventory } : {}),
     });
-    return evaluate(snapshot, policies, { failOn: "low" });
+    const result = evaluate(snapshot, policies, { failOn: "low", ...(how.exclude ? { exclude: how.exclude } : {}) });
+    snapshots.set(result, snapshot);
+    return result;
   } finally {
     agent.destroy();
     await sim.close();
@@ -260,11 +270,23 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 /** One chaos run: the seed's estate scanned without and with its faults, compared. */
 export async function runSeed(seed: number): Promise<ChaosRun> {
   const estate = generateEstate(seed);
-  const plan = generateFaults(seed, estate, CHAOS_RETRY);
-  const run: ChaosRun = { seed, estate, plan, failures: [], differences: [], excused: [], chaosMs: 0, tally: {} };
+  const scopePlan = generateScopePlan(seed, estate, CHAOS_RETRY);
+  const plan = [...generateFaults(seed, estate, CHAOS_RETRY), ...scopePlan.faults];
+  const how = { inventory: scopePlan.inventory, exclude: scopePlan.exclude };
+  const run: ChaosRun = {
+    seed,
+    estate,
+    plan,
+    failures: [],
+    differences: [],
+    excused: [],
+    chaosMs: 0,
+    tally: {},
+    scopePlan,
+  };
   try {
     run.baseline = await within(
-      scanOnce(estate.document, estate.scope, seed, BASELINE_RETRY),
+      scanOnce(estate.document, scopePlan.scope, seed, BASELINE_RETRY, how),
       RUN_BOUND_MS,
       "the fault-free scan",
     );
@@ -275,7 +297,7 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   const started = performance.now();
   try {
     run.chaos = await within(
-      scanOnce(withFaults(estate, plan), estate.scope, seed, CHAOS_RETRY),
+      scanOnce(withUnreadable(withFaults(estate, plan), scopePlan), scopePlan.scope, seed, CHAOS_RETRY, how),
       RUN_BOUND_MS,
       "the faulty scan",
     );
@@ -289,6 +311,7 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   run.differences = compareOutcomes(run.baseline, run.chaos, inventory, run.excused);
   run.tally = tally(run.baseline, run.chaos);
   for (const d of run.differences) run.failures.push(`${d.policyId} ${d.resourceId}: ${d.problem}`);
+  run.failures.push(...scopeFailures(run.chaos, scopePlan, inventory));
   return run;
 }
 
@@ -297,7 +320,12 @@ export function describeRun(run: ChaosRun): string {
   const lines = [
     `chaos seed ${run.seed} (${run.estate.hsmCount} HSMs, ${run.plan.length} faults, faulty scan ${(run.chaosMs / 1000).toFixed(1)} s): ${run.failures.length ? "FAILED" : "ok"}`,
     `  reproduce: npm run chaos -- --seed ${run.seed} --verbose`,
-    ...(run.estate.scope.length ? [`  scope: --subscription ${run.estate.scope.join(" --subscription ")}`] : []),
+    ...(run.scopePlan?.scope.length ? [`  scope: --subscription ${run.scopePlan.scope.join(" --subscription ")}`] : []),
+    ...(run.scopePlan ? [`  inventory: ${run.scopePlan.inventory}`] : []),
+    ...(run.scopePlan?.unreadable.length
+      ? [`  unreadable: ${run.scopePlan.unreadable.map((u) => `${u.subscriptionId} (${u.access})`).join(", ")}`]
+      : []),
+    ...(run.scopePlan?.exclude.length ? [`  exclude: ${run.scopePlan.exclude.join(", ")}`] : []),
     "  fault plan:",
     ...run.plan.map((f) => `    - ${JSON.stringify(f)}`),
   ];
@@ -319,4 +347,46 @@ export function describeRun(run: ChaosRun): string {
     for (const e of run.chaos.errors) lines.push(`    - ${e.message}`);
   }
   return lines.join("\n");
+}
+
+// ---- unreadable subscriptions, Resource Graph and exclusions --------------------------------------------------------
+
+/** The snapshot each chaos result was evaluated from. */
+const snapshots = new WeakMap<Result, Snapshot>();
+
+/**
+ * What a scan with unreadable subscriptions or exclusions must say, whatever the fault-free scan said: a subscription
+ * in scope whose HSMs could not all be listed (an unreadable one always) has an `error` of the inventory policy, no
+ * exclusion hides it, and the run is not compliant; and the pack says that all evidence was gathered only when no
+ * read failed and no finding is an error.
+ */
+export function scopeFailures(chaos: Result, plan: ScopePlan, inventoryPolicies: string[]): string[] {
+  const failures: string[] = [];
+  const snapshot = snapshots.get(chaos);
+  const inventoryError = (id: string) =>
+    chaos.findings.some(
+      (f) =>
+        inventoryPolicies.includes(f.policyId) &&
+        f.status === "error" &&
+        f.resourceId.toLowerCase() === `/subscriptions/${id.toLowerCase()}`,
+    );
+  const unknown = new Set(plan.unreadable.map((u) => u.subscriptionId.toLowerCase()));
+  for (const s of snapshot?.subscriptions ?? []) {
+    const kinds = Object.keys(HSM_TYPES) as (keyof typeof HSM_TYPES)[];
+    if (kinds.some((k) => !("value" in (s.inventory[k] ?? {})))) unknown.add(s.subscriptionId.toLowerCase());
+  }
+  for (const id of unknown) {
+    if (!inventoryError(id))
+      failures.push(`subscription ${id}: its HSMs could not all be listed, but no inventory error says so`);
+  }
+  if (unknown.size > 0 && resultExitCode(chaos) === 0)
+    failures.push("(exit code): 0, though the HSMs of a subscription in scope could not all be listed");
+  const view = buildView(chaos, "");
+  const clean = chaos.errors.length === 0 && chaos.summary.error === 0;
+  const claimed = /and all evidence was gathered/.test(view.meaning);
+  if (claimed !== (clean && resultExitCode(chaos) === 0) || /the pack is complete/.test(view.completeness) !== clean)
+    failures.push(
+      `(report): says "${view.meaning}" and "${view.completeness}" with ${chaos.errors.length} failed read(s)`,
+    );
+  return failures;
 }

@@ -310,6 +310,7 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   const inventory = (policies ?? []).filter((p) => p.check === "inventory-complete").map((p) => p.id);
   run.differences = compareOutcomes(run.baseline, run.chaos, inventory, run.excused);
   run.tally = tally(run.baseline, run.chaos);
+  run.differences = fellBack(run.differences, run.baseline, run.chaos, inventory, run.excused);
   for (const d of run.differences) run.failures.push(`${d.policyId} ${d.resourceId}: ${d.problem}`);
   run.failures.push(...scopeFailures(run.chaos, scopePlan, inventory));
   return run;
@@ -389,4 +390,27 @@ export function scopeFailures(chaos: Result, plan: ScopePlan, inventoryPolicies:
       `(report): says "${view.meaning}" and "${view.completeness}" with ${chaos.errors.length} failed read(s)`,
     );
   return failures;
+}
+
+/**
+ * When Resource Graph failed and the faulty scan listed the HSMs from ARM instead (its `scope.inventory` says so), an
+ * inventory pass may be worded otherwise: ARM's lists also tell a provider that is not registered. Only the wording,
+ * never the status.
+ */
+function fellBack(
+  differences: Difference[],
+  baseline: Result,
+  chaos: Result,
+  inventoryPolicies: string[],
+  excused: Difference[],
+): Difference[] {
+  const from = chaos.scope.inventory;
+  if (baseline.scope.inventory?.source !== "resource-graph" || from?.fallbackFrom !== "resource-graph")
+    return differences;
+  return differences.filter((d) => {
+    const reworded =
+      inventoryPolicies.includes(d.policyId) && d.baseline && d.chaos && d.baseline.status === d.chaos.status;
+    if (reworded) excused.push({ ...d, problem: `Resource Graph could not be used: ${from.reason ?? ""}` });
+    return !reworded;
+  });
 }

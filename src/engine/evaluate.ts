@@ -48,7 +48,6 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     }
     return hit !== undefined;
   };
-
   const valuesOf = placeholderValues(snapshot, memo);
   const subscriptionPolicies = policies.filter((p) => p.appliesTo.includes("subscription"));
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));

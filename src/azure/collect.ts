@@ -146,7 +146,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   await first;
   const listing = readSubscriptions(ctx, options.subscriptions ?? []);
   setImmediate(() => void loadSdk().catch(() => undefined));
-  const { subscriptionList, subscriptions } = await listing;
+  const { subscriptionList, subscriptions, readable } = await listing;
   tracker.subscriptionsKnown(subscriptions.map((s) => s.subscriptionId));
 
   // As soon as a subscription's HSMs are listed, its provider state and its HSMs' diagnostic settings are read:
@@ -171,7 +171,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   tracker.stage("listing HSMs and reading their diagnostic settings");
   let inventory: Snapshot["scope"]["inventory"] = { source: "arm" };
   if (options.inventory === "resource-graph" && subscriptions.length > 0) {
-    const graph = await readInventoryGraph(ctx, subscriptions);
+    const graph = await readInventoryGraph(ctx, subscriptions, readable);
     if ("hsms" in graph) {
       inventory = { source: "resource-graph" };
       const bySubscription = new Map<string, HsmFacts[]>();
@@ -378,10 +378,18 @@ async function listAll<T>(items: AsyncIterable<T>, keyOf: (item: T) => string | 
 
 // ---- subscriptions -----------------------------------------------------------------------------------------
 
+/**
+ * What proves that the credential can read a subscription, by lower-cased id: the subscription list that named it, or
+ * the GET of it that succeeded; or the error of that GET. Resource Graph's silence about a subscription counts as "no
+ * HSM there" only when this proves it readable, because Resource Graph leaves out, without a word, what it cannot read.
+ */
+type Readable = Map<string, Fact<{ via: "list" | "get" }>>;
+
 async function readSubscriptions(
   ctx: Context,
   named: string[],
-): Promise<{ subscriptionList?: Fact<{ count: number }>; subscriptions: SubscriptionFacts[] }> {
+): Promise<{ subscriptionList?: Fact<{ count: number }>; subscriptions: SubscriptionFacts[]; readable: Readable }> {
+  const readable: Readable = new Map();
   const blank = (subscriptionId: string, displayName?: string, tenantId?: string): SubscriptionFacts => ({
     subscriptionId,
     ...(displayName ? { displayName } : {}),
@@ -395,10 +403,16 @@ async function readSubscriptions(
           await loadSdk(["subscriptions"]);
           return ctx.clients.subscriptions().subscriptions.get(id);
         });
+        readable.set(
+          id.toLowerCase(),
+          isKnown(fact)
+            ? { value: { via: "get" }, evidence: fact.evidence }
+            : { error: fact.error, evidence: fact.evidence },
+        );
         return isKnown(fact) ? blank(id, fact.value.displayName, fact.value.tenantId) : blank(id);
       }),
     );
-    return { subscriptions };
+    return { subscriptions, readable };
   }
   const listed = await read(ctx, "the subscriptions the credential can see", undefined, async () => {
     await loadSdk(["subscriptions"]);
@@ -413,8 +427,11 @@ async function readSubscriptions(
       ...(s.tenantId ? { tenantId: s.tenantId } : {}),
     }));
   });
-  if (!isKnown(listed)) return { subscriptionList: listed, subscriptions: [] };
+  if (!isKnown(listed)) return { subscriptionList: listed, subscriptions: [], readable };
+  for (const s of listed.value)
+    readable.set(s.subscriptionId.toLowerCase(), { value: { via: "list" }, evidence: listed.evidence });
   return {
+    readable,
     subscriptionList: { value: { count: listed.value.length }, evidence: listed.evidence },
     subscriptions: sortBy(
       listed.value.map((s) => blank(s.subscriptionId, s.displayName, s.tenantId)),
@@ -569,23 +586,28 @@ const GRAPH_SUBSCRIPTIONS_PER_QUERY = 1000;
 const GRAPH_MAX_PAGES = 1000;
 
 /**
- * Every HSM of the scanned subscriptions in one paged Resource Graph query (per 1,000 subscriptions). Any failure,
- * a truncated answer or pages that do not add up leave the inventory to the per-subscription lists, which read ARM
- * itself: the reason is kept in the snapshot, and nothing is inferred from a partial answer.
+ * Every HSM of the scanned subscriptions in one paged Resource Graph query per 1,000 subscriptions (the most one
+ * query may name). Any failure, a truncated answer or pages that do not add up leave the inventory to the
+ * per-subscription lists, which read ARM itself: the reason is kept in the snapshot, and nothing is inferred from a
+ * partial answer. Resource Graph answers only for what the credential can read and says nothing of the rest, so a
+ * subscription it lists nothing for holds no HSM only when `readable` proves that the credential can read it; the
+ * inventory of any other subscription is an error.
  */
 async function readInventoryGraph(
   ctx: Context,
   subscriptions: SubscriptionFacts[],
+  readable: Readable,
 ): Promise<{ hsms: HsmFacts[] } | { reason: string }> {
   const query = hsmInventoryQuery(Object.values(HSM_TYPES).map((t) => t.type));
   const hsms: HsmFacts[] = [];
-  const evidence: string[] = [];
+  /** The exchanges of the query that covered each subscription, by lower-cased id. */
+  const evidenceOf = new Map<string, string[]>();
   for (let i = 0; i < subscriptions.length; i += GRAPH_SUBSCRIPTIONS_PER_QUERY) {
     const chunk = subscriptions.slice(i, i + GRAPH_SUBSCRIPTIONS_PER_QUERY).map((s) => s.subscriptionId);
     const outcome = await ctx.evidence.attribute("the HSMs of the scanned subscriptions, in Azure Resource Graph", () =>
       graphPages(ctx, query, chunk),
     );
-    evidence.push(...outcome.evidence);
+    for (const id of chunk) evidenceOf.set(id.toLowerCase(), outcome.evidence);
     if (!outcome.ok) return { reason: toCollectionError(outcome.error, "the Resource Graph inventory").message };
     for (const raw of outcome.value) {
       const kind = typeof raw.type === "string" ? kindOfType(raw.type) : undefined;
@@ -623,9 +645,27 @@ async function readInventoryGraph(
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   for (const subscription of subscriptions) {
+    const id = subscription.subscriptionId.toLowerCase();
+    const evidence = evidenceOf.get(id) ?? [];
+    const proof = readable.get(id);
     for (const kind of Object.keys(HSM_TYPES) as HsmKind[]) {
-      const count = counts.get(`${subscription.subscriptionId.toLowerCase()} ${kind}`) ?? 0;
-      subscription.inventory[kind] = { value: { count }, evidence: [...evidence] };
+      const count = counts.get(`${id} ${kind}`) ?? 0;
+      if (isKnown(proof)) {
+        subscription.inventory[kind] = { value: { count }, evidence: [...evidence, ...proof.evidence] };
+        continue;
+      }
+      const why = proof ? proof.error.message : `subscription ${subscription.subscriptionId} was not read`;
+      subscription.inventory[kind] = {
+        error: {
+          message:
+            `Resource Graph listed ${count} ${HSM_TYPES[kind].label}(s) of subscription ${subscription.subscriptionId}, ` +
+            `but it leaves out without a word what the credential cannot read, and the subscription itself could not ` +
+            `be read (${why})`,
+          ...(proof?.error.status ? { status: proof.error.status } : {}),
+          ...(proof?.error.code ? { code: proof.error.code } : {}),
+        },
+        evidence: [...(proof?.evidence ?? []), ...evidence],
+      };
     }
   }
   return { hsms };

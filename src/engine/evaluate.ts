@@ -1,5 +1,5 @@
 // evaluate(): policies over a snapshot, with no I/O, no clock and no globals. Same inputs, byte-identical result.
-import type { HsmFacts, Snapshot } from "../model/snapshot.js";
+import type { HsmFacts, HsmKind, Snapshot, SubscriptionFacts } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import {
   resultExitCode,
@@ -68,14 +68,16 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
   const hsmPolicies = policies.filter((p) => !p.appliesTo.includes("subscription"));
 
   for (const target of subscriptionTargets(snapshot, memo)) {
-    // The tenant target says that no subscription could be listed: excluding it would hide that the inventory is
-    // unknown, so no pattern (not even /**) leaves it out.
-    if (target.scope !== "tenant" && isExcluded(target.resourceId)) continue;
+    // An exclusion drops findings about what is known; it never hides that the inventory is not. The tenant target (no
+    // subscription could be listed) is never excluded, and an excluded subscription whose HSM lists were not all read
+    // keeps its inventory findings, whatever pattern names it (even /**).
+    const excludedHere = target.scope === "subscription" && isExcluded(target.resourceId);
+    if (excludedHere && inventoryRead(target.subscription)) continue;
     const holdsHsm = target.scope === "subscription" && memo.holdsHsm(target.subscription.subscriptionId);
     for (const policy of subscriptionPolicies) {
       // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
-      // inventory check alone: whether its other settings matter is what is unknown.
-      if (!holdsHsm && policy.check !== "inventory-complete") continue;
+      // inventory check alone: whether its other settings matter is what is unknown. So is an excluded one.
+      if ((!holdsHsm || excludedHere) && policy.check !== "inventory-complete") continue;
       findings.push(finding(policy, target, run(policy, target), valuesOf));
     }
   }
@@ -154,17 +156,17 @@ function subscriptionTargets(snapshot: Snapshot, memo: EvaluationMemo): Target[]
     return [{ scope: "tenant", resourceId: "/subscriptions" }];
   }
   return snapshot.subscriptions
-    .filter(
-      (s) =>
-        memo.holdsHsm(s.subscriptionId) ||
-        Object.values(s.inventory).some((fact) => !isKnown(fact)) ||
-        Object.keys(s.inventory).length < 3,
-    )
+    .filter((s) => memo.holdsHsm(s.subscriptionId) || !inventoryRead(s))
     .map((subscription) => ({
       scope: "subscription",
       subscription,
       resourceId: `/subscriptions/${subscription.subscriptionId}`,
     }));
+}
+
+/** Whether every HSM list of the subscription (one per kind) was read. */
+function inventoryRead(subscription: SubscriptionFacts): boolean {
+  return (Object.keys(HSM_TYPES) as HsmKind[]).every((kind) => isKnown(subscription.inventory[kind]));
 }
 
 /**

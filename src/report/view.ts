@@ -266,7 +266,14 @@ export function buildView(result: Result, resultSha256: string): ReportView {
   const kinds = [...new Set(result.resources.map((r) => r.kind))].sort(
     (a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b),
   );
-  const { verdict, meaning } = EXIT_MEANING[code];
+  const { verdict } = EXIT_MEANING[code];
+  const gathered = gatheredOf(result);
+  // Whether all evidence was gathered is said in one place, from the errors the pack lists: the verdict's sentence and
+  // the errors section cannot disagree.
+  const meaning =
+    code === 0 && !gathered.complete
+      ? `Exit code 0: every finding passed, was waived, did not apply, or failed below the fail-on threshold, but not all evidence was gathered: ${gathered.sentence}`
+      : EXIT_MEANING[code].meaning;
   const window = result.logWindow;
   return {
     title: "HSM audit-trail evidence pack",
@@ -316,7 +323,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     tenantFindings: findingsOf("/subscriptions").sort(byStatus),
     sections,
     errors: result.errors ?? [],
-    completeness: completenessOf(result),
+    completeness: gathered.sentence,
     ...(result.clock
       ? { clock: { text: clockSummary(result.clock), beyondTolerance: result.clock.beyondTolerance } }
       : {}),
@@ -395,16 +402,25 @@ function collectionOf(result: Result): string[] {
   ];
 }
 
-function completenessOf(result: Result): string {
+/**
+ * Whether all evidence was gathered: every read succeeded (the errors the pack lists) and no finding is an error. The
+ * one source of the verdict's sentence about evidence and of the errors section's.
+ */
+export function gatheredOf(result: Pick<Result, "errors" | "summary">): { complete: boolean; sentence: string } {
   const errors = result.summary.error;
   const failedReads = (result.errors ?? []).length;
   if (errors === 0 && failedReads === 0) {
-    return "Every read succeeded and every finding rests on evidence gathered in this run: the pack is complete.";
+    return {
+      complete: true,
+      sentence: "Every read succeeded and every finding rests on evidence gathered in this run: the pack is complete.",
+    };
   }
-  return (
-    `${failedReads} read(s) failed and ${errors} finding(s) are errors. An error is a finding that could not be ` +
-    "proven either way: the pack is incomplete until they are resolved and the scan is run again."
-  );
+  return {
+    complete: false,
+    sentence:
+      `${failedReads} read(s) failed and ${errors} finding(s) are errors. An error is a finding that could not be ` +
+      "proven either way: the pack is incomplete until they are resolved and the scan is run again.",
+  };
 }
 
 /** `P7D` as "7 days", `PT24H` as "24 hours", `P1DT12H` as "1 day 12 hours"; anything else as it is. */

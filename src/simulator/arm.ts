@@ -463,6 +463,25 @@ export function matchArmRoute(
   path: string,
   context: ArmContext = { archives: new Map(), tables: new Map(), now: () => estate.now },
 ): Route | undefined {
+  const route = matchRoute(estate, method, path, context);
+  const sub = route?.subscriptionId ? findSubscription(estate, route.subscriptionId) : undefined;
+  if (!route || !sub || sub.access === "read") return route;
+  // A subscription the credential cannot read: every ARM read under it is refused, whatever it asks for.
+  return { ...route, handle: (req) => requireApiVersion(req) ?? unreadable(sub, path) };
+}
+
+/** ARM's answer to a read under a subscription the credential cannot read (the estate's `access`). */
+function unreadable(sub: Subscription, path: string): SimResponse {
+  if (sub.access === "notFound") return subscriptionNotFound(sub.subscriptionId);
+  const scope = path.replace(/\/+$/, "");
+  return armError(
+    403,
+    "AuthorizationFailed",
+    `The client '00000000-0000-0000-0000-00000000c11e' with object id '00000000-0000-0000-0000-00000000c11e' does not have authorization to perform action 'read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}
+
+function matchRoute(estate: Estate, method: string, path: string, context: ArmContext): Route | undefined {
   const p = path.replace(/\/+$/, "");
   const lower = p.toLowerCase();
 
@@ -475,7 +494,10 @@ export function matchArmRoute(
   if (lower === "/subscriptions" && method === "GET") {
     return armRoute("subscriptions", undefined, () => ({
       status: 200,
-      page: { items: estate.subscriptions.map((s) => subscriptionBody(estate, s)) },
+      // ARM lists only the subscriptions the credential can read.
+      page: {
+        items: estate.subscriptions.filter((s) => s.access === "read").map((s) => subscriptionBody(estate, s)),
+      },
     }));
   }
 

@@ -295,6 +295,11 @@ const subscription = {
     subscriptionId: guid,
     displayName: name,
     state: { type: "string", enum: ["Enabled", "Warned", "PastDue", "Disabled", "Deleted"] },
+    access: {
+      enum: ["read", "denied", "notFound"],
+      description:
+        "What the scanning credential may read: read (default), denied (ARM answers 403 AuthorizationFailed), notFound (ARM answers 404 SubscriptionNotFound). An unreadable subscription is left out of the subscription list and, silently, of Resource Graph.",
+    },
     pageSize: { type: "integer", minimum: 1 },
     providers: { type: "object", additionalProperties: { type: "string" } },
     cloudHsmClusters: { type: "array", items: monitoredHsm },

@@ -136,6 +136,12 @@ export interface Subscription {
   subscriptionId: string;
   displayName: string;
   state: string;
+  /**
+   * What the scanning credential may read here: `read` (everything), `denied` (ARM answers 403 AuthorizationFailed
+   * under it), `notFound` (ARM answers 404 SubscriptionNotFound, as for a subscription of another tenant). An unreadable
+   * subscription is not in the subscription list and Resource Graph leaves its rows out without a word, as Azure does.
+   */
+  access: SubscriptionAccess;
   pageSize?: number;
   /** Namespace (lower-cased) -> registration state. */
   providers: Map<string, { namespace: string; registrationState: string }>;
@@ -143,6 +149,8 @@ export interface Subscription {
   workspaces: Workspace[];
   storageAccounts: StorageAccount[];
 }
+
+export type SubscriptionAccess = "read" | "denied" | "notFound";
 
 export interface FaultSpec {
   route: string;
@@ -363,6 +371,7 @@ interface SubscriptionInput {
   subscriptionId: string;
   displayName: string;
   state?: string;
+  access?: SubscriptionAccess;
   pageSize?: number;
   providers?: Record<string, string>;
   cloudHsmClusters?: HsmInput[];
@@ -671,6 +680,7 @@ function resolveEstate(
       subscriptionId,
       displayName: sub.displayName,
       state: sub.state ?? "Enabled",
+      access: sub.access ?? "read",
       ...(sub.pageSize ? { pageSize: sub.pageSize } : {}),
       providers,
       hsms,

@@ -9,6 +9,8 @@ import type { Estate } from "./estate.js";
 export const RESOURCE_GRAPH_API_VERSIONS = ["2021-03-01", "2022-10-01", "2024-04-01"];
 const DEFAULT_TOP = 100;
 const MAX_TOP = 1000;
+/** Subscriptions one query may name. */
+export const MAX_GRAPH_SUBSCRIPTIONS = 1000;
 
 const COLUMNS: KqlColumn[] = [
   { name: "id", type: "string" },
@@ -24,10 +26,15 @@ const COLUMNS: KqlColumn[] = [
   { name: "tags", type: "dynamic" },
 ];
 
-/** The `resources` table: every HSM, workspace and storage account of the estate, `type` lower-cased as ARG does. */
+/**
+ * The `resources` table: every HSM, workspace and storage account of the estate, `type` lower-cased as ARG does.
+ * Resource Graph shows only what the credential can read: a subscription it cannot read (the estate's `access`) has
+ * no rows, and nothing in the answer says that it was left out.
+ */
 export function resourcesTable(estate: Estate): KqlTable {
   const rows: Record<string, unknown>[] = [];
   for (const sub of estate.subscriptions) {
+    if (sub.access !== "read") continue;
     for (const hsm of sub.hsms) {
       const body = hsmBody(hsm) as { sku?: unknown; properties?: unknown };
       rows.push(row(estate, hsm, body.sku ?? null, body.properties ?? {}, ""));
@@ -104,6 +111,13 @@ export function resourceGraphRoute(estate: Estate, now: () => Date = () => new D
           return armError(400, "BadRequest", "The '$skipToken' is not valid for this query.");
         }
         offset = decoded;
+      }
+      if (Array.isArray(body.subscriptions) && body.subscriptions.length > MAX_GRAPH_SUBSCRIPTIONS) {
+        return armError(
+          400,
+          "BadRequest",
+          `The request names ${body.subscriptions.length} subscriptions; a query may name at most ${MAX_GRAPH_SUBSCRIPTIONS}.`,
+        );
       }
       const wanted = Array.isArray(body.subscriptions)
         ? new Set(body.subscriptions.map((s) => String(s).toLowerCase()))

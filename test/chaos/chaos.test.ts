@@ -4,6 +4,9 @@ import { jest } from "@jest/globals";
 import { CHAOS_RETRY, clockSkewBroken, compareOutcomes, describeRun, runSeed, type Outcome } from "./compare.js";
 import { loadPolicies } from "../../src/engine/policy.js";
 import { generateEstate, generateFaults, mulberry32 } from "./estate.js";
+import { scopeFailures } from "./compare.js";
+import { generateScopePlan, withUnreadable } from "./estate.js";
+import type { Result } from "../../src/model/result.js";
 import { parseEstate } from "../../src/simulator/estate.js";
 import type { Finding } from "../../src/model/result.js";
 
@@ -231,6 +234,81 @@ if (RUNS > 0) {
       };
       expect(clockSkewBroken(errors, policies)).toEqual([]);
       expect(clockSkewBroken({ ...errors, clock: { ...clock, beyondTolerance: false } }, policies)).toHaveLength(1);
+    });
+  });
+}
+
+// ---- unreadable subscriptions, Resource Graph and exclusions --------------------------------------------------------
+if (RUNS === 0) {
+  describe("unreadable subscriptions, Resource Graph and exclusions", () => {
+    test("plans are seeded; every unreadable subscription is named in scope; every such estate loads", () => {
+      expect(generateScopePlan(7, generateEstate(7), CHAOS_RETRY)).toEqual(
+        generateScopePlan(7, generateEstate(7), CHAOS_RETRY),
+      );
+      const seen = { graph: 0, unreadable: 0, exclude: 0, graphFault: 0 };
+      for (let seed = 1; seed <= 200; seed++) {
+        const estate = generateEstate(seed);
+        const plan = generateScopePlan(seed, estate, CHAOS_RETRY);
+        for (const u of plan.unreadable) expect(plan.scope).toContain(u.subscriptionId);
+        const loaded = parseEstate(JSON.stringify(withUnreadable(estate.document, plan)), `seed-${seed}.json`);
+        expect(loaded.subscriptions.filter((s) => s.access !== "read").length).toBe(plan.unreadable.length);
+        if (plan.inventory === "resource-graph") seen.graph++;
+        if (plan.unreadable.length) seen.unreadable++;
+        if (plan.exclude.length) seen.exclude++;
+        if (plan.faults.length) seen.graphFault++;
+      }
+      for (const n of Object.values(seen)) expect(n).toBeGreaterThan(5);
+    });
+
+    test("a result that hides an unreadable subscription is caught", () => {
+      const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
+      const plan = {
+        inventory: "resource-graph" as const,
+        unreadable: [{ subscriptionId: SUB, access: "notFound" as const }],
+        exclude: [`/subscriptions/${SUB}`],
+        scope: [SUB],
+        faults: [],
+      };
+      const result = (findings: Result["findings"], errors: Result["errors"] = []): Result =>
+        ({
+          schemaVersion: 1,
+          tool: { name: "hsm-audit", version: "0" },
+          startedAt: "2026-03-02T12:00:00Z",
+          finishedAt: "2026-03-02T12:00:00Z",
+          scope: { cloud: "AzureCloud", subscriptions: [SUB] },
+          logWindow: { duration: "P7D", start: "2026-02-23T12:00:00Z", end: "2026-03-02T12:00:00Z" },
+          failOn: "low",
+          summary: {
+            pass: findings.filter((f) => f.status === "pass").length,
+            fail: 0,
+            error: findings.filter((f) => f.status === "error").length,
+            waived: 0,
+            notApplicable: 0,
+            manual: 0,
+            compliant: findings.every((f) => f.status === "pass"),
+          },
+          resources: [],
+          findings,
+          errors,
+          evidence: [],
+        }) as Result;
+      const inventory = (status: "pass" | "error") => ({
+        policyId: "hsm-inventory-complete",
+        resourceId: `/subscriptions/${SUB}`,
+        status,
+        severity: "high" as const,
+        message: "m",
+        evidence: [],
+        remediation: { azCli: "", powershell: "" },
+        title: "Every HSM of the subscription inventoried",
+      });
+      const failed = [{ for: `subscription ${SUB}`, resourceId: `/subscriptions/${SUB}`, message: "HTTP 404" }];
+      expect(scopeFailures(result([inventory("error")], failed), plan, ["hsm-inventory-complete"])).toEqual([]);
+      expect(scopeFailures(result([], failed), plan, ["hsm-inventory-complete"])).toEqual([
+        expect.stringMatching(/no inventory error says so/),
+        expect.stringMatching(/^\(exit code\)/),
+      ]);
+      expect(scopeFailures(result([inventory("pass")]), plan, ["hsm-inventory-complete"])).toHaveLength(2);
     });
   });
 }

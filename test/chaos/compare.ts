@@ -14,6 +14,10 @@ import { generateCertificates, type SimulatorCertificates } from "../../src/simu
 import { CHAOS_NOW, generateEstate, generateFaults, withFaults, type ChaosEstate } from "./estate.js";
 import { generateClockSkew, withClockSkew } from "./estate.js";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
+import { generateScopePlan, withUnreadable, type Inventory, type ScopePlan } from "./estate.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
+import { HSM_TYPES } from "../../src/azure/ids.js";
+import { buildView } from "../../src/report/view.js";
 
 /** The scan's client settings: short timeouts and back-offs so that a run takes a second or two. */
 export const CHAOS_RETRY: RetryOptions = {
@@ -196,6 +200,8 @@ export interface ChaosRun {
   tally: Record<string, number>;
   /** The services' clock skew of the faulty scan (`clockSkew`), when the seed drew one. */
   clockSkew?: string;
+  /** Unreadable subscriptions, the inventory source and the exclusions of this seed. */
+  scopePlan?: ScopePlan;
 }
 
 /** Counts, per fault-free status, what the faulty scan made of each finding. */
@@ -225,6 +231,7 @@ async function scanOnce(
   scope: string[],
   seed: number,
   retry: RetryOptions,
+  how: { inventory?: Inventory; exclude?: string[] } = {},
 ): Promise<Result> {
   certificates ??= generateCertificates();
   policies ??= loadPolicies();
@@ -245,8 +252,11 @@ async function scanOnce(
       retry,
       clock: () => now,
       runId: `chaos-${seed}`,
+      ...(how.inventory ? { inventory: how.inventory } : {}),
     });
-    return evaluate(snapshot, policies, { failOn: "low" });
+    const result = evaluate(snapshot, policies, { failOn: "low", ...(how.exclude ? { exclude: how.exclude } : {}) });
+    snapshots.set(result, snapshot);
+    return result;
   } finally {
     agent.destroy();
     await sim.close();
@@ -265,13 +275,25 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 /** One chaos run: the seed's estate scanned without and with its faults, compared. */
 export async function runSeed(seed: number): Promise<ChaosRun> {
   const estate = generateEstate(seed);
-  const plan = generateFaults(seed, estate, CHAOS_RETRY);
-  const run: ChaosRun = { seed, estate, plan, failures: [], differences: [], excused: [], chaosMs: 0, tally: {} };
+  const scopePlan = generateScopePlan(seed, estate, CHAOS_RETRY);
+  const plan = [...generateFaults(seed, estate, CHAOS_RETRY), ...scopePlan.faults];
+  const how = { inventory: scopePlan.inventory, exclude: scopePlan.exclude };
+  const run: ChaosRun = {
+    seed,
+    estate,
+    plan,
+    failures: [],
+    differences: [],
+    excused: [],
+    chaosMs: 0,
+    tally: {},
+    scopePlan,
+  };
   const clockSkew = generateClockSkew(seed);
   if (clockSkew) run.clockSkew = clockSkew;
   try {
     run.baseline = await within(
-      scanOnce(estate.document, estate.scope, seed, BASELINE_RETRY),
+      scanOnce(estate.document, scopePlan.scope, seed, BASELINE_RETRY, how),
       RUN_BOUND_MS,
       "the fault-free scan",
     );
@@ -282,7 +304,13 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   const started = performance.now();
   try {
     run.chaos = await within(
-      scanOnce(withClockSkew(withFaults(estate, plan), clockSkew), estate.scope, seed, CHAOS_RETRY),
+      scanOnce(
+        withClockSkew(withUnreadable(withFaults(estate, plan), scopePlan), clockSkew),
+        scopePlan.scope,
+        seed,
+        CHAOS_RETRY,
+        how,
+      ),
       RUN_BOUND_MS,
       "the faulty scan",
     );
@@ -295,8 +323,10 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   const inventory = (policies ?? []).filter((p) => p.check === "inventory-complete").map((p) => p.id);
   run.differences = compareOutcomes(run.baseline, run.chaos, inventory, run.excused);
   run.tally = tally(run.baseline, run.chaos);
+  run.differences = fellBack(run.differences, run.baseline, run.chaos, inventory, run.excused);
   for (const d of run.differences) run.failures.push(`${d.policyId} ${d.resourceId}: ${d.problem}`);
   if (clockSkew) run.failures.push(...clockSkewBroken(run.chaos, policies ?? []));
+  run.failures.push(...scopeFailures(run.chaos, scopePlan, inventory));
   return run;
 }
 
@@ -323,7 +353,12 @@ export function describeRun(run: ChaosRun): string {
   const lines = [
     `chaos seed ${run.seed} (${run.estate.hsmCount} HSMs, ${run.plan.length} faults, faulty scan ${(run.chaosMs / 1000).toFixed(1)} s): ${run.failures.length ? "FAILED" : "ok"}`,
     `  reproduce: npm run chaos -- --seed ${run.seed} --verbose`,
-    ...(run.estate.scope.length ? [`  scope: --subscription ${run.estate.scope.join(" --subscription ")}`] : []),
+    ...(run.scopePlan?.scope.length ? [`  scope: --subscription ${run.scopePlan.scope.join(" --subscription ")}`] : []),
+    ...(run.scopePlan ? [`  inventory: ${run.scopePlan.inventory}`] : []),
+    ...(run.scopePlan?.unreadable.length
+      ? [`  unreadable: ${run.scopePlan.unreadable.map((u) => `${u.subscriptionId} (${u.access})`).join(", ")}`]
+      : []),
+    ...(run.scopePlan?.exclude.length ? [`  exclude: ${run.scopePlan.exclude.join(", ")}`] : []),
     ...(run.clockSkew ? [`  services' clock skew: ${run.clockSkew}`] : []),
     "  fault plan:",
     ...run.plan.map((f) => `    - ${JSON.stringify(f)}`),
@@ -346,4 +381,69 @@ export function describeRun(run: ChaosRun): string {
     for (const e of run.chaos.errors) lines.push(`    - ${e.message}`);
   }
   return lines.join("\n");
+}
+
+// ---- unreadable subscriptions, Resource Graph and exclusions --------------------------------------------------------
+
+/** The snapshot each chaos result was evaluated from. */
+const snapshots = new WeakMap<Result, Snapshot>();
+
+/**
+ * What a scan with unreadable subscriptions or exclusions must say, whatever the fault-free scan said: a subscription
+ * in scope whose HSMs could not all be listed (an unreadable one always) has an `error` of the inventory policy, no
+ * exclusion hides it, and the run is not compliant; and the pack says that all evidence was gathered only when no
+ * read failed and no finding is an error.
+ */
+export function scopeFailures(chaos: Result, plan: ScopePlan, inventoryPolicies: string[]): string[] {
+  const failures: string[] = [];
+  const snapshot = snapshots.get(chaos);
+  const inventoryError = (id: string) =>
+    chaos.findings.some(
+      (f) =>
+        inventoryPolicies.includes(f.policyId) &&
+        f.status === "error" &&
+        f.resourceId.toLowerCase() === `/subscriptions/${id.toLowerCase()}`,
+    );
+  const unknown = new Set(plan.unreadable.map((u) => u.subscriptionId.toLowerCase()));
+  for (const s of snapshot?.subscriptions ?? []) {
+    const kinds = Object.keys(HSM_TYPES) as (keyof typeof HSM_TYPES)[];
+    if (kinds.some((k) => !("value" in (s.inventory[k] ?? {})))) unknown.add(s.subscriptionId.toLowerCase());
+  }
+  for (const id of unknown) {
+    if (!inventoryError(id))
+      failures.push(`subscription ${id}: its HSMs could not all be listed, but no inventory error says so`);
+  }
+  if (unknown.size > 0 && resultExitCode(chaos) === 0)
+    failures.push("(exit code): 0, though the HSMs of a subscription in scope could not all be listed");
+  const view = buildView(chaos, "");
+  const clean = chaos.errors.length === 0 && chaos.summary.error === 0;
+  const claimed = /and all evidence was gathered/.test(view.meaning);
+  if (claimed !== (clean && resultExitCode(chaos) === 0) || /the pack is complete/.test(view.completeness) !== clean)
+    failures.push(
+      `(report): says "${view.meaning}" and "${view.completeness}" with ${chaos.errors.length} failed read(s)`,
+    );
+  return failures;
+}
+
+/**
+ * When Resource Graph failed and the faulty scan listed the HSMs from ARM instead (its `scope.inventory` says so), an
+ * inventory pass may be worded otherwise: ARM's lists also tell a provider that is not registered. Only the wording,
+ * never the status.
+ */
+function fellBack(
+  differences: Difference[],
+  baseline: Result,
+  chaos: Result,
+  inventoryPolicies: string[],
+  excused: Difference[],
+): Difference[] {
+  const from = chaos.scope.inventory;
+  if (baseline.scope.inventory?.source !== "resource-graph" || from?.fallbackFrom !== "resource-graph")
+    return differences;
+  return differences.filter((d) => {
+    const reworded =
+      inventoryPolicies.includes(d.policyId) && d.baseline && d.chaos && d.baseline.status === d.chaos.status;
+    if (reworded) excused.push({ ...d, problem: `Resource Graph could not be used: ${from.reason ?? ""}` });
+    return !reworded;
+  });
 }

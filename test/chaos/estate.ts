@@ -611,3 +611,78 @@ export function generateClockSkew(seed: number): string | undefined {
 export function withClockSkew(document: Record<string, unknown>, skew: string | undefined): Record<string, unknown> {
   return skew ? { ...document, clockSkew: skew } : document;
 }
+
+// ---- unreadable subscriptions, Resource Graph and exclusions --------------------------------------------------------
+// Their own random stream, so that the estates and fault plans of earlier seeds stay as they were.
+
+export type Inventory = "arm" | "resource-graph";
+
+export interface ScopePlan {
+  /** How both scans list the HSMs. */
+  inventory: Inventory;
+  /** Subscriptions the credential cannot read in the faulty scan (the estate's `access`: ARM answers 403 or 404). */
+  unreadable: { subscriptionId: string; access: "denied" | "notFound" }[];
+  /** The configuration's `exclude` patterns, for both evaluations. */
+  exclude: string[];
+  /**
+   * The subscriptions both scans name (empty: every one the credential can list). An unreadable subscription is in
+   * scope only when named (the list leaves it out, and then nothing can know of it), so a plan with unreadable
+   * subscriptions names every subscription.
+   */
+  scope: string[];
+  /** Faults on Resource Graph's query, added to the seed's plan. */
+  faults: FaultSpec[];
+}
+
+export function generateScopePlan(seed: number, estate: ChaosEstate, client: ChaosClientOptions): ScopePlan {
+  const rng = new Rng((seed ^ 0x1b873593) >>> 0);
+  const ids = (estate.document.subscriptions as { subscriptionId: string }[]).map((s) => s.subscriptionId);
+  const inventory: Inventory = rng.chance(0.4) ? "resource-graph" : "arm";
+  const access = () => rng.pick(["denied", "notFound"] as const);
+  const unreadable: ScopePlan["unreadable"] = [];
+  if (rng.chance(0.3)) {
+    for (const subscriptionId of ids) if (rng.chance(0.4)) unreadable.push({ subscriptionId, access: access() });
+    if (unreadable.length === 0) unreadable.push({ subscriptionId: rng.pick(ids), access: access() });
+  }
+  const exclude: string[] = [];
+  if (rng.chance(0.3)) {
+    for (let i = rng.int(1, 2); i > 0; i--) {
+      const sub = rng.pick(ids);
+      exclude.push(
+        rng.pick([
+          `/subscriptions/${sub}`,
+          `/subscriptions/${sub}/**`,
+          "/subscriptions/*",
+          "/**",
+          "/subscriptions/*/resourceGroups/rg-keys/**",
+        ]),
+      );
+    }
+  }
+  const faults: FaultSpec[] = [];
+  if (inventory === "resource-graph" && rng.chance(0.25)) {
+    const spec: FaultSpec = { route: "resourceGraph", method: "POST", times: rng.int(1, client.maxRetries + 2) };
+    const effect = rng.pick(["403", "429", "5xx", "drop", "truncate"] as const);
+    if (effect === "403") spec.status = 403;
+    if (effect === "429") spec.status = 429;
+    if (effect === "5xx") spec.status = rng.pick([500, 503]);
+    if (effect === "drop") spec.drop = true;
+    if (effect === "truncate") spec.truncate = true;
+    faults.push(spec);
+  }
+  return { inventory, unreadable, exclude, scope: unreadable.length > 0 ? ids : estate.scope, faults };
+}
+
+/** The estate document with the plan's unreadable subscriptions marked as the credential sees them. */
+export function withUnreadable(document: Record<string, unknown>, plan: ScopePlan): Record<string, unknown> {
+  if (plan.unreadable.length === 0) return document;
+  const access = new Map(plan.unreadable.map((u) => [u.subscriptionId, u.access]));
+  const subs = document.subscriptions as Record<string, unknown>[];
+  return {
+    ...document,
+    subscriptions: subs.map((s) => {
+      const a = access.get(String(s.subscriptionId));
+      return a ? { ...s, access: a } : s;
+    }),
+  };
+}

@@ -320,7 +320,7 @@ describe("each evaluation reads its own snapshot", () => {
 });
 
 describe("exclusions", () => {
-  test("a pattern that matches everything leaves HSMs out, never the tenant's failed subscription list", () => {
+  test("a pattern that matches everything leaves HSMs out, never a failed subscription list or HSM list", () => {
     const s = snapshot({
       subscriptions: [],
       subscriptionList: failed("AuthorizationFailed listing subscriptions", 403),
@@ -331,7 +331,14 @@ describe("exclusions", () => {
     ]);
     expect(result.summary.compliant).toBe(false);
     const hsms = evaluate(estate(), policies, { failOn: "low", exclude: ["/**"] });
-    expect(hsms.findings).toEqual([]);
+    // The estate's one subscription whose Managed HSM list failed keeps its inventory error, and nothing else.
+    const failedList = estate().subscriptions.filter((sub) => Object.values(sub.inventory).some((f) => "error" in f));
+    expect(failedList.length).toBe(1);
+    const failedId = `/subscriptions/${failedList[0]!.subscriptionId}`;
+    expect(hsms.findings.map((f) => [f.policyId, f.resourceId, f.status])).toEqual([
+      ["hsm-inventory-complete", failedId, "error"],
+    ]);
+    expect(hsms.summary.compliant).toBe(false);
     expect(hsms.excluded!.length).toBeGreaterThan(3);
   });
 });

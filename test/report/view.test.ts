@@ -1,6 +1,8 @@
 // The reading order both reports share: labels, groupings and the settings as marked JSON.
 import { anchorOf, buildView, humanDuration, settingLines, STATUS_LABEL } from "../../src/report/view.js";
-import { STATUSES } from "../../src/model/result.js";
+import { STATUSES, type Result } from "../../src/model/result.js";
+import { summarise } from "../../src/engine/evaluate.js";
+import { sampleResult } from "../helpers/results.js";
 import { category, group, setting, WORKSPACE } from "../helpers/snapshots.js";
 import { hostileResult, XSS_NAME } from "./fixtures.js";
 
@@ -127,5 +129,31 @@ describe("how the evidence was gathered", () => {
     expect(
       buildView({ ...base, evidence: base.evidence.map(({ via: _via, ...e }) => e) }, "0".repeat(64)).collection[1],
     ).toMatch(/one request each/);
+  });
+});
+
+describe("whether all evidence was gathered", () => {
+  /** A result that exits 0 (every finding passes), with the given failed reads. */
+  const passing = (errors: Result["errors"]): Result => {
+    const base = sampleResult(["chsm-ok"]);
+    const findings = base.findings.map((f) => ({ ...f, status: "pass" as const, evidence: ["ev-00001"] }));
+    return { ...base, findings, summary: summarise(findings, "low"), errors };
+  };
+
+  test.each([
+    ["no read failed", [], true],
+    [
+      "a read of an excluded HSM failed",
+      [{ for: "the diagnostic settings of x", resourceId: "/subscriptions/s/x", message: "HTTP 403", status: 403 }],
+      false,
+    ],
+  ] as const)("%s: the verdict's sentence and the errors section say the same", (_name, errors, complete) => {
+    const view = buildView(passing([...errors]), "");
+    expect(view.exitCode).toBe(0);
+    expect(/and all evidence was gathered/.test(view.meaning)).toBe(complete);
+    expect(/not all evidence was gathered/.test(view.meaning)).toBe(!complete);
+    expect(/the pack is complete/.test(view.completeness)).toBe(complete);
+    if (!complete) expect(view.meaning).toContain(view.completeness);
+    expect(view.errors).toHaveLength(errors.length);
   });
 });

@@ -56,9 +56,14 @@ function tempName(final: string): string {
 function openTemp(final: string): { temp: string; fd: number } {
   const temp = tempName(final);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-  const fd = openSync(temp, flags, 0o644);
+  // Tracked before it exists: a signal that arrives once it does finds it listed.
   track(temp);
-  return { temp, fd };
+  try {
+    return { temp, fd: openSync(temp, flags, 0o644) };
+  } catch (error) {
+    untrack(temp);
+    throw error;
+  }
 }
 
 /**

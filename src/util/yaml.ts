@@ -76,7 +76,11 @@ export function parseYaml(
   }
   checkExpansion(doc, lines, file, makeError, maxExpanded);
   // The size was checked above: the package's own count of aliases (100 by default) would refuse ordinary files.
-  return { doc, lines, value: doc.toJS({ maxAliasCount: -1 }) as unknown };
+  try {
+    return { doc, lines, value: doc.toJS({ maxAliasCount: -1 }) as unknown };
+  } catch (error) {
+    throw makeError(file, undefined, `not valid YAML: ${(error as Error).message}`);
+  }
 }
 
 function checkExpansion(doc: Document, lines: LineCounter, file: string, makeError: MakeError, max: number): void {
@@ -96,7 +100,13 @@ function checkExpansion(doc: Document, lines: LineCounter, file: string, makeErr
   const open = new Set<unknown>();
   const sizeOf = (node: unknown, via?: Node): number => {
     if (node === null || node === undefined) return 1;
-    if (isAlias(node)) return sizeOf(node.resolve(doc), node);
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) {
+        throw makeError(file, lineAt(node), `not valid YAML: the alias *${node.source} has no anchor before it`);
+      }
+      return sizeOf(target, node);
+    }
     const known = sizes.get(node);
     if (known !== undefined) return known;
     if (open.has(node)) {

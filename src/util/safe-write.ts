@@ -53,13 +53,13 @@ function tempName(final: string): string {
 }
 
 /** Opens a new temp file beside `final` for writing; never an existing file, never through a symlink. */
-function openTemp(final: string): { temp: string; fd: number } {
+function openTemp(final: string, mode = 0o644): { temp: string; fd: number } {
   const temp = tempName(final);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
   // Tracked before it exists: a signal that arrives once it does finds it listed.
   track(temp);
   try {
-    return { temp, fd: openSync(temp, flags, 0o644) };
+    return { temp, fd: openSync(temp, flags, mode) };
   } catch (error) {
     untrack(temp);
     throw error;
@@ -70,7 +70,7 @@ function openTemp(final: string): { temp: string; fd: number } {
  * Creates `dir` and its missing parents one level at a time (no `recursive` mkdir: on some file systems, /proc among
  * them, it never returns). A level that cannot be created is a WriteError naming it.
  */
-export function makeDirectory(dir: string): void {
+export function makeDirectory(dir: string, mode = 0o777): void {
   const missing: string[] = [];
   let at = dir;
   for (;;) {
@@ -86,7 +86,7 @@ export function makeDirectory(dir: string): void {
   }
   for (const level of missing) {
     try {
-      mkdirSync(level);
+      mkdirSync(level, { mode });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "EEXIST" && lstatSync(level).isDirectory()) continue;
       throw asWriteError(error, level);
@@ -109,8 +109,9 @@ export type Content = string | Uint8Array | ((out: Writable) => Promise<void>);
 export class Staging {
   private readonly staged: Array<{ temp: string; final: string }> = [];
 
-  async stage(final: string, content: Content): Promise<void> {
-    const { temp, fd } = openTemp(final);
+  /** Writes `content` to a new temp file beside `final` (`mode`: its permissions, 0644 by default). */
+  async stage(final: string, content: Content, mode?: number): Promise<void> {
+    const { temp, fd } = openTemp(final, mode);
     this.staged.push({ temp, final });
     if (typeof content !== "function") {
       try {
@@ -184,10 +185,10 @@ function lstatOrUndefined(path: string) {
 }
 
 /** Writes one file all or nothing. */
-export async function writeFileSafely(final: string, content: Content): Promise<void> {
+export async function writeFileSafely(final: string, content: Content, mode?: number): Promise<void> {
   const staging = new Staging();
   try {
-    await staging.stage(final, content);
+    await staging.stage(final, content, mode);
   } catch (error) {
     staging.discard();
     const { code, message } = error as NodeJS.ErrnoException;

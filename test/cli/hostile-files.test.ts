@@ -89,6 +89,39 @@ describe("planted symlinks in the output folder are never written through", () =
   });
 });
 
+describe("simulate --cert-out", () => {
+  it("replaces links planted at ca.pem, token.txt and simulator.json instead of writing through them", async () => {
+    const dir = tempDir();
+    const certs = join(dir, "certs");
+    mkdirSync(certs);
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    for (const name of ["ca.pem", "token.txt", "simulator.json"]) symlinkSync(victim, join(certs, name));
+    const child = spawn(process.execPath, [BIN, "simulate", "--estate", CONTOSO, "--cert-out", certs], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const exited = new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    await new Promise<void>((resolve) => {
+      const seen = (d: Buffer) => {
+        output += d.toString();
+        if (output.includes("Press Ctrl+C")) resolve();
+      };
+      child.stdout.on("data", seen);
+      child.stderr.on("data", seen);
+      child.on("close", () => resolve());
+    });
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(output).toContain("Press Ctrl+C");
+    expect(readFileSync(victim, "utf8")).toBe("precious\n");
+    for (const name of ["ca.pem", "token.txt", "simulator.json"])
+      expect(lstatSync(join(certs, name)).isFile()).toBe(true);
+    expect(lstatSync(join(certs, "token.txt")).mode & 0o777).toBe(0o600);
+    expect(temps(certs)).toEqual([]);
+  });
+});
+
 describe("a run's outputs land together or not at all", () => {
   it("a directory where a report goes: exit 2 naming it, and no result.json, no temp file", () => {
     const out = tempDir();

@@ -1,7 +1,7 @@
 // The configuration file (`--config FILE`, or `hsm-audit.config.yaml` in the working directory when present), merged
 // with the flags: a flag that was given beats the file, the file beats the default. Every mistake is a UsageError
 // naming the file and the line. Paths in the file are relative to the file's directory.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Ajv } from "ajv";
 import { stringify } from "yaml";
@@ -12,6 +12,7 @@ import { FAIL_ON_VALUES, type FailOn } from "../model/result.js";
 import { FORMAT_FILES, RENDERERS, type Format } from "../report/outputs.js";
 import { parseDuration } from "../util/duration.js";
 import { UsageError } from "./errors.js";
+import { readYamlText } from "../util/yaml.js";
 
 export const DEFAULT_CONFIG_FILE = "hsm-audit.config.yaml";
 
@@ -72,16 +73,11 @@ export interface LoadedConfig {
 export function loadConfig(flag: string | undefined, cwd = process.cwd()): LoadedConfig | undefined {
   const file = flag !== undefined ? resolve(cwd, flag) : resolve(cwd, DEFAULT_CONFIG_FILE);
   if (flag === undefined && !existsSync(file)) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UsageError(
-      `--config ${flag ?? file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? error})`,
-    );
-  }
   const fail = (line: number | undefined, reason: string) =>
     new UsageError(`invalid configuration: ${file}${line ? `:${line}` : ""}: ${reason}`);
+  const text = readYamlText(file, (_f, line, reason) =>
+    reason.startsWith("cannot read") ? new UsageError(`--config ${flag ?? file}: ${reason}`) : fail(line, reason),
+  );
   const { value, lineOf } = parseYamlFile(text, file, (_f, line, reason) => fail(line, reason));
   const values = (value ?? {}) as unknown;
   if (typeof values !== "object" || Array.isArray(values)) {

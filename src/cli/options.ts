@@ -1,8 +1,8 @@
 // Parsing and checking of the options several commands share. Every mistake is a UsageError (exit 2) raised before
 // any network call or file write.
 import type { InventorySource } from "../azure/collect.js";
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseDuration } from "../util/duration.js";
 import { FAIL_ON_VALUES, type FailOn, type Result } from "../model/result.js";
 import { available, FORMAT_FILES, type Format } from "../report/outputs.js";
@@ -12,6 +12,7 @@ import { loadWaiversFile, WaiverError, type Waiver, type WaiverRules } from "../
 import { UsageError } from "./errors.js";
 import { firstError, validateResult, validateSnapshot } from "../model/schemas.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { resultInconsistency } from "../report/verify.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -185,7 +186,8 @@ export function positiveInteger(flag: string, value: number | undefined, fallbac
 
 /**
  * The output directory must be one that can be written, checked before any network call: an existing directory, or
- * one that can be created (its nearest existing ancestor a writable directory).
+ * one that can be created (its nearest existing ancestor a writable directory in which a directory can be made:
+ * checked by making and removing the first missing level, so that /proc or a read-only mount is refused now).
  */
 export function checkOutDir(dir: string): string {
   const full = resolve(dir);
@@ -198,6 +200,16 @@ export function checkOutDir(dir: string): string {
     accessSync(existing, constants.W_OK);
   } catch {
     throw new UsageError(`--out ${dir}: ${existing} is not writable`);
+  }
+  if (existing !== full) {
+    const level = join(existing, relative(existing, full).split(sep)[0]!);
+    try {
+      mkdirSync(level);
+      rmdirSync(level);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new UsageError(`--out ${dir}: cannot create a directory in ${existing} (${code}); choose another --out`);
+    }
   }
   return full;
 }
@@ -265,6 +277,10 @@ export function loadResult(file: string): Result {
   const value = readJson("--result", file);
   if (!validateResult(value)) {
     throw new UsageError(`${file}: not an hsm-audit result.json: ${firstError(validateResult.errors)}`);
+  }
+  const problem = resultInconsistency(value as unknown as Result);
+  if (problem) {
+    throw new UsageError(`${file}: ${problem}: the file was edited or damaged, so it is not rendered`);
   }
   return value as unknown as Result;
 }

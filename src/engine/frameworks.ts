@@ -1,8 +1,8 @@
 // Control frameworks (PCI DSS, NIST SP 800-53, ISO/IEC 27001) as data: each requirement points at policy ids.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
-import { parse } from "yaml";
+import { parseYaml, readYamlText } from "../util/yaml.js";
 import { BUILT_IN_POLICIES, PolicyError } from "./policy.js";
 
 export interface Framework {
@@ -48,7 +48,8 @@ export function loadFrameworks(dir = BUILT_IN_FRAMEWORKS): Framework[] {
     .sort()
     .map((f) => {
       const file = join(dir, f);
-      const value = parse(readFileSync(file, "utf8")) as unknown;
+      const error = (f: string, l: number | undefined, r: string) => new PolicyError(f, l, r);
+      const { value } = parseYaml(readYamlText(file, error), file, error);
       if (!validate(value)) {
         const e = validate.errors![0]!;
         throw new PolicyError(file, undefined, `${e.instancePath || "document"} ${e.message ?? "is invalid"}`);

@@ -1,10 +1,11 @@
 // Policies are data: YAML files validated once when loaded. A mistake is a PolicyError naming file, line and reason.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, isSeq, type Document, type LineCounter } from "yaml";
+import { parseYaml, readYamlText } from "../util/yaml.js";
 import { SEVERITIES, type Severity } from "../model/result.js";
 import type { HsmKind } from "../model/snapshot.js";
 import { CHECK_KINDS } from "./checks/index.js";
@@ -122,12 +123,7 @@ function loadDir(dir: string, source: string): Policy[] {
 }
 
 export function loadPolicyFile(file: string, source = file): Policy {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new PolicyError(file, undefined, `cannot read it (${(error as Error).message})`);
-  }
+  const text = readYamlText(file, (f, l, r) => new PolicyError(f, l, r));
   return parsePolicy(text, file, source);
 }
 
@@ -140,13 +136,8 @@ export function parseYamlFile(
   file: string,
   makeError: (file: string, line: number | undefined, reason: string) => Error = (f, l, r) => new PolicyError(f, l, r),
 ): { value: unknown; lineOf: (path: (string | number)[]) => number | undefined } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first) {
-    throw makeError(file, lines.linePos(first.pos[0]).line, `not valid YAML: ${first.message.split("\n")[0]}`);
-  }
-  return { value: doc.toJS() as unknown, lineOf: (path) => nodeLine(doc, lines, path) };
+  const { doc, lines, value } = parseYaml(text, file, makeError);
+  return { value, lineOf: (path) => nodeLine(doc, lines, path) };
 }
 
 export function parsePolicy(text: string, file: string, source = file): Policy {

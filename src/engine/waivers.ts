@@ -1,11 +1,11 @@
 // Waivers: accepted exceptions with an owner and an end date. A waivers file is validated once when it is read (a
 // mistake names file, line and reason); applying waivers to findings is pure and compares dates with the run's time,
 // which comes from the snapshot.
-import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import type { Finding, ResultWaiver, WaiverReference } from "../model/result.js";
 import { describe, parseYamlFile, pathOf, PolicyError } from "./policy.js";
 import { resourceMatcher } from "./resource-pattern.js";
+import { readYamlText } from "../util/yaml.js";
 
 export const DEFAULT_MAX_WAIVER_DAYS = 365;
 const DAY_MS = 86_400_000;
@@ -58,16 +58,7 @@ export interface WaiverRules {
 }
 
 export function loadWaiversFile(file: string, rules: WaiverRules): Waiver[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new WaiverError(
-      file,
-      undefined,
-      `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
+  const text = readYamlText(file, (f, l, r) => new WaiverError(f, l, r));
   return parseWaivers(text, file, rules);
 }
 

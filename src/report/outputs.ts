@@ -1,9 +1,8 @@
-// Writes the chosen formats into the output directory, all or nothing: every file is rendered beside its final name,
-// then all are renamed into place; on any failure the partial files are removed.
+// Writes the chosen formats into the output directory, all or nothing (see writeOutputs).
 import { createHash } from "node:crypto";
-import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
+import { makeDirectory, Staging, WriteError } from "../util/safe-write.js";
 import type { Result } from "../model/result.js";
 import { renderJson } from "./json.js";
 
@@ -56,56 +55,53 @@ export function available(format: Format): boolean {
 /** The results could not be written (disk full, permissions changed during the scan). */
 export class OutputError extends Error {}
 
+/**
+ * Writes the formats into `outDir` together (src/util/safe-write.ts): each is rendered to an exclusive temp file, then
+ * all are renamed into place, result.json last. The files an earlier run left under the tool's own output names that
+ * this run does not write are removed, so that no report of another run sits beside this run's result.json. On any
+ * failure nothing of this run is left.
+ */
 export async function writeOutputs(
   result: Result,
   outDir: string,
   formats: readonly Format[],
   options: { paper?: Paper } = {},
 ): Promise<string[]> {
-  const wanted = [...new Set<Format>(["json", ...formats])];
+  // result.json is renamed into place last: once it is there, so is everything it came with.
+  const wanted = [...new Set<Format>([...formats.filter((f) => f !== "json"), "json"])];
   const json = renderJson(result);
   const context: RenderContext = {
     paper: options.paper ?? "a4",
     resultSha256: createHash("sha256").update(json, "utf8").digest("hex"),
   };
-  const temps: string[] = [];
-  const files = wanted.map((format) => join(outDir, FORMAT_FILES[format]));
+  const staging = new Staging();
+  const stale = (Object.keys(FORMAT_FILES) as Format[])
+    .filter((format) => !wanted.includes(format))
+    .map((format) => join(outDir, FORMAT_FILES[format]));
+  let files: string[];
   try {
-    mkdirSync(outDir, { recursive: true });
-    for (const [i, format] of wanted.entries()) {
-      const temp = `${files[i]}.${process.pid}.tmp`;
-      temps.push(temp);
+    makeDirectory(outDir);
+    for (const format of wanted) {
+      const file = join(outDir, FORMAT_FILES[format]);
       const load = RENDERERS[format];
       if (!load) throw new Error(`no renderer for ${format}`);
       const renderer = await load();
-      if ("stream" in renderer) {
-        await streamTo(temp, (out) => renderer.stream(result, context, out));
-        continue;
-      }
-      writeFileSync(temp, format === "json" ? json : renderer.text(result, context));
+      const content =
+        "stream" in renderer
+          ? (out: Writable) => renderer.stream(result, context, out)
+          : format === "json"
+            ? json
+            : renderer.text(result, context);
+      await staging.stage(file, content);
     }
-    files.forEach((file, i) => renameSync(temps[i]!, file));
+    files = staging.commit(stale);
   } catch (error) {
-    for (const temp of temps) rmSync(temp, { force: true });
-    const { code, message } = error as NodeJS.ErrnoException;
+    staging.discard();
+    if (error instanceof WriteError) throw new OutputError(`cannot write the results into ${outDir}: ${error.message}`);
+    const { code } = error as NodeJS.ErrnoException;
     if (!code) throw error;
-    throw new OutputError(`cannot write the results into ${outDir}: ${code ?? message}`);
+    throw new OutputError(`cannot write the results into ${outDir}: ${code}`);
   }
-  return files;
-}
-
-async function streamTo(file: string, write: (out: Writable) => Promise<void>): Promise<void> {
-  const out = createWriteStream(file);
-  const closed = new Promise<void>((resolve, reject) => {
-    out.on("close", resolve);
-    out.on("error", reject);
-  });
-  try {
-    await write(out);
-  } catch (error) {
-    out.destroy();
-    await closed.catch(() => {});
-    throw error;
-  }
-  await closed;
+  // Listed in the order of the formats asked for, result.json first.
+  return [join(outDir, FORMAT_FILES.json), ...files.filter((f) => !f.endsWith(FORMAT_FILES.json))];
 }

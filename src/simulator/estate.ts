@@ -1,8 +1,8 @@
 // Loads an estate file (YAML or JSON), validates it, and resolves it into the model the simulator serves.
-import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { LineCounter, parseDocument, isNode } from "yaml";
+import { isNode } from "yaml";
+import { parseYaml, readYamlText } from "../util/yaml.js";
 import { estateSchema } from "./estate-schema.js";
 import { parseDuration, parseInstant } from "../util/duration.js";
 
@@ -212,32 +212,20 @@ let compiledEstate: ValidateFunction | undefined;
 /** Compiled on first use: the CLI imports this module for its error type without loading an estate. */
 const validateEstate = (): ValidateFunction => (compiledEstate ??= ajv.compile(estateSchema));
 
+const estateError = (file: string, line: number | undefined, message: string) =>
+  new EstateError(file, [
+    { path: "", ...(line ? { line } : {}), message: message.replace(/^cannot read it/, "cannot read the file") },
+  ]);
+
 /** Reads and resolves an estate file; throws EstateError naming the file, line, path and reason. */
 export function loadEstateFile(file: string, options: { now?: Date } = {}): Estate {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new EstateError(file, [{ path: "", message: `cannot read the file (${(error as Error).message})` }]);
-  }
+  const text = readYamlText(file, estateError);
   return parseEstate(text, file, options);
 }
 
 /** Parses estate text (YAML, of which JSON is a subset). */
 export function parseEstate(text: string, file: string, options: { now?: Date } = {}): Estate {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new EstateError(
-      file,
-      doc.errors.map((e) => ({
-        path: "",
-        line: e.linePos?.[0]?.line,
-        message: `not valid YAML or JSON: ${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
-      })),
-    );
-  }
-  const data: unknown = doc.toJS();
+  const { doc, lines: lineCounter, value: data } = parseYaml(text, file, estateError, { syntax: "YAML or JSON" });
   const lineOf = (segments: (string | number)[]): number | undefined => {
     for (let n = segments.length; n >= 0; n--) {
       const node = doc.getIn(segments.slice(0, n), true);

@@ -1,7 +1,6 @@
 // `hsm-audit scan` and `hsm-audit evaluate`: collect (or load) a snapshot, evaluate the policies, write the outputs,
 // print the summary, and return the exit code the result earns.
 import type { ProgressView } from "../progress.js";
-import { writeFileSync, renameSync } from "node:fs";
 import type { Agent } from "node:https";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { collect, type InventorySource } from "../../azure/collect.js";
@@ -13,7 +12,8 @@ import { loadFrameworks, type Framework } from "../../engine/frameworks.js";
 import type { Waiver } from "../../engine/waivers.js";
 import { resultExitCode, type FailOn, type Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import { writeOutputs, type Format, type Paper } from "../../report/outputs.js";
+import { writeFileSafely, WriteError } from "../../util/safe-write.js";
+import { OutputError, writeOutputs, type Format, type Paper } from "../../report/outputs.js";
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
 
@@ -82,9 +82,12 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
   });
   options.progress?.finish();
   if (options.snapshotOut) {
-    const temp = `${options.snapshotOut}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(snapshot, null, 2)}\n`);
-    renameSync(temp, options.snapshotOut);
+    try {
+      await writeFileSafely(options.snapshotOut, `${JSON.stringify(snapshot, null, 2)}\n`);
+    } catch (error) {
+      if (!(error instanceof WriteError)) throw error;
+      throw new OutputError(`cannot write the snapshot ${options.snapshotOut}: ${error.message}`);
+    }
   }
   return report(snapshot, options);
 }

@@ -1,5 +1,4 @@
 // `hsm-audit simulate`: serve an estate over HTTPS until interrupted.
-import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,6 +6,7 @@ import { EstateError, loadEstateFile } from "../../simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../simulator/server.js";
 import { UsageError } from "../errors.js";
 import { printLine } from "../output.js";
+import { makeDirectory, Staging } from "../../util/safe-write.js";
 
 export interface SimulateOptions {
   estate: string;
@@ -53,19 +53,27 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   let certDir: string;
   try {
     certDir = resolve(options.certOut ?? mkdtempSync(join(tmpdir(), "hsm-audit-sim-")));
-    mkdirSync(certDir, { recursive: true, mode: 0o700 });
-    writeFileSync(join(certDir, "ca.pem"), sim.caCert);
-    writeFileSync(join(certDir, "token.txt"), `${sim.token}\n`, { mode: 0o600 });
+    makeDirectory(certDir, 0o700);
+    // Through the shared writer: a file or symlink planted in the directory is replaced, never written through.
     const info = { url: sim.url, armEndpoint: sim.url, logsEndpoint: sim.url, caFile: join(certDir, "ca.pem") };
-    writeFileSync(
-      join(certDir, "simulator.json"),
-      `${JSON.stringify({ ...info, token: sim.token, pid: process.pid }, null, 2)}\n`,
-      { mode: 0o600 },
-    );
+    const staging = new Staging();
+    try {
+      await staging.stage(join(certDir, "ca.pem"), sim.caCert);
+      await staging.stage(join(certDir, "token.txt"), `${sim.token}\n`, 0o600);
+      await staging.stage(
+        join(certDir, "simulator.json"),
+        `${JSON.stringify({ ...info, token: sim.token, pid: process.pid }, null, 2)}\n`,
+        0o600,
+      );
+    } catch (error) {
+      staging.discard();
+      throw error;
+    }
+    staging.commit();
   } catch (error) {
     await sim.close();
-    const { code } = error as NodeJS.ErrnoException;
-    throw new UsageError(`cannot write the certificate directory ${options.certOut ?? ""}: ${code ?? String(error)}`);
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new UsageError(`cannot write the certificate directory ${options.certOut ?? ""}: ${code ?? message}`);
   }
   const caFile = join(certDir, "ca.pem");
   const subscriptions = estate.subscriptions.length;

@@ -54,7 +54,7 @@ import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader } from "./archive.js";
 import { lifted, MalformedAnswer, sortBy } from "./derive/common.js";
 import { toCategories, toProviderState, toSettings } from "./derive/monitor.js";
-import { toTable, toWorkspaceInfo } from "./derive/workspace.js";
+import { AUDIT_TABLES, toTable, toWorkspaceInfo } from "./derive/workspace.js";
 import {
   hasImmutabilityPolicy,
   isLogContainer,
@@ -768,8 +768,7 @@ async function readDestination<T extends object>(
   return { id, info };
 }
 
-/** The tables Azure Monitor writes HSM audit records to (DOMAIN.md §1): their own retention overrides the workspace's. */
-export const AUDIT_TABLES = ["AZKVAuditLogs", "AzureDiagnostics", "CloudHsmServiceOperationAuditLogs"];
+export { AUDIT_TABLES };
 
 async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
   const workspace = await readWorkspaceProperties(ctx, id);

@@ -25,7 +25,7 @@ import { toSentinelRule } from "./derive/sentinel.js";
 
 /** A fact (or a body) that does not match the evidence it cites. */
 export interface Tampering {
-  /** The evidence record that contradicts it. */
+  /** The evidence record that contradicts it (the records, comma-separated, when the fact was read from several). */
   evidence: string;
   /** Where the fact is, e.g. `hsms[2].diagnosticSettings`; `evidence` for a body that does not match its hash. */
   fact: string;
@@ -137,7 +137,7 @@ export function verifySnapshot(input: Snapshot): Verification {
         return;
       }
       tampered.push({
-        evidence: answers.used[answers.used.length - 1] ?? fact.evidence[0] ?? "(none)",
+        evidence: answers.used.length > 0 ? answers.used.join(", ") : (fact.evidence[0] ?? "(none)"),
         fact: where,
         problem: `${difference}; the fact is not what its evidence (${answers.used.join(", ")}) says`,
       });

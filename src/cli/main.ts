@@ -271,10 +271,10 @@ export async function main(argv: string[]): Promise<number> {
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
           const { snapshot, unverifiable } = loadVerifiedSnapshot(args.snapshot);
-          for (const u of unverifiable) process.stderr.write(`hsm-audit: ${u.reason}\n`);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
           const { report } = await commands.scan();
           exitCode = (await report(snapshot, outputs(effective, args, Date.parse(snapshot.startedAt)))).code;
+          for (const u of unverifiable) process.stderr.write(`hsm-audit: ${u.reason}\n`);
         },
       )
       .command(

@@ -12,6 +12,8 @@ import { parseEstate, type FaultSpec } from "../../src/simulator/estate.js";
 import { startSimulator } from "../../src/simulator/server.js";
 import { generateCertificates, type SimulatorCertificates } from "../../src/simulator/certs.js";
 import { CHAOS_NOW, generateEstate, generateFaults, withFaults, type ChaosEstate } from "./estate.js";
+import { tamperRun } from "./tamper.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
 
 /** The scan's client settings: short timeouts and back-offs so that a run takes a second or two. */
 export const CHAOS_RETRY: RetryOptions = {
@@ -192,6 +194,8 @@ export interface ChaosRun {
   chaosMs: number;
   /** What became of the fault-free findings: `pass>kept`, `fail>error`, `pass>missing`, ... */
   tally: Record<string, number>;
+  /** The tampered snapshot fed to evaluate (test/chaos/tamper.ts): what was edited. */
+  tamper?: string;
 }
 
 /** Counts, per fault-free status, what the faulty scan made of each finding. */
@@ -221,7 +225,7 @@ async function scanOnce(
   scope: string[],
   seed: number,
   retry: RetryOptions,
-): Promise<Result> {
+): Promise<{ result: Result; snapshot: Snapshot }> {
   certificates ??= generateCertificates();
   policies ??= loadPolicies();
   const estate = parseEstate(JSON.stringify(document), `chaos-seed-${seed}.json`);
@@ -241,7 +245,7 @@ async function scanOnce(
       clock: () => now,
       runId: `chaos-${seed}`,
     });
-    return evaluate(snapshot, policies, { failOn: "low" });
+    return { result: evaluate(snapshot, policies, { failOn: "low" }), snapshot };
   } finally {
     agent.destroy();
     await sim.close();
@@ -262,23 +266,29 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   const estate = generateEstate(seed);
   const plan = generateFaults(seed, estate, CHAOS_RETRY);
   const run: ChaosRun = { seed, estate, plan, failures: [], differences: [], excused: [], chaosMs: 0, tally: {} };
+  let baselineSnapshot: Snapshot;
   try {
-    run.baseline = await within(
+    const scanned = await within(
       scanOnce(estate.document, estate.scope, seed, BASELINE_RETRY),
       RUN_BOUND_MS,
       "the fault-free scan",
     );
+    run.baseline = scanned.result;
+    baselineSnapshot = scanned.snapshot;
   } catch (error) {
     run.failures.push(`the fault-free scan failed: ${(error as Error).stack ?? String(error)}`);
     return run;
   }
   const started = performance.now();
+  let chaosSnapshot: Snapshot;
   try {
-    run.chaos = await within(
+    const scanned = await within(
       scanOnce(withFaults(estate, plan), estate.scope, seed, CHAOS_RETRY),
       RUN_BOUND_MS,
       "the faulty scan",
     );
+    run.chaos = scanned.result;
+    chaosSnapshot = scanned.snapshot;
   } catch (error) {
     run.failures.push(`the faulty scan threw: ${(error as Error).stack ?? String(error)}`);
     return run;
@@ -289,6 +299,11 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   run.differences = compareOutcomes(run.baseline, run.chaos, inventory, run.excused);
   run.tally = tally(run.baseline, run.chaos);
   for (const d of run.differences) run.failures.push(`${d.policyId} ${d.resourceId}: ${d.problem}`);
+  // ---- tampered snapshots (test/chaos/tamper.ts) ----
+  const tampering = tamperRun(seed, baselineSnapshot, chaosSnapshot);
+  run.tamper = tampering.edit;
+  run.failures.push(...tampering.failures);
+  // ---- end of tampered snapshots ----
   return run;
 }
 
@@ -298,6 +313,7 @@ export function describeRun(run: ChaosRun): string {
     `chaos seed ${run.seed} (${run.estate.hsmCount} HSMs, ${run.plan.length} faults, faulty scan ${(run.chaosMs / 1000).toFixed(1)} s): ${run.failures.length ? "FAILED" : "ok"}`,
     `  reproduce: npm run chaos -- --seed ${run.seed} --verbose`,
     ...(run.estate.scope.length ? [`  scope: --subscription ${run.estate.scope.join(" --subscription ")}`] : []),
+    ...(run.tamper ? [`  tampered: ${run.tamper}`] : []),
     "  fault plan:",
     ...run.plan.map((f) => `    - ${JSON.stringify(f)}`),
   ];

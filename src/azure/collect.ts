@@ -30,15 +30,12 @@ import { formatIsoDuration } from "../util/duration.js";
 import type {
   ArchiveArrival,
   CollectionError,
-  DiagnosticCategory,
-  DiagnosticSetting,
   Fact,
   HsmFacts,
   HsmKind,
   ActivityRows,
   ActivitySample,
   SentinelFacts,
-  LifecycleRule,
   LogContainer,
   LogSample,
   LogSampleRow,
@@ -58,6 +55,18 @@ import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader } from "./archive.js";
 import { readActivityLog } from "./activity-log.js";
 import { activityLogKeeps } from "../engine/audit-trail.js";
+import { lifted, MalformedAnswer, sortBy } from "./derive/common.js";
+import { toCategories, toProviderState, toSettings } from "./derive/monitor.js";
+import { AUDIT_TABLES, toTable, toWorkspaceInfo } from "./derive/workspace.js";
+import {
+  hasImmutabilityPolicy,
+  isLogContainer,
+  toContainer,
+  toContainers,
+  toLifecycle,
+  toStorageAccount,
+} from "./derive/storage.js";
+import { toSentinelRule } from "./derive/sentinel.js";
 
 export interface CollectOptions {
   credential: TokenCredential;
@@ -355,9 +364,6 @@ export function toCollectionError(error: unknown, purpose: string): CollectionEr
   };
 }
 
-/** An answer that arrived but does not have the shape the API promises. */
-class MalformedAnswer extends Error {}
-
 /**
  * Reads a paged list to its end, stopping at the first item listed twice: a `nextLink` that leads back to pages
  * already read would otherwise go on for ever (the paging guard also caps the number of pages).
@@ -458,9 +464,7 @@ async function readProvider(ctx: Context, subscriptionId: string): Promise<Fact<
           return ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights");
         },
       );
-      if (typeof provider.registrationState !== "string")
-        throw new MalformedAnswer("the provider answer has no registrationState");
-      return { registrationState: provider.registrationState };
+      return toProviderState(provider);
     },
   );
 }
@@ -509,9 +513,7 @@ function batchedList(content: unknown, keyOf: (item: Record<string, unknown>) =>
   const seen = new Set<string>();
   return value.map((raw) => {
     if (!raw || typeof raw !== "object") throw new MalformedAnswer("the list holds an item that is not an object");
-    const item = raw as Record<string, unknown>;
-    const properties = item.properties && typeof item.properties === "object" ? item.properties : {};
-    const flat = { ...item, ...(properties as Record<string, unknown>) };
+    const flat = lifted(raw);
     const key = keyOf(flat);
     if (typeof key !== "string") throw new MalformedAnswer("the list holds an item without an id or name");
     if (seen.has(key.toLowerCase())) throw new MalformedAnswer(`the list: '${key}' listed twice`);
@@ -768,7 +770,7 @@ async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
             "the list",
           )) as unknown as Record<string, unknown>[],
       );
-      return sortBy(all.map(toSetting), (s) => s.name);
+      return toSettings(all);
     }),
     read(ctx, `the diagnostic setting categories of ${hsm.id}`, hsm.id, async () => {
       const all = await batchedGet(
@@ -778,41 +780,11 @@ async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
           batchedList(content, (c) => c.name) as { name?: string; categoryType?: unknown; categoryGroups?: unknown }[],
         async () => listAll((await monitor()).diagnosticSettingsCategory.list(uri), (c) => c.name, "the list"),
       );
-      return all.map((c): DiagnosticCategory => ({
-        name: c.name!,
-        categoryType: String(c.categoryType ?? ""),
-        categoryGroups: Array.isArray(c.categoryGroups) ? c.categoryGroups.map(String) : [],
-      }));
+      return toCategories(all);
     }),
   ]);
   hsm.diagnosticSettings = settings;
   hsm.categories = categories;
-}
-
-function toSetting(raw: Record<string, unknown>): DiagnosticSetting {
-  const str = (key: string) => (typeof raw[key] === "string" && raw[key] !== "" ? { [key]: raw[key] as string } : {});
-  if (typeof raw.name !== "string") throw new MalformedAnswer("a diagnostic setting without a name");
-  const logs = Array.isArray(raw.logs) ? (raw.logs as Record<string, unknown>[]) : [];
-  return {
-    id: typeof raw.id === "string" ? raw.id : "",
-    name: raw.name,
-    ...str("workspaceId"),
-    ...str("storageAccountId"),
-    ...str("eventHubAuthorizationRuleId"),
-    ...str("eventHubName"),
-    ...str("marketplacePartnerId"),
-    ...str("serviceBusRuleId"),
-    ...str("logAnalyticsDestinationType"),
-    logs: logs.map((l) => {
-      const retention = l.retentionPolicy as { enabled?: unknown; days?: unknown } | undefined;
-      return {
-        ...(typeof l.category === "string" && l.category ? { category: l.category } : {}),
-        ...(typeof l.categoryGroup === "string" && l.categoryGroup ? { categoryGroup: l.categoryGroup } : {}),
-        enabled: l.enabled === true,
-        ...(retention?.enabled === true && typeof retention.days === "number" ? { retentionDays: retention.days } : {}),
-      };
-    }),
-  };
 }
 
 // ---- destinations ---------------------------------------------------------------------------------------------
@@ -865,8 +837,7 @@ async function readDestination<T extends object>(
   return { id, info };
 }
 
-/** The tables Azure Monitor writes HSM audit records to (DOMAIN.md §1): their own retention overrides the workspace's. */
-export const AUDIT_TABLES = ["AZKVAuditLogs", "AzureDiagnostics", "CloudHsmServiceOperationAuditLogs"];
+export { AUDIT_TABLES };
 
 async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
   const workspace = await readWorkspaceProperties(ctx, id);
@@ -880,17 +851,7 @@ async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> 
           const table = await ctx.clients
             .operationalInsights(parsed.subscriptionId)
             .tables.get(parsed.resourceGroup, parsed.name, name);
-          const days = (value: unknown) => (typeof value === "number" && value >= 0 ? value : undefined);
-          const retentionInDays = days(table.retentionInDays);
-          const totalRetentionInDays = days(table.totalRetentionInDays);
-          const asDefault = (table as { retentionInDaysAsDefault?: unknown }).retentionInDaysAsDefault;
-          return {
-            name,
-            exists: true,
-            ...(retentionInDays !== undefined ? { retentionInDays } : {}),
-            ...(totalRetentionInDays !== undefined ? { totalRetentionInDays } : {}),
-            ...(typeof asDefault === "boolean" ? { retentionInDaysAsDefault: asDefault } : {}),
-          };
+          return toTable(name, table);
         } catch (error) {
           // A table the workspace has never received is no error: records that arrive take the workspace default.
           if (answersAbsent(error, ["ResourceNotFound", "NotFound"])) return { name, exists: false };
@@ -908,30 +869,8 @@ function readWorkspaceProperties(ctx: Context, id: string): Promise<WorkspaceFac
     const workspace = await ctx.clients
       .operationalInsights(parsed.subscriptionId)
       .workspaces.get(parsed.resourceGroup, parsed.name);
-    if (typeof workspace.customerId !== "string" || !workspace.customerId)
-      throw new MalformedAnswer("the workspace answer has no customerId");
-    return {
-      customerId: workspace.customerId,
-      ...(typeof workspace.retentionInDays === "number" ? { retentionInDays: workspace.retentionInDays } : {}),
-    };
+    return toWorkspaceInfo(workspace);
   });
-}
-
-/** The default immutability policy of an account with immutable storage, when it states its period and state. */
-function accountPolicy(
-  policy:
-    | { immutabilityPeriodSinceCreationInDays?: number; state?: string; allowProtectedAppendWrites?: boolean }
-    | undefined,
-) {
-  const days = policy?.immutabilityPeriodSinceCreationInDays;
-  if (typeof days !== "number" || typeof policy?.state !== "string") return undefined;
-  return {
-    periodDays: days,
-    state: policy.state,
-    ...(typeof policy.allowProtectedAppendWrites === "boolean"
-      ? { allowProtectedAppendWrites: policy.allowProtectedAppendWrites }
-      : {}),
-  };
 }
 
 async function readStorageAccount(ctx: Context, id: string): Promise<StorageAccountFacts> {
@@ -944,22 +883,7 @@ async function readStorageAccount(ctx: Context, id: string): Promise<StorageAcco
       const raw = await ctx.clients
         .storage(parsed.subscriptionId)
         .storageAccounts.getProperties(parsed.resourceGroup, parsed.name);
-      if (typeof raw.id !== "string") throw new MalformedAnswer("the storage account answer has no id");
-      const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
-      const flag = (value: unknown) => (typeof value === "boolean" ? value : undefined);
-      const facts = {
-        location: text(raw.location),
-        kind: text(raw.kind),
-        sku: text(raw.sku?.name),
-        skuTier: text(raw.sku?.tier),
-        minimumTlsVersion: text(raw.minimumTlsVersion),
-        allowBlobPublicAccess: flag(raw.allowBlobPublicAccess),
-        allowSharedKeyAccess: flag(raw.allowSharedKeyAccess),
-        immutableStorageWithVersioning: flag(raw.immutableStorageWithVersioning?.enabled),
-        accountImmutabilityPolicy: accountPolicy(raw.immutableStorageWithVersioning?.immutabilityPolicy),
-        blobEndpoint: text(raw.primaryEndpoints?.blob),
-      };
-      return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as Partial<typeof facts>;
+      return toStorageAccount(raw as unknown as Record<string, unknown>);
     },
   );
   if (!isKnown(account.info) || !account.info.value.exists) return account;
@@ -973,46 +897,25 @@ async function readStorageAccount(ctx: Context, id: string): Promise<StorageAcco
         (c) => c.name,
         "the list",
       );
-      const logs = all.filter((c) => c.name!.toLowerCase().startsWith("insights-logs-"));
-      return sortBy(
+      const logs = (all as unknown as Record<string, unknown>[]).filter(isLogContainer);
+      return toContainers(
         await Promise.all(
           logs.map(async (c): Promise<LogContainer> => {
-            const base = {
-              name: c.name!,
-              ...(typeof c.hasLegalHold === "boolean" ? { hasLegalHold: c.hasLegalHold } : {}),
-            };
-            if (c.hasImmutabilityPolicy !== true) return base;
+            if (!hasImmutabilityPolicy(c)) return toContainer(c);
             const policy = await storage.blobContainers.getImmutabilityPolicy(
               parsed.resourceGroup,
               parsed.name,
-              c.name!,
+              c.name as string,
             );
-            if (typeof policy.immutabilityPeriodSinceCreationInDays !== "number" || typeof policy.state !== "string")
-              throw new MalformedAnswer(`the immutability policy of container ${c.name} has no period or state`);
-            return {
-              ...base,
-              immutabilityPolicy: {
-                periodDays: policy.immutabilityPeriodSinceCreationInDays,
-                state: policy.state,
-                ...(typeof policy.allowProtectedAppendWrites === "boolean"
-                  ? { allowProtectedAppendWrites: policy.allowProtectedAppendWrites }
-                  : {}),
-              },
-            };
+            return toContainer(c, policy as unknown as Record<string, unknown>);
           }),
         ),
-        (c) => c.name,
       );
     }),
     read(ctx, `the lifecycle management policy of storage account ${id}`, id, async () => {
       try {
         const policy = await storage.managementPolicies.get(parsed.resourceGroup, parsed.name, "default");
-        const rules = policy.policy?.rules;
-        if (!Array.isArray(rules)) throw new MalformedAnswer("the management policy has no rules");
-        return {
-          policy: true,
-          rules: rules.map((r) => toLifecycleRule(r as unknown as Parameters<typeof toLifecycleRule>[0])),
-        };
+        return toLifecycle(policy as unknown as Record<string, unknown>);
       } catch (error) {
         // ARM answers 404 for an account without a lifecycle policy: nothing deletes its blobs by age.
         if (answersAbsent(error, ["ManagementPolicyNotFound", "ResourceNotFound"])) return { policy: false, rules: [] };
@@ -1021,38 +924,6 @@ async function readStorageAccount(ctx: Context, id: string): Promise<StorageAcco
     }),
   ]);
   return { ...account, containers, lifecycle };
-}
-
-function toLifecycleRule(rule: {
-  name?: string;
-  enabled?: boolean;
-  definition?: {
-    actions?: Record<string, Record<string, unknown> | undefined>;
-    filters?: { prefixMatch?: string[]; blobTypes?: string[] };
-  };
-}): LifecycleRule {
-  if (typeof rule.name !== "string") throw new MalformedAnswer("a lifecycle rule without a name");
-  const deletes: LifecycleRule["deletes"] = [];
-  for (const target of ["baseBlob", "snapshot", "version"] as const) {
-    const action = rule.definition?.actions?.[target]?.delete as Record<string, unknown> | undefined;
-    if (!action) continue;
-    const conditions = [
-      ["modification", action.daysAfterModificationGreaterThan],
-      ["creation", action.daysAfterCreationGreaterThan],
-      ["lastAccess", action.daysAfterLastAccessTimeGreaterThan],
-    ] as const;
-    for (const [after, days] of conditions) {
-      if (typeof days === "number") deletes.push({ target, after, days });
-    }
-  }
-  return {
-    name: rule.name,
-    // A rule is enabled unless it says otherwise (the REST API's default).
-    enabled: rule.enabled !== false,
-    prefixMatch: (rule.definition?.filters?.prefixMatch ?? []).map(String),
-    blobTypes: (rule.definition?.filters?.blobTypes ?? []).map(String),
-    deletes,
-  };
 }
 
 // ---- archived audit logs (blob data plane) ------------------------------------------------------------------------
@@ -1439,16 +1310,7 @@ async function readSentinel(ctx: Context, workspaceId: string): Promise<Fact<Sen
     );
     return {
       onboarded: true,
-      rules: rules.map((rule) => {
-        const r = rule as { name?: string; kind?: string; displayName?: string; enabled?: boolean; query?: string };
-        return {
-          name: r.name ?? "",
-          displayName: r.displayName ?? r.name ?? "",
-          kind: r.kind ?? "",
-          enabled: r.enabled === true,
-          ...(typeof r.query === "string" ? { query: r.query } : {}),
-        };
-      }),
+      rules: rules.map((rule) => toSentinelRule(rule as unknown as Record<string, unknown>)),
     };
   });
 }
@@ -1530,7 +1392,6 @@ function distinct(ids: string[]): string[] {
   return sortBy([...seen.values()], (id) => id);
 }
 
-/** Sorts in place by a key, case-insensitively and independently of the locale, so snapshots are reproducible. */
 /** The resource groups that hold the HSMs, each once (ARM names are case-insensitive: the first spelling is kept). */
 function groupsOf(hsms: HsmFacts[]): { subscriptionId: string; resourceGroup: string }[] {
   const groups = new Map<string, { subscriptionId: string; resourceGroup: string }>();
@@ -1539,11 +1400,6 @@ function groupsOf(hsms: HsmFacts[]): { subscriptionId: string; resourceGroup: st
     if (!groups.has(key)) groups.set(key, { subscriptionId: h.subscriptionId, resourceGroup: h.resourceGroup });
   }
   return [...groups.values()];
-}
-
-function sortBy<T>(items: T[], key: (item: T) => string): T[] {
-  const k = (item: T) => key(item).toLowerCase();
-  return items.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));
 }
 
 const sortById = <T extends { id: string }>(items: T[]) => sortBy(items, (i) => i.id);

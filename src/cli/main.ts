@@ -31,7 +31,7 @@ import {
   checkFileTarget,
   checkOutDir,
   loadResult,
-  loadSnapshot,
+  loadVerifiedSnapshot,
   parseCloud,
   parseEndpoint,
   parseFailOn,
@@ -280,10 +280,11 @@ export async function main(argv: string[]): Promise<number> {
           }),
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
-          const snapshot = loadSnapshot(args.snapshot);
+          const { snapshot, unverifiable } = loadVerifiedSnapshot(args.snapshot);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
           const { report } = await commands.scan();
           exitCode = (await report(snapshot, outputs(effective, args, Date.parse(snapshot.startedAt)))).code;
+          for (const u of unverifiable) process.stderr.write(`hsm-audit: ${u.reason}\n`);
         },
       )
       .command(

@@ -13,6 +13,7 @@ import { UsageError } from "./errors.js";
 import { firstError, validateResult, validateSnapshot } from "../model/schemas.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { resultInconsistency } from "../report/verify.js";
+import { verifySnapshot, type Verification } from "../azure/verify.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -271,6 +272,30 @@ export function loadSnapshot(file: string): Snapshot {
     throw new UsageError(`${file}: not an hsm-audit snapshot: ${firstError(validateSnapshot.errors)}`);
   }
   return value as unknown as Snapshot;
+}
+
+/** Tamperings listed in the message of a refused snapshot; the rest are counted. */
+const TAMPERINGS_SHOWN = 20;
+
+/**
+ * A saved snapshot, checked against its own evidence (src/azure/verify.ts) before anything is evaluated: a body that
+ * does not hash to its record, or a fact that is not what its bodies say, refuses the snapshot (exit 2, naming the
+ * record and the fact). A fact whose bodies were not kept comes back as an error of the snapshot, so that the findings
+ * resting on it are errors, never passes.
+ */
+export function loadVerifiedSnapshot(file: string): Verification {
+  const verification = verifySnapshot(loadSnapshot(file));
+  const { tampered } = verification;
+  if (tampered.length > 0) {
+    const lines = tampered
+      .slice(0, TAMPERINGS_SHOWN)
+      .map((t) => `  - evidence ${t.evidence}${t.fact === "evidence" ? "" : `, ${t.fact}`}: ${t.problem}`);
+    if (tampered.length > TAMPERINGS_SHOWN) lines.push(`  - and ${tampered.length - TAMPERINGS_SHOWN} more`);
+    throw new UsageError(
+      `${file}: the snapshot does not match its own evidence (edited after the scan?); nothing was evaluated:\n${lines.join("\n")}\nEvaluate the snapshot as the scan saved it, or scan again.`,
+    );
+  }
+  return verification;
 }
 
 export function loadResult(file: string): Result {

@@ -18,6 +18,7 @@ import { generateScopePlan, withUnreadable, type Inventory, type ScopePlan } fro
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { HSM_TYPES } from "../../src/azure/ids.js";
 import { buildView } from "../../src/report/view.js";
+import { tamperRun } from "./tamper.js";
 
 /** The scan's client settings: short timeouts and back-offs so that a run takes a second or two. */
 export const CHAOS_RETRY: RetryOptions = {
@@ -202,6 +203,8 @@ export interface ChaosRun {
   clockSkew?: string;
   /** Unreadable subscriptions, the inventory source and the exclusions of this seed. */
   scopePlan?: ScopePlan;
+  /** The tampered snapshot fed to evaluate (test/chaos/tamper.ts): what was edited. */
+  tamper?: string;
 }
 
 /** Counts, per fault-free status, what the faulty scan made of each finding. */
@@ -232,7 +235,7 @@ async function scanOnce(
   seed: number,
   retry: RetryOptions,
   how: { inventory?: Inventory; exclude?: string[] } = {},
-): Promise<Result> {
+): Promise<{ result: Result; snapshot: Snapshot }> {
   certificates ??= generateCertificates();
   policies ??= loadPolicies();
   const estate = parseEstate(JSON.stringify(document), `chaos-seed-${seed}.json`);
@@ -256,7 +259,7 @@ async function scanOnce(
     });
     const result = evaluate(snapshot, policies, { failOn: "low", ...(how.exclude ? { exclude: how.exclude } : {}) });
     snapshots.set(result, snapshot);
-    return result;
+    return { result, snapshot };
   } finally {
     agent.destroy();
     await sim.close();
@@ -291,19 +294,23 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   };
   const clockSkew = generateClockSkew(seed);
   if (clockSkew) run.clockSkew = clockSkew;
+  let baselineSnapshot: Snapshot;
   try {
-    run.baseline = await within(
+    const scanned = await within(
       scanOnce(estate.document, scopePlan.scope, seed, BASELINE_RETRY, how),
       RUN_BOUND_MS,
       "the fault-free scan",
     );
+    run.baseline = scanned.result;
+    baselineSnapshot = scanned.snapshot;
   } catch (error) {
     run.failures.push(`the fault-free scan failed: ${(error as Error).stack ?? String(error)}`);
     return run;
   }
   const started = performance.now();
+  let chaosSnapshot: Snapshot;
   try {
-    run.chaos = await within(
+    const scanned = await within(
       scanOnce(
         withClockSkew(withUnreadable(withFaults(estate, plan), scopePlan), clockSkew),
         scopePlan.scope,
@@ -314,6 +321,8 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
       RUN_BOUND_MS,
       "the faulty scan",
     );
+    run.chaos = scanned.result;
+    chaosSnapshot = scanned.snapshot;
   } catch (error) {
     run.failures.push(`the faulty scan threw: ${(error as Error).stack ?? String(error)}`);
     return run;
@@ -327,6 +336,11 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   for (const d of run.differences) run.failures.push(`${d.policyId} ${d.resourceId}: ${d.problem}`);
   if (clockSkew) run.failures.push(...clockSkewBroken(run.chaos, policies ?? []));
   run.failures.push(...scopeFailures(run.chaos, scopePlan, inventory));
+  // ---- tampered snapshots (test/chaos/tamper.ts) ----
+  const tampering = tamperRun(seed, baselineSnapshot, chaosSnapshot);
+  run.tamper = tampering.edit;
+  run.failures.push(...tampering.failures);
+  // ---- end of tampered snapshots ----
   return run;
 }
 
@@ -360,6 +374,7 @@ export function describeRun(run: ChaosRun): string {
       : []),
     ...(run.scopePlan?.exclude.length ? [`  exclude: ${run.scopePlan.exclude.join(", ")}`] : []),
     ...(run.clockSkew ? [`  services' clock skew: ${run.clockSkew}`] : []),
+    ...(run.tamper ? [`  tampered: ${run.tamper}`] : []),
     "  fault plan:",
     ...run.plan.map((f) => `    - ${JSON.stringify(f)}`),
   ];

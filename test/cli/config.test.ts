@@ -5,14 +5,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, cleanUp, tempDir } from "../helpers/cli.js";
-import { cloudHsm, snapshot } from "../helpers/snapshots.js";
+import { cloudHsm, sealed, snapshot } from "../helpers/snapshots.js";
 import type { Result } from "../../src/model/result.js";
 
 afterAll(cleanUp);
 
 /** A Cloud HSM without any diagnostic setting: its HSM policies fail (critical, high, medium); nothing is an error. */
 const bare = cloudHsm({ name: "chsm-bare", resourceGroup: "rg-hsm", settings: [] });
-const SNAPSHOT = snapshot({ hsms: [bare] });
+/** Sealed: its evidence holds the bodies its facts were read from, as evaluate checks. */
+const SNAPSHOT = sealed(snapshot({ hsms: [bare] }));
 
 function cli(args: string[], cwd: string) {
   const run = spawnSync(process.execPath, [BIN, ...args], {

@@ -25,6 +25,7 @@ import type {
   SubscriptionFacts,
   WorkspaceFacts,
 } from "../../src/model/snapshot.js";
+import { createHash } from "node:crypto";
 import { HSM_TYPES } from "../../src/azure/ids.js";
 import type { Target } from "../../src/engine/check.js";
 
@@ -555,3 +556,65 @@ export const subscriptionTarget = (facts: SubscriptionFacts): Target => ({
   resourceId: `/subscriptions/${facts.subscriptionId}`,
 });
 export const tenantTarget = (): Target => ({ scope: "tenant", resourceId: "/subscriptions" });
+
+// --- sealing: bodies behind the facts -------------------------------------------------------------------------------
+
+/**
+ * The snapshot with evidence records whose bodies say what its facts say, as a scan would have saved them, so that
+ * `hsm-audit evaluate` (which re-derives the facts from the bodies) accepts it. Covers the facts these fixtures use
+ * through the CLI: the Microsoft.Insights registration, diagnostic settings and their categories.
+ */
+export function sealed(input: Snapshot): Snapshot {
+  const s = structuredClone(input);
+  const ARM = "https://management.azure.com";
+  let n = 0;
+  const seal = (fact: Fact<unknown> | undefined, path: string, body: unknown) => {
+    if (!fact || !("value" in fact)) return;
+    const id = `ev-sealed-${String(++n).padStart(4, "0")}`;
+    const text = JSON.stringify(body);
+    s.evidence.push({
+      id,
+      method: "GET",
+      url: `${ARM}${path}?api-version=2021-05-01-preview`,
+      status: 200,
+      capturedAt: s.startedAt,
+      sha256: createHash("sha256").update(text, "utf8").digest("hex"),
+      durationMs: 1,
+      purpose: `sealed ${path}`,
+      body: text,
+    });
+    fact.evidence = [id];
+  };
+  for (const sub of s.subscriptions) {
+    const provider = sub.insightsProvider;
+    if (provider && "value" in provider)
+      seal(provider, `/subscriptions/${sub.subscriptionId}/providers/Microsoft.Insights`, {
+        namespace: "Microsoft.Insights",
+        registrationState: provider.value.registrationState,
+      });
+  }
+  for (const hsm of s.hsms) {
+    const settings = hsm.diagnosticSettings;
+    if (settings && "value" in settings)
+      seal(settings, `${hsm.id}/providers/Microsoft.Insights/diagnosticSettings`, {
+        value: settings.value.map(({ id, name, logs, ...destinations }) => ({
+          id,
+          name,
+          properties: {
+            ...destinations,
+            logs: logs.map(({ retentionDays, ...log }) => ({
+              ...log,
+              ...(retentionDays !== undefined ? { retentionPolicy: { enabled: true, days: retentionDays } } : {}),
+            })),
+          },
+        })),
+      });
+    const categories = hsm.categories;
+    if (categories && "value" in categories)
+      seal(categories, `${hsm.id}/providers/Microsoft.Insights/diagnosticSettingsCategories`, {
+        value: categories.value.map(({ name, ...properties }) => ({ name, properties })),
+      });
+  }
+  s.evidence.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return s;
+}

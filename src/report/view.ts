@@ -104,6 +104,8 @@ export interface SubscriptionView {
 }
 
 export interface ReportView {
+  /** Whether a value from Azure was cut to be printed (src/report/printable.ts). */
+  cut: boolean;
   title: string;
   verdict: string;
   meaning: string;
@@ -266,6 +268,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
   const { verdict, meaning } = EXIT_MEANING[code];
   const window = result.logWindow;
   return {
+    cut: (result as { cut?: boolean }).cut === true,
     title: "HSM audit-trail evidence pack",
     verdict,
     meaning,

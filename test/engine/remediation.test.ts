@@ -31,10 +31,13 @@ const HOSTILE = [
 const MARK = (name: string) => `MARKxx${name}xxMARK`;
 
 const policies = loadPolicies();
-const forms = policies.flatMap((p) => [
-  { policy: p.id, form: "azCli" as const, template: p.remediation.azCli },
-  { policy: p.id, form: "powershell" as const, template: p.remediation.powershell },
-]);
+/** Every fix of every policy: its own, and each of its cases. */
+const forms = policies.flatMap((p) =>
+  [["", p.remediation] as const, ...Object.entries(p.remediation.cases ?? {})].flatMap(([name, r]) => [
+    { policy: name ? `${p.id} (${name})` : p.id, form: "azCli" as const, template: r.azCli },
+    { policy: name ? `${p.id} (${name})` : p.id, form: "powershell" as const, template: r.powershell },
+  ]),
+);
 
 /** The values each placeholder gets: the hostile value, with the placeholder's name after it (to tell them apart). */
 const valuesFor = (template: string, value: (name: string) => string) =>

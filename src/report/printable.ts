@@ -40,36 +40,58 @@ export function needsEscape(value: string): boolean {
  * space or "/" cut, and the whole cut at `max` characters. Linear in the value's length.
  */
 export function printable(value: string, max = MAX_PRINTED): string {
+  // Nothing to do for the usual value: short, and nothing hidden in it.
+  if (value.length <= MAX_RUN && !needsEscape(value)) return value;
   let out = "";
   let run = 0;
-  let cutRun = false;
   let length = 0;
-  for (let i = 0; i < value.length; i++) {
-    let c = value[i]!;
-    const code = c.charCodeAt(0);
-    // A surrogate pair is one character.
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) c += value[++i]!;
-    }
-    if (c === " " || c === "/") {
+  const n = value.length;
+  let i = 0;
+  while (i < n) {
+    const code = value.charCodeAt(i);
+    if (code === 32 || code === 47) run = 0;
+    else if (++run > MAX_RUN) {
+      // The rest of this run is cut: skip to its end without looking at each character.
+      out += CUT;
+      length++;
+      BREAK.lastIndex = i;
+      const next = BREAK.exec(value);
+      i = next ? next.index : n;
       run = 0;
-      cutRun = false;
-    } else if (++run > MAX_RUN) {
-      if (!cutRun) {
-        out += CUT;
-        length++;
-        cutRun = true;
-      }
+      if (length >= max && i < n) return `${out}${CUT}`;
       continue;
     }
-    HIDDEN.lastIndex = 0;
-    const shown = c.length === 1 && HIDDEN.test(c) ? escapeHidden(c) : c;
     if (length + 1 > max) return `${out}${CUT}`;
-    out += shown;
+    // A surrogate pair is one character.
+    const pair = code >= 0xd800 && code <= 0xdbff && i + 1 < n && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    if (pair) {
+      out += value.slice(i, i + 2);
+      i += 2;
+    } else {
+      const c = value[i]!;
+      out += isHidden(code) ? escapeHidden(c) : c;
+      i++;
+    }
     length++;
   }
   return out;
+}
+
+/** Where a run of characters ends: a space or a "/". */
+const BREAK = / |\//g;
+
+function isHidden(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x200e ||
+    code === 0x200f ||
+    code === 0x061c ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
 }
 
 /** Whether `printable` cut the value. */

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { loadPolicies } from "../../src/engine/policy.js";
 import { fill, kqlString, placeholders, powershellQuote, shellQuote } from "../../src/engine/remediation.js";
 import { tokenize } from "../../src/simulator/kql/lexer.js";
+import { evaluate } from "../../src/engine/evaluate.js";
+import { WORKSPACE, managedHsm, setting, snapshot, withTables, workspace } from "../helpers/snapshots.js";
 
 const HOSTILE = [
   "$(touch PWNED)",
@@ -285,5 +287,39 @@ describe("KQL string literals", () => {
 describe("templates", () => {
   test.each(forms)("$policy $form: no placeholder is quoted by the template itself", ({ template }) => {
     expect(template).not.toMatch(/["'‘’]\{\{|\}\}["'‘’]/);
+  });
+});
+
+describe("the fix that fits the finding", () => {
+  const retention = policies.filter((p) => p.id === "workspace-retention");
+  const retentionFix = (
+    workspaces: ReturnType<typeof workspace>[],
+    settings = [setting({ category: "AuditEvent", workspaceId: WORKSPACE })],
+  ) => {
+    const hsm = managedHsm({ settings });
+    const result = evaluate(snapshot({ hsms: [hsm], workspaces }), retention, { failOn: "low" });
+    return result.findings.find((f) => f.policyId === "workspace-retention")!;
+  };
+
+  test("a table's own short retention is fixed on the table, not on the workspace", () => {
+    const f = retentionFix([withTables(workspace(WORKSPACE, { retentionInDays: 400 }), { AZKVAuditLogs: 30 })]);
+    expect(f.status).toBe("fail");
+    expect(f.remediation.azCli).toBe(
+      "az monitor log-analytics workspace table update --resource-group 'RG-Logs' --workspace-name 'law-audit' --name 'AZKVAuditLogs' --total-retention-time '365'",
+    );
+    expect(f.remediation.powershell).toContain("Update-AzOperationalInsightsTable");
+  });
+
+  test("a workspace's short default is fixed on that workspace", () => {
+    const f = retentionFix([workspace(WORKSPACE, { retentionInDays: 90 })]);
+    expect(f.remediation.azCli).toBe(
+      `az monitor log-analytics workspace update --ids '${WORKSPACE}' --retention-time '365'`,
+    );
+  });
+
+  test("a workspace that does not exist is not to be updated: the log is sent to one that does", () => {
+    const f = retentionFix([workspace(WORKSPACE, { exists: false })]);
+    expect(f.remediation.azCli).not.toContain("workspace update");
+    expect(f.remediation.azCli).toContain("az monitor diagnostic-settings create");
   });
 });

@@ -5,6 +5,9 @@
 //
 //   npm run bench:render -- --hsms 1000 [--subscriptions 200] [--paper a4] [--out DIR]
 //     [--result-out FILE] (write the result's canonical JSON) [--no-render] (time evaluate alone)
+//     [--pathological] (names and messages chosen to hurt: every twentieth HSM's name, every tenth subscription's
+//     name, each Sentinel rule's name and twenty collection errors are 80,000 characters long; the names of HSMs
+//     one unbroken word, the others words; the report must stay within twice the time of the normal case)
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +17,9 @@ import { loadPolicies } from "../dist/engine/policy.js";
 import { loadFrameworks } from "../dist/engine/frameworks.js";
 import { writeOutputs } from "../dist/report/outputs.js";
 import { renderJson } from "../dist/report/json.js";
+import { renderPdf } from "../dist/report/pdf.js";
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
 
 const { values } = parseArgs({
   options: {
@@ -23,8 +29,14 @@ const { values } = parseArgs({
     out: { type: "string" },
     "result-out": { type: "string" },
     "no-render": { type: "boolean", default: false },
+    pathological: { type: "boolean", default: false },
   },
 });
+const pathological = values.pathological;
+const LONG = 80_000;
+/** An unbroken word, or words, of LONG characters. */
+const longWord = (prefix) => `${prefix}-${"x".repeat(LONG - prefix.length - 1)}`;
+const longWords = (prefix) => `${prefix} ${"word ".repeat(LONG / 5)}`.slice(0, LONG);
 const hsmCount = Number(values.hsms);
 const subCount = Number(values.subscriptions ?? Math.max(1, Math.round(hsmCount / 5)));
 if (!Number.isInteger(hsmCount) || hsmCount < 1 || !Number.isInteger(subCount) || subCount < 1) {
@@ -53,7 +65,8 @@ function record(purpose, url) {
 
 const subs = Array.from({ length: subCount }, (_, i) => {
   const subscriptionId = `${String(i).padStart(8, "0")}-0000-4000-8000-${String(i).padStart(12, "0")}`;
-  return { subscriptionId, displayName: `Subscription ${i}` };
+  const displayName = pathological && i % 10 === 0 ? longWords(`Subscription ${i}`) : `Subscription ${i}`;
+  return { subscriptionId, displayName };
 });
 const arm = "https://management.azure.com";
 const workspaces = Array.from({ length: 20 }, (_, i) => {
@@ -66,7 +79,7 @@ const workspaces = Array.from({ length: 20 }, (_, i) => {
         rules: [
           {
             name: "hsm",
-            displayName: "HSM key destruction",
+            displayName: pathological ? longWords(`HSM key destruction ${i}`) : "HSM key destruction",
             kind: "Scheduled",
             enabled: true,
             query: "union (AzureDiagnostics | where ResourceType == 'MANAGEDHSMS'), CloudHsmServiceOperationAuditLogs",
@@ -88,7 +101,8 @@ const workspaces = Array.from({ length: 20 }, (_, i) => {
 const hsms = Array.from({ length: hsmCount }, (_, i) => {
   const sub = subs[i % subCount];
   const kind = i % 3 === 2 ? "managedHsm" : "cloudHsm";
-  const name = `${kind === "cloudHsm" ? "chsm" : "mhsm"}-${String(i).padStart(5, "0")}`;
+  const short = `${kind === "cloudHsm" ? "chsm" : "mhsm"}-${String(i).padStart(5, "0")}`;
+  const name = pathological && i % 20 === 0 ? longWord(short) : short;
   const type =
     kind === "cloudHsm" ? "Microsoft.HardwareSecurityModules/cloudHsmClusters" : "Microsoft.KeyVault/managedHSMs";
   const id = `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-hsm-${i % 7}/providers/${type}/${name}`;
@@ -278,7 +292,15 @@ const snapshot = {
   storageAccounts: [],
   logSamples,
   activitySamples,
-  errors: [],
+  errors: pathological
+    ? hsms.slice(0, 20).map((h) => ({
+        for: `diagnostic settings of ${h.id}`,
+        resourceId: h.id,
+        status: 403,
+        code: "AuthorizationFailed",
+        message: longWords("Refused:"),
+      }))
+    : [],
   evidence,
 };
 
@@ -293,13 +315,21 @@ if (values["no-render"]) {
   renderJson(result);
   const jsonS = (performance.now() - t) / 1000;
   console.log(
-    `bench-render: hsms=${hsmCount} subscriptions=${subCount} findings=${result.findings.length} evidence=${evidence.length} ` +
+    `bench-render: hsms=${hsmCount} subscriptions=${subCount}${pathological ? " pathological" : ""} findings=${result.findings.length} evidence=${evidence.length} ` +
       `evaluate_s=${evaluateS.toFixed(3)} json_s=${jsonS.toFixed(3)}`,
   );
   process.exit(0);
 }
 const out = values.out ?? mkdtempSync(join(tmpdir(), "hsm-audit-bench-"));
 const rssBefore = process.memoryUsage().rss;
+// The renderer alone: result.json's text and hash made first (json_s), then report.pdf drawn (render_pdf_s). pdf_s
+// below is what a scan pays: writeOutputs, which writes result.json (every value in full) before the PDF.
+t = performance.now();
+const resultSha256 = createHash("sha256").update(renderJson(result), "utf8").digest("hex");
+const jsonOnlyS = (performance.now() - t) / 1000;
+t = performance.now();
+await renderPdf(result, { paper: values.paper, resultSha256 }, createWriteStream(join(out, "render-only.pdf")));
+const renderPdfS = (performance.now() - t) / 1000;
 t = performance.now();
 await writeOutputs(result, out, ["pdf"], { paper: values.paper });
 const pdfS = (performance.now() - t) / 1000;
@@ -316,8 +346,8 @@ const pages =
 const htmlBytes = statSync(join(out, "report.html")).size;
 const peak = process.resourceUsage().maxRSS / 1024;
 console.log(
-  `bench-render: hsms=${hsmCount} subscriptions=${subCount} findings=${result.findings.length} evidence=${evidence.length} ` +
-    `evaluate_s=${evaluateS.toFixed(3)} pages=${pages} pdf_s=${pdfS.toFixed(2)} pdf_mb=${(pdfBytes / 1e6).toFixed(1)} html_s=${htmlS.toFixed(2)} html_mb=${(htmlBytes / 1e6).toFixed(1)} ` +
+  `bench-render: hsms=${hsmCount} subscriptions=${subCount}${pathological ? " pathological" : ""} findings=${result.findings.length} evidence=${evidence.length} ` +
+    `evaluate_s=${evaluateS.toFixed(3)} pages=${pages} json_s=${jsonOnlyS.toFixed(2)} render_pdf_s=${renderPdfS.toFixed(2)} pdf_s=${pdfS.toFixed(2)} pdf_mb=${(pdfBytes / 1e6).toFixed(1)} html_s=${htmlS.toFixed(2)} html_mb=${(htmlBytes / 1e6).toFixed(1)} ` +
     `rss_before_mb=${(rssBefore / 1048576).toFixed(0)} peak_rss_after_pdf_mb=${peakAfterPdf.toFixed(0)} peak_rss_mb=${peak.toFixed(0)}`,
 );
 if (!values.out) rmSync(out, { recursive: true, force: true });

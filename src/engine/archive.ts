@@ -87,7 +87,7 @@ export function accountProperties(
 
 /** Sorts per-archive findings into one verdict: any failure fails, else anything unknown is an error, else pass. */
 export function combine(
-  results: { failures: string[]; unknown: string[]; passes: string[] },
+  results: { failures: string[]; unknown: string[]; passes: string[]; errorFix?: string },
   evidence: string[],
   sentences: { pass: (list: string) => string; fail: (list: string) => string; error: (list: string) => string },
   values?: Record<string, string>,
@@ -96,7 +96,13 @@ export function combine(
   if (results.failures.length > 0)
     return { status: "fail", message: sentences.fail(results.failures.join("; ")), evidence, ...extra };
   if (results.unknown.length > 0)
-    return { status: "error", message: sentences.error(results.unknown.join("; ")), evidence, ...extra };
+    return {
+      status: "error",
+      message: sentences.error(results.unknown.join("; ")),
+      evidence,
+      ...extra,
+      ...(results.errorFix ? { fix: results.errorFix } : {}),
+    };
   return { status: "pass", message: sentences.pass(results.passes.join("; ")), evidence, ...extra };
 }
 
@@ -117,7 +123,13 @@ export function isArchiveVerdict(value: ArchiveTrail | Verdict): value is Verdic
   return "status" in value;
 }
 
-export type ArchiveResults = { failures: string[]; unknown: string[]; passes: string[] };
+export type ArchiveResults = {
+  failures: string[];
+  unknown: string[];
+  passes: string[];
+  /** The remediation case for the verdict when it is `error` (an access refused, say); see `Verdict.fix`. */
+  errorFix?: string;
+};
 
 export interface ArchiveContext<P> {
   params: P & { categories: Record<string, string[]> };

@@ -14,6 +14,11 @@ export interface Verdict {
   evidence: string[];
   /** Values for the remediation's placeholders that only the check knows (a workspace id, a category). */
   values?: Record<string, string>;
+  /**
+   * Which of the policy's remediation `cases` fits this finding (the table's own retention, an access refused, ...);
+   * absent, or a case the policy does not have: the policy's own remediation.
+   */
+  fix?: string;
   /** What an activity highlight found: the records behind it (up to a cap) and the queries that found them. */
   details?: FindingDetails;
 }

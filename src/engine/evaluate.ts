@@ -235,6 +235,8 @@ function finding(
   const applies = verdict.status !== "not_applicable" && verdict.status !== "pass";
   const base = applies ? valuesOf(policy, target) : {};
   const values: Values = verdict.values ? { ...base, ...verdict.values } : base;
+  // The fix the check says fits this finding, when the policy has one for it.
+  const forms = (verdict.fix && policy.remediation.cases?.[verdict.fix]) || policy.remediation;
   return {
     policyId: policy.id,
     resourceId: target.resourceId,
@@ -243,8 +245,8 @@ function finding(
     message: verdict.message,
     evidence: [...new Set(verdict.evidence)].sort(),
     remediation: {
-      azCli: applies ? fill(policy.remediation.azCli, values, shellQuote).trim() : "",
-      powershell: applies ? fill(policy.remediation.powershell, values, powershellQuote).trim() : "",
+      azCli: applies ? fill(forms.azCli, values, shellQuote).trim() : "",
+      powershell: applies ? fill(forms.powershell, values, powershellQuote).trim() : "",
     },
     title: policy.title,
     ...(verdict.details ? { details: verdict.details } : {}),

@@ -25,13 +25,23 @@ export interface Policy {
   /** Params with the check kind's defaults applied. */
   params: Record<string, unknown>;
   rationale: string;
-  remediation: { azCli: string; powershell: string; bicep?: string };
+  remediation: Remediation;
   references: { title: string; url: string }[];
   /** Where it came from: `built-in` or the file path. */
   source: string;
   file: string;
   /** SHA-256 (hex) of the policy file as read. */
   sha256: string;
+}
+
+export interface RemediationForms {
+  azCli: string;
+  powershell: string;
+  bicep?: string;
+}
+/** The fix of a policy; `cases` are fixes for the findings a check says need another (`Verdict.fix`). */
+export interface Remediation extends RemediationForms {
+  cases?: Record<string, RemediationForms>;
 }
 
 export class PolicyError extends Error {
@@ -71,6 +81,20 @@ const POLICY_SCHEMA = {
         azCli: { type: "string", minLength: 1 },
         powershell: { type: "string", minLength: 1 },
         bicep: { type: "string", minLength: 1 },
+        cases: {
+          type: "object",
+          propertyNames: { pattern: "^[a-z][A-Za-z0-9]*$" },
+          additionalProperties: {
+            type: "object",
+            required: ["azCli", "powershell"],
+            additionalProperties: false,
+            properties: {
+              azCli: { type: "string", minLength: 1 },
+              powershell: { type: "string", minLength: 1 },
+              bicep: { type: "string", minLength: 1 },
+            },
+          },
+        },
       },
     },
     references: {

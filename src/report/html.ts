@@ -9,6 +9,7 @@ import Handlebars from "handlebars";
 import type { Result, Status } from "../model/result.js";
 import { anchorOf, buildView, evidenceAnchor, STATUS_LABEL, type ActivityView } from "./view.js";
 import type { RenderContext } from "./outputs.js";
+import { printableResult } from "./printable.js";
 
 export const TEMPLATES = fileURLToPath(new URL("../../report-templates", import.meta.url));
 
@@ -62,7 +63,7 @@ function compile(): Compiled {
 
 export function renderHtml(result: Result, context: RenderContext): string {
   const { template, css, script, csp } = compile();
-  return template({ view: buildView(result, context.resultSha256), css, script, csp });
+  return template({ view: buildView(printableResult(result), context.resultSha256), css, script, csp });
 }
 
 /** Bar geometry of the records-per-day chart, in SVG user units. */

@@ -2,6 +2,7 @@
 // evidence could not be gathered), and not applicable, waived and manual findings are skipped with the reason, as is a
 // failure below the fail-on threshold: the test results agree with the exit code.
 import { failCounts, type Finding, type Result } from "../model/result.js";
+import { printable, printableFix } from "./printable.js";
 import { lookup } from "./lookup.js";
 import { xmlAttribute as attr, xmlText as text } from "./lookup.js";
 
@@ -42,19 +43,20 @@ export function renderJunit(result: Result): string {
       lines.push(`    <properties>`, `      <property name="title" value="${attr(title)}"/>`, `    </properties>`);
     }
     for (const f of suite.findings) {
-      const name = look.displayName(f.resourceId);
+      // Values from Azure as printed: a line break in a name or message must not forge a line in the CI log.
+      const name = printable(look.displayName(f.resourceId));
+      const message = printable(f.message);
+      const fix = printableFix(f.remediation.azCli);
       lines.push(
-        `    <testcase classname="hsm-audit.${attr(f.policyId)}" name="${attr(`${name} (${f.resourceId})`)}" time="0">`,
+        `    <testcase classname="hsm-audit.${attr(f.policyId)}" name="${attr(`${name} (${printable(f.resourceId)})`)}" time="0">`,
       );
-      const body = [f.message, f.remediation.azCli ? `Fix (az CLI):\n${f.remediation.azCli}` : ""]
-        .filter(Boolean)
-        .join("\n\n");
+      const body = [message, fix ? `Fix (az CLI):\n${fix}` : ""].filter(Boolean).join("\n\n");
       if (isFailure(f)) {
-        lines.push(`      <failure message="${attr(f.message)}" type="${f.severity}">${text(body)}</failure>`);
+        lines.push(`      <failure message="${attr(message)}" type="${f.severity}">${text(body)}</failure>`);
       } else if (f.status === "error") {
-        lines.push(`      <error message="${attr(f.message)}" type="evidence-missing">${text(body)}</error>`);
+        lines.push(`      <error message="${attr(message)}" type="evidence-missing">${text(body)}</error>`);
       } else if (isSkipped(f)) {
-        lines.push(`      <skipped message="${attr(skipReason(f))}"/>`);
+        lines.push(`      <skipped message="${attr(printable(skipReason(f)))}"/>`);
       }
       lines.push(`    </testcase>`);
     }

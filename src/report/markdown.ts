@@ -3,6 +3,7 @@
 // neither format, link, mention nor inject HTML.
 import { failCounts, resultExitCode, type Finding, type Result } from "../model/result.js";
 import { lookup } from "./lookup.js";
+import { CUT_NOTE, printableResult } from "./printable.js";
 
 /** Rows of the findings table; the rest are counted. */
 export const MAX_ROWS = 30;
@@ -14,7 +15,9 @@ const VERDICT: Record<0 | 1 | 3, string> = {
   3: "NOT PROVEN",
 };
 
-export function renderMarkdown(result: Result): string {
+export function renderMarkdown(given: Result): string {
+  // Every value from Azure as printed (no line break, control character or bidi override; long values cut).
+  const result = printableResult(given);
   const look = lookup(result);
   const code = resultExitCode(result);
   const s = result.summary;
@@ -83,6 +86,7 @@ export function renderMarkdown(result: Result): string {
   if (result.excluded && result.excluded.length > 0) {
     lines.push("", `Excluded by the configuration, not evaluated: ${result.excluded.length} resource(s).`);
   }
+  if (result.cut) lines.push("", cell(CUT_NOTE));
   return `${lines.join("\n")}\n`;
 }
 

@@ -152,17 +152,29 @@ class Face {
     return word;
   }
 
-  /** How many of the first characters of `text` fit in `max` (1/1000 em), at least one. */
-  fitting(text: string, max: number): number {
+  /**
+   * `text` cut into pieces no wider than `max` (1/1000 em), each of at least one character, in one pass: each
+   * character is measured once (its advance is kept), so a word of any length is broken in time linear in it.
+   */
+  split(text: string, max: number): string[] {
+    const pieces: string[] = [];
+    let start = 0;
     let used = 0;
     let i = 0;
     while (i < text.length) {
       const size = text.codePointAt(i)! > 0xffff ? 2 : 1;
-      used += this.advance(text.slice(i, i + size));
-      if (used > max) break;
+      const c = size === 1 ? text[i]! : text.slice(i, i + 2);
+      const advance = (this.words.get(c) ?? this.shape(c)).advance;
+      if (used + advance > max && i > start) {
+        pieces.push(text.slice(start, i));
+        start = i;
+        used = 0;
+      }
+      used += advance;
       i += size;
     }
-    return Math.max(i, Math.min(text.length, text.codePointAt(0)! > 0xffff ? 2 : 1));
+    pieces.push(text.slice(start));
+    return pieces;
   }
 
   /** Forgets the shaped words once there are many. */
@@ -301,12 +313,11 @@ export class Typesetter {
           used = 0;
         }
         if (!line && fits > max) {
-          // Nothing to break at: as many characters as fit (at least one), then the rest.
-          while (token.length > 1 && face.advance(trimSpaces(token)) > max) {
-            const n = face.fitting(token, max);
-            out.push(token.slice(0, n));
-            token = token.slice(n);
-          }
+          // Nothing to break at: as many characters as fit on each line (at least one), in one pass over the word;
+          // the last piece, with the token's trailing spaces, starts the next line.
+          const pieces = face.split(bare, max);
+          for (let k = 0; k < pieces.length - 1; k++) out.push(pieces[k]!);
+          token = pieces[pieces.length - 1]! + token.slice(bare.length);
           full = face.advance(token);
         }
         line += token;

@@ -19,6 +19,7 @@ import {
 } from "./view.js";
 import type { RenderContext } from "./outputs.js";
 import { LAYOUT, PAPER, STATUS_COLOR } from "./pdf-layout.js";
+import { CUT_NOTE, printableResult } from "./printable.js";
 import { Typesetter, num, type FontName, type Style } from "./pdf-type.js";
 
 type Doc = PDFKit.PDFDocument;
@@ -71,7 +72,8 @@ interface CellLine {
   links: boolean;
 }
 
-export async function renderPdf(result: Result, context: RenderContext, out: Writable): Promise<void> {
+export async function renderPdf(given: Result, context: RenderContext, out: Writable): Promise<void> {
+  const result = printableResult(given);
   const view = buildView(result, context.resultSha256);
   const [width, height] = PAPER[context.paper];
   const doc = new PDFDocument({
@@ -612,6 +614,7 @@ class Writer {
         "always written out: ✓ PASS, ✗ FAIL, ! ERROR (not proven), ? MANUAL (evidence to supply by hand), ~ WAIVED, – N/A.",
       { size: 8.5, color: LAYOUT.muted },
     );
+    if (this.view.cut) this.paragraph(CUT_NOTE, { size: 8.5, color: LAYOUT.muted });
   }
 
   summary() {

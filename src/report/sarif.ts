@@ -2,6 +2,7 @@
 // be judged (error), and per waived failure with an external, accepted suppression. The HSM is the result's logical
 // location; code scanning also wants a file, so each result points at its policy's file, `policies/<id>.yaml`, line 1.
 import { createHash } from "node:crypto";
+import { printable, printableFix } from "./printable.js";
 import type { Finding, Result, ResultPolicy, Severity } from "../model/result.js";
 import { lookup } from "./lookup.js";
 
@@ -148,8 +149,10 @@ function rule(p: ResultPolicy) {
 
 function messageOf(f: Finding, name: string): string {
   const prefix = f.status === "error" ? "Not proven (evidence missing)" : f.status === "waived" ? "Waived" : "Fails";
-  const fix = f.remediation.azCli ? ` Fix: ${f.remediation.azCli.replace(/\s*\n\s*/g, " ; ")}` : "";
-  return `${prefix}: ${name}: ${f.message}${fix}`;
+  const azCli = printableFix(f.remediation.azCli);
+  const fix = azCli ? ` Fix: ${azCli.replace(/\s*\n\s*/g, " ; ")}` : "";
+  // Values from Azure as printed: no line break, control character or bidi override; long values cut.
+  return `${prefix}: ${printable(name)}: ${printable(f.message)}${fix}`;
 }
 
 /** SARIF plain-text messages read `[text](id)` as an embedded link: literal brackets are escaped. */

@@ -4,6 +4,7 @@ import type { Finding, Result, Status } from "../model/result.js";
 import { failCounts } from "../model/result.js";
 import { HSM_TYPES } from "../azure/ids.js";
 import { resultExitCode } from "../model/result.js";
+import { CUT_NOTE, printableResult } from "./printable.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -27,15 +28,12 @@ const COLOR: Record<Status, string> = {
   manual: "33",
 };
 
-/** Control characters (an ANSI escape in an HSM name, say) are shown, never sent to the terminal. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-export function safe(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-export function renderTerminal(result: Result, options: TerminalOptions): string {
+/**
+ * The terminal summary. Every value from Azure is printed through `printableResult`: no line break, control character
+ * or bidirectional override reaches the terminal (or the CI log) as itself, and long values are cut.
+ */
+export function renderTerminal(given: Result, options: TerminalOptions): string {
+  const result = printableResult(given);
   const paint = (code: string, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const bold = (text: string) => paint("1", text);
   const lines: string[] = [];
@@ -53,7 +51,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
       const label = paint(COLOR[f.status], LABEL[f.status].padEnd(6));
       const severity = f.status === "fail" || f.status === "error" ? ` [${f.severity}]` : "";
       lines.push(`    ${label} ${f.policyId}${severity}`);
-      lines.push(`           ${safe(f.message)}`);
+      lines.push(`           ${f.message}`);
     }
     const hidden = findings.filter((f) => f.status === "not_applicable").length;
     if (hidden > 0) lines.push(paint("90", `    (${hidden} polic${hidden === 1 ? "y does" : "ies do"} not apply)`));
@@ -90,12 +88,10 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     const hsms = hsmsOf.get(subscriptionId.toLowerCase()) ?? [];
     if (subFindings.length === 0 && hsms.length === 0) continue;
     const name = result.scope.subscriptionNames?.[subscriptionId];
-    lines.push(bold(`Subscription ${name ? `${safe(name)} (${subscriptionId})` : subscriptionId}`));
+    lines.push(bold(`Subscription ${name ? `${name} (${subscriptionId})` : subscriptionId}`));
     findingLines(subFindings);
     for (const hsm of hsms) {
-      lines.push(
-        `  ${bold(`${HSM_TYPES[hsm.kind].label} ${safe(hsm.name)}`)} (${safe(hsm.resourceGroup)}, ${safe(hsm.location)})`,
-      );
+      lines.push(`  ${bold(`${HSM_TYPES[hsm.kind].label} ${hsm.name}`)} (${hsm.resourceGroup}, ${hsm.location})`);
       findingLines(byResource.get(hsm.id.toLowerCase()) ?? []);
     }
     lines.push("");
@@ -124,9 +120,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
     const count = (state: string) => result.waivers!.filter((w) => w.state === state).length;
     lines.push(`Waivers: ${count("applied")} applied, ${count("expired")} expired, ${count("unused")} unused.`);
     for (const w of expired) {
-      lines.push(
-        `  expired ${w.expires}: waiver ${w.index} of ${w.policy} for ${safe(w.resource)} (owner ${safe(w.owner)})`,
-      );
+      lines.push(`  expired ${w.expires}: waiver ${w.index} of ${w.policy} for ${w.resource} (owner ${w.owner})`);
     }
   }
   if (result.excluded && result.excluded.length > 0) {
@@ -138,6 +132,7 @@ export function renderTerminal(result: Result, options: TerminalOptions): string
       "The fix for each finding, with this estate's ids filled in, is in result.json (findings[].remediation).",
     );
   }
+  if (result.cut) lines.push(CUT_NOTE);
   const gate =
     result.failOn === "never"
       ? s.fail > 0

@@ -105,6 +105,8 @@ export interface SubscriptionView {
 }
 
 export interface ReportView {
+  /** Whether a value from Azure was cut to be printed (src/report/printable.ts). */
+  cut: boolean;
   title: string;
   verdict: string;
   meaning: string;
@@ -276,6 +278,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
       : EXIT_MEANING[code].meaning;
   const window = result.logWindow;
   return {
+    cut: (result as { cut?: boolean }).cut === true,
     title: "HSM audit-trail evidence pack",
     verdict,
     meaning,

@@ -75,6 +75,10 @@ export interface CheckCase {
     message?: RegExp;
     /** Evidence ids the verdict must cite (among others). */
     evidence?: string[];
+    /** The remediation case the verdict names (`null`: none, the policy's own fix). */
+    fix?: string | null;
+    /** Remediation values the verdict must give (among others). */
+    values?: Record<string, string>;
   };
 }
 
@@ -561,6 +565,9 @@ const destinationRetention: CheckCase[] = [
     expect: {
       status: "fail",
       message: /table AZKVAuditLogs of workspace law-audit keeps 30 days \(its own retention\)/,
+      // The table is what to change: the workspace's default does not reach a table with its own retention.
+      fix: "table",
+      values: { table: "AZKVAuditLogs", workspaceName: "law-audit", workspaceId: WORKSPACE, minimumDays: "365" },
     },
   },
   {
@@ -608,7 +615,12 @@ const destinationRetention: CheckCase[] = [
     ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
       workspaces: [workspace(WORKSPACE, { retentionInDays: 90 })],
     }),
-    expect: { status: "fail", message: /not kept 365 days: workspace law-audit keeps 90 days/ },
+    expect: {
+      status: "fail",
+      message: /not kept 365 days: workspace law-audit keeps 90 days/,
+      fix: "workspace",
+      values: { workspaceName: "law-audit", workspaceId: WORKSPACE },
+    },
   },
   {
     name: "minimumDays 30 passes 90 days",
@@ -635,7 +647,15 @@ const destinationRetention: CheckCase[] = [
     ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
       workspaces: [workspace(WORKSPACE, { exists: false })],
     }),
-    expect: { status: "fail", message: /law-audit does not exist/ },
+    // Its retention cannot be changed: the fix is to send the log to a workspace that exists.
+    expect: { status: "fail", message: /law-audit does not exist/, fix: "noWorkspace" },
+  },
+  {
+    name: "no workspace receives the audit log: fail, fixed by sending it to one",
+    ...onHsm(managedHsm({ settings: [setting({ category: MANAGED_AUDIT, storageAccountId: STORAGE })] }), {
+      workspaces: [yearLongWorkspace()],
+    }),
+    expect: { status: "fail", message: /No Log Analytics workspace receives the audit log/, fix: "noWorkspace" },
   },
   {
     name: "two workspaces, one long and one short, pass",
@@ -1175,7 +1195,12 @@ const archiveFlowing: CheckCase[] = [
   {
     name: "no blob on any day of the window: fail",
     ...flowing({ daysListed: ["d=08/", "d=07/", "d=06/"] }),
-    expect: { status: "fail", message: /holds no hourly blob of Mhsm-Keys on the 3 day\(s\) of the window/ },
+    // The blobs were listed: no role is missing, the fix is not a role assignment.
+    expect: {
+      status: "fail",
+      message: /holds no hourly blob of Mhsm-Keys on the 3 day\(s\) of the window/,
+      fix: null,
+    },
   },
   {
     name: "no container: fail",
@@ -1217,6 +1242,7 @@ const archiveFlowing: CheckCase[] = [
       status: "error",
       message:
         /HTTP 403 AuthorizationPermissionMismatch\): grant the scanning identity the Storage Blob Data Reader role/,
+      fix: "access",
     },
   },
   {

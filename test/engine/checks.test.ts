@@ -50,6 +50,8 @@ describe.each(Object.entries(CASES))("check kind %s", (kindName, cases) => {
     });
     expect(verdict.message.length).toBeGreaterThan(0);
     if (c.expect.evidence) expect(verdict.evidence).toEqual(expect.arrayContaining(c.expect.evidence));
+    if (c.expect.fix !== undefined) expect(verdict.fix).toBe(c.expect.fix ?? undefined);
+    if (c.expect.values) expect(verdict.values).toMatchObject(c.expect.values);
   });
 });
 

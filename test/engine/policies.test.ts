@@ -74,10 +74,13 @@ const HSM_PLACEHOLDERS = [
   "container",
   "role",
   "minimumTlsVersion",
+  // destination-retention's table, when the table's own retention is short.
+  "table",
 ];
 
 const builtIns = loadPolicies();
-const templates = (p: Policy) => [p.remediation.azCli, p.remediation.powershell, p.remediation.bicep ?? ""];
+const templates = (p: Policy) =>
+  [p.remediation, ...Object.values(p.remediation.cases ?? {})].flatMap((r) => [r.azCli, r.powershell, r.bicep ?? ""]);
 
 describe("the built-in policy pack", () => {
   test("holds DESIGN's eight built-in ids, hsm-inventory-complete, the activity highlights and Sentinel coverage", () => {

@@ -29,6 +29,7 @@ export default defineArchiveCheck<Record<string, never>>({
       evidence.push(...arrival.result.evidence);
       if (!isKnown(arrival.result)) {
         const e = arrival.result.error;
+        if (e.status === 403 || e.status === 401) results.errorFix = "access";
         results.unknown.push(
           e.status === 403 || e.status === 401
             ? `${where} refused to list or read its blobs (HTTP ${e.status}${e.code ? ` ${e.code}` : ""}): grant the scanning identity the ${BLOB_READER_ROLE} role on the account`

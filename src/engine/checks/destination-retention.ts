@@ -1,7 +1,7 @@
 // A workspace that receives the audit category keeps data for at least the required number of days.
 import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import { sameId } from "../../azure/ids.js";
+import { parseResourceId, sameId } from "../../azure/ids.js";
 import type { HsmKind } from "../../model/snapshot.js";
 import {
   auditCategoriesSchema,
@@ -32,15 +32,32 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     const lookup = memoFor(snapshot, memo);
     const trail = lookup.auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
-    const values = { minimumDays: String(params.minimumDays) };
+    const values: Record<string, string> = { minimumDays: String(params.minimumDays) };
     const ids = trail.workspaceIds;
     if (ids.length === 0) {
+      // No workspace receives the log: the fix is to send it to one, not to lengthen one's retention.
       const days = params.minimumDays;
       return {
         ...noWorkspaceVerdict(trail, `no workspace keeps its audit log ${days} days`, `none keeps it ${days} days`),
         values,
+        fix: "noWorkspace",
       };
     }
+    /** The fix for the first short retention found: its table's own, or its workspace's default. */
+    let fix: { case: string; values: Record<string, string> } | undefined;
+    const shortOf = (id: string, table?: string) => {
+      if (fix) return;
+      const parsed = parseResourceId(id);
+      fix = {
+        case: table ? "table" : "workspace",
+        values: {
+          workspaceId: id,
+          workspaceResourceGroup: parsed?.resourceGroup ?? "",
+          workspaceName: parsed?.name ?? lastSegment(id),
+          ...(table ? { table } : {}),
+        },
+      };
+    };
     const evidence = [...trail.evidence];
     const kept: string[] = [];
     const short: string[] = [];
@@ -80,7 +97,11 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
         if (days === undefined) unknown.push(`${where} (its answer has no retentionInDays)`);
         else if (days >= params.minimumDays)
           kept.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
-        else short.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
+        else {
+          short.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
+          // A table with its own retention keeps it whatever the workspace's default: the table is what to change.
+          shortOf(id, ownSet && own !== undefined ? name : undefined);
+        }
       }
     }
     unknown.push(...unresolvedWorkspaces(trail));
@@ -100,11 +121,14 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
         values,
       };
     }
+    // Only workspaces that do not exist were found: the log must go to one that does.
+    const chosen: { case: string; values: Record<string, string> } = fix ?? { case: "noWorkspace", values: {} };
     return {
       status: "fail",
       message: `The audit log of ${target.hsm.name} is not kept ${params.minimumDays} days: ${short.join("; ")}.`,
       evidence,
-      values,
+      values: { ...values, ...chosen.values },
+      fix: chosen.case,
     };
   },
 });

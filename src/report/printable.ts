@@ -1,0 +1,172 @@
+// What a report prints of a value from Azure. Names, tags, rule names, callers and operation names are chosen by
+// whoever owns the tenant: a line break in one would print a forged line (a "COMPLIANT (exit code 0)." of its own)
+// in a terminal, a CI log or the PDF, a bidirectional override would make it read as something else, and a name of
+// 80,000 characters would bury the report. So every renderer prints values through `printable`: the characters that
+// do not print as themselves are shown escaped (\n, \u202e), and what is too long is cut with an ellipsis. The full
+// value stays in result.json, which is written as read.
+import type { Finding, Result } from "../model/result.js";
+
+/**
+ * Line breaks and the other control characters (C0, DEL, C1 including U+0085), the Unicode line and paragraph
+ * separators, and the bidirectional marks, embeddings, overrides and isolates.
+ */
+// eslint-disable-next-line no-control-regex
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
+
+/** At most this many characters of one value are printed. */
+export const MAX_PRINTED = 1000;
+/** At most this many characters without a space or a "/" (a word, a name, an id's segment) are printed. */
+export const MAX_RUN = 120;
+/** What stands for the characters cut. */
+export const CUT = "…";
+/** The note a report prints once when it cut a value. */
+export const CUT_NOTE = `Values from Azure longer than ${MAX_PRINTED} characters, or with a word longer than ${MAX_RUN}, are cut where "${CUT}" stands; the full values are in result.json.`;
+
+function escapeHidden(c: string): string {
+  if (c === "\n") return "\\n";
+  if (c === "\r") return "\\r";
+  if (c === "\t") return "\\t";
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/** Whether `printable` would change the value. */
+export function needsEscape(value: string): boolean {
+  HIDDEN.lastIndex = 0;
+  return HIDDEN.test(value);
+}
+
+/**
+ * The value as one printable line: hidden characters escaped, each run of more than `MAX_RUN` characters without a
+ * space or "/" cut, and the whole cut at `max` characters. Linear in the value's length.
+ */
+export function printable(value: string, max = MAX_PRINTED): string {
+  // Nothing to do for the usual value: short, and nothing hidden in it.
+  if (value.length <= MAX_RUN && !needsEscape(value)) return value;
+  let out = "";
+  let run = 0;
+  let length = 0;
+  const n = value.length;
+  let i = 0;
+  while (i < n) {
+    const code = value.charCodeAt(i);
+    if (code === 32 || code === 47) run = 0;
+    else if (++run > MAX_RUN) {
+      // The rest of this run is cut: skip to its end without looking at each character.
+      out += CUT;
+      length++;
+      BREAK.lastIndex = i;
+      const next = BREAK.exec(value);
+      i = next ? next.index : n;
+      run = 0;
+      if (length >= max && i < n) return `${out}${CUT}`;
+      continue;
+    }
+    if (length + 1 > max) return `${out}${CUT}`;
+    // A surrogate pair is one character.
+    const pair = code >= 0xd800 && code <= 0xdbff && i + 1 < n && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    if (pair) {
+      out += value.slice(i, i + 2);
+      i += 2;
+    } else {
+      const c = value[i]!;
+      out += isHidden(code) ? escapeHidden(c) : c;
+      i++;
+    }
+    length++;
+  }
+  return out;
+}
+
+/** Where a run of characters ends: a space or a "/". */
+const BREAK = / |\//g;
+
+function isHidden(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x200e ||
+    code === 0x200f ||
+    code === 0x061c ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/** Whether `printable` cut the value. */
+export function wasCut(value: string, max = MAX_PRINTED): boolean {
+  if (value.length > max) return true;
+  let run = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 32 || c === 47) run = 0;
+    else if (++run > MAX_RUN) return true;
+  }
+  return false;
+}
+
+/** A fix longer than this is not printed, only pointed at: a command cut short must never be pasted. */
+export const MAX_FIX = 4000;
+
+/**
+ * A fix as printed: its lines as written (fill() has quoted every value onto one line, escaping its line breaks), any
+ * other hidden character escaped; or, when it holds a value too long to print, a pointer to result.json.
+ */
+export function printableFix(fix: string): string {
+  if (!fix) return fix;
+  let run = 0;
+  let long = fix.length > MAX_FIX;
+  for (let i = 0; i < fix.length && !long; i++) {
+    const c = fix.charCodeAt(i);
+    if (c === 32 || c === 47 || c === 10) run = 0;
+    else if (++run > MAX_RUN * 4) long = true;
+  }
+  if (long) {
+    return "# This fix holds a value too long to print: it is in result.json (findings[].remediation), with every id in full.";
+  }
+  return needsEscape(fix.replace(/\n/g, "")) ? fix.replace(HIDDEN, (c) => (c === "\n" ? c : escapeHidden(c))) : fix;
+}
+
+/**
+ * The result as the reports print it: every string from Azure made printable (see `printable`), keys of
+ * `subscriptionNames` included, so that ids still match each other; the fixes through `printableFix`. What the
+ * policies' authors wrote (policies, the pack) is left as written. Returns the result itself when nothing changes.
+ */
+export function printableResult(result: Result): Result & { cut?: boolean } {
+  let cut = false;
+  let changed = false;
+  const text = (value: string): string => {
+    const shown = printable(value);
+    if (shown !== value) {
+      changed = true;
+      if (wasCut(value)) cut = true;
+    }
+    return shown;
+  };
+  const deep = <T>(value: T): T => {
+    if (typeof value === "string") return text(value) as T;
+    if (Array.isArray(value)) return value.map(deep) as T;
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), deep(v)])) as T;
+    }
+    return value;
+  };
+  const finding = (f: Finding): Finding => {
+    const { remediation, title, ...rest } = f;
+    const azCli = printableFix(remediation.azCli);
+    const powershell = printableFix(remediation.powershell);
+    if (azCli !== remediation.azCli || powershell !== remediation.powershell) changed = true;
+    return { ...deep(rest), title, remediation: { azCli, powershell } };
+  };
+  const { policies, policyPack, tool, findings, ...rest } = result;
+  const shown = {
+    ...deep(rest),
+    tool,
+    ...(policyPack ? { policyPack } : {}),
+    ...(policies ? { policies } : {}),
+    findings: findings.map(finding),
+  } as Result;
+  if (!changed) return result;
+  return cut ? { ...shown, cut } : shown;
+}

@@ -4,7 +4,7 @@ import type { Finding, Result, Status } from "../model/result.js";
 import { failCounts } from "../model/result.js";
 import { HSM_TYPES } from "../azure/ids.js";
 import { resultExitCode } from "../model/result.js";
-import { CUT_NOTE, printableResult } from "./printable.js";
+import { CUT_NOTE, printable, printableResult } from "./printable.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -65,7 +65,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
     `Audit records searched from ${result.logWindow.start} to ${result.logWindow.end} (${result.logWindow.duration}).`,
   );
   if (result.clock) {
-    const text = safe(clockSummary(result.clock));
+    const text = printable(clockSummary(result.clock));
     lines.push(result.clock.beyondTolerance ? paint(COLOR.error, `! ${text}`) : text);
   }
   lines.push("");

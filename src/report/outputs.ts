@@ -26,6 +26,8 @@ export interface RenderContext {
   paper: Paper;
   /** SHA-256 (hex) of result.json exactly as written. */
   resultSha256: string;
+  /** SARIF: also the failures below the fail-on threshold (for review), which are left out by default. */
+  sarifAll?: boolean;
 }
 
 /** A renderer that returns the file's whole content. */
@@ -60,12 +62,13 @@ export async function writeOutputs(
   result: Result,
   outDir: string,
   formats: readonly Format[],
-  options: { paper?: Paper } = {},
+  options: { paper?: Paper; sarifAll?: boolean } = {},
 ): Promise<string[]> {
   const wanted = [...new Set<Format>(["json", ...formats])];
   const json = renderJson(result);
   const context: RenderContext = {
     paper: options.paper ?? "a4",
+    ...(options.sarifAll ? { sarifAll: true } : {}),
     resultSha256: createHash("sha256").update(json, "utf8").digest("hex"),
   };
   const temps: string[] = [];

@@ -6,3 +6,14 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * The tool could not start its work here: no credential signed in, or the services' certificates are not trusted.
+ * Not an evidence gap (exit 3) but a setup to fix before any finding can be made: exit 2, with what to do.
+ */
+export class SetupError extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = "SetupError";
+  }
+}

@@ -9,7 +9,7 @@ const commands = {
   simulate: () => import("./commands/simulate.js"),
   policies: () => import("./commands/policies.js"),
 };
-import { UsageError } from "./errors.js";
+import { SetupError, UsageError } from "./errors.js";
 import { terminalProgress } from "./progress.js";
 import { guardStdout } from "./output.js";
 import { EstateError } from "../simulator/estate.js";
@@ -29,6 +29,7 @@ import {
 } from "./config.js";
 import {
   checkFileTarget,
+  keepNegativeValues,
   checkOutDir,
   loadResult,
   loadVerifiedSnapshot,
@@ -86,6 +87,11 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
       type: "string",
       describe:
         "Largest disagreement between the services' clock (their Date headers) and this machine's before every finding that depends on the log window is an error (default 5m)",
+    })
+    .option("quiet", { type: "boolean", alias: "q", describe: "Print the verdict and the counts only" })
+    .option("sarif-all", {
+      type: "boolean",
+      describe: "results.sarif: also the failures below --fail-on (for review), left out by default",
     });
 }
 
@@ -140,6 +146,8 @@ interface OutputArgs {
   "log-window"?: string;
   paper?: string;
   "clock-skew-tolerance"?: string;
+  quiet?: boolean;
+  "sarif-all"?: boolean;
 }
 
 /** The configuration file merged with the flags; nothing is read from Azure or written yet. */
@@ -177,6 +185,8 @@ function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) 
     outDir: checkOutDir(effective.out.value),
     paper: parsePaper(args.paper),
     color: useColor(process.stdout),
+    ...(args.quiet ? { quiet: true } : {}),
+    ...(args["sarif-all"] ? { sarifAll: true } : {}),
     ...(waiversFile
       ? {
           waivers: waiversFrom(waiversFile, {
@@ -196,7 +206,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   guardStdout();
   try {
-    await yargs(argv)
+    await yargs(keepNegativeValues(argv))
       .scriptName("hsm-audit")
       .usage("$0 <command> [options]")
       .command(
@@ -259,7 +269,7 @@ export async function main(argv: string[]): Promise<number> {
               "snapshotOut",
               args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined,
             ),
-            concurrency: Math.max(1, positiveInteger("--concurrency", args.concurrency, 32, 256)),
+            concurrency: positiveInteger("--concurrency", args.concurrency, 32, 256, 1),
             inventory: parseInventory(args.inventory),
             armBatch: args["arm-batch"] !== false,
             maxRetries: positiveInteger("--max-retries", args["max-retries"], 4, 10),
@@ -299,14 +309,23 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option("format", { type: "string", array: true, describe: `Formats, comma-separated (${FORMATS})` })
             .option("out", { type: "string", demandOption: true, describe: "Output directory" })
-            .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" }),
+            .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" })
+            .option("sarif-all", {
+              type: "boolean",
+              describe: "results.sarif: also the failures below the result's fail-on (for review)",
+            }),
         async (args) => {
+          // Without a format, render would only copy result.json: say what to ask for instead.
+          if (!args.format || args.format.every((f) => f.trim() === "")) {
+            throw new UsageError(`render needs --format: one or more of ${FORMATS} (result.json is the input)`);
+          }
           const result = loadResult(args.result);
           const { render } = await commands.render();
           exitCode = await render(result, {
             outDir: checkOutDir(args.out),
             formats: parseFormats(args.format),
             paper: parsePaper(args.paper),
+            ...(args["sarif-all"] ? { sarifAll: true } : {}),
           });
         },
       )
@@ -427,6 +446,10 @@ export async function main(argv: string[]): Promise<number> {
       })
       .parseAsync();
   } catch (error) {
+    if (error instanceof SetupError) {
+      process.stderr.write(`hsm-audit: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof UsageError || error instanceof EstateError || error instanceof OutputError) {
       process.stderr.write(`hsm-audit: ${error.message}\nRun 'hsm-audit --help' for usage.\n`);
       return 2;

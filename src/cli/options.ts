@@ -177,12 +177,37 @@ export function parseInventory(value: string | undefined): InventorySource {
   throw new UsageError(`--inventory must be arm or resource-graph, not '${value}'`);
 }
 
-export function positiveInteger(flag: string, value: number | undefined, fallback: number, max: number): number {
+export function positiveInteger(
+  flag: string,
+  value: number | undefined,
+  fallback: number,
+  max: number,
+  min = 0,
+): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not ${value}`);
   }
   return value;
+}
+
+/**
+ * `--log-window -5d` reads to yargs as the flags -5 and -d ("Unknown arguments: 5, d"). A value that starts with a
+ * minus and a digit is kept with the flag before it, so that the flag's own check can say what is wrong with it.
+ */
+export function keepNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z][a-z-]*$/.test(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 /**
@@ -310,6 +335,15 @@ export function loadResult(file: string): Result {
   return value as unknown as Result;
 }
 
-export function useColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+/**
+ * Colour on a terminal that can show it. `FORCE_COLOR` (as Node reads it: any value but `0` or `false`) turns it on
+ * even in a pipe or CI log, and `FORCE_COLOR=0` off; otherwise `NO_COLOR` (any non-empty value) or `TERM=dumb` turn
+ * it off.
+ */
+export function useColor(stream: Pick<NodeJS.WriteStream, "isTTY">, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
+  if (env.NO_COLOR) return false;
+  if (env.TERM === "dumb") return false;
+  return Boolean(stream.isTTY);
 }

@@ -129,8 +129,10 @@ export function isExpired(waiver: Pick<Waiver, "expires">, runTime: number): boo
 
 /**
  * Applies waivers to findings: the first unexpired waiver (in file order) that names the policy and matches the
- * resource turns a `fail` into `waived`. Nothing else is ever waived: an `error` is missing evidence, not a failure
- * someone accepted. Returns new findings and every waiver with its state.
+ * resource turns a `fail` or a `manual` finding into `waived`. A `manual` finding asks for evidence the tool cannot
+ * read (a Dedicated HSM's appliance audit log); its waiver is the documented compensating control, with an owner and
+ * an end. Nothing else is ever waived: an `error` is missing evidence, not a failure someone accepted, and a `pass`
+ * needs nothing. Returns new findings and every waiver with its state.
  */
 export function applyWaivers(
   findings: readonly Finding[],
@@ -144,16 +146,16 @@ export function applyWaivers(
     covered: [] as Array<{ policyId: string; resourceId: string }>,
   }));
   const out = findings.map((f) => {
-    if (f.status !== "fail") return f;
+    if (f.status !== "fail" && f.status !== "manual") return f;
     const candidates = compiled.filter((c) => c.waiver.policy === f.policyId && c.matches(f.resourceId));
     const active = candidates.find((c) => !c.expired);
     if (!active) {
-      // An expired waiver over a failure is reported with it, so that its owner sees what it no longer covers.
+      // An expired waiver is reported with what it no longer covers, so that its owner sees it; that finding counts again.
       for (const c of candidates) c.covered.push({ policyId: f.policyId, resourceId: f.resourceId });
       return f;
     }
     active.covered.push({ policyId: f.policyId, resourceId: f.resourceId });
-    return { ...f, status: "waived" as const, waiver: reference(active.waiver) };
+    return { ...f, status: "waived" as const, waiver: { ...reference(active.waiver), accepted: f.status } };
   });
   return {
     findings: out,

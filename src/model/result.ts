@@ -97,7 +97,10 @@ export interface Finding {
   remediation: { azCli: string; powershell: string };
   /** Added to the contract: the policy's title, for readers of the JSON alone. */
   title: string;
-  /** Added to the contract: on a `waived` finding, the waiver that accepted the failure. */
+  /**
+   * Added to the contract: on a `waived` finding, the waiver that accepted it: a failure, or a `manual` finding whose
+   * evidence a person supplied outside the tool (the waiver is that documented compensating control).
+   */
   waiver?: WaiverReference;
   /** Added to the contract: on an activity highlight, the records it rests on and the queries that found them. */
   details?: FindingDetails;
@@ -119,6 +122,8 @@ export interface WaiverReference {
   owner: string;
   ticket: string;
   expires: string;
+  /** On a waived finding: the status the waiver accepted (absent in results of earlier versions: `fail`). */
+  accepted?: "fail" | "manual";
 }
 
 export const WAIVER_STATES = ["applied", "expired", "unused"] as const;
@@ -128,9 +133,12 @@ export type WaiverState = (typeof WAIVER_STATES)[number];
 export interface ResultWaiver extends WaiverReference {
   policy: string;
   resource: string;
-  /** `applied`: it waived at least one failure; `expired`: its date had passed; `unused`: it matched no failure. */
+  /**
+   * `applied`: it waived at least one failure or manual finding; `expired`: its date had passed; `unused`: it matched
+   * none.
+   */
   state: WaiverState;
-  /** The failures it waived (`applied`) or would have waived had it not expired (`expired`). */
+  /** The findings it waived (`applied`) or would have waived had it not expired (`expired`). */
   findings: Array<{ policyId: string; resourceId: string }>;
 }
 
@@ -233,6 +241,15 @@ export function exitCode(
   if (waivers.failOnExpired && waivers.expired > 0) return 1;
   if (findings.some((f) => f.status === "error" || f.status === "manual")) return 3;
   return 0;
+}
+
+/**
+ * How a finding reads to a person: a `fail` that does not count against the gate (below `failOn`: the activity
+ * highlights, by default) is shown as `review`, never as a failure. result.json keeps the status `fail`.
+ */
+export type ShownStatus = Status | "review";
+export function shownStatus(finding: Pick<Finding, "status" | "severity">, failOn: FailOn): ShownStatus {
+  return finding.status === "fail" && !failCounts(finding.severity, failOn) ? "review" : finding.status;
 }
 
 /** The exit code a result earns, from what it holds (render and the CLI agree with `summary.compliant`). */

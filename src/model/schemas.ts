@@ -762,7 +762,7 @@ export const RESULT_SCHEMA = {
           waiver: {
             type: "object",
             required: ["index", "reason", "owner", "ticket", "expires"],
-            properties: waiverReference,
+            properties: { ...waiverReference, accepted: { enum: ["fail", "manual"] } },
           },
           details: {
             type: "object",

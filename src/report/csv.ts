@@ -1,5 +1,6 @@
 // findings.csv: one row per finding, RFC 4180 (CRLF rows, quotes doubled, fields with commas, quotes or line breaks
-// quoted). Names come from Azure: a cell a spreadsheet would read as a formula gets a leading apostrophe.
+// quoted), UTF-8 with a byte-order mark so that Excel on Windows reads names as UTF-8 rather than its ANSI code page.
+// Names come from Azure: a cell a spreadsheet would read as a formula gets a leading apostrophe.
 import type { Result } from "../model/result.js";
 import { lookup } from "./lookup.js";
 
@@ -20,7 +21,12 @@ export const CSV_COLUMNS = [
   "waiverTicket",
   "waiverExpires",
   "waiverReason",
+  "runId",
+  "scannedAt",
 ] as const;
+
+/** Excel on Windows opens a CSV as UTF-8 only when it starts with this mark. */
+export const UTF8_BOM = "\ufeff";
 
 export function renderCsv(result: Result): string {
   const look = lookup(result);
@@ -44,10 +50,13 @@ export function renderCsv(result: Result): string {
       waiverTicket: f.waiver?.ticket ?? "",
       waiverExpires: f.waiver?.expires ?? "",
       waiverReason: f.waiver?.reason ?? "",
+      // Each row says which run and when, so that rows of several months can be pasted into one sheet.
+      runId: result.runId ?? "",
+      scannedAt: result.startedAt,
     };
     return CSV_COLUMNS.map((c) => field(values[c]));
   });
-  return [CSV_COLUMNS.map(field), ...rows].map((r) => `${r.join(",")}\r\n`).join("");
+  return UTF8_BOM + [CSV_COLUMNS.map(field), ...rows].map((r) => `${r.join(",")}\r\n`).join("");
 }
 
 /** Formula neutralisation (a leading `'`, as OWASP advises), then RFC 4180 quoting. */

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
-import type { Result, Status } from "../model/result.js";
+import type { Result, ShownStatus, Status } from "../model/result.js";
 import { anchorOf, buildView, evidenceAnchor, STATUS_LABEL, type ActivityView } from "./view.js";
 import type { RenderContext } from "./outputs.js";
 import { printableResult } from "./printable.js";
@@ -38,8 +38,8 @@ function compile(): Compiled {
     isDefined: (v: unknown) => v !== undefined && v !== null,
     isBad: (s: Status) => s === "fail" || s === "error",
     lower: (s: string) => String(s).toLowerCase(),
-    statusWord: (s: Status) => STATUS_LABEL[s].word,
-    statusSymbol: (s: Status) => STATUS_LABEL[s].symbol,
+    statusWord: (s: ShownStatus) => STATUS_LABEL[s].word,
+    statusSymbol: (s: ShownStatus) => STATUS_LABEL[s].symbol,
     evAnchor: (id: string) => evidenceAnchor(id),
     hsmAnchor: (id: string) => anchorOf("hsm", id),
     chartGeometry: (a: ActivityView) => chartGeometry(a),

@@ -1,7 +1,7 @@
 // summary.md: short enough for $GITHUB_STEP_SUMMARY and an Azure DevOps summary tab. Verdict and exit code in words,
 // counts, and what failed or errored with its fix. No links: everything from Azure is escaped so that names can
 // neither format, link, mention nor inject HTML.
-import { failCounts, resultExitCode, type Finding, type Result } from "../model/result.js";
+import { failCounts, resultExitCode, shownStatus, type Finding, type Result } from "../model/result.js";
 import { lookup } from "./lookup.js";
 import { CUT_NOTE, printableResult } from "./printable.js";
 
@@ -23,6 +23,7 @@ export function renderMarkdown(given: Result): string {
   const s = result.summary;
   const counted = result.findings.filter((f) => f.status === "fail" && failCounts(f.severity, result.failOn)).length;
   const expired = (result.waivers ?? []).filter((w) => w.state === "expired");
+  const review = result.findings.filter((f) => shownStatus(f, result.failOn) === "review").length;
   const meaning =
     code === 1
       ? counted > 0
@@ -32,7 +33,7 @@ export function renderMarkdown(given: Result): string {
         ? `No counted failure, but ${s.error} finding(s) lack evidence and ${s.manual} need manual review: compliance is not proven.`
         : result.failOn === "never"
           ? "The gate is off (fail-on never): nothing makes this run fail."
-          : `Every finding passes, is waived, does not apply, or fails below severity ${result.failOn}.`;
+          : `Every finding passes, is waived, does not apply, or is for review below severity ${result.failOn}.`;
   const lines = [
     `## hsm-audit: ${VERDICT[code]} (exit code ${code})`,
     "",
@@ -41,11 +42,17 @@ export function renderMarkdown(given: Result): string {
     `${result.resources.length} HSM(s) in ${result.scope.subscriptions.length} subscription(s), ${result.scope.cloud}; ` +
       `run ${cell(result.startedAt)}; fail-on ${result.failOn}.`,
     "",
-    "| pass | fail | error | manual | waived | not applicable |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: |",
-    `| ${s.pass} | ${s.fail} | ${s.error} | ${s.manual} | ${s.waived} | ${s.notApplicable} |`,
+    "| pass | fail | review | error | manual | waived | not applicable |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${s.pass} | ${s.fail - review} | ${review} | ${s.error} | ${s.manual} | ${s.waived} | ${s.notApplicable} |`,
   ];
-  const shown = result.findings.filter((f) => f.status === "fail" || f.status === "error");
+  if (review > 0) {
+    lines.push(
+      "",
+      `${review} finding(s) below severity ${result.failOn} are for review (activity highlights and the like), not failures: they are in result.json and the evidence pack.`,
+    );
+  }
+  const shown = result.findings.filter((f) => ["fail", "error"].includes(shownStatus(f, result.failOn)));
   if (shown.length > 0) {
     // Failures first, most severe first; errors after; otherwise the result's order.
     const rank = (f: Finding) =>

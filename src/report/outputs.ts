@@ -25,6 +25,8 @@ export interface RenderContext {
   paper: Paper;
   /** SHA-256 (hex) of result.json exactly as written. */
   resultSha256: string;
+  /** SARIF: also the failures below the fail-on threshold (for review), which are left out by default. */
+  sarifAll?: boolean;
 }
 
 /** A renderer that returns the file's whole content. */
@@ -65,13 +67,14 @@ export async function writeOutputs(
   result: Result,
   outDir: string,
   formats: readonly Format[],
-  options: { paper?: Paper } = {},
+  options: { paper?: Paper; sarifAll?: boolean } = {},
 ): Promise<string[]> {
   // result.json is renamed into place last: once it is there, so is everything it came with.
   const wanted = [...new Set<Format>([...formats.filter((f) => f !== "json"), "json"])];
   const json = renderJson(result);
   const context: RenderContext = {
     paper: options.paper ?? "a4",
+    ...(options.sarifAll ? { sarifAll: true } : {}),
     resultSha256: createHash("sha256").update(json, "utf8").digest("hex"),
   };
   const staging = new Staging();

@@ -1,7 +1,7 @@
 // The PDF's layout constants (paper, margins, sizes, colours), kept as data in report-templates/pdf-layout.json.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Status } from "../model/result.js";
+import type { ShownStatus } from "../model/result.js";
 import type { Paper } from "./outputs.js";
 
 interface LayoutFile {
@@ -10,7 +10,7 @@ interface LayoutFile {
   body: number;
   tableBody: number;
   colors: Record<"text" | "muted" | "rule" | "headerFill" | "mark" | "code" | "link" | "bar", string>;
-  status: Record<Status, string>;
+  status: Record<ShownStatus, string>;
 }
 
 const file = JSON.parse(

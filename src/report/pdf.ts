@@ -713,11 +713,11 @@ class Writer {
     }
     // The headline is the worst counted status (as in the HTML); the counts include everything.
     const worst = { ...STATUS_LABEL[h.worst] };
-    const uncounted = h.findings.filter((f) => !f.counted).length;
+    const review = h.findings.filter((f) => !f.counted).length;
     (this.subscriptionOutline ?? doc.outline).addItem(`${h.resource.name} (${h.kindLabel})`);
     this.heading(`${h.resource.name}`, 2);
     this.flow(
-      `${worst.symbol} ${worst.word} · ${h.statusCounts.map((c) => `${c.count} ${c.word}`).join(", ")}${uncounted ? ` (${uncounted} FAIL below the fail-on threshold, for review)` : ""}`,
+      `${worst.symbol} ${worst.word} · ${h.statusCounts.map((c) => `${c.count} ${c.word}`).join(", ")}${review ? ` (${STATUS_LABEL.review.word}: below the fail-on threshold, not counted)` : ""}`,
       { font: "bold", size: 9, color: STATUS_COLOR[h.worst] },
     );
     this.y += this.lh(9) * 0.3;
@@ -968,7 +968,7 @@ class Writer {
     this.doc.outline.addItem("Waivers");
     this.heading("Waivers", 1);
     this.paragraph(
-      "Accepted exceptions from the waivers file: who owns each, until when, and which failures it covered. An error is never waived.",
+      "Accepted exceptions from the waivers file: who owns each, until when, and which failures or manual findings it covered. An error is never waived.",
     );
     if (v.waivers.length === 0) this.paragraph("The waivers file holds no waiver.");
     else

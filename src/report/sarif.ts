@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { printable, printableFix } from "./printable.js";
 import type { Finding, Result, ResultPolicy, Severity } from "../model/result.js";
+import { shownStatus } from "../model/result.js";
 import { lookup } from "./lookup.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -31,12 +32,17 @@ export const LEVEL: Record<Severity, Level> = {
 /** GitHub keeps at most 20 tags per rule. */
 const MAX_TAGS = 20;
 
-export function renderSarif(result: Result): string {
+/**
+ * `sarifAll: false` (the default) leaves out failures below the fail-on threshold: they are for review, and code
+ * scanning would raise an alert for each (a compliant estate of 1,000 HSMs raised hundreds).
+ */
+export function renderSarif(result: Result, options: { sarifAll?: boolean } = {}): string {
   const look = lookup(result);
   const rules = look.policies.map((p) => rule(p));
   const ruleIndex = new Map(look.policies.map((p, i) => [p.id, i]));
   const results = result.findings
     .filter((f) => f.status === "fail" || f.status === "error" || f.status === "waived")
+    .filter((f) => options.sarifAll === true || shownStatus(f, result.failOn) !== "review")
     .map((f) => {
       const name = look.displayName(f.resourceId);
       const level: Level = f.status === "error" ? "error" : LEVEL[f.severity];

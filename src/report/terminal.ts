@@ -1,32 +1,45 @@
 // The terminal summary: findings grouped by subscription and HSM, readable without colour; colour only when asked.
 import { clockSummary } from "../model/clock.js";
-import type { Finding, Result, Status } from "../model/result.js";
-import { failCounts } from "../model/result.js";
+import type { Finding, Result, ShownStatus } from "../model/result.js";
+import { failCounts, shownStatus } from "../model/result.js";
 import { HSM_TYPES } from "../azure/ids.js";
 import { resultExitCode } from "../model/result.js";
 import { CUT_NOTE, printable, printableResult } from "./printable.js";
 
 export interface TerminalOptions {
   color: boolean;
+  /** The verdict and the counts only (`--quiet`). */
+  quiet?: boolean;
 }
 
-const LABEL: Record<Status, string> = {
+/** Statuses that put an HSM's findings on the terminal in full; the other HSMs are counted. */
+const SHOWN_IN_FULL: ReadonlySet<ShownStatus> = new Set(["fail", "error", "manual", "waived"]);
+
+const LABEL: Record<ShownStatus, string> = {
   pass: "PASS ",
   fail: "FAIL ",
+  review: "REVIEW",
   error: "ERROR",
   not_applicable: "N/A  ",
   waived: "WAIVE",
   manual: "MANUAL",
 };
 
-const COLOR: Record<Status, string> = {
+const COLOR: Record<ShownStatus, string> = {
   pass: "32",
   fail: "31",
+  review: "34",
   error: "35",
   not_applicable: "90",
   waived: "36",
   manual: "33",
 };
+
+/** Who accepted a waived finding, until when, and what it was: the compensating control in the auditor's words. */
+export function waiverLine(w: NonNullable<Finding["waiver"]>): string {
+  const what = w.accepted === "manual" ? "manual evidence accepted" : "failure accepted";
+  return `${what} by waiver ${w.index} (owner ${w.owner}${w.ticket ? `, ticket ${w.ticket}` : ""}, until ${w.expires}): ${w.reason}`;
+}
 
 /**
  * The terminal summary. Every value from Azure is printed through `printableResult`: no line break, control character
@@ -48,10 +61,12 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
     if (passed.length > 0)
       lines.push(`    ${paint(COLOR.pass, LABEL.pass.padEnd(6))} ${passed.map((f) => f.policyId).join(", ")}`);
     for (const f of findings.filter((f) => f.status !== "pass" && f.status !== "not_applicable")) {
-      const label = paint(COLOR[f.status], LABEL[f.status].padEnd(6));
-      const severity = f.status === "fail" || f.status === "error" ? ` [${f.severity}]` : "";
+      const shown = shownStatus(f, result.failOn);
+      const label = paint(COLOR[shown], LABEL[shown].padEnd(6));
+      const severity = shown === "fail" || shown === "error" ? ` [${f.severity}]` : "";
       lines.push(`    ${label} ${f.policyId}${severity}`);
       lines.push(`           ${f.message}`);
+      if (f.status === "waived" && f.waiver) lines.push(`           ${printable(waiverLine(f.waiver))}`);
     }
     const hidden = findings.filter((f) => f.status === "not_applicable").length;
     if (hidden > 0) lines.push(paint("90", `    (${hidden} polic${hidden === 1 ? "y does" : "ies do"} not apply)`));
@@ -71,7 +86,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   lines.push("");
 
   const tenant = byResource.get("/subscriptions");
-  if (tenant) {
+  if (tenant && !options.quiet) {
     lines.push(bold("Subscriptions"));
     findingLines(tenant);
     lines.push("");
@@ -83,16 +98,32 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
     if (list.length === 0) hsmsOf.set(key, list);
     list.push(r);
   }
+  // An HSM that needs attention is shown in full; the others are counted, so that the summary of a large estate
+  // stays readable (every finding is in result.json and the reports).
+  const needsAttention = (findings: Finding[]) =>
+    findings.some((f) => SHOWN_IN_FULL.has(shownStatus(f, result.failOn)));
   for (const subscriptionId of result.scope.subscriptions) {
     const subFindings = byResource.get(`/subscriptions/${subscriptionId}`.toLowerCase()) ?? [];
     const hsms = hsmsOf.get(subscriptionId.toLowerCase()) ?? [];
     if (subFindings.length === 0 && hsms.length === 0) continue;
+    if (options.quiet) continue;
     const name = result.scope.subscriptionNames?.[subscriptionId];
     lines.push(bold(`Subscription ${name ? `${name} (${subscriptionId})` : subscriptionId}`));
     findingLines(subFindings);
+    let clean = 0;
     for (const hsm of hsms) {
+      const findings = byResource.get(hsm.id.toLowerCase()) ?? [];
+      if (!needsAttention(findings)) {
+        clean++;
+        continue;
+      }
       lines.push(`  ${bold(`${HSM_TYPES[hsm.kind].label} ${hsm.name}`)} (${hsm.resourceGroup}, ${hsm.location})`);
-      findingLines(byResource.get(hsm.id.toLowerCase()) ?? []);
+      findingLines(findings);
+    }
+    if (clean > 0) {
+      lines.push(
+        `  ${clean} ${hsms.length > clean ? "other " : ""}HSM(s): every finding passes, does not apply, or is for review.`,
+      );
     }
     lines.push("");
   }
@@ -105,21 +136,22 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   const quiet = result.scope.subscriptions.filter(
     (id) => !known.has(id.toLowerCase()) && !unsure.has(id.toLowerCase()),
   ).length;
-  if (quiet > 0) lines.push(`${quiet} subscription(s) in scope hold no HSM.`);
+  if (quiet > 0 && !options.quiet) lines.push(`${quiet} subscription(s) in scope hold no HSM.`);
   if (result.resources.length === 0 && quiet === result.scope.subscriptions.length && quiet > 0) {
     lines.push("No HSM was found: check that these are the subscriptions you meant (--subscription).");
   }
 
   const s = result.summary;
+  const review = result.findings.filter((f) => shownStatus(f, result.failOn) === "review").length;
   lines.push(
-    `Findings: ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.manual} manual, ${s.waived} waived, ${s.notApplicable} not applicable.`,
+    `Findings: ${s.pass} pass, ${s.fail - review} fail, ${review} for review, ${s.error} error, ${s.manual} manual, ${s.waived} waived, ${s.notApplicable} not applicable.`,
   );
   const code = resultExitCode(result);
   const expired = (result.waivers ?? []).filter((w) => w.state === "expired");
   if (result.waivers && result.waivers.length > 0) {
     const count = (state: string) => result.waivers!.filter((w) => w.state === state).length;
     lines.push(`Waivers: ${count("applied")} applied, ${count("expired")} expired, ${count("unused")} unused.`);
-    for (const w of expired) {
+    for (const w of options.quiet ? [] : expired) {
       lines.push(`  expired ${w.expires}: waiver ${w.index} of ${w.policy} for ${w.resource} (owner ${w.owner})`);
     }
   }
@@ -127,7 +159,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
     lines.push(`Excluded by the configuration: ${result.excluded.length} resource(s), not evaluated.`);
   }
   const counted = result.findings.filter((f) => f.status === "fail" && failCounts(f.severity, result.failOn)).length;
-  if (s.fail + s.error + s.manual > 0) {
+  if (s.fail + s.error + s.manual > 0 && !options.quiet) {
     lines.push(
       "The fix for each finding, with this estate's ids filled in, is in result.json (findings[].remediation).",
     );
@@ -139,7 +171,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
         ? ` The gate is off (--fail-on never): ${s.fail} finding(s) fail.`
         : ""
       : s.fail > 0
-        ? ` ${s.fail} finding(s) fail below '${result.failOn}'.`
+        ? ` ${s.fail} finding(s) below '${result.failOn}', for review.`
         : "";
   if (code === 1 && counted === 0) {
     lines.push(

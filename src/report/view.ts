@@ -11,25 +11,35 @@ import type {
   ResultResource,
   ResultWaiver,
   Severity,
+  ShownStatus,
   WaiverState,
   Status,
 } from "../model/result.js";
-import { failCounts, SEVERITIES, resultExitCode } from "../model/result.js";
+import { failCounts, SEVERITIES, resultExitCode, shownStatus } from "../model/result.js";
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
 import { HSM_TYPES } from "../azure/ids.js";
 
 /** How each status reads: never by colour alone, always a word and a symbol. */
-export const STATUS_LABEL: Record<Status, { word: string; symbol: string }> = {
+export const STATUS_LABEL: Record<ShownStatus, { word: string; symbol: string }> = {
   fail: { word: "FAIL", symbol: "✗" },
   error: { word: "ERROR", symbol: "!" },
   manual: { word: "MANUAL", symbol: "?" },
+  review: { word: "REVIEW", symbol: "◇" },
   waived: { word: "WAIVED", symbol: "~" },
   pass: { word: "PASS", symbol: "✓" },
   not_applicable: { word: "N/A", symbol: "–" },
 };
 
 /** The order findings are read in: what needs attention first. */
-export const STATUS_ORDER: readonly Status[] = ["fail", "error", "manual", "waived", "pass", "not_applicable"];
+export const STATUS_ORDER: readonly ShownStatus[] = [
+  "fail",
+  "error",
+  "manual",
+  "review",
+  "waived",
+  "pass",
+  "not_applicable",
+];
 
 const EXIT_MEANING: Record<0 | 1 | 3, { verdict: string; meaning: string }> = {
   0: {
@@ -52,7 +62,8 @@ export interface FindingView {
   finding: Finding;
   /** False for a `fail` below the fail-on threshold: reported for review, not counted against compliance. */
   counted: boolean;
-  status: { key: Status; word: string; symbol: string };
+  /** As a person reads it: a failure below the fail-on threshold is `review`. */
+  status: { key: ShownStatus; word: string; symbol: string };
   resourceName: string;
   /** The subscription-scope or tenant-scope label when the finding is not about an HSM. */
   where: string;
@@ -84,7 +95,7 @@ export interface HsmView {
   findings: FindingView[];
   /** The worst status among its findings, for the headline. */
   worst: Status;
-  statusCounts: { key: Status; word: string; symbol: string; count: number }[];
+  statusCounts: { key: ShownStatus; word: string; symbol: string; count: number }[];
   settings?: { name: string; id: string; carriesAudit: boolean; lines: SettingLine[] }[];
   settingsError?: string;
   settingsEvidence: string[];
@@ -123,7 +134,7 @@ export interface ReportView {
   failOn: string;
   policyPack?: { version: string; sha256: string };
   resultSha256: string;
-  statusCounts: { key: Status; word: string; symbol: string; count: number }[];
+  statusCounts: { key: ShownStatus; word: string; symbol: string; count: number }[];
   severityRows: { severity: Severity; fail: number; error: number }[];
   kindRows: { kind: string; hsms: number; fail: number; error: number; manual: number; pass: number }[];
   attention: FindingView[];
@@ -168,6 +179,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
   const names = result.scope.subscriptionNames ?? {};
   const subscriptionName = (id: string) => names[id] ?? id;
 
+  const shown = (f: Finding) => shownStatus(f, result.failOn ?? "low");
   const views = result.findings.map((finding): FindingView => {
     const resource = resources.get(finding.resourceId.toLowerCase());
     const sub = /^\/subscriptions\/([^/]+)$/i.exec(finding.resourceId);
@@ -177,7 +189,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     return {
       finding: details ? { ...finding, details } : finding,
       counted: finding.status !== "fail" || failCounts(finding.severity, result.failOn ?? "low"),
-      status: { key: finding.status, ...STATUS_LABEL[finding.status] },
+      status: { key: shown(finding), ...STATUS_LABEL[shown(finding)] },
       resourceName: resource?.name ?? (sub ? subscriptionName(sub[1]!) : "all subscriptions"),
       where: resource ? HSM_TYPES[resource.kind].label : sub ? "Subscription" : "Tenant",
       evidence: finding.evidence,
@@ -201,7 +213,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
 
   const hsmView = (resource: ResultResource): HsmView => {
     const findings = findingsOf(resource.id).sort(byStatus);
-    const counts = countStatuses(findings.map((f) => f.finding.status));
+    const counts = countStatuses(findings.map((f) => f.status.key));
     return {
       resource,
       anchor: anchorOf("hsm", resource.id),
@@ -300,7 +312,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     failOn: result.failOn ?? "low",
     ...(result.policyPack ? { policyPack: result.policyPack } : {}),
     resultSha256,
-    statusCounts: countStatuses(result.findings.map((f) => f.status)),
+    statusCounts: countStatuses(views.map((v) => v.status.key)),
     severityRows: SEVERITIES.map((severity) => ({
       severity,
       fail: result.findings.filter((f) => f.severity === severity && f.status === "fail").length,
@@ -354,9 +366,9 @@ export function buildView(result: Result, resultSha256: string): ReportView {
 
 const WAIVER_ORDER: WaiverState[] = ["applied", "expired", "unused"];
 const WAIVER_STATE: Record<WaiverState, string> = {
-  applied: "~ in force: it waived the failures listed",
-  expired: "✗ expired: it no longer applies, and the failures it covered count again",
-  unused: "– unused: it matched no failure",
+  applied: "~ in force: it waived the findings listed (failures, or manual evidence it stands in for)",
+  expired: "✗ expired: it no longer applies, and the findings it covered count again",
+  unused: "– unused: it matched no failure or manual finding",
 };
 
 const KIND_ORDER: HsmKind[] = ["cloudHsm", "managedHsm", "dedicatedHsm"];
@@ -382,7 +394,7 @@ const ACTIVITY_STATE: Record<ResultActivity["state"], string> = {
   "not-queried": "! not queried",
 };
 
-function countStatuses(statuses: Status[]) {
+function countStatuses(statuses: ShownStatus[]) {
   return STATUS_ORDER.map((key) => ({ key, ...STATUS_LABEL[key], count: statuses.filter((s) => s === key).length }));
 }
 

@@ -73,7 +73,7 @@ describe("hsm-audit simulate", () => {
       const calls = join(dir, "az-calls.txt");
       writeFileSync(join(dir, "placeholder"), "");
       const expires = Math.floor(Date.now() / 1000) + 3600;
-      const stub = `#!/bin/sh\necho "$@" >> '${calls}'\nprintf '%s' '{"accessToken":"${info.token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${expires},"subscription":"11111111-1111-4111-8111-111111111111","tenant":"72f988bf-86f1-41af-91ab-2d7cd011db47","tokenType":"Bearer"}'\n`;
+      const stub = `#!/bin/sh\necho "$@" >> '${calls}'\nprintf '%s' '{"accessToken":"${info.token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${expires},"subscription":"11111111-1111-4111-8111-111111111111","tenant":"c0c0c0c0-0000-4000-8000-000000000001","tokenType":"Bearer"}'\n`;
       spawnSync("mkdir", ["-p", bin]);
       writeFileSync(join(bin, "az"), stub);
       chmodSync(join(bin, "az"), 0o755);

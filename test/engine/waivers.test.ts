@@ -162,11 +162,26 @@ describe("what a waiver matches and changes", () => {
     expect(resourceMatcher(pattern)(id)).toBe(expected);
   });
 
-  test.each<Status>(["error", "manual", "pass", "not_applicable"])("a %s finding is never waived", (status) => {
+  test.each<Status>(["error", "pass", "not_applicable"])("a %s finding is never waived", (status) => {
     const { findings, waivers } = applyWaivers([finding(status)], [waiver()], RUN);
     expect(findings[0]!.status).toBe(status);
     expect(findings[0]!.waiver).toBeUndefined();
     expect(waivers[0]!.state).toBe("unused");
+  });
+
+  test.each<["fail" | "manual"]>([["fail"], ["manual"]])(
+    "a %s finding is waived, and says which status the waiver accepted",
+    (status) => {
+      const { findings, waivers } = applyWaivers([finding(status)], [waiver()], RUN);
+      expect(findings[0]).toMatchObject({ status: "waived", waiver: { index: 1, accepted: status } });
+      expect(waivers[0]!.state).toBe("applied");
+    },
+  );
+
+  test("a manual finding whose waiver expired counts again, and the waiver names it", () => {
+    const { findings, waivers } = applyWaivers([finding("manual")], [waiver({ expires: "2025-01-01" })], RUN);
+    expect(findings[0]!.status).toBe("manual");
+    expect(waivers[0]).toMatchObject({ state: "expired", findings: [{ policyId: "logs-flowing", resourceId: HSM }] });
   });
 
   test("a waiver of another policy, or another resource, is unused", () => {

@@ -41,7 +41,9 @@ function strings(value: unknown): string[] {
 /** The hsm-audit invocations in a script: command and arguments, with backslash continuations joined. */
 function invocations(script: string): Array<{ command: string; args: string[] }> {
   const joined = script.replace(/\\\n\s*/g, " ");
-  return [...joined.matchAll(/hsm-audit(?:@[\w.-]+)?\s+(scan|evaluate|render|demo|config print)\b([^\n]*)/g)].map(
+  return [
+    ...joined.matchAll(/(?:hsm-audit(?:@[\w.-]+)?|"\$hsm_audit")\s+(scan|evaluate|render|demo|config print)\b([^\n]*)/g),
+  ].map(
     (m) => ({ command: m[1]!, args: m[2]!.trim().split(/\s+/) }),
   );
 }
@@ -65,10 +67,35 @@ test("there are examples for GitHub Actions (gate and monthly) and Azure DevOps"
   expect(FILES.sort()).toEqual(["azure-pipelines.yml", "github-actions-monthly.yml", "github-actions.yml"]);
 });
 
+const ACTION = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as Parsed;
+/** The flags a step of the hsm-audit action passes, from its `with:` (as scripts/action/scan.sh turns them into flags). */
+const ACTION_FLAGS: Record<string, string> = {
+  subscriptions: "--subscription",
+  "fail-on": "--fail-on",
+  formats: "--format",
+  out: "--out",
+  period: "--period",
+  config: "--config",
+  waivers: "--waivers",
+};
+function actionCalls(doc: Parsed): Array<{ command: string; args: string[] }> {
+  const jobs = Object.values((doc.jobs ?? {}) as Record<string, Parsed>);
+  return jobs
+    .flatMap((job) => job.steps as Parsed[])
+    .filter((step) => /\/hsm-audit@/.test(String(step.uses ?? "")))
+    .map((step) => {
+      const given = (step.with ?? {}) as Record<string, string>;
+      for (const key of Object.keys(given)) expect(Object.keys(ACTION.inputs)).toContain(key);
+      const args = Object.entries(given).flatMap(([k, v]) => (ACTION_FLAGS[k] ? [ACTION_FLAGS[k], String(v)] : []));
+      if (given["extra-args"]) args.push(...String(given["extra-args"]).split(/\s+/));
+      return { command: "scan", args };
+    });
+}
+
 describe.each(FILES)("%s", (file) => {
   const text = readFileSync(join(CI, file), "utf8");
   const doc = parse(text) as Record<string, unknown>;
-  const calls = strings(doc).flatMap(invocations);
+  const calls = [...strings(doc).flatMap(invocations), ...actionCalls(doc)];
 
   test("calls hsm-audit with flags its --help lists, and formats of the contract", () => {
     expect(calls.length).toBeGreaterThan(0);
@@ -85,7 +112,7 @@ describe.each(FILES)("%s", (file) => {
   });
 
   test("reads the scan's exit code and fails in a last step that runs whatever happened before", () => {
-    expect(text).toMatch(/code=\$\?|exit-code=\$\?/);
+    expect(text).toMatch(file.startsWith("github") ? /steps\.scan\.outputs\.exit-code/ : /code=\$\?/);
     if (file.startsWith("github")) {
       const steps = (doc.jobs as Record<string, { steps: Array<Record<string, unknown>> }>)[
         Object.keys(doc.jobs as object)[0]!
@@ -98,10 +125,16 @@ describe.each(FILES)("%s", (file) => {
       for (const step of steps.filter((s) => /upload/.test(String(s.uses ?? "")))) {
         expect(String(step.if)).toMatch(/always\(\)/);
       }
+      // hsm-audit comes from the action, pinned to a commit, never from a registry name run with --yes.
+      const scan = steps.find((s) => s.id === "scan")!;
+      expect(String(scan.uses)).toMatch(/^[\w.-]+\/hsm-audit@[0-9a-f]{40}$/);
+      expect(text).not.toMatch(/npx/);
       expect(doc.permissions).toMatchObject({ "id-token": "write", contents: "read" });
       expect(steps.some((s) => String(s.uses).startsWith("azure/login@"))).toBe(true);
     } else {
       const steps = doc.steps as Array<Record<string, unknown>>;
+      expect(text).not.toMatch(/npx/);
+      expect(doc.schedules).toBeDefined();
       expect(steps.at(-1)).toMatchObject({ displayName: "Gate", condition: "always()" });
       expect(steps.find((s) => s.task === "PublishTestResults@2")).toMatchObject({
         condition: "always()",
@@ -117,11 +150,15 @@ test("the gate workflow sends SARIF to code scanning, the summary to the job sum
   const doc = parse(readFileSync(join(CI, "github-actions.yml"), "utf8")) as Parsed;
   expect(doc.permissions).toEqual({ "id-token": "write", "security-events": "write", contents: "read" });
   const steps = doc.jobs["hsm-audit"].steps as Array<Record<string, Parsed>>;
-  const upload = steps.find((s) => String(s.uses).startsWith("github/codeql-action/upload-sarif@"))!;
-  expect(upload.with.sarif_file).toBe("hsm-audit-results/results.sarif");
-  expect(steps.some((s) => /GITHUB_STEP_SUMMARY/.test(String(s.run)) && /summary\.md/.test(String(s.run)))).toBe(true);
   const scan = steps.find((s) => s.id === "scan")!;
-  expect(String(scan.run)).toContain("--fail-on high");
+  expect(scan.with).toMatchObject({ "fail-on": "high", gate: "false" });
+  expect(String(scan.with.formats).split(",")).toEqual(expect.arrayContaining(["sarif", "md"]));
+  // The action uploads SARIF (by default) and writes summary.md to the job summary.
+  expect(ACTION.inputs["upload-sarif"].default).toBe("true");
+  const actionSteps = ACTION.runs.steps as Array<Record<string, Parsed>>;
+  const upload = actionSteps.find((s) => String(s.uses).startsWith("github/codeql-action/upload-sarif@"))!;
+  expect(upload.with.sarif_file).toBe("${{ steps.scan.outputs.sarif }}");
+  expect(readFileSync(join(ROOT, "scripts/action/scan.sh"), "utf8")).toMatch(/summary\.md.*GITHUB_STEP_SUMMARY/);
 });
 
 test("the example configuration is valid for the CLI, and so are its waivers", () => {

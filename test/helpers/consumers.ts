@@ -67,5 +67,5 @@ export function parseJunit(xml: string): Parsed {
 }
 
 export function parseCsv(text: string): string[][] {
-  return parseCsvText(text, { relax_column_count: false, record_delimiter: "\r\n" }) as string[][];
+  return parseCsvText(text, { bom: true, relax_column_count: false, record_delimiter: "\r\n" }) as string[][];
 }

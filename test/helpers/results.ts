@@ -78,6 +78,7 @@ export function sampleResult(names: string[] = ["chsm-ok", ...HOSTILE_NAMES]): R
   return {
     schemaVersion: 1,
     tool: { name: "hsm-audit", version: "0.1.0" },
+    runId: "5f0c1d2e-0000-4000-8000-00000000a11d",
     startedAt: "2026-11-01T10:00:00.000Z",
     finishedAt: "2026-11-01T10:01:00.000Z",
     scope: { cloud: "AzureCloud", subscriptions: [SUB], subscriptionNames: { [SUB]: "Payments | =prod" } },

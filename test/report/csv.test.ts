@@ -1,6 +1,6 @@
 // findings.csv, read back by an RFC 4180 parser: a row per finding, every column, and no cell a spreadsheet would
 // run as a formula.
-import { CSV_COLUMNS, field, renderCsv } from "../../src/report/csv.js";
+import { CSV_COLUMNS, field, renderCsv, UTF8_BOM } from "../../src/report/csv.js";
 import { parseCsv } from "../helpers/consumers.js";
 import { HOSTILE_NAMES, sampleResult } from "../helpers/results.js";
 
@@ -8,7 +8,9 @@ const result = sampleResult();
 const text = renderCsv(result);
 const [header, ...rows] = parseCsv(text);
 
-test("a header and one row per finding, RFC 4180 line ends", () => {
+test("a header and one row per finding, RFC 4180 line ends, UTF-8 with a byte-order mark for Excel", () => {
+  expect(text.startsWith(UTF8_BOM)).toBe(true);
+  expect(text.startsWith(`${UTF8_BOM}policyId,`)).toBe(true);
   expect(header).toEqual([...CSV_COLUMNS]);
   expect(rows).toHaveLength(result.findings.length);
   expect(text.endsWith("\r\n")).toBe(true);
@@ -21,6 +23,8 @@ test("a header and one row per finding, RFC 4180 line ends", () => {
     expect(row[col("azCli")]).toBe(f.remediation.azCli);
     expect(row[col("evidence")]).toBe(f.evidence.join(" "));
     expect(row[col("waiverTicket")]).toBe(f.waiver?.ticket ?? "");
+    expect(row[col("runId")]).toBe("5f0c1d2e-0000-4000-8000-00000000a11d");
+    expect(row[col("scannedAt")]).toBe(result.startedAt);
   });
 });
 

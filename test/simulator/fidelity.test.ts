@@ -60,7 +60,7 @@ describe("ARM routes through the Azure SDK", () => {
     const payments = subs.find((s) => s.subscriptionId === SUB_PAYMENTS)!;
     expect(payments.displayName).toBe("Contoso Payments Production");
     expect(payments.state).toBe("Enabled");
-    expect(payments.tenantId).toBe("72f988bf-86f1-41af-91ab-2d7cd011db47");
+    expect(payments.tenantId).toBe("c0c0c0c0-0000-4000-8000-000000000001");
   });
 
   test.each([
@@ -132,7 +132,7 @@ describe("ARM routes through the Azure SDK", () => {
     expect(sub.displayName).toBe("Contoso Research Sandbox");
     const mhsm = await t.clients.keyVault(SUB_IDENTITY).managedHsms.get("rg-identity-hsm", "mhsm-identity-signing");
     expect(mhsm.id).toBe(MHSM_IDENTITY);
-    expect(mhsm.properties?.tenantId).toBe("72f988bf-86f1-41af-91ab-2d7cd011db47");
+    expect(mhsm.properties?.tenantId).toBe("c0c0c0c0-0000-4000-8000-000000000001");
     const byGroup = await collect(t.clients.keyVault(SUB_IDENTITY).managedHsms.listByResourceGroup("rg-identity-hsm"));
     expect(byGroup.map((h) => h.name).sort()).toEqual(["mhsm-identity-backup", "mhsm-identity-signing"]);
     const setting = await t.clients

@@ -5,9 +5,12 @@ import { printLine } from "../output.js";
 
 export async function render(
   result: Result,
-  options: { outDir: string; formats: Format[]; paper?: Paper; print?: (line: string) => void },
+  options: { outDir: string; formats: Format[]; paper?: Paper; sarifAll?: boolean; print?: (line: string) => void },
 ): Promise<number> {
-  const files = await writeOutputs(result, options.outDir, options.formats, { paper: options.paper ?? "a4" });
+  const files = await writeOutputs(result, options.outDir, options.formats, {
+    paper: options.paper ?? "a4",
+    ...(options.sarifAll ? { sarifAll: true } : {}),
+  });
   (options.print ?? printLine)(`Written: ${files.join(", ")}`);
   return 0;
 }

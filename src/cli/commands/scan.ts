@@ -16,6 +16,8 @@ import { writeFileSafely, WriteError } from "../../util/safe-write.js";
 import { OutputError, writeOutputs, type Format, type Paper } from "../../report/outputs.js";
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
+import { checkCertificates, signIn } from "../setup.js";
+import { SharedTokenCredential } from "../../azure/clients.js";
 
 export interface OutputOptions {
   policies: Policy[];
@@ -24,6 +26,10 @@ export interface OutputOptions {
   formats: Format[];
   paper?: Paper;
   color: boolean;
+  /** Print the verdict and the counts only. */
+  quiet?: boolean;
+  /** SARIF: include the failures below the fail-on threshold (for review). */
+  sarifAll?: boolean;
   print?: (line: string) => void;
   /** The waivers file's waivers (absent: no waivers file). */
   waivers?: Waiver[];
@@ -61,7 +67,12 @@ export interface ScanOptions extends OutputOptions {
 
 export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
   const cloud = CLOUDS[options.cloud];
-  const credential = options.credential ?? new DefaultAzureCredential({ authorityHost: cloud.authorityHost });
+  // One credential whose tokens every client shares; signing in is tried first, so that a missing sign-in is a
+  // setup error said in words rather than every read failing.
+  const credential = new SharedTokenCredential(
+    options.credential ?? new DefaultAzureCredential({ authorityHost: cloud.authorityHost }),
+  );
+  await signIn(credential, cloud.armAudience);
   const snapshot = await collect({
     credential,
     cloud: cloud.name,
@@ -81,6 +92,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),
   });
   options.progress?.finish();
+  checkCertificates(snapshot);
   if (options.snapshotOut) {
     try {
       await writeFileSafely(options.snapshotOut, `${JSON.stringify(snapshot, null, 2)}\n`);
@@ -106,8 +118,11 @@ export async function report(
     ...(options.exclude ? { exclude: options.exclude } : {}),
     ...(options.clockSkewToleranceMs !== undefined ? { clockSkewToleranceMs: options.clockSkewToleranceMs } : {}),
   });
-  const files = await writeOutputs(result, options.outDir, options.formats, { paper: options.paper ?? "a4" });
-  print(renderTerminal(result, { color: options.color }));
+  const files = await writeOutputs(result, options.outDir, options.formats, {
+    paper: options.paper ?? "a4",
+    ...(options.sarifAll ? { sarifAll: true } : {}),
+  });
+  print(renderTerminal(result, { color: options.color, ...(options.quiet ? { quiet: true } : {}) }));
   print("");
   print(`Written: ${files.join(", ")}`);
   return { code: resultExitCode(result), result, files };

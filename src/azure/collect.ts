@@ -6,6 +6,7 @@ import type { Agent } from "node:https";
 import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import { createRestError } from "@azure-rest/core-client";
 import { createClients, loadSdk, LOGS_SERVER_WAIT_S, SharedTokenCredential, type AzureClients } from "./clients.js";
+import { CLOUDS, type CloudName } from "./clouds.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
 import {
   HSM_TYPES,
@@ -58,11 +59,10 @@ import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader
 
 export interface CollectOptions {
   credential: TokenCredential;
-  cloud: string;
+  /** The cloud: every token is asked for its audiences, whatever endpoints are given. */
+  cloud: CloudName;
   armEndpoint: string;
   logsEndpoint: string;
-  armAudience?: string;
-  logsAudience?: string;
   storageAudience?: string;
   /** Subscriptions to scan; all the credential can list when empty. */
   subscriptions?: string[];
@@ -116,13 +116,13 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   // loading them overlaps its round trip and the inventory's. Each read waits only for its own package.
   const first = loadSdk(["subscriptions", "resourceGraph"]).catch(() => undefined);
   const credential = new SharedTokenCredential(options.credential);
-  credential.warm([options.armAudience ?? options.armEndpoint, options.logsAudience ?? options.logsEndpoint]);
+  const cloud = CLOUDS[options.cloud];
+  credential.warm([cloud.armAudience, cloud.logsAudience]);
   const clients = createClients({
     credential,
+    cloud: cloud.name,
     armEndpoint: options.armEndpoint,
     logsEndpoint: options.logsEndpoint,
-    ...(options.armAudience ? { armAudience: options.armAudience } : {}),
-    ...(options.logsAudience ? { logsAudience: options.logsAudience } : {}),
     ...(options.storageAudience ? { storageAudience: options.storageAudience } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
     scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry }, scheduler },

@@ -226,6 +226,26 @@ describe("clouds", () => {
   });
 });
 
+describe("workspace retention: the archive tier counts toward the total only", () => {
+  test("a table that keeps 4 days interactively and 400 in all fails workspace-retention, and says why; exit 1", async () => {
+    const yaml = estate().replace(
+      "retentionInDays: 400 }",
+      "retentionInDays: 400, tableRetention: { CloudHsmServiceOperationAuditLogs: { retentionInDays: 4, totalRetentionInDays: 400 } } }",
+    );
+    expect(yaml).toContain("totalRetentionInDays: 400");
+    const { run } = await scanEstate(yaml);
+    expectContractValid(run);
+    expect(run.code).toBe(1);
+    const finding = findingOf(run.result, "workspace-retention", "chsm-a")!;
+    expect(finding.status).toBe("fail");
+    expect(finding.message).toMatch(
+      /keeps 400 days \(4 interactive, 396 archived\).*only 4 of them interactive, fewer than 90/,
+    );
+    // The Managed HSM writes to another table, which takes the workspace's 400 interactive days.
+    expect(statusOf(run.result, "workspace-retention", "mhsm-a")).toBe("pass");
+  });
+});
+
 describe("every built-in policy passes and fails where the Contoso estate says it should", () => {
   let run: ScanRun;
   let requests: ScanTarget["sim"]["requests"];

@@ -12,6 +12,8 @@ import { parseEstate, type FaultSpec } from "../../src/simulator/estate.js";
 import { startSimulator } from "../../src/simulator/server.js";
 import { generateCertificates, type SimulatorCertificates } from "../../src/simulator/certs.js";
 import { CHAOS_NOW, generateEstate, generateFaults, withFaults, type ChaosEstate } from "./estate.js";
+import { respellDestinations } from "./estate.js"; // spellings
+import { idKey } from "../../src/azure/ids.js";
 
 /** The scan's client settings: short timeouts and back-offs so that a run takes a second or two. */
 export const CHAOS_RETRY: RetryOptions = {
@@ -192,6 +194,8 @@ export interface ChaosRun {
   chaosMs: number;
   /** What became of the fault-free findings: `pass>kept`, `fail>error`, `pass>missing`, ... */
   tally: Record<string, number>;
+  /** Destinations the respelled scan named otherwise (trailing slashes, another case). */
+  respelled?: number;
 }
 
 /** Counts, per fault-free status, what the faulty scan made of each finding. */
@@ -289,7 +293,52 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   run.differences = compareOutcomes(run.baseline, run.chaos, inventory, run.excused);
   run.tally = tally(run.baseline, run.chaos);
   for (const d of run.differences) run.failures.push(`${d.policyId} ${d.resourceId}: ${d.problem}`);
+  await checkSpellings(run);
   return run;
+}
+
+// ---- spellings ------------------------------------------------------------------------------------------------------
+
+/**
+ * The seed's estate with its settings' destinations spelled otherwise (another case, trailing slashes: ARM accepts
+ * both), scanned without faults, must give the verdicts of the canonical spelling: the same findings, each with the
+ * same status, and the same exit code. Messages may quote the other spelling.
+ */
+async function checkSpellings(run: ChaosRun): Promise<void> {
+  if (!run.baseline) return;
+  const spelled = respellDestinations(run.estate);
+  run.respelled = spelled.respelled;
+  if (spelled.respelled === 0) return;
+  let result: Result;
+  try {
+    result = await within(
+      scanOnce(spelled.document, run.estate.scope, run.seed, BASELINE_RETRY),
+      RUN_BOUND_MS,
+      "the respelled scan",
+    );
+  } catch (error) {
+    run.failures.push(`the respelled scan failed: ${(error as Error).stack ?? String(error)}`);
+    return;
+  }
+  for (const problem of compareSpellings(run.baseline, result)) run.failures.push(`respelled destinations: ${problem}`);
+}
+
+/** Where a scan of the respelled estate's verdicts differ from the canonical spelling's. */
+export function compareSpellings(canonical: Result, respelled: Result): string[] {
+  const key = (f: Finding) => `${f.policyId} ${idKey(f.resourceId)}`;
+  const other = new Map(respelled.findings.map((f) => [key(f), f]));
+  const problems: string[] = [];
+  for (const f of canonical.findings) {
+    const o = other.get(key(f));
+    if (!o) problems.push(`${f.policyId} ${f.resourceId}: missing (canonical: ${f.status}: ${f.message})`);
+    else if (o.status !== f.status)
+      problems.push(`${f.policyId} ${f.resourceId}: ${o.status} (${o.message}), canonical ${f.status} (${f.message})`);
+    other.delete(key(f));
+  }
+  for (const o of other.values()) problems.push(`${o.policyId} ${o.resourceId}: only when respelled (${o.status})`);
+  const [a, b] = [resultExitCode(canonical), resultExitCode(respelled)];
+  if (a !== b) problems.push(`exit code ${b}, canonical ${a}`);
+  return problems;
 }
 
 /** What to print for a run that broke a promise: enough to see why, and the command that repeats it. */

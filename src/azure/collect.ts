@@ -339,7 +339,8 @@ async function listAll<T>(items: AsyncIterable<T>, keyOf: (item: T) => string | 
   const all: T[] = [];
   const seen = new Set<string>();
   for await (const item of items) {
-    const key = keyOf(item)?.toLowerCase();
+    const id = keyOf(item);
+    const key = id === undefined ? undefined : idKey(id);
     if (key === undefined) throw new MalformedAnswer(`${what} holds an item without an id or name`);
     if (seen.has(key))
       throw new MalformedAnswer(`${what}: '${keyOf(item)}' listed twice, so its nextLink does not end`);
@@ -624,7 +625,7 @@ async function graphPages(ctx: Context, query: string, subscriptions: string[]):
     for (const raw of answer.data as unknown[]) {
       if (!raw || typeof raw !== "object") throw new MalformedAnswer("a Resource Graph row is not an object");
       const row = raw as Record<string, unknown>;
-      const id = typeof row.id === "string" ? row.id.toLowerCase() : undefined;
+      const id = typeof row.id === "string" ? idKey(row.id) : undefined;
       if (!id) throw new MalformedAnswer("a Resource Graph row has no id");
       if (ids.has(id)) throw new MalformedAnswer(`Resource Graph listed '${String(row.id)}' twice`);
       ids.add(id);

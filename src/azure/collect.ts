@@ -6,14 +6,17 @@ import type { Agent } from "node:https";
 import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import { createRestError } from "@azure-rest/core-client";
 import { createClients, loadSdk, LOGS_SERVER_WAIT_S, SharedTokenCredential, type AzureClients } from "./clients.js";
+import { CLOUDS, type CloudName } from "./clouds.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
 import {
   HSM_TYPES,
+  idKey,
   isStorageAccountId,
   isWorkspaceId,
   kindOfType,
   parseResourceId,
   sameId,
+  uniqueIds,
   type ParsedResourceId,
 } from "./ids.js";
 import {
@@ -70,11 +73,10 @@ import { toSentinelRule } from "./derive/sentinel.js";
 
 export interface CollectOptions {
   credential: TokenCredential;
-  cloud: string;
+  /** The cloud: every token is asked for its audiences, whatever endpoints are given. */
+  cloud: CloudName;
   armEndpoint: string;
   logsEndpoint: string;
-  armAudience?: string;
-  logsAudience?: string;
   storageAudience?: string;
   /** Subscriptions to scan; all the credential can list when empty. */
   subscriptions?: string[];
@@ -128,13 +130,13 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   // loading them overlaps its round trip and the inventory's. Each read waits only for its own package.
   const first = loadSdk(["subscriptions", "resourceGraph"]).catch(() => undefined);
   const credential = new SharedTokenCredential(options.credential);
-  credential.warm([options.armAudience ?? options.armEndpoint, options.logsAudience ?? options.logsEndpoint]);
+  const cloud = CLOUDS[options.cloud];
+  credential.warm([cloud.armAudience, cloud.logsAudience]);
   const clients = createClients({
     credential,
+    cloud: cloud.name,
     armEndpoint: options.armEndpoint,
     logsEndpoint: options.logsEndpoint,
-    ...(options.armAudience ? { armAudience: options.armAudience } : {}),
-    ...(options.logsAudience ? { logsAudience: options.logsAudience } : {}),
     ...(options.storageAudience ? { storageAudience: options.storageAudience } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
     scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry }, scheduler },
@@ -238,19 +240,19 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
   // The archive, the audit records, Sentinel and the activity questions do not depend on each other: they are all
   // asked at once, and the scheduler paces each service (Log Analytics runs five queries at a time).
+  // Keyed as ids are compared: a setting that names its workspace in another case or with a trailing slash sends to
+  // the same workspace, and its HSM is one of that workspace's senders.
   const senders = new Map<string, HsmFacts[]>();
   for (const h of monitored) {
     if (!isKnown(h.diagnosticSettings)) continue;
-    const named = new Set(
-      h.diagnosticSettings.value.flatMap((s) => (s.workspaceId ? [s.workspaceId.toLowerCase()] : [])),
-    );
+    const named = new Set(h.diagnosticSettings.value.flatMap((s) => (s.workspaceId ? [idKey(s.workspaceId)] : [])));
     for (const id of named) {
       const list = senders.get(id) ?? [];
       if (list.length === 0) senders.set(id, list);
       list.push(h);
     }
   }
-  const sendersTo = (workspace: WorkspaceFacts) => senders.get(workspace.id.toLowerCase()) ?? [];
+  const sendersTo = (workspace: WorkspaceFacts) => senders.get(idKey(workspace.id)) ?? [];
   const targets: QueryTarget[] = workspaces.flatMap((workspace) => {
     const info = workspace.info;
     const hsmIds = sendersTo(workspace)
@@ -282,9 +284,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     ),
   ]);
   const logSamples = workspaces.map(
-    (workspace) => asked.samples.get(workspace.id) ?? notQueried(workspace, sendersTo(workspace)),
+    (workspace) => asked.samples.get(idKey(workspace.id)) ?? notQueried(workspace, sendersTo(workspace)),
   );
-  const activity = workspaces.map((workspace) => asked.activity.get(workspace.id));
+  const activity = workspaces.map((workspace) => asked.activity.get(idKey(workspace.id)));
   const activitySamples = activity.filter((a): a is ActivitySample => a !== undefined);
 
   const activityLogs = await activityLogReads;
@@ -372,7 +374,8 @@ async function listAll<T>(items: AsyncIterable<T>, keyOf: (item: T) => string | 
   const all: T[] = [];
   const seen = new Set<string>();
   for await (const item of items) {
-    const key = keyOf(item)?.toLowerCase();
+    const id = keyOf(item);
+    const key = id === undefined ? undefined : idKey(id);
     if (key === undefined) throw new MalformedAnswer(`${what} holds an item without an id or name`);
     if (seen.has(key))
       throw new MalformedAnswer(`${what}: '${keyOf(item)}' listed twice, so its nextLink does not end`);
@@ -693,7 +696,7 @@ async function graphPages(ctx: Context, query: string, subscriptions: string[]):
     for (const raw of answer.data as unknown[]) {
       if (!raw || typeof raw !== "object") throw new MalformedAnswer("a Resource Graph row is not an object");
       const row = raw as Record<string, unknown>;
-      const id = typeof row.id === "string" ? row.id.toLowerCase() : undefined;
+      const id = typeof row.id === "string" ? idKey(row.id) : undefined;
       if (!id) throw new MalformedAnswer("a Resource Graph row has no id");
       if (ids.has(id)) throw new MalformedAnswer(`Resource Graph listed '${String(row.id)}' twice`);
       ids.add(id);
@@ -1086,7 +1089,7 @@ export function queryGroups(targets: QueryTarget[], start: Date, end: Date, bin:
 type Tables = { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined;
 type Asked<T> = { query: string; result: Fact<{ rows: T; partial?: { message: string; code?: string } }> };
 
-/** Asks every group the audit-record query and the activity questions; per workspace, the answers. */
+/** Asks every group the audit-record query and the activity questions; per workspace (by `idKey`), the answers. */
 async function askWorkspaces(
   ctx: Context,
   groups: QueryTarget[][],
@@ -1113,14 +1116,14 @@ async function askWorkspaces(
         ),
       ]);
       for (const target of group) {
-        const id = target.workspace.id;
-        const base = { workspaceId: id, hsmIds: [...target.hsmIds] };
-        samples.set(id, { ...base, customerId: target.customerId, ...sample.get(id)! });
-        activity.set(id, {
+        const key = idKey(target.workspace.id);
+        const base = { workspaceId: target.workspace.id, hsmIds: [...target.hsmIds] };
+        samples.set(key, { ...base, customerId: target.customerId, ...sample.get(key)! });
+        activity.set(key, {
           ...base,
           bin,
           questions: Object.fromEntries(
-            ACTIVITY_QUESTION_NAMES.map((name, i) => [name, answers[i]!.get(id)!]),
+            ACTIVITY_QUESTION_NAMES.map((name, i) => [name, answers[i]!.get(key)!]),
           ) as ActivitySample["questions"],
         });
       }
@@ -1152,7 +1155,7 @@ async function askGroup<T>(
       read(ctx, purpose, target.workspace.id, async () => {
         const answer = await logsQuery(ctx, [target.customerId], query, start, end);
         const tables = answer.status === "Success" ? answer.tables : answer.partialTables;
-        const rows = parse(splitByWorkspace(tables, [target]).get(target.workspace.id));
+        const rows = parse(splitByWorkspace(tables, [target]).get(idKey(target.workspace.id)));
         if (answer.status === "Success") return { rows };
         const partial = answer.partialError as { message?: string; code?: string };
         return {
@@ -1166,7 +1169,7 @@ async function askGroup<T>(
     );
     return { query, result };
   };
-  if (group.length === 1) return new Map([[group[0]!.workspace.id, await alone(group[0]!)]]);
+  if (group.length === 1) return new Map([[idKey(group[0]!.workspace.id), await alone(group[0]!)]]);
 
   // The shared query names no HSM: it reads every HSM's records in these workspaces, and the split keeps each
   // workspace's own senders. Its text stays small however many HSMs it covers.
@@ -1174,23 +1177,17 @@ async function askGroup<T>(
   const shared = await answered(
     ctx,
     ctx.evidence.attribute(`${what} in ${group.length} workspaces`, async () => {
-      const answer = await logsQuery(
-        ctx,
-        group.map((t) => t.customerId),
-        query,
-        start,
-        end,
-      );
+      const answer = await logsQuery(ctx, distinctCustomerIds(group), query, start, end);
       if (answer.status !== "Success") throw new MalformedAnswer("the query answered only in part");
       const split = splitByWorkspace(answer.tables, group);
-      return new Map(group.map((t) => [t.workspace.id, parse(split.get(t.workspace.id))] as const));
+      return new Map(group.map((t) => [idKey(t.workspace.id), parse(split.get(idKey(t.workspace.id)))] as const));
     }),
   );
   if (shared.ok) {
     return new Map(
       group.map((t) => [
-        t.workspace.id,
-        { query, result: { value: { rows: shared.value.get(t.workspace.id)! }, evidence: shared.evidence } },
+        idKey(t.workspace.id),
+        { query, result: { value: { rows: shared.value.get(idKey(t.workspace.id))! }, evidence: shared.evidence } },
       ]),
     );
   }
@@ -1201,7 +1198,7 @@ async function askGroup<T>(
       const asked = each[i]!;
       // The failed shared attempt is part of the record of how the answer was reached.
       return [
-        t.workspace.id,
+        idKey(t.workspace.id),
         { ...asked, result: { ...asked.result, evidence: [...shared.evidence, ...asked.result.evidence] } },
       ];
     }),
@@ -1222,10 +1219,17 @@ async function logsQuery(ctx: Context, customerIds: string[], query: string, sta
   );
 }
 
+/** The customer ids of a group, each once (two entries of one workspace share one). */
+function distinctCustomerIds(group: QueryTarget[]): string[] {
+  return [...new Map(group.map((t) => [t.customerId.toLowerCase(), t.customerId])).values()];
+}
+
 /**
- * The rows of an answer per workspace, by their `TenantId` (the customer id of the workspace the record is in), each
- * kept only when its `_ResourceId` is one of the HSMs that send to that workspace. A row of a workspace that was not
- * asked makes the answer malformed.
+ * The rows of an answer per workspace entry, keyed by the workspace's resource id (`idKey`), never by its customer id:
+ * two entries may share one (two spellings of one workspace, or a customer id an adversary repeats). A row's
+ * `TenantId` (the customer id of the workspace the record is in) names the entries it may belong to, and it is kept
+ * for each of them whose senders include its `_ResourceId`. A row of a workspace that was not asked makes the answer
+ * malformed.
  */
 function splitByWorkspace(tables: Tables, targets: QueryTarget[]): Map<string, Tables> {
   const table = tables?.[0];
@@ -1234,17 +1238,27 @@ function splitByWorkspace(tables: Tables, targets: QueryTarget[]): Map<string, T
   const resourceAt = table.columnDescriptors.findIndex((d) => d.name === "_ResourceId");
   if (tenantAt < 0) throw new MalformedAnswer("the query answer has no column TenantId");
   if (resourceAt < 0) throw new MalformedAnswer("the query answer has no column _ResourceId");
-  const byTenant = new Map(targets.map((t) => [t.customerId.toLowerCase(), t]));
-  const senders = new Map(targets.map((t) => [t.workspace.id, new Set(t.hsmIds.map((id) => id.toLowerCase()))]));
-  const rows = new Map<string, unknown[][]>(targets.map((t) => [t.workspace.id, []]));
-  for (const row of table.rows) {
-    const target = byTenant.get(String(row[tenantAt]).toLowerCase());
-    if (!target)
-      throw new MalformedAnswer(`the answer holds rows of workspace '${String(row[tenantAt])}', which was not asked`);
-    if (senders.get(target.workspace.id)!.has(String(row[resourceAt]).toLowerCase()))
-      rows.get(target.workspace.id)!.push(row);
+  const byTenant = new Map<string, QueryTarget[]>();
+  for (const t of targets) {
+    const list = byTenant.get(t.customerId.toLowerCase()) ?? [];
+    if (list.length === 0) byTenant.set(t.customerId.toLowerCase(), list);
+    list.push(t);
   }
-  return new Map(targets.map((t) => [t.workspace.id, [{ ...table, rows: rows.get(t.workspace.id)! }]] as const));
+  const senders = new Map(targets.map((t) => [idKey(t.workspace.id), new Set(t.hsmIds.map(idKey))]));
+  const rows = new Map<string, unknown[][]>(targets.map((t) => [idKey(t.workspace.id), []]));
+  for (const row of table.rows) {
+    const candidates = byTenant.get(String(row[tenantAt]).toLowerCase());
+    if (!candidates)
+      throw new MalformedAnswer(`the answer holds rows of workspace '${String(row[tenantAt])}', which was not asked`);
+    const hsm = typeof row[resourceAt] === "string" ? idKey(row[resourceAt]) : undefined;
+    for (const target of candidates) {
+      const key = idKey(target.workspace.id);
+      if (hsm !== undefined && senders.get(key)!.has(hsm)) rows.get(key)!.push(row);
+    }
+  }
+  return new Map(
+    targets.map((t) => [idKey(t.workspace.id), [{ ...table, rows: rows.get(idKey(t.workspace.id))! }]] as const),
+  );
 }
 
 function toRows(tables: { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined): LogSampleRow[] {
@@ -1386,10 +1400,9 @@ function cell(value: unknown, type: CellType): unknown {
 
 // ---- helpers --------------------------------------------------------------------------------------------------
 
+/** Each resource once (ids compared by `idKey`), sorted. */
 function distinct(ids: string[]): string[] {
-  const seen = new Map<string, string>();
-  for (const id of ids) if (!seen.has(id.toLowerCase())) seen.set(id.toLowerCase(), id);
-  return sortBy([...seen.values()], (id) => id);
+  return sortBy(uniqueIds(ids), (id) => id);
 }
 
 /** The resource groups that hold the HSMs, each once (ARM names are case-insensitive: the first spelling is kept). */

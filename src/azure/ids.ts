@@ -1,5 +1,23 @@
-// ARM resource ids: parsed once, compared case-insensitively (ARM treats them so), displayed as given.
+// ARM resource ids: the one place that says when two spellings name the same resource. ARM treats ids
+// case-insensitively and accepts them with trailing slashes (a diagnostic setting may name its workspace either way):
+// ids are compared, and used as keys, by `idKey`; shown as they were given (without the trailing slashes).
 import type { HsmKind } from "../model/snapshot.js";
+
+/** The id without trailing slashes, its case kept: the spelling shown. */
+export const canonicalId = (id: string): string => id.replace(/\/+$/, "");
+
+/** The key under which an id is compared, looked up and grouped: no trailing slashes, lower case. */
+export const idKey = (id: string): string => canonicalId(id).toLowerCase();
+
+/** Whether two ids name the same resource, as ARM decides it. */
+export const sameId = (a: string, b: string): boolean => idKey(a) === idKey(b);
+
+/** Each resource once, in the order first named, in the spelling it was first named by (trailing slashes dropped). */
+export function uniqueIds(ids: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const id of ids) if (!seen.has(idKey(id))) seen.set(idKey(id), canonicalId(id));
+  return [...seen.values()];
+}
 
 export interface ParsedResourceId {
   subscriptionId: string;
@@ -11,8 +29,8 @@ export interface ParsedResourceId {
 
 /** `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}`, or undefined when `id` is not one. */
 export function parseResourceId(id: string): ParsedResourceId | undefined {
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)\/?$/i.exec(
-    id,
+  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(
+    canonicalId(id),
   );
   if (!match) return undefined;
   return {
@@ -23,8 +41,6 @@ export function parseResourceId(id: string): ParsedResourceId | undefined {
     name: match[5]!,
   };
 }
-
-export const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 export const HSM_TYPES: Record<HsmKind, { type: string; label: string }> = {
   cloudHsm: { type: "Microsoft.HardwareSecurityModules/cloudHsmClusters", label: "Cloud HSM" },

@@ -3,6 +3,7 @@
 import type { DiagnosticCategory, DiagnosticSetting, HsmFacts, HsmKind, LogSetting } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import type { Verdict } from "./check.js";
+import { idKey, uniqueIds } from "../azure/ids.js";
 
 /** The audit category of each kind that Azure Monitor can export (Dedicated HSMs log inside the appliance). */
 export const DEFAULT_AUDIT_CATEGORIES: Record<Exclude<HsmKind, "dedicatedHsm">, string[]> = {
@@ -92,7 +93,7 @@ export function auditTrail(
   if (usedCategoriesApi && hsm.categories) evidence.push(...hsm.categories.evidence);
   const carryingAny = settingsFact.value.filter((s) => categories.some((c) => carrying.get(c)!.includes(s)));
   const uncarried = categories.filter((c) => carrying.get(c)!.length === 0);
-  const workspaceIds = unique(carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
+  const workspaceIds = uniqueIds(carryingAny.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
   return {
     hsm,
     categories,
@@ -172,14 +173,14 @@ export function noWorkspaceVerdict(trail: AuditTrail, noCarrier: string, consequ
  * the audit trail or not. A check that needs one workspace to prove something cannot fail while one of these is left.
  */
 export function unresolvedWorkspaces(trail: AuditTrail): string[] {
-  const known = new Set(trail.workspaceIds.map((id) => id.toLowerCase()));
+  const known = new Set(trail.workspaceIds.map(idKey));
   const maybe = new Map<string, { id: string; settings: DiagnosticSetting[] }>();
   for (const setting of trail.unresolved) {
     const id = setting.workspaceId;
-    if (!id || known.has(id.toLowerCase())) continue;
-    const entry = maybe.get(id.toLowerCase()) ?? { id, settings: [] };
+    if (!id || known.has(idKey(id))) continue;
+    const entry = maybe.get(idKey(id)) ?? { id, settings: [] };
     entry.settings.push(setting);
-    maybe.set(id.toLowerCase(), entry);
+    maybe.set(idKey(id), entry);
   }
   return [...maybe.values()].map(
     ({ id, settings }) =>

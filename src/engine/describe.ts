@@ -20,7 +20,7 @@ import type {
   ResultResource,
   ResultSettings,
 } from "../model/result.js";
-import { sameId } from "../azure/ids.js";
+import { idKey, sameId } from "../azure/ids.js";
 import type { Policy } from "./policy.js";
 import { mappingsOf, type Framework } from "./frameworks.js";
 import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "./audit-trail.js";
@@ -124,7 +124,7 @@ function destinationsOf(hsm: HsmFacts, settings: ResultSettings, lookup: Evaluat
   if (!("settings" in settings)) return [];
   const byId = new Map<string, ResultDestination>();
   const add = (destination: ResultDestination) => {
-    const key = destination.id.toLowerCase();
+    const key = idKey(destination.id);
     const seen = byId.get(key);
     if (seen) {
       seen.carriesAudit ||= destination.carriesAudit;

@@ -2,7 +2,7 @@
 // id (workspaces, storage accounts, subscriptions, samples, and the rows of an answer that are about one HSM). A memo
 // belongs to one snapshot and one evaluate() call: evaluate builds it, hands it to the checks, and drops it; a check
 // called without one (as the tests call them) builds its own. Every answer is the one a scan of the snapshot's arrays
-// would give: the first match in the snapshot's order, ids compared as sameId compares them (ignoring case).
+// would give: the first match in the snapshot's order, ids compared as sameId compares them (ignoring case and trailing slashes).
 import type {
   ActivitySample,
   HsmFacts,
@@ -15,14 +15,15 @@ import type {
 } from "../model/snapshot.js";
 import type { Verdict } from "./check.js";
 import { auditTrail, DEFAULT_AUDIT_CATEGORIES, type AuditTrail } from "./audit-trail.js";
+import { idKey } from "../azure/ids.js";
 
 const NONE: readonly never[] = Object.freeze([]);
 
-/** The items of `list` grouped by `key` lower-cased, each group in the list's order. */
+/** The items of `list` grouped by `key` as ids are compared (`idKey`), each group in the list's order. */
 function groupBy<T>(list: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of list) {
-    const k = key(item).toLowerCase();
+    const k = idKey(key(item));
     const group = groups.get(k);
     if (group) group.push(item);
     else groups.set(k, [item]);
@@ -58,25 +59,25 @@ export class EvaluationMemo {
   /** The first workspace of the snapshot with this id. */
   workspace(id: string): WorkspaceFacts | undefined {
     this.workspaces ??= groupBy(this.snapshot.workspaces, (w) => w.id);
-    return this.workspaces.get(id.toLowerCase())?.[0];
+    return this.workspaces.get(idKey(id))?.[0];
   }
 
   /** The first storage account of the snapshot with this id. */
   storageAccount(id: string): StorageAccountFacts | undefined {
     this.storageAccounts ??= groupBy(this.snapshot.storageAccounts, (s) => s.id);
-    return this.storageAccounts.get(id.toLowerCase())?.[0];
+    return this.storageAccounts.get(idKey(id))?.[0];
   }
 
   /** The first subscription of the snapshot with this id. */
   subscription(subscriptionId: string): SubscriptionFacts | undefined {
     this.subscriptions ??= groupBy(this.snapshot.subscriptions, (s) => s.subscriptionId);
-    return this.subscriptions.get(subscriptionId.toLowerCase())?.[0];
+    return this.subscriptions.get(idKey(subscriptionId))?.[0];
   }
 
   /** Whether some HSM of the snapshot lives in this subscription. */
   holdsHsm(subscriptionId: string): boolean {
     this.hsmsBySubscription ??= groupBy(this.snapshot.hsms, (h) => h.subscriptionId);
-    return this.hsmsBySubscription.has(subscriptionId.toLowerCase());
+    return this.hsmsBySubscription.has(idKey(subscriptionId));
   }
 
   /** The first log sample of this workspace. */
@@ -92,25 +93,25 @@ export class EvaluationMemo {
   /** The first activity sample of this workspace that covers this HSM. */
   activitySampleOf(workspaceId: string, hsmId: string): ActivitySample | undefined {
     this.activitySamples ??= groupBy(this.snapshot.activitySamples ?? [], (s) => s.workspaceId);
-    return (this.activitySamples.get(workspaceId.toLowerCase()) ?? NONE).find((s) => this.covers(s, hsmId));
+    return (this.activitySamples.get(idKey(workspaceId)) ?? NONE).find((s) => this.covers(s, hsmId));
   }
 
   /** The rows of `rows` about this HSM, in their order (`rows` must be an array of the snapshot, never changed). */
   rowsOf<R extends { hsmId: string }>(rows: readonly R[], hsmId: string): readonly R[] {
     let byHsm = this.rowsByHsm.get(rows);
     if (!byHsm) this.rowsByHsm.set(rows, (byHsm = groupBy(rows, (r) => r.hsmId)));
-    return (byHsm.get(hsmId.toLowerCase()) as R[] | undefined) ?? NONE;
+    return (byHsm.get(idKey(hsmId)) as R[] | undefined) ?? NONE;
   }
 
   private logSamplesOf(workspaceId: string): readonly LogSample[] {
     this.logSamples ??= groupBy(this.snapshot.logSamples, (s) => s.workspaceId);
-    return this.logSamples.get(workspaceId.toLowerCase()) ?? NONE;
+    return this.logSamples.get(idKey(workspaceId)) ?? NONE;
   }
 
   private covers(sample: LogSample | ActivitySample, hsmId: string): boolean {
     let ids = this.members.get(sample);
-    if (!ids) this.members.set(sample, (ids = new Set(sample.hsmIds.map((id) => id.toLowerCase()))));
-    return ids.has(hsmId.toLowerCase());
+    if (!ids) this.members.set(sample, (ids = new Set(sample.hsmIds.map(idKey))));
+    return ids.has(idKey(hsmId));
   }
 }
 

@@ -1,7 +1,9 @@
 // Resource patterns of waivers and of the configuration's `exclude`: an ARM id, compared case-insensitively as ARM
-// compares them, in which `*` stands for any text within one path segment and `**` for any text across segments.
+// compares them (sameId: case and trailing slashes aside), in which `*` stands for any text within one path segment and `**` for any text across segments.
 // Every other character is literal: resource group names may hold `(`, `)`, `[`, `]`, `.`, which a general glob
 // library would read as syntax.
+
+import { canonicalId, sameId } from "../azure/ids.js";
 
 export function isPattern(value: string): boolean {
   return value.includes("*");
@@ -10,13 +12,12 @@ export function isPattern(value: string): boolean {
 /** A matcher for `pattern`; without `*`, an exact case-insensitive comparison. */
 export function resourceMatcher(pattern: string): (resourceId: string) => boolean {
   if (!isPattern(pattern)) {
-    const wanted = pattern.toLowerCase();
-    return (id) => id.toLowerCase() === wanted;
+    return (id) => sameId(id, pattern);
   }
   const source = pattern
     .split(/(\*\*|\*)/)
     .map((part) => (part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
     .join("");
   const regex = new RegExp(`^${source}$`, "is");
-  return (id) => regex.test(id);
+  return (id) => regex.test(canonicalId(id));
 }

@@ -1,6 +1,7 @@
 // What the text renderers look up in a result: a finding's resource by id (ARM ids compare case-insensitively), and
 // the policies in force (from `policies`, or, for a result written before it held them, from the findings).
 import type { Result, ResultPolicy, ResultResource, Severity } from "../model/result.js";
+import { idKey } from "../azure/ids.js";
 
 export interface Lookup {
   resource(resourceId: string): ResultResource | undefined;
@@ -10,16 +11,13 @@ export interface Lookup {
 }
 
 export function lookup(result: Result): Lookup {
-  const resources = new Map(result.resources.map((r) => [r.id.toLowerCase(), r]));
+  const resources = new Map(result.resources.map((r) => [idKey(r.id), r]));
   const names = new Map(
-    Object.entries(result.scope.subscriptionNames ?? {}).map(([id, name]) => [
-      `/subscriptions/${id}`.toLowerCase(),
-      name,
-    ]),
+    Object.entries(result.scope.subscriptionNames ?? {}).map(([id, name]) => [idKey(`/subscriptions/${id}`), name]),
   );
   return {
-    resource: (id) => resources.get(id.toLowerCase()),
-    displayName: (id) => resources.get(id.toLowerCase())?.name ?? names.get(id.toLowerCase()) ?? id,
+    resource: (id) => resources.get(idKey(id)),
+    displayName: (id) => resources.get(idKey(id))?.name ?? names.get(idKey(id)) ?? id,
     policies: result.policies ?? policiesFromFindings(result),
   };
 }

@@ -6,6 +6,7 @@ import { printable, printableFix } from "./printable.js";
 import type { Finding, Result, ResultPolicy, Severity } from "../model/result.js";
 import { shownStatus } from "../model/result.js";
 import { lookup } from "./lookup.js";
+import { idKey } from "../azure/ids.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 /** The partialFingerprints key; its value is the same for the same policy and resource across runs. */
@@ -113,7 +114,9 @@ export function renderSarif(result: Result, options: { sarifAll?: boolean } = {}
 
 /** sha256 of the policy id and the lower-cased resource id: ARM ids change case between reads, alerts must not. */
 export function fingerprint(policyId: string, resourceId: string): string {
-  return createHash("sha256").update(`${policyId}\n${resourceId.toLowerCase()}`).digest("hex");
+  return createHash("sha256")
+    .update(`${policyId}\n${idKey(resourceId)}`)
+    .digest("hex");
 }
 
 function rule(p: ResultPolicy) {

@@ -5,6 +5,7 @@ import { failCounts, shownStatus } from "../model/result.js";
 import { HSM_TYPES } from "../azure/ids.js";
 import { resultExitCode } from "../model/result.js";
 import { CUT_NOTE, printable, printableResult } from "./printable.js";
+import { idKey } from "../azure/ids.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -52,9 +53,9 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   const lines: string[] = [];
   const byResource = new Map<string, Finding[]>();
   for (const f of result.findings) {
-    const list = byResource.get(f.resourceId.toLowerCase()) ?? [];
+    const list = byResource.get(idKey(f.resourceId)) ?? [];
     list.push(f);
-    byResource.set(f.resourceId.toLowerCase(), list);
+    byResource.set(idKey(f.resourceId), list);
   }
   const findingLines = (findings: Finding[]) => {
     const passed = findings.filter((f) => f.status === "pass");
@@ -93,7 +94,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   }
   const hsmsOf = new Map<string, Result["resources"]>();
   for (const r of result.resources) {
-    const key = r.subscriptionId.toLowerCase();
+    const key = idKey(r.subscriptionId);
     const list = hsmsOf.get(key) ?? [];
     if (list.length === 0) hsmsOf.set(key, list);
     list.push(r);
@@ -103,8 +104,8 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   const needsAttention = (findings: Finding[]) =>
     findings.some((f) => SHOWN_IN_FULL.has(shownStatus(f, result.failOn)));
   for (const subscriptionId of result.scope.subscriptions) {
-    const subFindings = byResource.get(`/subscriptions/${subscriptionId}`.toLowerCase()) ?? [];
-    const hsms = hsmsOf.get(subscriptionId.toLowerCase()) ?? [];
+    const subFindings = byResource.get(idKey(`/subscriptions/${subscriptionId}`)) ?? [];
+    const hsms = hsmsOf.get(idKey(subscriptionId)) ?? [];
     if (subFindings.length === 0 && hsms.length === 0) continue;
     if (options.quiet) continue;
     const name = result.scope.subscriptionNames?.[subscriptionId];
@@ -112,7 +113,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
     findingLines(subFindings);
     let clean = 0;
     for (const hsm of hsms) {
-      const findings = byResource.get(hsm.id.toLowerCase()) ?? [];
+      const findings = byResource.get(idKey(hsm.id)) ?? [];
       if (!needsAttention(findings)) {
         clean++;
         continue;
@@ -127,15 +128,13 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
     }
     lines.push("");
   }
-  const known = new Set(result.resources.map((r) => r.subscriptionId.toLowerCase()));
+  const known = new Set(result.resources.map((r) => idKey(r.subscriptionId)));
   const unsure = new Set(
     result.findings
       .filter((f) => f.status === "error" && f.resourceId.startsWith("/subscriptions/"))
       .map((f) => f.resourceId.slice("/subscriptions/".length).toLowerCase()),
   );
-  const quiet = result.scope.subscriptions.filter(
-    (id) => !known.has(id.toLowerCase()) && !unsure.has(id.toLowerCase()),
-  ).length;
+  const quiet = result.scope.subscriptions.filter((id) => !known.has(idKey(id)) && !unsure.has(idKey(id))).length;
   if (quiet > 0 && !options.quiet) lines.push(`${quiet} subscription(s) in scope hold no HSM.`);
   if (result.resources.length === 0 && quiet === result.scope.subscriptions.length && quiet > 0) {
     lines.push("No HSM was found: check that these are the subscriptions you meant (--subscription).");

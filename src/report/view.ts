@@ -18,6 +18,7 @@ import type {
 import { failCounts, SEVERITIES, resultExitCode, shownStatus } from "../model/result.js";
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
 import { HSM_TYPES } from "../azure/ids.js";
+import { idKey } from "../azure/ids.js";
 
 /** How each status reads: never by colour alone, always a word and a symbol. */
 export const STATUS_LABEL: Record<ShownStatus, { word: string; symbol: string }> = {
@@ -160,9 +161,8 @@ export interface ReportView {
 /** A stable, safe anchor for an id read from Azure (only [a-z0-9-]). */
 export function anchorOf(prefix: string, id: string): string {
   let hash = 0x811c9dc5;
-  for (const ch of id.toLowerCase()) hash = Math.imul(hash ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
-  const readable = id
-    .toLowerCase()
+  for (const ch of idKey(id)) hash = Math.imul(hash ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
+  const readable = idKey(id)
     .split("/")
     .pop()!
     .replace(/[^a-z0-9]+/g, "-")
@@ -174,14 +174,14 @@ export const evidenceAnchor = (id: string) => `evidence-${id.replace(/[^A-Za-z0-
 
 export function buildView(result: Result, resultSha256: string): ReportView {
   const code = resultExitCode({ ...result, failOn: result.failOn ?? "low" });
-  const resources = new Map(result.resources.map((r) => [r.id.toLowerCase(), r]));
+  const resources = new Map(result.resources.map((r) => [idKey(r.id), r]));
   const policyById = new Map((result.policies ?? []).map((p) => [p.id, p]));
   const names = result.scope.subscriptionNames ?? {};
   const subscriptionName = (id: string) => names[id] ?? id;
 
   const shown = (f: Finding) => shownStatus(f, result.failOn ?? "low");
   const views = result.findings.map((finding): FindingView => {
-    const resource = resources.get(finding.resourceId.toLowerCase());
+    const resource = resources.get(idKey(finding.resourceId));
     const sub = /^\/subscriptions\/([^/]+)$/i.exec(finding.resourceId);
     const details = finding.details
       ? { ...finding.details, rows: finding.details.rows.map((r) => ({ identity: "", note: "", ...r })) }
@@ -203,12 +203,12 @@ export function buildView(result: Result, resultSha256: string): ReportView {
 
   const byResource = new Map<string, FindingView[]>();
   for (const v of views) {
-    const key = v.finding.resourceId.toLowerCase();
+    const key = idKey(v.finding.resourceId);
     const list = byResource.get(key);
     if (list) list.push(v);
     else byResource.set(key, [v]);
   }
-  const findingsOf = (id: string) => [...(byResource.get(id.toLowerCase()) ?? [])];
+  const findingsOf = (id: string) => [...(byResource.get(idKey(id)) ?? [])];
   const manualPolicy = [...policyById.values()].find((p) => p.appliesTo.includes("dedicatedHsm"));
 
   const hsmView = (resource: ResultResource): HsmView => {
@@ -246,21 +246,21 @@ export function buildView(result: Result, resultSha256: string): ReportView {
 
   const resourcesBySubscription = new Map<string, ResultResource[]>();
   for (const r of result.resources) {
-    const key = r.subscriptionId.toLowerCase();
+    const key = idKey(r.subscriptionId);
     const list = resourcesBySubscription.get(key);
     if (list) list.push(r);
     else resourcesBySubscription.set(key, [r]);
   }
   const subscriptionIds = [
     ...new Set([...result.scope.subscriptions, ...result.resources.map((r) => r.subscriptionId)]),
-  ].filter((id) => resourcesBySubscription.has(id.toLowerCase()) || findingsOf(`/subscriptions/${id}`).length > 0);
+  ].filter((id) => resourcesBySubscription.has(idKey(id)) || findingsOf(`/subscriptions/${id}`).length > 0);
   const sections = subscriptionIds
     .map((id) => ({
       id,
       name: subscriptionName(id),
       anchor: anchorOf("sub", id),
       findings: findingsOf(`/subscriptions/${id}`).sort(byStatus),
-      hsms: (resourcesBySubscription.get(id.toLowerCase()) ?? [])
+      hsms: (resourcesBySubscription.get(idKey(id)) ?? [])
         .sort((a, b) => compare(a.name.toLowerCase(), b.name.toLowerCase()) || compare(a.id, b.id))
         .map(hsmView),
     }))
@@ -319,9 +319,8 @@ export function buildView(result: Result, resultSha256: string): ReportView {
       error: result.findings.filter((f) => f.severity === severity && f.status === "error").length,
     })),
     kindRows: kinds.map((kind) => {
-      const ids = new Set(result.resources.filter((r) => r.kind === kind).map((r) => r.id.toLowerCase()));
-      const of = (s: Status) =>
-        result.findings.filter((f) => f.status === s && ids.has(f.resourceId.toLowerCase())).length;
+      const ids = new Set(result.resources.filter((r) => r.kind === kind).map((r) => idKey(r.id)));
+      const of = (s: Status) => result.findings.filter((f) => f.status === s && ids.has(idKey(f.resourceId))).length;
       return {
         kind: HSM_TYPES[kind].label,
         hsms: ids.size,
@@ -355,7 +354,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
               stateText: WAIVER_STATE[waiver.state],
               waiver,
               covers: waiver.findings.map(
-                (f) => `${f.policyId} · ${resources.get(f.resourceId.toLowerCase())?.name ?? f.resourceId}`,
+                (f) => `${f.policyId} · ${resources.get(idKey(f.resourceId))?.name ?? f.resourceId}`,
               ),
             })),
         }

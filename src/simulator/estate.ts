@@ -894,7 +894,7 @@ function checkDiagnosticSettings(
     });
     for (const category of logCategories.filter((c) => settingCarries(hsm, d, c.name))) {
       for (const destination of destinations) {
-        const key = `${destination.toLowerCase()}|${category.name.toLowerCase()}`;
+        const key = `${armIdKey(destination)}|${category.name.toLowerCase()}`;
         const other = sinks.get(key);
         if (other !== undefined) {
           problem(
@@ -908,6 +908,13 @@ function checkDiagnosticSettings(
     }
   });
 }
+
+/**
+ * How ARM tells whether two spellings of a resource id name one resource: case aside, and with or without trailing
+ * slashes (a diagnostic setting may name its workspace `.../workspaces/LAW-Audit/`, and its records still arrive).
+ * The simulator's own rule, kept apart from the tool's, so that a test checks the tool against ARM's behaviour.
+ */
+export const armIdKey = (id: string): string => id.replace(/\/+$/, "").toLowerCase();
 
 /** Finds a subscription by id, case-insensitively. */
 export function findSubscription(estate: Estate, subscriptionId: string): Subscription | undefined {

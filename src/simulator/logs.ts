@@ -3,7 +3,7 @@ import { logsError, type Route, type SimRequest, type SimResponse } from "./http
 import { runKql, KqlError, type KqlTable } from "./kql/index.js";
 import { databaseOf } from "./tables.js";
 import { parseTimespan } from "../util/duration.js";
-import type { Estate } from "./estate.js";
+import { armIdKey, type Estate } from "./estate.js";
 
 export interface LogsContext {
   estate: Estate;
@@ -100,7 +100,7 @@ function workspaceTablesById(ctx: LogsContext, id: string): Map<string, KqlTable
   const wanted = id.toLowerCase();
   for (const s of ctx.estate.subscriptions) {
     // Azure accepts the workspace's customerId (the usual form) or its ARM id.
-    const w = s.workspaces.find((x) => x.customerId === wanted || x.id.toLowerCase() === wanted);
+    const w = s.workspaces.find((x) => x.customerId === wanted || armIdKey(x.id) === armIdKey(id));
     if (w) return ctx.tables.get(w.id.toLowerCase());
   }
   return undefined;

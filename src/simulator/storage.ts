@@ -3,7 +3,7 @@
 // blob data-plane routes a scan uses (List Blobs by prefix, Get Blob), so that the demo needs no other service.
 import { createHash } from "node:crypto";
 import { armError, blobError, type Route, type SimRequest, type SimResponse } from "./http.js";
-import { AUDIT_CATEGORY, settingCarries, type Estate, type Hsm, type StorageAccount } from "./estate.js";
+import { AUDIT_CATEGORY, armIdKey, settingCarries, type Estate, type Hsm, type StorageAccount } from "./estate.js";
 
 export interface ArchivedBlob {
   container: string;
@@ -53,7 +53,7 @@ export function archiveBlobs(estate: Estate): Map<string, ArchivedBlob[]> {
     const category = AUDIT_CATEGORY[hsm.kind];
     for (const setting of hsm.diagnosticSettings) {
       if (!setting.storageAccountId || !settingCarries(hsm, setting, category)) continue;
-      const account = accounts.find((a) => a.id.toLowerCase() === setting.storageAccountId!.toLowerCase());
+      const account = accounts.find((a) => armIdKey(a.id) === armIdKey(setting.storageAccountId!));
       if (!account) continue;
       const hours = new Map<string, Hsm["activity"]>();
       for (const record of hsm.activity) {

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { KqlColumn, KqlDatabase, KqlTable, KqlType } from "./kql/types.js";
 import {
   AUDIT_CATEGORY,
+  armIdKey,
   settingCarries,
   type ActivityRecord,
   type DiagnosticSetting,
@@ -247,7 +248,7 @@ export function buildWorkspaceTables(estate: Estate): Map<string, Map<string, Kq
     const category = AUDIT_CATEGORY[hsm.kind];
     for (const setting of hsm.diagnosticSettings) {
       if (!setting.workspaceId || !settingCarries(hsm, setting, category)) continue;
-      const workspace = workspaces.find((w) => w.id.toLowerCase() === setting.workspaceId!.toLowerCase());
+      const workspace = workspaces.find((w) => armIdKey(w.id) === armIdKey(setting.workspaceId!));
       const tableName = tableFor(hsm, setting);
       if (!workspace || !tableName) continue;
       const table = ensure(workspace, tableName);

@@ -6,9 +6,11 @@ import { loadPolicies } from "../../src/engine/policy.js";
 import { generateEstate, generateFaults, mulberry32 } from "./estate.js";
 import { scopeFailures } from "./compare.js";
 import { generateScopePlan, withUnreadable } from "./estate.js";
-import type { Result } from "../../src/model/result.js";
+import { compareSpellings } from "./compare.js"; // spellings
+import { respellDestinations } from "./estate.js"; // spellings
+import { idKey } from "../../src/azure/ids.js"; // spellings
 import { parseEstate } from "../../src/simulator/estate.js";
-import type { Finding } from "../../src/model/result.js";
+import type { Finding, Result } from "../../src/model/result.js";
 
 const RUNS = Number(process.env.CHAOS_RUNS ?? "0");
 const START = Number(process.env.CHAOS_SEED ?? "1");
@@ -87,6 +89,61 @@ if (RUNS > 0) {
       for (const kind of ["cloudHsm", "managedHsm", "dedicatedHsm"]) expect(seen.has(kind)).toBe(true);
       for (const route of ["armBatch", "logsQuery", "blobList", "blobGet", "sentinelOnboarding", "sentinelRules"])
         expect(seen.has(`route:${route}`)).toBe(true);
+    });
+  });
+
+  describe("spellings", () => {
+    test("a respelled estate names the same destinations otherwise (case, trailing slashes), and is valid", () => {
+      let renamed = 0;
+      for (let seed = 1; seed <= 100; seed++) {
+        const estate = generateEstate(seed);
+        const { document, respelled } = respellDestinations(estate);
+        expect(respellDestinations(estate)).toEqual({ document, respelled });
+        const canonical = parseEstate(JSON.stringify(estate.document), `seed-${seed}.json`);
+        const other = parseEstate(JSON.stringify(document), `seed-${seed}-respelled.json`);
+        const destinations = (e: typeof canonical) =>
+          e.subscriptions.flatMap((s) =>
+            s.hsms.flatMap((h) => h.diagnosticSettings.flatMap((d) => [d.workspaceId ?? "", d.storageAccountId ?? ""])),
+          );
+        const [a, b] = [destinations(canonical), destinations(other)];
+        expect(b.map(idKey)).toEqual(a.map(idKey));
+        for (let i = 0; i < a.length; i++) if (a[i]) expect(b[i]).not.toBe(a[i]);
+        renamed += respelled;
+      }
+      expect(renamed).toBeGreaterThan(50);
+    });
+
+    test("the spelling comparator catches a status that changed and a finding lost, and ignores the id's case", () => {
+      const HSM = "/subscriptions/aaaa/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/m1";
+      const f = (policyId: string, status: Finding["status"]): Finding => ({
+        policyId,
+        resourceId: HSM,
+        status,
+        severity: "high",
+        message: status,
+        evidence: [],
+        remediation: { azCli: "", powershell: "" },
+        title: policyId,
+      });
+      const result = (findings: Finding[]) => ({ findings, failOn: "low" }) as unknown as Result;
+      const canonical = result([f("logs-flowing", "pass"), f("activity-sensitive-operations", "fail")]);
+      expect(compareSpellings(canonical, canonical)).toEqual([]);
+      expect(
+        compareSpellings(
+          canonical,
+          result([
+            { ...f("logs-flowing", "pass"), resourceId: HSM.toUpperCase() },
+            f("activity-sensitive-operations", "fail"),
+          ]),
+        ),
+      ).toEqual([]);
+      const lost = compareSpellings(
+        canonical,
+        result([f("logs-flowing", "fail"), f("activity-sensitive-operations", "pass")]),
+      );
+      expect(lost.join("\n")).toMatch(/logs-flowing .*: fail .*canonical pass/);
+      expect(lost.join("\n")).toMatch(/activity-sensitive-operations .*: pass .*canonical fail/);
+      expect(compareSpellings(canonical, result([f("logs-flowing", "pass")])).join("\n")).toMatch(/missing/);
     });
   });
 

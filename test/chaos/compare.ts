@@ -19,6 +19,8 @@ import type { Snapshot } from "../../src/model/snapshot.js";
 import { HSM_TYPES } from "../../src/azure/ids.js";
 import { buildView } from "../../src/report/view.js";
 import { tamperRun } from "./tamper.js";
+import { respellDestinations } from "./estate.js"; // spellings
+import { idKey } from "../../src/azure/ids.js";
 
 /** The scan's client settings: short timeouts and back-offs so that a run takes a second or two. */
 export const CHAOS_RETRY: RetryOptions = {
@@ -205,6 +207,8 @@ export interface ChaosRun {
   scopePlan?: ScopePlan;
   /** The tampered snapshot fed to evaluate (test/chaos/tamper.ts): what was edited. */
   tamper?: string;
+  /** Destinations the respelled scan named otherwise (trailing slashes, another case). */
+  respelled?: number;
 }
 
 /** Counts, per fault-free status, what the faulty scan made of each finding. */
@@ -341,6 +345,7 @@ export async function runSeed(seed: number): Promise<ChaosRun> {
   run.tamper = tampering.edit;
   run.failures.push(...tampering.failures);
   // ---- end of tampered snapshots ----
+  await checkSpellings(run);
   return run;
 }
 
@@ -360,6 +365,51 @@ export function clockSkewBroken(chaos: Outcome & Pick<Result, "clock">, policies
     }
   }
   return broken;
+}
+
+// ---- spellings ------------------------------------------------------------------------------------------------------
+
+/**
+ * The seed's estate with its settings' destinations spelled otherwise (another case, trailing slashes: ARM accepts
+ * both), scanned without faults, must give the verdicts of the canonical spelling: the same findings, each with the
+ * same status, and the same exit code. Messages may quote the other spelling.
+ */
+async function checkSpellings(run: ChaosRun): Promise<void> {
+  if (!run.baseline) return;
+  const spelled = respellDestinations(run.estate);
+  run.respelled = spelled.respelled;
+  if (spelled.respelled === 0) return;
+  let result: Result;
+  try {
+    // The same scope, inventory and exclusions as the fault-free scan it is compared with.
+    const how = run.scopePlan ? { inventory: run.scopePlan.inventory, exclude: run.scopePlan.exclude } : {};
+    const scope = run.scopePlan?.scope ?? run.estate.scope;
+    result = (
+      await within(scanOnce(spelled.document, scope, run.seed, BASELINE_RETRY, how), RUN_BOUND_MS, "the respelled scan")
+    ).result;
+  } catch (error) {
+    run.failures.push(`the respelled scan failed: ${(error as Error).stack ?? String(error)}`);
+    return;
+  }
+  for (const problem of compareSpellings(run.baseline, result)) run.failures.push(`respelled destinations: ${problem}`);
+}
+
+/** Where a scan of the respelled estate's verdicts differ from the canonical spelling's. */
+export function compareSpellings(canonical: Result, respelled: Result): string[] {
+  const key = (f: Finding) => `${f.policyId} ${idKey(f.resourceId)}`;
+  const other = new Map(respelled.findings.map((f) => [key(f), f]));
+  const problems: string[] = [];
+  for (const f of canonical.findings) {
+    const o = other.get(key(f));
+    if (!o) problems.push(`${f.policyId} ${f.resourceId}: missing (canonical: ${f.status}: ${f.message})`);
+    else if (o.status !== f.status)
+      problems.push(`${f.policyId} ${f.resourceId}: ${o.status} (${o.message}), canonical ${f.status} (${f.message})`);
+    other.delete(key(f));
+  }
+  for (const o of other.values()) problems.push(`${o.policyId} ${o.resourceId}: only when respelled (${o.status})`);
+  const [a, b] = [resultExitCode(canonical), resultExitCode(respelled)];
+  if (a !== b) problems.push(`exit code ${b}, canonical ${a}`);
+  return problems;
 }
 
 /** What to print for a run that broke a promise: enough to see why, and the command that repeats it. */

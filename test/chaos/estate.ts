@@ -686,3 +686,68 @@ export function withUnreadable(document: Record<string, unknown>, plan: ScopePla
     }),
   };
 }
+
+// ---- spellings: the same destinations named as ARM also accepts them ---------------------------------------------
+
+/**
+ * The estate with every diagnostic setting's workspace and storage account named by a full ARM id spelled otherwise:
+ * segments in another case and trailing slashes, as ARM accepts them. Drawn from a stream of its own, so the estate
+ * and the fault plan of a seed stay what they were. `respelled` counts the destinations renamed (0: nothing to do).
+ */
+export function respellDestinations(estate: ChaosEstate): { document: Record<string, unknown>; respelled: number } {
+  const rng = new Rng((estate.seed ^ 0x1d5c0de5) >>> 0);
+  const document = JSON.parse(JSON.stringify(estate.document)) as Record<string, unknown>;
+  const subs = document.subscriptions as Record<string, unknown>[];
+  let respelled = 0;
+  const idOf = (sub: Record<string, unknown>, list: string, type: string, value: string): string => {
+    if (value.startsWith("/")) return value;
+    const found = ((sub[list] as { name: string; resourceGroup: string }[] | undefined) ?? []).find(
+      (d) => d.name.toLowerCase() === value.toLowerCase(),
+    );
+    if (!found) throw new Error(`seed ${estate.seed}: no ${list} '${value}' in ${String(sub.subscriptionId)}`);
+    return `/subscriptions/${String(sub.subscriptionId)}/resourceGroups/${found.resourceGroup}/providers/${type}/${found.name}`;
+  };
+  const respell = (id: string): string => {
+    const segments = id.split("/").map((segment) => {
+      switch (rng.int(0, 3)) {
+        case 0:
+          return segment.toUpperCase();
+        case 1:
+          return segment.toLowerCase();
+        case 2:
+          return [...segment].map((ch) => (rng.chance(0.5) ? ch.toUpperCase() : ch.toLowerCase())).join("");
+        default:
+          return segment;
+      }
+    });
+    const spelled = `${segments.join("/")}${"/".repeat(
+      rng.weighted([
+        [1, 0],
+        [3, 1],
+        [1, 2],
+      ] as const),
+    )}`;
+    return spelled === id ? `${id}/` : spelled;
+  };
+  for (const sub of subs) {
+    for (const kind of ["cloudHsm", "managedHsm"] as const) {
+      for (const hsm of (sub[LIST_KEY[kind]] as Record<string, unknown>[] | undefined) ?? []) {
+        for (const setting of (hsm.diagnosticSettings as Record<string, unknown>[] | undefined) ?? []) {
+          if (typeof setting.workspace === "string") {
+            setting.workspace = respell(
+              idOf(sub, "workspaces", "Microsoft.OperationalInsights/workspaces", setting.workspace),
+            );
+            respelled++;
+          }
+          if (typeof setting.storageAccount === "string") {
+            setting.storageAccount = respell(
+              idOf(sub, "storageAccounts", "Microsoft.Storage/storageAccounts", setting.storageAccount),
+            );
+            respelled++;
+          }
+        }
+      }
+    }
+  }
+  return { document, respelled };
+}

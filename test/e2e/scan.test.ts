@@ -12,6 +12,7 @@ import {
   BIN,
   cleanUp,
   findingOf,
+  KNOWN_AUDIENCES,
   runCli,
   scan,
   startScanTarget,
@@ -182,6 +183,16 @@ describe("a compliant estate", () => {
     expect(azCalls).toContain("--resource https://api.loganalytics.io");
   });
 
+  test("every client asks for a token of the cloud's audience, never of the --arm-endpoint it was pointed at", () => {
+    // Entra ID refuses an audience it does not know (AADSTS500011), and so does the stub az: a client that asked for
+    // the endpoint's would have no token, and its findings (Microsoft Sentinel's first) would be errors.
+    const audiences = azCalls.match(/--resource \S+/g) ?? [];
+    expect(audiences.length).toBeGreaterThan(0);
+    for (const audience of audiences) expect(KNOWN_AUDIENCES).toContain(audience.slice("--resource ".length));
+    expect(azCalls).not.toContain("127.0.0.1");
+    expect(findingOf(run.result, "sentinel-coverage", "chsm-a")!.message).not.toMatch(/AADSTS/);
+  });
+
   test("evaluate --snapshot gives, offline, the same result.json byte for byte", async () => {
     const out = join(tempDir(), "offline");
     const offline = await runCli(["evaluate", "--snapshot", snapshot, "--out", out], { NODE_EXTRA_CA_CERTS: "" });
@@ -207,9 +218,31 @@ describe("clouds", () => {
       expect(calls).toContain("--resource https://management.usgovcloudapi.net");
       expect(calls).toContain("--resource https://api.loganalytics.us");
       expect(calls).not.toContain("management.azure.com");
+      expect(calls).not.toContain("127.0.0.1");
+      expect(statusOf(run.result, "sentinel-coverage", "chsm-a")).toBe("fail");
     } finally {
       await target.close();
     }
+  });
+});
+
+describe("workspace retention: the archive tier counts toward the total only", () => {
+  test("a table that keeps 4 days interactively and 400 in all fails workspace-retention, and says why; exit 1", async () => {
+    const yaml = estate().replace(
+      "retentionInDays: 400 }",
+      "retentionInDays: 400, tableRetention: { CloudHsmServiceOperationAuditLogs: { retentionInDays: 4, totalRetentionInDays: 400 } } }",
+    );
+    expect(yaml).toContain("totalRetentionInDays: 400");
+    const { run } = await scanEstate(yaml);
+    expectContractValid(run);
+    expect(run.code).toBe(1);
+    const finding = findingOf(run.result, "workspace-retention", "chsm-a")!;
+    expect(finding.status).toBe("fail");
+    expect(finding.message).toMatch(
+      /keeps 400 days \(4 interactive, 396 archived\).*only 4 of them interactive, fewer than 90/,
+    );
+    // The Managed HSM writes to another table, which takes the workspace's 400 interactive days.
+    expect(statusOf(run.result, "workspace-retention", "mhsm-a")).toBe("pass");
   });
 });
 

@@ -601,7 +601,10 @@ const destinationRetention: CheckCase[] = [
   {
     name: "400 days against the default 365 passes",
     ...onHsm(cloudHsm({ settings: [cloudToWorkspace] }), { workspaces: [yearLongWorkspace()] }),
-    expect: { status: "pass", message: /at least 365 days: workspace law-audit keeps 400 days/ },
+    expect: {
+      status: "pass",
+      message: /at least 365 days \(90 of them interactive\): workspace law-audit keeps 400 days/,
+    },
   },
   {
     name: "exactly the minimum passes",
@@ -617,10 +620,121 @@ const destinationRetention: CheckCase[] = [
     }),
     expect: {
       status: "fail",
-      message: /not kept 365 days: workspace law-audit keeps 90 days/,
+      message:
+        /not kept 365 days \(90 of them interactive\): workspace law-audit keeps 90 days: fewer than 365 days in all/,
       fix: "workspace",
       values: { workspaceName: "law-audit", workspaceId: WORKSPACE },
     },
+  },
+  // Interactive and archived days: the archive counts toward the total only (PCI DSS 10.5.1: twelve months, the last
+  // three immediately available).
+  {
+    name: "4 days interactive and 400 in all (the rest archived) fails: too few interactive",
+    ...onHsm(cloudHsm({ settings: [cloudToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 4 }), {
+          CloudHsmServiceOperationAuditLogs: { interactive: 4, total: 400 },
+        }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message:
+        /keeps 400 days \(4 interactive, 396 archived\)(?: \(its own retention\))?: only 4 of them interactive, fewer than 90\.$/,
+    },
+  },
+  {
+    name: "90 days interactive and 365 in all passes",
+    ...onHsm(cloudHsm({ settings: [cloudToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 30 }), {
+          CloudHsmServiceOperationAuditLogs: { interactive: 90, total: 365 },
+        }),
+      ],
+    }),
+    expect: {
+      status: "pass",
+      message:
+        /table CloudHsmServiceOperationAuditLogs of workspace law-audit keeps 365 days \(90 interactive, 275 archived\)/,
+    },
+  },
+  {
+    name: "89 days interactive and 400 in all fails",
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 89 }), {
+          AZKVAuditLogs: { interactive: 89, total: 400, asDefault: true },
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /only 89 of them interactive, fewer than 90/ },
+  },
+  {
+    name: "180 days interactive and 200 in all fails: too few in all",
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 30 }), {
+          AZKVAuditLogs: { interactive: 180, total: 200 },
+        }),
+      ],
+    }),
+    expect: {
+      status: "fail",
+      message: /keeps 200 days \(180 interactive, 20 archived\) \(its own retention\): fewer than 365 days in all\.$/,
+    },
+  },
+  {
+    name: "30 days interactive and 200 in all fails on both, and says so",
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 30 }), {
+          AZKVAuditLogs: { interactive: 30, total: 200 },
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /fewer than 365 days in all, only 30 of them interactive, fewer than 90/ },
+  },
+  {
+    name: "the workspace's interactive default with the table's archive passes",
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 120 }), {
+          AZKVAuditLogs: { interactive: 120, total: 730, asDefault: true },
+        }),
+      ],
+    }),
+    expect: { status: "pass", message: /keeps 730 days \(120 interactive, 610 archived\)/ },
+  },
+  {
+    name: "params.minimumInteractiveDays 7 passes 7 interactive days of 400",
+    params: { minimumInteractiveDays: 7 },
+    ...onHsm(cloudHsm({ settings: [cloudToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 7 }), {
+          CloudHsmServiceOperationAuditLogs: { interactive: 7, total: 400 },
+        }),
+      ],
+    }),
+    expect: { status: "pass", message: /at least 365 days \(7 of them interactive\)/ },
+  },
+  {
+    name: "params.minimumInteractiveDays 180 fails 120 interactive days of 730",
+    params: { minimumInteractiveDays: 180 },
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [
+        withTables(workspace(WORKSPACE, { retentionInDays: 30 }), {
+          AZKVAuditLogs: { interactive: 120, total: 730 },
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /only 120 of them interactive, fewer than 180/ },
+  },
+  {
+    name: "a workspace default alone is interactive: 400 days pass both",
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [withTables(workspace(WORKSPACE, { retentionInDays: 400 }), { AZKVAuditLogs: "absent" })],
+    }),
+    expect: { status: "pass", message: /workspace law-audit keeps 400 days\.$/ },
   },
   {
     name: "minimumDays 30 passes 90 days",
@@ -629,6 +743,14 @@ const destinationRetention: CheckCase[] = [
       workspaces: [workspace(WORKSPACE, { retentionInDays: 90 })],
     }),
     expect: { status: "pass", message: /at least 30 days/ },
+  },
+  {
+    name: "minimumDays 30 asks 30 interactive days at most: 30 days pass",
+    params: { minimumDays: 30 },
+    ...onHsm(managedHsm({ settings: [managedToWorkspace] }), {
+      workspaces: [workspace(WORKSPACE, { retentionInDays: 30 })],
+    }),
+    expect: { status: "pass", message: /at least 30 days \(30 of them interactive\)/ },
   },
   {
     name: "an unreadable workspace is an error",

@@ -11,6 +11,8 @@ import type { SimulatorCertificates } from "../../src/simulator/certs.js";
 import type { SimulatorLimits } from "../../src/simulator/limits.js";
 import { ROOT } from "./simulator.js";
 import type { Result } from "../../src/model/result.js";
+import { CLOUDS } from "../../src/azure/clouds.js";
+import { STORAGE_AUDIENCE } from "../../src/azure/clients.js";
 
 export const BIN = join(ROOT, "bin/hsm-audit.js");
 
@@ -86,10 +88,7 @@ export async function startScanTarget(
   const azCalls = join(dir, "az-calls.txt");
   writeFileSync(azCalls, "");
   const expires = Math.floor(Date.now() / 1000) + 3600;
-  writeFileSync(
-    join(bin, "az"),
-    `#!/bin/sh\necho "$@" >> '${azCalls}'\nprintf '%s' '{"accessToken":"${sim.token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${expires},"tokenType":"Bearer"}'\n`,
-  );
+  writeFileSync(join(bin, "az"), stubAz(azCalls, sim.token, expires));
   chmodSync(join(bin, "az"), 0o755);
   return {
     sim,
@@ -103,6 +102,33 @@ export async function startScanTarget(
     estate,
     close: () => sim.close(),
   };
+}
+
+/**
+ * The audiences Entra ID knows: every cloud's ARM and Log Analytics audience, and the blob data plane's. The stub
+ * `az` refuses any other `--resource` as Entra ID does (AADSTS500011 on stderr, exit 1), so every e2e test checks
+ * that each client asks for a token of its cloud's audience, never of an endpoint it was pointed at.
+ */
+export const KNOWN_AUDIENCES = [
+  ...Object.values(CLOUDS).flatMap((c) => [c.armAudience, c.logsAudience]),
+  STORAGE_AUDIENCE,
+].map((a) => a.replace(/\/+$/, ""));
+
+/** A stub `az` that logs its calls and hands out `token` for a known audience only. */
+export function stubAz(callLog: string, token: string, expires: number): string {
+  const cases = KNOWN_AUDIENCES.map((a) => `'${a}'|'${a}/'`).join("|");
+  return [
+    "#!/bin/sh",
+    `echo "$@" >> '${callLog}'`,
+    'resource=""',
+    'while [ $# -gt 0 ]; do case "$1" in --resource) resource="$2"; shift 2;; *) shift;; esac; done',
+    'case "$resource" in',
+    `  ${cases}) ;;`,
+    `  *) echo "ERROR: AADSTS500011: The resource principal named $resource was not found in the tenant named stub-tenant. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant." >&2; exit 1;;`,
+    "esac",
+    `printf '%s' '{"accessToken":"${token}","expiresOn":"2099-01-01 00:00:00.000000","expires_on":${expires},"tokenType":"Bearer"}'`,
+    "",
+  ].join("\n");
 }
 
 export interface ScanRun extends Run {

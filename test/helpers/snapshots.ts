@@ -337,7 +337,7 @@ export function newestHour(
 /** A workspace whose audit tables were read: each named table exists with its own retention (total, in days). */
 export function withTables(
   facts: WorkspaceFacts,
-  tables: Record<string, number | "absent"> | Fact<never>,
+  tables: Record<string, number | "absent" | { interactive: number; total: number; asDefault?: boolean }> | Fact<never>,
 ): WorkspaceFacts {
   if (isFact(tables)) return { ...facts, tables };
   return {
@@ -346,7 +346,15 @@ export function withTables(
       Object.entries(tables).map(([name, days]) =>
         days === "absent"
           ? { name, exists: false }
-          : { name, exists: true, retentionInDays: days, totalRetentionInDays: days, retentionInDaysAsDefault: false },
+          : typeof days === "number"
+            ? { name, exists: true, retentionInDays: days, totalRetentionInDays: days, retentionInDaysAsDefault: false }
+            : {
+                name,
+                exists: true,
+                retentionInDays: days.interactive,
+                totalRetentionInDays: days.total,
+                retentionInDaysAsDefault: days.asDefault ?? false,
+              },
       ),
     ),
   };

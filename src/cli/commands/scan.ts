@@ -78,8 +78,6 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     cloud: cloud.name,
     armEndpoint: options.armEndpoint ?? cloud.armEndpoint,
     logsEndpoint: options.logsEndpoint ?? cloud.logsEndpoint,
-    armAudience: cloud.armAudience,
-    logsAudience: cloud.logsAudience,
     subscriptions: options.subscriptions,
     logWindowMs: options.logWindowMs,
     ...(options.period ? { period: options.period } : {}),

@@ -1,4 +1,6 @@
-// A workspace that receives the audit category keeps data for at least the required number of days.
+// A workspace that receives the audit category keeps data for at least the required number of days in all, and at
+// least the required number of days interactively (immediately available to queries): archived (long-term) days
+// count toward the total only.
 import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
 import { parseResourceId, sameId } from "../../azure/ids.js";
@@ -13,10 +15,14 @@ import {
 } from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 
-export default defineCheck<{ categories: Record<string, string[]>; minimumDays: number }>({
+export default defineCheck<{
+  categories: Record<string, string[]>;
+  minimumDays: number;
+  minimumInteractiveDays: number;
+}>({
   name: "destination-retention",
   description:
-    "A Log Analytics workspace that receives the audit category keeps its data at least the required number of days, in the audit table the HSM writes to (a table's own retention overrides the workspace default).",
+    "A Log Analytics workspace that receives the audit category keeps its data at least the required number of days in all (archive included) and at least the required number of days interactively, in the audit table the HSM writes to (a table's own retention overrides the workspace default).",
   scope: "hsm",
   kinds: ["cloudHsm", "managedHsm"],
   paramsSchema: {
@@ -24,6 +30,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     properties: {
       categories: auditCategoriesSchema,
       minimumDays: { type: "integer", minimum: 1, maximum: 4383, default: 365 },
+      minimumInteractiveDays: { type: "integer", minimum: 1, maximum: 730, default: 90 },
     },
     additionalProperties: false,
   },
@@ -32,13 +39,18 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     const lookup = memoFor(snapshot, memo);
     const trail = lookup.auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
-    const values: Record<string, string> = { minimumDays: String(params.minimumDays) };
+    // Interactive days beyond the total cannot be asked for: a policy of 30 days in all asks 30 interactive at most.
+    const interactiveDays = Math.min(params.minimumInteractiveDays, params.minimumDays);
+    const values: Record<string, string> = {
+      minimumDays: String(params.minimumDays),
+      minimumInteractiveDays: String(interactiveDays),
+    };
+    const required = `${params.minimumDays} days (${interactiveDays} of them interactive)`;
     const ids = trail.workspaceIds;
     if (ids.length === 0) {
       // No workspace receives the log: the fix is to send it to one, not to lengthen one's retention.
-      const days = params.minimumDays;
       return {
-        ...noWorkspaceVerdict(trail, `no workspace keeps its audit log ${days} days`, `none keeps it ${days} days`),
+        ...noWorkspaceVerdict(trail, `no workspace keeps its audit log ${required}`, `none keeps it ${required}`),
         values,
         fix: "noWorkspace",
       };
@@ -90,17 +102,31 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
       }
       for (const name of tables) {
         const table = tableFacts?.value.find((t) => t.name.toLowerCase() === name.toLowerCase());
-        const own = table?.exists ? (table.totalRetentionInDays ?? table.retentionInDays) : undefined;
+        // A table's `retentionInDays` is its interactive retention, `totalRetentionInDays` the interactive and the
+        // archived (long-term) days together; without a total, nothing is archived. A table that does not exist (or
+        // states no retention of its own) takes the workspace's, which is interactive.
+        const ownInteractive = table?.exists ? table.retentionInDays : undefined;
+        const interactive = ownInteractive ?? fallback;
+        const total = (table?.exists ? table.totalRetentionInDays : undefined) ?? interactive;
+        const own = ownInteractive !== undefined || (table?.exists && table.totalRetentionInDays !== undefined);
         const ownSet = table?.exists && table.retentionInDaysAsDefault !== true;
-        const days = own ?? fallback;
-        const where = own !== undefined ? `table ${name} of ${label}` : label;
-        if (days === undefined) unknown.push(`${where} (its answer has no retentionInDays)`);
-        else if (days >= params.minimumDays)
-          kept.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
+        const where = own ? `table ${name} of ${label}` : label;
+        if (interactive === undefined || total === undefined) {
+          unknown.push(`${where} (its answer has no retentionInDays)`);
+          continue;
+        }
+        const archived = total > interactive ? ` (${interactive} interactive, ${total - interactive} archived)` : "";
+        const tag = ownSet && (ownInteractive !== fallback || total !== interactive) ? " (its own retention)" : "";
+        const keeps = `${where} keeps ${total} days${archived}${tag}`;
+        const lacks: string[] = [];
+        if (total < params.minimumDays) lacks.push(`fewer than ${params.minimumDays} days in all`);
+        if (interactive < interactiveDays)
+          lacks.push(`only ${interactive} of them interactive, fewer than ${interactiveDays}`);
+        if (lacks.length === 0) kept.push(keeps);
         else {
-          short.push(`${where} keeps ${days} days${ownSet && own !== fallback ? " (its own retention)" : ""}`);
+          short.push(`${keeps}: ${lacks.join(", ")}`);
           // A table with its own retention keeps it whatever the workspace's default: the table is what to change.
-          shortOf(id, ownSet && own !== undefined ? name : undefined);
+          shortOf(id, own ? name : undefined);
         }
       }
     }
@@ -108,7 +134,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     if (kept.length > 0) {
       return {
         status: "pass",
-        message: `The audit log of ${target.hsm.name} is kept at least ${params.minimumDays} days: ${kept.join(", ")}.`,
+        message: `The audit log of ${target.hsm.name} is kept at least ${required}: ${kept.join(", ")}.`,
         evidence,
         values,
       };
@@ -125,7 +151,7 @@ export default defineCheck<{ categories: Record<string, string[]>; minimumDays: 
     const chosen: { case: string; values: Record<string, string> } = fix ?? { case: "noWorkspace", values: {} };
     return {
       status: "fail",
-      message: `The audit log of ${target.hsm.name} is not kept ${params.minimumDays} days: ${short.join("; ")}.`,
+      message: `The audit log of ${target.hsm.name} is not kept ${required}: ${short.join("; ")}.`,
       evidence,
       values: { ...values, ...chosen.values },
       fix: chosen.case,

@@ -292,7 +292,7 @@ describe("an --out that cannot be created", () => {
     ["/proc/x/y", "cannot create a directory in /proc"],
     ["/proc/self/nope/deeper", "/proc/self is not writable"],
   ])("%s: exit 2 at once with a clear message", (out, reason) => {
-    const r = run(["render", "--result", saved(sampleResult()), "--out", out]);
+    const r = run(["render", "--result", saved(sampleResult()), "--format", "md", "--out", out]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`--out ${out}: ${reason}`);
   });

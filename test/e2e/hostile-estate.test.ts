@@ -12,6 +12,7 @@ import type { Result } from "../../src/model/result.js";
 import { launchChromium, openReport, type OpenedPage } from "../helpers/browser.js";
 import { cleanUp, scan, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
 import { readPdf } from "../helpers/pdf.js";
+import { parseCsv } from "../helpers/consumers.js";
 import { ROOT } from "../helpers/simulator.js";
 
 jest.setTimeout(240_000);
@@ -89,7 +90,18 @@ describe("a hostile estate, scanned through every output format", () => {
     expect(forgedLines(html.text)).toEqual([]);
   });
 
-  it.each(["summary.md", "findings.csv", "junit.xml", "results.sarif", "result.json"])(
+  // findings.csv is data for spreadsheets: a line break inside a quoted cell is RFC 4180 and stays (result.json keeps
+  // values whole too); what must not happen is a forged record, so it is read back as a spreadsheet reads it.
+  it("findings.csv reads back as one record per finding, none forged", () => {
+    const [header, ...rows] = parseCsv(readFileSync(join(run.out, "findings.csv"), "utf8"));
+    expect(rows).toHaveLength(run.result!.findings.length);
+    for (const row of rows) {
+      expect(row).toHaveLength(header!.length);
+      expect(row[0]).not.toMatch(FORGED);
+    }
+  });
+
+  it.each(["summary.md", "junit.xml", "results.sarif", "result.json"])(
     "no line of %s starts with a forged verdict",
     (file) => {
       expect(forgedLines(readFileSync(join(run.out, file), "utf8"))).toEqual([]);

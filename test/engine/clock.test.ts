@@ -72,6 +72,7 @@ test("the window-dependent check kinds declare dependsOnWindow: logs, archive ar
       "activity-sensitive-operations",
       "activity-trail-gap",
       "archive-flowing",
+      "diagnostic-setting-continuous",
       "logs-flowing",
     ].sort(),
   );

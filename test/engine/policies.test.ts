@@ -67,6 +67,7 @@ const HSM_PLACEHOLDERS = [
   "workspaceName",
   "workspaceCustomerId",
   "minimumDays",
+  "minimumInteractiveDays",
   // The archive checks' values.
   "storageAccountId",
   "storageAccountName",

@@ -305,7 +305,7 @@ describe("the fix that fits the finding", () => {
     const f = retentionFix([withTables(workspace(WORKSPACE, { retentionInDays: 400 }), { AZKVAuditLogs: 30 })]);
     expect(f.status).toBe("fail");
     expect(f.remediation.azCli).toBe(
-      "az monitor log-analytics workspace table update --resource-group 'RG-Logs' --workspace-name 'law-audit' --name 'AZKVAuditLogs' --total-retention-time '365'",
+      "az monitor log-analytics workspace table update --resource-group 'RG-Logs' --workspace-name 'law-audit' --name 'AZKVAuditLogs' --retention-time '90' --total-retention-time '365'",
     );
     expect(f.remediation.powershell).toContain("Update-AzOperationalInsightsTable");
   });

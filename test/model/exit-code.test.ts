@@ -31,11 +31,12 @@ const WAIVER_CASES = ["none", "applied", "expired", "expired+gate"] as const;
 /** What DESIGN.md says, severity by severity: the rank of a threshold counts it and everything above. */
 function expected(status: Status, severity: Severity, failOn: FailOn, waiver: (typeof WAIVER_CASES)[number]): number {
   const rank = (s: string) => ["critical", "high", "medium", "low", "info", "never"].indexOf(s);
-  const waived = status === "fail" && waiver === "applied";
+  // A waiver accepts a failure, or a manual finding (the documented compensating control); never an error.
+  const waived = (status === "fail" || status === "manual") && waiver === "applied";
   const counted = status === "fail" && !waived && failOn !== "never" && rank(severity) <= rank(failOn);
   if (counted) return 1;
   if (waiver === "expired+gate") return 1;
-  if (status === "error" || status === "manual") return 3;
+  if (status === "error" || (status === "manual" && !waived)) return 3;
   return 0;
 }
 

@@ -191,7 +191,9 @@ function clockOf(snapshot: Snapshot, toleranceMs: number): ResultClock | undefin
  * window is the scanner's, the records' times the services'). A kind the policy does not apply to stays so.
  */
 function clockVerdict(verdict: Verdict, clock: ResultClock): Verdict {
-  if (verdict.status === "error" || verdict.status === "not_applicable") return verdict;
+  // A `not_applicable` too: "no record of the HSM in the window" rests on the window as much as a pass does (a clock
+  // 30 days behind empties the window). A kind the policy does not apply to never reaches here.
+  if (verdict.status === "error") return verdict;
   const cited = clock.evidence ? ` (answer ${clock.evidence})` : "";
   return {
     ...verdict,

@@ -39,9 +39,9 @@ export function needsEscape(value: string): boolean {
  * The value as one printable line: hidden characters escaped, each run of more than `MAX_RUN` characters without a
  * space or "/" cut, and the whole cut at `max` characters. Linear in the value's length.
  */
-export function printable(value: string, max = MAX_PRINTED): string {
+export function printable(value: string, max = MAX_PRINTED, maxRun = MAX_RUN): string {
   // Nothing to do for the usual value: short, and nothing hidden in it.
-  if (value.length <= MAX_RUN && !needsEscape(value)) return value;
+  if (value.length <= Math.min(maxRun, max) && !needsEscape(value)) return value;
   let out = "";
   let run = 0;
   let length = 0;
@@ -50,7 +50,7 @@ export function printable(value: string, max = MAX_PRINTED): string {
   while (i < n) {
     const code = value.charCodeAt(i);
     if (code === 32 || code === 47) run = 0;
-    else if (++run > MAX_RUN) {
+    else if (++run > maxRun) {
       // The rest of this run is cut: skip to its end without looking at each character.
       out += CUT;
       length++;
@@ -92,6 +92,15 @@ function isHidden(code: number): boolean {
     (code >= 0x202a && code <= 0x202e) ||
     (code >= 0x2066 && code <= 0x2069)
   );
+}
+
+/**
+ * What the tool itself wrote and the evidence rests on (an exchange's URL, a query it sent) is printed whole, only its
+ * hidden characters escaped: a cut URL or query could not be checked against result.json. Their length is the tool's,
+ * bounded by ARM's own limits on names, not an attacker's choice.
+ */
+export function printableWhole(value: string): string {
+  return needsEscape(value) ? printable(value, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : value;
 }
 
 /** Whether `printable` cut the value. */
@@ -157,11 +166,24 @@ export function printableResult(result: Result): Result & { cut?: boolean } {
     const azCli = printableFix(remediation.azCli);
     const powershell = printableFix(remediation.powershell);
     if (azCli !== remediation.azCli || powershell !== remediation.powershell) changed = true;
-    return { ...deep(rest), title, remediation: { azCli, powershell } };
+    const { details, ...others } = rest;
+    const shown: Omit<Finding, "title" | "remediation"> = deep(others);
+    if (details) {
+      const { queries, ...answer } = details;
+      const whole = queries.map(printableWhole);
+      if (whole.some((q, i) => q !== queries[i])) changed = true;
+      shown.details = { ...deep(answer), queries: whole };
+    }
+    return { ...shown, title, remediation: { azCli, powershell } };
   };
-  const { policies, policyPack, tool, findings, ...rest } = result;
+  const { policies, policyPack, tool, findings, evidence, ...rest } = result;
   const shown = {
     ...deep(rest),
+    evidence: evidence.map(({ url, ...record }) => {
+      const whole = printableWhole(url);
+      if (whole !== url) changed = true;
+      return { ...deep(record), url: whole };
+    }),
     tool,
     ...(policyPack ? { policyPack } : {}),
     ...(policies ? { policies } : {}),

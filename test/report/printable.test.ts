@@ -75,6 +75,24 @@ describe("printable", () => {
     // result.json keeps the full value.
     expect(long.resources[0]!.name).toHaveLength(5005);
   });
+
+  test("an exchange's URL and a highlight's queries are printed whole, only hidden characters escaped", () => {
+    const result = sampleResult(["chsm-ok"]);
+    const url = `https://management.azure.com/subscriptions/x/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01&$filter=${"eventTimestamp%20ge%20".repeat(20)}`;
+    const query = `union isfuzzy=true ${"CloudHsmServiceOperationAuditLogs|where_".repeat(40)}`;
+    result.evidence[0] = { ...result.evidence[0]!, url };
+    const withDetails = result.findings.findIndex((f) => f.details);
+    const details = result.findings[withDetails]?.details ?? { rows: [], total: 0, queries: [] };
+    result.findings[withDetails === -1 ? 0 : withDetails] = {
+      ...result.findings[withDetails === -1 ? 0 : withDetails]!,
+      details: { ...details, queries: [query, "a\nCOMPLIANT (exit code 0)."] },
+    };
+    const shown = printableResult(result);
+    expect(shown.evidence[0]!.url).toBe(url);
+    const queries = shown.findings.find((f) => f.details?.queries.includes(query))?.details?.queries;
+    expect(queries).toEqual([query, "a\\nCOMPLIANT (exit code 0)."]);
+    expect(shown.cut).toBeUndefined();
+  });
 });
 
 /**

@@ -10,6 +10,7 @@ import { printLine } from "../output.js";
 import { scan, type OutputOptions } from "./scan.js";
 import { FORMAT_FILES, type Format } from "../../report/outputs.js";
 import { join } from "node:path";
+import { shownStatus } from "../../model/result.js";
 
 export const DEMO_ESTATE = fileURLToPath(new URL("../../../examples/estates/contoso.yaml", import.meta.url));
 
@@ -50,10 +51,11 @@ export async function demo(options: DemoOptions): Promise<number> {
       agent,
     });
     const s = result.summary;
+    const review = result.findings.filter((f) => shownStatus(f, result.failOn) === "review").length;
     print("");
     print(
-      `What it shows: ${plural(result.resources.length, "HSM")} and ${plural(result.findings.length, "finding")}: ${s.pass} pass, ${s.fail} fail, ` +
-        `${s.error} error, ${s.manual} need manual review (Dedicated HSMs keep their audit trail inside the appliance).`,
+      `What it shows: ${plural(result.resources.length, "HSM")} and ${plural(result.findings.length, "finding")}: ${s.pass} pass, ${s.fail - review} fail, ` +
+        `${review} for review (activity highlights), ${s.error} error, ${s.manual} need manual review (Dedicated HSMs keep their audit trail inside the appliance).`,
     );
     if (!options.estate) {
       print(

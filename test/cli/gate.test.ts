@@ -8,33 +8,18 @@ import { cleanUp, runCli, scan, startScanTarget, tempDir, type ScanTarget } from
 import { useColor, keepNegativeValues } from "../../src/cli/options.js";
 import { renderTerminal } from "../../src/report/terminal.js";
 import { sampleResult } from "../helpers/results.js";
+import { flowingCloudHsm, PAYMENTS_SUBSCRIPTION, paymentsEstate } from "../helpers/estates.js";
 
-const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
+const SUB = PAYMENTS_SUBSCRIPTION;
 const DEDICATED = `/subscriptions/${SUB}/resourceGroups/rg-hsm/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs/dhsm-a`;
 
 /** A Cloud HSM whose trail flows, a Dedicated HSM (manual evidence), and a key deletion (an info highlight). */
-const ESTATE = `tenantId: 00000000-0000-4000-8000-0000000000aa
-subscriptions:
-  - subscriptionId: ${SUB}
-    displayName: Payments
-    workspaces:
-      - { name: law-audit, resourceGroup: rg-mon, location: eastus, customerId: bbbbbbbb-0000-4000-8000-000000000001, retentionInDays: 400 }
-    cloudHsmClusters:
-      - name: chsm-a
-        resourceGroup: rg-hsm
-        location: eastus
-        diagnosticSettings:
-          - name: audit-to-law
-            workspace: law-audit
-            logs: [{ category: HsmServiceOperations, enabled: true }]
-        activity:
-          - { every: 6h, from: 3d, operations: [CN_LOGIN, HASH_SINGLE_CALL, CN_LOGOUT], callers: [10.0.0.4] }
-          - { every: 24h, from: 1d, operations: [CN_TOMBSTONE_OBJECT], callers: [10.0.0.4] }
-    dedicatedHsms:
-      - name: dhsm-a
-        resourceGroup: rg-hsm
-        location: eastus
-`;
+const ESTATE = paymentsEstate({
+  cloudHsmClusters: flowingCloudHsm("chsm-a", "3d", [
+    "{ every: 24h, from: 1d, operations: [CN_TOMBSTONE_OBJECT], callers: [10.0.0.4] }",
+  ]),
+  dedicatedHsms: "      - name: dhsm-a\n        resourceGroup: rg-hsm\n        location: eastus\n",
+});
 
 /** An expiry well inside the default 365-day limit of the run, whatever day the test runs. */
 const EXPIRES = new Date(Date.now() + 100 * 86_400_000).toISOString().slice(0, 10);

@@ -9,25 +9,9 @@ import { afterAll, beforeAll, describe, expect, jest, test } from "@jest/globals
 import { BIN, cleanUp, startScanTarget, tempDir, type ScanTarget } from "../helpers/cli.js";
 import { ROOT } from "../helpers/simulator.js";
 import type { Parsed } from "../helpers/consumers.js";
+import { flowingCloudHsm, paymentsEstate } from "../helpers/estates.js";
 
-const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
-const ESTATE = `tenantId: 00000000-0000-4000-8000-0000000000aa
-subscriptions:
-  - subscriptionId: ${SUB}
-    displayName: Payments
-    workspaces:
-      - { name: law-audit, resourceGroup: rg-mon, location: eastus, customerId: bbbbbbbb-0000-4000-8000-000000000001, retentionInDays: 400 }
-    cloudHsmClusters:
-      - name: chsm-a
-        resourceGroup: rg-hsm
-        location: eastus
-        diagnosticSettings:
-          - name: audit-to-law
-            workspace: law-audit
-            logs: [{ category: HsmServiceOperations, enabled: true }]
-        activity:
-          - { every: 6h, from: 40d, operations: [CN_LOGIN, HASH_SINGLE_CALL, CN_LOGOUT], callers: [10.0.0.4] }
-`;
+const ESTATE = paymentsEstate({ cloudHsmClusters: flowingCloudHsm("chsm-a", "40d") });
 
 // Each example runs whole scans (the monthly one renders the PDF): minutes on a busy machine, not seconds.
 jest.setTimeout(300_000);

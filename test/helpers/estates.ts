@@ -1,0 +1,31 @@
+// Small estates for end-to-end tests: one subscription ("Payments") with a workspace that keeps 400 days, and the HSM
+// lists a test gives.
+
+export const PAYMENTS_SUBSCRIPTION = "aaaaaaaa-0000-4000-8000-000000000001";
+
+/** A Cloud HSM that sends its audit log to law-audit, whose trail flows from `from` ago, every six hours. */
+export function flowingCloudHsm(name: string, from = "3d", extraActivity: string[] = []): string {
+  return `      - name: ${name}
+        resourceGroup: rg-hsm
+        location: eastus
+        diagnosticSettings:
+          - name: audit-to-law
+            workspace: law-audit
+            logs: [{ category: HsmServiceOperations, enabled: true }]
+        activity:
+          - { every: 6h, from: ${from}, operations: [CN_LOGIN, HASH_SINGLE_CALL, CN_LOGOUT], callers: [10.0.0.4] }
+${extraActivity.map((a) => `          - ${a}\n`).join("")}`;
+}
+
+/** The estate: `lists` maps an HSM list key (cloudHsmClusters, managedHsms, dedicatedHsms) to its entries (YAML). */
+export function paymentsEstate(lists: Record<string, string>): string {
+  return `tenantId: 00000000-0000-4000-8000-0000000000aa
+subscriptions:
+  - subscriptionId: ${PAYMENTS_SUBSCRIPTION}
+    displayName: Payments
+    workspaces:
+      - { name: law-audit, resourceGroup: rg-mon, location: eastus, customerId: bbbbbbbb-0000-4000-8000-000000000001, retentionInDays: 400 }
+${Object.entries(lists)
+  .map(([key, entries]) => `    ${key}:\n${entries}`)
+  .join("")}`;
+}

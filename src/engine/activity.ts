@@ -68,6 +68,8 @@ export function hsmActivity<Q extends keyof ActivityRows>(
   const perWorkspace: { [K in Q]: ActivityRows[K] }[] = [];
   /** Rows about the HSM in any answer of any workspace (asked by this highlight or not), and records counted. */
   let records = 0;
+  /** Answers that could have shown a record of the HSM but failed or came back in part. */
+  const unsure: string[] = [];
   for (const id of workspaceIds) {
     const workspace = lookup.workspace(id);
     if (workspace && isKnown(workspace.info) && !workspace.info.value.exists) {
@@ -83,7 +85,9 @@ export function hsmActivity<Q extends keyof ActivityRows>(
     bin = sample.bin;
     const disagreement = countsDisagree(hsm, id, sample, lookup);
     if (disagreement) missing.push(disagreement);
-    records += recordsOf(hsm, id, sample, lookup);
+    const seen = recordsOf(hsm, id, sample, lookup);
+    records += seen.found;
+    if (seen.unsure) unsure.push(seen.unsure);
     const mineHere = Object.fromEntries(questions.map((q) => [q, [] as unknown[]])) as { [K in Q]: ActivityRows[K] };
     perWorkspace.push(mineHere);
     for (const q of questions) {
@@ -124,6 +128,15 @@ export function hsmActivity<Q extends keyof ActivityRows>(
   // A log that holds no record of the HSM says nothing of what it did: a highlight over it would "pass" on nothing.
   // Unless an answer came back in part (then nothing found is not proven, and the highlight says so), it does not
   // apply, and logs-flowing says why.
+  // Nothing of the HSM in any answer, but an answer that could have held its records failed or came back in part:
+  // whether it did anything is not known, so neither "nothing happened" (a pass) nor "no record" (not applicable).
+  if (records === 0 && unsure.length > 0) {
+    return {
+      status: "error",
+      message: `Whether the log holds any audit record of ${hsm.name} could not be read: ${unique(unsure).join("; ")}.`,
+      evidence,
+    };
+  }
   if (partial.length === 0 && records === 0) {
     return {
       status: "not_applicable",
@@ -156,15 +169,23 @@ function countsDisagree(hsm: HsmFacts, workspaceId: string, sample: ActivitySamp
 }
 
 /**
- * Whether the workspace's answers hold anything of the HSM: the records the log query counted, or a row of any activity
- * question answered. Answers that failed or came back in part are left to the questions that read them.
+ * What the workspace's answers hold of the HSM: the records the log query counted, and a row of any activity question
+ * answered; and, when an answer that could have held some failed or came back in part, why nothing found proves
+ * nothing (an answer found in part is otherwise left to the questions that read it).
  */
-function recordsOf(hsm: HsmFacts, workspaceId: string, sample: ActivitySample, lookup: EvaluationMemo): number {
+function recordsOf(
+  hsm: HsmFacts,
+  workspaceId: string,
+  sample: ActivitySample,
+  lookup: EvaluationMemo,
+): { found: number; unsure?: string } {
   let found = 0;
+  let unsure: string | undefined;
+  const where = `workspace ${lastSegment(workspaceId)}`;
   const log = lookup.logSample(workspaceId)?.result;
-  if (log && !isKnown(log)) return 1;
+  if (log && !isKnown(log)) unsure = `${where} did not answer the records query (${log.error.message})`;
   if (isKnown(log)) {
-    if (log.value.partial) return 1;
+    if (log.value.partial) unsure = `${where} answered only in part (the records query)`;
     found += lookup.rowsOf(log.value.rows, hsm.id).reduce((n, r) => n + r.records, 0);
   }
   const answers = Object.values(sample.questions) as {
@@ -172,10 +193,10 @@ function recordsOf(hsm: HsmFacts, workspaceId: string, sample: ActivitySample, l
   }[];
   for (const answer of answers) {
     if (!answer || !isKnown(answer.result)) continue;
-    if (answer.result.value.partial) return 1;
+    if (answer.result.value.partial) unsure ??= `${where} answered only in part (an activity question)`;
     found += lookup.rowsOf(answer.result.value.rows, hsm.id).length;
   }
-  return found;
+  return unsure ? { found, unsure } : { found };
 }
 
 /** The key of a row within its question: rows with the same key in two workspaces describe the same records. */

@@ -184,6 +184,26 @@ export const activitySensitiveOperations: CheckCase[] = [
     expect: { status: "error", message: /counted 40 audit records but its activity answers hold 12/ },
   },
   {
+    name: "the records query failed and the activity answers hold nothing of the HSM: error, never a pass on nothing",
+    ...on(mhsm, {
+      logSamples: [sample(WORKSPACE, failed("the query answered 503", 503), [mhsm.id])],
+      activitySamples: [activity(WORKSPACE, [mhsm], {})],
+    }),
+    expect: {
+      status: "error",
+      message:
+        /Whether the log holds any audit record of \S+ could not be read: workspace law-audit did not answer the records query/,
+    },
+  },
+  {
+    name: "the records query answered in part and the activity answers hold nothing of the HSM: error",
+    ...on(mhsm, {
+      logSamples: [sample(WORKSPACE, { rows: [], partial: "PartialError: a table timed out" }, [mhsm.id])],
+      activitySamples: [activity(WORKSPACE, [mhsm], {})],
+    }),
+    expect: { status: "error", message: /answered only in part \(the records query\)/ },
+  },
+  {
     name: "no workspace receives the audit log: not applicable, saying why",
     ...on(noWorkspace),
     expect: { status: "not_applicable", message: /No Log Analytics workspace receives the audit log/ },

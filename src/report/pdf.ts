@@ -1019,12 +1019,7 @@ class Writer {
           { header: "Answer", width: 60 },
           { header: "Message", width: 150 },
         ],
-        v.errors.map((e) => [
-          { text: e.for },
-          mono(e.resourceId ?? ""),
-          { text: [e.status, e.code].filter((x) => x !== undefined).join(" ") },
-          { text: e.message },
-        ]),
+        v.errors.map((e) => [{ text: e.for }, mono(e.resourceId), { text: e.answer }, { text: e.message }]),
       );
     }
   }

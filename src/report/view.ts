@@ -143,7 +143,8 @@ export interface ReportView {
   review: FindingView[];
   tenantFindings: FindingView[];
   sections: SubscriptionView[];
-  errors: Result["errors"];
+  /** Each failed read: what for, the resource, the answer (status and code; empty when none came) and the message. */
+  errors: { for: string; resourceId: string; answer: string; message: string }[];
   completeness: string;
   /** How the services' clock stood to the scanner's (absent when the result records no clock reading). */
   clock?: { text: string; beyondTolerance: boolean };
@@ -336,7 +337,12 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     review: views.filter((v) => !v.counted).sort(byStatus),
     tenantFindings: findingsOf("/subscriptions").sort(byStatus),
     sections,
-    errors: result.errors ?? [],
+    errors: (result.errors ?? []).map((e) => ({
+      for: e.for,
+      resourceId: e.resourceId ?? "",
+      answer: [e.status, e.code].filter((x) => x !== undefined).join(" "),
+      message: e.message,
+    })),
     completeness: gathered.sentence,
     ...(result.clock
       ? { clock: { text: clockSummary(result.clock), beyondTolerance: result.clock.beyondTolerance } }

@@ -645,9 +645,15 @@ class Writer {
       [
         { header: "Severity", width: 2 },
         { header: "Fail", width: 1 },
+        { header: "Review", width: 1 },
         { header: "Error", width: 1 },
       ],
-      v.severityRows.map((r) => [{ text: r.severity }, { text: String(r.fail) }, { text: String(r.error) }]),
+      v.severityRows.map((r) => [
+        { text: r.severity },
+        { text: String(r.fail) },
+        { text: String(r.review) },
+        { text: String(r.error) },
+      ]),
     );
     this.heading("HSMs by kind", 3);
     this.table(
@@ -656,6 +662,7 @@ class Writer {
         { header: "HSMs", width: 1 },
         { header: "Pass", width: 1 },
         { header: "Fail", width: 1 },
+        { header: "Review", width: 1 },
         { header: "Error", width: 1 },
         { header: "Manual", width: 1 },
       ],
@@ -665,10 +672,21 @@ class Writer {
             { text: String(r.hsms) },
             { text: String(r.pass) },
             { text: String(r.fail) },
+            { text: String(r.review) },
             { text: String(r.error) },
             { text: String(r.manual) },
           ])
-        : [[{ text: "No HSM was found." }, { text: "0" }, { text: "" }, { text: "" }, { text: "" }, { text: "" }]],
+        : [
+            [
+              { text: "No HSM was found." },
+              { text: "0" },
+              { text: "" },
+              { text: "" },
+              { text: "" },
+              { text: "" },
+              { text: "" },
+            ],
+          ],
     );
     this.heading("Needs attention", 2);
     if (v.attention.length) this.findingGroups(v.attention);

@@ -136,8 +136,9 @@ export interface ReportView {
   policyPack?: { version: string; sha256: string };
   resultSha256: string;
   statusCounts: { key: ShownStatus; word: string; symbol: string; count: number }[];
-  severityRows: { severity: Severity; fail: number; error: number }[];
-  kindRows: { kind: string; hsms: number; fail: number; error: number; manual: number; pass: number }[];
+  /** Counted as a person reads them: a failure below the fail-on threshold is `review`, not `fail`. */
+  severityRows: { severity: Severity; fail: number; review: number; error: number }[];
+  kindRows: { kind: string; hsms: number; fail: number; review: number; error: number; manual: number; pass: number }[];
   attention: FindingView[];
   /** Failures below the fail-on threshold (the activity highlights, by default): for review, not counted. */
   review: FindingView[];
@@ -314,18 +315,19 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     ...(result.policyPack ? { policyPack: result.policyPack } : {}),
     resultSha256,
     statusCounts: countStatuses(views.map((v) => v.status.key)),
-    severityRows: SEVERITIES.map((severity) => ({
-      severity,
-      fail: result.findings.filter((f) => f.severity === severity && f.status === "fail").length,
-      error: result.findings.filter((f) => f.severity === severity && f.status === "error").length,
-    })),
+    severityRows: SEVERITIES.map((severity) => {
+      const of = (s: ShownStatus) => views.filter((v) => v.finding.severity === severity && v.status.key === s).length;
+      return { severity, fail: of("fail"), review: of("review"), error: of("error") };
+    }),
     kindRows: kinds.map((kind) => {
       const ids = new Set(result.resources.filter((r) => r.kind === kind).map((r) => idKey(r.id)));
-      const of = (s: Status) => result.findings.filter((f) => f.status === s && ids.has(idKey(f.resourceId))).length;
+      const of = (s: ShownStatus) =>
+        views.filter((v) => v.status.key === s && ids.has(idKey(v.finding.resourceId))).length;
       return {
         kind: HSM_TYPES[kind].label,
         hsms: ids.size,
         fail: of("fail"),
+        review: of("review"),
         error: of("error"),
         manual: of("manual"),
         pass: of("pass"),

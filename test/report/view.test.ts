@@ -77,6 +77,9 @@ describe("buildView", () => {
     const review = result.findings.filter((f) => f.status === "fail" && f.severity === "info").length;
     expect(review).toBeGreaterThan(0);
     expect(count("review")).toBe(review);
+    // The tables by severity and by kind count them the same way: REVIEW apart from FAIL.
+    expect(view.severityRows.find((r) => r.severity === "info")).toMatchObject({ fail: 0, review });
+    expect(view.severityRows.reduce((n, r) => n + r.fail, 0)).toBe(result.summary.fail - review);
     expect(count("fail")).toBe(result.summary.fail - review);
     expect(count("manual")).toBe(result.summary.manual);
     expect(count("not_applicable")).toBe(result.summary.notApplicable);

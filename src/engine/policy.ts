@@ -55,6 +55,13 @@ export class PolicyError extends Error {
   }
 }
 
+/** The forms a fix is written in, for the policy's own fix and for each of its cases. */
+const FIX_FORMS = {
+  azCli: { type: "string", minLength: 1 },
+  powershell: { type: "string", minLength: 1 },
+  bicep: { type: "string", minLength: 1 },
+} as const;
+
 const POLICY_SCHEMA = {
   type: "object",
   required: ["id", "title", "description", "severity", "appliesTo", "check", "rationale", "remediation", "references"],
@@ -78,9 +85,7 @@ const POLICY_SCHEMA = {
       required: ["azCli", "powershell"],
       additionalProperties: false,
       properties: {
-        azCli: { type: "string", minLength: 1 },
-        powershell: { type: "string", minLength: 1 },
-        bicep: { type: "string", minLength: 1 },
+        ...FIX_FORMS,
         cases: {
           type: "object",
           propertyNames: { pattern: "^[a-z][A-Za-z0-9]*$" },
@@ -88,11 +93,7 @@ const POLICY_SCHEMA = {
             type: "object",
             required: ["azCli", "powershell"],
             additionalProperties: false,
-            properties: {
-              azCli: { type: "string", minLength: 1 },
-              powershell: { type: "string", minLength: 1 },
-              bicep: { type: "string", minLength: 1 },
-            },
+            properties: FIX_FORMS,
           },
         },
       },

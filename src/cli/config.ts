@@ -12,6 +12,7 @@ import { FAIL_ON_VALUES, type FailOn } from "../model/result.js";
 import { FORMAT_FILES, RENDERERS, type Format } from "../report/outputs.js";
 import { parseDuration } from "../util/duration.js";
 import { UsageError } from "./errors.js";
+import { PREVIOUS_MONTH } from "./options.js";
 import { readYamlText } from "../util/yaml.js";
 
 export const DEFAULT_CONFIG_FILE = "hsm-audit.config.yaml";
@@ -29,6 +30,10 @@ export interface ConfigFile {
   waivers?: { file?: string; maxDays?: number; failOnExpired?: boolean };
   /** The largest disagreement between the services' clock and the scanner's that is tolerated (default 5m). */
   clockSkewTolerance?: string;
+  /** The calendar month to report on (YYYY-MM, or `previous-month`), instead of the last `logWindow`. */
+  period?: string;
+  /** Directories of user policies, added to the built-in ones (relative to the file). */
+  policies?: string[];
 }
 
 const CONFIG_SCHEMA = {
@@ -47,6 +52,8 @@ const CONFIG_SCHEMA = {
     params: { type: "object", additionalProperties: { type: "object" } },
     logWindow: { type: "string", minLength: 1 },
     clockSkewTolerance: { type: "string", minLength: 1 },
+    period: { type: "string", minLength: 1 },
+    policies: { type: "array", items: { type: "string", minLength: 1 } },
     failOn: { enum: [...FAIL_ON_VALUES] },
     formats: { type: "array", items: { enum: Object.keys(FORMAT_FILES) } },
     out: { type: "string", minLength: 1 },
@@ -106,6 +113,18 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
       `clockSkewTolerance: ${CLOCK_SKEW_TOLERANCE_RULE}, not '${config.clockSkewTolerance}'`,
     );
   }
+  if (config.period !== undefined && !PERIOD_VALUE.test(config.period.trim())) {
+    throw fail(
+      lineOf(["period"]),
+      `period: must be a month as YYYY-MM (e.g. 2026-10) or ${PREVIOUS_MONTH}, not '${config.period}'`,
+    );
+  }
+  if (config.period !== undefined && config.logWindow !== undefined) {
+    throw fail(
+      lineOf(["period"]),
+      "period and logWindow cannot both be set: keep period for a monthly report, logWindow for the last days",
+    );
+  }
   for (const [i, format] of (config.formats ?? []).entries()) {
     if (!RENDERERS[format as Format]) {
       throw fail(
@@ -116,6 +135,9 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
   }
   return { file, values: config, lineOf };
 }
+
+/** A period the file may name: a calendar month, or the one before the scan's. */
+const PERIOD_VALUE = new RegExp(`^(\\d{4}-(0[1-9]|1[0-2])|${PREVIOUS_MONTH})$`);
 
 /** What a clock skew tolerance may be. */
 export const CLOCK_SKEW_TOLERANCE_RULE = "must be a duration such as 5m, 90s or PT5M (at most 1d)";
@@ -183,6 +205,10 @@ export interface EffectiveConfig {
   maxWaiverDays: Setting<number>;
   failOnExpiredWaivers: Setting<boolean>;
   clockSkewTolerance: Setting<string>;
+  /** The file's period (a flag's period, --from/--to or --log-window beats it). */
+  period: Setting<string | null | undefined>;
+  /** Directories of user policies, absolute. */
+  policies: Setting<string[]>;
 }
 
 export interface ConfigFlags {
@@ -195,6 +221,10 @@ export interface ConfigFlags {
   waivers?: string;
   failOnExpiredWaivers?: boolean;
   clockSkewTolerance?: string;
+  /** A --period, --from/--to or --log-window flag was given: the file's period and log window give way. */
+  searchWindow?: boolean;
+  period?: string;
+  policies?: string[];
 }
 
 /** Merges flags, file and defaults; file paths become absolute (relative to the configuration file). */
@@ -221,29 +251,55 @@ export function effectiveConfig(
     maxWaiverDays: pick(undefined, file.waivers?.maxDays, DEFAULT_MAX_WAIVER_DAYS, config),
     failOnExpiredWaivers: pick(flags.failOnExpiredWaivers, file.waivers?.failOnExpired, false, config),
     clockSkewTolerance: pick(flags.clockSkewTolerance, file.clockSkewTolerance, "5m", config),
+    // A window flag (--period, --from/--to, --log-window) replaces the file's period.
+    period: pick(flags.period ?? (flags.searchWindow ? null : undefined), file.period, undefined, config),
+    policies: pick(
+      flags.policies,
+      file.policies?.map((dir) => fromFile(dir)!),
+      [],
+      config,
+    ),
   };
 }
 
+/** What `config print` adds beside the file's settings: the period searched and the scan's own flags. */
+export interface PrintExtras {
+  /** The period searched, in words (e.g. "2026-10: 2026-10-01T00:00:00.000Z to 2026-11-01T00:00:00.000Z"). */
+  searched?: string;
+  /** Settings only flags can give (inventory, concurrency, ...), each with its source. */
+  scan?: Array<[string, Setting<unknown>]>;
+  /** The working directory a relative path given by a flag or the default resolves against. */
+  cwd?: string;
+}
+
 /** `hsm-audit config print`: the effective configuration as YAML, each setting preceded by where it came from. */
-export function printableConfig(effective: EffectiveConfig): string {
+export function printableConfig(effective: EffectiveConfig, extras: PrintExtras = {}): string {
+  const cwd = extras.cwd ?? process.cwd();
   const lines = [
     "# hsm-audit: effective configuration (a flag beats the configuration file, the file beats the default)",
     `# configuration file: ${effective.config?.file ?? `none (no --config, no ${DEFAULT_CONFIG_FILE} here)`}`,
   ];
-  const settings: Array<[string, Setting<unknown>]> = [
+  const outFrom =
+    effective.out.source === "flag" || effective.out.source === "default"
+      ? `a relative path is resolved against the working directory, ${cwd}`
+      : "resolved against the configuration file's folder";
+  const settings: Array<[string, Setting<unknown>, string?]> = [
     ["subscriptions", effective.subscriptions],
     ["cloud", effective.cloud],
     ["exclude", effective.exclude],
     ["params", effective.params],
+    ["policies", effective.policies],
     ["logWindow", effective.logWindow],
+    ["period", { ...effective.period, value: effective.period.value ?? null }],
     ["clockSkewTolerance", effective.clockSkewTolerance],
     ["failOn", effective.failOn],
     ["formats", effective.formats],
-    ["out", effective.out],
+    ["out", effective.out, outFrom],
   ];
-  for (const [key, setting] of settings) {
-    lines.push(`# ${key}: ${setting.source}`, stringify({ [key]: setting.value }).trimEnd());
+  for (const [key, setting, note] of settings) {
+    lines.push(`# ${key}: ${setting.source}${note ? ` (${note})` : ""}`, stringify({ [key]: setting.value }).trimEnd());
   }
+  if (extras.searched) lines.push(`# searched for audit records: ${extras.searched}`);
   const waivers = {
     file: effective.waiversFile.value ?? null,
     maxDays: effective.maxWaiverDays.value,
@@ -253,5 +309,12 @@ export function printableConfig(effective: EffectiveConfig): string {
     `# waivers.file: ${effective.waiversFile.source}; waivers.maxDays: ${effective.maxWaiverDays.source}; waivers.failOnExpired: ${effective.failOnExpiredWaivers.source}`,
     stringify({ waivers }).trimEnd(),
   );
+  if (extras.scan?.length) {
+    const scan = Object.fromEntries(extras.scan.map(([key, setting]) => [key, setting.value ?? null]));
+    lines.push(
+      `# scan (flags only): ${extras.scan.map(([key, setting]) => `${key}: ${setting.source}`).join("; ")}`,
+      stringify({ scan }).trimEnd(),
+    );
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -13,8 +13,9 @@ import { SetupError, UsageError } from "./errors.js";
 import { terminalProgress } from "./progress.js";
 import { guardStdout } from "./output.js";
 import { EstateError } from "../simulator/estate.js";
-import { CLOUD_NAMES } from "../azure/clouds.js";
+import { CLOUD_NAMES, CLOUDS } from "../azure/clouds.js";
 import { FAIL_ON_VALUES } from "../model/result.js";
+import { formatIsoDuration } from "../util/duration.js";
 import { FORMAT_FILES, OutputError } from "../report/outputs.js";
 
 import {
@@ -26,6 +27,7 @@ import {
   loadConfig,
   printableConfig,
   type EffectiveConfig,
+  type Setting,
 } from "./config.js";
 import {
   checkFileTarget,
@@ -46,6 +48,7 @@ import {
   positiveInteger,
   useColor,
   waiversFrom,
+  type SearchWindow,
 } from "./options.js";
 
 const FORMATS = Object.keys(FORMAT_FILES).join(",");
@@ -110,6 +113,100 @@ function periodOptions<T>(y: Argv<T>) {
     });
 }
 
+/** Options only `scan` takes (and `config print`, to show what they would be). None is in the configuration file but
+ * subscription and cloud, so none has a yargs default: a flag left out is told apart from one given. */
+function scanOptions<T>(y: Argv<T>) {
+  return y
+    .option("subscription", {
+      type: "string",
+      array: true,
+      describe: "Subscription id to scan; repeatable (default: every subscription the credential can list)",
+    })
+    .option("cloud", {
+      type: "string",
+      describe: `Azure cloud (${CLOUD_NAMES.join("|")}; default AzureCloud)`,
+    })
+    .option("arm-endpoint", { type: "string", describe: "ARM endpoint URL (overrides the cloud's)" })
+    .option("logs-endpoint", {
+      type: "string",
+      describe: "Log Analytics endpoint URL, without /v1 (overrides the cloud's)",
+    })
+    .option("snapshot-out", {
+      type: "string",
+      describe: "Also save the collected snapshot (JSON) to this file",
+    })
+    .option("concurrency", {
+      type: "number",
+      describe: "Azure requests in flight at once, all services together (default 32)",
+    })
+    .option("inventory", {
+      type: "string",
+      describe:
+        "How HSMs are listed: arm (each subscription's lists, the default) or resource-graph (one tenant-wide Azure Resource Graph query; falls back to arm when it cannot be used)",
+    })
+    .option("arm-batch", {
+      type: "boolean",
+      describe:
+        "Read diagnostic settings and provider states 20 at a time through ARM's batch API (default; --no-arm-batch: one call each)",
+    })
+    .option("max-retries", { type: "number", describe: "Retries of a throttled or failed request (default 4)" })
+    .option("timeout", { type: "string", describe: "Time allowed for each request (e.g. 60s; default 60s)" });
+}
+
+interface ScanArgs {
+  "arm-endpoint"?: string;
+  "logs-endpoint"?: string;
+  "snapshot-out"?: string;
+  concurrency?: number;
+  inventory?: string;
+  "arm-batch"?: boolean;
+  "max-retries"?: number;
+  timeout?: string;
+}
+
+/** The scan's own flags, checked as a scan checks them; with each one's value and source for `config print`. */
+function scanSettings(args: ScanArgs, effective: EffectiveConfig) {
+  const source = (value: unknown) => (value === undefined ? "default" : "flag");
+  const timeout = args.timeout ?? "60s";
+  const armEndpoint = parseEndpoint("--arm-endpoint", args["arm-endpoint"]);
+  const logsEndpoint = parseEndpoint("--logs-endpoint", args["logs-endpoint"]);
+  const snapshotOut = args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined;
+  const options = {
+    cloud: parseCloud(effective.cloud.value),
+    ...optional("armEndpoint", armEndpoint),
+    ...optional("logsEndpoint", logsEndpoint),
+    subscriptions: parseSubscriptions(effective.subscriptions.value),
+    ...optional("snapshotOut", snapshotOut),
+    concurrency: positiveInteger("--concurrency", args.concurrency, 32, 256, 1),
+    inventory: parseInventory(args.inventory),
+    armBatch: args["arm-batch"] !== false,
+    maxRetries: positiveInteger("--max-retries", args["max-retries"], 4, 10),
+    timeoutMs: parseLogWindowLike("--timeout", timeout),
+  };
+  const shown: Array<[string, Setting<unknown>]> = [
+    ["inventory", { value: options.inventory, source: source(args.inventory) }],
+    ["armBatch", { value: options.armBatch, source: source(args["arm-batch"]) }],
+    ["concurrency", { value: options.concurrency, source: source(args.concurrency) }],
+    ["maxRetries", { value: options.maxRetries, source: source(args["max-retries"]) }],
+    ["timeout", { value: timeout, source: source(args.timeout) }],
+    ["armEndpoint", { value: armEndpoint ?? CLOUDS[options.cloud].armEndpoint, source: source(armEndpoint) }],
+    ["logsEndpoint", { value: logsEndpoint ?? CLOUDS[options.cloud].logsEndpoint, source: source(logsEndpoint) }],
+    ["snapshotOut", { value: snapshotOut, source: source(snapshotOut) }],
+  ];
+  return { options, shown };
+}
+
+/** The period searched, in words, for `config print`. */
+function searchedInWords(window: SearchWindow): string {
+  if (!window.period) {
+    const days = window.logWindowMs / 86_400_000;
+    const span = Number.isInteger(days) ? `${days} day${days === 1 ? "" : "s"}` : formatIsoDuration(window.logWindowMs);
+    return `the last ${span} before the scan`;
+  }
+  const { label, start, end } = window.period;
+  return `${label}: ${start.toISOString()} to ${end.toISOString()} (a period still running is cut at the scan's start)`;
+}
+
 /**
  * The period to search: --period or --from/--to when given (a --log-window flag beside them is a conflict; the
  * configuration file's log window gives way to them), else the log window of the flags, the file or the default.
@@ -119,15 +216,23 @@ function searchWindow(
   effective: EffectiveConfig,
 ) {
   const named = args.period !== undefined || args.from !== undefined || args.to !== undefined;
+  if (named) {
+    return parseSearchWindow(
+      { logWindow: args["log-window"], period: args.period, from: args.from, to: args.to },
+      new Date(),
+    );
+  }
+  // The file's period applies unless a flag named the window (settings() then leaves it out).
+  const period = effective.period.value;
   return parseSearchWindow(
-    {
-      logWindow: named ? args["log-window"] : effective.logWindow.value,
-      period: args.period,
-      from: args.from,
-      to: args.to,
-    },
+    typeof period === "string" ? { period } : { logWindow: effective.logWindow.value },
     new Date(),
   );
+}
+
+/** A --period, --from/--to or --log-window flag was given: the window is the flags', whatever the file says. */
+function windowFlagged(args: { "log-window"?: string; period?: string; from?: string; to?: string }): boolean {
+  return [args["log-window"], args.period, args.from, args.to].some((v) => v !== undefined);
 }
 
 /** Progress on stderr, on a terminal only: CI logs and pipes get the summary alone. */
@@ -144,6 +249,9 @@ interface OutputArgs {
   subscription?: string[];
   cloud?: string;
   "log-window"?: string;
+  period?: string;
+  from?: string;
+  to?: string;
   paper?: string;
   "clock-skew-tolerance"?: string;
   quiet?: boolean;
@@ -166,6 +274,9 @@ function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
       ...optional("waivers", args.waivers),
       ...optional("failOnExpiredWaivers", args["fail-on-expired-waivers"]),
       ...optional("clockSkewTolerance", args["clock-skew-tolerance"]),
+      ...optional("policies", args.policies),
+      ...optional("period", args.period),
+      ...(windowFlagged(args) ? { searchWindow: true } : {}),
     },
     defaultOut,
   );
@@ -176,7 +287,7 @@ function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
  * configuration's params, the waivers (their expiry limit counted from `runTime`), the formats and the output dir.
  */
 function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) {
-  const policies = applyConfigParams(policiesFrom(args.policies), effective.config);
+  const policies = policiesOf(effective);
   const waiversFile = effective.waiversFile.value;
   return {
     policies,
@@ -212,68 +323,15 @@ export async function main(argv: string[]): Promise<number> {
       .command(
         "scan",
         "Scan Azure: every HSM the credential can see, every built-in policy; writes result.json",
-        (y) =>
-          periodOptions(outputOptions(y, "hsm-audit-results"))
-            .option("subscription", {
-              type: "string",
-              array: true,
-              describe: "Subscription id to scan; repeatable (default: every subscription the credential can list)",
-            })
-            .option("cloud", {
-              type: "string",
-              describe: `Azure cloud (${CLOUD_NAMES.join("|")}; default AzureCloud)`,
-            })
-            .option("arm-endpoint", { type: "string", describe: "ARM endpoint URL (overrides the cloud's)" })
-            .option("logs-endpoint", {
-              type: "string",
-              describe: "Log Analytics endpoint URL, without /v1 (overrides the cloud's)",
-            })
-            .option("snapshot-out", {
-              type: "string",
-              describe: "Also save the collected snapshot (JSON) to this file",
-            })
-            .option("concurrency", {
-              type: "number",
-              describe: "Azure requests in flight at once, all services together (default 32)",
-            })
-            .option("inventory", {
-              type: "string",
-              describe:
-                "How HSMs are listed: arm (each subscription's lists, the default) or resource-graph (one tenant-wide Azure Resource Graph query; falls back to arm when it cannot be used)",
-            })
-            .option("arm-batch", {
-              type: "boolean",
-              default: true,
-              describe:
-                "Read diagnostic settings and provider states 20 at a time through ARM's batch API (--no-arm-batch: one call each)",
-            })
-            .option("max-retries", { type: "number", describe: "Retries of a throttled or failed request (default 4)" })
-            .option("timeout", {
-              type: "string",
-              default: "60s",
-              describe: "Time allowed for each request (e.g. 60s)",
-            }),
+        (y) => scanOptions(periodOptions(outputOptions(y, "hsm-audit-results"))),
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
           const common = outputs(effective, args, Date.now());
-          const timeoutMs = parseLogWindowLike("--timeout", args.timeout);
           const { scan } = await commands.scan();
           const { code } = await scan({
             ...common,
-            cloud: parseCloud(effective.cloud.value),
-            ...optional("armEndpoint", parseEndpoint("--arm-endpoint", args["arm-endpoint"])),
-            ...optional("logsEndpoint", parseEndpoint("--logs-endpoint", args["logs-endpoint"])),
-            subscriptions: parseSubscriptions(effective.subscriptions.value),
+            ...scanSettings(args, effective).options,
             ...searchWindow(args, effective),
-            ...optional(
-              "snapshotOut",
-              args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined,
-            ),
-            concurrency: positiveInteger("--concurrency", args.concurrency, 32, 256, 1),
-            inventory: parseInventory(args.inventory),
-            armBatch: args["arm-batch"] !== false,
-            maxRetries: positiveInteger("--max-retries", args["max-retries"], 4, 10),
-            timeoutMs,
             ...optional("progress", progress),
           });
           exitCode = code;
@@ -392,22 +450,19 @@ export async function main(argv: string[]): Promise<number> {
           .command(
             "print",
             "Print the effective configuration (YAML), with where each setting came from",
-            (yy) =>
-              outputOptions(yy, "hsm-audit-results")
-                .option("subscription", { type: "string", array: true, describe: "Subscription id; repeatable" })
-                .option("cloud", { type: "string", describe: `Azure cloud (${CLOUD_NAMES.join("|")})` })
-                .option("log-window", { type: "string", describe: "How far back to look for audit records" }),
+            (yy) => scanOptions(periodOptions(outputOptions(yy, "hsm-audit-results"))),
             (args) => {
               const effective = settings(args, "hsm-audit-results");
               // The same checks a scan makes, so that what is printed is what would run.
-              applyConfigParams(policiesFrom(args.policies), effective.config);
+              policiesOf(effective);
               parseFailOn(effective.failOn.value);
               parseFormats(effective.formats.value);
-              parseCloud(effective.cloud.value);
+              parsePaper(args.paper);
               parseLogWindow(effective.logWindow.value);
               clockSkewToleranceOf(effective);
-              parseSubscriptions(effective.subscriptions.value);
-              process.stdout.write(printableConfig(effective));
+              const { shown } = scanSettings(args, effective);
+              const searched = searchedInWords(searchWindow(args, effective));
+              process.stdout.write(printableConfig(effective, { searched, scan: shown }));
               exitCode = 0;
             },
           )
@@ -462,6 +517,22 @@ export async function main(argv: string[]): Promise<number> {
     return 70;
   }
   return exitCode;
+}
+
+/** The built-in policies, the user's (flag or file) and the file's params; a bad folder the file names is its line. */
+function policiesOf(effective: EffectiveConfig) {
+  const { value: dirs, source } = effective.policies;
+  const config = effective.config;
+  let policies;
+  try {
+    policies = policiesFrom(dirs);
+  } catch (error) {
+    if (!(error instanceof UsageError) || !config || source !== config.file) throw error;
+    throw new UsageError(
+      `invalid configuration: ${config.file}:${config.lineOf(["policies"]) ?? 1}: policies: ${error.message.replace(/^invalid policy: /, "")}`,
+    );
+  }
+  return applyConfigParams(policies, config);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -61,7 +61,8 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * The period to search for audit records: `--period YYYY-MM` (a calendar month in UTC), `--from`/`--to` (dates in
+ * The period to search for audit records: `--period YYYY-MM` (a calendar month in UTC; `previous-month` for the one
+ * before the scan's), `--from`/`--to` (dates in
  * UTC, `--to` a whole day included; or instants with an offset), or else the last `--log-window`. A period that has
  * not begun is refused; one still running is cut at the scan's start by the collector.
  */
@@ -79,8 +80,12 @@ export function parseSearchWindow(
   if (given.length > 1) throw new UsageError(`${given.join(" and ")} cannot be used together: choose one period`);
   let period: SearchWindow["period"];
   if (args.period !== undefined) {
-    const m = MONTH.exec(args.period.trim());
-    if (!m) throw new UsageError(`--period must be a month as YYYY-MM (e.g. 2026-10), not '${args.period}'`);
+    const m = MONTH.exec(monthOf(args.period, now));
+    if (!m) {
+      throw new UsageError(
+        `--period must be a month as YYYY-MM (e.g. 2026-10) or ${PREVIOUS_MONTH}, not '${args.period}'`,
+      );
+    }
     const [year, month] = [Number(m[1]), Number(m[2])];
     period = {
       start: new Date(Date.UTC(year, month - 1, 1)),
@@ -102,6 +107,17 @@ export function parseSearchWindow(
   const spanMs = period.end.getTime() - period.start.getTime();
   if (spanMs > 730 * 86_400_000) throw new UsageError(`the period ${period.label} is longer than 730 days`);
   return { logWindowMs: spanMs, period };
+}
+
+/** The `--period` keyword for the calendar month before the scan's (UTC), as a monthly job asks for. */
+export const PREVIOUS_MONTH = "previous-month";
+
+/** `YYYY-MM` of a period value: the value itself, or the month before `now`'s for `previous-month`. */
+export function monthOf(value: string, now: Date): string {
+  const text = value.trim();
+  if (text !== PREVIOUS_MONTH) return text;
+  const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return previous.toISOString().slice(0, 7);
 }
 
 function instantOf(flag: string, value: string, endOfDay: boolean): Date {

@@ -2,9 +2,10 @@
 // precedence (flag > file > default), every mistake an exit 2 naming file and line with nothing written, and
 // `config print`.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, cleanUp, tempDir } from "../helpers/cli.js";
+import { ROOT } from "../helpers/simulator.js";
 import { cloudHsm, sealed, snapshot } from "../helpers/snapshots.js";
 import type { Result } from "../../src/model/result.js";
 
@@ -128,8 +129,140 @@ describe("config print", () => {
     expect(run.stdout).toContain(`# failOn: ${file}\nfailOn: high`);
     expect(run.stdout).toContain("# logWindow: flag\nlogWindow: 14d");
     expect(run.stdout).toContain("# clockSkewTolerance: default\nclockSkewTolerance: 5m");
-    expect(run.stdout).toContain("# out: default\nout: hsm-audit-results");
+    expect(run.stdout).toContain(
+      `# out: default (a relative path is resolved against the working directory, ${dir})\nout: hsm-audit-results`,
+    );
     expect(run.stdout).toMatch(/maxDays: 90/);
+  });
+});
+
+describe("config print takes every scan flag and shows the scan that would run", () => {
+  test("the scan's own flags, each with its source, after the checks a scan makes", () => {
+    const { dir } = setup();
+    writeFileSync(join(dir, "placeholder"), "");
+    const run = cli(
+      [
+        "config",
+        "print",
+        "--inventory",
+        "resource-graph",
+        "--concurrency",
+        "8",
+        "--timeout",
+        "30s",
+        "--period",
+        "2026-10",
+        "--snapshot-out",
+        "snap.json",
+        "--no-arm-batch",
+      ],
+      dir,
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "# scan (flags only): inventory: flag; armBatch: flag; concurrency: flag; maxRetries: default; timeout: flag; armEndpoint: default; logsEndpoint: default; snapshotOut: flag",
+    );
+    expect(run.stdout).toMatch(
+      /\n {2}inventory: resource-graph\n {2}armBatch: false\n {2}concurrency: 8\n {2}maxRetries: 4\n {2}timeout: 30s\n/,
+    );
+    expect(run.stdout).toContain(`snapshotOut: ${join(dir, "snap.json")}`);
+    expect(run.stdout).toContain("# period: flag\nperiod: 2026-10");
+    expect(run.stdout).toContain(
+      "# searched for audit records: 2026-10: 2026-10-01T00:00:00.000Z to 2026-11-01T00:00:00.000Z",
+    );
+  });
+
+  test.each([
+    [["--concurrency", "0"], /--concurrency/],
+    [["--inventory", "everything"], /--inventory must be arm or resource-graph, not 'everything'/],
+    [["--timeout", "soon"], /--timeout must be a duration/],
+    [["--period", "2026-13"], /--period must be a month as YYYY-MM/],
+    [["--period", "2026-10", "--log-window", "7d"], /--period and --log-window cannot be used together/],
+    [
+      ["--snapshot-out", "no-such-dir/snap.json"],
+      /--snapshot-out no-such-dir\/snap\.json: its directory .* does not exist/,
+    ],
+  ])("a bad scan flag (%j) is refused as the scan refuses it: exit 2", (args, expected) => {
+    const { dir } = setup();
+    const run = cli(["config", "print", ...args], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(expected);
+    expect(run.stdout).toBe("");
+  });
+
+  test("says where out resolves: against the configuration file's folder, or the working directory", () => {
+    const { dir } = setup({ "ci.yaml": "out: results\n" });
+    const fromFile = cli(["config", "print", "--config", "ci.yaml"], dir);
+    expect(fromFile.stdout).toContain(
+      `# out: ${join(dir, "ci.yaml")} (resolved against the configuration file's folder)\nout: ${join(dir, "results")}`,
+    );
+    const fromFlag = cli(["config", "print", "--config", "ci.yaml", "--out", "elsewhere"], dir);
+    expect(fromFlag.stdout).toContain(
+      `# out: flag (a relative path is resolved against the working directory, ${dir})\nout: elsewhere`,
+    );
+  });
+});
+
+describe("the configuration file's period and policies", () => {
+  test("period: a month, or previous-month; a window flag replaces it", () => {
+    const { dir } = setup({ "hsm-audit.config.yaml": "period: 2026-10\n" });
+    const month = cli(["config", "print"], dir);
+    expect(month.code).toBe(0);
+    expect(month.stdout).toContain(`# period: ${join(dir, "hsm-audit.config.yaml")}\nperiod: 2026-10`);
+    expect(month.stdout).toContain("# searched for audit records: 2026-10: 2026-10-01T00:00:00.000Z to 2026-11-01");
+    const flagged = cli(["config", "print", "--log-window", "3d"], dir);
+    expect(flagged.stdout).toContain("# period: flag\nperiod: null");
+    expect(flagged.stdout).toContain("# searched for audit records: the last 3 days before the scan");
+    const other = cli(["config", "print", "--period", "2026-09"], dir);
+    expect(other.stdout).toContain("# period: flag\nperiod: 2026-09");
+    writeFileSync(join(dir, "hsm-audit.config.yaml"), "period: previous-month\n");
+    const previous = cli(["config", "print"], dir);
+    expect(previous.stdout).toContain("period: previous-month");
+    expect(previous.stdout).toMatch(/# searched for audit records: (\d{4}-\d{2}): \1-01T00:00:00\.000Z to /);
+  });
+
+  test("policies: directories relative to the file, added to the built-in ones; --policies replaces them", () => {
+    const { dir } = setup({ "hsm-audit.config.yaml": "policies: [team-policies]\n" });
+    const builtIn = readFileSync(join(ROOT, "policies", "workspace-retention.yaml"), "utf8");
+    expect(builtIn).toContain("severity: medium");
+    const own = join(dir, "team-policies");
+    const flagged = join(dir, "flag-policies");
+    for (const [folder, severity] of [
+      [own, "critical"],
+      [flagged, "low"],
+    ] as const) {
+      mkdirSync(folder);
+      writeFileSync(
+        join(folder, "workspace-retention.yaml"),
+        builtIn.replace("severity: medium", `severity: ${severity}`),
+      );
+    }
+    const severityOf = (result: Result | undefined) =>
+      result!.findings.find((f) => f.policyId === "workspace-retention")!.severity;
+    const run = cli(["evaluate", "--snapshot", "snapshot.json", "--fail-on", "never"], dir);
+    expect(run.stderr).toBe("");
+    const result = JSON.parse(readFileSync(join(dir, "hsm-audit-results", "result.json"), "utf8")) as Result;
+    expect(severityOf(result)).toBe("critical");
+    const printed = cli(["config", "print"], dir);
+    expect(printed.stdout).toContain(`# policies: ${join(dir, "hsm-audit.config.yaml")}\npolicies:\n  - ${own}`);
+    const byFlag = cli(
+      [
+        "evaluate",
+        "--snapshot",
+        "snapshot.json",
+        "--fail-on",
+        "never",
+        "--policies",
+        "flag-policies",
+        "--out",
+        "by-flag",
+      ],
+      dir,
+    );
+    expect(byFlag.stderr).toBe("");
+    const flaggedResult = JSON.parse(readFileSync(join(dir, "by-flag", "result.json"), "utf8")) as Result;
+    expect(severityOf(flaggedResult)).toBe("low");
   });
 });
 
@@ -162,6 +295,22 @@ describe("an invalid configuration file exits 2 naming file and line, and writes
     ],
     ["a waivers maxDays of 0", "waivers:\n  maxDays: 0\n", /hsm-audit\.config\.yaml:2: waivers\.maxDays: must be >= 1/],
     ["a list instead of a mapping", "- failOn: high\n", /hsm-audit\.config\.yaml:1: must be a mapping/],
+    [
+      "a period that is not a month",
+      "failOn: high\nperiod: 2026-13\n",
+      /hsm-audit\.config\.yaml:2: period: must be a month as YYYY-MM/,
+    ],
+    [
+      "both a period and a log window",
+      "logWindow: 7d\nperiod: 2026-10\n",
+      /hsm-audit\.config\.yaml:2: period and logWindow cannot both be set/,
+    ],
+    ["policies that are not a list", "policies: team\n", /hsm-audit\.config\.yaml:1: policies: must be array/],
+    [
+      "a policies folder holding other YAML (the configuration itself)",
+      "policies: [.]\n",
+      /hsm-audit\.config\.yaml:1: policies: .*hsm-audit\.config\.yaml:1: missing required key 'id'/,
+    ],
   ])("%s", (_name, text, expected) => {
     const { evaluate, dir } = setup({ "hsm-audit.config.yaml": text });
     const run = evaluate();

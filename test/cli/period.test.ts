@@ -50,6 +50,28 @@ describe("parseSearchWindow", () => {
   });
 
   test.each([
+    ["in November: October", NOW, "2026-10-01T00:00:00.000Z", "2026-11-01T00:00:00.000Z", "2026-10"],
+    [
+      "on 1 January at 00:00 UTC: the last December",
+      new Date("2027-01-01T00:00:00Z"),
+      "2026-12-01T00:00:00.000Z",
+      "2027-01-01T00:00:00.000Z",
+      "2026-12",
+    ],
+    [
+      "on 31 March at 23:59 UTC: February",
+      new Date("2028-03-31T23:59:59Z"),
+      "2028-02-01T00:00:00.000Z",
+      "2028-03-01T00:00:00.000Z",
+      "2028-02",
+    ],
+  ])("--period previous-month %s", (_label, now, start, end, label) => {
+    const window = parseSearchWindow({ period: " previous-month " }, now);
+    expect(window.period).toEqual({ start: new Date(start), end: new Date(end), label });
+    expect(window.logWindowMs).toBe(new Date(end).getTime() - new Date(start).getTime());
+  });
+
+  test.each([
     ["no flag: the last 7 days", {}, 7 * DAY],
     ["--log-window 24h", { logWindow: "24h" }, DAY],
     ["--log-window P30D", { logWindow: "P30D" }, 30 * DAY],

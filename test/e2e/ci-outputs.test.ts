@@ -179,7 +179,7 @@ describe("the gate: scans with fail-on thresholds, waivers and errors", () => {
         writeFileSync(file, WAIVE_BARE);
         extra.push("--waivers", file);
       }
-      const run = await scan(target, [...args, ...extra, "--format", "sarif,junit,md,csv"]);
+      const run = await scan(target, [...args, ...extra, "--format", "sarif,junit,md,csv,ocsf"]);
       expect(run.code).toBe(expected);
       expect(run.result!.summary.compliant).toBe(expected === 0);
       const md = readFileSync(join(run.out, "summary.md"), "utf8");
@@ -190,6 +190,16 @@ describe("the gate: scans with fail-on thresholds, waivers and errors", () => {
         expect(run.result!.waivers!.filter((w) => w.state === "applied")).toHaveLength(
           run.result!.findings.filter((f) => f.status === "waived").length,
         );
+        // In OCSF, each waived finding is Suppressed and still a compliance Fail (the waiver accepts the risk).
+        const events = readFileSync(join(run.out, "findings.ocsf.jsonl"), "utf8")
+          .split("\n")
+          .slice(0, -1)
+          .map((l) => JSON.parse(l) as Parsed);
+        for (const e of events) expect(validateOcsf(e) || validateOcsf.errors).toBe(true);
+        const suppressed = events.filter((e) => e.status === "Suppressed");
+        expect(suppressed).toHaveLength(run.result!.summary.waived);
+        expect(suppressed.length).toBeGreaterThan(0);
+        for (const e of suppressed) expect(e.compliance.status).toBe("Fail");
       }
     } finally {
       await target.close();

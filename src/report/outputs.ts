@@ -15,6 +15,7 @@ export const FORMAT_FILES = {
   junit: "junit.xml",
   csv: "findings.csv",
   md: "summary.md",
+  ocsf: "findings.ocsf.jsonl",
 } as const;
 export type Format = keyof typeof FORMAT_FILES;
 
@@ -48,6 +49,7 @@ export const RENDERERS: Partial<Record<Format, () => Promise<Renderer>>> = {
   junit: async () => ({ text: (await import("./junit.js")).renderJunit }),
   md: async () => ({ text: (await import("./markdown.js")).renderMarkdown }),
   csv: async () => ({ text: (await import("./csv.js")).renderCsv }),
+  ocsf: async () => ({ text: (await import("./ocsf.js")).renderOcsf }),
 };
 
 export function available(format: Format): boolean {

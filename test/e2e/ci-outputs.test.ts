@@ -1,31 +1,44 @@
 // The CI outputs end to end: the demo and real scans (the built CLI, the SDK clients, HTTPS to the simulator) write
-// results.sarif, junit.xml, summary.md and findings.csv that their real consumers accept, with counts that are the
-// result's; and the gate's exit code across fail-on thresholds, waivers and errors.
+// results.sarif, junit.xml, summary.md, findings.csv and findings.ocsf.jsonl that their real consumers accept, with
+// counts that are the result's; and the gate's exit code across fail-on thresholds, waivers and errors.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanUp, runCli, scan, startScanTarget, tempDir } from "../helpers/cli.js";
 import { parseCsv, parseJunit, sarifProblems, validateSarifSchema, type Parsed } from "../helpers/consumers.js";
 import { CSV_COLUMNS } from "../../src/report/csv.js";
 import { failCounts, type Result } from "../../src/model/result.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { ROOT } from "../helpers/simulator.js";
 
 import { jest } from "@jest/globals";
 jest.setTimeout(120_000);
 afterAll(cleanUp);
 
-describe("hsm-audit demo --format sarif,junit,md,csv", () => {
+const validateOcsf = new Ajv2020({ strict: true, allErrors: true }).compile(
+  JSON.parse(readFileSync(join(ROOT, "vendor/ocsf/1.3.0/compliance_finding.schema.json"), "utf8")) as object,
+);
+
+describe("hsm-audit demo --format sarif,junit,md,csv,ocsf", () => {
   let out: string;
   let code: number | null;
   let result: Result;
   beforeAll(async () => {
     out = join(tempDir(), "demo");
-    const run = await runCli(["demo", "--out", out, "--format", "sarif,junit,md,csv"]);
+    const run = await runCli(["demo", "--out", out, "--format", "sarif,junit,md,csv,ocsf"]);
     code = run.code;
     result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
   });
 
   test("exits 1, as the Contoso estate breaks policies on purpose, and writes every file", () => {
     expect(code).toBe(1);
-    for (const f of ["result.json", "results.sarif", "junit.xml", "summary.md", "findings.csv"]) {
+    for (const f of [
+      "result.json",
+      "results.sarif",
+      "junit.xml",
+      "summary.md",
+      "findings.csv",
+      "findings.ocsf.jsonl",
+    ]) {
       expect(existsSync(join(out, f))).toBe(true);
     }
   });
@@ -72,6 +85,18 @@ describe("hsm-audit demo --format sarif,junit,md,csv", () => {
     expect(md).toContain(`### Failures and errors (${s.fail - below + s.error})`);
   });
 
+  test("findings.ocsf.jsonl: a Compliance Finding per finding, each valid against the vendored OCSF 1.3.0 schema", () => {
+    const lines = readFileSync(join(out, "findings.ocsf.jsonl"), "utf8").split("\n");
+    expect(lines.pop()).toBe("");
+    expect(lines).toHaveLength(result.findings.length);
+    const events = lines.map((l) => JSON.parse(l) as Parsed);
+    for (const e of events) expect(validateOcsf(e) || validateOcsf.errors).toBe(true);
+    const suppressed = events.filter((e) => e.status === "Suppressed").length;
+    expect(suppressed).toBe(result.summary.waived);
+    const passes = events.filter((e) => e.compliance.status === "Pass").length;
+    expect(passes).toBe(result.summary.pass);
+  });
+
   test("render re-renders the saved result into the same bytes", async () => {
     const again = join(tempDir(), "again");
     const run = await runCli([
@@ -81,10 +106,10 @@ describe("hsm-audit demo --format sarif,junit,md,csv", () => {
       "--out",
       again,
       "--format",
-      "sarif,junit,md,csv",
+      "sarif,junit,md,csv,ocsf",
     ]);
     expect(run.code).toBe(0);
-    for (const f of ["results.sarif", "junit.xml", "summary.md", "findings.csv"]) {
+    for (const f of ["results.sarif", "junit.xml", "summary.md", "findings.csv", "findings.ocsf.jsonl"]) {
       expect(readFileSync(join(again, f), "utf8")).toBe(readFileSync(join(out, f), "utf8"));
     }
   });
@@ -154,7 +179,7 @@ describe("the gate: scans with fail-on thresholds, waivers and errors", () => {
         writeFileSync(file, WAIVE_BARE);
         extra.push("--waivers", file);
       }
-      const run = await scan(target, [...args, ...extra, "--format", "sarif,junit,md,csv"]);
+      const run = await scan(target, [...args, ...extra, "--format", "sarif,junit,md,csv,ocsf"]);
       expect(run.code).toBe(expected);
       expect(run.result!.summary.compliant).toBe(expected === 0);
       const md = readFileSync(join(run.out, "summary.md"), "utf8");
@@ -165,6 +190,16 @@ describe("the gate: scans with fail-on thresholds, waivers and errors", () => {
         expect(run.result!.waivers!.filter((w) => w.state === "applied")).toHaveLength(
           run.result!.findings.filter((f) => f.status === "waived").length,
         );
+        // In OCSF, each waived finding is Suppressed and still a compliance Fail (the waiver accepts the risk).
+        const events = readFileSync(join(run.out, "findings.ocsf.jsonl"), "utf8")
+          .split("\n")
+          .slice(0, -1)
+          .map((l) => JSON.parse(l) as Parsed);
+        for (const e of events) expect(validateOcsf(e) || validateOcsf.errors).toBe(true);
+        const suppressed = events.filter((e) => e.status === "Suppressed");
+        expect(suppressed).toHaveLength(run.result!.summary.waived);
+        expect(suppressed.length).toBeGreaterThan(0);
+        for (const e of suppressed) expect(e.compliance.status).toBe("Fail");
       }
     } finally {
       await target.close();

@@ -18,8 +18,17 @@ import { ROOT } from "../helpers/simulator.js";
 jest.setTimeout(240_000);
 
 const ESTATE = join(ROOT, "test/fixtures/estates/hostile.yaml");
-const FORMATS = ["html", "pdf", "sarif", "junit", "csv", "md"];
-const FILES = ["findings.csv", "junit.xml", "report.html", "report.pdf", "result.json", "results.sarif", "summary.md"];
+const FORMATS = ["html", "pdf", "sarif", "junit", "csv", "md", "ocsf"];
+const FILES = [
+  "findings.csv",
+  "findings.ocsf.jsonl",
+  "junit.xml",
+  "report.html",
+  "report.pdf",
+  "result.json",
+  "results.sarif",
+  "summary.md",
+];
 /** Every way a reader may break a line: LF, CR, CRLF, NEL, LS, PS, VT, FF. */
 const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029\v\f]/;
 /** A line that opens with the verdict of a compliant run, whatever punctuation or markup comes before it. */
@@ -101,7 +110,13 @@ describe("a hostile estate, scanned through every output format", () => {
     }
   });
 
-  it.each(["summary.md", "junit.xml", "results.sarif", "result.json"])(
+  it("findings.ocsf.jsonl holds one JSON object per finding, whatever the names hold", () => {
+    const lines = readFileSync(join(run.out, "findings.ocsf.jsonl"), "utf8").split("\n").filter(Boolean);
+    expect(lines).toHaveLength(run.result!.findings.length);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  });
+
+  it.each(["summary.md", "junit.xml", "results.sarif", "result.json", "findings.ocsf.jsonl"])(
     "no line of %s starts with a forged verdict",
     (file) => {
       expect(forgedLines(readFileSync(join(run.out, file), "utf8"))).toEqual([]);

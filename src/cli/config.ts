@@ -12,7 +12,7 @@ import { FAIL_ON_VALUES, type FailOn } from "../model/result.js";
 import { FORMAT_FILES, RENDERERS, type Format } from "../report/outputs.js";
 import { parseDuration } from "../util/duration.js";
 import { UsageError } from "./errors.js";
-import { PREVIOUS_MONTH } from "./options.js";
+import { isPeriodValue, PREVIOUS_MONTH } from "./options.js";
 import { readYamlText } from "../util/yaml.js";
 
 export const DEFAULT_CONFIG_FILE = "hsm-audit.config.yaml";
@@ -113,7 +113,7 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
       `clockSkewTolerance: ${CLOCK_SKEW_TOLERANCE_RULE}, not '${config.clockSkewTolerance}'`,
     );
   }
-  if (config.period !== undefined && !PERIOD_VALUE.test(config.period.trim())) {
+  if (config.period !== undefined && !isPeriodValue(config.period)) {
     throw fail(
       lineOf(["period"]),
       `period: must be a month as YYYY-MM (e.g. 2026-10) or ${PREVIOUS_MONTH}, not '${config.period}'`,
@@ -135,9 +135,6 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
   }
   return { file, values: config, lineOf };
 }
-
-/** A period the file may name: a calendar month, or the one before the scan's. */
-const PERIOD_VALUE = new RegExp(`^(\\d{4}-(0[1-9]|1[0-2])|${PREVIOUS_MONTH})$`);
 
 /** What a clock skew tolerance may be. */
 export const CLOCK_SKEW_TOLERANCE_RULE = "must be a duration such as 5m, 90s or PT5M (at most 1d)";

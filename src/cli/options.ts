@@ -112,6 +112,12 @@ export function parseSearchWindow(
 /** The `--period` keyword for the calendar month before the scan's (UTC), as a monthly job asks for. */
 export const PREVIOUS_MONTH = "previous-month";
 
+/** Whether a period value is one `--period` takes: a month as YYYY-MM, or `previous-month`. */
+export function isPeriodValue(value: string): boolean {
+  const text = value.trim();
+  return text === PREVIOUS_MONTH || MONTH.test(text);
+}
+
 /** `YYYY-MM` of a period value: the value itself, or the month before `now`'s for `previous-month`. */
 export function monthOf(value: string, now: Date): string {
   const text = value.trim();

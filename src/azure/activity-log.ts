@@ -4,9 +4,7 @@
 // read asks for the whole resource group and the engine matches the settings' ids under the HSM's id.
 import type { MonitorClient } from "@azure/arm-monitor";
 import type { ActivityLogRead, Fact, SettingEvent } from "../model/snapshot.js";
-import { SETTING_OPERATION_PREFIX } from "../engine/audit-trail.js";
-
-export { ACTIVITY_LOG_DAYS, activityLogKeeps } from "../engine/audit-trail.js";
+import { SETTING_OPERATION_PREFIX } from "../domain/audit-trail.js";
 
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 

@@ -8,17 +8,16 @@ import { createRestError } from "@azure-rest/core-client";
 import { createClients, loadSdk, LOGS_SERVER_WAIT_S, SharedTokenCredential, type AzureClients } from "./clients.js";
 import { CLOUDS, type CloudName } from "./clouds.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
+import { HSM_TYPES, kindOfType } from "../domain/hsm-kinds.js";
 import {
-  HSM_TYPES,
   idKey,
   isStorageAccountId,
   isWorkspaceId,
-  kindOfType,
   parseResourceId,
   sameId,
   uniqueIds,
   type ParsedResourceId,
-} from "./ids.js";
+} from "../domain/ids.js";
 import {
   ACTIVITY_QUESTION_NAMES,
   ACTIVITY_QUESTIONS,
@@ -51,16 +50,19 @@ import type {
 import { isKnown } from "../model/snapshot.js";
 import { measureClock } from "../model/clock.js";
 import { TOOL } from "../version.js";
-import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "../engine/audit-trail.js";
+import { DEFAULT_AUDIT_CATEGORIES } from "../domain/hsm-kinds.js";
+import { entryCarries } from "../domain/audit-trail.js";
 import { ArmBatcher, isDeclined } from "./batch.js";
 import { AZURE_LIMITS, Scheduler } from "./throttle.js";
 import { ProgressTracker, type ScanProgress } from "./progress.js";
-import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader } from "./archive.js";
+import { archivePrefix, logContainerName } from "../domain/archive-naming.js";
+import { newestArchivedHour, type ArchiveReader } from "./archive.js";
 import { readActivityLog } from "./activity-log.js";
-import { activityLogKeeps } from "../engine/audit-trail.js";
+import { activityLogKeeps } from "../domain/audit-trail.js";
 import { lifted, MalformedAnswer, sortBy } from "./derive/common.js";
 import { toCategories, toProviderState, toSettings } from "./derive/monitor.js";
-import { AUDIT_TABLES, toTable, toWorkspaceInfo } from "./derive/workspace.js";
+import { toTable, toWorkspaceInfo } from "./derive/workspace.js";
+import { AUDIT_TABLE_NAMES } from "../domain/hsm-kinds.js";
 import {
   hasImmutabilityPolicy,
   isLogContainer,
@@ -840,15 +842,13 @@ async function readDestination<T extends object>(
   return { id, info };
 }
 
-export { AUDIT_TABLES };
-
 async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> {
   const workspace = await readWorkspaceProperties(ctx, id);
   if (!isKnown(workspace.info) || !workspace.info.value.exists) return workspace;
   const parsed = parseResourceId(id)!;
   const tables = await read(ctx, `the audit tables' retention in workspace ${id}`, id, () =>
     Promise.all(
-      AUDIT_TABLES.map(async (name): Promise<WorkspaceTable> => {
+      AUDIT_TABLE_NAMES.map(async (name): Promise<WorkspaceTable> => {
         try {
           await loadSdk(["operationalInsights"]);
           const table = await ctx.clients

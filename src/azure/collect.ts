@@ -5,7 +5,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { Agent } from "node:https";
 import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import { createRestError } from "@azure-rest/core-client";
-import { createClients, loadSdk, LOGS_SERVER_WAIT_S, SharedTokenCredential, type AzureClients } from "./clients.js";
+import { createClients, LOGS_SERVER_WAIT_S, SharedTokenCredential, type AzureClients } from "./clients.js";
 import { CLOUDS, type CloudName } from "./clouds.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
 import { HSM_TYPES, kindOfType } from "../domain/hsm-kinds.js";
@@ -130,7 +130,6 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     options.scheduler ?? new Scheduler({ ...AZURE_LIMITS, sockets: options.concurrency ?? AZURE_LIMITS.sockets });
   // The packages of the first requests load first; the others once the subscription list is asked for, so that
   // loading them overlaps its round trip and the inventory's. Each read waits only for its own package.
-  const first = loadSdk(["subscriptions", "resourceGraph"]).catch(() => undefined);
   const credential = new SharedTokenCredential(options.credential);
   const cloud = CLOUDS[options.cloud];
   credential.warm([cloud.armAudience, cloud.logsAudience]);
@@ -143,6 +142,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     ...(options.agent ? { agent: options.agent } : {}),
     scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry }, scheduler },
   });
+  const first = clients.preload(["subscriptions", "resourceGraph"]);
   const ctx: Context = {
     clients,
     evidence,
@@ -158,7 +158,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   tracker.stage("listing subscriptions");
   await first;
   const listing = readSubscriptions(ctx, options.subscriptions ?? []);
-  setImmediate(() => void loadSdk().catch(() => undefined));
+  setImmediate(() => void clients.preload());
   const { subscriptionList, subscriptions, readable } = await listing;
   tracker.subscriptionsKnown(subscriptions.map((s) => s.subscriptionId));
 
@@ -217,10 +217,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     ? Promise.all(
         groupsOf(monitored).map(({ subscriptionId, resourceGroup }) =>
           readActivityLog(
-            async () => {
-              await loadSdk(["monitor"]);
-              return ctx.clients.monitor(subscriptionId);
-            },
+            () => ctx.clients.monitor(subscriptionId),
             (purpose, resourceId, fn) => read(ctx, purpose, resourceId, fn),
             subscriptionId,
             resourceGroup,
@@ -411,8 +408,7 @@ async function readSubscriptions(
     const subscriptions = await Promise.all(
       distinct(named).map(async (id) => {
         const fact = await read(ctx, `subscription ${id}`, `/subscriptions/${id}`, async () => {
-          await loadSdk(["subscriptions"]);
-          return ctx.clients.subscriptions().subscriptions.get(id);
+          return (await ctx.clients.subscriptions()).subscriptions.get(id);
         });
         readable.set(
           id.toLowerCase(),
@@ -426,9 +422,8 @@ async function readSubscriptions(
     return { subscriptions, readable };
   }
   const listed = await read(ctx, "the subscriptions the credential can see", undefined, async () => {
-    await loadSdk(["subscriptions"]);
     const all = await listAll(
-      ctx.clients.subscriptions().subscriptions.list(),
+      (await ctx.clients.subscriptions()).subscriptions.list(),
       (s) => s.subscriptionId,
       "the subscription list",
     );
@@ -465,8 +460,7 @@ async function readProvider(ctx: Context, subscriptionId: string): Promise<Fact<
         `/subscriptions/${subscriptionId}/providers/Microsoft.Insights?api-version=${BATCH_API_VERSIONS.providers}`,
         (content) => content as { registrationState?: unknown },
         async () => {
-          await loadSdk(["resources"]);
-          return ctx.clients.resources(subscriptionId).providers.get("Microsoft.Insights");
+          return (await ctx.clients.resources(subscriptionId)).providers.get("Microsoft.Insights");
         },
       );
       return toProviderState(provider);
@@ -545,9 +539,8 @@ async function readInventory(ctx: Context, subscription: SubscriptionFacts): Pro
     cloudHsm: () =>
       listGeneric(ctx, `/subscriptions/${sub}/providers/${HSM_TYPES.cloudHsm.type}`, API_VERSIONS.cloudHsmClusters),
     managedHsm: async () =>
-      (await loadSdk(["keyVault"]),
-      await listAll(
-        ctx.clients.keyVault(sub).managedHsms.listBySubscription(),
+      (await listAll(
+        (await ctx.clients.keyVault(sub)).managedHsms.listBySubscription(),
         (h) => h.id,
         "the list",
       )) as RawResource[],
@@ -686,8 +679,9 @@ async function graphPages(ctx: Context, query: string, subscriptions: string[]):
   let total: number | undefined;
   for (let page = 0; ; page++) {
     if (page >= GRAPH_MAX_PAGES) throw new MalformedAnswer(`Resource Graph did not stop after ${page} pages`);
-    await loadSdk(["resourceGraph"]);
-    const answer = await ctx.clients.resourceGraph().resources({
+    const answer = await (
+      await ctx.clients.resourceGraph()
+    ).resources({
       subscriptions,
       query,
       options: { top: GRAPH_PAGE_ROWS, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
@@ -757,10 +751,7 @@ function listGeneric(ctx: Context, path: string, apiVersion: string): Promise<Ra
 
 async function readDiagnostics(ctx: Context, hsm: HsmFacts): Promise<void> {
   const uri = hsm.id.replace(/^\/+/, "");
-  const monitor = async () => {
-    await loadSdk(["monitor"]);
-    return ctx.clients.monitor(hsm.subscriptionId);
-  };
+  const monitor = () => ctx.clients.monitor(hsm.subscriptionId);
   const version = BATCH_API_VERSIONS.diagnosticSettings;
   const [settings, categories] = await Promise.all([
     read(ctx, `the diagnostic settings of ${hsm.id}`, hsm.id, async () => {
@@ -850,10 +841,9 @@ async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> 
     Promise.all(
       AUDIT_TABLE_NAMES.map(async (name): Promise<WorkspaceTable> => {
         try {
-          await loadSdk(["operationalInsights"]);
-          const table = await ctx.clients
-            .operationalInsights(parsed.subscriptionId)
-            .tables.get(parsed.resourceGroup, parsed.name, name);
+          const table = await (
+            await ctx.clients.operationalInsights(parsed.subscriptionId)
+          ).tables.get(parsed.resourceGroup, parsed.name, name);
           return toTable(name, table);
         } catch (error) {
           // A table the workspace has never received is no error: records that arrive take the workspace default.
@@ -868,10 +858,9 @@ async function readWorkspace(ctx: Context, id: string): Promise<WorkspaceFacts> 
 
 function readWorkspaceProperties(ctx: Context, id: string): Promise<WorkspaceFacts> {
   return readDestination(ctx, id, { label: "Log Analytics workspace", matches: isWorkspaceId }, async (parsed) => {
-    await loadSdk(["operationalInsights"]);
-    const workspace = await ctx.clients
-      .operationalInsights(parsed.subscriptionId)
-      .workspaces.get(parsed.resourceGroup, parsed.name);
+    const workspace = await (
+      await ctx.clients.operationalInsights(parsed.subscriptionId)
+    ).workspaces.get(parsed.resourceGroup, parsed.name);
     return toWorkspaceInfo(workspace);
   });
 }
@@ -882,17 +871,15 @@ async function readStorageAccount(ctx: Context, id: string): Promise<StorageAcco
     id,
     { label: "storage account", matches: isStorageAccountId },
     async (parsed) => {
-      await loadSdk(["storage"]);
-      const raw = await ctx.clients
-        .storage(parsed.subscriptionId)
-        .storageAccounts.getProperties(parsed.resourceGroup, parsed.name);
+      const raw = await (
+        await ctx.clients.storage(parsed.subscriptionId)
+      ).storageAccounts.getProperties(parsed.resourceGroup, parsed.name);
       return toStorageAccount(raw as unknown as Record<string, unknown>);
     },
   );
   if (!isKnown(account.info) || !account.info.value.exists) return account;
   const parsed = parseResourceId(id)!;
-  await loadSdk(["storage"]);
-  const storage = ctx.clients.storage(parsed.subscriptionId);
+  const storage = await ctx.clients.storage(parsed.subscriptionId);
   const [containers, lifecycle] = await Promise.all([
     read(ctx, `the audit log containers of storage account ${id}`, id, async () => {
       const all = await listAll(
@@ -990,13 +977,12 @@ async function readArrival(
 
 /** Lists and reads blobs of one container through the SDK's blob client (recorded, retried like every client). */
 function blobReader(ctx: Context, endpoint: string, container: string): ArchiveReader {
-  const client = () => ctx.clients.blob(endpoint).getContainerClient(container);
+  const client = async () => (await ctx.clients.blob(endpoint)).getContainerClient(container);
   return {
     async list(prefix) {
       const names: { name: string; lastModified?: string }[] = [];
       try {
-        await loadSdk(["blob"]);
-        for await (const page of client().listBlobsFlat({ prefix }).byPage({ maxPageSize: 1000 })) {
+        for await (const page of (await client()).listBlobsFlat({ prefix }).byPage({ maxPageSize: 1000 })) {
           for (const item of page.segment.blobItems) {
             const modified = item.properties.lastModified;
             names.push({ name: item.name, ...(modified ? { lastModified: modified.toISOString() } : {}) });
@@ -1013,8 +999,7 @@ function blobReader(ctx: Context, endpoint: string, container: string): ArchiveR
     async head(name, bytes) {
       let response;
       try {
-        await loadSdk(["blob"]);
-        response = await client().getBlobClient(name).download(0, bytes);
+        response = await (await client()).getBlobClient(name).download(0, bytes);
       } catch (error) {
         // A range request on an empty blob is answered 416: there is nothing to read.
         if (isRestError(error) && error.statusCode === 416) return Buffer.alloc(0);
@@ -1207,8 +1192,7 @@ async function askGroup<T>(
 
 /** One query to one workspace, or to several (the first addressed, the others as additional workspaces). */
 async function logsQuery(ctx: Context, customerIds: string[], query: string, start: Date, end: Date) {
-  await loadSdk(["logs"]);
-  return ctx.clients.logs().queryWorkspace(
+  return (await ctx.clients.logs()).queryWorkspace(
     customerIds[0]!,
     query,
     { startTime: start, endTime: end },
@@ -1308,8 +1292,7 @@ async function readSentinel(ctx: Context, workspaceId: string): Promise<Fact<Sen
   return read(ctx, `Microsoft Sentinel on workspace ${workspaceId}`, workspaceId, async () => {
     if (!parsed?.subscriptionId || !parsed.resourceGroup || !parsed.name)
       throw new MalformedAnswer(`'${workspaceId}' is not a workspace id`);
-    await loadSdk(["sentinel"]);
-    const client = ctx.clients.sentinel(parsed.subscriptionId);
+    const client = await ctx.clients.sentinel(parsed.subscriptionId);
     try {
       await client.sentinelOnboardingStates.get(parsed.resourceGroup, parsed.name, "default");
     } catch (error) {

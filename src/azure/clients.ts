@@ -176,16 +176,20 @@ function loadedClients(connection: AzureConnection) {
   };
 }
 
-/** A client getter that first loads the SDK package the client is made from. */
-function once<A extends unknown[], T>(part: SdkPart, get: (...args: A) => T): (...args: A) => Promise<T> {
-  return async (...args: A) => {
-    await loadSdk([part]);
-    return get(...args);
-  };
+/** A client, or the promise of one while its SDK package loads: either way, `await` it. */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * A client getter that first loads the SDK package the client is made from. Once the package is loaded it hands the
+ * client out at once, so that awaiting it costs a scan what awaiting the load alone used to and the order in which
+ * concurrent reads reach Azure (and so the numbering of their evidence) stays as it was.
+ */
+function once<A extends unknown[], T>(part: SdkPart, get: (...args: A) => T): (...args: A) => Awaitable<T> {
+  return (...args: A) => (loaded[part] ? get(...args) : loadSdk([part]).then(() => get(...args)));
 }
 
 /**
- * The scan's clients. Each getter loads the SDK package of its client on first use and resolves with the client (one
+ * The scan's clients. Each getter loads the SDK package of its client on first use and gives the client (one
  * per kind and subscription, or per blob endpoint), so no caller needs to know which package a client comes from.
  * `arm()` is synchronous: the generic client needs no package loaded.
  */

@@ -14,15 +14,6 @@ export interface ArchiveReader {
 /** How much of a blob is read to find its first record: one record is a few kilobytes at most. */
 export const HEAD_BYTES = 64 * 1024;
 
-export function logContainerName(category: string): string {
-  return `insights-logs-${category.toLowerCase()}`;
-}
-
-/** `resourceId=/SUBSCRIPTIONS/.../NAME/`: the resource's ARM id upper-cased, as Azure Monitor writes it. */
-export function archivePrefix(resourceId: string): string {
-  return `resourceId=/${resourceId.replace(/^\/+|\/+$/g, "").toUpperCase()}/`;
-}
-
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** The prefix of one UTC day: `...NAME/y=YYYY/m=MM/d=DD/`. */

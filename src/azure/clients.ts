@@ -18,9 +18,9 @@ import type { Scheduler, ServiceFamily } from "./throttle.js";
 import { CLOUDS, type CloudName } from "./clouds.js";
 
 /**
- * The SDK packages, each loaded when first needed. A scan starts loading all of them at once and waits for each only
- * where it first uses it, so that loading the later ones overlaps the first requests' round trips instead of
- * delaying them. `createClients` hands out clients synchronously: `loadSdk` must have loaded the package first.
+ * The SDK packages, each loaded when first needed: the one place that loads them. `createClients` hands out each client
+ * asynchronously, once its package is loaded; a scan also asks for all of them early (`preload`), so that loading the
+ * later ones overlaps the first requests' round trips instead of delaying them.
  */
 const SDK_LOADERS = {
   subscriptions: async () => (await import("@azure/arm-resources-subscriptions")).SubscriptionClient,
@@ -40,7 +40,7 @@ const loaded: Loaded = {};
 const loading = new Map<SdkPart, Promise<void>>();
 
 /** Loads the named SDK packages (all when none are named); resolves when they are ready. */
-export function loadSdk(parts: readonly SdkPart[] = Object.keys(SDK_LOADERS) as SdkPart[]): Promise<void> {
+function loadSdk(parts: readonly SdkPart[] = Object.keys(SDK_LOADERS) as SdkPart[]): Promise<void> {
   return Promise.all(
     parts.map((part) => {
       let pending = loading.get(part);
@@ -126,7 +126,8 @@ function common(connection: AzureConnection, audience: string, family: ServiceFa
   };
 }
 
-export function createClients(connection: AzureConnection) {
+/** The clients, handed out synchronously: every package they are made from must have been loaded. */
+function loadedClients(connection: AzureConnection) {
   const cloud = CLOUDS[connection.cloud ?? "AzureCloud"];
   const arm = { endpoint: connection.armEndpoint, ...common(connection, cloud.armAudience, "arm") };
   const graph = { endpoint: connection.armEndpoint, ...common(connection, cloud.armAudience, "graph") };
@@ -175,7 +176,51 @@ export function createClients(connection: AzureConnection) {
   };
 }
 
+/** A client, or the promise of one while its SDK package loads: either way, `await` it. */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * A client getter that first loads the SDK package the client is made from. Once the package is loaded it hands the
+ * client out at once, so that awaiting it costs a scan what awaiting the load alone used to and the order in which
+ * concurrent reads reach Azure (and so the numbering of their evidence) stays as it was.
+ */
+function once<A extends unknown[], T>(part: SdkPart, get: (...args: A) => T): (...args: A) => Awaitable<T> {
+  return (...args: A) => (loaded[part] ? get(...args) : loadSdk([part]).then(() => get(...args)));
+}
+
+/**
+ * The scan's clients. Each getter loads the SDK package of its client on first use and gives the client (one
+ * per kind and subscription, or per blob endpoint), so no caller needs to know which package a client comes from.
+ * `arm()` is synchronous: the generic client needs no package loaded.
+ */
+export function createClients(connection: AzureConnection) {
+  const made = loadedClients(connection);
+  return {
+    /** Starts loading these SDK packages (all when none are named) ahead of their first use; never rejects. */
+    preload: (parts?: readonly SdkPart[]): Promise<void> => loadSdk(parts).catch(() => undefined),
+    subscriptions: once("subscriptions", made.subscriptions),
+    resources: once("resources", made.resources),
+    monitor: once("monitor", made.monitor),
+    operationalInsights: once("operationalInsights", made.operationalInsights),
+    keyVault: once("keyVault", made.keyVault),
+    storage: once("storage", made.storage),
+    sentinel: once("sentinel", made.sentinel),
+    blob: once("blob", made.blob),
+    resourceGraph: once("resourceGraph", made.resourceGraph),
+    logs: once("logs", made.logs),
+    arm: made.arm,
+  };
+}
+
 export type AzureClients = ReturnType<typeof createClients>;
+
+/** Clients handed out synchronously, every SDK package loaded first: for tools and tests that use many at once. */
+export async function createLoadedClients(connection: AzureConnection): Promise<LoadedClients> {
+  await loadSdk();
+  return loadedClients(connection);
+}
+
+export type LoadedClients = ReturnType<typeof loadedClients>;
 
 /**
  * A blob service client with the scan's policies. `@azure/storage-blob` builds one core pipeline per client family

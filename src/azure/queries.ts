@@ -1,11 +1,16 @@
 // The KQL the tool sends to Log Analytics. Every query here is checked by the Kusto language service in the tests
 // (test/azure/queries.test.ts) against the table columns of DOMAIN.md §4, so a query that Azure would reject fails CI.
+import { AUDIT_TABLES as TABLES } from "../domain/hsm-kinds.js";
+import { CLOUD_HSM_SENSITIVE, MANAGED_HSM_SENSITIVE } from "../domain/sensitive-operations.js";
 
 /** The tables an HSM's audit category lands in, with the filter that keeps only HSM rows. */
 export const AUDIT_TABLES = [
-  { table: "CloudHsmServiceOperationAuditLogs", filter: undefined },
-  { table: "AzureDiagnostics", filter: 'ResourceProvider == "MICROSOFT.KEYVAULT" and ResourceType == "MANAGEDHSMS"' },
-  { table: "AZKVAuditLogs", filter: undefined },
+  { table: TABLES.cloudHsm, filter: undefined },
+  {
+    table: TABLES.managedHsmShared,
+    filter: 'ResourceProvider == "MICROSOFT.KEYVAULT" and ResourceType == "MANAGEDHSMS"',
+  },
+  { table: TABLES.managedHsmDedicated, filter: undefined },
 ] as const;
 
 /**
@@ -51,30 +56,6 @@ export function logSampleQuery(resourceIds?: readonly string[]): string {
 export const LOG_SAMPLE_COLUMNS = ["TenantId", "_ResourceId", "Day", "Records", "LastRecord"] as const;
 
 // ---- activity: what each HSM did in the window ---------------------------------------------------------------------
-
-/** Cloud HSM operations an auditor must see (seed glossary); backup and restore are matched by name as well. */
-export const CLOUD_HSM_SENSITIVE = [
-  "CN_TOMBSTONE_OBJECT",
-  "CN_CREATE_USER",
-  "CN_DELETE_USER",
-  "CN_CHANGE_PSWD",
-  "CN_SHARE_OBJECT",
-] as const;
-
-/** Managed HSM operations an auditor must see: key destruction and export, security domain, access changes. */
-export const MANAGED_HSM_SENSITIVE = [
-  "KeyDelete",
-  "KeyPurge",
-  "KeyBackup",
-  "KeyRestore",
-  "SecurityDomainDownload",
-  "RoleAssignmentCreate",
-  "RoleAssignmentDelete",
-  "RoleDefinitionCreate",
-  "RoleDefinitionDelete",
-  "BackupCreate",
-  "RestoreStart",
-] as const;
 
 /** Cloud HSM sign-in operations: where a caller's first one in the window is a new session from that address. */
 export const LOGIN_OPERATIONS = ["CN_LOGIN", "CN_AUTHORIZE_SESSION"] as const;

@@ -12,7 +12,8 @@ import { createHash } from "node:crypto";
 import type { CollectionError, EvidenceRecord, Fact, Snapshot } from "../model/snapshot.js";
 import { lifted, MalformedAnswer } from "./derive/common.js";
 import { toCategories, toProviderState, toSettings } from "./derive/monitor.js";
-import { AUDIT_TABLES, toTable, toWorkspaceInfo } from "./derive/workspace.js";
+import { toTable, toWorkspaceInfo } from "./derive/workspace.js";
+import { AUDIT_TABLE_NAMES } from "../domain/hsm-kinds.js";
 import {
   hasImmutabilityPolicy,
   isLogContainer,
@@ -203,7 +204,7 @@ export function verifySnapshot(input: Snapshot): Verification {
       w.id,
       w.tables,
       (a) =>
-        AUDIT_TABLES.map((name) => {
+        AUDIT_TABLE_NAMES.map((name) => {
           const answer = a.oneOrAbsent(`${w.id}/tables/${name}`, ["ResourceNotFound", "NotFound"]);
           return "absent" in answer ? { name, exists: false } : toTable(name, lifted(answer.body));
         }),

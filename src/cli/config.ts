@@ -1,6 +1,7 @@
 // The configuration file (`--config FILE`, or `hsm-audit.config.yaml` in the working directory when present), merged
 // with the flags: a flag that was given beats the file, the file beats the default. Every mistake is a UsageError
 // naming the file and the line. Paths in the file are relative to the file's directory.
+import { GUID_PATTERN } from "../domain/guid.js";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Ajv } from "ajv";
@@ -42,10 +43,7 @@ const CONFIG_SCHEMA = {
   properties: {
     subscriptions: {
       type: "array",
-      items: {
-        type: "string",
-        pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-      },
+      items: { type: "string", pattern: GUID_PATTERN },
     },
     cloud: { enum: [...CLOUD_NAMES] },
     exclude: { type: "array", items: { type: "string", pattern: "^/" } },

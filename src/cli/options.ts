@@ -15,7 +15,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { resultInconsistency } from "../report/verify.js";
 import { verifySnapshot, type Verification } from "../azure/verify.js";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { GUID } from "../domain/guid.js";
 
 export function parseFormats(values: readonly string[] | undefined): Format[] {
   const formats = (values ?? [])

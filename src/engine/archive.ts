@@ -3,8 +3,8 @@
 // apply (a policy profile that wants one says so through log-destination-configured's `destinations`).
 import type { HsmFacts, Snapshot, StorageAccountFacts, StorageAccountProperties } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
-import { parseResourceId, sameId } from "../azure/ids.js";
-import { logContainerName } from "../azure/archive.js";
+import { parseResourceId, sameId } from "../domain/ids.js";
+import { logContainerName } from "../domain/archive-naming.js";
 import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
 import { auditCategoriesSchema, isVerdict, lastSegment, names, unique, type AuditTrail } from "./audit-trail.js";
 import { memoFor, type EvaluationMemo } from "./memo.js";

@@ -1,26 +1,11 @@
 // Which diagnostic settings of an HSM carry its audit category, resolved as Azure Monitor resolves them: the category
 // named directly, `allLogs`, or a category group that the categories API lists the category in.
-import type { DiagnosticCategory, DiagnosticSetting, HsmFacts, HsmKind, LogSetting } from "../model/snapshot.js";
+import type { DiagnosticSetting, HsmFacts, HsmKind } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import type { Verdict } from "./check.js";
-import { idKey, uniqueIds } from "../azure/ids.js";
-
-/** The audit category of each kind that Azure Monitor can export (Dedicated HSMs log inside the appliance). */
-export const DEFAULT_AUDIT_CATEGORIES: Record<Exclude<HsmKind, "dedicatedHsm">, string[]> = {
-  cloudHsm: ["HsmServiceOperations"],
-  managedHsm: ["AuditEvent"],
-};
-
-/** How long the Activity Log keeps events: a period that starts earlier cannot be read (the service refuses it). */
-export const ACTIVITY_LOG_DAYS = 90;
-
-/** The operations on diagnostic settings, lower-cased: what a setting event's `operationName` starts with. */
-export const SETTING_OPERATION_PREFIX = "microsoft.insights/diagnosticsettings/";
-
-/** Whether the Activity Log still keeps a period that starts at `start`, for a scan at `scanAt`. */
-export function activityLogKeeps(start: Date | string, scanAt: Date | string): boolean {
-  return new Date(start).getTime() >= new Date(scanAt).getTime() - ACTIVITY_LOG_DAYS * 86_400_000;
-}
+import { idKey, uniqueIds } from "../domain/ids.js";
+import { DEFAULT_AUDIT_CATEGORIES } from "../domain/hsm-kinds.js";
+import { entryCarries } from "../domain/audit-trail.js";
 
 export const auditCategoriesSchema = {
   type: "object",
@@ -49,8 +34,6 @@ export interface AuditTrail {
   workspaceIds: string[];
   evidence: string[];
 }
-
-const eq = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
 /**
  * The HSM's audit trail as its settings define it; or the `error` verdict when its diagnostic settings could not be
@@ -105,25 +88,6 @@ export function auditTrail(
     workspaceIds,
     evidence,
   };
-}
-
-/**
- * Whether one entry of a setting's `logs` carries `category`: `true` by name or `allLogs`, `"group"` when the
- * categories API lists the category in the entry's group, `"unknown"` when that list could not be read.
- */
-export function entryCarries(
-  log: LogSetting,
-  category: string,
-  known: DiagnosticCategory[] | undefined,
-): boolean | "group" | "unknown" {
-  if (!log.enabled) return false;
-  if (eq(log.category, category)) return true;
-  if (!log.categoryGroup) return false;
-  if (eq(log.categoryGroup, "allLogs")) return true;
-  if (!known) return "unknown";
-  return known.some((c) => eq(c.name, category) && c.categoryGroups.some((g) => eq(log.categoryGroup, g)))
-    ? "group"
-    : false;
 }
 
 export function isVerdict(value: AuditTrail | Verdict): value is Verdict {

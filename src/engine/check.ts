@@ -52,5 +52,3 @@ export interface CheckKind<P = Record<string, unknown>> {
 export function defineCheck<P>(kind: CheckKind<P>): CheckKind {
   return kind as unknown as CheckKind;
 }
-
-export const HSM_KINDS: readonly HsmKind[] = ["cloudHsm", "managedHsm", "dedicatedHsm"];

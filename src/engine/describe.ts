@@ -20,10 +20,11 @@ import type {
   ResultResource,
   ResultSettings,
 } from "../model/result.js";
-import { idKey, sameId } from "../azure/ids.js";
+import { idKey, sameId } from "../domain/ids.js";
 import type { Policy } from "./policy.js";
 import { mappingsOf, type Framework } from "./frameworks.js";
-import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "./audit-trail.js";
+import { DEFAULT_AUDIT_CATEGORIES } from "../domain/hsm-kinds.js";
+import { entryCarries } from "../domain/audit-trail.js";
 import { memoFor, type EvaluationMemo } from "./memo.js";
 
 export function describePolicies(policies: Policy[], frameworks: Framework[]): ResultPolicy[] {

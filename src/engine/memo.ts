@@ -14,8 +14,9 @@ import type {
   WorkspaceFacts,
 } from "../model/snapshot.js";
 import type { Verdict } from "./check.js";
-import { auditTrail, DEFAULT_AUDIT_CATEGORIES, type AuditTrail } from "./audit-trail.js";
-import { idKey } from "../azure/ids.js";
+import { auditTrail, type AuditTrail } from "./audit-trail.js";
+import { DEFAULT_AUDIT_CATEGORIES } from "../domain/hsm-kinds.js";
+import { idKey } from "../domain/ids.js";
 
 const NONE: readonly never[] = Object.freeze([]);
 

@@ -9,7 +9,7 @@ import { parseYaml, readYamlText } from "../util/yaml.js";
 import { SEVERITIES, type Severity } from "../model/result.js";
 import type { HsmKind } from "../model/snapshot.js";
 import { CHECK_KINDS } from "./checks/index.js";
-import { HSM_KINDS } from "./check.js";
+import { HSM_KINDS } from "../domain/hsm-kinds.js";
 
 export const BUILT_IN_POLICIES = fileURLToPath(new URL("../../policies", import.meta.url));
 

@@ -3,7 +3,7 @@
 // Every other character is literal: resource group names may hold `(`, `)`, `[`, `]`, `.`, which a general glob
 // library would read as syntax.
 
-import { canonicalId, sameId } from "../azure/ids.js";
+import { canonicalId, sameId } from "../domain/ids.js";
 
 export function isPattern(value: string): boolean {
   return value.includes("*");

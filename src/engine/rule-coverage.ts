@@ -3,6 +3,7 @@
 // those rows pass through, the negations in them, and the columns that say which resource a record is about. What the
 // analysis cannot follow (a function whose body is not in the query, `search`, `find`, `union *`, `invoke`, a filter
 // on the resource columns it cannot compute) leaves the rule unproven: it never counts as reading the HSM.
+import { AUDIT_TABLE_NAMES, AUDIT_TABLES } from "../domain/hsm-kinds.js";
 import { childrenOf, descendantsOf, kindOf, listOf, parseKql, type KqlNode } from "./kusto-syntax.js";
 
 /** The records an HSM writes to one workspace table, and what they hold in the columns that name their resource. */
@@ -43,7 +44,7 @@ const DERIVED_NAME = /resource|subscriptionid|category|requesturi/i;
 const UNNAMED_COLUMNS = Array.from({ length: 20 }, (_, i) => `Column${i + 1}`);
 
 /** The tables the HSM kinds write their audit records to: a rule that reads any other name reads something else. */
-const AUDIT_TABLES = new Set(["CloudHsmServiceOperationAuditLogs", "AzureDiagnostics", "AZKVAuditLogs"]);
+const AUDIT_TABLE_SET = new Set(AUDIT_TABLE_NAMES);
 
 /**
  * The records an HSM writes to a workspace through a setting with this `logAnalyticsDestinationType` (DOMAIN.md §4):
@@ -62,18 +63,18 @@ export function hsmRecords(
   };
   const none = Object.fromEntries(RESOURCE_COLUMNS.map((c) => [c, null])) as HsmRecords["columns"];
   if (hsm.kind === "cloudHsm") {
-    return { table: "CloudHsmServiceOperationAuditLogs", columns: { ...none, ...common }, mustSelect: false };
+    return { table: AUDIT_TABLES.cloudHsm, columns: { ...none, ...common }, mustSelect: false };
   }
   if (hsm.kind !== "managedHsm") return undefined;
   if (destinationType?.toLowerCase() === "dedicated") {
     return {
-      table: "AZKVAuditLogs",
+      table: AUDIT_TABLES.managedHsmDedicated,
       columns: { ...none, ...common, Category: known("AuditEvent") },
       mustSelect: false,
     };
   }
   return {
-    table: "AzureDiagnostics",
+    table: AUDIT_TABLES.managedHsmShared,
     columns: {
       ...none,
       ...common,
@@ -220,7 +221,7 @@ class Analysis {
     if (kind === "NameReference") {
       const name = node.SimpleName ?? "";
       const bound = scope.get(name);
-      return bound ? bound.kind !== "scalar" : AUDIT_TABLES.has(name);
+      return bound ? bound.kind !== "scalar" : AUDIT_TABLE_SET.has(name);
     }
     if (kind === "FunctionCallExpression") {
       const name = (node.Name as KqlNode | null)?.SimpleName ?? "";
@@ -259,7 +260,7 @@ class Analysis {
     if (bound?.kind === "table") return this.tabular(bound.node, bound.scope);
     if (bound?.kind === "function") return this.invoke(name, bound, []);
     if (bound) return this.opaque(`it reads '${name}', which is not a table`);
-    if (AUDIT_TABLES.has(name)) {
+    if (AUDIT_TABLE_SET.has(name)) {
       return [{ table: name, filters: [], tainted: new Set(), sourceColumns: new Set(), joined: false }];
     }
     return this.opaque(`it reads '${name}', a table or stored function whose content is not in the query`);

@@ -1,12 +1,13 @@
 // JSON schemas of the snapshot and of result.json, used to validate files read back (evaluate, render) and, in the
 // tests, everything the tool writes. `npm run schemas` writes them to docs/ for other tools.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { HSM_KINDS } from "../domain/hsm-kinds.js";
 import { SEVERITIES, STATUSES, FAIL_ON_VALUES, WAIVER_STATES } from "./result.js";
 
 const str = { type: "string" } as const;
 const strings = { type: "array", items: str } as const;
 const instant = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$" } as const;
-const kind = { enum: ["cloudHsm", "managedHsm", "dedicatedHsm"] } as const;
+const kind = { enum: [...HSM_KINDS] } as const;
 const date = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } as const;
 const findingKey = {
   type: "object",

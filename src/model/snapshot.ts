@@ -1,7 +1,9 @@
 // The snapshot: everything collection read from Azure, as plain JSON, with the evidence of every exchange.
 // Evaluation reads nothing else, so a saved snapshot can be evaluated later, elsewhere, with the same result.
 
-export type HsmKind = "cloudHsm" | "managedHsm" | "dedicatedHsm";
+import type { HsmKind } from "../domain/hsm-kinds.js";
+
+export type { HsmKind };
 
 /** Why a read failed: what it was for, and what Azure (or the network) said. */
 export interface CollectionError {

@@ -1,7 +1,7 @@
 // What the text renderers look up in a result: a finding's resource by id (ARM ids compare case-insensitively), and
 // the policies in force (from `policies`, or, for a result written before it held them, from the findings).
 import type { Result, ResultPolicy, ResultResource, Severity } from "../model/result.js";
-import { idKey } from "../azure/ids.js";
+import { idKey } from "../domain/ids.js";
 
 export interface Lookup {
   resource(resourceId: string): ResultResource | undefined;

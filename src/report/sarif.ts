@@ -6,7 +6,7 @@ import { printable, printableFix } from "./printable.js";
 import type { Finding, Result, ResultPolicy, Severity } from "../model/result.js";
 import { shownStatus } from "../model/result.js";
 import { lookup } from "./lookup.js";
-import { idKey } from "../azure/ids.js";
+import { idKey } from "../domain/ids.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 /** The partialFingerprints key; its value is the same for the same policy and resource across runs. */

@@ -2,10 +2,10 @@
 import { clockSummary } from "../model/clock.js";
 import type { Finding, Result, ShownStatus } from "../model/result.js";
 import { failCounts, shownStatus } from "../model/result.js";
-import { HSM_TYPES } from "../azure/ids.js";
+import { HSM_TYPES } from "../domain/hsm-kinds.js";
 import { resultExitCode } from "../model/result.js";
 import { CUT_NOTE, printable, printableResult } from "./printable.js";
-import { idKey } from "../azure/ids.js";
+import { idKey } from "../domain/ids.js";
 
 export interface TerminalOptions {
   color: boolean;

@@ -17,8 +17,8 @@ import type {
 } from "../model/result.js";
 import { failCounts, SEVERITIES, resultExitCode, shownStatus } from "../model/result.js";
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
-import { HSM_TYPES } from "../azure/ids.js";
-import { idKey } from "../azure/ids.js";
+import { HSM_TYPES } from "../domain/hsm-kinds.js";
+import { idKey } from "../domain/ids.js";
 
 /** How each status reads: never by colour alone, always a word and a symbol. */
 export const STATUS_LABEL: Record<ShownStatus, { word: string; symbol: string }> = {

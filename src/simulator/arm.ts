@@ -1,6 +1,7 @@
 // Azure Resource Manager routes of the simulator, with the response shapes of the official REST specifications.
 import { createHash } from "node:crypto";
 import { resourceGraphRoute } from "./graph.js";
+import { ACTIVITY_LOG_DAYS } from "../domain/audit-trail.js";
 import { armError, type Route, type SimRequest, type SimResponse } from "./http.js";
 import {
   findSubscription,
@@ -301,8 +302,6 @@ function parseFilter(filter: string): ((r: ArmResource) => boolean) | string {
 }
 
 // ---- the Activity Log ----
-
-const ACTIVITY_LOG_DAYS = 90;
 
 /** A stable GUID-shaped id from a seed, so that an event keeps its id from one request (and page) to the next. */
 function guidOf(seed: string): string {

@@ -1,4 +1,5 @@
 // JSON schema of an estate file (docs/estate.md describes it for people). Unknown keys are errors, to catch typos.
+import { GUID_PATTERN } from "../domain/guid.js";
 
 const duration = { type: "string", pattern: "^(\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)|P[0-9WDTHMS.]+)$" } as const;
 const name = { type: "string", minLength: 1, maxLength: 260 } as const;
@@ -8,10 +9,7 @@ const resourceName = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9-]{0,62}$
 const resourceGroup = { type: "string", pattern: "^[-\\w.()]{0,89}[-\\w()]$" } as const;
 const stringMap = { type: "object", additionalProperties: { type: "string" } } as const;
 const freeObject = { type: "object" } as const;
-const guid = {
-  type: "string",
-  pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-} as const;
+const guid = { type: "string", pattern: GUID_PATTERN } as const;
 
 const logSetting = {
   type: "object",

@@ -5,19 +5,25 @@ import { isNode } from "yaml";
 import { parseYaml, readYamlText } from "../util/yaml.js";
 import { estateSchema } from "./estate-schema.js";
 import { parseDuration, parseInstant } from "../util/duration.js";
+import { DEFAULT_AUDIT_CATEGORIES, HSM_TYPES as DOMAIN_HSM_TYPES, type HsmKind } from "../domain/hsm-kinds.js";
 
-export type HsmKind = "cloudHsm" | "managedHsm" | "dedicatedHsm";
+export type { HsmKind };
 
+/** The resource type of each kind, split as ARM routes name it, with the API version the simulator serves it at. */
+const typeOf = (kind: HsmKind, apiVersion: string) => {
+  const [namespace, type] = DOMAIN_HSM_TYPES[kind].type.split("/") as [string, string];
+  return { namespace, type, apiVersion };
+};
 export const HSM_TYPES: Record<HsmKind, { namespace: string; type: string; apiVersion: string }> = {
-  cloudHsm: { namespace: "Microsoft.HardwareSecurityModules", type: "cloudHsmClusters", apiVersion: "2025-03-31" },
-  managedHsm: { namespace: "Microsoft.KeyVault", type: "managedHSMs", apiVersion: "2026-02-01" },
-  dedicatedHsm: { namespace: "Microsoft.HardwareSecurityModules", type: "dedicatedHSMs", apiVersion: "2021-11-30" },
+  cloudHsm: typeOf("cloudHsm", "2025-03-31"),
+  managedHsm: typeOf("managedHsm", "2026-02-01"),
+  dedicatedHsm: typeOf("dedicatedHsm", "2021-11-30"),
 };
 
 /** The audit log category each monitored kind writes (DOMAIN.md §1). */
 export const AUDIT_CATEGORY: Record<Exclude<HsmKind, "dedicatedHsm">, string> = {
-  cloudHsm: "HsmServiceOperations",
-  managedHsm: "AuditEvent",
+  cloudHsm: DEFAULT_AUDIT_CATEGORIES.cloudHsm[0]!,
+  managedHsm: DEFAULT_AUDIT_CATEGORIES.managedHsm[0]!,
 };
 
 export interface LogSetting {

@@ -1,5 +1,6 @@
 // The Log Analytics tables of the simulated estate: each HSM's activity routed, as Azure Monitor would route it,
 // through its diagnostic settings into the workspaces they name (DOMAIN.md §2 and §4).
+import { auditTableOf } from "../domain/hsm-kinds.js";
 import { createHash } from "node:crypto";
 import type { KqlColumn, KqlDatabase, KqlTable, KqlType } from "./kql/types.js";
 import {
@@ -81,11 +82,7 @@ export const TABLE_SCHEMAS: Record<string, KqlColumn[]> = {
 
 /** The table a record lands in, given the HSM's kind and the setting that carries it. */
 export function tableFor(hsm: Hsm, setting: DiagnosticSetting): string | undefined {
-  if (hsm.kind === "cloudHsm") return "CloudHsmServiceOperationAuditLogs";
-  if (hsm.kind === "managedHsm") {
-    return setting.logAnalyticsDestinationType === "Dedicated" ? "AZKVAuditLogs" : "AzureDiagnostics";
-  }
-  return undefined;
+  return auditTableOf(hsm.kind, setting.logAnalyticsDestinationType);
 }
 
 const OPCODES: Record<string, string> = {

@@ -1,14 +1,8 @@
 // Finding the newest archived hour: one UTC day's prefix at a time, newest first, within the window; and reading the
 // first record of either blob layout.
 import { createHash } from "node:crypto";
-import {
-  archivePrefix,
-  dayPrefix,
-  firstRecord,
-  hourOf,
-  newestArchivedHour,
-  type ArchiveReader,
-} from "../../src/azure/archive.js";
+import { archivePrefix } from "../../src/domain/archive-naming.js";
+import { dayPrefix, firstRecord, hourOf, newestArchivedHour, type ArchiveReader } from "../../src/azure/archive.js";
 
 const HSM =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/Rg-Hsm/providers/Microsoft.KeyVault/managedHSMs/Mhsm-Keys";

@@ -1,6 +1,6 @@
 // ARM ids: one rule for when two spellings name one resource (case aside, trailing slashes aside), and the spelling
 // kept for display.
-import { canonicalId, idKey, parseResourceId, sameId, uniqueIds } from "../../src/azure/ids.js";
+import { canonicalId, idKey, parseResourceId, sameId, uniqueIds } from "../../src/domain/ids.js";
 
 const WS = "/subscriptions/s1/resourceGroups/rg-Mon/providers/Microsoft.OperationalInsights/workspaces/Law-Audit";
 

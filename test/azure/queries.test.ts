@@ -13,7 +13,7 @@ import {
   LOG_SAMPLE_COLUMNS,
   logSampleQuery,
 } from "../../src/azure/queries.js";
-import { HSM_TYPES } from "../../src/azure/ids.js";
+import { HSM_TYPES } from "../../src/domain/hsm-kinds.js";
 import { collectFrom, startTestSimulator } from "../helpers/simulator.js";
 import { TABLE_SCHEMAS } from "../../src/simulator/tables.js";
 import type { KqlType } from "../../src/simulator/kql/types.js";

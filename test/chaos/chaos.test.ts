@@ -8,7 +8,7 @@ import { scopeFailures } from "./compare.js";
 import { generateScopePlan, withUnreadable } from "./estate.js";
 import { compareSpellings } from "./compare.js"; // spellings
 import { respellDestinations } from "./estate.js"; // spellings
-import { idKey } from "../../src/azure/ids.js"; // spellings
+import { idKey } from "../../src/domain/ids.js"; // spellings
 import { parseEstate } from "../../src/simulator/estate.js";
 import type { Finding, Result } from "../../src/model/result.js";
 

@@ -16,11 +16,11 @@ import { generateClockSkew, withClockSkew } from "./estate.js";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
 import { generateScopePlan, withUnreadable, type Inventory, type ScopePlan } from "./estate.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
-import { HSM_TYPES } from "../../src/azure/ids.js";
+import { HSM_TYPES } from "../../src/domain/hsm-kinds.js";
 import { buildView } from "../../src/report/view.js";
 import { tamperRun } from "./tamper.js";
 import { respellDestinations } from "./estate.js"; // spellings
-import { idKey } from "../../src/azure/ids.js";
+import { idKey } from "../../src/domain/ids.js";
 
 /** The scan's client settings: short timeouts and back-offs so that a run takes a second or two. */
 export const CHAOS_RETRY: RetryOptions = {

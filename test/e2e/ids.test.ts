@@ -3,7 +3,7 @@
 // as one workspace, and every HSM that sends to it must keep its own records: the verdicts equal those of the same
 // estate spelled canonically.
 import type { Result } from "../../src/model/result.js";
-import { idKey } from "../../src/azure/ids.js";
+import { idKey } from "../../src/domain/ids.js";
 import { cleanUp, findingOf, scan, startScanTarget, statusOf } from "../helpers/cli.js";
 
 import { jest } from "@jest/globals";

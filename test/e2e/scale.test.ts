@@ -6,7 +6,7 @@ import { jest } from "@jest/globals";
 import { CONTOSO } from "../helpers/simulator.js";
 import { cleanUp, scan, startScanTarget, type ScanRun, type ScanTarget } from "../helpers/cli.js";
 import type { Result } from "../../src/model/result.js";
-import { queryGroups, type QueryTarget } from "../../src/azure/collect.js";
+import { queryGroups, type QueryTarget } from "../../src/azure/collectors/log-queries.js";
 import type { RequestLogEntry } from "../../src/simulator/server.js";
 import { AZURE_PUBLISHED_LIMITS } from "../../src/simulator/limits.js";
 

@@ -1,6 +1,7 @@
 // The evaluation memo answers as a scan of the snapshot's arrays would: the first match in the snapshot's order, ids
 // compared ignoring case; it belongs to its snapshot, and a check handed another snapshot's memo does not use it.
-import { auditTrail, DEFAULT_AUDIT_CATEGORIES } from "../../src/engine/audit-trail.js";
+import { auditTrail } from "../../src/engine/audit-trail.js";
+import { DEFAULT_AUDIT_CATEGORIES } from "../../src/domain/hsm-kinds.js";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
 import { EvaluationMemo, memoFor } from "../../src/engine/memo.js";
 import {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { loadEstateFile, parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
-import { createClients, loadSdk, StaticTokenCredential, type AzureClients } from "../../src/azure/clients.js";
+import { createLoadedClients, StaticTokenCredential, type LoadedClients } from "../../src/azure/clients.js";
 import { collect as collectSnapshot, type CollectOptions } from "../../src/azure/collect.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 
@@ -27,7 +27,7 @@ export function collectFrom(t: TestSimulator, options: Partial<CollectOptions> =
 export interface TestSimulator {
   sim: RunningSimulator;
   estate: Estate;
-  clients: AzureClients;
+  clients: LoadedClients;
   agent: Agent;
   close(): Promise<void>;
 }
@@ -46,8 +46,7 @@ export async function startTestSimulator(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
-  await loadSdk();
-  const clients = createClients({
+  const clients = await createLoadedClients({
     credential: new StaticTokenCredential(options.token ?? sim.token),
     armEndpoint: sim.url,
     logsEndpoint: sim.url,

@@ -26,7 +26,7 @@ import type {
   WorkspaceFacts,
 } from "../../src/model/snapshot.js";
 import { createHash } from "node:crypto";
-import { HSM_TYPES } from "../../src/azure/ids.js";
+import { HSM_TYPES } from "../../src/domain/hsm-kinds.js";
 import type { Target } from "../../src/engine/check.js";
 
 export const SUBSCRIPTION_ID = "11111111-2222-3333-4444-555555555555";

@@ -2,9 +2,6 @@
 import type { WorkspaceTable } from "../../model/snapshot.js";
 import { booleanOf, MalformedAnswer, numberOf } from "./common.js";
 
-/** The tables Azure Monitor writes HSM audit records to (DOMAIN.md §1): their own retention overrides the workspace's. */
-export const AUDIT_TABLES = ["AZKVAuditLogs", "AzureDiagnostics", "CloudHsmServiceOperationAuditLogs"];
-
 /** `GET .../workspaces/{name}` (its `properties` lifted). */
 export function toWorkspaceInfo(workspace: { customerId?: unknown; retentionInDays?: unknown }): {
   customerId: string;

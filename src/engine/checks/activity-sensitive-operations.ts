@@ -2,7 +2,7 @@
 import type { Verdict } from "../check.js";
 import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 import { operationLabel } from "../glossary.js";
-import { CLOUD_HSM_SENSITIVE, MANAGED_HSM_SENSITIVE } from "../../azure/queries.js";
+import { CLOUD_HSM_SENSITIVE, MANAGED_HSM_SENSITIVE } from "../../domain/sensitive-operations.js";
 
 interface Params {
   categories: Record<string, string[]>;

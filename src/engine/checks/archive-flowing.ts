@@ -2,7 +2,7 @@
 // its first record is an audit record of this HSM (read from the blob data plane, not inferred from configuration).
 import { isKnown } from "../../model/snapshot.js";
 import { defineArchiveCheck } from "../archive.js";
-import { sameId } from "../../azure/ids.js";
+import { sameId } from "../../domain/ids.js";
 
 /** The data-plane role that lets the scanning identity list and read the archive. */
 export const BLOB_READER_ROLE = "Storage Blob Data Reader";

@@ -2,7 +2,7 @@
 // storage with versioning, or a locked time-based retention policy on the category's `insights-logs-*` container.
 import { isKnown } from "../../model/snapshot.js";
 import { defineArchiveCheck } from "../archive.js";
-import { logContainerName } from "../../azure/archive.js";
+import { logContainerName } from "../../domain/archive-naming.js";
 
 export default defineArchiveCheck<{ minimumDays: number }>({
   name: "archive-immutable",

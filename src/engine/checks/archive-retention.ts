@@ -1,7 +1,7 @@
 // No lifecycle management rule of a storage archive deletes the audit log's blobs before the required days.
 import { isKnown, type LifecycleRule } from "../../model/snapshot.js";
 import { defineArchiveCheck } from "../archive.js";
-import { archivePrefix, logContainerName } from "../../azure/archive.js";
+import { archivePrefix, logContainerName } from "../../domain/archive-naming.js";
 
 /**
  * Whether a rule's filters reach the HSM's log blobs: no prefix filter, or a prefix that the blobs' path starts with

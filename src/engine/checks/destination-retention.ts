@@ -3,8 +3,8 @@
 // count toward the total only.
 import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import { parseResourceId, sameId } from "../../azure/ids.js";
-import type { HsmKind } from "../../model/snapshot.js";
+import { parseResourceId, sameId } from "../../domain/ids.js";
+import { auditTableOf } from "../../domain/hsm-kinds.js";
 import {
   auditCategoriesSchema,
   isVerdict,
@@ -92,7 +92,7 @@ export default defineCheck<{
       const tables = unique(
         trail.carryingAny
           .filter((s) => s.workspaceId && sameId(s.workspaceId, id))
-          .flatMap((s) => auditTableOf(target.hsm.kind, s.logAnalyticsDestinationType)),
+          .flatMap((s) => auditTableOf(target.hsm.kind, s.logAnalyticsDestinationType) ?? []),
       );
       const tableFacts = workspace?.tables;
       if (tableFacts) evidence.push(...tableFacts.evidence);
@@ -158,10 +158,3 @@ export default defineCheck<{
     };
   },
 });
-
-/** The table an HSM's audit records land in (DOMAIN.md §1), by kind and the setting's destination type. */
-export function auditTableOf(kind: HsmKind, destinationType: string | undefined): string[] {
-  if (kind === "cloudHsm") return ["CloudHsmServiceOperationAuditLogs"];
-  if (kind === "managedHsm") return [destinationType === "Dedicated" ? "AZKVAuditLogs" : "AzureDiagnostics"];
-  return [];
-}

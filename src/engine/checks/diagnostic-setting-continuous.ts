@@ -5,15 +5,8 @@
 import type { ActivityLogRead, SettingEvent, Snapshot } from "../../model/snapshot.js";
 import { isKnown } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import {
-  ACTIVITY_LOG_DAYS,
-  SETTING_OPERATION_PREFIX,
-  activityLogKeeps,
-  auditCategoriesSchema,
-  isVerdict,
-  names,
-  noCarrierVerdict,
-} from "../audit-trail.js";
+import { ACTIVITY_LOG_DAYS, SETTING_OPERATION_PREFIX, activityLogKeeps } from "../../domain/audit-trail.js";
+import { auditCategoriesSchema, isVerdict, names, noCarrierVerdict } from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 
 const CHANGES = new Set([`${SETTING_OPERATION_PREFIX}write`, `${SETTING_OPERATION_PREFIX}delete`]);

@@ -1,6 +1,6 @@
 // Every HSM list of the subscription (Cloud, Managed, Dedicated) was read to its end: the verdicts cover every HSM.
 import { isKnown, type HsmKind } from "../../model/snapshot.js";
-import { HSM_TYPES } from "../../azure/ids.js";
+import { HSM_TYPES } from "../../domain/hsm-kinds.js";
 import { defineCheck } from "../check.js";
 
 export default defineCheck<Record<string, never>>({

@@ -3,7 +3,7 @@
 // Sentinel's own Key Vault rules filter `ResourceType == "VAULTS"` and never see a Managed HSM or a Cloud HSM, so this
 // needs a rule written for them. The rule's query is read as a syntax tree at evaluate time, from the query the
 // snapshot holds (src/engine/rule-coverage.ts), so that `evaluate` of a saved snapshot gives the same verdict.
-import { sameId } from "../../azure/ids.js";
+import { sameId } from "../../domain/ids.js";
 import { isKnown } from "../../model/snapshot.js";
 import type { DiagnosticSetting, HsmFacts } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";

@@ -3,10 +3,8 @@
 // `resourceUri` filter on an HSM also returns the events of its settings (child resources) is not documented, so the
 // read asks for the whole resource group and the engine matches the settings' ids under the HSM's id.
 import type { MonitorClient } from "@azure/arm-monitor";
-import type { ActivityLogRead, Fact, SettingEvent } from "../model/snapshot.js";
-import { SETTING_OPERATION_PREFIX } from "../engine/audit-trail.js";
-
-export { ACTIVITY_LOG_DAYS, activityLogKeeps } from "../engine/audit-trail.js";
+import type { ActivityLogRead, Fact, HsmFacts, SettingEvent } from "../../model/snapshot.js";
+import { SETTING_OPERATION_PREFIX } from "../../domain/audit-trail.js";
 
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
@@ -82,4 +80,14 @@ export async function readActivityLog(
     filter,
     result,
   };
+}
+
+/** The resource groups that hold the HSMs, each once (ARM names are case-insensitive: the first spelling is kept). */
+export function groupsOf(hsms: HsmFacts[]): { subscriptionId: string; resourceGroup: string }[] {
+  const groups = new Map<string, { subscriptionId: string; resourceGroup: string }>();
+  for (const h of hsms) {
+    const key = `${h.subscriptionId}/${h.resourceGroup}`.toLowerCase();
+    if (!groups.has(key)) groups.set(key, { subscriptionId: h.subscriptionId, resourceGroup: h.resourceGroup });
+  }
+  return [...groups.values()];
 }

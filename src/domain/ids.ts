@@ -1,7 +1,6 @@
 // ARM resource ids: the one place that says when two spellings name the same resource. ARM treats ids
 // case-insensitively and accepts them with trailing slashes (a diagnostic setting may name its workspace either way):
 // ids are compared, and used as keys, by `idKey`; shown as they were given (without the trailing slashes).
-import type { HsmKind } from "../model/snapshot.js";
 
 /** The id without trailing slashes, its case kept: the spelling shown. */
 export const canonicalId = (id: string): string => id.replace(/\/+$/, "");
@@ -40,17 +39,6 @@ export function parseResourceId(id: string): ParsedResourceId | undefined {
     type: match[4]!,
     name: match[5]!,
   };
-}
-
-export const HSM_TYPES: Record<HsmKind, { type: string; label: string }> = {
-  cloudHsm: { type: "Microsoft.HardwareSecurityModules/cloudHsmClusters", label: "Cloud HSM" },
-  managedHsm: { type: "Microsoft.KeyVault/managedHSMs", label: "Managed HSM" },
-  dedicatedHsm: { type: "Microsoft.HardwareSecurityModules/dedicatedHSMs", label: "Dedicated HSM" },
-};
-
-export function kindOfType(type: string): HsmKind | undefined {
-  const lower = type.toLowerCase();
-  return (Object.keys(HSM_TYPES) as HsmKind[]).find((kind) => HSM_TYPES[kind].type.toLowerCase() === lower);
 }
 
 export const isWorkspaceId = (id: string) =>

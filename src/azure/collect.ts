@@ -53,6 +53,7 @@ import { measureClock } from "../model/clock.js";
 import { TOOL } from "../version.js";
 import { DEFAULT_AUDIT_CATEGORIES, entryCarries } from "../engine/audit-trail.js";
 import { ArmBatcher, isDeclined } from "./batch.js";
+import { collectionRecord, type CollectionCounts } from "./collection-record.js";
 import { AZURE_LIMITS, Scheduler } from "./throttle.js";
 import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { archivePrefix, logContainerName, newestArchivedHour, type ArchiveReader } from "./archive.js";
@@ -118,6 +119,8 @@ interface Context {
   /** ARM's batch API, when the scan may use it. */
   batch?: ArmBatcher;
   progress?: ProgressTracker;
+  /** What the snapshot's `collection` counts as the scan goes. */
+  counts: CollectionCounts;
 }
 
 export async function collect(options: CollectOptions): Promise<Snapshot> {
@@ -129,6 +132,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   // The packages of the first requests load first; the others once the subscription list is asked for, so that
   // loading them overlaps its round trip and the inventory's. Each read waits only for its own package.
   const first = loadSdk(["subscriptions", "resourceGraph"]).catch(() => undefined);
+  const counts: CollectionCounts = { readAlone: 0, askedAgainAlone: 0, retries: 0 };
   const credential = new SharedTokenCredential(options.credential);
   const cloud = CLOUDS[options.cloud];
   credential.warm([cloud.armAudience, cloud.logsAudience]);
@@ -139,12 +143,17 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     logsEndpoint: options.logsEndpoint,
     ...(options.storageAudience ? { storageAudience: options.storageAudience } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
-    scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry }, scheduler },
+    scanPipeline: {
+      evidence,
+      retry: { ...DEFAULT_RETRY, ...options.retry, onRetry: () => counts.retries++ },
+      scheduler,
+    },
   });
   const ctx: Context = {
     clients,
     evidence,
     errors: [],
+    counts,
     armEndpoint: options.armEndpoint.replace(/\/+$/, ""),
     ...(options.armBatch === false ? {} : { batch: new ArmBatcher(() => clients.arm(), evidence, scheduler) }),
   };
@@ -308,6 +317,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       logsEndpoint: options.logsEndpoint,
       inventory,
     },
+    collection: collectionRecord(scheduler, ctx.batch, counts, MAX_WORKSPACES_PER_QUERY),
     logWindow: {
       duration: formatIsoDuration(windowEnd.getTime() - windowStart.getTime()),
       start: windowStart.toISOString(),
@@ -487,6 +497,7 @@ async function batchedGet<T>(
   if (!ctx.batch) return alone();
   const answer = await ctx.batch.get(url);
   if (isDeclined(answer)) {
+    ctx.counts.readAlone++;
     ctx.evidence.cite(answer.carriedBy);
     return alone();
   }
@@ -1192,6 +1203,7 @@ async function askGroup<T>(
     );
   }
   ctx.progress?.queriesToAsk(group.length);
+  ctx.counts.askedAgainAlone += group.length;
   const each = await Promise.all(group.map(alone));
   return new Map(
     group.map((t, i) => {

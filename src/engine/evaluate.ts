@@ -118,6 +118,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       ),
       tenantIds: [...new Set(snapshot.subscriptions.flatMap((s) => (s.tenantId ? [s.tenantId] : [])))].sort(),
       ...(snapshot.scope.inventory ? { inventory: { ...snapshot.scope.inventory } } : {}),
+      ...(snapshot.collection ? { collection: structuredClone(snapshot.collection) } : {}),
     },
     logWindow: { ...snapshot.logWindow },
     ...(clock ? { clock } : {}),
@@ -328,6 +329,7 @@ export function summarise(
   failOnExpiredWaivers = false,
 ): Summary {
   const count = (status: Finding["status"]) => findings.filter((f) => f.status === status).length;
+  const exitCode = resultExitCode({ findings, failOn, failOnExpiredWaivers, ...(waivers ? { waivers } : {}) });
   return {
     pass: count("pass"),
     fail: count("fail"),
@@ -335,6 +337,7 @@ export function summarise(
     waived: count("waived"),
     notApplicable: count("not_applicable"),
     manual: count("manual"),
-    compliant: resultExitCode({ findings, failOn, failOnExpiredWaivers, ...(waivers ? { waivers } : {}) }) === 0,
+    compliant: exitCode === 0,
+    exitCode,
   };
 }

@@ -86,6 +86,34 @@ const inventorySource = {
   },
 } as const;
 
+/** How the evidence was gathered (the snapshot's `collection`, the result's `scope.collection`). */
+const collectionRecord = {
+  type: "object",
+  required: ["concurrency", "logQueries", "retries"],
+  properties: {
+    concurrency: { type: "integer", minimum: 1 },
+    armBatch: {
+      type: "object",
+      required: ["size", "batches", "answered", "readAlone"],
+      properties: {
+        size: { type: "integer", minimum: 1 },
+        batches: { type: "integer", minimum: 0 },
+        answered: { type: "integer", minimum: 0 },
+        readAlone: { type: "integer", minimum: 0 },
+      },
+    },
+    logQueries: {
+      type: "object",
+      required: ["workspacesPerQuery", "askedAgainAlone"],
+      properties: {
+        workspacesPerQuery: { type: "integer", minimum: 1 },
+        askedAgainAlone: { type: "integer", minimum: 0 },
+      },
+    },
+    retries: { type: "integer", minimum: 0 },
+  },
+} as const;
+
 const logWindow = {
   type: "object",
   required: ["duration", "start", "end"],
@@ -196,6 +224,7 @@ export const SNAPSHOT_SCHEMA = {
         inventory: inventorySource,
       },
     },
+    collection: collectionRecord,
     logWindow,
     clock: clockReading,
     subscriptionList: fact({ type: "object", required: ["count"], properties: { count: { type: "integer" } } }),
@@ -589,6 +618,7 @@ export const RESULT_SCHEMA = {
         subscriptionNames: { type: "object", additionalProperties: str },
         tenantIds: strings,
         inventory: inventorySource,
+        collection: collectionRecord,
       },
     },
     logWindow,
@@ -618,6 +648,7 @@ export const RESULT_SCHEMA = {
         notApplicable: { type: "integer", minimum: 0 },
         manual: { type: "integer", minimum: 0 },
         compliant: { type: "boolean" },
+        exitCode: { enum: [0, 1, 3] },
       },
     },
     resources: {

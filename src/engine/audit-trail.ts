@@ -31,7 +31,7 @@ export const auditCategoriesSchema = {
   },
   additionalProperties: false,
   default: DEFAULT_AUDIT_CATEGORIES,
-};
+} as const;
 
 export interface AuditTrail {
   hsm: HsmFacts;

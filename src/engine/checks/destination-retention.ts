@@ -15,11 +15,7 @@ import {
 } from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 
-export default defineCheck<{
-  categories: Record<string, string[]>;
-  minimumDays: number;
-  minimumInteractiveDays: number;
-}>({
+export default defineCheck({
   name: "destination-retention",
   description:
     "A Log Analytics workspace that receives the audit category keeps its data at least the required number of days in all (archive included) and at least the required number of days interactively, in the audit table the HSM writes to (a table's own retention overrides the workspace default).",
@@ -35,7 +31,6 @@ export default defineCheck<{
     additionalProperties: false,
   },
   evaluate(target, params, snapshot, memo): Verdict {
-    if (target.scope !== "hsm") throw new Error("destination-retention judges HSMs");
     const lookup = memoFor(snapshot, memo);
     const trail = lookup.auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;

@@ -51,7 +51,7 @@ function unanalysed(rules: { displayName: string; why: string }[]): string {
   return `${rules.length === 1 ? "1 enabled rule" : `${rules.length} enabled rules`} could not be analysed, so ${rules.length === 1 ? "it does" : "they do"} not count: ${shown.join("; ")}${more}`;
 }
 
-export default defineCheck<{ categories: Record<string, string[]> }>({
+export default defineCheck({
   name: "sentinel-coverage",
   description:
     "A workspace that receives the HSM's audit log has Microsoft Sentinel onboarded and an enabled analytic rule whose query reads that HSM kind's audit records.",
@@ -63,7 +63,6 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     additionalProperties: false,
   },
   evaluate(target, params, snapshot, memo): Verdict {
-    if (target.scope !== "hsm") throw new Error("sentinel-coverage judges HSMs");
     const hsm = target.hsm;
     const lookup = memoFor(snapshot, memo);
     const trail = lookup.auditTrail(hsm, params.categories);

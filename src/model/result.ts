@@ -137,7 +137,7 @@ export const WAIVER_STATES = ["applied", "expired", "unused"] as const;
 export type WaiverState = (typeof WAIVER_STATES)[number];
 
 /** A waiver of the waivers file with what became of it in this run. */
-export interface ResultWaiver extends WaiverReference {
+export interface ResultWaiver extends Omit<WaiverReference, "accepted"> {
   policy: string;
   resource: string;
   /**

@@ -3,6 +3,7 @@
 // the kind's scope, so a check for scope "hsm" receives an HSM target, typed, and no check tests the scope itself.
 import type { HsmFacts, HsmKind, Snapshot, SubscriptionFacts } from "../model/snapshot.js";
 import type { FindingDetails, Status } from "../model/result.js";
+import type { FromSchema } from "../model/schema-type.js";
 import type { EvaluationMemo } from "./memo.js";
 
 export interface HsmTarget {
@@ -49,33 +50,7 @@ export interface Verdict {
 }
 
 export type JsonSchema = Record<string, unknown>;
-
-/**
- * The value a JSON schema (written `as const`) describes, once its defaults are applied: an object property is
- * present when it is `required` or has a `default`, optional otherwise. Covers the keywords params schemas use.
- */
-export type FromSchema<S> = S extends { enum: readonly (infer E)[] }
-  ? E
-  : S extends { const: infer C }
-    ? C
-    : S extends { type: "integer" | "number" }
-      ? number
-      : S extends { type: "string" }
-        ? string
-        : S extends { type: "boolean" }
-          ? boolean
-          : S extends { type: "array"; items: infer I }
-            ? FromSchema<I>[]
-            : S extends { type: "object"; properties: infer P }
-              ? ObjectOf<P, S extends { required: readonly (infer R)[] } ? R : never>
-              : S extends { type: "object"; additionalProperties: infer A extends object }
-                ? Record<string, FromSchema<A>>
-                : unknown;
-
-type Present<P, R> = { [K in keyof P]: K extends R ? K : P[K] extends { default: unknown } ? K : never }[keyof P];
-type ObjectOf<P, R> = { -readonly [K in Present<P, R>]: FromSchema<P[K]> } & {
-  -readonly [K in Exclude<keyof P, Present<P, R>>]?: FromSchema<P[K]>;
-};
+export type { FromSchema };
 
 /**
  * The params schema of a kind made by a family's builder (the highlights, the archive checks): the audit categories,

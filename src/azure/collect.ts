@@ -16,6 +16,7 @@ import { TOOL } from "../version.js";
 import { idKey } from "../domain/ids.js";
 import { activityLogKeeps } from "../domain/audit-trail.js";
 import { ArmBatcher } from "./batch.js";
+import { collectionRecord, type CollectionCounts } from "./collection-record.js";
 import { AZURE_LIMITS, Scheduler } from "./throttle.js";
 import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { sortBy } from "./derive/common.js";
@@ -27,7 +28,13 @@ import { readDiagnostics, readProvider } from "./collectors/monitor.js";
 import { readWorkspace } from "./collectors/workspaces.js";
 import { readStorageAccount } from "./collectors/storage.js";
 import { readArrivals } from "./collectors/archive.js";
-import { askWorkspaces, notQueried, queryGroups, type QueryTarget } from "./collectors/log-queries.js";
+import {
+  askWorkspaces,
+  MAX_WORKSPACES_PER_QUERY,
+  notQueried,
+  queryGroups,
+  type QueryTarget,
+} from "./collectors/log-queries.js";
 import { readSentinel } from "./collectors/sentinel.js";
 import { groupsOf, readActivityLog } from "./collectors/activity-log.js";
 
@@ -72,6 +79,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     options.scheduler ?? new Scheduler({ ...AZURE_LIMITS, sockets: options.concurrency ?? AZURE_LIMITS.sockets });
   // The packages of the first requests load first; the others once the subscription list is asked for, so that
   // loading them overlaps its round trip and the inventory's. Each read waits only for its own package.
+  const counts: CollectionCounts = { readAlone: 0, askedAgainAlone: 0, retries: 0 };
   const credential = new SharedTokenCredential(options.credential);
   const cloud = CLOUDS[options.cloud];
   credential.warm([cloud.armAudience, cloud.logsAudience]);
@@ -82,13 +90,18 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     logsEndpoint: options.logsEndpoint,
     ...(options.storageAudience ? { storageAudience: options.storageAudience } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
-    scanPipeline: { evidence, retry: { ...DEFAULT_RETRY, ...options.retry }, scheduler },
+    scanPipeline: {
+      evidence,
+      retry: { ...DEFAULT_RETRY, ...options.retry, onRetry: () => counts.retries++ },
+      scheduler,
+    },
   });
   const first = clients.preload(["subscriptions", "resourceGraph"]);
   const ctx: CollectorContext = {
     clients,
     evidence,
     errors: [],
+    counts,
     armEndpoint: options.armEndpoint.replace(/\/+$/, ""),
     ...(options.armBatch === false ? {} : { batch: new ArmBatcher(() => clients.arm(), evidence, scheduler) }),
   };
@@ -254,6 +267,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       logsEndpoint: options.logsEndpoint,
       inventory,
     },
+    collection: collectionRecord(scheduler, ctx.batch, counts, MAX_WORKSPACES_PER_QUERY),
     logWindow: {
       duration: formatIsoDuration(windowEnd.getTime() - windowStart.getTime()),
       start: windowStart.toISOString(),

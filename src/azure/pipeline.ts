@@ -162,6 +162,8 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
   /** Per attempt: the time allowed for the whole exchange. */
   timeoutMs: number;
+  /** Called before each retry (the scan counts them). */
+  onRetry?: () => void;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -240,6 +242,7 @@ export function retryPolicy(
           }
           return response!;
         }
+        options.onRetry?.();
         await sleep(decision);
       }
     },

@@ -4,7 +4,14 @@
 import type { ActivityRows, ActivitySample, Fact, HsmFacts, HsmKind, Snapshot } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import type { FindingDetails } from "../model/result.js";
-import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
+import {
+  defineCheck,
+  type CheckKind,
+  type FamilySchema,
+  type FromSchema,
+  type JsonSchema,
+  type Verdict,
+} from "./check.js";
 import {
   auditCategoriesSchema,
   isVerdict,
@@ -274,31 +281,38 @@ export const plural = (n: number, word: string) =>
  * A highlight check kind: the HSM's answers to `questions`, judged by `judge` once they are known; every kind shares
  * the audit categories param, the resolution of the workspaces and the verdicts when the answers cannot be had.
  */
-export function defineHighlight<P extends Record<string, unknown>, Q extends keyof ActivityRows>(spec: {
+export function defineHighlight<const PS extends Record<string, JsonSchema>, Q extends keyof ActivityRows>(spec: {
   name: string;
   description: string;
   kinds: readonly HsmKind[];
-  /** JSON schemas of the params beyond `categories`, with their defaults. */
-  params: Record<string, JsonSchema>;
+  /** JSON schemas of the params beyond `categories`, with their defaults: the params' type is read from them. */
+  params: PS;
   questions: readonly Q[];
-  judge(activity: HsmActivity<Q>, params: P & { categories: Record<string, string[]> }, snapshot: Snapshot): Verdict;
+  judge(activity: HsmActivity<Q>, params: HighlightParams<PS>, snapshot: Snapshot): Verdict;
 }): CheckKind {
-  return defineCheck<P & { categories: Record<string, string[]> }>({
+  const paramsSchema: HighlightSchema<PS> = {
+    type: "object",
+    properties: { categories: auditCategoriesSchema, ...spec.params },
+    additionalProperties: false,
+  };
+  return defineCheck<HighlightSchema<PS>, "hsm">({
     name: spec.name,
     description: spec.description,
     scope: "hsm",
     kinds: spec.kinds,
     // Every highlight reads what the HSM did inside the log window.
     dependsOnWindow: true,
-    paramsSchema: {
-      type: "object",
-      properties: { categories: auditCategoriesSchema, ...spec.params },
-      additionalProperties: false,
-    },
+    paramsSchema,
     evaluate(target, params, snapshot, memo): Verdict {
-      if (target.scope !== "hsm") throw new Error(`${spec.name} judges HSMs`);
-      const activity = hsmActivity(target.hsm, snapshot, spec.questions, params.categories, memo);
+      const { categories } = params as CategoriesParam;
+      const activity = hsmActivity(target.hsm, snapshot, spec.questions, categories, memo);
       return isActivity(activity) ? spec.judge(activity, params, snapshot) : activity;
     },
   });
 }
+
+type HighlightSchema<PS> = FamilySchema<PS, typeof auditCategoriesSchema>;
+/** The params of a highlight, as its schema types them. */
+export type HighlightParams<PS> = FromSchema<HighlightSchema<PS>>;
+/** The audit categories param every highlight has (read apart: the member's own params are generic here). */
+type CategoriesParam = FromSchema<{ type: "object"; properties: { categories: typeof auditCategoriesSchema } }>;

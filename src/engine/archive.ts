@@ -5,7 +5,14 @@ import type { HsmFacts, Snapshot, StorageAccountFacts, StorageAccountProperties 
 import { isKnown } from "../model/snapshot.js";
 import { parseResourceId, sameId } from "../domain/ids.js";
 import { logContainerName } from "../domain/archive-naming.js";
-import { defineCheck, type CheckKind, type JsonSchema, type Verdict } from "./check.js";
+import {
+  defineCheck,
+  type CheckKind,
+  type FamilySchema,
+  type FromSchema,
+  type JsonSchema,
+  type Verdict,
+} from "./check.js";
 import { auditCategoriesSchema, isVerdict, lastSegment, names, unique, type AuditTrail } from "./audit-trail.js";
 import { memoFor, type EvaluationMemo } from "./memo.js";
 
@@ -132,7 +139,7 @@ export type ArchiveResults = {
 };
 
 export interface ArchiveContext<P> {
-  params: P & { categories: Record<string, string[]> };
+  params: P;
   snapshot: Snapshot;
   /** The evaluation's lookups into the snapshot. */
   memo: EvaluationMemo;
@@ -147,42 +154,48 @@ export interface ArchiveContext<P> {
  * each readable one into passes, failures and unknowns, and words the verdict: any failure fails, else anything
  * unknown is an error, else it passes.
  */
-export function defineArchiveCheck<P extends Record<string, unknown>>(spec: {
+export function defineArchiveCheck<const PS extends Record<string, JsonSchema>>(spec: {
   name: string;
   description: string;
-  /** JSON schemas of the params beyond `categories`, with their defaults. */
-  params: Record<string, JsonSchema>;
+  /** JSON schemas of the params beyond `categories`, with their defaults: the params' type is read from them. */
+  params: PS;
   /** What the check reads of an archive, for the messages of `archiveTrail` ("its lifecycle rules"). */
   reading: string;
   /** True when the check judges what arrived inside the log window (see `CheckKind.dependsOnWindow`). */
   dependsOnWindow?: boolean;
-  judge(archive: Archive, properties: StorageAccountProperties, results: ArchiveResults, ctx: ArchiveContext<P>): void;
-  sentences(ctx: ArchiveContext<P>): {
+  judge(
+    archive: Archive,
+    properties: StorageAccountProperties,
+    results: ArchiveResults,
+    ctx: ArchiveContext<ArchiveParams<PS>>,
+  ): void;
+  sentences(ctx: ArchiveContext<ArchiveParams<PS>>): {
     pass: (list: string) => string;
     fail: (list: string) => string;
     error: (list: string) => string;
   };
   /** Remediation placeholders beyond those naming the archive. */
-  values(params: P): Record<string, string>;
+  values(params: ArchiveParams<PS>): Record<string, string>;
 }): CheckKind {
-  return defineCheck<P & { categories: Record<string, string[]> }>({
+  const paramsSchema: ArchiveSchema<PS> = {
+    type: "object",
+    properties: { categories: auditCategoriesSchema, ...spec.params },
+    additionalProperties: false,
+  };
+  return defineCheck<ArchiveSchema<PS>, "hsm">({
     name: spec.name,
     description: spec.description,
     scope: "hsm",
     kinds: ["cloudHsm", "managedHsm"],
     ...(spec.dependsOnWindow ? { dependsOnWindow: true } : {}),
-    paramsSchema: {
-      type: "object",
-      properties: { categories: auditCategoriesSchema, ...spec.params },
-      additionalProperties: false,
-    },
+    paramsSchema,
     evaluate(target, params, snapshot, memo): Verdict {
-      if (target.scope !== "hsm") throw new Error(`${spec.name} judges HSMs`);
       const lookup = memoFor(snapshot, memo);
-      const found = archiveTrail(target.hsm, params.categories, snapshot, spec.reading, lookup);
+      const { categories } = params as CategoriesParam;
+      const found = archiveTrail(target.hsm, categories, snapshot, spec.reading, lookup);
       if (isArchiveVerdict(found)) return found;
       const { archives, evidence } = found;
-      const ctx: ArchiveContext<P> = { params, snapshot, memo: lookup, hsm: target.hsm, evidence };
+      const ctx: ArchiveContext<ArchiveParams<PS>> = { params, snapshot, memo: lookup, hsm: target.hsm, evidence };
       const results: ArchiveResults = { failures: [], unknown: [], passes: [] };
       for (const archive of archives) {
         const account = accountProperties(archive);
@@ -194,3 +207,8 @@ export function defineArchiveCheck<P extends Record<string, unknown>>(spec: {
     },
   });
 }
+
+type ArchiveSchema<PS> = FamilySchema<PS, typeof auditCategoriesSchema>;
+/** The params of an archive check, as its schema types them. */
+export type ArchiveParams<PS> = FromSchema<ArchiveSchema<PS>>;
+type CategoriesParam = FromSchema<{ type: "object"; properties: { categories: typeof auditCategoriesSchema } }>;

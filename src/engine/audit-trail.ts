@@ -16,7 +16,7 @@ export const auditCategoriesSchema = {
   },
   additionalProperties: false,
   default: DEFAULT_AUDIT_CATEGORIES,
-};
+} as const;
 
 export interface AuditTrail {
   hsm: HsmFacts;
@@ -154,6 +154,38 @@ export function unresolvedWorkspaces(trail: AuditTrail): string[] {
 
 export function names(settings: DiagnosticSetting[]): string {
   return settings.map((s) => `'${s.name}'`).join(", ");
+}
+
+/** What the workspaces that receive an HSM's audit trail showed of a question, one phrase each. */
+export interface WorkspaceFindings {
+  /** Workspaces (or their tables) that prove it. */
+  proven: string[];
+  /** Those that show it is not so (one that does not exist, say). */
+  lacking: string[];
+  /** Those that cannot tell (not read, not queried, answered in part). */
+  unknown: string[];
+}
+
+/**
+ * A question any one workspace receiving the audit trail settles: `look` is asked of each (with its label, and the
+ * evidence list to add what it read to), and the verdict is `pass` when any proves it, else `error` when any cannot
+ * tell (or a setting may send the trail to a workspace its unresolved category groups hide), else `fail`. `say`
+ * words each verdict from the phrases: the proven, the unknown then the lacking, or the lacking.
+ */
+export function anyWorkspaceProves(
+  trail: AuditTrail,
+  look: (id: string, label: string, found: WorkspaceFindings, evidence: string[]) => void,
+  say: { pass(proven: string[]): string; error(unknownThenLacking: string[]): string; fail(lacking: string[]): string },
+): Verdict & { status: "pass" | "error" | "fail" } {
+  const evidence = [...trail.evidence];
+  const found: WorkspaceFindings = { proven: [], lacking: [], unknown: [] };
+  for (const id of trail.workspaceIds) look(id, `workspace ${lastSegment(id)}`, found, evidence);
+  found.unknown.push(...unresolvedWorkspaces(trail));
+  if (found.proven.length > 0) return { status: "pass", message: say.pass(found.proven), evidence };
+  if (found.unknown.length > 0) {
+    return { status: "error", message: say.error([...found.unknown, ...found.lacking]), evidence };
+  }
+  return { status: "fail", message: say.fail(found.lacking), evidence };
 }
 
 export function lastSegment(id: string): string {

@@ -11,7 +11,7 @@ import {
   type Summary,
 } from "../model/result.js";
 import { CHECK_KINDS } from "./checks/index.js";
-import type { Target, Verdict } from "./check.js";
+import type { CheckKind, Target, Verdict } from "./check.js";
 import type { Policy } from "./policy.js";
 import { fill, powershellQuote, shellQuote } from "./remediation.js";
 import { DEFAULT_AUDIT_CATEGORIES } from "../domain/hsm-kinds.js";
@@ -77,9 +77,9 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
     if (excludedHere && inventoryRead(target.subscription)) continue;
     const holdsHsm = target.scope === "subscription" && memo.holdsHsm(target.subscription.subscriptionId);
     for (const policy of subscriptionPolicies) {
-      // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the
-      // inventory check alone: whether its other settings matter is what is unknown. So is an excluded one.
-      if ((!holdsHsm || excludedHere) && policy.check !== "inventory-complete") continue;
+      // A subscription not known to hold an HSM (its lists failed, or none could be listed) is judged by the kinds
+      // that judge the inventory alone: whether its other settings matter is what is unknown. So is an excluded one.
+      if ((!holdsHsm || excludedHere) && !kindOf(policy).judgesInventory) continue;
       findings.push(finding(policy, target, run(policy, target), valuesOf));
     }
   }
@@ -120,6 +120,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       ),
       tenantIds: [...new Set(snapshot.subscriptions.flatMap((s) => (s.tenantId ? [s.tenantId] : [])))].sort(),
       ...(snapshot.scope.inventory ? { inventory: { ...snapshot.scope.inventory } } : {}),
+      ...(snapshot.collection ? { collection: structuredClone(snapshot.collection) } : {}),
     },
     logWindow: { ...snapshot.logWindow },
     ...(clock ? { clock } : {}),
@@ -209,6 +210,12 @@ function clockVerdict(verdict: Verdict, clock: ResultClock): Verdict {
   };
 }
 
+function kindOf(policy: Policy): CheckKind {
+  const kind = CHECK_KINDS.get(policy.check);
+  if (!kind) throw new Error(`policy ${policy.id} names unknown check kind ${policy.check}`);
+  return kind;
+}
+
 function judge(
   policy: Policy,
   target: Target,
@@ -216,8 +223,7 @@ function judge(
   memo: EvaluationMemo,
   clock: ResultClock | undefined,
 ): Verdict {
-  const kind = CHECK_KINDS.get(policy.check);
-  if (!kind) throw new Error(`policy ${policy.id} names unknown check kind ${policy.check}`);
+  const kind = kindOf(policy);
   let verdict = kind.evaluate(target, policy.params, snapshot, memo);
   if (kind.dependsOnWindow && clock?.beyondTolerance) verdict = clockVerdict(verdict, clock);
   // The one rule: a pass must rest on evidence.
@@ -330,6 +336,7 @@ export function summarise(
   failOnExpiredWaivers = false,
 ): Summary {
   const count = (status: Finding["status"]) => findings.filter((f) => f.status === status).length;
+  const exitCode = resultExitCode({ findings, failOn, failOnExpiredWaivers, ...(waivers ? { waivers } : {}) });
   return {
     pass: count("pass"),
     fail: count("fail"),
@@ -337,6 +344,7 @@ export function summarise(
     waived: count("waived"),
     notApplicable: count("not_applicable"),
     manual: count("manual"),
-    compliant: resultExitCode({ findings, failOn, failOnExpiredWaivers, ...(waivers ? { waivers } : {}) }) === 0,
+    compliant: exitCode === 0,
+    exitCode,
   };
 }

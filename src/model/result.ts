@@ -1,5 +1,12 @@
 // The result of evaluation: result.json, schemaVersion 1, exactly as DESIGN.md's contract, plus fields it adds.
-import type { ClockReading, DiagnosticSetting, HsmIdentity, InventoryRecord, LogWindow } from "./snapshot.js";
+import type {
+  ClockReading,
+  CollectionRecord,
+  DiagnosticSetting,
+  HsmIdentity,
+  InventoryRecord,
+  LogWindow,
+} from "./snapshot.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -130,7 +137,7 @@ export const WAIVER_STATES = ["applied", "expired", "unused"] as const;
 export type WaiverState = (typeof WAIVER_STATES)[number];
 
 /** A waiver of the waivers file with what became of it in this run. */
-export interface ResultWaiver extends WaiverReference {
+export interface ResultWaiver extends Omit<WaiverReference, "accepted"> {
   policy: string;
   resource: string;
   /**
@@ -172,6 +179,11 @@ export interface Summary {
   notApplicable: number;
   manual: number;
   compliant: boolean;
+  /**
+   * Added to the contract: the exit code the result earns (DESIGN.md: 0, 1 or 3), computed once by evaluation.
+   * Absent in results of earlier versions: `earnedExitCode` computes it from the findings then.
+   */
+  exitCode?: 0 | 1 | 3;
 }
 
 export interface Result {
@@ -190,6 +202,11 @@ export interface Result {
     tenantIds?: string[];
     /** Added to the contract: where the HSMs were listed from (see the snapshot's `scope.inventory`). */
     inventory?: InventoryRecord;
+    /**
+     * Added to the contract: how the evidence was gathered, as the scan recorded it (see the snapshot's
+     * `collection`). Absent when the snapshot recorded none (snapshots and results of earlier versions).
+     */
+    collection?: CollectionRecord;
   };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
   logWindow: LogWindow;
@@ -258,4 +275,16 @@ export function resultExitCode(result: Pick<Result, "findings" | "failOn" | "wai
     expired: (result.waivers ?? []).filter((w) => w.state === "expired").length,
     failOnExpired: result.failOnExpiredWaivers ?? false,
   });
+}
+
+/**
+ * The exit code a result states (`summary.exitCode`); for a result of an earlier version, which does not state it,
+ * the code its findings earn. Renderers and the CLI read the code here, never compute it themselves.
+ */
+export function earnedExitCode(
+  result: Pick<Result, "findings" | "failOn" | "waivers" | "failOnExpiredWaivers"> & {
+    summary: Pick<Summary, "exitCode">;
+  },
+): 0 | 1 | 3 {
+  return result.summary.exitCode ?? resultExitCode({ ...result, failOn: result.failOn ?? "low" });
 }

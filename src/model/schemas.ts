@@ -1,5 +1,7 @@
 // JSON schemas of the snapshot and of result.json, used to validate files read back (evaluate, render) and, in the
 // tests, everything the tool writes. `npm run schemas` writes them to docs/ for other tools.
+import type { Result } from "./result.js";
+import type { FieldDrift, FromSchema } from "./schema-type.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { HSM_KINDS } from "../domain/hsm-kinds.js";
 import { SEVERITIES, STATUSES, FAIL_ON_VALUES, WAIVER_STATES } from "./result.js";
@@ -33,19 +35,21 @@ const collectionError = {
 } as const;
 
 /** A Fact<T>: `{ value, evidence }` or `{ error, evidence }`. */
-const fact = (value: object) => ({
-  oneOf: [
-    { type: "object", required: ["value", "evidence"], properties: { value, evidence: strings } },
-    { type: "object", required: ["error", "evidence"], properties: { error: collectionError, evidence: strings } },
-  ],
-});
+const fact = <const V extends object>(value: V) =>
+  ({
+    oneOf: [
+      { type: "object", required: ["value", "evidence"], properties: { value, evidence: strings } },
+      { type: "object", required: ["error", "evidence"], properties: { error: collectionError, evidence: strings } },
+    ],
+  }) as const;
 
-const existence = (extra: object) => ({
-  oneOf: [
-    { type: "object", required: ["exists", "reason"], properties: { exists: { const: false }, reason: str } },
-    { type: "object", required: ["exists"], properties: { exists: { const: true }, ...extra } },
-  ],
-});
+const existence = <const E extends object>(extra: E) =>
+  ({
+    oneOf: [
+      { type: "object", required: ["exists", "reason"], properties: { exists: { const: false }, reason: str } },
+      { type: "object", required: ["exists"], properties: { exists: { const: true }, ...extra } },
+    ],
+  }) as const;
 
 const evidenceRecord = {
   type: "object",
@@ -84,6 +88,34 @@ const inventorySource = {
     source: { enum: ["arm", "resource-graph"] },
     fallbackFrom: { enum: ["resource-graph"] },
     reason: str,
+  },
+} as const;
+
+/** How the evidence was gathered (the snapshot's `collection`, the result's `scope.collection`). */
+const collectionRecord = {
+  type: "object",
+  required: ["concurrency", "logQueries", "retries"],
+  properties: {
+    concurrency: { type: "integer", minimum: 1 },
+    armBatch: {
+      type: "object",
+      required: ["size", "batches", "answered", "readAlone"],
+      properties: {
+        size: { type: "integer", minimum: 1 },
+        batches: { type: "integer", minimum: 0 },
+        answered: { type: "integer", minimum: 0 },
+        readAlone: { type: "integer", minimum: 0 },
+      },
+    },
+    logQueries: {
+      type: "object",
+      required: ["workspacesPerQuery", "askedAgainAlone"],
+      properties: {
+        workspacesPerQuery: { type: "integer", minimum: 1 },
+        askedAgainAlone: { type: "integer", minimum: 0 },
+      },
+    },
+    retries: { type: "integer", minimum: 0 },
   },
 } as const;
 
@@ -197,6 +229,7 @@ export const SNAPSHOT_SCHEMA = {
         inventory: inventorySource,
       },
     },
+    collection: collectionRecord,
     logWindow,
     clock: clockReading,
     subscriptionList: fact({ type: "object", required: ["count"], properties: { count: { type: "integer" } } }),
@@ -560,7 +593,7 @@ export const SNAPSHOT_SCHEMA = {
   },
 } as const;
 
-export const RESULT_SCHEMA = {
+export const RESULT_SCHEMA = closed({
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "hsm-audit result.json (schemaVersion 1)",
   type: "object",
@@ -590,6 +623,7 @@ export const RESULT_SCHEMA = {
         subscriptionNames: { type: "object", additionalProperties: str },
         tenantIds: strings,
         inventory: inventorySource,
+        collection: collectionRecord,
       },
     },
     logWindow,
@@ -619,6 +653,7 @@ export const RESULT_SCHEMA = {
         notApplicable: { type: "integer", minimum: 0 },
         manual: { type: "integer", minimum: 0 },
         compliant: { type: "boolean" },
+        exitCode: { enum: [0, 1, 3] },
       },
     },
     resources: {
@@ -864,7 +899,31 @@ export const RESULT_SCHEMA = {
       },
     },
   },
-} as const;
+} as const);
+
+/**
+ * The schema with every object that names its properties closed to others (`additionalProperties: false`), one
+ * `oneOf` branch as much as a plain object: a field the contract does not name is refused, so a field written into
+ * result.json without its schema fails validation (and the tests) instead of passing unnoticed.
+ */
+function closed<T>(schema: T): T {
+  const close = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(close);
+    if (!node || typeof node !== "object") return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      out[key] =
+        key === "properties"
+          ? Object.fromEntries(Object.entries(value as object).map(([name, s]) => [name, close(s)]))
+          : key === "const" || key === "enum" || key === "default"
+            ? value
+            : close(value);
+    }
+    if ("properties" in out && !("additionalProperties" in out)) out.additionalProperties = false;
+    return out;
+  };
+  return close(schema) as T;
+}
 
 /**
  * A validator compiled on first use: a scan validates neither a snapshot nor a result, and compiling both costs a
@@ -891,3 +950,8 @@ export function firstError(errors: ErrorObject[] | null | undefined): string {
     e.keyword === "enum" ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""
   }`;
 }
+
+/** Compiles only when `Drift` is `never`; otherwise the error names the fields that drifted. */
+type NoDrift<Drift extends never> = Drift;
+/** result.ts and the result schema name the same fields, at every depth. */
+export type ResultSchemaHoldsResult = NoDrift<FieldDrift<Result, FromSchema<typeof RESULT_SCHEMA>>>;

@@ -77,6 +77,27 @@ export interface InventoryRecord {
   reason?: string;
 }
 
+/**
+ * How a scan gathered its evidence, as it happened: the pacing, ARM's batch, the Log Analytics queries shared by
+ * several workspaces, and the retries. Absent in snapshots of earlier versions.
+ */
+export interface CollectionRecord {
+  /** Requests in flight at once, at most (the scheduler's socket cap). */
+  concurrency: number;
+  /**
+   * ARM's batch API, when the scan used it (absent with `--no-arm-batch`): the most reads one batch carries, the batch
+   * exchanges sent, the reads they answered, and the reads they declined, each of which was then read alone.
+   */
+  armBatch?: { size: number; batches: number; answered: number; readAlone: number };
+  /**
+   * The questions about the audit records: the most workspaces one query asks together, and how many workspaces were
+   * asked again alone because the answer they shared failed.
+   */
+  logQueries: { workspacesPerQuery: number; askedAgainAlone: number };
+  /** Attempts sent again after a throttle, a server error, a timeout or a network failure. */
+  retries: number;
+}
+
 export interface SubscriptionFacts {
   subscriptionId: string;
   displayName?: string;
@@ -399,6 +420,8 @@ export interface Snapshot {
      */
     inventory?: InventoryRecord;
   };
+  /** How the evidence was gathered (absent in snapshots of earlier versions). */
+  collection?: CollectionRecord;
   /** The period searched for audit records. */
   logWindow: LogWindow;
   /** How far the services' clock is from the scanner's (absent in snapshots of earlier versions). */

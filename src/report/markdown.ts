@@ -1,7 +1,7 @@
 // summary.md: short enough for $GITHUB_STEP_SUMMARY and an Azure DevOps summary tab. Verdict and exit code in words,
 // counts, and what failed or errored with its fix. No links: everything from Azure is escaped so that names can
 // neither format, link, mention nor inject HTML.
-import { failCounts, resultExitCode, shownStatus, type Finding, type Result } from "../model/result.js";
+import { earnedExitCode, failCounts, shownStatus, type Finding, type Result } from "../model/result.js";
 import { lookup } from "./lookup.js";
 import { CUT_NOTE, printableResult } from "./printable.js";
 
@@ -19,7 +19,7 @@ export function renderMarkdown(given: Result): string {
   // Every value from Azure as printed (no line break, control character or bidi override; long values cut).
   const result = printableResult(given);
   const look = lookup(result);
-  const code = resultExitCode(result);
+  const code = earnedExitCode(result);
   const s = result.summary;
   const counted = result.findings.filter((f) => f.status === "fail" && failCounts(f.severity, result.failOn)).length;
   const expired = (result.waivers ?? []).filter((w) => w.state === "expired");

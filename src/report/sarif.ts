@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { printable, printableFix } from "./printable.js";
 import type { Finding, Result, ResultPolicy, Severity } from "../model/result.js";
-import { shownStatus } from "../model/result.js";
+import { earnedExitCode, shownStatus } from "../model/result.js";
 import { lookup } from "./lookup.js";
 import { idKey } from "../domain/ids.js";
 
@@ -104,7 +104,7 @@ export function renderSarif(result: Result, options: { sarifAll?: boolean } = {}
           cloud: result.scope.cloud,
           subscriptions: [...result.scope.subscriptions],
           failOn: result.failOn,
-          summary: { ...result.summary },
+          summary: { ...result.summary, exitCode: earnedExitCode(result) },
         },
       },
     ],

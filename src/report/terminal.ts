@@ -3,7 +3,7 @@ import { clockSummary } from "../model/clock.js";
 import type { Finding, Result, ShownStatus } from "../model/result.js";
 import { failCounts, shownStatus } from "../model/result.js";
 import { HSM_TYPES } from "../domain/hsm-kinds.js";
-import { resultExitCode } from "../model/result.js";
+import { earnedExitCode } from "../model/result.js";
 import { CUT_NOTE, printable, printableResult } from "./printable.js";
 import { idKey } from "../domain/ids.js";
 
@@ -145,7 +145,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   lines.push(
     `Findings: ${s.pass} pass, ${s.fail - review} fail, ${review} for review, ${s.error} error, ${s.manual} manual, ${s.waived} waived, ${s.notApplicable} not applicable.`,
   );
-  const code = resultExitCode(result);
+  const code = earnedExitCode(result);
   const expired = (result.waivers ?? []).filter((w) => w.state === "expired");
   if (result.waivers && result.waivers.length > 0) {
     const count = (state: string) => result.waivers!.filter((w) => w.state === state).length;

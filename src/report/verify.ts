@@ -62,6 +62,7 @@ const SUMMARY_FIELDS: Array<keyof Summary> = [
   "notApplicable",
   "manual",
   "compliant",
+  "exitCode",
 ];
 
 /**
@@ -71,6 +72,8 @@ const SUMMARY_FIELDS: Array<keyof Summary> = [
 export function resultInconsistency(result: Result): string | undefined {
   const earned = summarise(result.findings, result.failOn, result.waivers, result.failOnExpiredWaivers ?? false);
   for (const field of SUMMARY_FIELDS) {
+    // A result of an earlier version states no exit code: nothing to disagree with.
+    if (field === "exitCode" && result.summary.exitCode === undefined) continue;
     if (result.summary[field] !== earned[field]) {
       return (
         `summary.${field} is ${JSON.stringify(result.summary[field])} but its findings make it ` +

@@ -15,7 +15,7 @@ import type {
   WaiverState,
   Status,
 } from "../model/result.js";
-import { failCounts, SEVERITIES, resultExitCode, shownStatus } from "../model/result.js";
+import { earnedExitCode, failCounts, SEVERITIES, shownStatus } from "../model/result.js";
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
 import { HSM_TYPES } from "../domain/hsm-kinds.js";
 import { idKey } from "../domain/ids.js";
@@ -175,7 +175,7 @@ export function anchorOf(prefix: string, id: string): string {
 export const evidenceAnchor = (id: string) => `evidence-${id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 
 export function buildView(result: Result, resultSha256: string): ReportView {
-  const code = resultExitCode({ ...result, failOn: result.failOn ?? "low" });
+  const code = earnedExitCode(result);
   const resources = new Map(result.resources.map((r) => [idKey(r.id), r]));
   const policyById = new Map((result.policies ?? []).map((p) => [p.id, p]));
   const names = result.scope.subscriptionNames ?? {};
@@ -211,11 +211,21 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     else byResource.set(key, [v]);
   }
   const findingsOf = (id: string) => [...(byResource.get(idKey(id)) ?? [])];
-  const manualPolicy = [...policyById.values()].find((p) => p.appliesTo.includes("dedicatedHsm"));
+  // The policy whose finding on an HSM waits for evidence a person supplies: its `manual` finding, or the waiver that
+  // accepted one. A result of an earlier version (no `summary.exitCode`) may not say what a waiver accepted: there,
+  // the policy that applies to Dedicated HSMs, as those versions showed it.
+  const earlier = result.summary.exitCode === undefined;
+  const formerManualPolicy = [...policyById.values()].find((p) => p.appliesTo.includes("dedicatedHsm"));
+  const manualPolicyOf = (resource: ResultResource, findings: FindingView[]) => {
+    const manual = findings.find((f) => f.finding.status === "manual" || f.finding.waiver?.accepted === "manual");
+    if (manual) return policyById.get(manual.finding.policyId);
+    return earlier && resource.kind === "dedicatedHsm" ? formerManualPolicy : undefined;
+  };
 
   const hsmView = (resource: ResultResource): HsmView => {
     const findings = findingsOf(resource.id).sort(byStatus);
     const counts = countStatuses(findings.map((f) => f.status.key));
+    const manualPolicy = manualPolicyOf(resource, findings);
     return {
       resource,
       anchor: anchorOf("hsm", resource.id),
@@ -242,7 +252,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
       activity: (resource.activity ?? []).map((a) => activityView(a, result.logWindow.start, result.logWindow.end)),
       fixes: findings.filter((f) => f.hasFix && (f.finding.status === "fail" || f.finding.status === "error")),
       highlights: findings.filter((f) => f.finding.details && f.finding.status === "fail"),
-      ...(resource.kind === "dedicatedHsm" && manualPolicy ? { manualEvidence: manualPolicy } : {}),
+      ...(manualPolicy ? { manualEvidence: manualPolicy } : {}),
     };
   };
 
@@ -414,9 +424,37 @@ function collectionOf(result: Result): string[] {
       : inventory?.fallbackFrom === "resource-graph"
         ? `The HSMs were listed per subscription from Azure Resource Manager: Azure Resource Graph was asked first but could not be used (${inventory.reason ?? "no reason given"}).`
         : "The HSMs were listed per subscription from Azure Resource Manager.";
+  const done = result.scope.collection;
+  if (!done) return [listing, ...assumedCollection(result)];
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const batch = done.armBatch;
+  const reads =
+    batch && batch.answered > 0
+      ? `Diagnostic settings, their categories and provider states were read up to ${batch.size} at a time through ARM's batch API (${plural(batch.batches, "batch", "batches")}, ${plural(batch.answered, "answer")}); each answer is listed in Appendix B as an exchange of its own, inside the batch exchange that carried it, with the SHA-256 of that answer's content.` +
+        (batch.readAlone > 0
+          ? ` ${plural(batch.readAlone, "read")} the batch declined (throttled, failed on the server's side, or paged) ${batch.readAlone === 1 ? "was" : "were"} read again alone.`
+          : "")
+      : batch
+        ? `Diagnostic settings, their categories and provider states were read one request each: ARM's batch API was offered but answered none of them${batch.readAlone > 0 ? ` (${plural(batch.readAlone, "read")} read alone)` : ""}.`
+        : "Diagnostic settings, their categories and provider states were read one request each (ARM's batch API was not used).";
+  const alone = done.logQueries.askedAgainAlone;
+  const queries =
+    `Each question about the audit records was asked once of up to ${done.logQueries.workspacesPerQuery} workspaces together, and its answer split by workspace; ` +
+    (alone > 0
+      ? `${plural(alone, "workspace")} whose shared answer failed ${alone === 1 ? "was" : "were"} asked again alone.`
+      : "no shared answer failed, so no workspace was asked again alone.");
+  const pacing =
+    `At most ${plural(done.concurrency, "request")} ${done.concurrency === 1 ? "was" : "were"} in flight at once; ` +
+    (done.retries > 0
+      ? `${plural(done.retries, "request")} ${done.retries === 1 ? "was" : "were"} sent again after a throttle, a server error, a timeout or a network failure (every attempt is listed in Appendix B).`
+      : "no request had to be sent again.");
+  return [listing, reads, queries, pacing];
+}
+
+/** For a result of an earlier version, which records not how it gathered: what the scan of that version did. */
+function assumedCollection(result: Result): string[] {
   const batched = result.evidence.some((e) => e.via);
   return [
-    listing,
     batched
       ? "Diagnostic settings, their categories and provider states were read up to 20 at a time through ARM's batch API; each answer is listed in Appendix B as an exchange of its own, inside the batch exchange that carried it, with the SHA-256 of that answer's content."
       : "Diagnostic settings, their categories and provider states were read one request each.",

@@ -1,7 +1,8 @@
 // Every check kind against its table of cases (cases.ts). Params go through parsePolicy, as a policy file's would, so
 // the kind's schema defaults apply exactly as they do in a scan.
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
-import type { CheckKind, Verdict } from "../../src/engine/check.js";
+import { judges, type CheckKind, type Verdict } from "../../src/engine/check.js";
+import { snapshot, subscription } from "../helpers/snapshots.js";
 import { parsePolicy } from "../../src/engine/policy.js";
 import { CASES, type CheckCase } from "./cases.js";
 
@@ -135,5 +136,33 @@ describe("params", () => {
     first.categories.cloudHsm.push("Tampered");
     const second = paramsWithDefaults(kind) as { categories: { cloudHsm: string[] } };
     expect(second.categories.cloudHsm).toEqual(["HsmServiceOperations"]);
+  });
+});
+
+describe("the targets a kind judges", () => {
+  const tenant = { scope: "tenant", resourceId: "/subscriptions" } as const;
+  const sub = { scope: "subscription", subscription: subscription(), resourceId: "/subscriptions/s" } as const;
+  const hsmOnly = [...CHECK_KINDS.values()].filter((k) => k.scope === "hsm");
+  const subscriptionOnly = [...CHECK_KINDS.values()].filter((k) => k.scope === "subscription");
+
+  test("an HSM kind refuses a subscription or the tenant, naming what it judges", () => {
+    expect(hsmOnly.length).toBeGreaterThan(0);
+    for (const kind of hsmOnly) {
+      expect(judges(kind, sub)).toBe(false);
+      expect(judges(kind, tenant)).toBe(false);
+      expect(() => kind.evaluate(sub, paramsWithDefaults(kind), snapshot())).toThrow(
+        new RegExp(`^${kind.name} judges HSMs, not a subscription$`),
+      );
+    }
+  });
+
+  test("only the kind that judges the inventory judges the tenant", () => {
+    expect(subscriptionOnly.filter((k) => judges(k, tenant)).map((k) => k.name)).toEqual(["inventory-complete"]);
+    const provider = kindOf("provider-registered");
+    expect(() => provider.evaluate(tenant, paramsWithDefaults(provider), snapshot())).toThrow(
+      /^provider-registered judges subscriptions, not a tenant$/,
+    );
+    const inventory = kindOf("inventory-complete");
+    expect(inventory.evaluate(tenant, {}, snapshot()).status).toBe("error");
   });
 });

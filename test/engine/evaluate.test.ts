@@ -375,7 +375,7 @@ describe("summary and exit code", () => {
 
   test("the summary counts the findings", () => {
     const result = run(estate());
-    const { compliant: _compliant, ...counts } = result.summary;
+    const { compliant: _compliant, exitCode: _exitCode, ...counts } = result.summary;
     expect(counts).toEqual(tally(result.findings));
     expect(counts.pass + counts.fail + counts.error + counts.notApplicable + counts.manual).toBe(
       result.findings.length,
@@ -388,6 +388,7 @@ describe("summary and exit code", () => {
       const result = run(s, failOn);
       expect(result.failOn).toBe(failOn);
       expect(result.summary.compliant).toBe(exitCode(result.findings, failOn) === 0);
+      expect(result.summary.exitCode).toBe(exitCode(result.findings, failOn));
     }
   });
 

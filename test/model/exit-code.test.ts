@@ -4,6 +4,7 @@
 import { summarise } from "../../src/engine/evaluate.js";
 import { applyWaivers, type Waiver } from "../../src/engine/waivers.js";
 import {
+  earnedExitCode,
   FAIL_ON_VALUES,
   resultExitCode,
   SEVERITIES,
@@ -68,7 +69,13 @@ test.each(rows)("fail-on %s, a %s finding that is %s, waiver %s", (failOn, sever
   const failOnExpiredWaivers = waiver === "expired+gate";
   const code = resultExitCode({ findings: applied.findings, failOn, waivers: applied.waivers, failOnExpiredWaivers });
   expect(code).toBe(expected(status, severity, failOn, waiver));
-  expect(summarise(applied.findings, failOn, applied.waivers, failOnExpiredWaivers).compliant).toBe(code === 0);
+  const summary = summarise(applied.findings, failOn, applied.waivers, failOnExpiredWaivers);
+  expect(summary.compliant).toBe(code === 0);
+  expect(summary.exitCode).toBe(code);
+  // A result states its code; one of an earlier version, which does not, earns the same from its findings.
+  const result = { findings: applied.findings, failOn, waivers: applied.waivers, failOnExpiredWaivers };
+  expect(earnedExitCode({ ...result, summary })).toBe(code);
+  expect(earnedExitCode({ ...result, summary: {} })).toBe(code);
 });
 
 test("spelled out: a high failure under --fail-on medium is 1, waived it is 0, and an error beside it stays 3", () => {
@@ -87,4 +94,20 @@ test("spelled out: a high failure under --fail-on medium is 1, waived it is 0, a
   const waived = applyWaivers([fail, error], [WAIVER], RUN);
   expect(resultExitCode({ findings: waived.findings, failOn: "medium", waivers: waived.waivers })).toBe(3);
   expect(resultExitCode({ findings: [waived.findings[0]!], failOn: "medium", waivers: waived.waivers })).toBe(0);
+});
+
+test("the code a result states is the one renderers and the CLI read", () => {
+  const finding: Finding = {
+    policyId: "p",
+    resourceId: ID,
+    status: "error",
+    severity: "low",
+    message: "m",
+    evidence: [],
+    remediation: { azCli: "", powershell: "" },
+    title: "t",
+  };
+  expect(earnedExitCode({ findings: [finding], failOn: "low", summary: {} })).toBe(3);
+  expect(earnedExitCode({ findings: [finding], failOn: "low", summary: { exitCode: 3 } })).toBe(3);
+  expect(earnedExitCode({ findings: [], failOn: "low", summary: { exitCode: 1 } })).toBe(1);
 });

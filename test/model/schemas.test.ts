@@ -37,6 +37,23 @@ test("the result schema holds the contract: a finding without its status, or wit
   expect(validateResult(result({ ...finding, status: "passed" }))).toBe(false);
   const { status: _status, ...withoutStatus } = finding;
   expect(validateResult(result(withoutStatus))).toBe(false);
+  // Every object names its fields: one the contract does not name is refused, at the top and deep inside.
+  expect(validateResult({ ...result(finding), unnamed: 1 })).toBe(false);
+  expect(validateResult(result({ ...finding, remediation: { azCli: "", powershell: "", bash: "" } }))).toBe(false);
+  // The fields this version adds are named; a result without them (an earlier version's) is valid as well.
+  const collection = {
+    concurrency: 8,
+    armBatch: { size: 20, batches: 1, answered: 3, readAlone: 0 },
+    logQueries: { workspacesPerQuery: 100, askedAgainAlone: 0 },
+    retries: 0,
+  };
+  const current = result(finding) as ReturnType<typeof result> & { summary: Record<string, unknown> };
+  current.summary = { ...current.summary, exitCode: 0 };
+  current.scope = { ...current.scope, collection } as typeof current.scope;
+  expect(validateResult(current)).toBe(true);
+  expect(validateResult({ ...current, scope: { ...current.scope, collection: { ...collection, extra: 1 } } })).toBe(
+    false,
+  );
 });
 
 test("the snapshot schema refuses activity rows the engine could not read, before anything evaluates them", () => {

@@ -45,10 +45,17 @@ describe("resultInconsistency", () => {
     ["pass", 999],
     ["notApplicable", 0],
     ["compliant", true],
+    ["exitCode", 0],
   ] as const)("names summary.%s when it disagrees with the findings", (field, value) => {
     const result = sampleResult();
     (result.summary as unknown as Record<string, unknown>)[field] = value;
     expect(resultInconsistency(result)).toMatch(new RegExp(`^summary\\.${field} is ${String(value)} but`));
+  });
+
+  it("accepts a result of an earlier version, which states no exit code", () => {
+    const result = sampleResult();
+    delete result.summary.exitCode;
+    expect(resultInconsistency(result)).toBeUndefined();
   });
 
   it("names finishedAt before startedAt", () => {

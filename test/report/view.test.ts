@@ -139,6 +139,71 @@ describe("how the evidence was gathered", () => {
   });
 });
 
+describe("how the evidence was gathered, as the result records it", () => {
+  const base = hostileResult();
+  const said = (collection: NonNullable<Result["scope"]["collection"]>) =>
+    buildView({ ...base, scope: { ...base.scope, collection } }, "0".repeat(64)).collection;
+  const quiet = {
+    concurrency: 16,
+    armBatch: { size: 20, batches: 3, answered: 41, readAlone: 0 },
+    logQueries: { workspacesPerQuery: 100, askedAgainAlone: 0 },
+    retries: 0,
+  };
+
+  test("states what happened: the batch's size and answers, and that nothing was asked again", () => {
+    const [, reads, queries, pacing] = said(quiet);
+    expect(reads).toMatch(/up to 20 at a time through ARM's batch API \(3 batches, 41 answers\)/);
+    expect(reads).not.toMatch(/read again alone/);
+    expect(queries).toMatch(/up to 100 workspaces together/);
+    expect(queries).toMatch(/no workspace was asked again alone\.$/);
+    expect(pacing).toMatch(/^At most 16 requests were in flight at once; no request had to be sent again\.$/);
+  });
+
+  test("counts the reads the batch declined, the workspaces asked again alone and the retries", () => {
+    const [, reads, queries, pacing] = said({
+      ...quiet,
+      armBatch: { ...quiet.armBatch, readAlone: 2 },
+      logQueries: { workspacesPerQuery: 100, askedAgainAlone: 3 },
+      retries: 1,
+    });
+    expect(reads).toMatch(/2 reads the batch declined .* were read again alone\./);
+    expect(queries).toMatch(/3 workspaces whose shared answer failed were asked again alone\./);
+    expect(pacing).toMatch(/1 request was sent again after a throttle/);
+  });
+
+  test("says when the batch was not used, or answered nothing", () => {
+    const { armBatch: _armBatch, ...unbatched } = quiet;
+    expect(said(unbatched)[1]).toMatch(/one request each \(ARM's batch API was not used\)/);
+    expect(said({ ...quiet, armBatch: { size: 20, batches: 1, answered: 0, readAlone: 5 } })[1]).toMatch(
+      /answered none of them \(5 reads read alone\)/,
+    );
+  });
+});
+
+describe("the manual evidence an HSM waits for", () => {
+  test("is the policy of its manual finding, or of the waiver that accepted one; an earlier result's is its kind's", () => {
+    const base = sampleResult(["chsm-ok"]);
+    const hsmId = base.resources[0]!.id;
+    const policy = base.policies![0]!;
+    const manualOf = (result: Result) =>
+      buildView(result, "0".repeat(64)).sections.flatMap((s) => s.hsms)[0]!.manualEvidence?.id;
+    const withFindings = (findings: Result["findings"], exitCode?: 0 | 1 | 3): Result => {
+      const { exitCode: _exitCode, ...summary } = summarise(findings, "low");
+      return { ...base, findings, summary: exitCode === undefined ? summary : { ...summary, exitCode } };
+    };
+    const finding = { ...base.findings.find((f) => f.resourceId === hsmId)!, policyId: policy.id };
+    expect(manualOf(withFindings([{ ...finding, status: "manual" }], 3))).toBe(policy.id);
+    const waiver = { index: 1, reason: "r", owner: "o", ticket: "t", expires: "2026-12-31" };
+    expect(
+      manualOf(withFindings([{ ...finding, status: "waived", waiver: { ...waiver, accepted: "manual" } }], 0)),
+    ).toBe(policy.id);
+    expect(manualOf(withFindings([{ ...finding, status: "waived", waiver: { ...waiver, accepted: "fail" } }], 0))).toBe(
+      undefined,
+    );
+    expect(manualOf(withFindings([{ ...finding, status: "pass" }], 0))).toBe(undefined);
+  });
+});
+
 describe("whether all evidence was gathered", () => {
   /** A result that exits 0 (every finding passes), with the given failed reads. */
   const passing = (errors: Result["errors"]): Result => {

@@ -10,6 +10,7 @@ import type { EvidenceLog } from "../pipeline.js";
 import type { ArmBatcher } from "../batch.js";
 import { isDeclined } from "../batch.js";
 import type { ProgressTracker } from "../progress.js";
+import type { CollectionCounts } from "../collection-record.js";
 import { idKey, parseResourceId, uniqueIds, type ParsedResourceId } from "../../domain/ids.js";
 import type { CollectionError, Fact, Snapshot } from "../../model/snapshot.js";
 import { lifted, MalformedAnswer, sortBy } from "../derive/common.js";
@@ -23,6 +24,8 @@ export interface CollectorContext {
   /** ARM's batch API, when the scan may use it. */
   batch?: ArmBatcher;
   progress?: ProgressTracker;
+  /** What the snapshot's `collection` counts as the scan goes. */
+  counts: CollectionCounts;
 }
 
 /** Runs one read, attributed to `purpose`; a failure becomes an error of the snapshot, tied to `purpose`. */
@@ -99,6 +102,7 @@ export async function batchedGet<T>(
   if (!ctx.batch) return alone();
   const answer = await ctx.batch.get(url);
   if (isDeclined(answer)) {
+    ctx.counts.readAlone++;
     ctx.evidence.cite(answer.carriedBy);
     return alone();
   }

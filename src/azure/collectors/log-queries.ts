@@ -46,7 +46,7 @@ export interface QueryTarget {
 }
 
 /** Log Analytics: one query may span at most 100 workspaces and answer at most 500,000 rows (DOMAIN.md §4). */
-const MAX_WORKSPACES_PER_QUERY = 100;
+export const MAX_WORKSPACES_PER_QUERY = 100;
 /** The rows a query is planned for, half the service's limit: the estimate counts HSMs by bins, not records. */
 const ROW_BUDGET = 250_000;
 
@@ -182,6 +182,7 @@ async function askGroup<T>(
     );
   }
   ctx.progress?.queriesToAsk(group.length);
+  ctx.counts.askedAgainAlone += group.length;
   const each = await Promise.all(group.map(alone));
   return new Map(
     group.map((t, i) => {

@@ -10,7 +10,7 @@ import { evaluate } from "../../engine/evaluate.js";
 import type { Policy } from "../../engine/policy.js";
 import { loadFrameworks, type Framework } from "../../engine/frameworks.js";
 import type { Waiver } from "../../engine/waivers.js";
-import { resultExitCode, type FailOn, type Result } from "../../model/result.js";
+import { earnedExitCode, type FailOn, type Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { writeFileSafely, WriteError } from "../../util/safe-write.js";
 import { OutputError, writeOutputs, type Format, type Paper } from "../../report/outputs.js";
@@ -123,5 +123,5 @@ export async function report(
   print(renderTerminal(result, { color: options.color, ...(options.quiet ? { quiet: true } : {}) }));
   print("");
   print(`Written: ${files.join(", ")}`);
-  return { code: resultExitCode(result), result, files };
+  return { code: earnedExitCode(result), result, files };
 }

@@ -4,7 +4,7 @@ import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 
 const HOUR = 3_600_000;
 
-export default defineHighlight<{ burstPerHour: number }, "failures">({
+export default defineHighlight({
   name: "activity-failed-access",
   description:
     "No caller's requests to the Managed HSM failed (result type or HTTP status of 400 or more) the threshold number of times within any one hour.",

@@ -2,7 +2,7 @@
 import type { Verdict } from "../check.js";
 import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 
-export default defineHighlight<{ maxPerCallerPerDay: number }, "keyGets">({
+export default defineHighlight({
   name: "activity-mass-retrieval",
   description: "No caller made more successful KeyGet requests to the Managed HSM in one UTC day than the threshold.",
   kinds: ["managedHsm"],

@@ -3,7 +3,7 @@
 import type { Verdict } from "../check.js";
 import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 
-export default defineHighlight<{ baselineHours: number }, "callers">({
+export default defineHighlight({
   name: "activity-new-callers",
   description:
     "Every address that signed in to the HSM (Cloud HSM) or called it (Managed HSM) in the window was already seen in its first hours (the baseline).",

@@ -4,14 +4,7 @@ import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 import { operationLabel } from "../glossary.js";
 import { CLOUD_HSM_SENSITIVE, MANAGED_HSM_SENSITIVE } from "../../domain/sensitive-operations.js";
 
-interface Params {
-  categories: Record<string, string[]>;
-  operations: { cloudHsm: string[]; managedHsm: string[] };
-  /** Also any operation whose name contains one of these words (case-insensitive). */
-  nameContains: string[];
-}
-
-export default defineHighlight<Omit<Params, "categories">, "operations" | "sensitive">({
+export default defineHighlight({
   name: "activity-sensitive-operations",
   description: "No sensitive operation (of the lists in params) was recorded for the HSM in the log window.",
   kinds: ["cloudHsm", "managedHsm"],
@@ -26,6 +19,7 @@ export default defineHighlight<Omit<Params, "categories">, "operations" | "sensi
       additionalProperties: false,
       default: { cloudHsm: [...CLOUD_HSM_SENSITIVE], managedHsm: [...MANAGED_HSM_SENSITIVE] },
     },
+    // Also any operation whose name contains one of these words (case-insensitive).
     nameContains: { type: "array", items: { type: "string", minLength: 1 }, default: ["backup", "restore"] },
   },
   judge(activity, params): Verdict {

@@ -4,7 +4,7 @@ import type { Verdict } from "../check.js";
 import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 import { longestSilences, type Silence } from "../silence.js";
 
-export default defineHighlight<{ maxGapHours: number }, "series">({
+export default defineHighlight({
   name: "activity-trail-gap",
   description:
     "The HSM's audit trail has no silence longer than the threshold inside the log window: between two of its records, from the window's start to the first, or from the last to the window's end.",

@@ -3,7 +3,7 @@
 import { defineCheck } from "../check.js";
 import { memoFor } from "../memo.js";
 
-export default defineCheck<Record<string, never>>({
+export default defineCheck({
   name: "appliance-evidence",
   description:
     "A Dedicated HSM's audit trail lives inside the Luna appliance: the finding stays manual until appliance evidence (its audit configuration) is supplied and passes.",
@@ -11,7 +11,6 @@ export default defineCheck<Record<string, never>>({
   kinds: ["dedicatedHsm"],
   paramsSchema: { type: "object", properties: {}, additionalProperties: false },
   evaluate(target, _params, snapshot, memo) {
-    if (target.scope !== "hsm") throw new Error("appliance-evidence judges HSMs");
     const hsm = target.hsm;
     const sub = memoFor(snapshot, memo).subscription(hsm.subscriptionId);
     return {

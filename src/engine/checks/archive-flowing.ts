@@ -9,7 +9,7 @@ export const BLOB_READER_ROLE = "Storage Blob Data Reader";
 
 const HOUR = 3_600_000;
 
-export default defineArchiveCheck<Record<string, never>>({
+export default defineArchiveCheck({
   name: "archive-flowing",
   description:
     "Every storage account that archives the audit category holds an hourly blob of the HSM inside the log window, whose first record is an audit record of that HSM and category.",

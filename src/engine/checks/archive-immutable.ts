@@ -4,7 +4,7 @@ import { isKnown } from "../../model/snapshot.js";
 import { defineArchiveCheck } from "../archive.js";
 import { logContainerName } from "../../domain/archive-naming.js";
 
-export default defineArchiveCheck<{ minimumDays: number }>({
+export default defineArchiveCheck({
   name: "archive-immutable",
   description:
     "Every storage account that archives the audit category keeps it immutable: account-level immutable storage with versioning, or a Locked time-based retention policy of at least the required days on the category's container.",

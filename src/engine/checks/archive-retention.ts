@@ -18,7 +18,7 @@ export function ruleReaches(rule: LifecycleRule, path: string): boolean {
 
 const BASIS = { modification: "last modification", creation: "creation", lastAccess: "last access" } as const;
 
-export default defineArchiveCheck<{ minimumDays: number }>({
+export default defineArchiveCheck({
   name: "archive-retention",
   description:
     "No enabled lifecycle management rule of a storage account that archives the audit category deletes the log blobs sooner than the required number of days.",

@@ -5,7 +5,7 @@ import { defineArchiveCheck } from "../archive.js";
 const TLS_ORDER = ["TLS1_0", "TLS1_1", "TLS1_2", "TLS1_3"];
 const region = (location: string) => location.toLowerCase().replace(/\s+/g, "");
 
-export default defineArchiveCheck<{ minimumTlsVersion: string }>({
+export default defineArchiveCheck({
   name: "archive-secure",
   description:
     "Every storage account that archives the audit category requires at least the given TLS version, forbids anonymous blob access, is in the HSM's region and is not Premium.",

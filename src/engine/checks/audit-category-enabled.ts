@@ -3,7 +3,7 @@ import { defineCheck } from "../check.js";
 import { auditCategoriesSchema, isVerdict, names, noCarrierVerdict } from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 
-export default defineCheck<{ categories: Record<string, string[]> }>({
+export default defineCheck({
   name: "audit-category-enabled",
   description:
     "A diagnostic setting enables every audit category of the HSM, directly or through an enabled category group that contains it per the categories API (allLogs always does).",
@@ -15,7 +15,6 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     additionalProperties: false,
   },
   evaluate(target, params, snapshot, memo) {
-    if (target.scope !== "hsm") throw new Error("audit-category-enabled judges HSMs");
     const trail = memoFor(snapshot, memo).auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const values = { auditCategory: trail.categories[0] ?? "" };

@@ -12,7 +12,7 @@ export const DESTINATION_KINDS = {
 } as const;
 export type DestinationKind = keyof typeof DESTINATION_KINDS;
 
-export default defineCheck<{ categories: Record<string, string[]>; destinations: DestinationKind[] }>({
+export default defineCheck({
   name: "destination-configured",
   description: "The diagnostic settings that carry the audit category send it to every required kind of destination.",
   scope: "hsm",
@@ -23,7 +23,7 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
       categories: auditCategoriesSchema,
       destinations: {
         type: "array",
-        items: { enum: Object.keys(DESTINATION_KINDS) },
+        items: { enum: Object.keys(DESTINATION_KINDS) as DestinationKind[] },
         minItems: 1,
         uniqueItems: true,
         default: ["logAnalytics"],
@@ -33,7 +33,6 @@ export default defineCheck<{ categories: Record<string, string[]>; destinations:
     additionalProperties: false,
   },
   evaluate(target, params, snapshot, memo) {
-    if (target.scope !== "hsm") throw new Error("destination-configured judges HSMs");
     const trail = memoFor(snapshot, memo).auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;
     const values = { auditCategory: trail.categories[0] ?? "" };

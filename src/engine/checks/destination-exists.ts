@@ -4,7 +4,7 @@ import { defineCheck, type Verdict } from "../check.js";
 import { auditCategoriesSchema, isVerdict, lastSegment, noCarrierVerdict, unique } from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 
-export default defineCheck<{ categories: Record<string, string[]>; unverifiable: "error" | "ignore" }>({
+export default defineCheck({
   name: "destination-exists",
   description:
     "Every workspace and storage account that receives the audit category exists and can be read; destinations the tool cannot read (event hubs, partner solutions) are errors unless `unverifiable` is `ignore`.",
@@ -23,7 +23,6 @@ export default defineCheck<{ categories: Record<string, string[]>; unverifiable:
     additionalProperties: false,
   },
   evaluate(target, params, snapshot, memo): Verdict {
-    if (target.scope !== "hsm") throw new Error("destination-exists judges HSMs");
     const lookup = memoFor(snapshot, memo);
     const trail = lookup.auditTrail(target.hsm, params.categories);
     if (isVerdict(trail)) return trail;

@@ -14,7 +14,7 @@ const CHANGES = new Set([`${SETTING_OPERATION_PREFIX}write`, `${SETTING_OPERATIO
 /** How many changes a finding lists; the total is always given. */
 const ROWS_CAP = 20;
 
-export default defineCheck<{ categories: Record<string, string[]> }>({
+export default defineCheck({
   name: "diagnostic-setting-continuous",
   description:
     "The diagnostic setting that carries the audit category existed throughout the log window: the Activity Log, read over the whole window, shows no successful write or delete of the HSM's diagnostic settings in it, and a setting carries the category now.",
@@ -28,7 +28,6 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     additionalProperties: false,
   },
   evaluate(target, params, snapshot, memo): Verdict {
-    if (target.scope !== "hsm") throw new Error("diagnostic-setting-continuous judges HSMs");
     const hsm = target.hsm;
     const window = snapshot.logWindow;
     const period = `${window.start} to ${window.end}`;

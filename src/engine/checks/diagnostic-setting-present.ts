@@ -3,7 +3,7 @@ import { isKnown } from "../../model/snapshot.js";
 import { defineCheck } from "../check.js";
 import { names } from "../audit-trail.js";
 
-export default defineCheck<{ minimum: number }>({
+export default defineCheck({
   name: "diagnostic-setting-present",
   description: "The HSM has at least the given number of diagnostic settings.",
   scope: "hsm",
@@ -14,7 +14,6 @@ export default defineCheck<{ minimum: number }>({
     additionalProperties: false,
   },
   evaluate(target, params) {
-    if (target.scope !== "hsm") throw new Error("diagnostic-setting-present judges HSMs");
     const hsm = target.hsm;
     const fact = hsm.diagnosticSettings;
     if (!isKnown(fact)) {

@@ -3,10 +3,11 @@ import { isKnown, type HsmKind } from "../../model/snapshot.js";
 import { HSM_TYPES } from "../../domain/hsm-kinds.js";
 import { defineCheck } from "../check.js";
 
-export default defineCheck<Record<string, never>>({
+export default defineCheck({
   name: "inventory-complete",
   description: "Every HSM list of the subscription was read completely, so no HSM escaped the audit.",
   scope: "subscription",
+  judgesInventory: true,
   paramsSchema: { type: "object", properties: {}, additionalProperties: false },
   evaluate(target, _params, snapshot) {
     if (target.scope === "tenant") {
@@ -25,7 +26,6 @@ export default defineCheck<Record<string, never>>({
         evidence: list?.evidence ?? [],
       };
     }
-    if (target.scope !== "subscription") throw new Error("inventory-complete judges subscriptions");
     const sub = target.subscription;
     const label = sub.displayName ? `${sub.displayName} (${sub.subscriptionId})` : sub.subscriptionId;
     const kinds = Object.keys(HSM_TYPES) as HsmKind[];

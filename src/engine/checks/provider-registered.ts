@@ -2,7 +2,7 @@
 import { isKnown } from "../../model/snapshot.js";
 import { defineCheck } from "../check.js";
 
-export default defineCheck<{ states: string[] }>({
+export default defineCheck({
   name: "provider-registered",
   description: "The subscription's Microsoft.Insights resource provider is in one of the accepted registration states.",
   scope: "subscription",
@@ -20,7 +20,6 @@ export default defineCheck<{ states: string[] }>({
     additionalProperties: false,
   },
   evaluate(target, params) {
-    if (target.scope !== "subscription") throw new Error("provider-registered judges subscriptions");
     const sub = target.subscription;
     const label = sub.displayName ? `${sub.displayName} (${sub.subscriptionId})` : sub.subscriptionId;
     const fact = sub.insightsProvider;

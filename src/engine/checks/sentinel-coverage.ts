@@ -7,14 +7,7 @@ import { sameId } from "../../domain/ids.js";
 import { isKnown } from "../../model/snapshot.js";
 import type { DiagnosticSetting, HsmFacts } from "../../model/snapshot.js";
 import { defineCheck, type Verdict } from "../check.js";
-import {
-  auditCategoriesSchema,
-  isVerdict,
-  lastSegment,
-  names,
-  noWorkspaceVerdict,
-  unresolvedWorkspaces,
-} from "../audit-trail.js";
+import { anyWorkspaceProves, auditCategoriesSchema, isVerdict, names, noWorkspaceVerdict } from "../audit-trail.js";
 import { memoFor } from "../memo.js";
 import { hsmRecords, ruleReads, type HsmRecords } from "../rule-coverage.js";
 
@@ -51,7 +44,7 @@ function unanalysed(rules: { displayName: string; why: string }[]): string {
   return `${rules.length === 1 ? "1 enabled rule" : `${rules.length} enabled rules`} could not be analysed, so ${rules.length === 1 ? "it does" : "they do"} not count: ${shown.join("; ")}${more}`;
 }
 
-export default defineCheck<{ categories: Record<string, string[]> }>({
+export default defineCheck({
   name: "sentinel-coverage",
   description:
     "A workspace that receives the HSM's audit log has Microsoft Sentinel onboarded and an enabled analytic rule whose query reads that HSM kind's audit records.",
@@ -63,90 +56,72 @@ export default defineCheck<{ categories: Record<string, string[]> }>({
     additionalProperties: false,
   },
   evaluate(target, params, snapshot, memo): Verdict {
-    if (target.scope !== "hsm") throw new Error("sentinel-coverage judges HSMs");
     const hsm = target.hsm;
     const lookup = memoFor(snapshot, memo);
     const trail = lookup.auditTrail(hsm, params.categories);
     if (isVerdict(trail)) return trail;
-    const ids = trail.workspaceIds;
-    if (ids.length === 0) {
+    if (trail.workspaceIds.length === 0) {
       return noWorkspaceVerdict(trail, "no Sentinel rule can see it", "Microsoft Sentinel cannot watch it");
     }
-    const evidence = [...trail.evidence];
-    const covered: string[] = [];
-    const gaps: string[] = [];
-    const unknown: string[] = [];
-    for (const id of ids) {
-      const label = `workspace ${lastSegment(id)}`;
-      const workspace = lookup.workspace(id);
-      if (workspace) evidence.push(...workspace.info.evidence);
-      if (isKnown(workspace?.info) && !workspace.info.value.exists) {
-        gaps.push(`${label} does not exist`);
-        continue;
-      }
-      const sentinel = workspace?.sentinel;
-      if (!sentinel) {
-        unknown.push(`${label}: Sentinel was not read`);
-        continue;
-      }
-      evidence.push(...sentinel.evidence);
-      if (!isKnown(sentinel)) {
-        unknown.push(`${label}: ${sentinel.error.message}`);
-        continue;
-      }
-      if (!sentinel.value.onboarded) {
-        gaps.push(`Microsoft Sentinel is not onboarded on ${label}`);
-        continue;
-      }
-      const sending = trail.carryingAny.filter((s) => s.workspaceId !== undefined && sameId(s.workspaceId, id));
-      const records = recordsIn(hsm, sending);
-      const reading: typeof sentinel.value.rules = [];
-      const unproven: { displayName: string; why: string }[] = [];
-      for (const rule of sentinel.value.rules) {
-        if (!rule.query) continue;
-        const answer = ruleReads(rule.query, records);
-        if (answer.reads === true) reading.push(rule);
-        else if (answer.reads === "unknown" && rule.enabled)
-          unproven.push({ displayName: rule.displayName, why: answer.why });
-      }
-      const enabled = reading.filter((r) => r.enabled);
-      if (enabled.length > 0) {
-        covered.push(`${label}: ${enabled.map((r) => `'${r.displayName}'`).join(", ")}`);
-        continue;
-      }
-      const total = sentinel.value.rules.length;
-      const what = describeRecords(hsm, records, sending);
-      const gap =
-        reading.length > 0
-          ? `on ${label} the rules that read its records are disabled (${reading.map((r) => `'${r.displayName}'`).join(", ")})`
-          : total === 0
-            ? `${label} has no analytic rule`
-            : unproven.length > 0
-              ? `no analytic rule on ${label} is proven to read ${what}`
-              : total === 1
-                ? `the only analytic rule on ${label} does not read ${what}`
-                : `none of the ${total} analytic rules on ${label} reads ${what}`;
-      gaps.push(unproven.length > 0 ? `${gap}; ${unanalysed(unproven)}` : gap);
-    }
-    unknown.push(...unresolvedWorkspaces(trail));
-    if (covered.length > 0) {
-      return {
-        status: "pass",
-        message: `Microsoft Sentinel watches the audit log of ${hsm.name}: enabled rules that read it on ${covered.join("; ")}.`,
-        evidence,
-      };
-    }
-    if (unknown.length > 0) {
-      return {
-        status: "error",
-        message: `Whether Microsoft Sentinel watches ${hsm.name} is unknown: ${[...unknown, ...gaps].join("; ")}.`,
-        evidence,
-      };
-    }
-    return {
-      status: "fail",
-      message: `Microsoft Sentinel does not watch the audit log of ${hsm.name}: ${gaps.join("; ")}.`,
-      evidence,
-    };
+    return anyWorkspaceProves(
+      trail,
+      (id, label, found, evidence) => {
+        const workspace = lookup.workspace(id);
+        if (workspace) evidence.push(...workspace.info.evidence);
+        if (isKnown(workspace?.info) && !workspace.info.value.exists) {
+          found.lacking.push(`${label} does not exist`);
+          return;
+        }
+        const sentinel = workspace?.sentinel;
+        if (!sentinel) {
+          found.unknown.push(`${label}: Sentinel was not read`);
+          return;
+        }
+        evidence.push(...sentinel.evidence);
+        if (!isKnown(sentinel)) {
+          found.unknown.push(`${label}: ${sentinel.error.message}`);
+          return;
+        }
+        if (!sentinel.value.onboarded) {
+          found.lacking.push(`Microsoft Sentinel is not onboarded on ${label}`);
+          return;
+        }
+        const sending = trail.carryingAny.filter((s) => s.workspaceId !== undefined && sameId(s.workspaceId, id));
+        const records = recordsIn(hsm, sending);
+        const reading: typeof sentinel.value.rules = [];
+        const unproven: { displayName: string; why: string }[] = [];
+        for (const rule of sentinel.value.rules) {
+          if (!rule.query) continue;
+          const answer = ruleReads(rule.query, records);
+          if (answer.reads === true) reading.push(rule);
+          else if (answer.reads === "unknown" && rule.enabled)
+            unproven.push({ displayName: rule.displayName, why: answer.why });
+        }
+        const enabled = reading.filter((r) => r.enabled);
+        if (enabled.length > 0) {
+          found.proven.push(`${label}: ${enabled.map((r) => `'${r.displayName}'`).join(", ")}`);
+          return;
+        }
+        const total = sentinel.value.rules.length;
+        const what = describeRecords(hsm, records, sending);
+        const gap =
+          reading.length > 0
+            ? `on ${label} the rules that read its records are disabled (${reading.map((r) => `'${r.displayName}'`).join(", ")})`
+            : total === 0
+              ? `${label} has no analytic rule`
+              : unproven.length > 0
+                ? `no analytic rule on ${label} is proven to read ${what}`
+                : total === 1
+                  ? `the only analytic rule on ${label} does not read ${what}`
+                  : `none of the ${total} analytic rules on ${label} reads ${what}`;
+        found.lacking.push(unproven.length > 0 ? `${gap}; ${unanalysed(unproven)}` : gap);
+      },
+      {
+        pass: (covered) =>
+          `Microsoft Sentinel watches the audit log of ${hsm.name}: enabled rules that read it on ${covered.join("; ")}.`,
+        error: (unknown) => `Whether Microsoft Sentinel watches ${hsm.name} is unknown: ${unknown.join("; ")}.`,
+        fail: (gaps) => `Microsoft Sentinel does not watch the audit log of ${hsm.name}: ${gaps.join("; ")}.`,
+      },
+    );
   },
 });

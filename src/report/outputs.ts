@@ -42,7 +42,7 @@ type Renderer = { text: TextRenderer } | { stream: StreamRenderer };
 export const RENDERERS: Partial<Record<Format, () => Promise<Renderer>>> = {
   json: async () => ({ text: renderJson }),
   html: async () => ({ text: (await import("./html.js")).renderHtml }),
-  pdf: async () => ({ stream: (await import("./pdf.js")).renderPdf }),
+  pdf: async () => ({ stream: (await import("./pdf/index.js")).renderPdf }),
   sarif: async () => ({ text: (await import("./sarif.js")).renderSarif }),
   junit: async () => ({ text: (await import("./junit.js")).renderJunit }),
   md: async () => ({ text: (await import("./markdown.js")).renderMarkdown }),

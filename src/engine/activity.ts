@@ -274,8 +274,7 @@ export function highlightVerdict<Q extends keyof ActivityRows>(
   return { status: "pass", message: `${nothing}.`, evidence };
 }
 
-export const plural = (n: number, word: string) =>
-  `${n} ${word}${n === 1 ? "" : /(s|sh|ch|x)$/.test(word) ? "es" : "s"}`;
+export { plural } from "../model/words.js";
 
 /**
  * A highlight check kind: the HSM's answers to `questions`, judged by `judge` once they are known; every kind shares

@@ -1,19 +1,14 @@
 // summary.md: short enough for $GITHUB_STEP_SUMMARY and an Azure DevOps summary tab. Verdict and exit code in words,
 // counts, and what failed or errored with its fix. No links: everything from Azure is escaped so that names can
 // neither format, link, mention nor inject HTML.
-import { earnedExitCode, failCounts, shownStatus, type Finding, type Result } from "../model/result.js";
+import { earnedExitCode, failCounts, SEVERITIES, shownStatus, type Finding, type Result } from "../model/result.js";
 import { lookup } from "./lookup.js";
 import { CUT_NOTE, printableResult } from "./printable.js";
+import { VERDICT } from "./words.js";
 
 /** Rows of the findings table; the rest are counted. */
 export const MAX_ROWS = 30;
 const MAX_CELL = 400;
-
-const VERDICT: Record<0 | 1 | 3, string> = {
-  0: "COMPLIANT",
-  1: "NOT COMPLIANT",
-  3: "NOT PROVEN",
-};
 
 export function renderMarkdown(given: Result): string {
   // Every value from Azure as printed (no line break, control character or bidi override; long values cut).
@@ -55,8 +50,7 @@ export function renderMarkdown(given: Result): string {
   const shown = result.findings.filter((f) => ["fail", "error"].includes(shownStatus(f, result.failOn)));
   if (shown.length > 0) {
     // Failures first, most severe first; errors after; otherwise the result's order.
-    const rank = (f: Finding) =>
-      (f.status === "fail" ? 0 : 10) + ["critical", "high", "medium", "low", "info"].indexOf(f.severity);
+    const rank = (f: Finding) => (f.status === "fail" ? 0 : 10) + SEVERITIES.indexOf(f.severity);
     const sorted = shown.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i);
     lines.push(
       "",

@@ -1,10 +1,9 @@
 // Writes the chosen formats into the output directory, all or nothing (see writeOutputs).
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { makeDirectory, Staging, WriteError } from "../util/safe-write.js";
 import type { Result } from "../model/result.js";
-import { renderJson } from "./json.js";
+import { renderJson, renderJsonBytes } from "./json.js";
 
 /** Every format of the contract, with its file name. */
 export const FORMAT_FILES = {
@@ -44,7 +43,7 @@ type Renderer = { text: TextRenderer } | { stream: StreamRenderer };
 export const RENDERERS: Partial<Record<Format, () => Promise<Renderer>>> = {
   json: async () => ({ text: renderJson }),
   html: async () => ({ text: (await import("./html.js")).renderHtml }),
-  pdf: async () => ({ stream: (await import("./pdf.js")).renderPdf }),
+  pdf: async () => ({ stream: (await import("./pdf/index.js")).renderPdf }),
   sarif: async () => ({ text: (await import("./sarif.js")).renderSarif }),
   junit: async () => ({ text: (await import("./junit.js")).renderJunit }),
   md: async () => ({ text: (await import("./markdown.js")).renderMarkdown }),
@@ -73,11 +72,12 @@ export async function writeOutputs(
 ): Promise<string[]> {
   // result.json is renamed into place last: once it is there, so is everything it came with.
   const wanted = [...new Set<Format>([...formats.filter((f) => f !== "json"), "json"])];
-  const json = renderJson(result);
+  // Encoded once, and hashed as it is: the bytes written are the bytes hashed.
+  const json = renderJsonBytes(result);
   const context: RenderContext = {
     paper: options.paper ?? "a4",
     ...(options.sarifAll ? { sarifAll: true } : {}),
-    resultSha256: createHash("sha256").update(json, "utf8").digest("hex"),
+    resultSha256: json.sha256,
   };
   const staging = new Staging();
   const stale = (Object.keys(FORMAT_FILES) as Format[])
@@ -95,7 +95,7 @@ export async function writeOutputs(
         "stream" in renderer
           ? (out: Writable) => renderer.stream(result, context, out)
           : format === "json"
-            ? json
+            ? json.bytes
             : renderer.text(result, context);
       await staging.stage(file, content);
     }

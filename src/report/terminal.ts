@@ -6,6 +6,7 @@ import { HSM_TYPES } from "../domain/hsm-kinds.js";
 import { earnedExitCode } from "../model/result.js";
 import { CUT_NOTE, printable, printableResult } from "./printable.js";
 import { idKey } from "../domain/ids.js";
+import { VERDICT } from "./words.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -174,22 +175,22 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
         : "";
   if (code === 1 && counted === 0) {
     lines.push(
-      paint("31;1", `NOT COMPLIANT: ${expired.length} waiver(s) expired (--fail-on-expired-waivers; exit code 1).`),
+      paint("31;1", `${VERDICT[1]}: ${expired.length} waiver(s) expired (--fail-on-expired-waivers; exit code 1).`),
     );
   } else if (code === 1) {
     lines.push(
-      paint("31;1", `NOT COMPLIANT: ${counted} finding(s) fail at or above '${result.failOn}' (exit code 1).`),
+      paint("31;1", `${VERDICT[1]}: ${counted} finding(s) fail at or above '${result.failOn}' (exit code 1).`),
     );
   } else if (code === 3) {
     const why = [
       s.error > 0 ? `evidence is incomplete for ${s.error} finding(s)` : "",
       s.manual > 0 ? `${s.manual} finding(s) need manual review` : "",
     ].filter(Boolean);
-    lines.push(paint("35;1", `NOT PROVEN: ${why.join("; ")}; compliance cannot be claimed (exit code 3).${gate}`));
+    lines.push(paint("35;1", `${VERDICT[3]}: ${why.join("; ")}; compliance cannot be claimed (exit code 3).${gate}`));
   } else if (result.failOn === "never" && s.fail > 0) {
     lines.push(paint("33;1", `GATE OFF (exit code 0):${gate}`));
   } else {
-    lines.push(paint("32;1", `COMPLIANT (exit code 0).${gate}`));
+    lines.push(paint("32;1", `${VERDICT[0]} (exit code 0).${gate}`));
   }
   return lines.join("\n");
 }

@@ -19,6 +19,7 @@ import { earnedExitCode, failCounts, SEVERITIES, shownStatus } from "../model/re
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
 import { HSM_TYPES } from "../domain/hsm-kinds.js";
 import { idKey } from "../domain/ids.js";
+import { VERDICT } from "./words.js";
 
 /** How each status reads: never by colour alone, always a word and a symbol. */
 export const STATUS_LABEL: Record<ShownStatus, { word: string; symbol: string }> = {
@@ -44,16 +45,16 @@ export const STATUS_ORDER: readonly ShownStatus[] = [
 
 const EXIT_MEANING: Record<0 | 1 | 3, { verdict: string; meaning: string }> = {
   0: {
-    verdict: "COMPLIANT",
+    verdict: VERDICT[0],
     meaning:
       "Exit code 0: every finding passed, was waived, did not apply, or failed below the fail-on threshold, and all evidence was gathered.",
   },
   1: {
-    verdict: "NOT COMPLIANT",
+    verdict: VERDICT[1],
     meaning: "Exit code 1: at least one finding failed at or above the fail-on threshold.",
   },
   3: {
-    verdict: "NOT PROVEN",
+    verdict: VERDICT[3],
     meaning:
       "Exit code 3: nothing failed above the threshold, but some evidence could not be gathered or must be supplied by hand, so compliance is not proven.",
   },

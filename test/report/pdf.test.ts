@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderPdf } from "../../src/report/pdf.js";
+import { renderPdf } from "../../src/report/pdf/index.js";
 import type { Paper } from "../../src/report/outputs.js";
 import type { Result } from "../../src/model/result.js";
 import { buildView, evidenceAnchor, type ReportView } from "../../src/report/view.js";

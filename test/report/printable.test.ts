@@ -11,7 +11,7 @@ import { renderTerminal } from "../../src/report/terminal.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { renderJunit } from "../../src/report/junit.js";
 import { renderSarif } from "../../src/report/sarif.js";
-import { renderPdf } from "../../src/report/pdf.js";
+import { renderPdf } from "../../src/report/pdf/index.js";
 import { readPdf } from "../helpers/pdf.js";
 import { fill, powershellQuote, shellQuote } from "../../src/engine/remediation.js";
 import { SUB, sampleResult } from "../helpers/results.js";

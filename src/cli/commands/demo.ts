@@ -11,6 +11,7 @@ import { scan, type OutputOptions } from "./scan.js";
 import { FORMAT_FILES, type Format } from "../../report/outputs.js";
 import { join } from "node:path";
 import { shownStatus } from "../../model/result.js";
+import { plural } from "../../model/words.js";
 
 export const DEMO_ESTATE = fileURLToPath(new URL("../../../examples/estates/contoso.yaml", import.meta.url));
 
@@ -22,8 +23,6 @@ export interface DemoOptions extends OutputOptions {
   /** One clock for the simulator and the scan (the machine's unless a test injects one). */
   clock?: () => Date;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export async function demo(options: DemoOptions): Promise<number> {
   const print = options.print ?? printLine;

@@ -5,11 +5,22 @@
 // and a block of lines is written as one text object. Page content is gathered in one reused buffer and compressed
 // once per page. pdfkit still owns the document: fonts, subsets, pages, links, outline and everything drawn.
 //
-// This leans on pdfkit 0.20's internals (the embedded font's subset, widths and unicode map, a page's content
-// reference): package.json pins that version, and test/report/pdf.test.ts reads the text back.
+// This is the only module of the PDF renderer that touches pdfkit's private parts, and the rest of the renderer sees
+// it only through the `Typesetter` interface. The private parts it uses, as pdfkit PDFKIT_CHECKED has them:
+//   - the current font, `doc._font` (an EmbeddedFont): its fontkit font's `layout`, its `subset.includeGlyph`, its
+//     `widths` and `unicode` arrays (filled here for the glyphs it sets), `scale`, `ascender`, `descender`,
+//     `lineGap`, `id`, `ref()`, `dictionary` and `encode()`;
+//   - a page's `fonts` and `xobjects` dictionaries, and its content stream `content` (a PDFReference): its `buffer`,
+//     `write`, `end`, `compress`, `data`, `uncompressedLength` and `finalize`.
+// package.json pins pdfkit, and test/report/pdf-typesetter.test.ts fails when the installed version is another:
+// re-check each of these against the new version's source before changing PDFKIT_CHECKED.
 import { deflateSync } from "node:zlib";
 
 type Doc = PDFKit.PDFDocument;
+
+/** The pdfkit version whose private parts (listed above) this module was checked against. */
+export const PDFKIT_CHECKED = "0.20.2";
+
 export type FontName = "sans" | "bold" | "mono";
 
 export interface Style {
@@ -40,6 +51,8 @@ interface EmbeddedFont {
   widths: number[];
   unicode: number[][];
   ref(): PDFKit.PDFKitReference;
+  dictionary: PDFKit.PDFKitReference;
+  encode(text: string): [string[], unknown];
 }
 /** pdfkit's PDFReference of a page's content stream. */
 interface ContentRef {
@@ -192,7 +205,7 @@ const BYTES = Array.from({ length: 256 }, (_, b) =>
 );
 
 /** A number as a content operand: at most three decimals, no trailing zeros. */
-export function num(n: number): string {
+function num(n: number): string {
   const r = Math.round(n * 1000) / 1000;
   return Object.is(r, -0) ? "0" : String(r);
 }
@@ -244,9 +257,51 @@ function trimSpaces(s: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
-export class Typesetter {
+/** What the rest of the renderer knows of text setting and of the page total: the whole of its use of pdfkit's insides. */
+export interface Typesetter {
+  /** The distance between the baselines of two lines of `size`. */
+  lineHeight(size: number, font?: FontName): number;
+  /** The width of one line of text. */
+  width(text: string, font: FontName, size: number): number;
+  /**
+   * `text` broken into lines no wider than `width`: at its newlines, then between words; a word wider than the line
+   * (an id, a hash) is broken after a "/" or "-", else wherever it must be.
+   */
+  lines(text: string, font: FontName, size: number, width: number): string[];
+  /**
+   * Draws lines top-down from (x, y), `leading` apart (the line height unless given); with `right`, each line ends
+   * there instead.
+   */
+  draw(
+    lines: readonly string[],
+    x: number,
+    y: number,
+    style: Style,
+    options?: { leading?: number; right?: number },
+  ): void;
+  /** Forgets shaped words past `limit` per font. */
+  trim(limit?: number): void;
+  /** Draws the document's page count, written when the document ends (`finish`), on the current page at (x, y). */
+  pageTotal(x: number, y: number): void;
+  /** Writes the page count drawn by `pageTotal`: `pages`, in the sans font at 7.5 points. */
+  finish(pages: number): void;
+}
+
+/**
+ * The typesetter of a document whose fonts "sans", "bold" and "mono" are registered. It takes over the content
+ * stream of each new page: make it before anything else listens to `pageAdded`.
+ */
+export function createTypesetter(doc: Doc, level: number): Typesetter {
+  const type = new PdfkitTypesetter(doc, level);
+  type.start();
+  return type;
+}
+
+class PdfkitTypesetter implements Typesetter {
   private readonly faces: Record<FontName, Face>;
   private readonly sink = new PageSink();
+  /** The page count: a form XObject drawn on every page and filled in when the document ends. */
+  private readonly total: PDFKit.PDFKitReference;
 
   constructor(
     private readonly doc: Doc,
@@ -258,11 +313,25 @@ export class Typesetter {
       return new Face((doc as unknown as { _font: EmbeddedFont })._font);
     };
     this.faces = { sans: face("sans"), bold: face("bold"), mono: face("mono") };
+    this.total = doc.ref({ Type: "XObject", Subtype: "Form", BBox: [0, -4, 60, 12] });
   }
 
-  /** Takes over the content stream of each new page; call before anything else listens to `pageAdded`. */
   start() {
     this.doc.on("pageAdded", () => this.sink.adopt(this.doc.page as unknown as Page, this.level));
+  }
+
+  pageTotal(x: number, y: number) {
+    (this.doc.page as unknown as { xobjects: Record<string, unknown> }).xobjects.Total = this.total;
+    this.doc.addContent(`q 1 0 0 -1 ${num(x)} ${num(y)} cm /Total Do Q`);
+  }
+
+  finish(pages: number) {
+    const doc = this.doc;
+    doc.font("sans");
+    const font = (doc as unknown as { _font: EmbeddedFont })._font;
+    const [glyphs] = font.encode(String(pages));
+    (this.total.data as Record<string, unknown>).Resources = { Font: { [font.id]: font.dictionary } };
+    this.total.end(`BT 0.35 g /${font.id} 7.5 Tf 0 0 Td <${glyphs.join("")}> Tj ET`);
   }
 
   lineHeight(size: number, font: FontName = "sans"): number {

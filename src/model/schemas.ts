@@ -756,7 +756,7 @@ export const RESULT_SCHEMA = {
           remediation: {
             type: "object",
             required: ["azCli", "powershell"],
-            properties: { azCli: str, powershell: str },
+            properties: { azCli: str, powershell: str, bicep: str },
           },
           title: str,
           waiver: {

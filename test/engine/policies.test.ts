@@ -60,6 +60,7 @@ const HSM_PLACEHOLDERS = [
   "resourceGroup",
   "subscriptionId",
   "location",
+  "hsmResourceType",
   "auditCategory",
   "logsJson",
   "workspaceId",
@@ -112,6 +113,25 @@ describe("the built-in policy pack", () => {
     const used = templates(policy).flatMap((t) => placeholders(t));
     expect(used.filter((p) => !allowed.includes(p))).toEqual([]);
   });
+
+  /** A command of a fix that changes Azure (creates, updates, registers, assigns), not one that only reads. */
+  const CHANGES = /^\s*az (?:[a-z-]+ )+(?:create|update|register|lock|delete)\b/m;
+  const fixes = builtIns.flatMap((p) =>
+    [["", p.remediation] as const, ...Object.entries(p.remediation.cases ?? {})].map(([name, r]) => ({
+      fix: name ? `${p.id} (${name})` : p.id,
+      forms: r,
+    })),
+  );
+  test("some fixes change Azure and some only read", () => {
+    expect(fixes.filter((f) => CHANGES.test(f.forms.azCli)).length).toBeGreaterThan(5);
+    expect(fixes.filter((f) => !CHANGES.test(f.forms.azCli)).length).toBeGreaterThan(5);
+  });
+  test.each(fixes.filter((f) => CHANGES.test(f.forms.azCli)))(
+    "$fix: a fix that changes Azure has a Bicep form",
+    ({ forms }) => {
+      expect(forms.bicep?.trim()).toBeTruthy();
+    },
+  );
 
   test("DESIGN's applies-to column holds", () => {
     const appliesTo = Object.fromEntries(builtIns.map((p) => [p.id, [...p.appliesTo].sort()]));
@@ -167,8 +187,10 @@ describe("the built-in policy pack", () => {
     const applicable = result.findings.filter((f) => f.status !== "not_applicable");
     const unfilled = applicable.flatMap((f) => {
       const policy = builtIns.find((p) => p.id === f.policyId)!;
-      return placeholders(`${policy.remediation.azCli}\n${policy.remediation.powershell}`)
-        .filter((name) => `${f.remediation.azCli}\n${f.remediation.powershell}`.includes(`<${name}>`))
+      const { azCli, powershell, bicep = "" } = policy.remediation;
+      const filled = `${f.remediation.azCli}\n${f.remediation.powershell}\n${f.remediation.bicep ?? ""}`;
+      return placeholders(`${azCli}\n${powershell}\n${bicep}`)
+        .filter((name) => filled.includes(`<${name}>`))
         .map((name) => `${f.policyId} on ${f.resourceId}: <${name}>`);
     });
     expect(unfilled).toEqual([]);

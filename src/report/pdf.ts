@@ -942,8 +942,8 @@ class Writer {
     if (!findings.length) return;
     this.heading("Remediation", 3);
     for (const v of findings) {
-      const { azCli, powershell } = v.finding.remediation;
-      const key = `${azCli ?? ""}\u0000${powershell ?? ""}`;
+      const { azCli, powershell, bicep } = v.finding.remediation;
+      const key = `${azCli ?? ""}\u0000${powershell ?? ""}\u0000${bicep ?? ""}`;
       const title = `Fix for ${v.finding.policyId} (${v.status.word}, ${v.finding.severity})`;
       const shown = this.fixesShown.get(key);
       if (shown) {
@@ -976,6 +976,7 @@ class Writer {
       this.paragraph(title, { font: "bold", size: 8.5 });
       if (azCli) this.command("Azure CLI", azCli);
       if (powershell) this.command("PowerShell", powershell);
+      if (bicep) this.command("Bicep", bicep);
     }
   }
 

@@ -238,6 +238,58 @@ describe("frameworks", () => {
   });
 });
 
+describe("an invalid framework file is rejected naming file and line", () => {
+  /** A valid framework. Line numbers below refer to this text. */
+  const FRAMEWORK = [
+    /*  1 */ "id: house-rules",
+    /*  2 */ "title: House rules",
+    /*  3 */ 'version: "1"',
+    /*  4 */ "url: https://example.com/house-rules",
+    /*  5 */ "requirements:",
+    /*  6 */ "  - id: R1",
+    /*  7 */ "    title: Audit logs are kept",
+    /*  8 */ "    policies: [workspace-retention]",
+    /*  9 */ "  - id: R2",
+    /* 10 */ "    title: Audit logs flow",
+    /* 11 */ "    policies:",
+    /* 12 */ "      - logs-flowing",
+  ];
+  const withLine = (n: number, ...lines: string[]) =>
+    [...FRAMEWORK.slice(0, n - 1), ...lines, ...FRAMEWORK.slice(n)].join("\n") + "\n";
+  const frameworkDir = (name: string, text: string) => policyDir({ [name]: text });
+
+  test("the valid one loads", () => {
+    const [framework] = loadFrameworks(frameworkDir("house-rules.yaml", withLine(1, FRAMEWORK[0]!)));
+    expect(framework).toMatchObject({ id: "house-rules", requirements: [{ id: "R1" }, { id: "R2" }] });
+  });
+
+  test.each([
+    ["bad YAML", "house-rules.yaml", withLine(7, "    title: [unclosed"), 8, /not valid YAML/],
+    ["unknown key", "house-rules.yaml", withLine(4, FRAMEWORK[3]!, "owner: audit"), 5, /unknown key 'owner'/],
+    ["missing key", "house-rules.yaml", withLine(4), 1, /missing required key 'url'/],
+    ["url not https", "house-rules.yaml", withLine(4, "url: http://example.com"), 4, /url: must match/],
+    ["requirement without policies", "house-rules.yaml", withLine(8, "    policies: []"), 8, /policies/],
+    ["a policy id not a string", "house-rules.yaml", withLine(12, "      - {id: x}"), 12, /must be string/],
+    ["id not equal to file name", "house-rule.yaml", withLine(1, FRAMEWORK[0]!), 1, /must equal the file name/],
+  ])("%s", (_what, name, text, line, reason) => {
+    const dir = frameworkDir(name, text);
+    let error: unknown;
+    try {
+      loadFrameworks(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).message).toMatch(reason);
+    expect((error as PolicyError).line).toBe(line);
+    expect((error as PolicyError).message.startsWith(`${join(dir, name)}:${line}: `)).toBe(true);
+  });
+
+  test.each(loadFrameworks())("built-in $id: its id is its file name", (framework) => {
+    expect(basename(framework.file).replace(/\.ya?ml$/i, "")).toBe(framework.id);
+  });
+});
+
 // --- user policies ----------------------------------------------------------------------------------------------------
 
 /** A valid user policy: destination-retention at 90 days. Line numbers below refer to this text. */

@@ -12,46 +12,33 @@ const commands = {
 import { SetupError, UsageError } from "./errors.js";
 import { terminalProgress } from "./progress.js";
 import { guardStdout } from "./output.js";
-import { EstateError } from "../simulator/estate.js";
-import { CLOUD_NAMES, CLOUDS } from "../azure/clouds.js";
+import { keepNegativeValues } from "./argv.js";
 import { FAIL_ON_VALUES } from "../model/result.js";
 import { formatIsoDuration } from "../util/duration.js";
-import { FORMAT_FILES, OutputError } from "../report/outputs.js";
+import type { EffectiveConfig, Setting } from "./config.js";
+import type { SearchWindow } from "./options.js";
 
-import {
-  applyConfigParams,
-  CLOCK_SKEW_TOLERANCE_RULE,
-  DEFAULT_CONFIG_FILE,
-  parseClockSkewTolerance,
-  effectiveConfig,
-  loadConfig,
-  printableConfig,
-  type EffectiveConfig,
-  type Setting,
-} from "./config.js";
-import {
-  checkFileTarget,
-  keepNegativeValues,
-  checkOutDir,
-  loadResult,
-  loadVerifiedSnapshot,
-  parseCloud,
-  parseEndpoint,
-  parseFailOn,
-  parseFormats,
-  parseInventory,
-  parseLogWindow,
-  parsePaper,
-  parseSearchWindow,
-  parseSubscriptions,
-  policiesFrom,
-  positiveInteger,
-  useColor,
-  waiversFrom,
-  type SearchWindow,
-} from "./options.js";
-
-const FORMATS = Object.keys(FORMAT_FILES).join(",");
+/**
+ * What the commands that read or write results need: the configuration, the option checks, the formats and the
+ * clouds. Loaded before parsing for every command but `policies` (and for none when no command is named: the
+ * top-level --help), so that listing policies loads none of it.
+ */
+async function loadShared() {
+  const [config, options, outputs, clouds] = await Promise.all([
+    import("./config.js"),
+    import("./options.js"),
+    import("../report/outputs.js"),
+    import("../azure/clouds.js"),
+  ]);
+  return {
+    ...config,
+    ...options,
+    CLOUD_NAMES: clouds.CLOUD_NAMES,
+    CLOUDS: clouds.CLOUDS,
+    FORMATS: Object.keys(outputs.FORMAT_FILES).join(","),
+  };
+}
+let shared: Awaited<ReturnType<typeof loadShared>>;
 
 /**
  * Options of every command that evaluates policies and writes a result. Those the configuration file can also set
@@ -61,7 +48,7 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
   return y
     .option("config", {
       type: "string",
-      describe: `Configuration file (YAML); default ${DEFAULT_CONFIG_FILE} in the working directory when present; --no-config reads none`,
+      describe: `Configuration file (YAML); default ${shared.DEFAULT_CONFIG_FILE} in the working directory when present; --no-config reads none`,
     })
     .option("policies", {
       type: "string",
@@ -72,7 +59,7 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
       type: "string",
       describe: `Output directory; result.json is always written (default ${defaultOut})`,
     })
-    .option("format", { type: "string", array: true, describe: `Extra formats, comma-separated (${FORMATS})` })
+    .option("format", { type: "string", array: true, describe: `Extra formats, comma-separated (${shared.FORMATS})` })
     .option("fail-on", {
       type: "string",
       describe: `Lowest severity of a failing finding that makes the exit code 1 (${FAIL_ON_VALUES.join("|")}; default low)`,
@@ -124,7 +111,7 @@ function scanOptions<T>(y: Argv<T>) {
     })
     .option("cloud", {
       type: "string",
-      describe: `Azure cloud (${CLOUD_NAMES.join("|")}; default AzureCloud)`,
+      describe: `Azure cloud (${shared.CLOUD_NAMES.join("|")}; default AzureCloud)`,
     })
     .option("arm-endpoint", { type: "string", describe: "ARM endpoint URL (overrides the cloud's)" })
     .option("logs-endpoint", {
@@ -168,19 +155,19 @@ interface ScanArgs {
 function scanSettings(args: ScanArgs, effective: EffectiveConfig) {
   const source = (value: unknown) => (value === undefined ? "default" : "flag");
   const timeout = args.timeout ?? "60s";
-  const armEndpoint = parseEndpoint("--arm-endpoint", args["arm-endpoint"]);
-  const logsEndpoint = parseEndpoint("--logs-endpoint", args["logs-endpoint"]);
-  const snapshotOut = args["snapshot-out"] ? checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined;
+  const armEndpoint = shared.parseEndpoint("--arm-endpoint", args["arm-endpoint"]);
+  const logsEndpoint = shared.parseEndpoint("--logs-endpoint", args["logs-endpoint"]);
+  const snapshotOut = args["snapshot-out"] ? shared.checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined;
   const options = {
-    cloud: parseCloud(effective.cloud.value),
+    cloud: shared.parseCloud(effective.cloud.value),
     ...optional("armEndpoint", armEndpoint),
     ...optional("logsEndpoint", logsEndpoint),
-    subscriptions: parseSubscriptions(effective.subscriptions.value),
+    subscriptions: shared.parseSubscriptions(effective.subscriptions.value),
     ...optional("snapshotOut", snapshotOut),
-    concurrency: positiveInteger("--concurrency", args.concurrency, 32, 256, 1),
-    inventory: parseInventory(args.inventory),
+    concurrency: shared.positiveInteger("--concurrency", args.concurrency, 32, 256, 1),
+    inventory: shared.parseInventory(args.inventory),
     armBatch: args["arm-batch"] !== false,
-    maxRetries: positiveInteger("--max-retries", args["max-retries"], 4, 10),
+    maxRetries: shared.positiveInteger("--max-retries", args["max-retries"], 4, 10),
     timeoutMs: parseLogWindowLike("--timeout", timeout),
   };
   const shown: Array<[string, Setting<unknown>]> = [
@@ -189,8 +176,11 @@ function scanSettings(args: ScanArgs, effective: EffectiveConfig) {
     ["concurrency", { value: options.concurrency, source: source(args.concurrency) }],
     ["maxRetries", { value: options.maxRetries, source: source(args["max-retries"]) }],
     ["timeout", { value: timeout, source: source(args.timeout) }],
-    ["armEndpoint", { value: armEndpoint ?? CLOUDS[options.cloud].armEndpoint, source: source(armEndpoint) }],
-    ["logsEndpoint", { value: logsEndpoint ?? CLOUDS[options.cloud].logsEndpoint, source: source(logsEndpoint) }],
+    ["armEndpoint", { value: armEndpoint ?? shared.CLOUDS[options.cloud].armEndpoint, source: source(armEndpoint) }],
+    [
+      "logsEndpoint",
+      { value: logsEndpoint ?? shared.CLOUDS[options.cloud].logsEndpoint, source: source(logsEndpoint) },
+    ],
     ["snapshotOut", { value: snapshotOut, source: source(snapshotOut) }],
   ];
   return { options, shown };
@@ -217,14 +207,14 @@ function searchWindow(
 ) {
   const named = args.period !== undefined || args.from !== undefined || args.to !== undefined;
   if (named) {
-    return parseSearchWindow(
+    return shared.parseSearchWindow(
       { logWindow: args["log-window"], period: args.period, from: args.from, to: args.to },
       new Date(),
     );
   }
   // The file's period applies unless a flag named the window (settings() then leaves it out).
   const period = effective.period.value;
-  return parseSearchWindow(
+  return shared.parseSearchWindow(
     typeof period === "string" ? { period } : { logWindow: effective.logWindow.value },
     new Date(),
   );
@@ -261,8 +251,8 @@ interface OutputArgs {
 /** The configuration file merged with the flags; nothing is read from Azure or written yet. */
 function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
   // `--no-config` (yargs' negation of --config) reads no file, not even the default one.
-  const config = (args.config as unknown) === false ? undefined : loadConfig(args.config);
-  return effectiveConfig(
+  const config = (args.config as unknown) === false ? undefined : shared.loadConfig(args.config);
+  return shared.effectiveConfig(
     config,
     {
       ...optional("subscriptions", args.subscription),
@@ -291,16 +281,16 @@ function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) 
   const waiversFile = effective.waiversFile.value;
   return {
     policies,
-    failOn: parseFailOn(effective.failOn.value),
-    formats: parseFormats(effective.formats.value),
-    outDir: checkOutDir(effective.out.value),
-    paper: parsePaper(args.paper),
-    color: useColor(process.stdout),
+    failOn: shared.parseFailOn(effective.failOn.value),
+    formats: shared.parseFormats(effective.formats.value),
+    outDir: shared.checkOutDir(effective.out.value),
+    paper: shared.parsePaper(args.paper),
+    color: shared.useColor(process.stdout),
     ...(args.quiet ? { quiet: true } : {}),
     ...(args["sarif-all"] ? { sarifAll: true } : {}),
     ...(waiversFile
       ? {
-          waivers: waiversFrom(waiversFile, {
+          waivers: shared.waiversFrom(waiversFile, {
             policyIds: new Set(policies.map((p) => p.id)),
             runTime,
             maxDays: effective.maxWaiverDays.value,
@@ -317,7 +307,10 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   guardStdout();
   try {
-    await yargs(keepNegativeValues(argv))
+    const args = keepNegativeValues(argv);
+    const command = args.find((a) => !a.startsWith("-"));
+    if (command !== undefined && command !== "policies") shared = await loadShared();
+    await yargs(args)
       .scriptName("hsm-audit")
       .usage("$0 <command> [options]")
       .command(
@@ -348,7 +341,7 @@ export async function main(argv: string[]): Promise<number> {
           }),
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
-          const { snapshot, unverifiable } = loadVerifiedSnapshot(args.snapshot);
+          const { snapshot, unverifiable } = shared.loadVerifiedSnapshot(args.snapshot);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
           const { report } = await commands.scan();
           exitCode = (await report(snapshot, outputs(effective, args, Date.parse(snapshot.startedAt)))).code;
@@ -365,7 +358,7 @@ export async function main(argv: string[]): Promise<number> {
               demandOption: true,
               describe: "A result.json written by scan or evaluate",
             })
-            .option("format", { type: "string", array: true, describe: `Formats, comma-separated (${FORMATS})` })
+            .option("format", { type: "string", array: true, describe: `Formats, comma-separated (${shared.FORMATS})` })
             .option("out", { type: "string", demandOption: true, describe: "Output directory" })
             .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" })
             .option("sarif-all", {
@@ -375,14 +368,14 @@ export async function main(argv: string[]): Promise<number> {
         async (args) => {
           // Without a format, render would only copy result.json: say what to ask for instead.
           if (!args.format || args.format.every((f) => f.trim() === "")) {
-            throw new UsageError(`render needs --format: one or more of ${FORMATS} (result.json is the input)`);
+            throw new UsageError(`render needs --format: one or more of ${shared.FORMATS} (result.json is the input)`);
           }
-          const result = loadResult(args.result);
+          const result = shared.loadResult(args.result);
           const { render } = await commands.render();
           exitCode = await render(result, {
-            outDir: checkOutDir(args.out),
-            formats: parseFormats(args.format),
-            paper: parsePaper(args.paper),
+            outDir: shared.checkOutDir(args.out),
+            formats: shared.parseFormats(args.format),
+            paper: shared.parsePaper(args.paper),
             ...(args["sarif-all"] ? { sarifAll: true } : {}),
           });
         },
@@ -441,7 +434,10 @@ export async function main(argv: string[]): Promise<number> {
             ...(args["cert-out"] ? { certOut: args["cert-out"] } : {}),
             ...(args["request-log"] ? { requestLog: args["request-log"] } : {}),
             ...(args.limits ? { limits: true } : {}),
-            ...optional("latencyMs", positiveInteger("--latency-ms", args["latency-ms"], 0, 60_000) || undefined),
+            ...optional(
+              "latencyMs",
+              shared.positiveInteger("--latency-ms", args["latency-ms"], 0, 60_000) || undefined,
+            ),
           });
         },
       )
@@ -455,14 +451,14 @@ export async function main(argv: string[]): Promise<number> {
               const effective = settings(args, "hsm-audit-results");
               // The same checks a scan makes, so that what is printed is what would run.
               policiesOf(effective);
-              parseFailOn(effective.failOn.value);
-              parseFormats(effective.formats.value);
-              parsePaper(args.paper);
-              parseLogWindow(effective.logWindow.value);
+              shared.parseFailOn(effective.failOn.value);
+              shared.parseFormats(effective.formats.value);
+              shared.parsePaper(args.paper);
+              shared.parseLogWindow(effective.logWindow.value);
               clockSkewToleranceOf(effective);
               const { shown } = scanSettings(args, effective);
               const searched = searchedInWords(searchWindow(args, effective));
-              process.stdout.write(printableConfig(effective, { searched, scan: shown }));
+              process.stdout.write(shared.printableConfig(effective, { searched, scan: shown }));
               exitCode = 0;
             },
           )
@@ -476,7 +472,10 @@ export async function main(argv: string[]): Promise<number> {
             "List every policy (built-in and --policies)",
             (yy) => yy,
             async (args) => {
-              const { listPolicies } = await commands.policies();
+              const [{ listPolicies }, { policiesFrom }] = await Promise.all([
+                commands.policies(),
+                import("./pack.js"),
+              ]);
               exitCode = listPolicies(policiesFrom(args.policies));
             },
           )
@@ -485,7 +484,7 @@ export async function main(argv: string[]): Promise<number> {
             "Show one policy in full",
             (yy) => yy.positional("id", { type: "string", demandOption: true }),
             async (args) => {
-              const { showPolicy } = await commands.policies();
+              const [{ showPolicy }, { policiesFrom }] = await Promise.all([commands.policies(), import("./pack.js")]);
               exitCode = showPolicy(policiesFrom(args.policies), args.id);
             },
           )
@@ -505,8 +504,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hsm-audit: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof UsageError || error instanceof EstateError || error instanceof OutputError) {
-      process.stderr.write(`hsm-audit: ${error.message}\nRun 'hsm-audit --help' for usage.\n`);
+    if (error instanceof UsageError || (await fromInput(error))) {
+      process.stderr.write(`hsm-audit: ${(error as Error).message}\nRun 'hsm-audit --help' for usage.\n`);
       return 2;
     }
     if ((error as Error).name === "YError") {
@@ -525,14 +524,23 @@ function policiesOf(effective: EffectiveConfig) {
   const config = effective.config;
   let policies;
   try {
-    policies = policiesFrom(dirs);
+    policies = shared.policiesFrom(dirs);
   } catch (error) {
     if (!(error instanceof UsageError) || !config || source !== config.file) throw error;
     throw new UsageError(
       `invalid configuration: ${config.file}:${config.lineOf(["policies"]) ?? 1}: policies: ${error.message.replace(/^invalid policy: /, "")}`,
     );
   }
-  return applyConfigParams(policies, config);
+  return shared.applyConfigParams(policies, config);
+}
+
+/** An error of an estate file or of an output: the modules that throw them are loaded only when needed. */
+async function fromInput(error: unknown): Promise<boolean> {
+  const [{ EstateError }, { OutputError }] = await Promise.all([
+    import("../simulator/estate.js"),
+    import("../report/outputs.js"),
+  ]);
+  return error instanceof EstateError || error instanceof OutputError;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -542,15 +550,15 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 /** The tolerance of the flag, the file or the default, in milliseconds; a bad flag is a usage error. */
 function clockSkewToleranceOf(effective: EffectiveConfig): number {
   const setting = effective.clockSkewTolerance;
-  const ms = parseClockSkewTolerance(setting.value);
+  const ms = shared.parseClockSkewTolerance(setting.value);
   if (ms === undefined)
-    throw new UsageError(`--clock-skew-tolerance ${CLOCK_SKEW_TOLERANCE_RULE}, not '${setting.value}'`);
+    throw new UsageError(`--clock-skew-tolerance ${shared.CLOCK_SKEW_TOLERANCE_RULE}, not '${setting.value}'`);
   return ms;
 }
 
 function parseLogWindowLike(flag: string, value: string): number {
   try {
-    return parseLogWindow(value);
+    return shared.parseLogWindow(value);
   } catch {
     throw new UsageError(`${flag} must be a duration such as 60s or 2m, not '${value}'`);
   }

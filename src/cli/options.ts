@@ -7,7 +7,6 @@ import { parseDuration } from "../util/duration.js";
 import { FAIL_ON_VALUES, type FailOn, type Result } from "../model/result.js";
 import { available, FORMAT_FILES, type Format } from "../report/outputs.js";
 import { CLOUD_NAMES, type CloudName } from "../azure/clouds.js";
-import { loadPolicies, PolicyError, type Policy } from "../engine/policy.js";
 import { loadWaiversFile, WaiverError, type Waiver, type WaiverRules } from "../engine/waivers.js";
 import { UsageError } from "./errors.js";
 import { firstError, validateResult, validateSnapshot } from "../model/schemas.js";
@@ -213,24 +212,7 @@ export function positiveInteger(
   return value;
 }
 
-/**
- * `--log-window -5d` reads to yargs as the flags -5 and -d ("Unknown arguments: 5, d"). A value that starts with a
- * minus and a digit is kept with the flag before it, so that the flag's own check can say what is wrong with it.
- */
-export function keepNegativeValues(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const next = argv[i + 1];
-    if (/^--[a-z][a-z-]*$/.test(arg) && next !== undefined && /^-\d/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
+export { keepNegativeValues } from "./argv.js";
 
 /**
  * The output directory must be one that can be written, checked before any network call: an existing directory, or
@@ -280,14 +262,7 @@ export function waiversFrom(file: string, rules: WaiverRules): Waiver[] {
   }
 }
 
-export function policiesFrom(dirs: readonly string[] | undefined): Policy[] {
-  try {
-    return loadPolicies([...(dirs ?? [])]);
-  } catch (error) {
-    if (error instanceof PolicyError) throw new UsageError(`invalid policy: ${error.message}`);
-    throw error;
-  }
-}
+export { policiesFrom } from "./pack.js";
 
 function readJson(flag: string, file: string): unknown {
   let text: string;

@@ -13,7 +13,7 @@ import {
 import { CHECK_KINDS } from "./checks/index.js";
 import type { CheckKind, Target, Verdict } from "./check.js";
 import type { Policy } from "./policy.js";
-import { fill, powershellQuote, shellQuote } from "./remediation.js";
+import { bicepString, fill, HSM_BICEP_TYPES, powershellQuote, shellQuote } from "./remediation.js";
 import { DEFAULT_AUDIT_CATEGORIES } from "../domain/hsm-kinds.js";
 import { isVerdict } from "./audit-trail.js";
 import { auditCategoriesOf, describePolicies, describeResource, policyPack } from "./describe.js";
@@ -257,6 +257,7 @@ function finding(
     remediation: {
       azCli: applies ? fill(forms.azCli, values, shellQuote).trim() : "",
       powershell: applies ? fill(forms.powershell, values, powershellQuote).trim() : "",
+      ...(applies && forms.bicep ? { bicep: fill(forms.bicep, values, bicepString).trim() } : {}),
     },
     title: policy.title,
     ...(verdict.details ? { details: verdict.details } : {}),
@@ -320,6 +321,7 @@ function targetValues(target: Target, categories: string[] | undefined, memo: Ev
     resourceGroup: hsm.resourceGroup,
     subscriptionId: hsm.subscriptionId,
     location: hsm.location,
+    hsmResourceType: HSM_BICEP_TYPES[hsm.kind],
     auditCategory: categories?.[0],
     logsJson: categories ? JSON.stringify(categories.map((category) => ({ category, enabled: true }))) : undefined,
     workspaceId,

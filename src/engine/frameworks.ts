@@ -1,9 +1,9 @@
 // Control frameworks (PCI DSS, NIST SP 800-53, ISO/IEC 27001) as data: each requirement points at policy ids.
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { Ajv } from "ajv";
-import { parseYaml, readYamlText } from "../util/yaml.js";
-import { BUILT_IN_POLICIES, PolicyError } from "./policy.js";
+import { basename, join } from "node:path";
+import { Ajv, type ValidateFunction } from "ajv";
+import { readYamlText } from "../util/yaml.js";
+import { BUILT_IN_POLICIES, describe, parseYamlFile, pathOf, PolicyError } from "./policy.js";
 
 export interface Framework {
   id: string;
@@ -14,7 +14,7 @@ export interface Framework {
   file: string;
 }
 
-const validate = new Ajv({ strict: false }).compile({
+const FRAMEWORK_SCHEMA = {
   type: "object",
   required: ["id", "title", "version", "url", "requirements"],
   additionalProperties: false,
@@ -38,24 +38,42 @@ const validate = new Ajv({ strict: false }).compile({
       },
     },
   },
-});
+} as const;
+
+/** Compiled on first use: `policies list` imports this module and never reads a framework. */
+let validateFramework: ValidateFunction | undefined;
 
 export const BUILT_IN_FRAMEWORKS = join(BUILT_IN_POLICIES, "frameworks");
 
+/**
+ * Loads the frameworks of `dir`. A mistake is a PolicyError naming the file, the line and the reason, as for policies;
+ * a framework's id is its file name.
+ */
 export function loadFrameworks(dir = BUILT_IN_FRAMEWORKS): Framework[] {
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/i.test(f))
     .sort()
-    .map((f) => {
-      const file = join(dir, f);
-      const error = (f: string, l: number | undefined, r: string) => new PolicyError(f, l, r);
-      const { value } = parseYaml(readYamlText(file, error), file, error);
-      if (!validate(value)) {
-        const e = validate.errors![0]!;
-        throw new PolicyError(file, undefined, `${e.instancePath || "document"} ${e.message ?? "is invalid"}`);
-      }
-      return { ...(value as Omit<Framework, "file">), file };
-    });
+    .map((f) => loadFrameworkFile(join(dir, f)));
+}
+
+export function loadFrameworkFile(file: string): Framework {
+  const text = readYamlText(file, (f, l, r) => new PolicyError(f, l, r));
+  return parseFramework(text, file);
+}
+
+export function parseFramework(text: string, file: string): Framework {
+  const { value, lineOf } = parseYamlFile(text, file);
+  const validate = (validateFramework ??= new Ajv({ strict: false }).compile(FRAMEWORK_SCHEMA));
+  if (!validate(value)) {
+    const error = validate.errors![0]!;
+    throw new PolicyError(file, lineOf(pathOf(error)), describe(error, ""));
+  }
+  const framework = value as Omit<Framework, "file">;
+  const expected = basename(file).replace(/\.ya?ml$/i, "");
+  if (framework.id !== expected) {
+    throw new PolicyError(file, lineOf(["id"]), `id '${framework.id}' must equal the file name ('${expected}')`);
+  }
+  return { ...framework, file };
 }
 
 /** The requirements that point at `policyId`, as `<framework title> <requirement id>`. */

@@ -1,11 +1,12 @@
 // Remediation commands with the resource's own ids filled in. Names and ids come from Azure and are chosen by whoever
 // owns the tenant, so a value is escaped for every context it lands in, innermost first: a KQL string literal inside
-// a query, then the query (or the value alone) as one shell or PowerShell argument. Templates never quote what
-// `fill` quotes.
+// a query, then the query (or the value alone) as one shell or PowerShell argument, or as one Bicep string literal.
+// Templates never quote what `fill` quotes.
 //
 // Template syntax:
-//   {{name}}              the value, as one whole argument of the shell (or PowerShell)
+//   {{name}}              the value, as one whole argument of the shell (or PowerShell), or one Bicep string literal
 //   [[kql: QUERY]]        QUERY as one whole argument; inside it, {{name}} is the value as a KQL string literal
+import type { HsmKind } from "../model/snapshot.js";
 
 /**
  * Characters that a shell would take literally but that make a value print as something else: line breaks and other
@@ -62,6 +63,34 @@ export function powershellQuote(value: string): string {
   if (parts[0]!.startsWith("[char]")) parts.unshift("''");
   return `(${parts.join(" + ")})`;
 }
+
+/**
+ * A Bicep string literal: single-quoted, on one line. The backslash and the quote are escaped, and so is every `$`
+ * (`${` would start an interpolation); line breaks, tabs and any other character that would not print as itself are
+ * written as escapes (`\n`, `\r`, `\t`, `\u{HEX}`), so that the literal stays on its line and reads as what it holds.
+ */
+export function bicepString(value: string): string {
+  const body = [...value]
+    .map((c) => {
+      if (c === "\\" || c === "'" || c === "$") return `\\${c}`;
+      if (c === "\n") return "\\n";
+      if (c === "\r") return "\\r";
+      if (c === "\t") return "\\t";
+      if (UNPRINTABLE.test(c)) return `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`;
+      return c;
+    })
+    .join("");
+  return `'${body}'`;
+}
+
+/**
+ * The Bicep type (with an API version) of each HSM kind that Azure Monitor can watch: what a Bicep fix declares as
+ * the `existing` resource its diagnostic setting extends. A Dedicated HSM has no diagnostic logs.
+ */
+export const HSM_BICEP_TYPES: Partial<Record<HsmKind, string>> = {
+  cloudHsm: "Microsoft.HardwareSecurityModules/cloudHsmClusters@2025-03-31",
+  managedHsm: "Microsoft.KeyVault/managedHSMs@2023-07-01",
+};
 
 /**
  * A KQL string literal: double-quoted, with the backslash, the quote and the line breaks escaped (a KQL string may

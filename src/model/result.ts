@@ -101,7 +101,8 @@ export interface Finding {
   severity: Severity;
   message: string;
   evidence: string[];
-  remediation: { azCli: string; powershell: string };
+  /** `bicep`: added to the contract, when the policy has a Bicep form of the fix that fits the finding. */
+  remediation: { azCli: string; powershell: string; bicep?: string };
   /** Added to the contract: the policy's title, for readers of the JSON alone. */
   title: string;
   /**

@@ -792,7 +792,7 @@ export const RESULT_SCHEMA = closed({
           remediation: {
             type: "object",
             required: ["azCli", "powershell"],
-            properties: { azCli: str, powershell: str },
+            properties: { azCli: str, powershell: str, bicep: str },
           },
           title: str,
           waiver: {

@@ -165,7 +165,9 @@ export function printableResult(result: Result): Result & { cut?: boolean } {
     const { remediation, title, ...rest } = f;
     const azCli = printableFix(remediation.azCli);
     const powershell = printableFix(remediation.powershell);
-    if (azCli !== remediation.azCli || powershell !== remediation.powershell) changed = true;
+    const bicep = remediation.bicep === undefined ? undefined : printableFix(remediation.bicep);
+    if (azCli !== remediation.azCli || powershell !== remediation.powershell || bicep !== remediation.bicep)
+      changed = true;
     const { details, ...others } = rest;
     const shown: Omit<Finding, "title" | "remediation"> = deep(others);
     if (details) {
@@ -174,7 +176,7 @@ export function printableResult(result: Result): Result & { cut?: boolean } {
       if (whole.some((q, i) => q !== queries[i])) changed = true;
       shown.details = { ...deep(answer), queries: whole };
     }
-    return { ...shown, title, remediation: { azCli, powershell } };
+    return { ...shown, title, remediation: { azCli, powershell, ...(bicep === undefined ? {} : { bicep }) } };
   };
   const { policies, policyPack, tool, findings, evidence, ...rest } = result;
   const shown = {

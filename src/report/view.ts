@@ -196,7 +196,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
       resourceName: resource?.name ?? (sub ? subscriptionName(sub[1]!) : "all subscriptions"),
       where: resource ? HSM_TYPES[resource.kind].label : sub ? "Subscription" : "Tenant",
       evidence: finding.evidence,
-      hasFix: Boolean(finding.remediation.azCli || finding.remediation.powershell),
+      hasFix: Boolean(finding.remediation.azCli || finding.remediation.powershell || finding.remediation.bicep),
     };
   });
   const byStatus = (a: FindingView, b: FindingView) =>

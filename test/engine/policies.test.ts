@@ -60,6 +60,7 @@ const HSM_PLACEHOLDERS = [
   "resourceGroup",
   "subscriptionId",
   "location",
+  "hsmResourceType",
   "auditCategory",
   "logsJson",
   "workspaceId",
@@ -112,6 +113,25 @@ describe("the built-in policy pack", () => {
     const used = templates(policy).flatMap((t) => placeholders(t));
     expect(used.filter((p) => !allowed.includes(p))).toEqual([]);
   });
+
+  /** A command of a fix that changes Azure (creates, updates, registers, assigns), not one that only reads. */
+  const CHANGES = /^\s*az (?:[a-z-]+ )+(?:create|update|register|lock|delete)\b/m;
+  const fixes = builtIns.flatMap((p) =>
+    [["", p.remediation] as const, ...Object.entries(p.remediation.cases ?? {})].map(([name, r]) => ({
+      fix: name ? `${p.id} (${name})` : p.id,
+      forms: r,
+    })),
+  );
+  test("some fixes change Azure and some only read", () => {
+    expect(fixes.filter((f) => CHANGES.test(f.forms.azCli)).length).toBeGreaterThan(5);
+    expect(fixes.filter((f) => !CHANGES.test(f.forms.azCli)).length).toBeGreaterThan(5);
+  });
+  test.each(fixes.filter((f) => CHANGES.test(f.forms.azCli)))(
+    "$fix: a fix that changes Azure has a Bicep form",
+    ({ forms }) => {
+      expect(forms.bicep?.trim()).toBeTruthy();
+    },
+  );
 
   test("DESIGN's applies-to column holds", () => {
     const appliesTo = Object.fromEntries(builtIns.map((p) => [p.id, [...p.appliesTo].sort()]));
@@ -167,8 +187,10 @@ describe("the built-in policy pack", () => {
     const applicable = result.findings.filter((f) => f.status !== "not_applicable");
     const unfilled = applicable.flatMap((f) => {
       const policy = builtIns.find((p) => p.id === f.policyId)!;
-      return placeholders(`${policy.remediation.azCli}\n${policy.remediation.powershell}`)
-        .filter((name) => `${f.remediation.azCli}\n${f.remediation.powershell}`.includes(`<${name}>`))
+      const { azCli, powershell, bicep = "" } = policy.remediation;
+      const filled = `${f.remediation.azCli}\n${f.remediation.powershell}\n${f.remediation.bicep ?? ""}`;
+      return placeholders(`${azCli}\n${powershell}\n${bicep}`)
+        .filter((name) => filled.includes(`<${name}>`))
         .map((name) => `${f.policyId} on ${f.resourceId}: <${name}>`);
     });
     expect(unfilled).toEqual([]);
@@ -213,6 +235,58 @@ describe("frameworks", () => {
   test("workspace-retention answers PCI DSS 10.5.1 (twelve months of history)", () => {
     const pci = mappingsOf("workspace-retention", frameworks).filter((m) => /PCI/.test(m.framework.title));
     expect(pci.map((m) => m.requirement.id)).toContain("10.5.1");
+  });
+});
+
+describe("an invalid framework file is rejected naming file and line", () => {
+  /** A valid framework. Line numbers below refer to this text. */
+  const FRAMEWORK = [
+    /*  1 */ "id: house-rules",
+    /*  2 */ "title: House rules",
+    /*  3 */ 'version: "1"',
+    /*  4 */ "url: https://example.com/house-rules",
+    /*  5 */ "requirements:",
+    /*  6 */ "  - id: R1",
+    /*  7 */ "    title: Audit logs are kept",
+    /*  8 */ "    policies: [workspace-retention]",
+    /*  9 */ "  - id: R2",
+    /* 10 */ "    title: Audit logs flow",
+    /* 11 */ "    policies:",
+    /* 12 */ "      - logs-flowing",
+  ];
+  const withLine = (n: number, ...lines: string[]) =>
+    [...FRAMEWORK.slice(0, n - 1), ...lines, ...FRAMEWORK.slice(n)].join("\n") + "\n";
+  const frameworkDir = (name: string, text: string) => policyDir({ [name]: text });
+
+  test("the valid one loads", () => {
+    const [framework] = loadFrameworks(frameworkDir("house-rules.yaml", withLine(1, FRAMEWORK[0]!)));
+    expect(framework).toMatchObject({ id: "house-rules", requirements: [{ id: "R1" }, { id: "R2" }] });
+  });
+
+  test.each([
+    ["bad YAML", "house-rules.yaml", withLine(7, "    title: [unclosed"), 8, /not valid YAML/],
+    ["unknown key", "house-rules.yaml", withLine(4, FRAMEWORK[3]!, "owner: audit"), 5, /unknown key 'owner'/],
+    ["missing key", "house-rules.yaml", withLine(4), 1, /missing required key 'url'/],
+    ["url not https", "house-rules.yaml", withLine(4, "url: http://example.com"), 4, /url: must match/],
+    ["requirement without policies", "house-rules.yaml", withLine(8, "    policies: []"), 8, /policies/],
+    ["a policy id not a string", "house-rules.yaml", withLine(12, "      - {id: x}"), 12, /must be string/],
+    ["id not equal to file name", "house-rule.yaml", withLine(1, FRAMEWORK[0]!), 1, /must equal the file name/],
+  ])("%s", (_what, name, text, line, reason) => {
+    const dir = frameworkDir(name, text);
+    let error: unknown;
+    try {
+      loadFrameworks(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).message).toMatch(reason);
+    expect((error as PolicyError).line).toBe(line);
+    expect((error as PolicyError).message.startsWith(`${join(dir, name)}:${line}: `)).toBe(true);
+  });
+
+  test.each(loadFrameworks())("built-in $id: its id is its file name", (framework) => {
+    expect(basename(framework.file).replace(/\.ya?ml$/i, "")).toBe(framework.id);
   });
 });
 

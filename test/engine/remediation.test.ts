@@ -2,13 +2,22 @@
 // The az CLI form runs through bash with a stub `az` on PATH that records its argv: nothing the values say may run,
 // and each argument must be exactly the value meant. The PowerShell form is read back by a model of PowerShell's
 // quoting rules (pwsh cannot be installed here): single-quoted strings are verbatim, a quote inside is doubled, and
-// typographic single quotes count as quotes; nothing expands inside them.
+// typographic single quotes count as quotes; nothing expands inside them. The Bicep form is read back by a model of
+// Bicep's lexer (the Bicep CLI is not installed here): a string literal is single-quoted on one line, with the escapes
+// \\ \' \n \r \t \$ and \u{X}, and an unescaped `${` starts an interpolation.
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPolicies } from "../../src/engine/policy.js";
-import { fill, kqlString, placeholders, powershellQuote, shellQuote } from "../../src/engine/remediation.js";
+import {
+  bicepString,
+  fill,
+  kqlString,
+  placeholders,
+  powershellQuote,
+  shellQuote,
+} from "../../src/engine/remediation.js";
 import { tokenize } from "../../src/simulator/kql/lexer.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { WORKSPACE, managedHsm, setting, snapshot, withTables, workspace } from "../helpers/snapshots.js";
@@ -38,6 +47,7 @@ const forms = policies.flatMap((p) =>
   [["", p.remediation] as const, ...Object.entries(p.remediation.cases ?? {})].flatMap(([name, r]) => [
     { policy: name ? `${p.id} (${name})` : p.id, form: "azCli" as const, template: r.azCli },
     { policy: name ? `${p.id} (${name})` : p.id, form: "powershell" as const, template: r.powershell },
+    ...(r.bicep ? [{ policy: name ? `${p.id} (${name})` : p.id, form: "bicep" as const, template: r.bicep }] : []),
   ]),
 );
 
@@ -277,6 +287,120 @@ describe("fixes pasted into PowerShell (a model of its quoting rules)", () => {
   });
 });
 
+/** A token of a Bicep file, as the model of its lexer reads it; comments and blanks are dropped, line breaks kept. */
+type BicepToken = { kind: "string" | "word" | "punct" | "newline"; value: string };
+const BICEP_ESCAPES: Record<string, string> = { "\\": "\\", "'": "'", $: "$", n: "\n", r: "\r", t: "\t" };
+/** Bicep's line breaks: a string literal may hold none of them. */
+const BICEP_LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
+function readBicep(text: string): BicepToken[] {
+  const tokens: BicepToken[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "\n") {
+      tokens.push({ kind: "newline", value: c });
+      i++;
+    } else if (c === " " || c === "\t") i++;
+    else if (text.startsWith("//", i)) {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (text.startsWith("/*", i)) {
+      const end = text.indexOf("*/", i + 2);
+      if (end < 0) throw new Error(`unterminated comment in ${text}`);
+      i = end + 2;
+    } else if (text.startsWith("'''", i)) throw new Error(`a multi-line string in ${text}`);
+    else if (c === "'") {
+      let value = "";
+      i++;
+      for (;;) {
+        const d = text[i];
+        if (d === undefined || BICEP_LINE_BREAK.test(d)) throw new Error(`unterminated string in ${text}`);
+        i++;
+        if (d === "'") break;
+        if (d === "$" && text[i] === "{") throw new Error(`an interpolation in ${text}`);
+        if (d !== "\\") {
+          value += d;
+          continue;
+        }
+        const e = text[i]!;
+        const unicode = /^u\{([0-9A-Fa-f]{1,6})\}/.exec(text.slice(i));
+        if (unicode) {
+          value += String.fromCodePoint(parseInt(unicode[1]!, 16));
+          i += unicode[0].length;
+        } else if (e in BICEP_ESCAPES) {
+          value += BICEP_ESCAPES[e];
+          i++;
+        } else throw new Error(`unknown escape \\${e} in ${text}`);
+      }
+      tokens.push({ kind: "string", value });
+    } else if (/[A-Za-z0-9_]/.test(c)) {
+      const word = /^[A-Za-z0-9_]+/.exec(text.slice(i))![0];
+      tokens.push({ kind: "word", value: word });
+      i += word.length;
+    } else if (/[{}()[\]:=.,@!?<>|&+\-*/%]/.test(c)) {
+      tokens.push({ kind: "punct", value: c });
+      i++;
+    } else throw new Error(`Bicep would not read ${JSON.stringify(c)} in ${text}`);
+  }
+  return tokens;
+}
+
+describe("fixes deployed as Bicep (a model of its lexer)", () => {
+  test.each([
+    ["plain", "'plain'"],
+    ["it's", "'it\\'s'"],
+    ["it’s ‘x’", "'it’s ‘x’'"],
+    ["${subscription().id}", "'\\${subscription().id}'"],
+    ["$5", "'\\$5'"],
+    ["back\\slash", "'back\\\\slash'"],
+    ["a\nb\rc\td", "'a\\nb\\rc\\td'"],
+    ["a\u202e", "'a\\u{202E}'"],
+    ["nel\u0085 ls\u2028 nul\u0000", "'nel\\u{85} ls\\u{2028} nul\\u{0}'"],
+    ["日本語-ħsm", "'日本語-ħsm'"],
+  ])("bicepString(%j) is %s", (value, quoted) => {
+    expect(bicepString(value)).toBe(quoted);
+    expect(readBicep(`var x = ${quoted}`)).toEqual([
+      { kind: "word", value: "var" },
+      { kind: "word", value: "x" },
+      { kind: "punct", value: "=" },
+      { kind: "string", value },
+    ]);
+  });
+
+  test.each(HOSTILE)("bicepString(%j) is one string literal, on one line, that reads as the value", (value) => {
+    const quoted = bicepString(value);
+    expect(quoted.split(BICEP_LINE_BREAK)).toHaveLength(1);
+    expect(readBicep(quoted)).toEqual([{ kind: "string", value }]);
+  });
+
+  const bicepForms = forms.filter((f) => f.form === "bicep");
+  test("the policies have Bicep forms to check", () => {
+    expect(bicepForms.length).toBeGreaterThan(5);
+  });
+  test.each(bicepForms)(
+    "$policy: every value is one string literal, exactly, and nothing else changes",
+    ({ template }) => {
+      const marked = readBicep(fill(template, valuesFor(template, MARK), bicepString));
+      for (const hostile of HOSTILE) {
+        const values = valuesFor(template, (name) => `${hostile}·${name}`);
+        const filled = fill(template, values, bicepString);
+        const tokens = readBicep(filled);
+        expect(tokens.length).toBe(marked.length);
+        marked.forEach((token, i) => {
+          const whole = Object.keys(values).find((name) => token.kind === "string" && token.value === MARK(name));
+          expect(tokens[i]).toEqual(whole ? { kind: "string", value: values[whole] } : token);
+        });
+        expect(filled.trim().split(BICEP_LINE_BREAK).length).toBe(template.trim().split("\n").length);
+      }
+    },
+  );
+
+  test("an unfilled placeholder is a string literal <name>, which a deployment refuses", () => {
+    expect(fill("resource hsm {{hsmResourceType}} existing = {\n  name: {{name}}\n}", { name: "h" }, bicepString)).toBe(
+      "resource hsm '<hsmResourceType>' existing = {\n  name: 'h'\n}",
+    );
+  });
+});
+
 describe("KQL string literals", () => {
   test.each(HOSTILE)("kqlString(%j) is one string token that decodes to the value", (value) => {
     const tokens = tokenize(`T | where x == ${kqlString(value)}`);
@@ -308,6 +432,9 @@ describe("the fix that fits the finding", () => {
       "az monitor log-analytics workspace table update --resource-group 'RG-Logs' --workspace-name 'law-audit' --name 'AZKVAuditLogs' --retention-time '90' --total-retention-time '365'",
     );
     expect(f.remediation.powershell).toContain("Update-AzOperationalInsightsTable");
+    expect(f.remediation.bicep).toContain("name: 'AZKVAuditLogs'");
+    expect(f.remediation.bicep).toContain("retentionInDays: int('90')");
+    expect(f.remediation.bicep).toContain("totalRetentionInDays: int('365')");
   });
 
   test("a workspace's short default is fixed on that workspace", () => {

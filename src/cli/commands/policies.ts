@@ -35,11 +35,19 @@ export function showPolicy(policies: Policy[], id: string, print: (line: string)
   for (const line of policy.remediation.azCli.trimEnd().split("\n")) print(`  ${line}`);
   print("Remediation (PowerShell):");
   for (const line of policy.remediation.powershell.trimEnd().split("\n")) print(`  ${line}`);
+  if (policy.remediation.bicep) {
+    print("Remediation (Bicep):");
+    for (const line of policy.remediation.bicep.trimEnd().split("\n")) print(`  ${line}`);
+  }
   for (const [name, fix] of Object.entries(policy.remediation.cases ?? {})) {
     print(`Remediation when the finding is '${name}' (az CLI):`);
     for (const line of fix.azCli.trimEnd().split("\n")) print(`  ${line}`);
     print(`Remediation when the finding is '${name}' (PowerShell):`);
     for (const line of fix.powershell.trimEnd().split("\n")) print(`  ${line}`);
+    if (fix.bicep) {
+      print(`Remediation when the finding is '${name}' (Bicep):`);
+      for (const line of fix.bicep.trimEnd().split("\n")) print(`  ${line}`);
+    }
   }
   const mappings = mappingsOf(policy.id, loadFrameworks());
   if (mappings.length > 0) {

@@ -7,7 +7,7 @@ import type { Style } from "../typesetter.js";
 export type ShownFixes = Map<string, { policyId: string; where: string; page: number; anchor: string }>;
 
 /**
- * The az CLI and PowerShell fix of each failure of `where` (an HSM, a subscription). Commands already shown in
+ * The az CLI, PowerShell and Bicep fix of each failure of `where` (an HSM, a subscription). Commands already shown in
  * full (the same fix of another policy, or of another HSM: those that name no resource) are referred to, with a
  * link to them, rather than repeated.
  */
@@ -15,8 +15,8 @@ export function fixes(p: Layout, shown: ShownFixes, findings: FindingView[], whe
   if (!findings.length) return;
   p.heading("Remediation", 3);
   for (const v of findings) {
-    const { azCli, powershell } = v.finding.remediation;
-    const key = `${azCli ?? ""}\u0000${powershell ?? ""}`;
+    const { azCli, powershell, bicep } = v.finding.remediation;
+    const key = `${azCli ?? ""}\u0000${powershell ?? ""}\u0000${bicep ?? ""}`;
     const title = `Fix for ${v.finding.policyId} (${v.status.word}, ${v.finding.severity})`;
     const earlier = shown.get(key);
     if (earlier) {
@@ -43,5 +43,6 @@ export function fixes(p: Layout, shown: ShownFixes, findings: FindingView[], whe
     p.paragraph(title, { font: "bold", size: 8.5 });
     if (azCli) p.command("Azure CLI", azCli);
     if (powershell) p.command("PowerShell", powershell);
+    if (bicep) p.command("Bicep", bicep);
   }
 }

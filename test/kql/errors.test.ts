@@ -284,18 +284,6 @@ describe("unsupported constructs are named", () => {
       column: 37,
     })),
     {
-      name: "an unsupported function",
-      query: `print hash_sha256("x")`,
-      kind: "unsupported",
-      message: "The hsm-audit simulator does not support the 'hash_sha256' function",
-    },
-    {
-      name: "an unsupported aggregate",
-      query: `${T} | summarize percentiles(DurationMs, 50, 95)`,
-      kind: "unsupported",
-      message: "The hsm-audit simulator does not support the 'percentiles' function",
-    },
-    {
       name: "a set statement",
       query: `set truncationmaxrecords = 10;\n${T} | take 1`,
       kind: "unsupported",

@@ -2,9 +2,9 @@
 // and turns it into a function of the row. Binding happens before any row is read, so unknown columns and
 // type errors are reported even when a table is empty.
 
-import { AGGREGATES, MULTI_COLUMN_AGGREGATES } from "./aggregates.js";
+import { AGGREGATES } from "./aggregates.js";
 import type { BetweenExpr, BinaryExpr, CallExpr, Expr, ListOpExpr, MemberExpr, NameExpr, Pos } from "./ast.js";
-import { FUNCTIONS, isUnsupportedFunction } from "./functions.js";
+import { FUNCTIONS } from "./functions.js";
 import type { CallInfo } from "./functions.js";
 import { unsupported } from "./parser.js";
 import { constant, Env, Scope } from "./scope.js";
@@ -27,24 +27,7 @@ import type { Row } from "./values.js";
 // Column naming
 
 /** Functions whose result column takes the name of their first argument (bin(TimeGenerated, 1d) -> TimeGenerated). */
-const FIRST_ARGUMENT_NAMED = new Set([
-  "bin",
-  "floor",
-  "bin_at",
-  "tostring",
-  "toint",
-  "tolong",
-  "toreal",
-  "todouble",
-  "tobool",
-  "toboolean",
-  "todatetime",
-  "totimespan",
-  "toguid",
-  "todynamic",
-  "toobject",
-  "take_any",
-]);
+const FIRST_ARGUMENT_NAMED = new Set(["bin", "tostring"]);
 
 /** The name Kusto gives a column computed by `expr` when no name is written; undefined when it would be ColumnN. */
 export function defaultName(e: Expr): string | undefined {
@@ -67,13 +50,8 @@ export function defaultName(e: Expr): string | undefined {
       if (FIRST_ARGUMENT_NAMED.has(e.name)) return first ? defaultName(first) : undefined;
       const agg = AGGREGATES[e.name];
       if (agg) {
-        if (agg.prefixOnly) return `${agg.prefix ?? e.name}_`;
-        let name = `${agg.prefix ?? e.name}_${first ? (defaultName(first) ?? "") : ""}`;
-        if (e.name === "percentile") {
-          const p = e.args[1];
-          if (p?.kind === "literal") name += `_${String(p.value).replace(".", "_")}`;
-        }
-        return name;
+        if (agg.prefixOnly) return `${e.name}_`;
+        return `${e.name}_${first ? (defaultName(first) ?? "") : ""}`;
       }
       return undefined;
     }
@@ -756,11 +734,10 @@ function compileCall(e: CallExpr, scope: Scope): Compiled {
       break;
   }
 
-  if (AGGREGATES[e.name] || MULTI_COLUMN_AGGREGATES.has(e.name)) return compileAggregateCall(e, scope);
+  if (AGGREGATES[e.name]) return compileAggregateCall(e, scope);
 
   const def = FUNCTIONS[e.name];
   if (!def) {
-    if (isUnsupportedFunction(e.name)) throw unsupported(`the '${e.name}' function`, e.pos);
     throw new KqlError(`Unknown function: '${e.name}'`, "semantic", e.pos.line, e.pos.column);
   }
   if (e.args.length < def.min || e.args.length > def.max) {
@@ -787,7 +764,7 @@ function compileCall(e: CallExpr, scope: Scope): Compiled {
       },
     };
   }
-  if (!def.volatile) result = foldIfConst(result, args);
+  result = foldIfConst(result, args);
   if (result.isConst && result.type === "string" && isNull(result.value)) result = constant("string", "");
   return result;
 }

@@ -1,6 +1,5 @@
 // The tabular evaluator: runs statements, reads tables, and applies the query operators.
 
-import { MULTI_COLUMN_AGGREGATES } from "./aggregates.js";
 import type { Accumulator, AggSpec } from "./aggregates.js";
 import type {
   CallExpr,
@@ -24,16 +23,7 @@ import { Env, Scope, UnresolvedTableError } from "./scope.js";
 import type { AggregateCollector, Binding, Compiled, Ctx, RowWindow, Table } from "./scope.js";
 import { KqlError } from "./types.js";
 import type { KqlColumn, KqlDatabase, KqlRunOptions, KqlTable, KqlType } from "./types.js";
-import {
-  compareValues,
-  formatDatetime,
-  isNull,
-  parseDatetime,
-  parseTimespan,
-  sortCompare,
-  toStr,
-  valueKey,
-} from "./values.js";
+import { formatDatetime, isNull, parseDatetime, parseTimespan, sortCompare, toStr, valueKey } from "./values.js";
 import type { Row } from "./values.js";
 
 /** Operators whose output keeps the row order of a serialized input (Kusto's serialization rules). */
@@ -126,14 +116,8 @@ function columnName(taken: Set<string>): string {
   }
 }
 
-interface MultiItem {
-  kind: "multi";
-  columns: KqlColumn[];
-  slot: number;
-}
-
+/** One aggregate column of summarize: an expression over the results of its aggregate calls. */
 interface SimpleItem {
-  kind: "simple";
   column: KqlColumn;
   start: number;
   count: number;
@@ -755,23 +739,11 @@ export class Evaluator implements Ctx {
       if (name === undefined) implicitNames.push({ column });
       return { column, fn: c.fn };
     });
-    const byNames = new Set(by.map((b) => b.column.name));
 
     // Aggregates.
     const specs: AggSpec[] = [];
-    const items: (SimpleItem | MultiItem)[] = [];
+    const items: SimpleItem[] = [];
     for (const item of op.aggregates) {
-      const expr = unparen(item.expr);
-      if (
-        expr.kind === "call" &&
-        (MULTI_COLUMN_AGGREGATES.has(expr.name) ||
-          ((expr.name === "take_any" || expr.name === "any") &&
-            (expr.args.length > 1 || expr.args[0]?.kind === "star")))
-      ) {
-        const { spec, columns } = this.multiAggregate(expr, item.name, rowScope, byNames, taken);
-        items.push({ kind: "multi", columns, slot: specs.push(spec) - 1 });
-        continue;
-      }
       const collector: AggregateCollector = { rowScope, specs: [] };
       const outer = new Scope(this, env, [], op.keyword, collector);
       const c = compileScalar(item.expr, outer);
@@ -781,7 +753,7 @@ export class Evaluator implements Ctx {
       const name = item.name ?? defaultName(item.expr);
       const column: KqlColumn = { name: name === undefined ? "" : uniqueName(name, taken), type: c.type };
       if (name === undefined) implicitNames.push({ column });
-      items.push({ kind: "simple", column, start: specs.length, count: collector.specs.length, fn: c.fn });
+      items.push({ column, start: specs.length, count: collector.specs.length, fn: c.fn });
       specs.push(...collector.specs);
     }
     for (const n of implicitNames) n.column.name = columnName(taken);
@@ -810,106 +782,17 @@ export class Evaluator implements Ctx {
     }
     if (by.length === 0 && groups.size === 0) groups.set("", { keys: [], accs: specs.map((s) => s.create()) });
 
-    const columns: KqlColumn[] = [...by.map((b) => b.column)];
-    for (const item of items) {
-      if (item.kind === "simple") columns.push(item.column);
-      else columns.push(...item.columns);
-    }
+    const columns: KqlColumn[] = [...by.map((b) => b.column), ...items.map((item) => item.column)];
     const rows: Row[] = [];
     for (const g of groups.values()) {
       const results = g.accs.map((a) => a.result());
       const row: Row = [...g.keys];
       for (const item of items) {
-        if (item.kind === "simple") {
-          row.push(
-            item.fn(item.count === results.length ? results : results.slice(item.start, item.start + item.count)),
-          );
-        } else {
-          row.push(...(results[item.slot] as unknown[]));
-        }
+        row.push(item.fn(item.count === results.length ? results : results.slice(item.start, item.start + item.count)));
       }
       rows.push(row);
     }
     return { columns, rows };
-  }
-
-  /** arg_max(x, cols...), arg_min(x, cols...) and take_any(cols... | *): aggregates that yield several columns. */
-  private multiAggregate(
-    e: CallExpr,
-    alias: string | undefined,
-    rowScope: Scope,
-    byNames: Set<string>,
-    taken: Set<string>,
-  ): { spec: AggSpec; columns: KqlColumn[] } {
-    const isArg = e.name === "arg_max" || e.name === "arg_min";
-    const sign = e.name === "arg_min" ? -1 : 1;
-    if (isArg && e.args.length < 2) {
-      throw rowScope.semantic(`Function '${e.name}' expects at least 2 argument(s) but got ${e.args.length}`, e.pos);
-    }
-    const columns: KqlColumn[] = [];
-    let x: Compiled | undefined;
-    let xName: string | undefined;
-    if (isArg) {
-      const first = e.args[0] as Expr;
-      if (first.kind === "star") throw rowScope.semantic(`the first argument of '${e.name}' cannot be '*'`, first.pos);
-      x = compileScalar(first, rowScope);
-      xName = defaultName(first);
-      columns.push({ name: uniqueName(alias ?? xName ?? `${sign > 0 ? "max" : "min"}_`, taken), type: x.type });
-    } else if (alias !== undefined) {
-      throw rowScope.semantic(`'${e.name}' with several columns cannot be given a single name`, e.pos);
-    }
-    const selected: ((row: Row) => unknown)[] = [];
-    for (const arg of e.args.slice(isArg ? 1 : 0)) {
-      if (arg.kind === "star") {
-        rowScope.columns.forEach((c, i) => {
-          if (byNames.has(c.name) || (isArg && c.name === xName) || taken.has(c.name)) return;
-          taken.add(c.name);
-          columns.push({ name: c.name, type: c.type });
-          selected.push((row) => row[i]);
-        });
-        continue;
-      }
-      const c = compileScalar(arg, rowScope);
-      const implicit = defaultName(arg);
-      columns.push({ name: implicit === undefined ? columnName(taken) : uniqueName(implicit, taken), type: c.type });
-      selected.push(c.fn);
-    }
-    const xf = x?.fn;
-    const spec: AggSpec = {
-      type: "dynamic",
-      create: () => {
-        let best: unknown = null;
-        let bestRow: Row | undefined;
-        return {
-          add: (row) => {
-            if (!xf) {
-              bestRow ??= row;
-              return;
-            }
-            const v = xf(row);
-            if (isNull(v)) {
-              bestRow ??= row;
-              return;
-            }
-            if (isNull(best)) {
-              best = v;
-              bestRow = row;
-              return;
-            }
-            const c = compareValues(v, best);
-            if (c !== null && c * sign > 0) {
-              best = v;
-              bestRow = row;
-            }
-          },
-          result: () => {
-            const values = selected.map((f) => (bestRow ? f(bestRow) : null));
-            return xf ? [best, ...values] : values;
-          },
-        };
-      },
-    };
-    return { spec, columns };
   }
 }
 

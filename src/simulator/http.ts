@@ -152,3 +152,12 @@ export function faultError(
   const [errorCode, message] = given(codes[status], ["ServiceError", `The service answered ${status}.`]);
   return armError(status, errorCode, message);
 }
+
+/** The path decoded, or as it is when it is not valid percent-encoding. */
+export function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

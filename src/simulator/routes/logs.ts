@@ -1,9 +1,10 @@
 // Log Analytics query API routes (`/v1/...`): workspace and resource-centric queries, and `$batch`.
-import { logsError, type Route, type SimRequest, type SimResponse } from "./http.js";
-import { runKql, KqlError, type KqlTable } from "./kql/index.js";
-import { databaseOf } from "./tables.js";
-import { parseTimespan } from "../util/duration.js";
-import { armIdKey, type Estate } from "./estate.js";
+import { logsError, type Route, type SimRequest, type SimResponse } from "../http.js";
+import { runKql, KqlError, type KqlTable } from "../kql/index.js";
+import { databaseOf } from "../tables.js";
+import { parseTimespan } from "../../util/duration.js";
+import { armIdKey, type Estate } from "../estate.js";
+import { findRoute, type RouteEntry } from "./route.js";
 
 export interface LogsContext {
   estate: Estate;
@@ -141,44 +142,56 @@ function queryFromRequest(req: SimRequest): QueryBody {
   return (req.body && typeof req.body === "object" ? req.body : {}) as QueryBody;
 }
 
-/** Matches a request under `/v1`, or returns undefined. `partialError` comes from an injected fault. */
+/** A logs request: the context, and whether an injected fault adds a partial error to the answer. */
+interface LogsRequest {
+  ctx: LogsContext;
+  partialError: boolean;
+}
+
+/** The query API under `/v1`: `$batch`, a workspace query, a resource-centric query. */
+const LOGS_ROUTES: RouteEntry<LogsRequest>[] = [
+  {
+    methods: ["POST"],
+    pattern: /^\/v1\/\$batch$/i,
+    handler: (_m, { ctx, partialError }) => ({
+      name: "logsBatch",
+      family: "logs",
+      handle: (req) => batch(ctx, req, partialError),
+    }),
+  },
+  {
+    methods: ["POST", "GET"],
+    pattern: /^\/v1\/workspaces\/([^/]+)\/query$/i,
+    handler: (workspace, { ctx, partialError }) => ({
+      name: "logsQuery",
+      family: "logs",
+      handle: (req) => queryWorkspace(ctx, workspace[1]!, queryFromRequest(req), partialError),
+    }),
+  },
+  {
+    methods: ["POST", "GET"],
+    pattern: /^\/v1\/(subscriptions\/.+)\/query$/i,
+    handler: (resource, { ctx, partialError }) => {
+      const subscriptionId = /^subscriptions\/([^/]+)/i.exec(resource[1]!)?.[1];
+      return {
+        name: "logsQuery",
+        family: "logs",
+        ...(subscriptionId ? { subscriptionId } : {}),
+        handle: (req) => queryResource(ctx, resource[1]!, queryFromRequest(req), partialError),
+      };
+    },
+  },
+];
+
+/** Matches a request under `/v1`, or returns undefined. */
 export function matchLogsRoute(ctx: LogsContext, method: string, path: string): Route | undefined {
-  const p = path.replace(/\/+$/, "");
-  if (!/^\/v1\//i.test(p)) return undefined;
-  const rest = p.slice(3);
-  if (/^\/\$batch$/i.test(rest) && method === "POST") {
-    return { name: "logsBatch", family: "logs", handle: (req) => batch(ctx, req, false) };
-  }
-  const workspace = /^\/workspaces\/([^/]+)\/query$/i.exec(rest);
-  if (workspace && (method === "POST" || method === "GET")) {
-    return {
-      name: "logsQuery",
-      family: "logs",
-      handle: (req) => queryWorkspace(ctx, workspace[1]!, queryFromRequest(req), false),
-    };
-  }
-  const resource = /^\/(subscriptions\/.+)\/query$/i.exec(rest);
-  if (resource && (method === "POST" || method === "GET")) {
-    const subscriptionId = /^subscriptions\/([^/]+)/i.exec(resource[1]!)?.[1];
-    return {
-      name: "logsQuery",
-      family: "logs",
-      ...(subscriptionId ? { subscriptionId } : {}),
-      handle: (req) => queryResource(ctx, resource[1]!, queryFromRequest(req), false),
-    };
-  }
-  return undefined;
+  return findRoute(LOGS_ROUTES, method, path.replace(/\/+$/, ""), { ctx, partialError: false });
 }
 
 /** Re-runs a logs route with a partial error added to its answer (the `partialError` fault). */
 export function withPartialError(ctx: LogsContext, req: SimRequest): SimResponse | undefined {
-  const rest = req.path.replace(/\/+$/, "").slice(3);
-  if (/^\/\$batch$/i.test(rest)) return batch(ctx, req, true);
-  const workspace = /^\/workspaces\/([^/]+)\/query$/i.exec(rest);
-  if (workspace) return queryWorkspace(ctx, workspace[1]!, queryFromRequest(req), true);
-  const resource = /^\/(subscriptions\/.+)\/query$/i.exec(rest);
-  if (resource) return queryResource(ctx, resource[1]!, queryFromRequest(req), true);
-  return undefined;
+  const route = findRoute(LOGS_ROUTES, req.method, req.path.replace(/\/+$/, ""), { ctx, partialError: true });
+  return route?.handle(req) as SimResponse | undefined;
 }
 
 interface BatchItem {

@@ -1,10 +1,11 @@
 // Azure Resource Graph (`POST /providers/Microsoft.ResourceGraph/resources`): the estate's resources as the
 // `resources` table, queried with the simulator's KQL interpreter, paged with `$skipToken` as the service does
 // (`$top` rows a page, 100 by default and 1,000 at most), in the `objectArray` result format.
-import { runKql, KqlError, type KqlColumn, type KqlDatabase, type KqlTable } from "./kql/index.js";
-import { armError, type Route, type SimResponse } from "./http.js";
-import { hsmBody } from "./arm.js";
-import type { Estate } from "./estate.js";
+import { runKql, KqlError, type KqlColumn, type KqlDatabase, type KqlTable } from "../kql/index.js";
+import { armError, type Route, type SimResponse } from "../http.js";
+import { hsmBody } from "./hsms.js";
+import type { ArmRequest, RouteEntry } from "./route.js";
+import type { Estate } from "../estate.js";
 
 export const RESOURCE_GRAPH_API_VERSIONS = ["2021-03-01", "2022-10-01", "2024-04-01"];
 const DEFAULT_TOP = 100;
@@ -160,3 +161,12 @@ export function resourceGraphRoute(estate: Estate, now: () => Date = () => new D
     },
   };
 }
+
+/** `POST /providers/Microsoft.ResourceGraph/resources`, made once per server (its table is built on first use). */
+export const GRAPH_ROUTES: RouteEntry<ArmRequest>[] = [
+  {
+    methods: ["POST"],
+    pattern: /^\/providers\/microsoft\.resourcegraph\/resources$/i,
+    handler: (_m, { estate, context }) => (context.resourceGraph ??= resourceGraphRoute(estate, context.now)),
+  },
+];

@@ -162,6 +162,8 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
   /** Per attempt: the time allowed for the whole exchange. */
   timeoutMs: number;
+  /** How a back-off is waited (a timer unless given: tests inject one that advances a virtual clock). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -240,7 +242,7 @@ export function retryPolicy(
           }
           return response!;
         }
-        await sleep(decision);
+        await (options.sleep ?? sleep)(decision);
       }
     },
   };

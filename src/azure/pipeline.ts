@@ -164,6 +164,8 @@ export interface RetryOptions {
   timeoutMs: number;
   /** Called before each retry (the scan counts them). */
   onRetry?: () => void;
+  /** How a back-off is waited (a timer unless given: tests inject one that advances a virtual clock). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -243,7 +245,7 @@ export function retryPolicy(
           return response!;
         }
         options.onRetry?.();
-        await sleep(decision);
+        await (options.sleep ?? sleep)(decision);
       }
     },
   };

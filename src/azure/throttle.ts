@@ -39,7 +39,8 @@ export interface SchedulerStats {
   waitedMs: number;
 }
 
-interface Clock {
+/** The pacing's clock, in milliseconds (the machine's unless a test injects a virtual one). */
+export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
 }

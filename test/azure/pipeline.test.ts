@@ -8,6 +8,7 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
+import { jest } from "@jest/globals";
 import { bodyEvidence, EvidenceLog, redactUrl, retryPolicy, type RetryOptions } from "../../src/azure/pipeline.js";
 
 const OPTIONS: RetryOptions = {
@@ -122,11 +123,13 @@ describe("retry policy", () => {
   });
 
   test("an answer that does not come in time is a Timeout, retried, and the timer never outlives the request", async () => {
+    // On jest's fake clock: each attempt's timer fires at exactly its timeout.
+    jest.useFakeTimers();
     let attempts = 0;
     const policy = retryPolicy({ ...OPTIONS, maxRetries: 1, timeoutMs: 50 }, async () => {});
     const request = createPipelineRequest({ url: "https://127.0.0.1/slow" });
     const started = Date.now();
-    const failure = await policy
+    const pending = policy
       .sendRequest(request, (req) => {
         attempts++;
         // A server that never answers: only the abort ends the attempt.
@@ -137,10 +140,19 @@ describe("retry policy", () => {
         );
       })
       .catch((e: RestError) => e);
-    expect((failure as RestError).code).toBe("Timeout");
-    expect(attempts).toBe(2);
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(request.abortSignal).toBeUndefined();
+    try {
+      await jest.advanceTimersByTimeAsync(50);
+      await jest.advanceTimersByTimeAsync(50);
+      const failure = await pending;
+      expect((failure as RestError).code).toBe("Timeout");
+      expect(attempts).toBe(2);
+      // Two attempts of 50 ms, and no timer left behind.
+      expect(Date.now() - started).toBe(100);
+      expect(jest.getTimerCount()).toBe(0);
+      expect(request.abortSignal).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import type { Result } from "../../src/model/result.js";
-import { cleanUp, runCli, scan, startScanTarget, tempDir } from "../helpers/cli.js";
+import { cleanUp, runCli, scan, startScanTarget, tempDir, type Run } from "../helpers/cli.js";
 import { ROOT } from "../helpers/simulator.js";
 import { readPdf, type ParsedPdf } from "../helpers/pdf.js";
 import { launchChromium, openReport } from "../helpers/browser.js";
@@ -111,14 +111,24 @@ describe("scan --period YYYY-MM --format pdf,html", () => {
   });
 });
 
+let demoRun: Promise<{ out: string; run: Run }> | undefined;
+/** `hsm-audit demo`, run once for every test that reads its pack (it scans Contoso and renders the PDF and HTML). */
+function demo(): Promise<{ out: string; run: Run }> {
+  demoRun ??= (async () => {
+    const out = join(tempDir(), "demo");
+    return { out, run: await runCli(["demo", "--out", out]) };
+  })();
+  return demoRun;
+}
+
 describe("the demo's evidence pack", () => {
   let out: string;
   let result: Result;
   let pdf: ParsedPdf;
   let browser: Browser;
   beforeAll(async () => {
-    out = join(tempDir(), "demo");
-    const run = await runCli(["demo", "--out", out]);
+    let run: Run;
+    ({ out, run } = await demo());
     expect(run.code).toBe(1);
     result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
     pdf = await readPdf(join(out, "report.pdf"));
@@ -193,12 +203,12 @@ describe("the demo's evidence pack", () => {
 
 test("render --paper letter re-renders a saved result, and refuses a bad paper size writing nothing", async () => {
   const dir = tempDir();
-  const demo = await runCli(["demo", "--out", join(dir, "demo")]);
-  expect(demo.code).toBe(1);
+  const { out: demoOut, run: demoRan } = await demo();
+  expect(demoRan.code).toBe(1);
   const run = await runCli([
     "render",
     "--result",
-    join(dir, "demo/result.json"),
+    join(demoOut, "result.json"),
     "--format",
     "pdf",
     "--paper",
@@ -210,11 +220,11 @@ test("render --paper letter re-renders a saved result, and refuses a bad paper s
   const pdf = await readPdf(join(dir, "letter/report.pdf"));
   expect(new Set(pdf.sizes.map((s) => s.join("x")))).toEqual(new Set(["612x792"]));
   // The result.json written beside it is byte for byte the one rendered.
-  expect(readFileSync(join(dir, "letter/result.json"))).toEqual(readFileSync(join(dir, "demo/result.json")));
+  expect(readFileSync(join(dir, "letter/result.json"))).toEqual(readFileSync(join(demoOut, "result.json")));
   const bad = await runCli([
     "render",
     "--result",
-    join(dir, "demo/result.json"),
+    join(demoOut, "result.json"),
     "--format",
     "pdf",
     "--paper",

@@ -1,10 +1,12 @@
-// Scheduling end to end: the real CLI against the simulator, which enforces Azure's published limits where a test
-// asks it to. ARM's batch carries the diagnostic settings; Resource Graph lists the HSMs when asked; every way of
-// reading gives the same verdicts; the scan's own pacing never draws a 429.
+// Scheduling end to end: the CLI's `scan()`, in this process (test/helpers/scan-in-process.ts), against the simulator,
+// which enforces Azure's published limits where a test asks it to; the tests of pacing run on real time, the others
+// wait out retries on a virtual clock. ARM's batch carries the diagnostic settings; Resource Graph lists the HSMs when
+// asked; every way of reading gives the same verdicts; the scan's own pacing never draws a 429.
 import { readFileSync } from "node:fs";
 import { jest } from "@jest/globals";
 import { CONTOSO } from "../helpers/simulator.js";
-import { cleanUp, scan, startScanTarget, type ScanRun, type ScanTarget } from "../helpers/cli.js";
+import { cleanUp, startScanTarget, type ScanRun, type ScanTarget } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import type { Result } from "../../src/model/result.js";
 import { queryGroups, type QueryTarget } from "../../src/azure/collectors/log-queries.js";
 import type { RequestLogEntry } from "../../src/simulator/server.js";
@@ -30,7 +32,8 @@ function verdicts(result: Result | undefined): Map<string, string> {
 async function scanned(estateYaml: string, args: string[] = [], options: Parameters<typeof startScanTarget>[1] = {}) {
   const target: ScanTarget = await startScanTarget(estateYaml, options);
   try {
-    const run: ScanRun = await scan(target, args);
+    // Against enforced limits, the scan paces itself in real time, as the CLI does.
+    const run: ScanRun = await scanInProcess(target, args, { realTime: Boolean(options.limits) });
     return { run, requests: [...target.sim.requests], limits: target.sim.limitCounters };
   } finally {
     await target.close();

@@ -1,5 +1,8 @@
-// `hsm-audit scan` end to end: the real CLI, the real Azure SDK clients, HTTPS to the simulator, result.json and the
-// exit code. Each test reads as: the estate (and its faults), the command, the verdicts and exit code expected.
+// `hsm-audit scan` end to end: the real Azure SDK clients, HTTPS to the simulator, result.json and the exit code. Each
+// test reads as: the estate (and its faults), the command, the verdicts and exit code expected. The CLI's contract
+// (exit codes 0, 1, 2 and 3, what it prints, signing in through `az`, evaluate, demo, policies) is tested on the real
+// CLI, spawned; the rest run the same `scan()` in this process (test/helpers/scan-in-process.ts), whose retries and
+// pacing wait on a virtual clock instead of real time.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,9 +21,12 @@ import {
   startScanTarget,
   statusOf,
   tempDir,
+  type Run,
   type ScanRun,
   type ScanTarget,
 } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
+import { main } from "../../src/cli/main.js";
 
 import { jest } from "@jest/globals";
 jest.setTimeout(120_000);
@@ -75,14 +81,46 @@ ${cloudHsms}
 ${options.faults ? `faults:\n${options.faults}\n` : ""}`;
 }
 
-/** Starts the estate, scans it, stops the simulator; returns the run and the requests the simulator answered. */
-async function scanEstate(yaml: string, args: string[] = [], pageSize?: number) {
-  const target = await startScanTarget(yaml, pageSize ? { pageSize } : {});
+/**
+ * Starts the estate, scans it in this process (or with the spawned CLI: `spawned`), stops the simulator; returns the
+ * run and the requests the simulator answered.
+ */
+async function scanEstate(yaml: string, args: string[] = [], options: { pageSize?: number; spawned?: boolean } = {}) {
+  const target = await startScanTarget(yaml, options.pageSize ? { pageSize: options.pageSize } : {});
   try {
-    const run = await scan(target, args);
+    const run = await (options.spawned ? scan : scanInProcess)(target, args);
     return { run, requests: [...target.sim.requests], target };
   } finally {
     await target.close();
+  }
+}
+
+/**
+ * The CLI's `main()` in this process, with `env` set while it runs: its exit code and what it wrote. No sign-in can
+ * succeed (the environment allows the az CLI only, and none is on the PATH given).
+ */
+async function runMain(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  let stdout = "";
+  let stderr = "";
+  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
@@ -211,10 +249,11 @@ describe("clouds", () => {
   test("--cloud AzureUSGovernment asks for tokens of that cloud's audiences and names the cloud in the result", async () => {
     const target = await startScanTarget(estate());
     try {
-      const run = await scan(target, ["--cloud", "AzureUSGovernment"]);
+      const run = await scanInProcess(target, ["--cloud", "AzureUSGovernment"]);
       expect(run.code).toBe(0);
       expect(run.result!.scope.cloud).toBe("AzureUSGovernment");
-      const calls = readFileSync(target.azCalls, "utf8");
+      // The audiences asked for, as the stub az logs them (`--resource AUDIENCE`).
+      const calls = run.audiences.map((a) => `--resource ${a}`).join("\n");
       expect(calls).toContain("--resource https://management.usgovcloudapi.net");
       expect(calls).toContain("--resource https://api.loganalytics.us");
       expect(calls).not.toContain("management.azure.com");
@@ -344,6 +383,8 @@ describe("faults: evidence that could not be gathered is an error, never a pass"
   test("403 on one HSM's diagnostic settings: its findings are errors, the other HSM passes, exit 3", async () => {
     const { run } = await scanEstate(
       estate({ faults: "  - { route: diagnosticSettings, match: chsm-a, status: 403 }" }),
+      [],
+      { spawned: true },
     );
     expect(run.code).toBe(3);
     const result = expectContractValid(run);
@@ -486,7 +527,9 @@ subscriptions:
   });
 
   test("lists paged one item at a time are followed to the end", async () => {
-    const { run, requests } = await scanEstate(estate({ cloudHsms: ["chsm-a", "chsm-b", "chsm-c"] }), [], 1);
+    const { run, requests } = await scanEstate(estate({ cloudHsms: ["chsm-a", "chsm-b", "chsm-c"] }), [], {
+      pageSize: 1,
+    });
     expect(run.code).toBe(0);
     expect(run.result!.resources.map((r) => r.name).sort()).toEqual(["chsm-a", "chsm-b", "chsm-c", "mhsm-a"]);
     expect(requests.filter((r) => r.route === "hsmList" && r.url.includes("cloudHsmClusters")).length).toBe(3);
@@ -556,8 +599,10 @@ describe("usage errors: exit 2, a clear message, nothing written", () => {
     [["--arm-endpoint", "http://127.0.0.1:1"], /must be an https:\/\/ URL/],
     [["--logs-endpoint", "https://127.0.0.1:1/v1"], /without \/v1/],
   ])("scan %j", async (args, message) => {
+    // The CLI's `main()` in this process, as bin/hsm-audit.js calls it; the contract of the spawned CLI for exit 2 is
+    // tested below.
     const out = join(tempDir(), "out");
-    const run = await runCli(["scan", ...args, "--out", out], {
+    const run = await runMain(["scan", ...args, "--out", out], {
       AZURE_TOKEN_CREDENTIALS: "AzureCliCredential",
       PATH: "/nonexistent",
     });
@@ -636,7 +681,16 @@ describe("hsm-audit demo", () => {
   test("a reader that stops early (demo | head) does not crash it", async () => {
     const out = join(tempDir(), "demo");
     mkdirSync(out);
-    const child = spawn(process.execPath, [BIN, "demo", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    // A small estate whose Cloud HSM sends its logs nowhere: the same lines to a closed pipe, exit 1, in less time.
+    const small = join(out, "..", "small.yaml");
+    writeFileSync(
+      small,
+      estate().replace(/ {8}diagnosticSettings:\n {10}- name: "audit-to-law"\n[^\n]*\n[^\n]*\n/, ""),
+    );
+    expect(readFileSync(small, "utf8")).not.toContain("audit-to-law");
+    const child = spawn(process.execPath, [BIN, "demo", "--estate", small, "--out", out], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stdout.destroy();

@@ -9,7 +9,7 @@ import { parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
 import type { SimulatorCertificates } from "../../src/simulator/certs.js";
 import type { SimulatorLimits } from "../../src/simulator/limits.js";
-import { ROOT } from "./simulator.js";
+import { ROOT, sharedCertificates } from "./simulator.js";
 import type { Result } from "../../src/model/result.js";
 import { CLOUDS } from "../../src/azure/clouds.js";
 import { STORAGE_AUDIENCE } from "../../src/azure/clients.js";
@@ -78,7 +78,7 @@ export async function startScanTarget(
     estate,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
-    ...(options.certificates ? { certificates: options.certificates } : {}),
+    certificates: options.certificates ?? sharedCertificates(),
   });
   const dir = tempDir("hsm-audit-sim-");
   const ca = join(dir, "ca.pem");

@@ -5,6 +5,7 @@ import type { Agent } from "node:https";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { collect, type InventorySource } from "../../azure/collect.js";
 import type { ScanProgress } from "../../azure/progress.js";
+import type { Scheduler } from "../../azure/throttle.js";
 import { CLOUDS, type CloudName } from "../../azure/clouds.js";
 import { evaluate } from "../../engine/evaluate.js";
 import type { Policy } from "../../engine/policy.js";
@@ -63,6 +64,9 @@ export interface ScanOptions extends OutputOptions {
   progress?: ProgressView;
   /** The scanner's clock (the machine's unless injected, as the demo's tests do). */
   clock?: () => Date;
+  /** The pacing, and how retry back-offs are waited: Azure's limits and real time unless a test injects them. */
+  scheduler?: Scheduler;
+  retrySleep?: (ms: number) => Promise<void>;
 }
 
 export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
@@ -84,7 +88,12 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     concurrency: options.concurrency,
     ...(options.inventory ? { inventory: options.inventory } : {}),
     ...(options.armBatch === false ? { armBatch: false } : {}),
-    retry: { maxRetries: options.maxRetries, timeoutMs: options.timeoutMs },
+    retry: {
+      maxRetries: options.maxRetries,
+      timeoutMs: options.timeoutMs,
+      ...(options.retrySleep ? { sleep: options.retrySleep } : {}),
+    },
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),

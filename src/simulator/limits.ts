@@ -27,18 +27,23 @@ export interface LimitCounters {
   throttled: { armReads: number; logsConcurrent: number; logsWindow: number; graph: number };
 }
 
+/** The limits' clock in milliseconds: the machine's, or a test's virtual one shared with the scan's pacing. */
+export type LimitsClock = () => number;
+
 class Bucket {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
   constructor(
     private readonly capacity: number,
     private readonly perMs: number,
+    private readonly now: LimitsClock,
   ) {
     this.tokens = capacity;
+    this.last = now();
   }
   /** Takes a token, or says how long until one is there. */
   take(): { ok: true; remaining: number } | { ok: false; waitMs: number } {
-    const now = performance.now();
+    const now = this.now();
     this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.perMs);
     this.last = now;
     if (this.tokens >= 1) {
@@ -54,9 +59,10 @@ class Window {
   constructor(
     private readonly perWindow: number,
     private readonly windowMs: number,
+    private readonly now: LimitsClock,
   ) {}
   take(): { ok: true; remaining: number } | { ok: false; waitMs: number } {
-    const now = performance.now();
+    const now = this.now();
     while (this.starts.length > 0 && this.starts[0]! <= now - this.windowMs) this.starts.shift();
     if (this.starts.length >= this.perWindow) return { ok: false, waitMs: this.starts[0]! + this.windowMs - now };
     this.starts.push(now);
@@ -76,9 +82,12 @@ export class EnforcedLimits {
   private logsInFlight = 0;
   readonly counters: LimitCounters = { throttled: { armReads: 0, logsConcurrent: 0, logsWindow: 0, graph: 0 } };
 
-  constructor(readonly limits: SimulatorLimits = AZURE_PUBLISHED_LIMITS) {
-    this.logsWindow = new Window(limits.logs.perWindow, limits.logs.windowMs);
-    this.graphWindow = new Window(limits.graph.perWindow, limits.graph.windowMs);
+  constructor(
+    readonly limits: SimulatorLimits = AZURE_PUBLISHED_LIMITS,
+    private readonly now: LimitsClock = () => performance.now(),
+  ) {
+    this.logsWindow = new Window(limits.logs.perWindow, limits.logs.windowMs, now);
+    this.graphWindow = new Window(limits.graph.perWindow, limits.graph.windowMs, now);
   }
 
   /**
@@ -88,7 +97,7 @@ export class EnforcedLimits {
     const key = subscriptionId?.toLowerCase() ?? "tenant";
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new Bucket(this.limits.armReads.capacity, this.limits.armReads.refillPerSecond / 1000);
+      bucket = new Bucket(this.limits.armReads.capacity, this.limits.armReads.refillPerSecond / 1000, this.now);
       this.buckets.set(key, bucket);
     }
     const taken = bucket.take();

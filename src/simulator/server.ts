@@ -26,7 +26,13 @@ import {
   type SimResponse,
 } from "./http.js";
 import type { Estate } from "./estate.js";
-import { AZURE_PUBLISHED_LIMITS, EnforcedLimits, type LimitCounters, type SimulatorLimits } from "./limits.js";
+import {
+  AZURE_PUBLISHED_LIMITS,
+  EnforcedLimits,
+  type LimitCounters,
+  type LimitsClock,
+  type SimulatorLimits,
+} from "./limits.js";
 
 export interface SimulatorOptions {
   estate: Estate;
@@ -40,6 +46,8 @@ export interface SimulatorOptions {
   pageSize?: number;
   /** Enforce Azure's limits (429 when exceeded): `true` for the published ones. */
   limits?: SimulatorLimits | boolean;
+  /** The clock the enforced limits refill by, in milliseconds (the machine's unless a test shares a virtual one). */
+  limitsClock?: LimitsClock;
   /** Hold every answer this long, as a network round trip would. */
   latencyMs?: number;
   /**
@@ -101,7 +109,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   for (const tables of logs.tables.values()) for (const table of tables.values()) prepareTable(table);
   const faults = new Faults(estate.faults);
   const enforced = options.limits
-    ? new EnforcedLimits(options.limits === true ? AZURE_PUBLISHED_LIMITS : options.limits)
+    ? new EnforcedLimits(options.limits === true ? AZURE_PUBLISHED_LIMITS : options.limits, options.limitsClock)
     : undefined;
   const latencyMs = options.latencyMs ?? 0;
   const requests: RequestLogEntry[] = [];

@@ -1,12 +1,12 @@
 // Scheduling end to end: the CLI's `scan()`, in this process (test/helpers/scan-in-process.ts), against the simulator,
-// which enforces Azure's published limits where a test asks it to; the tests of pacing run on real time, the others
-// wait out retries on a virtual clock. ARM's batch carries the diagnostic settings; Resource Graph lists the HSMs when
+// which enforces Azure's published limits where a test asks it to. Pacing, retries and the simulator's limits all run
+// on one virtual clock, so that what is asserted does not depend on how busy the machine is. ARM's batch carries the diagnostic settings; Resource Graph lists the HSMs when
 // asked; every way of reading gives the same verdicts; the scan's own pacing never draws a 429.
 import { readFileSync } from "node:fs";
 import { jest } from "@jest/globals";
 import { CONTOSO } from "../helpers/simulator.js";
 import { cleanUp, startScanTarget, type ScanRun, type ScanTarget } from "../helpers/cli.js";
-import { scanInProcess } from "../helpers/scan-in-process.js";
+import { scanInProcess, virtualClock } from "../helpers/scan-in-process.js";
 import type { Result } from "../../src/model/result.js";
 import { queryGroups, type QueryTarget } from "../../src/azure/collectors/log-queries.js";
 import type { RequestLogEntry } from "../../src/simulator/server.js";
@@ -30,11 +30,12 @@ function verdicts(result: Result | undefined): Map<string, string> {
 }
 
 async function scanned(estateYaml: string, args: string[] = [], options: Parameters<typeof startScanTarget>[1] = {}) {
-  const target: ScanTarget = await startScanTarget(estateYaml, options);
+  // The simulator's limits refill by the clock the scan paces itself and waits out its retries by.
+  const clock = virtualClock();
+  const target: ScanTarget = await startScanTarget(estateYaml, { ...options, limitsClock: clock.now });
   try {
-    // Against enforced limits, the scan paces itself in real time, as the CLI does.
-    const run: ScanRun = await scanInProcess(target, args, { realTime: Boolean(options.limits) });
-    return { run, requests: [...target.sim.requests], limits: target.sim.limitCounters };
+    const run: ScanRun = await scanInProcess(target, args, { clock });
+    return { run, requests: [...target.sim.requests], limits: target.sim.limitCounters, elapsedS: clock.now() / 1000 };
   } finally {
     await target.close();
   }
@@ -212,22 +213,19 @@ ${hsms}
   }
 
   test("301 reads of one subscription (more than its 250-read bucket) and 21 queries: no 429, every HSM proven", async () => {
-    const started = Date.now();
-    const { run, requests, limits } = await scanned(crowded(150), [], { limits: true });
-    const elapsedS = (Date.now() - started) / 1000;
+    const { run, requests, limits, elapsedS } = await scanned(crowded(150), [], { limits: true });
     expect(limits.throttled).toEqual({ armReads: 0, logsConcurrent: 0, logsWindow: 0, graph: 0 });
     expect(requests.filter((r) => r.status === 429)).toEqual([]);
     expect(run.result!.summary.error).toBe(0);
     expect(run.result!.findings.filter((f) => f.policyId === "logs-flowing" && f.status === "pass").length).toBe(150);
-    // The bucket held the last reads back: 51 reads past the 250 come at 25 a second.
+    // The bucket held the last reads back: 51 reads past the 250 come at 25 a second (on the virtual clock).
     expect(elapsedS).toBeGreaterThan((301 - AZURE_PUBLISHED_LIMITS.armReads.capacity) / 25);
   });
 
   test("a service that allows fewer reads than published is heeded through its remaining-reads header: no 429", async () => {
     const fewer = { capacity: 100, refillPerSecond: 50 };
-    const started = Date.now();
     const heeded = await scanned(crowded(150), [], { limits: { ...AZURE_PUBLISHED_LIMITS, armReads: fewer } });
-    const elapsedS = (Date.now() - started) / 1000;
+    const elapsedS = heeded.elapsedS;
     // The inventory's first answers say 97 reads remain, before the settings are asked for.
     expect(heeded.limits.throttled.armReads).toBe(0);
     expect(elapsedS).toBeGreaterThan((301 - 100) / 50);

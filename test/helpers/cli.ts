@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
 import type { SimulatorCertificates } from "../../src/simulator/certs.js";
-import type { SimulatorLimits } from "../../src/simulator/limits.js";
+import type { LimitsClock, SimulatorLimits } from "../../src/simulator/limits.js";
 import { ROOT, sharedCertificates } from "./simulator.js";
 import type { Result } from "../../src/model/result.js";
 import { CLOUDS } from "../../src/azure/clouds.js";
@@ -71,12 +71,19 @@ export interface ScanTarget {
 /** Starts a simulator on an estate (YAML text) and prepares the environment a scan needs to reach it. */
 export async function startScanTarget(
   estateYaml: string,
-  options: { pageSize?: number; certificates?: SimulatorCertificates; limits?: SimulatorLimits | boolean } = {},
+  options: {
+    pageSize?: number;
+    certificates?: SimulatorCertificates;
+    limits?: SimulatorLimits | boolean;
+    /** The clock the enforced limits refill by: a test's virtual one, shared with the scan's pacing. */
+    limitsClock?: LimitsClock;
+  } = {},
 ): Promise<ScanTarget> {
   const estate = parseEstate(estateYaml, "test-estate.yaml");
   const sim = await startSimulator({
     estate,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.limitsClock ? { limitsClock: options.limitsClock } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     certificates: options.certificates ?? sharedCertificates(),
   });

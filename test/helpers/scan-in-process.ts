@@ -107,19 +107,19 @@ function flagsOf(args: string[]): Map<string, string[]> {
 /**
  * `hsm-audit scan ARGS` against the target, as the CLI would run it (with `--timeout 10s`, as `scan()` of cli.ts
  * gives the spawned CLI): the exit code, what it printed, and the result.json it wrote. A usage, setup or output error
- * is exit 2 with its message on stderr, as the CLI says it. Retries and pacing wait on a virtual clock unless
- * `realTime`.
+ * is exit 2 with its message on stderr, as the CLI says it. Retries and pacing wait on a virtual clock: the one given
+ * (shared with a simulator whose enforced limits refill by it), or a new one.
  */
 export async function scanInProcess(
   target: ScanTarget,
   args: string[] = [],
-  options: { realTime?: boolean } = {},
+  options: { clock?: VirtualClock } = {},
 ): Promise<InProcessRun> {
   const flags = flagsOf(args);
   const one = (name: string) => flags.get(name)?.[0];
   const out = one("out") ?? join(tempDir("hsm-audit-out-"), "out");
   const credential = new AudienceCheckingCredential(target.sim.token);
-  const clock = virtualClock();
+  const clock = options.clock ?? virtualClock();
   const agent = new Agent({ ca: target.sim.caCert, keepAlive: true });
   const lines: string[] = [];
   let code: number;
@@ -163,9 +163,8 @@ export async function scanInProcess(
       timeoutMs: parseLogWindow(one("timeout") ?? "10s"),
       credential,
       agent,
-      // `realTime`: the CLI's own pacing, for tests of pacing against a simulator that enforces limits in real time.
-      ...(options.realTime ? {} : { scheduler: new Scheduler({ ...AZURE_LIMITS, sockets: 32 }, clock) }),
-      ...(options.realTime ? {} : { retrySleep: clock.sleep }),
+      scheduler: new Scheduler({ ...AZURE_LIMITS, sockets: 32 }, clock),
+      retrySleep: clock.sleep,
     }));
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof SetupError || error instanceof OutputError)) throw error;

@@ -1,14 +1,26 @@
 // Seeded chaos: random estates scanned through random faults must never report more than the fault-free scan proves
 // (docs/chaos.md). In CI, 20 fixed seeds; `npm run chaos -- --runs N [--seed START]` runs more (CHAOS_RUNS, CHAOS_SEED).
 import { jest } from "@jest/globals";
-import { CHAOS_RETRY, clockSkewBroken, compareOutcomes, describeRun, runSeed, type Outcome } from "./compare.js";
+import {
+  CHAOS_RETRY,
+  clockSkewBroken,
+  compareOutcomes,
+  compareSpellings,
+  describeRun,
+  runSeed,
+  scopeFailures,
+  type Outcome,
+} from "./compare.js";
 import { loadPolicies } from "../../src/engine/policy.js";
-import { generateEstate, generateFaults, mulberry32 } from "./estate.js";
-import { scopeFailures } from "./compare.js";
-import { generateScopePlan, withUnreadable } from "./estate.js";
-import { compareSpellings } from "./compare.js"; // spellings
-import { respellDestinations } from "./estate.js"; // spellings
-import { idKey } from "../../src/domain/ids.js"; // spellings
+import {
+  generateEstate,
+  generateFaults,
+  generateScopePlan,
+  mulberry32,
+  respellDestinations,
+  withUnreadable,
+} from "./estate.js";
+import { idKey } from "../../src/domain/ids.js";
 import { parseEstate } from "../../src/simulator/estate.js";
 import type { Finding, Result } from "../../src/model/result.js";
 

@@ -1,6 +1,6 @@
 // The TypeScript a JSON schema describes, so that a schema and the interface it validates can be held to each other
-// by the compiler (schemas.ts): the interfaces document the contract, the schemas enforce it, and neither can name a
-// field the other does not.
+// by the compiler (src/model/schemas/): the interfaces document the contract, the schemas enforce it, and neither can
+// name a field the other does not.
 
 /**
  * The value a JSON schema (written `as const`) describes, once its defaults are applied: an object property is

@@ -23,7 +23,10 @@ export type FromSchema<S> = S extends { oneOf: readonly (infer B)[] }
               : S extends { properties: infer P }
                 ? ObjectOf<P, S extends { required: readonly (infer R)[] } ? R : never>
                 : S extends { type: "object"; additionalProperties: infer A extends object }
-                  ? Record<string, FromSchema<A>>
+                  ? Record<
+                      S extends { propertyNames: { enum: readonly (infer K extends string)[] } } ? K : string,
+                      FromSchema<A>
+                    >
                   : unknown;
 
 type Present<P, R> = { [K in keyof P]: K extends R ? K : P[K] extends { default: unknown } ? K : never }[keyof P];

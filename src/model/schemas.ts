@@ -1,15 +1,16 @@
 // JSON schemas of the snapshot and of result.json, used to validate files read back (evaluate, render) and, in the
 // tests, everything the tool writes. `npm run schemas` writes them to docs/ for other tools.
 //
-// The schemas live in src/model/schemas/: the definitions both share (shared.ts), the snapshot's (snapshot.ts), the
-// result's, closed and held to result.ts by the compiler (result.ts), closing a schema (closed.ts) and the validators
-// (validate.ts). This module is their public entry.
+// The schemas live in src/model/schemas/: the definitions both share (shared.ts), the snapshot's (snapshot.ts) and the
+// result's (result.ts), each closed and held by the compiler to its TypeScript, closing a schema (closed.ts) and the
+// validators (validate.ts). This module is their public entry.
 import { RESULT_SCHEMA } from "./schemas/result.js";
 import { SNAPSHOT_SCHEMA } from "./schemas/snapshot.js";
 import { lazyValidator } from "./schemas/validate.js";
 
 export { RESULT_SCHEMA, SNAPSHOT_SCHEMA };
 export type { ResultSchemaHoldsResult } from "./schemas/result.js";
+export type { SnapshotSchemaHoldsSnapshot } from "./schemas/snapshot.js";
 export { firstError } from "./schemas/validate.js";
 
 export const validateSnapshot = lazyValidator(SNAPSHOT_SCHEMA);

@@ -3,7 +3,7 @@
 /**
  * The schema with every object that names its properties closed to others (`additionalProperties: false`), one
  * `oneOf` branch as much as a plain object: a field the contract does not name is refused, so a field written into
- * result.json without its schema fails validation (and the tests) instead of passing unnoticed.
+ * result.json or a snapshot without its schema fails validation (and the tests) instead of passing unnoticed.
  */
 export function closed<T>(schema: T): T {
   const close = (node: unknown): unknown => {

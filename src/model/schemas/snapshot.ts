@@ -1,4 +1,9 @@
-// The JSON schema of a snapshot (scan --snapshot-out, read back by evaluate), written to docs/snapshot.schema.json.
+// The JSON schema of a snapshot (scan --snapshot-out, read back by evaluate), written to docs/snapshot.schema.json. It
+// is closed (`closed()`): a field it does not name is refused, so a snapshot holds nothing evaluate does not know of;
+// and the compiler holds it to snapshot.ts (FieldDrift), so every field the collector writes is named.
+import type { FieldDrift, FromSchema } from "../schema-type.js";
+import type { Snapshot } from "../snapshot.js";
+import { closed, type NoDrift } from "./closed.js";
 import {
   clockReading,
   collectionError,
@@ -11,6 +16,7 @@ import {
   hsmIdentity,
   instant,
   inventorySource,
+  kind,
   logWindow,
   perDay,
   str,
@@ -20,30 +26,37 @@ import {
 const count = { type: "integer", minimum: 0 } as const;
 
 /** An answer to an activity question: its query, and its rows (each with every column but `optional`). */
-const answer = (columns: Record<string, object>, optional: string[] = []) => ({
-  type: "object",
-  required: ["query", "result"],
-  properties: {
-    query: str,
-    result: fact({
-      type: "object",
-      required: ["rows"],
-      properties: {
-        rows: {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["hsmId", ...Object.keys(columns).filter((c) => !optional.includes(c))],
-            properties: { hsmId: str, ...columns },
+const answer = <const C extends Record<string, object>, const O extends keyof C & string = never>(
+  columns: C,
+  optional: readonly O[] = [],
+) =>
+  ({
+    type: "object",
+    required: ["query", "result"],
+    properties: {
+      query: str,
+      result: fact({
+        type: "object",
+        required: ["rows"],
+        properties: {
+          rows: {
+            type: "array",
+            items: {
+              type: "object",
+              required: [
+                "hsmId",
+                ...Object.keys(columns).filter((c) => !(optional as readonly string[]).includes(c)),
+              ] as ("hsmId" | Exclude<keyof C & string, O>)[],
+              properties: { hsmId: str, ...columns },
+            },
           },
+          partial: collectionError,
         },
-        partial: collectionError,
-      },
-    }),
-  },
-});
+      }),
+    },
+  }) as const;
 
-export const SNAPSHOT_SCHEMA = {
+export const SNAPSHOT_SCHEMA = closed({
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "hsm-audit snapshot",
   type: "object",
@@ -67,6 +80,7 @@ export const SNAPSHOT_SCHEMA = {
     schemaVersion: { const: 1 },
     kind: { const: "hsm-audit-snapshot" },
     tool: { type: "object", required: ["name", "version"], properties: { name: str, version: str } },
+    runId: str,
     startedAt: instant,
     finishedAt: instant,
     scope: {
@@ -100,6 +114,7 @@ export const SNAPSHOT_SCHEMA = {
           }),
           inventory: {
             type: "object",
+            propertyNames: kind,
             additionalProperties: fact({
               type: "object",
               required: ["count"],
@@ -442,4 +457,7 @@ export const SNAPSHOT_SCHEMA = {
       },
     },
   },
-} as const;
+} as const);
+
+/** snapshot.ts and the snapshot schema name the same fields, at every depth. */
+export type SnapshotSchemaHoldsSnapshot = NoDrift<FieldDrift<Snapshot, FromSchema<typeof SNAPSHOT_SCHEMA>>>;

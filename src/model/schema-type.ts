@@ -1,6 +1,6 @@
 // The TypeScript a JSON schema describes, so that a schema and the interface it validates can be held to each other
-// by the compiler (schemas.ts): the interfaces document the contract, the schemas enforce it, and neither can name a
-// field the other does not.
+// by the compiler (src/model/schemas/): the interfaces document the contract, the schemas enforce it, and neither can
+// name a field the other does not.
 
 /**
  * The value a JSON schema (written `as const`) describes, once its defaults are applied: an object property is
@@ -23,7 +23,10 @@ export type FromSchema<S> = S extends { oneOf: readonly (infer B)[] }
               : S extends { properties: infer P }
                 ? ObjectOf<P, S extends { required: readonly (infer R)[] } ? R : never>
                 : S extends { type: "object"; additionalProperties: infer A extends object }
-                  ? Record<string, FromSchema<A>>
+                  ? Record<
+                      S extends { propertyNames: { enum: readonly (infer K extends string)[] } } ? K : string,
+                      FromSchema<A>
+                    >
                   : unknown;
 
 type Present<P, R> = { [K in keyof P]: K extends R ? K : P[K] extends { default: unknown } ? K : never }[keyof P];

@@ -1,4 +1,5 @@
-// Tampered snapshots in the chaos run (docs/chaos.md): both scans' snapshots, untouched, must verify (a fault may never
+// Tampered snapshots in the chaos run (docs/chaos.md): both scans' snapshots, untouched, must match the snapshot schema
+// as saved (it is closed: whatever a fault makes the collector write must be named) and verify (a fault may never
 // look like tampering), and the faulty scan's snapshot with one random fact of a verified family edited (its body left
 // as it was, or edited too with its sha256 recomputed) must be refused by evaluate's loading of a snapshot: exit 2,
 // naming a record the fact cites.
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { verifySnapshot } from "../../src/azure/verify.js";
 import { loadVerifiedSnapshot } from "../../src/cli/options.js";
 import { UsageError } from "../../src/cli/errors.js";
+import { firstError, validateSnapshot } from "../../src/model/schemas.js";
 import type { Fact, Snapshot } from "../../src/model/snapshot.js";
 import { mulberry32 } from "./estate.js";
 
@@ -55,6 +57,10 @@ export function tamperRun(seed: number, baseline: Snapshot, chaos: Snapshot): { 
     ["fault-free", baseline],
     ["faulty", chaos],
   ] as const) {
+    if (!validateSnapshot(JSON.parse(JSON.stringify(snapshot))))
+      failures.push(
+        `the ${name} snapshot, untouched, does not match its schema: ${firstError(validateSnapshot.errors)}`,
+      );
     const v = verifySnapshot(snapshot);
     for (const t of v.tampered)
       failures.push(`the ${name} snapshot, untouched, fails verification: ${t.evidence} ${t.fact}: ${t.problem}`);

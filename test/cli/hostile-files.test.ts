@@ -251,6 +251,34 @@ function write(dir: string, name: string, text: string): string {
   return join(dir, name);
 }
 
+describe("evaluate refuses a snapshot with a field its schema does not name", () => {
+  it.each([
+    ["at the top", (s: Record<string, unknown>) => (s.unnamed = true), "(document)", "unnamed"],
+    [
+      "in a fact's value",
+      (s: Record<string, unknown>) => {
+        const hsm = (s.hsms as Record<string, unknown>[])[0]!;
+        hsm.categories = { value: [], evidence: [], cachedAt: "2026-01-01T00:00:00Z" };
+      },
+      "/hsms/0/categories",
+      "cachedAt",
+    ],
+  ])("%s: exit 2 naming the field, nothing written", (_where, edit, path, field) => {
+    const dir = tempDir();
+    const file = join(dir, "snapshot.json");
+    const edited = JSON.parse(JSON.stringify(snapshot({ hsms: [cloudHsm()] }))) as Record<string, unknown>;
+    edit(edited);
+    writeFileSync(file, JSON.stringify(edited));
+    const r = run(["evaluate", "--snapshot", file, "--out", join(dir, "out")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${file}: not an hsm-audit snapshot: ${path}: has a field the schema does not name: '${field}'`,
+    );
+    expect(r.stderr).not.toContain("internal error");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});
+
 describe("render checks a saved result against its own findings", () => {
   const edits: Array<[string, (r: Result) => void, RegExp]> = [
     ["summary.compliant flipped", (r) => (r.summary.compliant = true), /summary\.compliant is true but/],

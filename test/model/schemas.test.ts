@@ -1,7 +1,13 @@
 // The schemas published in docs/ are the ones the tool validates with (regenerate them with `npm run schemas`).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RESULT_SCHEMA, SNAPSHOT_SCHEMA, validateResult, validateSnapshot } from "../../src/model/schemas.js";
+import {
+  firstError,
+  RESULT_SCHEMA,
+  SNAPSHOT_SCHEMA,
+  validateResult,
+  validateSnapshot,
+} from "../../src/model/schemas.js";
 import { activity, cloudHsm, setting, snapshot, WORKSPACE } from "../helpers/snapshots.js";
 import { ROOT } from "../helpers/simulator.js";
 
@@ -84,4 +90,32 @@ test("the snapshot schema refuses activity rows the engine could not read, befor
   failures.value.rows = [];
   series.value.rows = [{ hsmId: hsm.id, bin: "not a date", records: 1 }];
   expect(validateSnapshot(bad)).toBe(false);
+});
+
+test("the snapshot schema is closed: a field it does not name is refused, and the error names the field", () => {
+  const hsm = cloudHsm({ settings: [setting({ category: "HsmServiceOperations", workspaceId: WORKSPACE })] });
+  const good = snapshot({ hsms: [hsm] });
+  expect(validateSnapshot(good)).toBe(true);
+  expect(validateSnapshot({ ...good, runId: "6f1d0c0e-0000-4000-8000-000000000000" })).toBe(true);
+  /** The first error of the snapshot with `value` set at `path` (a field of an object, made when missing). */
+  const refused = (path: (string | number)[], value: unknown): string => {
+    const bad = JSON.parse(JSON.stringify(good)) as Record<string | number, unknown>;
+    let node = bad;
+    for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+    node[path[path.length - 1]!] = value;
+    expect(validateSnapshot(bad)).toBe(false);
+    return firstError(validateSnapshot.errors);
+  };
+  expect(refused(["unnamed"], 1)).toBe("(document): has a field the schema does not name: 'unnamed'");
+  expect(refused(["scope", "region"], "westeurope")).toBe("/scope: has a field the schema does not name: 'region'");
+  // Inside a Fact: the value read, or the error that stopped the read.
+  expect(refused(["hsms", 0, "diagnosticSettings", "value", 0, "owner"], "x")).toBe(
+    "/hsms/0/diagnosticSettings/value/0: has a field the schema does not name: 'owner'",
+  );
+  expect(refused(["hsms", 0, "categories"], { error: { message: "m", retryAfter: 5 }, evidence: [] })).toBe(
+    "/hsms/0/categories/error: has a field the schema does not name: 'retryAfter'",
+  );
+  expect(refused(["subscriptions", 0, "inventory", "paymentHsm"], { value: { count: 0 }, evidence: [] })).toMatch(
+    /^\/subscriptions\/0\/inventory: the field name 'paymentHsm' must be equal to one of the allowed values/,
+  );
 });

@@ -227,6 +227,18 @@ export const SNAPSHOT_SCHEMA = {
         armEndpoint: str,
         logsEndpoint: str,
         inventory: inventorySource,
+        managementGroup: {
+          type: "object",
+          required: ["id", "descendants"],
+          properties: {
+            id: str,
+            descendants: fact({
+              type: "object",
+              required: ["subscriptions", "managementGroups"],
+              properties: { subscriptions: strings, managementGroups: strings },
+            }),
+          },
+        },
       },
     },
     collection: collectionRecord,
@@ -624,6 +636,11 @@ export const RESULT_SCHEMA = closed({
         tenantIds: strings,
         inventory: inventorySource,
         collection: collectionRecord,
+        managementGroup: {
+          type: "object",
+          required: ["id"],
+          properties: { id: str, subscriptions: { type: "integer", minimum: 0 } },
+        },
       },
     },
     logWindow,

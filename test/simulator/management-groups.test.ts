@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { EstateError, parseEstate } from "../../src/simulator/estate.js";
 import { collectFrom, ROOT, startTestSimulator, type TestSimulator } from "../helpers/simulator.js";
 import { isKnown } from "../../src/model/snapshot.js";
+import { verifySnapshot } from "../../src/azure/verify.js";
 
 const TENANT = "00000000-0000-4000-8000-0000000000aa";
 const S1 = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -213,5 +214,28 @@ describe("collect() scoped to a management group, against the simulator", () => 
     const pages = snapshot.evidence.filter((e) => e.purpose === "the descendants of management group mg-contoso");
     expect(pages).toHaveLength(4);
     expect(group.descendants.evidence).toEqual(pages.map((e) => e.id));
+  });
+
+  test("the snapshot's descendants are verified against their pages: an edit of the fact is caught", async () => {
+    const snapshot = await collectFrom(t, { managementGroup: "mg-payments" });
+    const clean = verifySnapshot(snapshot);
+    expect(clean.tampered).toEqual([]);
+    expect(clean.unverifiable).toEqual([]);
+    const edited = structuredClone(snapshot);
+    const descendants = edited.scope.managementGroup!.descendants;
+    if (!isKnown(descendants)) throw new Error("the descendants were not read");
+    // A subscription dropped from the fact: the scan would then seem to have covered the whole group.
+    descendants.value.subscriptions = descendants.value.subscriptions.slice(0, 1);
+    expect(verifySnapshot(edited).tampered).toEqual([
+      expect.objectContaining({ fact: "scope.managementGroup.descendants" }),
+    ]);
+    // A fact whose pages were not kept cannot be verified: it becomes an error, never a pass.
+    const stripped = structuredClone(snapshot);
+    for (const record of stripped.evidence) {
+      if (record.purpose === "the descendants of management group mg-payments") delete record.body;
+    }
+    const unverified = verifySnapshot(stripped);
+    expect(unverified.unverifiable.map((u) => u.fact)).toEqual(["scope.managementGroup.descendants"]);
+    expect(isKnown(unverified.snapshot.scope.managementGroup!.descendants)).toBe(false);
   });
 });

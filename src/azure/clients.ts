@@ -10,6 +10,7 @@ import type { LogsQueryClient } from "@azure/monitor-query-logs";
 import type { StorageManagementClient } from "@azure/arm-storage";
 import type { SecurityInsights } from "@azure/arm-securityinsight";
 import type { ResourceGraphClient } from "@azure/arm-resourcegraph";
+import type { ManagementGroupsAPI } from "@azure/arm-managementgroups";
 import type { BlobServiceClient, StoragePipelineOptions } from "@azure/storage-blob";
 import { getClient } from "@azure-rest/core-client";
 import type { Pipeline } from "@azure/core-rest-pipeline";
@@ -31,6 +32,7 @@ const SDK_LOADERS = {
   storage: async () => (await import("@azure/arm-storage")).StorageManagementClient,
   sentinel: async () => (await import("@azure/arm-securityinsight")).SecurityInsights,
   resourceGraph: async () => (await import("@azure/arm-resourcegraph")).ResourceGraphClient,
+  managementGroups: async () => (await import("@azure/arm-managementgroups")).ManagementGroupsAPI,
   logs: async () => (await import("@azure/monitor-query-logs")).LogsQueryClient,
   blob: async () => (await import("@azure/storage-blob")).BlobServiceClient,
 };
@@ -164,6 +166,8 @@ function loadedClients(connection: AzureConnection) {
     blob: perSubscription((endpoint) => blobClient(connection, endpoint)),
     /** Azure Resource Graph, for the tenant-wide inventory (paced by its own limit). */
     resourceGraph: single((): ResourceGraphClient => new (sdk("resourceGraph"))(connection.credential, graph)),
+    /** Management groups: the descendants (nested groups and subscriptions) of the group a scan is scoped to. */
+    managementGroups: single((): ManagementGroupsAPI => new (sdk("managementGroups"))(connection.credential, arm)),
     /** The SDK's generic ARM client, for routes without a typed client (Cloud HSM lists, ARM `/batch`). */
     arm: single(() => getClient(connection.armEndpoint, connection.credential, arm)),
     logs: single(
@@ -207,6 +211,7 @@ export function createClients(connection: AzureConnection) {
     sentinel: once("sentinel", made.sentinel),
     blob: once("blob", made.blob),
     resourceGraph: once("resourceGraph", made.resourceGraph),
+    managementGroups: once("managementGroups", made.managementGroups),
     logs: once("logs", made.logs),
     arm: made.arm,
   };

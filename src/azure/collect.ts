@@ -22,6 +22,7 @@ import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { sortBy } from "./derive/common.js";
 import { distinct, read, sortById, type CollectorContext } from "./collectors/context.js";
 import { readSubscriptions } from "./collectors/subscriptions.js";
+import { readManagementGroup } from "./collectors/management-groups.js";
 import { readInventory } from "./collectors/inventory-arm.js";
 import { readInventoryGraph } from "./collectors/inventory-graph.js";
 import { readDiagnostics, readProvider } from "./collectors/monitor.js";
@@ -45,8 +46,10 @@ export interface CollectOptions {
   armEndpoint: string;
   logsEndpoint: string;
   storageAudience?: string;
-  /** Subscriptions to scan; all the credential can list when empty. */
+  /** Subscriptions to scan; all the credential can list when empty (and no management group is given). */
   subscriptions?: string[];
+  /** A management group to scan: the subscriptions its descendants list names, at every depth (not with `subscriptions`). */
+  managementGroup?: string;
   /** How far back to look for audit records, in milliseconds. */
   logWindowMs: number;
   /** A named period to search instead of the last `logWindowMs`; its end is cut at the scan's start. */
@@ -96,7 +99,14 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       scheduler,
     },
   });
-  const first = clients.preload(["subscriptions", "resourceGraph"]);
+  if (options.managementGroup && options.subscriptions?.length) {
+    throw new Error("a scan takes subscriptions or a management group, not both");
+  }
+  const first = clients.preload([
+    ...(options.managementGroup ? (["managementGroups"] as const) : []),
+    "subscriptions",
+    "resourceGraph",
+  ]);
   const ctx: CollectorContext = {
     clients,
     evidence,
@@ -110,11 +120,19 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const windowEnd = options.period && options.period.end < startedAt ? options.period.end : startedAt;
   const windowStart = options.period?.start ?? new Date(startedAt.getTime() - options.logWindowMs);
 
-  tracker.stage("listing subscriptions");
+  tracker.stage(
+    options.managementGroup
+      ? `listing the subscriptions of management group ${options.managementGroup}`
+      : "listing subscriptions",
+  );
   await first;
-  const listing = readSubscriptions(ctx, options.subscriptions ?? []);
+  const listing = options.managementGroup
+    ? readManagementGroup(ctx, options.managementGroup)
+    : readSubscriptions(ctx, options.subscriptions ?? []);
   setImmediate(() => void clients.preload());
-  const { subscriptionList, subscriptions, readable } = await listing;
+  const { subscriptions, readable, ...listed } = await listing;
+  const subscriptionList = "subscriptionList" in listed ? listed.subscriptionList : undefined;
+  const managementGroup = "managementGroup" in listed ? listed.managementGroup : undefined;
   tracker.subscriptionsKnown(subscriptions.map((s) => s.subscriptionId));
 
   // As soon as a subscription's HSMs are listed, its provider state and its HSMs' diagnostic settings are read:
@@ -266,6 +284,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       armEndpoint: options.armEndpoint,
       logsEndpoint: options.logsEndpoint,
       inventory,
+      ...(managementGroup ? { managementGroup } : {}),
     },
     collection: collectionRecord(scheduler, ctx.batch, counts, MAX_WORKSPACES_PER_QUERY),
     logWindow: {

@@ -3,9 +3,10 @@
 // families must be what its bodies say, re-derived with the collector's own mappings (src/azure/derive). A fact whose
 // bodies were not kept cannot be verified: it becomes an error of the snapshot, so that nothing rests on it.
 //
-// Covered: the Microsoft.Insights registration, diagnostic settings, diagnostic setting categories, workspace
-// properties (existence, retention), the audit tables' retention, Sentinel (onboarding, analytic rules), storage
-// account properties, audit log containers with their immutability policies, lifecycle management. Not covered (yet):
+// Covered: the descendants of the management group a scan was scoped to, the Microsoft.Insights registration,
+// diagnostic settings, diagnostic setting categories, workspace properties (existence, retention), the audit tables'
+// retention, Sentinel (onboarding, analytic rules), storage account properties, audit log containers with their
+// immutability policies, lifecycle management. Not covered (yet):
 // subscription lists, HSM inventories, log samples and activity answers (query tables split per workspace), archived
 // blob heads.
 import { createHash } from "node:crypto";
@@ -23,6 +24,8 @@ import {
   toStorageAccount,
 } from "./derive/storage.js";
 import { toSentinelRule } from "./derive/sentinel.js";
+import { descendantsOf } from "./derive/management-groups.js";
+import { managementGroupResourceId } from "../domain/management-groups.js";
 
 /** A fact (or a body) that does not match the evidence it cites. */
 export interface Tampering {
@@ -160,6 +163,17 @@ export function verifySnapshot(input: Snapshot): Verification {
     }
   };
 
+  const group = snapshot.scope.managementGroup;
+  if (group) {
+    const id = managementGroupResourceId(group.id);
+    check(
+      "scope.managementGroup.descendants",
+      id,
+      group.descendants,
+      (a) => descendantsOf(a.list(`${id}/descendants`), group.id),
+      (f) => (group.descendants = f),
+    );
+  }
   snapshot.subscriptions.forEach((s, i) => {
     const scope = `/subscriptions/${s.subscriptionId}`;
     check(

@@ -2,6 +2,7 @@
 // with the flags: a flag that was given beats the file, the file beats the default. Every mistake is a UsageError
 // naming the file and the line. Paths in the file are relative to the file's directory.
 import { GUID_PATTERN } from "../domain/guid.js";
+import { MANAGEMENT_GROUP_ID_PATTERN, MANAGEMENT_GROUP_ID_RULE } from "../domain/management-groups.js";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Ajv } from "ajv";
@@ -20,6 +21,8 @@ export const DEFAULT_CONFIG_FILE = "hsm-audit.config.yaml";
 
 export interface ConfigFile {
   subscriptions?: string[];
+  /** A management group to scan (its subscriptions at every depth), instead of `subscriptions`. */
+  managementGroup?: string;
   cloud?: string;
   exclude?: string[];
   /** Params per policy id, merged over the policy's own. */
@@ -45,6 +48,7 @@ const CONFIG_SCHEMA = {
       type: "array",
       items: { type: "string", pattern: GUID_PATTERN },
     },
+    managementGroup: { type: "string", pattern: MANAGEMENT_GROUP_ID_PATTERN },
     cloud: { enum: [...CLOUD_NAMES] },
     exclude: { type: "array", items: { type: "string", pattern: "^/" } },
     params: { type: "object", additionalProperties: { type: "object" } },
@@ -94,11 +98,16 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
     let reason = describe(error, "");
     if (error.keyword === "pattern" && path[0] === "subscriptions")
       reason = `${path.join(".")}: must be a subscription id (a GUID)`;
+    if (error.keyword === "pattern" && path[0] === "managementGroup")
+      reason = `managementGroup: must be a management group id (${MANAGEMENT_GROUP_ID_RULE})`;
     if (error.keyword === "pattern" && path[0] === "exclude")
       reason = `${path.join(".")}: must be an ARM id or a pattern of one, starting with '/'`;
     throw fail(lineOf(path), reason);
   }
   const config = values as ConfigFile;
+  if (config.managementGroup !== undefined && (config.subscriptions ?? []).length > 0) {
+    throw fail(lineOf(["managementGroup"]), SCOPE_CONFLICT("subscriptions and managementGroup cannot both be set"));
+  }
   if (config.logWindow !== undefined && !validWindow(config.logWindow)) {
     throw fail(
       lineOf(["logWindow"]),
@@ -133,6 +142,10 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
   }
   return { file, values: config, lineOf };
 }
+
+/** Why a scan takes subscriptions or a management group, never both (a usage error, exit 2). */
+export const SCOPE_CONFLICT = (what: string): string =>
+  `${what}: a scan covers the subscriptions named, or every subscription of one management group; choose one`;
 
 /** What a clock skew tolerance may be. */
 export const CLOCK_SKEW_TOLERANCE_RULE = "must be a duration such as 5m, 90s or PT5M (at most 1d)";
@@ -189,6 +202,8 @@ export function pick<T>(flag: T | undefined, file: T | undefined, fallback: T, c
 export interface EffectiveConfig {
   config: LoadedConfig | undefined;
   subscriptions: Setting<string[]>;
+  /** The management group to scan; null when a --subscription flag replaced the file's. */
+  managementGroup: Setting<string | null | undefined>;
   cloud: Setting<CloudName>;
   exclude: Setting<string[]>;
   params: Setting<Record<string, Record<string, unknown>>>;
@@ -208,6 +223,7 @@ export interface EffectiveConfig {
 
 export interface ConfigFlags {
   subscriptions?: string[];
+  managementGroup?: string;
   cloud?: string;
   logWindow?: string;
   failOn?: string;
@@ -234,7 +250,20 @@ export function effectiveConfig(
   const cloud = pick(flags.cloud, file.cloud, "AzureCloud", config);
   return {
     config,
-    subscriptions: pick(flags.subscriptions, file.subscriptions, [], config),
+    // The scope is one setting in two keys: a --subscription or --management-group flag replaces the file's scope,
+    // whichever key the file used (as a window flag replaces the file's period).
+    subscriptions: pick(
+      flags.subscriptions ?? (flags.managementGroup !== undefined ? [] : undefined),
+      file.subscriptions,
+      [],
+      config,
+    ),
+    managementGroup: pick(
+      flags.managementGroup ?? (flags.subscriptions !== undefined ? null : undefined),
+      file.managementGroup,
+      undefined,
+      config,
+    ),
     cloud: { ...cloud, value: cloud.value as CloudName },
     exclude: pick(undefined, file.exclude, [], config),
     params: pick(undefined, file.params, {}, config),
@@ -278,8 +307,22 @@ export function printableConfig(effective: EffectiveConfig, extras: PrintExtras 
     effective.out.source === "flag" || effective.out.source === "default"
       ? `a relative path is resolved against the working directory, ${cwd}`
       : "resolved against the configuration file's folder";
+  const scopeGivenBy = (flag: string) => `${flag} given: the configuration file's scope gives way`;
   const settings: Array<[string, Setting<unknown>, string?]> = [
-    ["subscriptions", effective.subscriptions],
+    [
+      "subscriptions",
+      effective.subscriptions,
+      effective.subscriptions.source === "flag" && effective.managementGroup.value
+        ? scopeGivenBy("--management-group")
+        : undefined,
+    ],
+    [
+      "managementGroup",
+      { ...effective.managementGroup, value: effective.managementGroup.value ?? null },
+      effective.managementGroup.source === "flag" && effective.managementGroup.value === null
+        ? scopeGivenBy("--subscription")
+        : undefined,
+    ],
     ["cloud", effective.cloud],
     ["exclude", effective.exclude],
     ["params", effective.params],

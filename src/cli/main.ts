@@ -109,6 +109,11 @@ function scanOptions<T>(y: Argv<T>) {
       array: true,
       describe: "Subscription id to scan; repeatable (default: every subscription the credential can list)",
     })
+    .option("management-group", {
+      type: "string",
+      describe:
+        "Management group id to scan: every subscription under it, nested groups included (not with --subscription)",
+    })
     .option("cloud", {
       type: "string",
       describe: `Azure cloud (${shared.CLOUD_NAMES.join("|")}; default AzureCloud)`,
@@ -158,11 +163,15 @@ function scanSettings(args: ScanArgs, effective: EffectiveConfig) {
   const armEndpoint = shared.parseEndpoint("--arm-endpoint", args["arm-endpoint"]);
   const logsEndpoint = shared.parseEndpoint("--logs-endpoint", args["logs-endpoint"]);
   const snapshotOut = args["snapshot-out"] ? shared.checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined;
+  if (effective.subscriptions.value.length > 0 && effective.managementGroup.value) {
+    throw new UsageError(shared.SCOPE_CONFLICT("subscriptions and a management group cannot both be scanned"));
+  }
   const options = {
     cloud: shared.parseCloud(effective.cloud.value),
     ...optional("armEndpoint", armEndpoint),
     ...optional("logsEndpoint", logsEndpoint),
     subscriptions: shared.parseSubscriptions(effective.subscriptions.value),
+    ...optional("managementGroup", shared.parseManagementGroup(effective.managementGroup.value ?? undefined)),
     ...optional("snapshotOut", snapshotOut),
     concurrency: shared.positiveInteger("--concurrency", args.concurrency, 32, 256, 1),
     inventory: shared.parseInventory(args.inventory),
@@ -237,6 +246,7 @@ interface OutputArgs {
   waivers?: string;
   "fail-on-expired-waivers"?: boolean;
   subscription?: string[];
+  "management-group"?: string;
   cloud?: string;
   "log-window"?: string;
   period?: string;
@@ -251,11 +261,15 @@ interface OutputArgs {
 /** The configuration file merged with the flags; nothing is read from Azure or written yet. */
 function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
   // `--no-config` (yargs' negation of --config) reads no file, not even the default one.
+  if (args.subscription !== undefined && args["management-group"] !== undefined) {
+    throw new UsageError(shared.SCOPE_CONFLICT("--subscription and --management-group cannot be used together"));
+  }
   const config = (args.config as unknown) === false ? undefined : shared.loadConfig(args.config);
   return shared.effectiveConfig(
     config,
     {
       ...optional("subscriptions", args.subscription),
+      ...optional("managementGroup", args["management-group"]),
       ...optional("cloud", args.cloud),
       ...optional("logWindow", args["log-window"]),
       ...optional("failOn", args["fail-on"]),

@@ -15,6 +15,7 @@ import { resultInconsistency } from "../report/verify.js";
 import { verifySnapshot, type Verification } from "../azure/verify.js";
 
 import { GUID } from "../domain/guid.js";
+import { isManagementGroupId, MANAGEMENT_GROUP_ID_RULE } from "../domain/management-groups.js";
 
 export function parseFormats(values: readonly string[] | undefined): Format[] {
   const formats = (values ?? [])
@@ -163,6 +164,18 @@ export function parseSubscriptions(values: readonly string[] | undefined): strin
     if (!GUID.test(id)) throw new UsageError(`--subscription must be a subscription id (a GUID), not '${id}'`);
   }
   return ids;
+}
+
+/** `--management-group` (or the configuration's `managementGroup`): a management group id, checked as Azure checks it. */
+export function parseManagementGroup(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const id = value.trim();
+  if (!isManagementGroupId(id)) {
+    throw new UsageError(
+      `--management-group must be a management group id (${MANAGEMENT_GROUP_ID_RULE}), not '${value}'`,
+    );
+  }
+  return id;
 }
 
 export function parseCloud(value: string | undefined): CloudName {

@@ -1,5 +1,5 @@
 // evaluate(): policies over a snapshot, with no I/O, no clock and no globals. Same inputs, byte-identical result.
-import type { HsmFacts, HsmKind, Snapshot, SubscriptionFacts } from "../model/snapshot.js";
+import type { HsmFacts, HsmKind, ManagementGroupScope, Snapshot, SubscriptionFacts } from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import {
   resultExitCode,
@@ -121,6 +121,7 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       tenantIds: [...new Set(snapshot.subscriptions.flatMap((s) => (s.tenantId ? [s.tenantId] : [])))].sort(),
       ...(snapshot.scope.inventory ? { inventory: { ...snapshot.scope.inventory } } : {}),
       ...(snapshot.collection ? { collection: structuredClone(snapshot.collection) } : {}),
+      ...(snapshot.scope.managementGroup ? { managementGroup: managementGroupOf(snapshot.scope.managementGroup) } : {}),
     },
     logWindow: { ...snapshot.logWindow },
     ...(clock ? { clock } : {}),
@@ -152,10 +153,20 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
   return result;
 }
 
-/** The subscriptions judged by subscription-scope policies: those holding an HSM, and those whose list failed. */
+/** The management group of the scope, with the number of subscriptions its descendants list named, when it was read. */
+function managementGroupOf(group: ManagementGroupScope): NonNullable<Result["scope"]["managementGroup"]> {
+  const listed = group.descendants;
+  return { id: group.id, ...(isKnown(listed) ? { subscriptions: listed.value.subscriptions.length } : {}) };
+}
+
+/**
+ * The subscriptions judged by subscription-scope policies: those holding an HSM, and those whose list failed. When no
+ * subscription could be listed (nor a management group's descendants), or none is in scope, the tenant is judged.
+ */
 function subscriptionTargets(snapshot: Snapshot, memo: EvaluationMemo): Target[] {
   const list = snapshot.subscriptionList;
-  if ((list && !isKnown(list)) || snapshot.subscriptions.length === 0) {
+  const descendants = snapshot.scope.managementGroup?.descendants;
+  if ((list && !isKnown(list)) || (descendants && !isKnown(descendants)) || snapshot.subscriptions.length === 0) {
     return [{ scope: "tenant", resourceId: "/subscriptions" }];
   }
   return snapshot.subscriptions

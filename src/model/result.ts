@@ -208,6 +208,13 @@ export interface Result {
      * `collection`). Absent when the snapshot recorded none (snapshots and results of earlier versions).
      */
     collection?: CollectionRecord;
+    /**
+     * Added to the contract: the management group the scan was scoped to (`--management-group`), and how many
+     * subscriptions its descendants list named at every depth (those are `subscriptions`). `subscriptions` is absent
+     * when the list could not be read: then nothing was scanned and `hsm-inventory-complete` is an error saying why.
+     * Absent when the scan was not scoped to a management group.
+     */
+    managementGroup?: { id: string; subscriptions?: number };
   };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
   logWindow: LogWindow;

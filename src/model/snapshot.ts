@@ -78,6 +78,16 @@ export interface InventoryRecord {
 }
 
 /**
+ * The management group a scan was scoped to, and what its descendants list named: the subscriptions and nested
+ * management groups under it, at every depth (subscription ids and group ids, in the order listed). The subscriptions
+ * scanned are those it named; when it could not be read the scan covered none, and the inventory is an error.
+ */
+export interface ManagementGroupScope {
+  id: string;
+  descendants: Fact<{ subscriptions: string[]; managementGroups: string[] }>;
+}
+
+/**
  * How a scan gathered its evidence, as it happened: the pacing, ARM's batch, the Log Analytics queries shared by
  * several workspaces, and the retries. Absent in snapshots of earlier versions.
  */
@@ -419,6 +429,8 @@ export interface Snapshot {
      * asked for but could not be used, `fallbackFrom` and `reason` say so.
      */
     inventory?: InventoryRecord;
+    /** The management group the scan was scoped to (`--management-group`); absent when it was not scoped to one. */
+    managementGroup?: ManagementGroupScope;
   };
   /** How the evidence was gathered (absent in snapshots of earlier versions). */
   collection?: CollectionRecord;

@@ -4,7 +4,7 @@
 import { earnedExitCode, failCounts, SEVERITIES, shownStatus, type Finding, type Result } from "../model/result.js";
 import { lookup } from "./lookup.js";
 import { CUT_NOTE, printableResult } from "./printable.js";
-import { VERDICT } from "./words.js";
+import { managementGroupScope, VERDICT } from "./words.js";
 
 /** Rows of the findings table; the rest are counted. */
 export const MAX_ROWS = 30;
@@ -34,7 +34,7 @@ export function renderMarkdown(given: Result): string {
     "",
     meaning,
     "",
-    `${result.resources.length} HSM(s) in ${result.scope.subscriptions.length} subscription(s), ${result.scope.cloud}; ` +
+    `${result.resources.length} HSM(s) in ${inScope(result)}, ${result.scope.cloud}; ` +
       `run ${cell(result.startedAt)}; fail-on ${result.failOn}.`,
     "",
     "| pass | fail | review | error | manual | waived | not applicable |",
@@ -110,4 +110,10 @@ export function cell(value: string): string {
     .replace(/www\./gi, (w) => `${w.slice(0, 3)}&#46;`)
     .replace(/@/g, "&#64;")
     .replace(/\r\n?|\n/g, "<br>");
+}
+
+/** Where the HSMs were looked for: the management group the scan was scoped to, or the count of subscriptions. */
+function inScope(result: Result): string {
+  const group = managementGroupScope(result.scope);
+  return group ? cell(group) : `${result.scope.subscriptions.length} subscription(s)`;
 }

@@ -6,7 +6,7 @@ import { HSM_TYPES } from "../domain/hsm-kinds.js";
 import { earnedExitCode } from "../model/result.js";
 import { CUT_NOTE, printable, printableResult } from "./printable.js";
 import { idKey } from "../domain/ids.js";
-import { VERDICT } from "./words.js";
+import { managementGroupScope, VERDICT } from "./words.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -76,7 +76,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
 
   lines.push(
     bold(`hsm-audit ${result.tool.version}`) +
-      ` · ${result.scope.cloud} · ${result.scope.subscriptions.length} subscription(s) · ${result.resources.length} HSM(s)`,
+      ` · ${result.scope.cloud} · ${managementGroupScope(result.scope) ?? `${result.scope.subscriptions.length} subscription(s)`} · ${result.resources.length} HSM(s)`,
   );
   lines.push(
     `Audit records searched from ${result.logWindow.start} to ${result.logWindow.end} (${result.logWindow.duration}).`,
@@ -138,7 +138,8 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   const quiet = result.scope.subscriptions.filter((id) => !known.has(idKey(id)) && !unsure.has(idKey(id))).length;
   if (quiet > 0 && !options.quiet) lines.push(`${quiet} subscription(s) in scope hold no HSM.`);
   if (result.resources.length === 0 && quiet === result.scope.subscriptions.length && quiet > 0) {
-    lines.push("No HSM was found: check that these are the subscriptions you meant (--subscription).");
+    const flag = result.scope.managementGroup ? "--management-group" : "--subscription";
+    lines.push(`No HSM was found: check that these are the subscriptions you meant (${flag}).`);
   }
 
   const s = result.summary;

@@ -19,7 +19,7 @@ import { earnedExitCode, failCounts, SEVERITIES, shownStatus } from "../model/re
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
 import { HSM_TYPES } from "../domain/hsm-kinds.js";
 import { idKey } from "../domain/ids.js";
-import { VERDICT } from "./words.js";
+import { managementGroupScope, VERDICT } from "./words.js";
 
 /** How each status reads: never by colour alone, always a word and a symbol. */
 export const STATUS_LABEL: Record<ShownStatus, { word: string; symbol: string }> = {
@@ -132,6 +132,8 @@ export interface ReportView {
   cloud: string;
   tenants: string[];
   subscriptions: { id: string; name: string }[];
+  /** What the scan was scoped to, when it was a management group: "management group X (N subscriptions)". */
+  scope?: string;
   period: { label: string; start: string; end: string; duration: string };
   failOn: string;
   policyPack?: { version: string; sha256: string };
@@ -316,6 +318,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
     cloud: result.scope.cloud,
     tenants: result.scope.tenantIds ?? [],
     subscriptions: result.scope.subscriptions.map((id) => ({ id, name: subscriptionName(id) })),
+    ...optionalScope(result),
     period: {
       label: window.period ? periodLabel(window.period) : `the ${humanDuration(window.duration)} before the scan`,
       start: window.start,
@@ -578,4 +581,10 @@ function activityView(activity: ResultActivity, start: string, end: string): Act
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The view's `scope`, when the scan was scoped to a management group. */
+function optionalScope(result: Result): { scope?: string } {
+  const scope = managementGroupScope(result.scope);
+  return scope ? { scope } : {};
 }

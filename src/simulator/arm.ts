@@ -6,6 +6,7 @@ import { findSubscription, type Estate, type Subscription } from "./estate.js";
 import { ACTIVITY_LOG_ROUTES } from "./routes/activity-log.js";
 import { DIAGNOSTIC_ROUTES } from "./routes/diagnostics.js";
 import { GRAPH_ROUTES } from "./routes/graph.js";
+import { MANAGEMENT_GROUP_ROUTES } from "./routes/management-groups.js";
 import { HSM_ROUTES, RESOURCE_GROUP_ROUTES, RESOURCE_LIST_ROUTES } from "./routes/hsms.js";
 import {
   findRoute,
@@ -30,6 +31,7 @@ export { hsmBody } from "./routes/hsms.js";
  */
 const ARM_ROUTES: readonly RouteEntry<ArmRequest>[] = [
   ...GRAPH_ROUTES,
+  ...MANAGEMENT_GROUP_ROUTES,
   ...SUBSCRIPTION_LIST_ROUTES,
   ...DIAGNOSTIC_ROUTES,
   ...ACTIVITY_LOG_ROUTES,

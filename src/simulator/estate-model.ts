@@ -154,6 +154,20 @@ export interface Subscription {
 
 export type SubscriptionAccess = "read" | "denied" | "notFound";
 
+/** A management group: the groups nested directly under it and the subscriptions placed directly under it. */
+export interface ManagementGroup {
+  /** Its id, as the estate spells it. */
+  name: string;
+  displayName: string;
+  /** The lower-cased names of the groups nested directly under it, in the estate's order. */
+  groups: string[];
+  /** The (lower-cased) ids of the subscriptions directly under it, in the estate's order. */
+  subscriptions: string[];
+}
+
+/** The display name Azure gives the tenant root group, whose id is the tenant's. */
+export const ROOT_GROUP_DISPLAY_NAME = "Tenant Root Group";
+
 export interface FaultSpec {
   route: string;
   match?: string;
@@ -185,6 +199,11 @@ export interface Estate {
   token: string;
   pageSize?: number;
   subscriptions: Subscription[];
+  /**
+   * The management groups by lower-cased id, the tenant root group (id: the tenant id) included: the estate's
+   * top-level groups and every subscription placed in none are directly under the root.
+   */
+  managementGroups: Map<string, ManagementGroup>;
   faults: FaultSpec[];
 }
 

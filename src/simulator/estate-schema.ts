@@ -1,5 +1,6 @@
 // JSON schema of an estate file (docs/estate.md describes it for people). Unknown keys are errors, to catch typos.
 import { GUID_PATTERN } from "../domain/guid.js";
+import { MANAGEMENT_GROUP_ID_PATTERN } from "../domain/management-groups.js";
 
 const duration = { type: "string", pattern: "^(\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)|P[0-9WDTHMS.]+)$" } as const;
 const name = { type: "string", minLength: 1, maxLength: 260 } as const;
@@ -308,6 +309,22 @@ const subscription = {
   },
 } as const;
 
+/**
+ * A management group: its id (`name`), the subscriptions placed directly under it and its nested groups, at any
+ * depth (`#/definitions/managementGroup` refers to this very shape).
+ */
+const managementGroup = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: {
+    name: { type: "string", pattern: MANAGEMENT_GROUP_ID_PATTERN },
+    displayName: name,
+    subscriptions: { type: "array", items: guid },
+    managementGroups: { type: "array", items: { $ref: "#/definitions/managementGroup" } },
+  },
+} as const;
+
 const fault = {
   type: "object",
   additionalProperties: false,
@@ -337,6 +354,7 @@ const fault = {
         "blobList",
         "blobGet",
         "activityLog",
+        "managementGroupDescendants",
       ],
     },
     match: { type: "string" },
@@ -376,6 +394,13 @@ export const estateSchema = {
     token: { type: "string", minLength: 8 },
     pageSize: { type: "integer", minimum: 1 },
     subscriptions: { type: "array", items: subscription },
+    managementGroups: {
+      type: "array",
+      description:
+        "Management groups under the tenant root group (whose id is the tenantId), nested at any depth; a subscription placed in none is directly under the root.",
+      items: { $ref: "#/definitions/managementGroup" },
+    },
     faults: { type: "array", items: fault },
   },
+  definitions: { managementGroup },
 } as const;

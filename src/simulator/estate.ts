@@ -8,6 +8,7 @@ import { parseDuration, parseInstant } from "../util/duration.js";
 import {
   EstateError,
   HSM_TYPES,
+  ROOT_GROUP_DISPLAY_NAME,
   checkDiagnosticSettings,
   defaultCategories,
   defaultProperties,
@@ -20,6 +21,7 @@ import {
   type Hsm,
   type HsmKind,
   type LogSetting,
+  type ManagementGroup,
   type SettingEvent,
   type StorageAccount,
   type StorageContainerSpec,
@@ -218,8 +220,16 @@ interface SubscriptionInput {
   }[];
 }
 
+interface ManagementGroupInput {
+  name: string;
+  displayName?: string;
+  subscriptions?: string[];
+  managementGroups?: ManagementGroupInput[];
+}
+
 interface EstateInput {
   tenantId: string;
+  managementGroups?: ManagementGroupInput[];
   now?: string;
   clockSkew?: string;
   token?: string;
@@ -513,6 +523,7 @@ function resolveEstate(
       );
     });
   });
+  const managementGroups = resolveManagementGroups(input, subscriptions, problem);
   if (problems.length > 0) throw new EstateError(file, problems);
   return {
     tenantId: input.tenantId.toLowerCase(),
@@ -522,8 +533,64 @@ function resolveEstate(
     token: input.token ?? `sim.${randomBytes(24).toString("base64url")}`,
     ...(input.pageSize ? { pageSize: input.pageSize } : {}),
     subscriptions,
+    managementGroups,
     faults: input.faults ?? [],
   };
+}
+
+/**
+ * The management group hierarchy: the tenant root group (id: the tenant id) holds the estate's top-level groups and
+ * every subscription placed in none. A group id is used once in the tenant, a subscription has one parent group, and
+ * only subscriptions of the estate can be placed.
+ */
+function resolveManagementGroups(
+  input: EstateInput,
+  subscriptions: Subscription[],
+  problem: (segments: (string | number)[], message: string) => void,
+): Map<string, ManagementGroup> {
+  const tenantId = input.tenantId.toLowerCase();
+  const root: ManagementGroup = { name: tenantId, displayName: ROOT_GROUP_DISPLAY_NAME, groups: [], subscriptions: [] };
+  const groups = new Map<string, ManagementGroup>([[tenantId, root]]);
+  const where = new Map<string, string>([[tenantId, "the tenant root group"]]);
+  const placed = new Map<string, string>();
+  const known = new Set(subscriptions.map((s) => s.subscriptionId));
+  const visit = (inputs: ManagementGroupInput[], parent: ManagementGroup, at: (string | number)[]) => {
+    inputs.forEach((g, gi) => {
+      const gAt = [...at, gi];
+      const key = g.name.toLowerCase();
+      const first = where.get(key);
+      if (first !== undefined) {
+        problem(
+          [...gAt, "name"],
+          `management group '${g.name}' is already ${first === "the tenant root group" ? first : `declared at ${first}`}`,
+        );
+        return;
+      }
+      where.set(key, formatPath(gAt));
+      const group: ManagementGroup = {
+        name: g.name,
+        displayName: g.displayName ?? g.name,
+        groups: [],
+        subscriptions: [],
+      };
+      groups.set(key, group);
+      parent.groups.push(key);
+      (g.subscriptions ?? []).forEach((id, si) => {
+        const sub = id.toLowerCase();
+        const sAt = [...gAt, "subscriptions", si];
+        if (!known.has(sub)) return problem(sAt, `no subscription ${id} in this estate`);
+        const other = placed.get(sub);
+        if (other !== undefined)
+          return problem(sAt, `subscription ${id} is already placed at ${other}: a subscription has one parent group`);
+        placed.set(sub, formatPath(sAt));
+        group.subscriptions.push(sub);
+      });
+      visit(g.managementGroups ?? [], group, [...gAt, "managementGroups"]);
+    });
+  };
+  visit(input.managementGroups ?? [], root, ["managementGroups"]);
+  for (const s of subscriptions) if (!placed.has(s.subscriptionId)) root.subscriptions.push(s.subscriptionId);
+  return groups;
 }
 
 /** Columns every row carries from its HSM and workspace: `fields` may not set them. */

@@ -44,6 +44,7 @@ export type RouteName =
   | "blobList"
   | "blobGet"
   | "activityLog"
+  | "managementGroupDescendants"
   | "unknown";
 
 export interface Route {

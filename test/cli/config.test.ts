@@ -204,6 +204,71 @@ describe("config print takes every scan flag and shows the scan that would run",
   });
 });
 
+describe("the scan's scope: subscriptions, or one management group", () => {
+  const SUB = "11111111-1111-4111-8111-111111111111";
+
+  test("managementGroup in the file is shown with its source; a --subscription flag replaces it", () => {
+    const { dir } = setup({ "hsm-audit.config.yaml": "managementGroup: mg-payments\n" });
+    const file = join(dir, "hsm-audit.config.yaml");
+    const printed = cli(["config", "print"], dir);
+    expect(printed.stderr).toBe("");
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain(`# managementGroup: ${file}\nmanagementGroup: mg-payments`);
+    expect(printed.stdout).toContain("# subscriptions: default\nsubscriptions: []");
+    const flagged = cli(["config", "print", "--subscription", SUB], dir);
+    expect(flagged.code).toBe(0);
+    expect(flagged.stdout).toContain(
+      "# managementGroup: flag (--subscription given: the configuration file's scope gives way)\nmanagementGroup: null",
+    );
+    expect(flagged.stdout).toContain(`# subscriptions: flag\nsubscriptions:\n  - ${SUB}`);
+  });
+
+  test("a --management-group flag replaces the file's subscriptions", () => {
+    const { dir } = setup({ "hsm-audit.config.yaml": `subscriptions: [${SUB}]\n` });
+    const run = cli(["config", "print", "--management-group", "Contoso_(EU).prod"], dir);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("# managementGroup: flag\nmanagementGroup: Contoso_(EU).prod");
+    expect(run.stdout).toContain(
+      "# subscriptions: flag (--management-group given: the configuration file's scope gives way)\nsubscriptions: []",
+    );
+  });
+
+  test.each([
+    [
+      ["--management-group", "mg.payments."],
+      /--management-group must be a management group id \(1 to 90 letters.*not ending with '\.'\), not 'mg\.payments\.'/,
+    ],
+    [["--management-group", "mg/payments"], /--management-group must be a management group id .* not 'mg\/payments'/],
+    [["--management-group", "x".repeat(91)], /--management-group must be a management group id/],
+    [["--management-group", ""], /--management-group must be a management group id/],
+    [
+      ["--management-group", "mg-payments", "--subscription", SUB],
+      /--subscription and --management-group cannot be used together: a scan covers the subscriptions named, or every subscription of one management group; choose one/,
+    ],
+  ])("%j is refused before anything runs: exit 2", (args, expected) => {
+    const { dir } = setup();
+    for (const command of [
+      ["config", "print"],
+      ["scan", "--out", "out"],
+    ]) {
+      const run = cli([...command, ...args], dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(expected);
+      expect(run.stdout).toBe("");
+      expect(existsSync(join(dir, "out"))).toBe(false);
+    }
+  });
+
+  test("the longest id Azure allows (90 characters) is taken", () => {
+    const { dir } = setup();
+    const id = `${"a".repeat(89)})`;
+    const run = cli(["config", "print", "--management-group", id], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`managementGroup: ${id}`);
+  });
+});
+
 describe("the configuration file's period and policies", () => {
   test("period: a month, or previous-month; a window flag replaces it", () => {
     const { dir } = setup({ "hsm-audit.config.yaml": "period: 2026-10\n" });
@@ -282,6 +347,16 @@ describe("an invalid configuration file exits 2 naming file and line, and writes
       "a bad subscription id",
       "subscriptions:\n  - prod\n",
       /hsm-audit\.config\.yaml:2: subscriptions\.0: must be a subscription id/,
+    ],
+    [
+      "a bad management group id",
+      "failOn: high\nmanagementGroup: payments.\n",
+      /hsm-audit\.config\.yaml:2: managementGroup: must be a management group id \(1 to 90 letters/,
+    ],
+    [
+      "both subscriptions and a management group",
+      "subscriptions: [11111111-1111-4111-8111-111111111111]\nmanagementGroup: mg-payments\n",
+      /hsm-audit\.config\.yaml:2: subscriptions and managementGroup cannot both be set: a scan covers the subscriptions named, or every subscription of one management group/,
     ],
     [
       "params of an unknown policy",

@@ -196,6 +196,39 @@ const inventoryComplete: CheckCase[] = [
     ...onTenant({ subscriptions: [], subscriptionList: known({ count: 0 }) }),
     expect: { status: "error", message: /can see no subscription/ },
   },
+  {
+    name: "a management group whose descendants could not be listed is an error",
+    ...onTenant({
+      subscriptions: [],
+      managementGroup: {
+        id: "mg-payments",
+        descendants: failed("could not read the descendants of management group mg-payments: HTTP 403", 403, {
+          evidence: "ev-mg",
+        }),
+      },
+    }),
+    expect: {
+      status: "error",
+      message: /subscriptions of management group mg-payments could not be listed \(could not read the descendants/,
+      evidence: ["ev-mg"],
+    },
+  },
+  {
+    name: "a management group with no subscription the credential can see is an error, never a pass",
+    ...onTenant({
+      subscriptions: [],
+      managementGroup: {
+        id: "mg-empty",
+        descendants: known({ subscriptions: [], managementGroups: ["mg-empty-eu"] }, "ev-mg"),
+      },
+    }),
+    expect: {
+      status: "error",
+      message:
+        /Management group mg-empty holds no subscription the credential can see \(its descendants list names 1 nested/,
+      evidence: ["ev-mg"],
+    },
+  },
 ];
 
 // --- diagnostic-setting-present ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { BUILT_IN_POLICIES, loadPolicies } from "../../src/engine/policy.js";
 import { exitCode, FAIL_ON_VALUES, type FailOn, type Finding, type Result } from "../../src/model/result.js";
-import type { HsmFacts, Snapshot } from "../../src/model/snapshot.js";
+import type { HsmFacts, ManagementGroupScope, Snapshot } from "../../src/model/snapshot.js";
 import {
   activity,
   activityLogRead,
@@ -252,6 +252,56 @@ describe("findings", () => {
       ["hsm-inventory-complete", "/subscriptions", "error"],
     ]);
     expect(exitCode(tenant.findings, "low")).toBe(3);
+  });
+});
+
+describe("a scan scoped to a management group", () => {
+  const group = (descendants: ManagementGroupScope["descendants"]): ManagementGroupScope => ({
+    id: "mg-payments",
+    descendants,
+  });
+
+  test("its descendants list unread: the inventory finding alone, an error, with everything excluded too", () => {
+    const s = snapshot({
+      subscriptions: [],
+      managementGroup: group(failed("could not read the descendants of management group mg-payments: HTTP 403", 403)),
+    });
+    for (const result of [run(s), evaluate(s, policies, { failOn: "low", exclude: ["/**"] })]) {
+      expect(result.findings.map((f) => [f.policyId, f.resourceId, f.status])).toEqual([
+        ["hsm-inventory-complete", "/subscriptions", "error"],
+      ]);
+      expect(result.summary.compliant).toBe(false);
+      expect(result.summary.exitCode).toBe(3);
+      expect(result.scope.managementGroup).toEqual({ id: "mg-payments" });
+    }
+  });
+
+  test("a group that holds no subscription is an error, never compliant", () => {
+    const result = run(
+      snapshot({
+        subscriptions: [],
+        managementGroup: group(known({ subscriptions: [], managementGroups: [] }, "ev-mg")),
+      }),
+    );
+    expect(result.findings.map((f) => [f.policyId, f.status, f.evidence])).toEqual([
+      ["hsm-inventory-complete", "error", ["ev-mg"]],
+    ]);
+    expect(result.summary.compliant).toBe(false);
+    expect(result.scope.managementGroup).toEqual({ id: "mg-payments", subscriptions: 0 });
+  });
+
+  test("its subscriptions are judged as any others, and the scope records how many it named", () => {
+    const s = snapshot({
+      hsms: [compliantCloudHsm],
+      managementGroup: group(known({ subscriptions: [SUBSCRIPTION_ID], managementGroups: ["mg-eu"] }, "ev-mg")),
+    });
+    const result = run(s);
+    expect(result.scope.managementGroup).toEqual({ id: "mg-payments", subscriptions: 1 });
+    expect(result.scope.subscriptions).toEqual([SUBSCRIPTION_ID]);
+    expect(result.findings.some((f) => f.resourceId === "/subscriptions")).toBe(false);
+    // The findings are those of the same subscriptions scanned by name.
+    const { managementGroup: _scoped, ...byName } = s.scope;
+    expect(result.findings).toEqual(run({ ...s, scope: byName }).findings);
   });
 });
 

@@ -19,6 +19,7 @@ import type {
   LogSample,
   LogSampleRow,
   LogSetting,
+  ManagementGroupScope,
   Snapshot,
   StorageAccountFacts,
   StorageAccountProperties,
@@ -456,6 +457,8 @@ export interface SnapshotSpec {
   activitySamples?: ActivitySample[];
   activityLogs?: ActivityLogRead[];
   subscriptionList?: Fact<{ count: number }>;
+  /** The management group the scan was scoped to (`scope.managementGroup`). */
+  managementGroup?: ManagementGroupScope;
   errors?: Snapshot["errors"];
 }
 
@@ -509,6 +512,7 @@ export function snapshot(spec: SnapshotSpec = {}): Snapshot {
       subscriptions: subscriptions.map((s) => s.subscriptionId),
       armEndpoint: "https://management.azure.com",
       logsEndpoint: "https://api.loganalytics.io",
+      ...(spec.managementGroup ? { managementGroup: spec.managementGroup } : {}),
     },
     logWindow: { ...LOG_WINDOW },
     subscriptions,

@@ -48,6 +48,8 @@ export interface ScanOptions extends OutputOptions {
   armEndpoint?: string;
   logsEndpoint?: string;
   subscriptions: string[];
+  /** A management group to scan instead: the subscriptions under it, at every depth. */
+  managementGroup?: string;
   logWindowMs: number;
   period?: { start: Date; end: Date; label: string };
   snapshotOut?: string;
@@ -83,6 +85,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     armEndpoint: options.armEndpoint ?? cloud.armEndpoint,
     logsEndpoint: options.logsEndpoint ?? cloud.logsEndpoint,
     subscriptions: options.subscriptions,
+    ...(options.managementGroup ? { managementGroup: options.managementGroup } : {}),
     logWindowMs: options.logWindowMs,
     ...(options.period ? { period: options.period } : {}),
     concurrency: options.concurrency,

@@ -11,6 +11,28 @@ export default defineCheck({
   paramsSchema: { type: "object", properties: {}, additionalProperties: false },
   evaluate(target, _params, snapshot) {
     if (target.scope === "tenant") {
+      const group = snapshot.scope.managementGroup;
+      if (group) {
+        const descendants = group.descendants;
+        if (!isKnown(descendants)) {
+          return {
+            status: "error",
+            message: `The subscriptions of management group ${group.id} could not be listed (${descendants.error.message}), so no HSM could be inventoried.`,
+            evidence: descendants.evidence,
+          };
+        }
+        const nested = descendants.value.managementGroups.length;
+        return {
+          status: "error",
+          message:
+            `Management group ${group.id} holds no subscription the credential can see` +
+            (nested > 0
+              ? ` (its descendants list names ${nested} nested management group(s) and no subscription)`
+              : "") +
+            ", so no HSM could be inventoried and nothing is proven; check the group id, or grant Reader on the group.",
+          evidence: descendants.evidence,
+        };
+      }
       const list = snapshot.subscriptionList;
       if (list && !isKnown(list)) {
         return {

@@ -64,6 +64,11 @@ export const RESULT_SCHEMA = closed({
         tenantIds: strings,
         inventory: inventorySource,
         collection: collectionRecord,
+        managementGroup: {
+          type: "object",
+          required: ["id"],
+          properties: { id: str, subscriptions: { type: "integer", minimum: 0 } },
+        },
       },
     },
     logWindow,

@@ -105,6 +105,10 @@ export const API_VERSIONS: Record<string, { name: string; versions: string[] }> 
     name: "managedHSMs",
     versions: ["2026-02-01", "2025-05-01", "2024-11-01", "2023-07-01"],
   },
+  "microsoft.management/managementgroups": {
+    name: "managementGroups",
+    versions: ["2023-04-01", "2021-04-01", "2020-10-01", "2020-05-01"],
+  },
   "microsoft.operationalinsights/workspaces": {
     name: "workspaces",
     versions: ["2025-07-01", "2025-02-01", "2023-09-01", "2022-10-01", "2021-06-01"],

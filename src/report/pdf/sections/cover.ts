@@ -29,6 +29,7 @@ export function cover(p: Layout, v: ReportView) {
   p.y = y + h + 18;
   p.keyValues([
     { label: "Period covered", value: `${v.period.start} to ${v.period.end} (${v.period.duration})` },
+    ...(v.scope ? [{ label: "Scope", value: v.scope }] : []),
     { label: "Cloud", value: v.cloud },
     { label: "Tenant", value: v.tenants.join(", ") || "not stated by ARM", mono: v.tenants.length > 0 },
     {

@@ -111,7 +111,14 @@ export function auditRecords(resourceIds?: readonly string[]): string {
 }
 
 /** How a column of an answer is read into the snapshot. */
-export type CellType = "string" | "number" | "instant" | "json";
+/**
+ * How a cell is read: text, a count, an instant, a list of strings (`make_set`), or a list of evidence records
+ * (`make_list(bag_pack(...))`) of which exactly the keys of `EVIDENCE_ROW_KEYS` are kept.
+ */
+export type CellType = "string" | "number" | "instant" | "strings" | "records";
+
+/** The keys of an evidence record of a sensitive operation, as the query packs them. */
+export const EVIDENCE_ROW_KEYS = ["time", "caller", "identity", "outcome"] as const;
 
 const QUESTIONS = {
   /** Records and failures per operation. */
@@ -151,7 +158,7 @@ const QUESTIONS = {
       _ResourceId: ["hsmId", "string"],
       OperationName: ["operation", "string"],
       Records: ["records", "number"],
-      Rows: ["rows", "json"],
+      Rows: ["rows", "records"],
     },
     build: (ids: readonly string[] | undefined, bin: "1h" | "1d") =>
       `${auditRecords(ids)}
@@ -163,7 +170,7 @@ const QUESTIONS = {
       _ResourceId: ["hsmId", "string"],
       OperationName: ["operation", "string"],
       Records: ["records", "number"],
-      Rows: ["rows", "json"],
+      Rows: ["rows", "records"],
     },
     build: (ids?: readonly string[]) =>
       `${auditRecords(ids)}
@@ -192,7 +199,7 @@ const QUESTIONS = {
       Identity: ["identity", "string"],
       Bin: ["bin", "instant"],
       Failures: ["failures", "number"],
-      Operations: ["operations", "json"],
+      Operations: ["operations", "strings"],
     },
     build: (ids?: readonly string[]) =>
       `${auditRecords(ids)}

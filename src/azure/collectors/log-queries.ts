@@ -19,6 +19,7 @@ import {
   logSampleQuery,
   LOG_SAMPLE_COLUMNS,
   type ActivityQuestion,
+  EVIDENCE_ROW_KEYS,
   type CellType,
 } from "../queries.js";
 import { MalformedAnswer } from "../derive/common.js";
@@ -295,7 +296,7 @@ function instant(value: unknown): Date | undefined {
 /** Optional cells: a null there is an absence (no sign-in), not a malformed answer. */
 const OPTIONAL_CELLS = new Set(["firstLogin"]);
 
-function activityRows<Q extends ActivityQuestion>(
+export function activityRows<Q extends ActivityQuestion>(
   name: Q,
   tables: { columnDescriptors: { name?: string }[]; rows: unknown[][] }[] | undefined,
 ): ActivityRows[Q] {
@@ -332,7 +333,8 @@ function cell(value: unknown, type: CellType): unknown {
     }
     case "instant":
       return instant(value)?.toISOString();
-    case "json": {
+    case "strings":
+    case "records": {
       let parsed = value;
       if (typeof value === "string") {
         try {
@@ -342,16 +344,19 @@ function cell(value: unknown, type: CellType): unknown {
         }
       }
       if (!Array.isArray(parsed)) return undefined;
-      // Times inside the evidence rows come back as text: keep them as ISO instants.
-      return parsed.map((item: unknown) =>
-        item && typeof item === "object" && !Array.isArray(item)
-          ? Object.fromEntries(
-              Object.entries(item as Record<string, unknown>).map(([k, v]) => [
-                k,
-                k === "time" ? (instant(v)?.toISOString() ?? String(v)) : v === null ? "" : String(v),
-              ]),
-            )
-          : String(item),
+      if (type === "strings") return parsed.map((item: unknown) => (item === null ? "" : String(item)));
+      // Exactly the keys the query packs, whatever else an answer holds: the snapshot's schema names no other. An
+      // item that is not a record makes the answer malformed; a key the record lacks (a null Caller) is empty text.
+      if (!parsed.every((item: unknown) => item && typeof item === "object" && !Array.isArray(item))) return undefined;
+      return (parsed as Record<string, unknown>[]).map((item) =>
+        Object.fromEntries(
+          EVIDENCE_ROW_KEYS.map((k) => {
+            const v = item[k];
+            // Times inside the evidence rows come back as text: keep them as ISO instants.
+            if (k === "time") return [k, instant(v)?.toISOString() ?? (v === null || v === undefined ? "" : String(v))];
+            return [k, v === null || v === undefined ? "" : String(v)];
+          }),
+        ),
       );
     }
   }

@@ -22,7 +22,7 @@ import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { sortBy } from "./derive/common.js";
 import { distinct, read, sortById, type CollectorContext } from "./collectors/context.js";
 import { readSubscriptions } from "./collectors/subscriptions.js";
-import { readManagementGroup } from "./collectors/management-groups.js";
+import { readManagementGroups } from "./collectors/management-groups.js";
 import { readInventory } from "./collectors/inventory-arm.js";
 import { readInventoryGraph } from "./collectors/inventory-graph.js";
 import { readDiagnostics, readProvider } from "./collectors/monitor.js";
@@ -49,7 +49,8 @@ export interface CollectOptions {
   /** Subscriptions to scan; all the credential can list when empty (and no management group is given). */
   subscriptions?: string[];
   /** A management group to scan: the subscriptions its descendants list names, at every depth (not with `subscriptions`). */
-  managementGroup?: string;
+  /** Management groups to scan: the union of their subscriptions, each once (not with `subscriptions`). */
+  managementGroups?: string[];
   /** How far back to look for audit records, in milliseconds. */
   logWindowMs: number;
   /** A named period to search instead of the last `logWindowMs`; its end is cut at the scan's start. */
@@ -99,11 +100,12 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       scheduler,
     },
   });
-  if (options.managementGroup && options.subscriptions?.length) {
-    throw new Error("a scan takes subscriptions or a management group, not both");
+  const scopeGroups = options.managementGroups ?? [];
+  if (scopeGroups.length > 0 && options.subscriptions?.length) {
+    throw new Error("a scan takes subscriptions or management groups, not both");
   }
   const first = clients.preload([
-    ...(options.managementGroup ? (["managementGroups"] as const) : []),
+    ...(scopeGroups.length > 0 ? (["managementGroups"] as const) : []),
     "subscriptions",
     "resourceGraph",
   ]);
@@ -121,18 +123,19 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const windowStart = options.period?.start ?? new Date(startedAt.getTime() - options.logWindowMs);
 
   tracker.stage(
-    options.managementGroup
-      ? `listing the subscriptions of management group ${options.managementGroup}`
+    scopeGroups.length > 0
+      ? `listing the subscriptions of management group${scopeGroups.length === 1 ? "" : "s"} ${scopeGroups.join(", ")}`
       : "listing subscriptions",
   );
   await first;
-  const listing = options.managementGroup
-    ? readManagementGroup(ctx, options.managementGroup)
-    : readSubscriptions(ctx, options.subscriptions ?? []);
+  const listing =
+    scopeGroups.length > 0
+      ? readManagementGroups(ctx, scopeGroups)
+      : readSubscriptions(ctx, options.subscriptions ?? []);
   setImmediate(() => void clients.preload());
   const { subscriptions, readable, ...listed } = await listing;
   const subscriptionList = "subscriptionList" in listed ? listed.subscriptionList : undefined;
-  const managementGroup = "managementGroup" in listed ? listed.managementGroup : undefined;
+  const managementGroups = "managementGroups" in listed ? listed.managementGroups : undefined;
   tracker.subscriptionsKnown(subscriptions.map((s) => s.subscriptionId));
 
   // As soon as a subscription's HSMs are listed, its provider state and its HSMs' diagnostic settings are read:
@@ -284,7 +287,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       armEndpoint: options.armEndpoint,
       logsEndpoint: options.logsEndpoint,
       inventory,
-      ...(managementGroup ? { managementGroup } : {}),
+      ...(managementGroups ? { managementGroups } : {}),
     },
     collection: collectionRecord(scheduler, ctx.batch, counts, MAX_WORKSPACES_PER_QUERY),
     logWindow: {

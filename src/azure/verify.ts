@@ -163,17 +163,16 @@ export function verifySnapshot(input: Snapshot): Verification {
     }
   };
 
-  const group = snapshot.scope.managementGroup;
-  if (group) {
+  (snapshot.scope.managementGroups ?? []).forEach((group, i) => {
     const id = managementGroupResourceId(group.id);
     check(
-      "scope.managementGroup.descendants",
+      `scope.managementGroups[${i}].descendants`,
       id,
       group.descendants,
       (a) => descendantsOf(a.list(`${id}/descendants`), group.id),
       (f) => (group.descendants = f),
     );
-  }
+  });
   snapshot.subscriptions.forEach((s, i) => {
     const scope = `/subscriptions/${s.subscriptionId}`;
     check(

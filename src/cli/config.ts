@@ -21,8 +21,8 @@ export const DEFAULT_CONFIG_FILE = "hsm-audit.config.yaml";
 
 export interface ConfigFile {
   subscriptions?: string[];
-  /** A management group to scan (its subscriptions at every depth), instead of `subscriptions`. */
-  managementGroup?: string;
+  /** Management groups to scan (the union of their subscriptions at every depth), instead of `subscriptions`. */
+  managementGroups?: string[];
   cloud?: string;
   exclude?: string[];
   /** Params per policy id, merged over the policy's own. */
@@ -48,7 +48,11 @@ const CONFIG_SCHEMA = {
       type: "array",
       items: { type: "string", pattern: GUID_PATTERN },
     },
-    managementGroup: { type: "string", pattern: MANAGEMENT_GROUP_ID_PATTERN },
+    managementGroups: {
+      type: "array",
+      minItems: 1,
+      items: { type: "string", pattern: MANAGEMENT_GROUP_ID_PATTERN },
+    },
     cloud: { enum: [...CLOUD_NAMES] },
     exclude: { type: "array", items: { type: "string", pattern: "^/" } },
     params: { type: "object", additionalProperties: { type: "object" } },
@@ -98,15 +102,15 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
     let reason = describe(error, "");
     if (error.keyword === "pattern" && path[0] === "subscriptions")
       reason = `${path.join(".")}: must be a subscription id (a GUID)`;
-    if (error.keyword === "pattern" && path[0] === "managementGroup")
-      reason = `managementGroup: must be a management group id (${MANAGEMENT_GROUP_ID_RULE})`;
+    if (error.keyword === "pattern" && path[0] === "managementGroups")
+      reason = `${path.join(".")}: must be a management group id (${MANAGEMENT_GROUP_ID_RULE})`;
     if (error.keyword === "pattern" && path[0] === "exclude")
       reason = `${path.join(".")}: must be an ARM id or a pattern of one, starting with '/'`;
     throw fail(lineOf(path), reason);
   }
   const config = values as ConfigFile;
-  if (config.managementGroup !== undefined && (config.subscriptions ?? []).length > 0) {
-    throw fail(lineOf(["managementGroup"]), SCOPE_CONFLICT("subscriptions and managementGroup cannot both be set"));
+  if (config.managementGroups !== undefined && (config.subscriptions ?? []).length > 0) {
+    throw fail(lineOf(["managementGroups"]), SCOPE_CONFLICT("subscriptions and managementGroups cannot both be set"));
   }
   if (config.logWindow !== undefined && !validWindow(config.logWindow)) {
     throw fail(
@@ -145,7 +149,7 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
 
 /** Why a scan takes subscriptions or a management group, never both (a usage error, exit 2). */
 export const SCOPE_CONFLICT = (what: string): string =>
-  `${what}: a scan covers the subscriptions named, or every subscription of one management group; choose one`;
+  `${what}: a scan covers the subscriptions named, or every subscription under the management groups named; choose one`;
 
 /** What a clock skew tolerance may be. */
 export const CLOCK_SKEW_TOLERANCE_RULE = "must be a duration such as 5m, 90s or PT5M (at most 1d)";
@@ -202,8 +206,8 @@ export function pick<T>(flag: T | undefined, file: T | undefined, fallback: T, c
 export interface EffectiveConfig {
   config: LoadedConfig | undefined;
   subscriptions: Setting<string[]>;
-  /** The management group to scan; null when a --subscription flag replaced the file's. */
-  managementGroup: Setting<string | null | undefined>;
+  /** The management groups to scan; null when a --subscription flag replaced the file's. */
+  managementGroups: Setting<string[] | null | undefined>;
   cloud: Setting<CloudName>;
   exclude: Setting<string[]>;
   params: Setting<Record<string, Record<string, unknown>>>;
@@ -223,7 +227,7 @@ export interface EffectiveConfig {
 
 export interface ConfigFlags {
   subscriptions?: string[];
-  managementGroup?: string;
+  managementGroups?: string[];
   cloud?: string;
   logWindow?: string;
   failOn?: string;
@@ -253,14 +257,14 @@ export function effectiveConfig(
     // The scope is one setting in two keys: a --subscription or --management-group flag replaces the file's scope,
     // whichever key the file used (as a window flag replaces the file's period).
     subscriptions: pick(
-      flags.subscriptions ?? (flags.managementGroup !== undefined ? [] : undefined),
+      flags.subscriptions ?? (flags.managementGroups !== undefined ? [] : undefined),
       file.subscriptions,
       [],
       config,
     ),
-    managementGroup: pick(
-      flags.managementGroup ?? (flags.subscriptions !== undefined ? null : undefined),
-      file.managementGroup,
+    managementGroups: pick(
+      flags.managementGroups ?? (flags.subscriptions !== undefined ? null : undefined),
+      file.managementGroups,
       undefined,
       config,
     ),
@@ -312,14 +316,14 @@ export function printableConfig(effective: EffectiveConfig, extras: PrintExtras 
     [
       "subscriptions",
       effective.subscriptions,
-      effective.subscriptions.source === "flag" && effective.managementGroup.value
+      effective.subscriptions.source === "flag" && effective.managementGroups.value
         ? scopeGivenBy("--management-group")
         : undefined,
     ],
     [
-      "managementGroup",
-      { ...effective.managementGroup, value: effective.managementGroup.value ?? null },
-      effective.managementGroup.source === "flag" && effective.managementGroup.value === null
+      "managementGroups",
+      { ...effective.managementGroups, value: effective.managementGroups.value ?? null },
+      effective.managementGroups.source === "flag" && effective.managementGroups.value === null
         ? scopeGivenBy("--subscription")
         : undefined,
     ],

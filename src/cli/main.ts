@@ -111,8 +111,9 @@ function scanOptions<T>(y: Argv<T>) {
     })
     .option("management-group", {
       type: "string",
+      array: true,
       describe:
-        "Management group id to scan: every subscription under it, nested groups included (not with --subscription)",
+        "Management group id to scan: every subscription under it, nested groups included; repeatable, each subscription scanned once (not with --subscription)",
     })
     .option("cloud", {
       type: "string",
@@ -163,7 +164,7 @@ function scanSettings(args: ScanArgs, effective: EffectiveConfig) {
   const armEndpoint = shared.parseEndpoint("--arm-endpoint", args["arm-endpoint"]);
   const logsEndpoint = shared.parseEndpoint("--logs-endpoint", args["logs-endpoint"]);
   const snapshotOut = args["snapshot-out"] ? shared.checkFileTarget("--snapshot-out", args["snapshot-out"]) : undefined;
-  if (effective.subscriptions.value.length > 0 && effective.managementGroup.value) {
+  if (effective.subscriptions.value.length > 0 && (effective.managementGroups.value ?? []).length > 0) {
     throw new UsageError(shared.SCOPE_CONFLICT("subscriptions and a management group cannot both be scanned"));
   }
   const options = {
@@ -171,7 +172,7 @@ function scanSettings(args: ScanArgs, effective: EffectiveConfig) {
     ...optional("armEndpoint", armEndpoint),
     ...optional("logsEndpoint", logsEndpoint),
     subscriptions: shared.parseSubscriptions(effective.subscriptions.value),
-    ...optional("managementGroup", shared.parseManagementGroup(effective.managementGroup.value ?? undefined)),
+    managementGroups: shared.parseManagementGroups(effective.managementGroups.value ?? undefined),
     ...optional("snapshotOut", snapshotOut),
     concurrency: shared.positiveInteger("--concurrency", args.concurrency, 32, 256, 1),
     inventory: shared.parseInventory(args.inventory),
@@ -246,7 +247,7 @@ interface OutputArgs {
   waivers?: string;
   "fail-on-expired-waivers"?: boolean;
   subscription?: string[];
-  "management-group"?: string;
+  "management-group"?: string[];
   cloud?: string;
   "log-window"?: string;
   period?: string;
@@ -269,7 +270,7 @@ function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
     config,
     {
       ...optional("subscriptions", args.subscription),
-      ...optional("managementGroup", args["management-group"]),
+      ...optional("managementGroups", args["management-group"]),
       ...optional("cloud", args.cloud),
       ...optional("logWindow", args["log-window"]),
       ...optional("failOn", args["fail-on"]),

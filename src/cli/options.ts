@@ -166,16 +166,22 @@ export function parseSubscriptions(values: readonly string[] | undefined): strin
   return ids;
 }
 
-/** `--management-group` (or the configuration's `managementGroup`): a management group id, checked as Azure checks it. */
-export function parseManagementGroup(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const id = value.trim();
-  if (!isManagementGroupId(id)) {
-    throw new UsageError(
-      `--management-group must be a management group id (${MANAGEMENT_GROUP_ID_RULE}), not '${value}'`,
-    );
+/**
+ * `--management-group`, repeatable (or the configuration's `managementGroups`): management group ids, each checked as
+ * Azure checks it; a group given twice (Azure's ids ignore case) is scanned once.
+ */
+export function parseManagementGroups(values: string[] | undefined): string[] {
+  const ids = new Map<string, string>();
+  for (const value of values ?? []) {
+    const id = value.trim();
+    if (!isManagementGroupId(id)) {
+      throw new UsageError(
+        `--management-group must be a management group id (${MANAGEMENT_GROUP_ID_RULE}), not '${value}'`,
+      );
+    }
+    if (!ids.has(id.toLowerCase())) ids.set(id.toLowerCase(), id);
   }
-  return id;
+  return [...ids.values()];
 }
 
 export function parseCloud(value: string | undefined): CloudName {

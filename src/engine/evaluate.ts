@@ -121,7 +121,9 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       tenantIds: [...new Set(snapshot.subscriptions.flatMap((s) => (s.tenantId ? [s.tenantId] : [])))].sort(),
       ...(snapshot.scope.inventory ? { inventory: { ...snapshot.scope.inventory } } : {}),
       ...(snapshot.collection ? { collection: structuredClone(snapshot.collection) } : {}),
-      ...(snapshot.scope.managementGroup ? { managementGroup: managementGroupOf(snapshot.scope.managementGroup) } : {}),
+      ...(snapshot.scope.managementGroups
+        ? { managementGroups: snapshot.scope.managementGroups.map(managementGroupOf) }
+        : {}),
     },
     logWindow: { ...snapshot.logWindow },
     ...(clock ? { clock } : {}),
@@ -153,22 +155,31 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
   return result;
 }
 
-/** The management group of the scope, with the number of subscriptions its descendants list named, when it was read. */
-function managementGroupOf(group: ManagementGroupScope): NonNullable<Result["scope"]["managementGroup"]> {
+/** A management group of the scope, with the number of subscriptions its descendants list named, when it was read. */
+function managementGroupOf(group: ManagementGroupScope): NonNullable<Result["scope"]["managementGroups"]>[number] {
   const listed = group.descendants;
   return { id: group.id, ...(isKnown(listed) ? { subscriptions: listed.value.subscriptions.length } : {}) };
 }
 
 /**
  * The subscriptions judged by subscription-scope policies: those holding an HSM, and those whose list failed. When no
- * subscription could be listed (nor a management group's descendants), or none is in scope, the tenant is judged.
+ * subscription could be listed, or none is in scope, or a management group of the scope could not be listed or named
+ * no subscription, the tenant is judged too (by the kinds that judge the inventory); the subscriptions the other
+ * groups named are still judged.
  */
 function subscriptionTargets(snapshot: Snapshot, memo: EvaluationMemo): Target[] {
   const list = snapshot.subscriptionList;
-  const descendants = snapshot.scope.managementGroup?.descendants;
-  if ((list && !isKnown(list)) || (descendants && !isKnown(descendants)) || snapshot.subscriptions.length === 0) {
-    return [{ scope: "tenant", resourceId: "/subscriptions" }];
-  }
+  const groupMissed = (snapshot.scope.managementGroups ?? []).some(
+    (g) => !isKnown(g.descendants) || g.descendants.value.subscriptions.length === 0,
+  );
+  const tenant: Target[] =
+    (list && !isKnown(list)) || groupMissed || snapshot.subscriptions.length === 0
+      ? [{ scope: "tenant", resourceId: "/subscriptions" }]
+      : [];
+  return tenant.concat(subscriptionsJudged(snapshot, memo));
+}
+
+function subscriptionsJudged(snapshot: Snapshot, memo: EvaluationMemo): Target[] {
   return snapshot.subscriptions
     .filter((s) => memo.holdsHsm(s.subscriptionId) || !inventoryRead(s))
     .map((subscription) => ({

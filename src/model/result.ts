@@ -209,12 +209,14 @@ export interface Result {
      */
     collection?: CollectionRecord;
     /**
-     * Added to the contract: the management group the scan was scoped to (`--management-group`), and how many
-     * subscriptions its descendants list named at every depth (those are `subscriptions`). `subscriptions` is absent
-     * when the list could not be read: then nothing was scanned and `hsm-inventory-complete` is an error saying why.
-     * Absent when the scan was not scoped to a management group.
+     * Added to the contract: the management groups the scan was scoped to (`--management-group`, repeatable), in the
+     * order given, each with how many subscriptions its descendants list named at every depth. `scope.subscriptions`
+     * is their union, each subscription once (a subscription under two groups, or a group nested in another named
+     * one, counts in each group's number). A group's `subscriptions` is absent when its list could not be read: then
+     * `hsm-inventory-complete` is an error naming it, and the other groups' subscriptions are still scanned. Absent
+     * when the scan was not scoped to management groups.
      */
-    managementGroup?: { id: string; subscriptions?: number };
+    managementGroups?: Array<{ id: string; subscriptions?: number }>;
   };
   /** Added to the contract: the period searched for audit records, and the threshold the exit code used. */
   logWindow: LogWindow;

@@ -78,9 +78,10 @@ export interface InventoryRecord {
 }
 
 /**
- * The management group a scan was scoped to, and what its descendants list named: the subscriptions and nested
+ * A management group a scan was scoped to, and what its descendants list named: the subscriptions and nested
  * management groups under it, at every depth (subscription ids and group ids, in the order listed). The subscriptions
- * scanned are those it named; when it could not be read the scan covered none, and the inventory is an error.
+ * scanned are the union of those the groups' lists named; when a group's list could not be read, or named no
+ * subscription, the inventory is an error naming that group (the other groups' subscriptions are still scanned).
  */
 export interface ManagementGroupScope {
   id: string;
@@ -429,8 +430,11 @@ export interface Snapshot {
      * asked for but could not be used, `fallbackFrom` and `reason` say so.
      */
     inventory?: InventoryRecord;
-    /** The management group the scan was scoped to (`--management-group`); absent when it was not scoped to one. */
-    managementGroup?: ManagementGroupScope;
+    /**
+     * The management groups the scan was scoped to (`--management-group`, repeatable), in the order given; absent when
+     * it was not scoped to any.
+     */
+    managementGroups?: ManagementGroupScope[];
   };
   /** How the evidence was gathered (absent in snapshots of earlier versions). */
   collection?: CollectionRecord;

@@ -138,7 +138,7 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   const quiet = result.scope.subscriptions.filter((id) => !known.has(idKey(id)) && !unsure.has(idKey(id))).length;
   if (quiet > 0 && !options.quiet) lines.push(`${quiet} subscription(s) in scope hold no HSM.`);
   if (result.resources.length === 0 && quiet === result.scope.subscriptions.length && quiet > 0) {
-    const flag = result.scope.managementGroup ? "--management-group" : "--subscription";
+    const flag = result.scope.managementGroups ? "--management-group" : "--subscription";
     lines.push(`No HSM was found: check that these are the subscriptions you meant (${flag}).`);
   }
 

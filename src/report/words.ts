@@ -6,16 +6,19 @@ export const VERDICT: Record<0 | 1 | 3, string> = {
 };
 
 /**
- * The scope of a scan scoped to a management group, in words: "management group mg-payments (3 subscriptions)", or
- * that its subscriptions could not be listed. Undefined when the scan was not scoped to one.
+ * The scope of a scan scoped to management groups, in words: "management group mg-payments (3 subscriptions)",
+ * "management groups A (3 subscriptions), B (2 subscriptions)", or that a group's subscriptions could not be listed.
+ * Undefined when the scan was not scoped to any.
  */
 export function managementGroupScope(scope: {
-  managementGroup?: { id: string; subscriptions?: number };
+  managementGroups?: Array<{ id: string; subscriptions?: number }>;
 }): string | undefined {
-  const group = scope.managementGroup;
-  if (!group) return undefined;
-  const n = group.subscriptions;
-  return n === undefined
-    ? `management group ${group.id} (its subscriptions could not be listed)`
-    : `management group ${group.id} (${n} subscription${n === 1 ? "" : "s"})`;
+  const groups = scope.managementGroups;
+  if (!groups || groups.length === 0) return undefined;
+  const each = groups.map(({ id, subscriptions: n }) =>
+    n === undefined
+      ? `${id} (its subscriptions could not be listed)`
+      : `${id} (${n} subscription${n === 1 ? "" : "s"})`,
+  );
+  return `management group${groups.length === 1 ? "" : "s"} ${each.join(", ")}`;
 }

@@ -5,7 +5,7 @@
 import { RestError } from "@azure/core-rest-pipeline";
 import type { AzureClients } from "../../src/azure/clients.js";
 import type { CollectorContext } from "../../src/azure/collectors/context.js";
-import { readManagementGroup } from "../../src/azure/collectors/management-groups.js";
+import { readManagementGroups } from "../../src/azure/collectors/management-groups.js";
 import { EvidenceLog } from "../../src/azure/pipeline.js";
 import { isKnown } from "../../src/model/snapshot.js";
 
@@ -161,15 +161,15 @@ function fakeContext(c: Case) {
   return { ctx, calls };
 }
 
-describe("readManagementGroup", () => {
+describe("readManagementGroups", () => {
   test.each(CASES)("$name", async (c) => {
     const { ctx, calls } = fakeContext(c);
-    const read = await readManagementGroup(ctx, "mg-root");
+    const read = await readManagementGroups(ctx, ["mg-root"]);
     expect(calls.listedGroups).toEqual(["mg-root"]);
     // The tenant's subscription list is never what a management group scan scans.
     expect(calls.listedSubscriptions).toBe(0);
-    expect(read.managementGroup.id).toBe("mg-root");
-    const descendants = read.managementGroup.descendants;
+    expect(read.managementGroups[0]!.id).toBe("mg-root");
+    const descendants = read.managementGroups[0]!.descendants;
     if ("error" in c.expect) {
       expect(isKnown(descendants)).toBe(false);
       expect(!isKnown(descendants) && descendants.error.message).toMatch(c.expect.error);

@@ -204,21 +204,23 @@ describe("config print takes every scan flag and shows the scan that would run",
   });
 });
 
-describe("the scan's scope: subscriptions, or one management group", () => {
+describe("the scan's scope: subscriptions, or management groups", () => {
   const SUB = "11111111-1111-4111-8111-111111111111";
 
-  test("managementGroup in the file is shown with its source; a --subscription flag replaces it", () => {
-    const { dir } = setup({ "hsm-audit.config.yaml": "managementGroup: mg-payments\n" });
+  test("managementGroups in the file is shown with its source; a --subscription flag replaces it", () => {
+    const { dir } = setup({ "hsm-audit.config.yaml": "managementGroups:\n  - mg-payments\n  - mg-identity\n" });
     const file = join(dir, "hsm-audit.config.yaml");
     const printed = cli(["config", "print"], dir);
     expect(printed.stderr).toBe("");
     expect(printed.code).toBe(0);
-    expect(printed.stdout).toContain(`# managementGroup: ${file}\nmanagementGroup: mg-payments`);
+    expect(printed.stdout).toContain(
+      `# managementGroups: ${file}\nmanagementGroups:\n  - mg-payments\n  - mg-identity`,
+    );
     expect(printed.stdout).toContain("# subscriptions: default\nsubscriptions: []");
     const flagged = cli(["config", "print", "--subscription", SUB], dir);
     expect(flagged.code).toBe(0);
     expect(flagged.stdout).toContain(
-      "# managementGroup: flag (--subscription given: the configuration file's scope gives way)\nmanagementGroup: null",
+      "# managementGroups: flag (--subscription given: the configuration file's scope gives way)\nmanagementGroups: null",
     );
     expect(flagged.stdout).toContain(`# subscriptions: flag\nsubscriptions:\n  - ${SUB}`);
   });
@@ -228,7 +230,7 @@ describe("the scan's scope: subscriptions, or one management group", () => {
     const run = cli(["config", "print", "--management-group", "Contoso_(EU).prod"], dir);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("# managementGroup: flag\nmanagementGroup: Contoso_(EU).prod");
+    expect(run.stdout).toContain("# managementGroups: flag\nmanagementGroups:\n  - Contoso_(EU).prod");
     expect(run.stdout).toContain(
       "# subscriptions: flag (--management-group given: the configuration file's scope gives way)\nsubscriptions: []",
     );
@@ -244,7 +246,7 @@ describe("the scan's scope: subscriptions, or one management group", () => {
     [["--management-group", ""], /--management-group must be a management group id/],
     [
       ["--management-group", "mg-payments", "--subscription", SUB],
-      /--subscription and --management-group cannot be used together: a scan covers the subscriptions named, or every subscription of one management group; choose one/,
+      /--subscription and --management-group cannot be used together: a scan covers the subscriptions named, or every subscription under the management groups named; choose one/,
     ],
   ])("%j is refused before anything runs: exit 2", (args, expected) => {
     const { dir } = setup();
@@ -265,7 +267,15 @@ describe("the scan's scope: subscriptions, or one management group", () => {
     const id = `${"a".repeat(89)})`;
     const run = cli(["config", "print", "--management-group", id], dir);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`managementGroup: ${id}`);
+    expect(run.stdout).toContain(`managementGroups:\n  - ${id}`);
+  });
+
+  test("--management-group is repeatable, and replaces the file's groups", () => {
+    const { dir } = setup({ "hsm-audit.config.yaml": "managementGroups: [mg-identity]\n" });
+    const run = cli(["config", "print", "--management-group", "mg-payments", "--management-group", "mg-eu"], dir);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("# managementGroups: flag\nmanagementGroups:\n  - mg-payments\n  - mg-eu\n");
   });
 });
 
@@ -350,13 +360,28 @@ describe("an invalid configuration file exits 2 naming file and line, and writes
     ],
     [
       "a bad management group id",
-      "failOn: high\nmanagementGroup: payments.\n",
-      /hsm-audit\.config\.yaml:2: managementGroup: must be a management group id \(1 to 90 letters/,
+      "failOn: high\nmanagementGroups:\n  - mg-payments\n  - payments.\n",
+      /hsm-audit\.config\.yaml:4: managementGroups\.1: must be a management group id \(1 to 90 letters/,
     ],
     [
-      "both subscriptions and a management group",
-      "subscriptions: [11111111-1111-4111-8111-111111111111]\nmanagementGroup: mg-payments\n",
-      /hsm-audit\.config\.yaml:2: subscriptions and managementGroup cannot both be set: a scan covers the subscriptions named, or every subscription of one management group/,
+      "managementGroups as a single id rather than a list",
+      "failOn: high\nmanagementGroups: mg-payments\n",
+      /hsm-audit\.config\.yaml:2: managementGroups: must be array/,
+    ],
+    [
+      "an empty managementGroups list",
+      "managementGroups: []\n",
+      /hsm-audit\.config\.yaml:1: managementGroups: must NOT have fewer than 1 items/,
+    ],
+    [
+      "the singular key of earlier builds",
+      "managementGroup: mg-payments\n",
+      /hsm-audit\.config\.yaml:1: unknown key 'managementGroup'/,
+    ],
+    [
+      "both subscriptions and management groups",
+      "subscriptions: [11111111-1111-4111-8111-111111111111]\nmanagementGroups: [mg-payments]\n",
+      /hsm-audit\.config\.yaml:2: subscriptions and managementGroups cannot both be set: a scan covers the subscriptions named, or every subscription under the management groups named/,
     ],
     [
       "params of an unknown policy",

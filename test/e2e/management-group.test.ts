@@ -82,7 +82,7 @@ describe("a management group's scan covers its subscriptions at every depth, and
     const requests = target.sim.requests.slice(before);
     expect(run.stderr).toBe("");
     const result = run.result!;
-    expect(result.scope.managementGroup).toEqual({ id: "mg-payments", subscriptions: 2 });
+    expect(result.scope.managementGroups).toEqual([{ id: "mg-payments", subscriptions: 2 }]);
     expect(result.scope.subscriptions).toEqual([PAYMENTS, PAYMENTS_EU]);
     expect(result.resources.map((r) => r.name).sort()).toEqual(["chsm-payments", "dhsm-payments-eu"]);
     expect(result.scope.inventory).toEqual({ source: inventory });
@@ -102,7 +102,7 @@ describe("a management group's scan covers its subscriptions at every depth, and
     expect(requests.some((r) => /^\/subscriptions(\?|$)/.test(r.url))).toBe(false);
     const snapshot = readSnapshot(snapshotFile);
     expect(snapshot.evidence.some((e) => e.url.toLowerCase().includes(OUTSIDE))).toBe(false);
-    expect(snapshot.scope.managementGroup).toMatchObject({
+    expect(snapshot.scope.managementGroups![0]).toMatchObject({
       id: "mg-payments",
       descendants: { value: { subscriptions: [PAYMENTS, PAYMENTS_EU], managementGroups: ["mg-payments-eu"] } },
     });
@@ -110,10 +110,57 @@ describe("a management group's scan covers its subscriptions at every depth, and
     const out = join(tempDir(), "evaluated");
     const evaluated = await runCli(["evaluate", "--snapshot", snapshotFile, "--out", out]);
     expect(evaluated.code).toBe(1);
-    expect(JSON.parse(readFileSync(join(out, "result.json"), "utf8")).scope.managementGroup).toEqual({
-      id: "mg-payments",
-      subscriptions: 2,
-    });
+    expect(JSON.parse(readFileSync(join(out, "result.json"), "utf8")).scope.managementGroups).toEqual([
+      {
+        id: "mg-payments",
+        subscriptions: 2,
+      },
+    ]);
+  });
+});
+
+describe("several management groups: the union of their subscriptions, each scanned once", () => {
+  test.each(["arm", "resource-graph"])("--inventory %s", async (inventory) => {
+    const before = target.sim.requests.length;
+    const run = await scan(target, [
+      "--management-group",
+      "mg-payments",
+      "--management-group",
+      "mg-payments-eu",
+      "--management-group",
+      "mg-refused",
+      "--inventory",
+      inventory,
+      "--format",
+      "md",
+    ]);
+    expect(run.stderr).toBe("");
+    // mg-refused's list cannot be read: an error naming it; the other groups' subscriptions are scanned, and their
+    // failing HSMs make the exit code 1 (a failure outranks an error: the README's exit codes).
+    expect(run.code).toBe(1);
+    const result = run.result!;
+    expect(result.scope.managementGroups).toEqual([
+      { id: "mg-payments", subscriptions: 2 },
+      { id: "mg-payments-eu", subscriptions: 1 },
+      { id: "mg-refused" },
+    ]);
+    expect(result.scope.subscriptions).toEqual([PAYMENTS, PAYMENTS_EU]);
+    expect(result.resources.map((r) => r.name).sort()).toEqual(["chsm-payments", "dhsm-payments-eu"]);
+    const finding = result.findings.find(
+      (f) => f.policyId === "hsm-inventory-complete" && f.resourceId === "/subscriptions",
+    )!;
+    expect(finding.status).toBe("error");
+    expect(finding.message).toMatch(/management group mg-refused could not be listed/);
+    expect(finding.message).not.toMatch(/mg-payments/);
+    expect(statusOf(result, "hsm-inventory-complete", `/subscriptions/${PAYMENTS}`)).toBe("pass");
+    // Payments EU is under both named groups: its subscription is read once.
+    const gets = target.sim.requests
+      .slice(before)
+      .filter((r) => r.method === "GET" && r.url.split("?")[0]!.toLowerCase() === `/subscriptions/${PAYMENTS_EU}`);
+    expect(gets).toHaveLength(1);
+    expect(readFileSync(join(run.out, "summary.md"), "utf8")).toContain(
+      "management groups mg-payments \\(2 subscriptions\\), mg-payments-eu \\(1 subscription\\), mg-refused \\(its subscriptions could not be listed\\)",
+    );
   });
 });
 
@@ -123,7 +170,7 @@ describe("what a management group's scan cannot prove is never a pass", () => {
     expect(run.code).toBe(3);
     const result = run.result!;
     expect(result.summary.compliant).toBe(false);
-    expect(result.scope.managementGroup).toEqual({ id: "mg-refused" });
+    expect(result.scope.managementGroups).toEqual([{ id: "mg-refused" }]);
     expect(result.scope.subscriptions).toEqual([]);
     expect(result.resources).toEqual([]);
     const finding = result.findings.find((f) => f.policyId === "hsm-inventory-complete")!;
@@ -147,7 +194,7 @@ describe("what a management group's scan cannot prove is never a pass", () => {
   test("a group that holds no subscription (only an empty nested group): exit 3, never compliant", async () => {
     const run = await scan(target, ["--management-group", "mg-empty"]);
     expect(run.code).toBe(3);
-    expect(run.result!.scope.managementGroup).toEqual({ id: "mg-empty", subscriptions: 0 });
+    expect(run.result!.scope.managementGroups).toEqual([{ id: "mg-empty", subscriptions: 0 }]);
     const finding = run.result!.findings.find((f) => f.policyId === "hsm-inventory-complete")!;
     expect(finding.status).toBe("error");
     expect(finding.message).toMatch(/Management group mg-empty holds no subscription the credential can see/);
@@ -195,7 +242,7 @@ describe("the README's example", () => {
       const out = join(tempDir(), "audit");
       const run = await scan(contoso, [...args.slice(0, 2), "--out", out]);
       expect(run.stderr).toBe("");
-      expect(run.result!.scope.managementGroup).toEqual({ id: "mg-production", subscriptions: 2 });
+      expect(run.result!.scope.managementGroups).toEqual([{ id: "mg-production", subscriptions: 2 }]);
       expect([...run.result!.scope.subscriptions].sort()).toEqual([
         "11111111-1111-4111-8111-111111111111",
         "22222222-2222-4222-8222-222222222222",

@@ -10,6 +10,7 @@ import {
   newestHour,
   withTables,
   STORAGE,
+  SUBSCRIPTION_ID,
   WORKSPACE,
   categoryInfo,
   category,
@@ -200,12 +201,14 @@ const inventoryComplete: CheckCase[] = [
     name: "a management group whose descendants could not be listed is an error",
     ...onTenant({
       subscriptions: [],
-      managementGroup: {
-        id: "mg-payments",
-        descendants: failed("could not read the descendants of management group mg-payments: HTTP 403", 403, {
-          evidence: "ev-mg",
-        }),
-      },
+      managementGroups: [
+        {
+          id: "mg-payments",
+          descendants: failed("could not read the descendants of management group mg-payments: HTTP 403", 403, {
+            evidence: "ev-mg",
+          }),
+        },
+      ],
     }),
     expect: {
       status: "error",
@@ -217,16 +220,31 @@ const inventoryComplete: CheckCase[] = [
     name: "a management group with no subscription the credential can see is an error, never a pass",
     ...onTenant({
       subscriptions: [],
-      managementGroup: {
-        id: "mg-empty",
-        descendants: known({ subscriptions: [], managementGroups: ["mg-empty-eu"] }, "ev-mg"),
-      },
+      managementGroups: [
+        { id: "mg-empty", descendants: known({ subscriptions: [], managementGroups: ["mg-empty-eu"] }, "ev-mg") },
+      ],
     }),
     expect: {
       status: "error",
       message:
         /Management group mg-empty holds no subscription the credential can see \(its descendants list names 1 nested/,
       evidence: ["ev-mg"],
+    },
+  },
+  {
+    name: "of several management groups, each one unread or empty is named, the others' subscriptions said scanned",
+    ...onTenant({
+      managementGroups: [
+        { id: "mg-ok", descendants: known({ subscriptions: [SUBSCRIPTION_ID], managementGroups: [] }, "ev-ok") },
+        { id: "mg-denied", descendants: failed("HTTP 403", 403, { evidence: "ev-denied" }) },
+        { id: "mg-empty", descendants: known({ subscriptions: [], managementGroups: [] }, "ev-empty") },
+      ],
+    }),
+    expect: {
+      status: "error",
+      message:
+        /^The subscriptions of management group mg-denied could not be listed \(HTTP 403\); management group mg-empty holds no subscription the credential can see, so .* nothing is proven of those groups; check the group id/,
+      evidence: ["ev-denied", "ev-empty"],
     },
   },
 ];

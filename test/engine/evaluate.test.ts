@@ -255,16 +255,18 @@ describe("findings", () => {
   });
 });
 
-describe("a scan scoped to a management group", () => {
-  const group = (descendants: ManagementGroupScope["descendants"]): ManagementGroupScope => ({
-    id: "mg-payments",
+describe("a scan scoped to management groups", () => {
+  const group = (descendants: ManagementGroupScope["descendants"], id = "mg-payments"): ManagementGroupScope => ({
+    id,
     descendants,
   });
 
   test("its descendants list unread: the inventory finding alone, an error, with everything excluded too", () => {
     const s = snapshot({
       subscriptions: [],
-      managementGroup: group(failed("could not read the descendants of management group mg-payments: HTTP 403", 403)),
+      managementGroups: [
+        group(failed("could not read the descendants of management group mg-payments: HTTP 403", 403)),
+      ],
     });
     for (const result of [run(s), evaluate(s, policies, { failOn: "low", exclude: ["/**"] })]) {
       expect(result.findings.map((f) => [f.policyId, f.resourceId, f.status])).toEqual([
@@ -272,7 +274,7 @@ describe("a scan scoped to a management group", () => {
       ]);
       expect(result.summary.compliant).toBe(false);
       expect(result.summary.exitCode).toBe(3);
-      expect(result.scope.managementGroup).toEqual({ id: "mg-payments" });
+      expect(result.scope.managementGroups).toEqual([{ id: "mg-payments" }]);
     }
   });
 
@@ -280,28 +282,48 @@ describe("a scan scoped to a management group", () => {
     const result = run(
       snapshot({
         subscriptions: [],
-        managementGroup: group(known({ subscriptions: [], managementGroups: [] }, "ev-mg")),
+        managementGroups: [group(known({ subscriptions: [], managementGroups: [] }, "ev-mg"))],
       }),
     );
     expect(result.findings.map((f) => [f.policyId, f.status, f.evidence])).toEqual([
       ["hsm-inventory-complete", "error", ["ev-mg"]],
     ]);
     expect(result.summary.compliant).toBe(false);
-    expect(result.scope.managementGroup).toEqual({ id: "mg-payments", subscriptions: 0 });
+    expect(result.scope.managementGroups).toEqual([{ id: "mg-payments", subscriptions: 0 }]);
   });
 
   test("its subscriptions are judged as any others, and the scope records how many it named", () => {
     const s = snapshot({
       hsms: [compliantCloudHsm],
-      managementGroup: group(known({ subscriptions: [SUBSCRIPTION_ID], managementGroups: ["mg-eu"] }, "ev-mg")),
+      managementGroups: [group(known({ subscriptions: [SUBSCRIPTION_ID], managementGroups: ["mg-eu"] }, "ev-mg"))],
     });
     const result = run(s);
-    expect(result.scope.managementGroup).toEqual({ id: "mg-payments", subscriptions: 1 });
+    expect(result.scope.managementGroups).toEqual([{ id: "mg-payments", subscriptions: 1 }]);
     expect(result.scope.subscriptions).toEqual([SUBSCRIPTION_ID]);
     expect(result.findings.some((f) => f.resourceId === "/subscriptions")).toBe(false);
     // The findings are those of the same subscriptions scanned by name.
-    const { managementGroup: _scoped, ...byName } = s.scope;
+    const { managementGroups: _scoped, ...byName } = s.scope;
     expect(result.findings).toEqual(run({ ...s, scope: byName }).findings);
+  });
+
+  test("one group unread among several: the inventory is an error naming it, the others' subscriptions still judged", () => {
+    const s = snapshot({
+      hsms: [compliantCloudHsm],
+      managementGroups: [
+        group(known({ subscriptions: [SUBSCRIPTION_ID], managementGroups: [] }, "ev-mg")),
+        group(failed("HTTP 403", 403), "mg-denied"),
+      ],
+    });
+    const result = run(s);
+    expect(result.scope.managementGroups).toEqual([{ id: "mg-payments", subscriptions: 1 }, { id: "mg-denied" }]);
+    const tenant = result.findings.filter((f) => f.resourceId === "/subscriptions");
+    expect(tenant.map((f) => [f.policyId, f.status])).toEqual([["hsm-inventory-complete", "error"]]);
+    expect(tenant[0]!.message).toMatch(/management group mg-denied could not be listed/);
+    expect(tenant[0]!.message).not.toMatch(/mg-payments/);
+    const { managementGroups: _scoped, ...byName } = s.scope;
+    const alone = run({ ...s, scope: byName }).findings;
+    expect(result.findings.filter((f) => f.resourceId !== "/subscriptions")).toEqual(alone);
+    expect(result.summary.exitCode).toBe(3);
   });
 });
 

@@ -457,8 +457,8 @@ export interface SnapshotSpec {
   activitySamples?: ActivitySample[];
   activityLogs?: ActivityLogRead[];
   subscriptionList?: Fact<{ count: number }>;
-  /** The management group the scan was scoped to (`scope.managementGroup`). */
-  managementGroup?: ManagementGroupScope;
+  /** The management groups the scan was scoped to (`scope.managementGroups`). */
+  managementGroups?: ManagementGroupScope[];
   errors?: Snapshot["errors"];
 }
 
@@ -512,7 +512,7 @@ export function snapshot(spec: SnapshotSpec = {}): Snapshot {
       subscriptions: subscriptions.map((s) => s.subscriptionId),
       armEndpoint: "https://management.azure.com",
       logsEndpoint: "https://api.loganalytics.io",
-      ...(spec.managementGroup ? { managementGroup: spec.managementGroup } : {}),
+      ...(spec.managementGroups ? { managementGroups: spec.managementGroups } : {}),
     },
     logWindow: { ...LOG_WINDOW },
     subscriptions,

@@ -190,7 +190,7 @@ describe("GET .../managementGroups/{id}/descendants through @azure/arm-managemen
   });
 });
 
-describe("collect() scoped to a management group, against the simulator", () => {
+describe("collect() scoped to management groups, against the simulator", () => {
   let t: TestSimulator;
   beforeAll(async () => {
     t = await startTestSimulator(ESTATE());
@@ -198,9 +198,10 @@ describe("collect() scoped to a management group, against the simulator", () => 
   afterAll(() => t.close());
 
   test("the subscriptions of the group and its nested groups, each read by a GET; an unreadable one stays in scope", async () => {
-    const snapshot = await collectFrom(t, { managementGroup: "mg-contoso" });
+    const snapshot = await collectFrom(t, { managementGroups: ["mg-contoso"] });
     expect(snapshot.scope.subscriptions).toEqual([S1, S2, S3]);
-    const group = snapshot.scope.managementGroup!;
+    expect(snapshot.scope.managementGroups).toHaveLength(1);
+    const group = snapshot.scope.managementGroups![0]!;
     expect(group.id).toBe("mg-contoso");
     expect(isKnown(group.descendants) && group.descendants.value).toEqual({
       subscriptions: [S1, S2, S3],
@@ -217,17 +218,17 @@ describe("collect() scoped to a management group, against the simulator", () => 
   });
 
   test("the snapshot's descendants are verified against their pages: an edit of the fact is caught", async () => {
-    const snapshot = await collectFrom(t, { managementGroup: "mg-payments" });
+    const snapshot = await collectFrom(t, { managementGroups: ["mg-payments"] });
     const clean = verifySnapshot(snapshot);
     expect(clean.tampered).toEqual([]);
     expect(clean.unverifiable).toEqual([]);
     const edited = structuredClone(snapshot);
-    const descendants = edited.scope.managementGroup!.descendants;
+    const descendants = edited.scope.managementGroups![0]!.descendants;
     if (!isKnown(descendants)) throw new Error("the descendants were not read");
     // A subscription dropped from the fact: the scan would then seem to have covered the whole group.
     descendants.value.subscriptions = descendants.value.subscriptions.slice(0, 1);
     expect(verifySnapshot(edited).tampered).toEqual([
-      expect.objectContaining({ fact: "scope.managementGroup.descendants" }),
+      expect.objectContaining({ fact: "scope.managementGroups[0].descendants" }),
     ]);
     // A fact whose pages were not kept cannot be verified: it becomes an error, never a pass.
     const stripped = structuredClone(snapshot);
@@ -235,7 +236,38 @@ describe("collect() scoped to a management group, against the simulator", () => 
       if (record.purpose === "the descendants of management group mg-payments") delete record.body;
     }
     const unverified = verifySnapshot(stripped);
-    expect(unverified.unverifiable.map((u) => u.fact)).toEqual(["scope.managementGroup.descendants"]);
-    expect(isKnown(unverified.snapshot.scope.managementGroup!.descendants)).toBe(false);
+    expect(unverified.unverifiable.map((u) => u.fact)).toEqual(["scope.managementGroups[0].descendants"]);
+    expect(isKnown(unverified.snapshot.scope.managementGroups![0]!.descendants)).toBe(false);
+  });
+
+  test("several groups: the union of their subscriptions, each read once, each group's list a fact of its own", async () => {
+    // mg-payments-eu is nested in mg-payments, and S2 is under both; mg-identity's S3 cannot be read.
+    const snapshot = await collectFrom(t, {
+      managementGroups: ["mg-payments", "mg-payments-eu", "MG-PAYMENTS", "mg-identity"],
+    });
+    expect(snapshot.scope.subscriptions).toEqual([S1, S2, S3]);
+    expect(
+      snapshot.scope.managementGroups!.map((g) => [g.id, isKnown(g.descendants) && g.descendants.value.subscriptions]),
+    ).toEqual([
+      ["mg-payments", [S1, S2]],
+      ["mg-payments-eu", [S2]],
+      ["mg-identity", [S3]],
+    ]);
+    for (const id of [S1, S2, S3]) {
+      expect(
+        snapshot.evidence.filter((e) => e.method === "GET" && e.url.includes(`/subscriptions/${id}?`)),
+      ).toHaveLength(1);
+    }
+    expect(verifySnapshot(snapshot).tampered).toEqual([]);
+  });
+
+  test("a group whose list cannot be read, and an empty one, leave the others scanned", async () => {
+    const snapshot = await collectFrom(t, { managementGroups: ["mg-nowhere", "mg-empty", "mg-payments-eu"] });
+    expect(snapshot.scope.subscriptions).toEqual([S2]);
+    const [nowhere, empty, eu] = snapshot.scope.managementGroups!;
+    expect(isKnown(nowhere!.descendants)).toBe(false);
+    expect(isKnown(empty!.descendants) && empty!.descendants.value.subscriptions).toEqual([]);
+    expect(isKnown(eu!.descendants) && eu!.descendants.value.subscriptions).toEqual([S2]);
+    expect(snapshot.errors.map((e) => e.for)).toContain("the descendants of management group mg-nowhere");
   });
 });

@@ -49,7 +49,8 @@ export interface ScanOptions extends OutputOptions {
   logsEndpoint?: string;
   subscriptions: string[];
   /** A management group to scan instead: the subscriptions under it, at every depth. */
-  managementGroup?: string;
+  /** Management groups to scan (not with `subscriptions`); empty or absent: none. */
+  managementGroups?: string[];
   logWindowMs: number;
   period?: { start: Date; end: Date; label: string };
   snapshotOut?: string;
@@ -85,7 +86,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     armEndpoint: options.armEndpoint ?? cloud.armEndpoint,
     logsEndpoint: options.logsEndpoint ?? cloud.logsEndpoint,
     subscriptions: options.subscriptions,
-    ...(options.managementGroup ? { managementGroup: options.managementGroup } : {}),
+    ...(options.managementGroups?.length ? { managementGroups: options.managementGroups } : {}),
     logWindowMs: options.logWindowMs,
     ...(options.period ? { period: options.period } : {}),
     concurrency: options.concurrency,

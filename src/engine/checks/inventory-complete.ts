@@ -11,27 +11,44 @@ export default defineCheck({
   paramsSchema: { type: "object", properties: {}, additionalProperties: false },
   evaluate(target, _params, snapshot) {
     if (target.scope === "tenant") {
-      const group = snapshot.scope.managementGroup;
-      if (group) {
-        const descendants = group.descendants;
-        if (!isKnown(descendants)) {
+      const groups = snapshot.scope.managementGroups;
+      if (groups) {
+        const missed = groups.flatMap((group) => {
+          const descendants = group.descendants;
+          if (!isKnown(descendants)) {
+            return [
+              {
+                message: `the subscriptions of management group ${group.id} could not be listed (${descendants.error.message})`,
+                evidence: descendants.evidence,
+              },
+            ];
+          }
+          if (descendants.value.subscriptions.length > 0) return [];
+          const nested = descendants.value.managementGroups.length;
+          return [
+            {
+              message:
+                `management group ${group.id} holds no subscription the credential can see` +
+                (nested > 0
+                  ? ` (its descendants list names ${nested} nested management group(s) and no subscription)`
+                  : ""),
+              evidence: descendants.evidence,
+            },
+          ];
+        });
+        if (missed.length > 0) {
+          const others = snapshot.subscriptions.length;
+          const sentence = missed.map((m) => m.message).join("; ");
           return {
             status: "error",
-            message: `The subscriptions of management group ${group.id} could not be listed (${descendants.error.message}), so no HSM could be inventoried.`,
-            evidence: descendants.evidence,
+            message:
+              `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}, so no HSM could be inventoried there and nothing is proven of ` +
+              (missed.length === 1 ? "that group" : "those groups") +
+              (others > 0 ? ` (the ${others} subscription(s) the other groups named were scanned)` : "") +
+              "; check the group id, or grant Reader on the group.",
+            evidence: missed.flatMap((m) => m.evidence),
           };
         }
-        const nested = descendants.value.managementGroups.length;
-        return {
-          status: "error",
-          message:
-            `Management group ${group.id} holds no subscription the credential can see` +
-            (nested > 0
-              ? ` (its descendants list names ${nested} nested management group(s) and no subscription)`
-              : "") +
-            ", so no HSM could be inventoried and nothing is proven; check the group id, or grant Reader on the group.",
-          evidence: descendants.evidence,
-        };
       }
       const list = snapshot.subscriptionList;
       if (list && !isKnown(list)) {

@@ -64,10 +64,14 @@ export const RESULT_SCHEMA = closed({
         tenantIds: strings,
         inventory: inventorySource,
         collection: collectionRecord,
-        managementGroup: {
-          type: "object",
-          required: ["id"],
-          properties: { id: str, subscriptions: { type: "integer", minimum: 0 } },
+        managementGroups: {
+          type: "array",
+          minItems: 1,
+          items: {
+            type: "object",
+            required: ["id"],
+            properties: { id: str, subscriptions: { type: "integer", minimum: 0 } },
+          },
         },
       },
     },

@@ -92,16 +92,20 @@ export const SNAPSHOT_SCHEMA = closed({
         armEndpoint: str,
         logsEndpoint: str,
         inventory: inventorySource,
-        managementGroup: {
-          type: "object",
-          required: ["id", "descendants"],
-          properties: {
-            id: str,
-            descendants: fact({
-              type: "object",
-              required: ["subscriptions", "managementGroups"],
-              properties: { subscriptions: strings, managementGroups: strings },
-            }),
+        managementGroups: {
+          type: "array",
+          minItems: 1,
+          items: {
+            type: "object",
+            required: ["id", "descendants"],
+            properties: {
+              id: str,
+              descendants: fact({
+                type: "object",
+                required: ["subscriptions", "managementGroups"],
+                properties: { subscriptions: strings, managementGroups: strings },
+              }),
+            },
           },
         },
       },

@@ -163,9 +163,22 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   tracker.stage("listing HSMs and reading their diagnostic settings");
   let inventory: Snapshot["scope"]["inventory"] = { source: "arm" };
   if (options.inventory === "resource-graph" && subscriptions.length > 0) {
-    const graph = await readInventoryGraph(ctx, subscriptions, readable);
+    // Scoped to management groups, Resource Graph is asked once for the groups whose descendants were read.
+    const graphGroups = (managementGroups ?? [])
+      .filter((g) => isKnown(g.descendants) && g.descendants.value.subscriptions.length > 0)
+      .map((g) => g.id);
+    const graph = await readInventoryGraph(ctx, subscriptions, readable, graphGroups);
     if ("hsms" in graph) {
-      inventory = { source: "resource-graph" };
+      inventory = {
+        source: "resource-graph",
+        ...(graphGroups.length > 0 ? { managementGroups: graphGroups } : {}),
+        ...(graph.added.length > 0 ? { beyondDescendants: graph.added.map((s) => s.subscriptionId) } : {}),
+      };
+      if (graph.added.length > 0) {
+        subscriptions.push(...graph.added);
+        sortBy(subscriptions, (s) => s.subscriptionId);
+        tracker.subscriptionsKnown(graph.added.map((s) => s.subscriptionId));
+      }
       const bySubscription = new Map<string, HsmFacts[]>();
       for (const h of graph.hsms) {
         const key = h.subscriptionId.toLowerCase();

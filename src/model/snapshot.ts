@@ -75,6 +75,13 @@ export interface InventoryRecord {
   source: "arm" | "resource-graph";
   fallbackFrom?: "resource-graph";
   reason?: string;
+  /** Resource Graph's query was scoped to these management groups (those whose descendants were read). */
+  managementGroups?: string[];
+  /**
+   * Subscriptions Resource Graph listed HSMs in under those groups that no descendants list named: each was read by a
+   * GET and added to the scan (`scope.subscriptions`), never left out.
+   */
+  beyondDescendants?: string[];
 }
 
 /**

@@ -71,6 +71,8 @@ export interface RequestLogEntry {
   durationMs: number;
   /** For `POST /batch`: the routes of the inner requests, and the faults applied to each. */
   inner?: BatchInnerEntry[];
+  /** For Resource Graph's `resources`: the scope the query named (its `subscriptions` or `managementGroups`). */
+  graphScope?: { subscriptions?: string[]; managementGroups?: string[] };
 }
 
 export interface RunningSimulator {
@@ -296,6 +298,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       return send(e.status, e.body);
     }
     entry.route = r.name;
+    if (r.name === "resourceGraph" && body && typeof body === "object") {
+      const { subscriptions, managementGroups } = body as { subscriptions?: unknown; managementGroups?: unknown };
+      const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+      entry.graphScope = {
+        ...(strings(subscriptions) ? { subscriptions: strings(subscriptions)! } : {}),
+        ...(strings(managementGroups) ? { managementGroups: strings(managementGroups)! } : {}),
+      };
+    }
     if (r.subscriptionId) entry.subscriptionId = r.subscriptionId.toLowerCase();
 
     if (latencyMs > 0) await sleep(latencyMs, res);

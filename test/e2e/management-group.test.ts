@@ -85,7 +85,14 @@ describe("a management group's scan covers its subscriptions at every depth, and
     expect(result.scope.managementGroups).toEqual([{ id: "mg-payments", subscriptions: 2 }]);
     expect(result.scope.subscriptions).toEqual([PAYMENTS, PAYMENTS_EU]);
     expect(result.resources.map((r) => r.name).sort()).toEqual(["chsm-payments", "dhsm-payments-eu"]);
-    expect(result.scope.inventory).toEqual({ source: inventory });
+    // Resource Graph is asked once for the group (its scope the group, not the subscriptions' ids).
+    expect(result.scope.inventory).toEqual(
+      inventory === "arm" ? { source: "arm" } : { source: "resource-graph", managementGroups: ["mg-payments"] },
+    );
+    const graphQueries = requests.filter((r) => r.route === "resourceGraph");
+    expect(graphQueries.map((r) => r.graphScope)).toEqual(
+      inventory === "arm" ? [] : [{ managementGroups: ["mg-payments"] }],
+    );
     // Both subscriptions' inventories were read to their end; the HSM without a setting fails: exit 1.
     expect(statusOf(result, "hsm-inventory-complete", `/subscriptions/${PAYMENTS}`)).toBe("pass");
     expect(statusOf(result, "hsm-inventory-complete", `/subscriptions/${PAYMENTS_EU}`)).toBe("pass");
@@ -158,9 +165,57 @@ describe("several management groups: the union of their subscriptions, each scan
       .slice(before)
       .filter((r) => r.method === "GET" && r.url.split("?")[0]!.toLowerCase() === `/subscriptions/${PAYMENTS_EU}`);
     expect(gets).toHaveLength(1);
+    // Resource Graph is asked for the groups whose lists were read, in one query.
+    expect(
+      target.sim.requests
+        .slice(before)
+        .filter((r) => r.route === "resourceGraph")
+        .map((r) => r.graphScope),
+    ).toEqual(inventory === "arm" ? [] : [{ managementGroups: ["mg-payments", "mg-payments-eu"] }]);
     expect(readFileSync(join(run.out, "summary.md"), "utf8")).toContain(
       "management groups mg-payments \\(2 subscriptions\\), mg-payments-eu \\(1 subscription\\), mg-refused \\(its subscriptions could not be listed\\)",
     );
+  });
+});
+
+describe("Resource Graph scoped to management groups gives the verdicts ARM gives", () => {
+  const verdicts = (run: Awaited<ReturnType<typeof scan>>) =>
+    run.result!.findings.map((f) => `${f.policyId} ${f.resourceId.toLowerCase()} ${f.status}`).sort();
+
+  test("mg-payments and mg-locked, by ARM and by Resource Graph: the same findings", async () => {
+    const groups = ["--management-group", "mg-payments", "--management-group", "mg-locked"];
+    const arm = await scan(target, [...groups, "--inventory", "arm"]);
+    const before = target.sim.requests.length;
+    const graph = await scan(target, [...groups, "--inventory", "resource-graph"]);
+    const queries = target.sim.requests.slice(before).filter((r) => r.route === "resourceGraph");
+    expect(queries.map((r) => r.graphScope)).toEqual([{ managementGroups: ["mg-payments", "mg-locked"] }]);
+    expect(graph.result!.scope.inventory).toEqual({
+      source: "resource-graph",
+      managementGroups: ["mg-payments", "mg-locked"],
+    });
+    expect(verdicts(graph)).toEqual(verdicts(arm));
+    // The locked subscription's silence in Resource Graph is not "no HSM": its inventory is an error either way.
+    expect(statusOf(graph.result, "hsm-inventory-complete", `/subscriptions/${LOCKED}`)).toBe("error");
+    expect(graph.code).toBe(arm.code);
+  });
+
+  test("the group-scoped query refused: the inventory falls back to ARM and says why", async () => {
+    const refusing = await startScanTarget(
+      ESTATE.replace("faults:\n", "faults:\n  - { route: resourceGraph, status: 403 }\n"),
+    );
+    try {
+      const run = await scan(refusing, ["--management-group", "mg-payments", "--inventory", "resource-graph"]);
+      expect(run.stderr).toBe("");
+      expect(run.result!.scope.inventory).toMatchObject({ source: "arm", fallbackFrom: "resource-graph" });
+      expect(run.result!.scope.inventory!.reason).toMatch(/403/);
+      expect(refusing.sim.requests.filter((r) => r.route === "resourceGraph").map((r) => r.graphScope)).toContainEqual({
+        managementGroups: ["mg-payments"],
+      });
+      expect(statusOf(run.result, "hsm-inventory-complete", `/subscriptions/${PAYMENTS}`)).toBe("pass");
+      expect(run.result!.resources.map((r) => r.name).sort()).toEqual(["chsm-payments", "dhsm-payments-eu"]);
+    } finally {
+      await refusing.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-// The inventory through Azure Resource Graph: every HSM of the scanned subscriptions in one paged query per 1,000.
+// The inventory through Azure Resource Graph: every HSM of the scanned subscriptions in one paged query per 1,000, or,
+// for a scan scoped to management groups, in one paged query scoped to the groups.
 import type { CollectorContext } from "./context.js";
 import { toCollectionError } from "./context.js";
 import type { HsmFacts, SubscriptionFacts } from "../../model/snapshot.js";
@@ -8,7 +9,7 @@ import { idKey } from "../../domain/ids.js";
 import { hsmInventoryQuery } from "../queries.js";
 import { MalformedAnswer } from "../derive/common.js";
 import { toHsm } from "./inventory-arm.js";
-import type { Readable } from "./subscriptions.js";
+import { readSubscriptions, type Readable } from "./subscriptions.js";
 
 /** Resource Graph answers at most this many rows a page, and takes at most this many subscriptions a query. */
 const GRAPH_PAGE_ROWS = 1000;
@@ -23,22 +24,43 @@ const GRAPH_MAX_PAGES = 1000;
  * subscription it lists nothing for holds no HSM only when `readable` proves that the credential can read it; the
  * inventory of any other subscription is an error. Answers the HSMs, and each subscription's inventory by its
  * lower-cased id.
+ *
+ * With `managementGroups` (the groups whose descendants were read), the query is scoped to the groups instead: one
+ * query, paged, whatever the number of subscriptions. Resource Graph then answers for every subscription below them
+ * that the credential can read, which may include one their descendants lists did not name (placed in a group
+ * between the two reads, say). Its HSMs are not left out: that subscription is read by a GET, as the groups' are,
+ * added to the scan (`added`) and audited like the others; its inventory is proven only if that GET succeeds.
  */
 export async function readInventoryGraph(
   ctx: CollectorContext,
   subscriptions: SubscriptionFacts[],
   readable: Readable,
-): Promise<{ hsms: HsmFacts[]; inventories: Map<string, SubscriptionFacts["inventory"]> } | { reason: string }> {
+  managementGroups: string[] = [],
+): Promise<
+  | { hsms: HsmFacts[]; inventories: Map<string, SubscriptionFacts["inventory"]>; added: SubscriptionFacts[] }
+  | { reason: string }
+> {
   const query = hsmInventoryQuery(Object.values(HSM_TYPES).map((t) => t.type));
   const hsms: HsmFacts[] = [];
   /** The exchanges of the query that covered each subscription, by lower-cased id. */
   const evidenceOf = new Map<string, string[]>();
-  for (let i = 0; i < subscriptions.length; i += GRAPH_SUBSCRIPTIONS_PER_QUERY) {
-    const chunk = subscriptions.slice(i, i + GRAPH_SUBSCRIPTIONS_PER_QUERY).map((s) => s.subscriptionId);
-    const outcome = await ctx.evidence.attribute("the HSMs of the scanned subscriptions, in Azure Resource Graph", () =>
-      graphPages(ctx, query, chunk),
-    );
-    for (const id of chunk) evidenceOf.set(id.toLowerCase(), outcome.evidence);
+  const grouped = managementGroups.length > 0;
+  const scopes: GraphScope[] = grouped
+    ? [{ managementGroups }]
+    : Array.from({ length: Math.ceil(subscriptions.length / GRAPH_SUBSCRIPTIONS_PER_QUERY) }, (_, n) => ({
+        subscriptions: subscriptions
+          .slice(n * GRAPH_SUBSCRIPTIONS_PER_QUERY, (n + 1) * GRAPH_SUBSCRIPTIONS_PER_QUERY)
+          .map((s) => s.subscriptionId),
+      }));
+  let groupEvidence: string[] = [];
+  for (const scope of scopes) {
+    const purpose =
+      "managementGroups" in scope
+        ? `the HSMs under management group(s) ${scope.managementGroups.join(", ")}, in Azure Resource Graph`
+        : "the HSMs of the scanned subscriptions, in Azure Resource Graph";
+    const outcome = await ctx.evidence.attribute(purpose, () => graphPages(ctx, query, scope));
+    if ("managementGroups" in scope) groupEvidence = outcome.evidence;
+    else for (const id of scope.subscriptions) evidenceOf.set(id.toLowerCase(), outcome.evidence);
     if (!outcome.ok) return { reason: toCollectionError(outcome.error, "the Resource Graph inventory").message };
     for (const raw of outcome.value) {
       const kind = typeof raw.type === "string" ? kindOfType(raw.type) : undefined;
@@ -68,15 +90,26 @@ export async function readInventoryGraph(
     }
   }
   const scanned = new Map(subscriptions.map((s) => [s.subscriptionId.toLowerCase(), s]));
-  if (hsms.some((h) => !scanned.has(h.subscriptionId.toLowerCase())))
+  const outside = [...new Set(hsms.map((h) => h.subscriptionId).filter((id) => !scanned.has(id.toLowerCase())))];
+  if (outside.length > 0 && !grouped)
     return { reason: "Resource Graph listed an HSM of a subscription that was not asked for" };
+  let added: SubscriptionFacts[] = [];
+  if (outside.length > 0) {
+    // Under the groups as Resource Graph sees them, yet named by no descendants list: read and audited all the same.
+    const read = await readSubscriptions(ctx, outside);
+    added = read.subscriptions;
+    readable = new Map([...readable, ...read.readable]);
+  }
+  if (grouped) {
+    for (const s of [...subscriptions, ...added]) evidenceOf.set(s.subscriptionId.toLowerCase(), groupEvidence);
+  }
   const counts = new Map<string, number>();
   for (const h of hsms) {
     const key = `${h.subscriptionId.toLowerCase()} ${h.kind}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const inventories = new Map<string, SubscriptionFacts["inventory"]>();
-  for (const subscription of subscriptions) {
+  for (const subscription of [...subscriptions, ...added]) {
     const id = subscription.subscriptionId.toLowerCase();
     const evidence = evidenceOf.get(id) ?? [];
     const proof = readable.get(id);
@@ -102,14 +135,13 @@ export async function readInventoryGraph(
       };
     }
   }
-  return { hsms, inventories };
+  return { hsms, inventories, added };
 }
 
-async function graphPages(
-  ctx: CollectorContext,
-  query: string,
-  subscriptions: string[],
-): Promise<Record<string, unknown>[]> {
+/** What one Resource Graph query covers: the subscriptions it names, or the management groups. */
+type GraphScope = { subscriptions: string[] } | { managementGroups: string[] };
+
+async function graphPages(ctx: CollectorContext, query: string, scope: GraphScope): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   const tokens = new Set<string>();
   const ids = new Set<string>();
@@ -120,7 +152,7 @@ async function graphPages(
     const answer = await (
       await ctx.clients.resourceGraph()
     ).resources({
-      subscriptions,
+      ...scope,
       query,
       options: { top: GRAPH_PAGE_ROWS, resultFormat: "objectArray", ...(skipToken ? { skipToken } : {}) },
     });

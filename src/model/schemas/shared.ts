@@ -80,6 +80,8 @@ export const inventorySource = {
     source: { enum: ["arm", "resource-graph"] },
     fallbackFrom: { enum: ["resource-graph"] },
     reason: str,
+    managementGroups: { type: "array", items: str, minItems: 1 },
+    beyondDescendants: { type: "array", items: str, minItems: 1 },
   },
 } as const;
 

@@ -1,17 +1,42 @@
 // Azure Resource Graph (`POST /providers/Microsoft.ResourceGraph/resources`): the estate's resources as the
 // `resources` table, queried with the simulator's KQL interpreter, paged with `$skipToken` as the service does
-// (`$top` rows a page, 100 by default and 1,000 at most), in the `objectArray` result format.
+// (`$top` rows a page, 100 by default and 1,000 at most), in the `objectArray` result format. A query is scoped to
+// subscriptions (`subscriptions`) or to management groups (`managementGroups`: every subscription below them, at any
+// depth), as the REST API's QueryRequest has it; unscoped, it covers every subscription.
 import { runKql, KqlError, type KqlColumn, type KqlDatabase, type KqlTable } from "../kql/index.js";
 import { armError, type Route, type SimResponse } from "../http.js";
 import { hsmBody } from "./hsms.js";
 import type { ArmRequest, RouteEntry } from "./route.js";
 import type { Estate } from "../estate.js";
+import { managementGroupResourceId } from "../../domain/management-groups.js";
 
 export const RESOURCE_GRAPH_API_VERSIONS = ["2021-03-01", "2022-10-01", "2024-04-01"];
 const DEFAULT_TOP = 100;
 const MAX_TOP = 1000;
 /** Subscriptions one query may name. */
 export const MAX_GRAPH_SUBSCRIPTIONS = 1000;
+
+/**
+ * The subscriptions below the management groups named (lower-cased ids), nested groups included; or the id of the first
+ * group the estate does not hold (the service refuses a scope the credential cannot read).
+ */
+export function subscriptionsUnder(estate: Estate, groups: string[]): Set<string> | { unknown: string } {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const group = estate.managementGroups.get(key)!;
+    for (const id of group.subscriptions) found.add(id.toLowerCase());
+    for (const child of group.groups) walk(child);
+  };
+  for (const name of groups) {
+    const key = name.toLowerCase();
+    if (!estate.managementGroups.has(key)) return { unknown: name };
+    walk(key);
+  }
+  return found;
+}
 
 const COLUMNS: KqlColumn[] = [
   { name: "id", type: "string" },
@@ -79,6 +104,7 @@ function row(
 interface GraphBody {
   query?: unknown;
   subscriptions?: unknown;
+  managementGroups?: unknown;
   options?: { $skipToken?: unknown; $top?: unknown; $skip?: unknown; resultFormat?: unknown };
 }
 
@@ -120,9 +146,32 @@ export function resourceGraphRoute(estate: Estate, now: () => Date = () => new D
           `The request names ${body.subscriptions.length} subscriptions; a query may name at most ${MAX_GRAPH_SUBSCRIPTIONS}.`,
         );
       }
-      const wanted = Array.isArray(body.subscriptions)
+      if (body.subscriptions !== undefined && body.managementGroups !== undefined) {
+        return armError(
+          400,
+          "BadRequest",
+          "The request names both subscriptions and managementGroups; scope a query to one of them.",
+        );
+      }
+      let wanted = Array.isArray(body.subscriptions)
         ? new Set(body.subscriptions.map((s) => String(s).toLowerCase()))
         : undefined;
+      if (body.managementGroups !== undefined) {
+        const groups = body.managementGroups;
+        if (!Array.isArray(groups) || groups.length === 0 || groups.some((g) => typeof g !== "string")) {
+          return armError(400, "BadRequest", "'managementGroups' must be a non-empty list of management group ids.");
+        }
+        const under = subscriptionsUnder(estate, groups as string[]);
+        if (!(under instanceof Set)) {
+          return armError(
+            403,
+            "AuthorizationFailed",
+            `The client '00000000-0000-0000-0000-00000000c11e' does not have authorization to perform action 'Microsoft.ResourceGraph/resources/read' over scope '${managementGroupResourceId(under.unknown)}' or the scope is invalid.`,
+          );
+        }
+        // What the credential cannot read is left out without a word, as everywhere in Resource Graph.
+        wanted = under;
+      }
       table ??= resourcesTable(estate);
       const visible: KqlTable = wanted
         ? { ...table, rows: table.rows.filter((r) => wanted.has(String(r.subscriptionId).toLowerCase())) }

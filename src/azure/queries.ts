@@ -225,6 +225,19 @@ export const ACTIVITY_QUESTION_NAMES = Object.keys(ACTIVITY_QUESTIONS) as Activi
 export const HOURLY_SERIES_MAX_DAYS = 62;
 
 /**
+ * The Azure Resource Graph query that lists the subscriptions a query's scope covers, as far as the credential can
+ * read them (`resourcecontainers` holds a row per subscription): what a management-group-scoped inventory covered.
+ */
+export function subscriptionsCoveredQuery(): string {
+  return [
+    "resourcecontainers",
+    `| where type in~ (${kqlString("microsoft.resources/subscriptions")})`,
+    "| project id, subscriptionId",
+    "| order by id asc",
+  ].join("\n");
+}
+
+/**
  * The Azure Resource Graph query that lists every HSM of all three kinds in the given subscriptions (or the whole
  * tenant), one row per HSM, in a stable order so that pages follow each other. Resource Graph stores `type`
  * lower-cased; the list of types is the tool's own, never read from Azure.

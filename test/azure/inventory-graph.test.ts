@@ -42,6 +42,8 @@ interface Case {
   answer: Record<string, unknown>[] | RestError;
   /** Subscriptions whose GET (when the collector reads one) fails. */
   unreadable?: string[];
+  /** The subscriptions Resource Graph's group scope covers (default: the scan's and those its rows name). */
+  covered?: string[];
   expect: {
     /** The scope of each query sent. */
     queries: Array<{ subscriptions?: string[]; managementGroups?: string[] }>;
@@ -120,6 +122,15 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "by management groups: a proven subscription the groups' scope did not cover is an error, never 'no HSM'",
+    subscriptions: [S1, S2],
+    proven: [S1, S2],
+    managementGroups: ["mg-a"],
+    answer: [cloudHsm(S1, "a")],
+    covered: [S1],
+    expect: { queries: [{ managementGroups: ["mg-a"] }], hsms: 1, known: [S1], unknown: [S2], added: [], gets: [] },
+  },
+  {
     name: "by subscriptions: an HSM of a subscription not asked for sends the inventory back to ARM",
     subscriptions: [S1],
     proven: [S1],
@@ -138,10 +149,20 @@ const CASES: Case[] = [
 
 function fakeContext(c: Case) {
   const queries: Array<Record<string, unknown>> = [];
+  const coverageQueries: Array<Record<string, unknown>> = [];
   const gets: string[] = [];
   const resourceGraph = {
     async resources(request: Record<string, unknown>) {
-      const { query: _q, options: _o, ...scope } = request;
+      const { query, options: _o, ...scope } = request;
+      if (String(query).startsWith("resourcecontainers")) {
+        coverageQueries.push(scope);
+        const ids = c.covered ?? [
+          ...c.subscriptions,
+          ...(c.answer instanceof RestError ? [] : c.answer.map((r) => String(r.subscriptionId))),
+        ];
+        const rows = [...new Set(ids)].map((id) => ({ id: `/subscriptions/${id}`, subscriptionId: id }));
+        return { totalRecords: rows.length, count: rows.length, resultTruncated: "false", data: rows };
+      }
       queries.push(scope);
       if (c.answer instanceof RestError) throw c.answer;
       return { totalRecords: c.answer.length, count: c.answer.length, resultTruncated: "false", data: c.answer };
@@ -166,12 +187,12 @@ function fakeContext(c: Case) {
     counts: { readAlone: 0, askedAgainAlone: 0, retries: 0 },
     armEndpoint: "https://management.example",
   };
-  return { ctx, queries, gets };
+  return { ctx, queries, coverageQueries, gets };
 }
 
 describe("readInventoryGraph", () => {
   test.each(CASES)("$name", async (c) => {
-    const { ctx, queries, gets } = fakeContext(c);
+    const { ctx, queries, coverageQueries, gets } = fakeContext(c);
     const readable: Readable = new Map(
       c.subscriptions.map((id) => [
         id.toLowerCase(),
@@ -182,6 +203,9 @@ describe("readInventoryGraph", () => {
     );
     const read = await readInventoryGraph(ctx, c.subscriptions.map(blank), readable, c.managementGroups);
     expect(queries).toEqual(c.expect.queries);
+    // Under management groups, what the groups' scope covered is asked in the same scope (unless the first failed).
+    const failed = c.answer instanceof RestError;
+    expect(coverageQueries).toEqual(c.managementGroups && !failed ? c.expect.queries : []);
     if (c.expect.reason) {
       expect("reason" in read && read.reason).toMatch(c.expect.reason);
       return;

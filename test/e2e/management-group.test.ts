@@ -85,13 +85,14 @@ describe("a management group's scan covers its subscriptions at every depth, and
     expect(result.scope.managementGroups).toEqual([{ id: "mg-payments", subscriptions: 2 }]);
     expect(result.scope.subscriptions).toEqual([PAYMENTS, PAYMENTS_EU]);
     expect(result.resources.map((r) => r.name).sort()).toEqual(["chsm-payments", "dhsm-payments-eu"]);
-    // Resource Graph is asked once for the group (its scope the group, not the subscriptions' ids).
+    // Resource Graph is asked for the group's HSMs and for the subscriptions its scope covered (scoped to the group,
+    // not to the subscriptions' ids).
     expect(result.scope.inventory).toEqual(
       inventory === "arm" ? { source: "arm" } : { source: "resource-graph", managementGroups: ["mg-payments"] },
     );
     const graphQueries = requests.filter((r) => r.route === "resourceGraph");
     expect(graphQueries.map((r) => r.graphScope)).toEqual(
-      inventory === "arm" ? [] : [{ managementGroups: ["mg-payments"] }],
+      inventory === "arm" ? [] : [{ managementGroups: ["mg-payments"] }, { managementGroups: ["mg-payments"] }],
     );
     // Both subscriptions' inventories were read to their end; the HSM without a setting fails: exit 1.
     expect(statusOf(result, "hsm-inventory-complete", `/subscriptions/${PAYMENTS}`)).toBe("pass");
@@ -165,13 +166,20 @@ describe("several management groups: the union of their subscriptions, each scan
       .slice(before)
       .filter((r) => r.method === "GET" && r.url.split("?")[0]!.toLowerCase() === `/subscriptions/${PAYMENTS_EU}`);
     expect(gets).toHaveLength(1);
-    // Resource Graph is asked for the groups whose lists were read, in one query.
+    // Resource Graph is asked about the groups whose lists were read (their HSMs, then the subscriptions covered).
     expect(
       target.sim.requests
         .slice(before)
         .filter((r) => r.route === "resourceGraph")
         .map((r) => r.graphScope),
-    ).toEqual(inventory === "arm" ? [] : [{ managementGroups: ["mg-payments", "mg-payments-eu"] }]);
+    ).toEqual(
+      inventory === "arm"
+        ? []
+        : [
+            { managementGroups: ["mg-payments", "mg-payments-eu"] },
+            { managementGroups: ["mg-payments", "mg-payments-eu"] },
+          ],
+    );
     expect(readFileSync(join(run.out, "summary.md"), "utf8")).toContain(
       "management groups mg-payments \\(2 subscriptions\\), mg-payments-eu \\(1 subscription\\), mg-refused \\(its subscriptions could not be listed\\)",
     );
@@ -188,7 +196,11 @@ describe("Resource Graph scoped to management groups gives the verdicts ARM give
     const before = target.sim.requests.length;
     const graph = await scan(target, [...groups, "--inventory", "resource-graph"]);
     const queries = target.sim.requests.slice(before).filter((r) => r.route === "resourceGraph");
-    expect(queries.map((r) => r.graphScope)).toEqual([{ managementGroups: ["mg-payments", "mg-locked"] }]);
+    // The HSMs, then the subscriptions the groups' scope covered: both scoped to the groups, no subscription id named.
+    expect(queries.map((r) => r.graphScope)).toEqual([
+      { managementGroups: ["mg-payments", "mg-locked"] },
+      { managementGroups: ["mg-payments", "mg-locked"] },
+    ]);
     expect(graph.result!.scope.inventory).toEqual({
       source: "resource-graph",
       managementGroups: ["mg-payments", "mg-locked"],

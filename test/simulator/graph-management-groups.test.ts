@@ -3,7 +3,7 @@
 // nested groups included, and leaves out without a word the subscriptions the credential cannot read; a request
 // naming both scopes, or a group that does not exist, is refused; the request log keeps the scope each query named.
 import { startTestSimulator, type TestSimulator } from "../helpers/simulator.js";
-import { hsmInventoryQuery } from "../../src/azure/queries.js";
+import { hsmInventoryQuery, subscriptionsCoveredQuery } from "../../src/azure/queries.js";
 import { HSM_TYPES } from "../../src/domain/hsm-kinds.js";
 
 const TENANT = "00000000-0000-4000-8000-0000000000aa";
@@ -93,6 +93,13 @@ describe("Resource Graph scoped to management groups, through @azure/arm-resourc
     const logged = t.sim.requests.slice(before).filter((r) => r.route === "resourceGraph");
     expect(logged.length).toBeGreaterThan(0);
     for (const entry of logged) expect(entry.graphScope).toEqual({ managementGroups });
+  });
+
+  test("resourcecontainers under the groups: the subscriptions the credential can read", async () => {
+    const answer = await (
+      await t.clients.resourceGraph()
+    ).resources({ managementGroups: ["mg-contoso"], query: subscriptionsCoveredQuery() });
+    expect((answer.data as Array<{ subscriptionId: string }>).map((r) => r.subscriptionId)).toEqual([S1, S2]);
   });
 
   test("a group the estate does not hold is refused (403)", async () => {

@@ -6,7 +6,7 @@ import type { HsmFacts, SubscriptionFacts } from "../../model/snapshot.js";
 import { isKnown } from "../../model/snapshot.js";
 import { HSM_KINDS, HSM_TYPES, kindOfType } from "../../domain/hsm-kinds.js";
 import { idKey } from "../../domain/ids.js";
-import { hsmInventoryQuery } from "../queries.js";
+import { hsmInventoryQuery, subscriptionsCoveredQuery } from "../queries.js";
 import { MalformedAnswer } from "../derive/common.js";
 import { toHsm } from "./inventory-arm.js";
 import { readSubscriptions, type Readable } from "./subscriptions.js";
@@ -29,7 +29,10 @@ const GRAPH_MAX_PAGES = 1000;
  * query, paged, whatever the number of subscriptions. Resource Graph then answers for every subscription below them
  * that the credential can read, which may include one their descendants lists did not name (placed in a group
  * between the two reads, say). Its HSMs are not left out: that subscription is read by a GET, as the groups' are,
- * added to the scan (`added`) and audited like the others; its inventory is proven only if that GET succeeds.
+ * added to the scan (`added`) and audited like the others; its inventory is proven only if that GET succeeds. And
+ * since the groups' scope is Resource Graph's own view of the hierarchy, a second query lists the subscriptions it
+ * covered: Resource Graph's silence is "no HSM" only for a subscription proven readable that it covered, so that one
+ * moved out of the groups between the reads is an error, never a quiet "no HSM".
  */
 export async function readInventoryGraph(
   ctx: CollectorContext,
@@ -53,6 +56,8 @@ export async function readInventoryGraph(
           .map((s) => s.subscriptionId),
       }));
   let groupEvidence: string[] = [];
+  /** Under management groups, the subscriptions Resource Graph's scope covered (lower-cased ids). */
+  let covered: Set<string> | undefined;
   for (const scope of scopes) {
     const purpose =
       "managementGroups" in scope
@@ -62,6 +67,15 @@ export async function readInventoryGraph(
     if ("managementGroups" in scope) groupEvidence = outcome.evidence;
     else for (const id of scope.subscriptions) evidenceOf.set(id.toLowerCase(), outcome.evidence);
     if (!outcome.ok) return { reason: toCollectionError(outcome.error, "the Resource Graph inventory").message };
+    if ("managementGroups" in scope) {
+      const covering = await ctx.evidence.attribute(
+        `the subscriptions under management group(s) ${scope.managementGroups.join(", ")}, in Azure Resource Graph`,
+        () => graphPages(ctx, subscriptionsCoveredQuery(), scope),
+      );
+      groupEvidence = [...groupEvidence, ...covering.evidence];
+      if (!covering.ok) return { reason: toCollectionError(covering.error, "the Resource Graph inventory").message };
+      covered = new Set(covering.value.map((r) => String(r.subscriptionId).toLowerCase()));
+    }
     for (const raw of outcome.value) {
       const kind = typeof raw.type === "string" ? kindOfType(raw.type) : undefined;
       const subscriptionId = typeof raw.subscriptionId === "string" ? raw.subscriptionId : "";
@@ -117,6 +131,18 @@ export async function readInventoryGraph(
     inventories.set(id, inventory);
     for (const kind of HSM_KINDS) {
       const count = counts.get(`${id} ${kind}`) ?? 0;
+      if (isKnown(proof) && covered && !covered.has(id)) {
+        inventory[kind] = {
+          error: {
+            message:
+              `Resource Graph, asked about management group(s) ${managementGroups.join(", ")}, did not cover subscription ` +
+              `${subscription.subscriptionId} (moved out of them since their descendants were read?), so its silence ` +
+              `proves nothing of the ${HSM_TYPES[kind].label}s there`,
+          },
+          evidence: [...evidence, ...proof.evidence],
+        };
+        continue;
+      }
       if (isKnown(proof)) {
         inventory[kind] = { value: { count }, evidence: [...evidence, ...proof.evidence] };
         continue;

@@ -53,6 +53,26 @@ const COLUMNS: KqlColumn[] = [
 ];
 
 /**
+ * The `resourcecontainers` table, as far as the tool asks it: a row per subscription the credential can read.
+ */
+export function containersTable(estate: Estate): KqlTable {
+  const rows = estate.subscriptions
+    .filter((s) => s.access === "read")
+    .map((s) => ({
+      id: `/subscriptions/${s.subscriptionId}`,
+      name: s.displayName,
+      type: "microsoft.resources/subscriptions",
+      tenantId: estate.tenantId,
+      subscriptionId: s.subscriptionId,
+    }));
+  const columns: KqlColumn[] = ["id", "name", "type", "tenantId", "subscriptionId"].map((name) => ({
+    name,
+    type: "string",
+  }));
+  return { name: "resourcecontainers", columns, rows };
+}
+
+/**
  * The `resources` table: every HSM, workspace and storage account of the estate, `type` lower-cased as ARG does.
  * Resource Graph shows only what the credential can read: a subscription it cannot read (the estate's `access`) has
  * no rows, and nothing in the answer says that it was left out.
@@ -110,6 +130,7 @@ interface GraphBody {
 
 export function resourceGraphRoute(estate: Estate, now: () => Date = () => new Date()): Route {
   let table: KqlTable | undefined;
+  let containers: KqlTable | undefined;
   return {
     name: "resourceGraph",
     family: "arm",
@@ -176,7 +197,14 @@ export function resourceGraphRoute(estate: Estate, now: () => Date = () => new D
       const visible: KqlTable = wanted
         ? { ...table, rows: table.rows.filter((r) => wanted.has(String(r.subscriptionId).toLowerCase())) }
         : table;
-      const db: KqlDatabase = { table: (name) => (name === "resources" ? visible : undefined) };
+      containers ??= containersTable(estate);
+      const visibleContainers: KqlTable = wanted
+        ? { ...containers, rows: containers.rows.filter((r) => wanted.has(String(r.subscriptionId).toLowerCase())) }
+        : containers;
+      const db: KqlDatabase = {
+        table: (name) =>
+          name === "resources" ? visible : name === "resourcecontainers" ? visibleContainers : undefined,
+      };
       let result;
       try {
         result = runKql(body.query, db, { now: now() });

@@ -1,6 +1,7 @@
 // Collection: reads the estate from Azure into a snapshot. This module only sequences the collectors of
 // ./collectors/ (one per API family, each returning the facts it read) and assembles their answers; it records what
 // was read and what could not be (as errors tied to their purpose) and never decides pass or fail.
+import { readApplianceTranscripts, type ApplianceIndex } from "./luna/evidence-dir.js";
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import type { Agent } from "node:https";
@@ -66,6 +67,8 @@ export interface CollectOptions {
   runId?: string;
   /** Called whenever the scan gets further (the CLI draws it on a terminal). */
   onProgress?: (progress: ScanProgress) => void;
+  /** Saved LunaSH transcripts of the Dedicated HSMs' appliances (`--appliance-evidence`), its index already checked. */
+  applianceEvidence?: ApplianceIndex;
 }
 
 /** Where the inventory of HSMs comes from. */
@@ -250,8 +253,13 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
   const activityLogs = await activityLogReads;
 
+  // Appliance transcripts are read from disk, not from Azure: their records join the evidence (ids `lx-...`), and a
+  // transcript missing or unreadable is an error of the snapshot tied to its Dedicated HSM.
+  const appliance = options.applianceEvidence ? readApplianceTranscripts(options.applianceEvidence) : undefined;
+  if (appliance) ctx.errors.push(...appliance.errors);
+
   const finishedAt = clock();
-  const records = sortById(evidence.all());
+  const records = sortById([...evidence.all(), ...(appliance?.evidence ?? [])]);
   const clockReading = measureClock(records);
   return {
     schemaVersion: 1,
@@ -283,6 +291,12 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     logSamples: sortBy(logSamples, (s) => s.workspaceId),
     activitySamples: sortBy(activitySamples, (s) => s.workspaceId),
     ...(activityLogs ? { activityLogs: sortBy(activityLogs, (r) => `${r.subscriptionId}/${r.resourceGroup}`) } : {}),
+    ...(options.applianceEvidence && appliance
+      ? {
+          applianceEvidence: { transport: "file" as const, directory: options.applianceEvidence.directory },
+          appliances: sortBy(appliance.appliances, (a) => a.name),
+        }
+      : {}),
     errors: sortBy(ctx.errors, (e) => `${e.resourceId ?? ""} ${e.for}`),
     evidence: records,
   };

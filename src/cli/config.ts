@@ -35,6 +35,8 @@ export interface ConfigFile {
   period?: string;
   /** Directories of user policies, added to the built-in ones (relative to the file). */
   policies?: string[];
+  /** A directory of saved LunaSH transcripts of the Dedicated HSMs' appliances (relative to the file). */
+  applianceEvidence?: string;
 }
 
 const CONFIG_SCHEMA = {
@@ -52,6 +54,7 @@ const CONFIG_SCHEMA = {
     clockSkewTolerance: { type: "string", minLength: 1 },
     period: { type: "string", minLength: 1 },
     policies: { type: "array", items: { type: "string", minLength: 1 } },
+    applianceEvidence: { type: "string", minLength: 1 },
     failOn: { enum: [...FAIL_ON_VALUES] },
     formats: { type: "array", items: { enum: Object.keys(FORMAT_FILES) } },
     out: { type: "string", minLength: 1 },
@@ -204,6 +207,8 @@ export interface EffectiveConfig {
   period: Setting<string | null | undefined>;
   /** Directories of user policies, absolute. */
   policies: Setting<string[]>;
+  /** The directory of appliance transcripts (absolute when it came from the file). */
+  applianceEvidence: Setting<string | undefined>;
 }
 
 export interface ConfigFlags {
@@ -220,6 +225,7 @@ export interface ConfigFlags {
   searchWindow?: boolean;
   period?: string;
   policies?: string[];
+  applianceEvidence?: string;
 }
 
 /** Merges flags, file and defaults; file paths become absolute (relative to the configuration file). */
@@ -254,6 +260,7 @@ export function effectiveConfig(
       [],
       config,
     ),
+    applianceEvidence: pick(flags.applianceEvidence, fromFile(file.applianceEvidence), undefined, config),
   };
 }
 
@@ -284,6 +291,7 @@ export function printableConfig(effective: EffectiveConfig, extras: PrintExtras 
     ["exclude", effective.exclude],
     ["params", effective.params],
     ["policies", effective.policies],
+    ["applianceEvidence", { ...effective.applianceEvidence, value: effective.applianceEvidence.value ?? null }],
     ["logWindow", effective.logWindow],
     ["period", { ...effective.period, value: effective.period.value ?? null }],
     ["clockSkewTolerance", effective.clockSkewTolerance],

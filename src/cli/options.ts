@@ -15,6 +15,8 @@ import { resultInconsistency } from "../report/verify.js";
 import { verifySnapshot, type Verification } from "../azure/verify.js";
 
 import { GUID } from "../domain/guid.js";
+import { ApplianceIndexError, loadApplianceIndex, type ApplianceIndex } from "../azure/luna/evidence-dir.js";
+import type { EffectiveConfig } from "./config.js";
 
 export function parseFormats(values: readonly string[] | undefined): Format[] {
   const formats = (values ?? [])
@@ -343,4 +345,25 @@ export function useColor(stream: Pick<NodeJS.WriteStream, "isTTY">, env: NodeJS.
   if (env.NO_COLOR) return false;
   if (env.TERM === "dumb") return false;
   return Boolean(stream.isTTY);
+}
+
+/**
+ * The appliance evidence directory's index, checked before anything is read from Azure: a missing directory, a bad
+ * `appliances.yaml` or a folder it names that is not there is a usage error with the file and the line.
+ */
+export function loadApplianceEvidence(effective: EffectiveConfig): ApplianceIndex | undefined {
+  const { value, source } = effective.applianceEvidence;
+  if (value === undefined) return undefined;
+  try {
+    return loadApplianceIndex(value);
+  } catch (error) {
+    if (!(error instanceof ApplianceIndexError)) throw error;
+    if (error.file === resolve(value) && effective.config && source === effective.config.file) {
+      const line = effective.config.lineOf(["applianceEvidence"]);
+      throw new UsageError(
+        `invalid configuration: ${effective.config.file}${line ? `:${line}` : ""}: applianceEvidence: ${value} ${error.reason}`,
+      );
+    }
+    throw new UsageError(`--appliance-evidence: ${error.message}`);
+  }
 }

@@ -1,5 +1,6 @@
 // JSON schemas of the snapshot and of result.json, used to validate files read back (evaluate, render) and, in the
 // tests, everything the tool writes. `npm run schemas` writes them to docs/ for other tools.
+import { LUNA_COMMAND_KEYS } from "../domain/luna.js";
 import type { Result } from "./result.js";
 import type { FieldDrift, FromSchema } from "./schema-type.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -64,6 +65,23 @@ const evidenceRecord = {
     purpose: str,
     via: str,
     serviceTime: instant,
+    transport: { enum: ["https", "file", "ssh"] },
+    command: str,
+    user: str,
+    host: str,
+    hostKey: str,
+  },
+} as const;
+
+/** A remote log receiver of a Luna appliance. */
+const remoteHost = {
+  type: "object",
+  required: ["host"],
+  properties: {
+    host: str,
+    port: { type: "integer", minimum: 1, maximum: 65535 },
+    protocol: str,
+    tls: { type: "boolean" },
   },
 } as const;
 
@@ -565,6 +583,33 @@ export const SNAPSHOT_SCHEMA = {
               outsideExample: str,
             },
           }),
+        },
+      },
+    },
+    applianceEvidence: {
+      type: "object",
+      required: ["transport"],
+      properties: { transport: { enum: ["file", "ssh"] }, directory: str },
+    },
+    appliances: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "hsmId", "readings"],
+        properties: {
+          name: str,
+          hsmId: str,
+          host: str,
+          readings: {
+            type: "object",
+            additionalProperties: false,
+            properties: Object.fromEntries(
+              LUNA_COMMAND_KEYS.map((key) => [
+                key,
+                fact(key.endsWith("RemoteHosts") ? { type: "array", items: remoteHost } : { type: "object" }),
+              ]),
+            ),
+          },
         },
       },
     },

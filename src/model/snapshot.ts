@@ -51,6 +51,20 @@ export interface EvidenceRecord {
    * carried none, or none arrived). Compared with `capturedAt` to measure how far the clocks disagree.
    */
   serviceTime?: string;
+  /**
+   * How the evidence was read: absent (or `https`) for an exchange with Azure; `file` for an appliance transcript an
+   * administrator saved; `ssh` for a LunaSH command the tool ran. For `file` and `ssh`, `method` is `LUNASH`, `url`
+   * names the transcript, `status` is the command's `Command Result` code, and the fields below say what was run.
+   */
+  transport?: "https" | "file" | "ssh";
+  /** The LunaSH command (appliance evidence). */
+  command?: string;
+  /** The appliance user that runs it (appliance evidence). */
+  user?: string;
+  /** The appliance's address, when known (appliance evidence). */
+  host?: string;
+  /** The SHA-256 fingerprint of the appliance's SSH host key that was pinned (`ssh`). */
+  hostKey?: string;
 }
 
 /**

@@ -19,6 +19,7 @@ import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
 import { checkCertificates, signIn } from "../setup.js";
 import { SharedTokenCredential } from "../../azure/clients.js";
+import type { ApplianceIndex } from "../../azure/luna/evidence-dir.js";
 
 export interface OutputOptions {
   policies: Policy[];
@@ -67,6 +68,8 @@ export interface ScanOptions extends OutputOptions {
   /** The pacing, and how retry back-offs are waited: Azure's limits and real time unless a test injects them. */
   scheduler?: Scheduler;
   retrySleep?: (ms: number) => Promise<void>;
+  /** Saved LunaSH transcripts of the Dedicated HSMs' appliances, the index already checked. */
+  applianceEvidence?: ApplianceIndex;
 }
 
 export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
@@ -96,6 +99,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.applianceEvidence ? { applianceEvidence: options.applianceEvidence } : {}),
     ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),
   });
   options.progress?.finish();

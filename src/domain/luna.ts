@@ -82,3 +82,11 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/**
+ * An Azure Payment HSM: the Dedicated HSM resource type with a payShield SKU (`payShield10K_*`). It is a Thales
+ * payShield 10K, managed through payShield Manager, not a Luna appliance: nothing of LunaSH applies to it.
+ */
+export function isPayShield(sku: string | undefined): boolean {
+  return sku !== undefined && /payshield/i.test(sku);
+}

@@ -176,6 +176,7 @@ function scanSettings(args: ScanArgs, effective: EffectiveConfig) {
     maxRetries: shared.positiveInteger("--max-retries", args["max-retries"], 4, 10),
     timeoutMs: parseLogWindowLike("--timeout", timeout),
     ...optional("applianceEvidence", shared.loadApplianceEvidence(effective)),
+    ...optional("applianceSsh", shared.loadSshAppliances(effective)),
   };
   const shown: Array<[string, Setting<unknown>]> = [
     ["inventory", { value: options.inventory, source: source(args.inventory) }],

@@ -16,6 +16,7 @@ import { verifySnapshot, type Verification } from "../azure/verify.js";
 
 import { GUID } from "../domain/guid.js";
 import { ApplianceIndexError, loadApplianceIndex, type ApplianceIndex } from "../azure/luna/evidence-dir.js";
+import type { SshAppliance } from "../azure/luna/ssh.js";
 import type { EffectiveConfig } from "./config.js";
 
 export function parseFormats(values: readonly string[] | undefined): Format[] {
@@ -366,4 +367,49 @@ export function loadApplianceEvidence(effective: EffectiveConfig): ApplianceInde
     }
     throw new UsageError(`--appliance-evidence: ${error.message}`);
   }
+}
+
+/**
+ * The appliances to read over SSH (the configuration's `appliances`), their key files read now: a key that cannot be
+ * read, an agent without `SSH_AUTH_SOCK`, or both ways of giving appliance evidence at once is a usage error.
+ */
+export function loadSshAppliances(effective: EffectiveConfig, env = process.env): SshAppliance[] | undefined {
+  const entries = effective.appliances.value;
+  const config = effective.config;
+  if (entries.length === 0 || !config) return undefined;
+  const at = (path: (string | number)[]) => `${config.file}${config.lineOf(path) ? `:${config.lineOf(path)}` : ""}`;
+  if (effective.applianceEvidence.value !== undefined) {
+    throw new UsageError(
+      `invalid configuration: ${at(["appliances"])}: appliances (read over SSH) and applianceEvidence (saved transcripts) cannot both be given: choose one`,
+    );
+  }
+  return entries.map((entry, i) => {
+    let auth: SshAppliance["auth"];
+    if (entry.agent) {
+      const socket = env.SSH_AUTH_SOCK;
+      if (!socket) {
+        throw new UsageError(
+          `invalid configuration: ${at(["appliances", i, "agent"])}: appliances.${i}.agent: SSH_AUTH_SOCK is not set`,
+        );
+      }
+      auth = { agent: socket };
+    } else {
+      try {
+        auth = { privateKey: readFileSync(entry.key!) };
+      } catch (error) {
+        throw new UsageError(
+          `invalid configuration: ${at(["appliances", i, "key"])}: appliances.${i}.key: cannot read ${entry.key} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        );
+      }
+    }
+    return {
+      name: entry.name,
+      resourceId: entry.resourceId,
+      host: entry.host,
+      ...(entry.port !== undefined ? { port: entry.port } : {}),
+      hostKeySha256: entry.hostKey,
+      ...(entry.users ? { users: entry.users } : {}),
+      auth,
+    };
+  });
 }

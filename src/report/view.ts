@@ -457,14 +457,18 @@ function collectionOf(result: Result): string[] {
 function applianceCollection(result: Result): string[] {
   const records = result.evidence.filter((e) => e.transport === "file" || e.transport === "ssh");
   if (records.length === 0) return [];
-  const appliances = new Set(records.map((e) => e.url.replace(/^file:/, "").split("/")[0]));
+  const appliances = new Set(records.map((e) => /^appliance (\S+):/.exec(e.purpose)?.[1] ?? e.url));
   const commands = [...new Set(records.map((e) => e.command ?? ""))].filter(Boolean).sort();
   const n = appliances.size;
+  const ssh = records.some((e) => e.transport === "ssh");
+  const how = ssh
+    ? "read over SSH, the appliance's host key pinned by its SHA-256 fingerprint"
+    : "an administrator saved";
   return [
     `The Luna appliances behind Dedicated HSMs (${n} appliance${n === 1 ? "" : "s"}) were judged from ${records.length} LunaSH transcript${records.length === 1 ? "" : "s"} ` +
-      `an administrator saved (${commands.join(", ")}), each run as the appliance user that may run it (the audit commands are hidden from admin). ` +
-      "Each is listed in Appendix B as a LUNASH exchange with its file, the appliance user, the time it was saved and the SHA-256 of the transcript as saved; " +
-      "the snapshot keeps its text. A transcript not saved, failed on the appliance (non-zero Command Result) or not readable makes the findings that need it an error. " +
+      `${how} (${commands.join(", ")}), each run as the appliance user that may run it (the audit commands are hidden from admin). ` +
+      "Each is listed in Appendix B as a LUNASH exchange with the appliance user, the time it was read and the SHA-256 of the transcript; " +
+      "the snapshot keeps its text. A transcript missing, failed on the appliance (non-zero Command Result) or not readable makes the findings that need it an error. " +
       "The layouts of audit show, audit log list and audit remotehost list are inferred from Thales documentation, not from published output: an unknown layout is an error, never a pass.",
   ];
 }

@@ -66,3 +66,53 @@ test("the configuration's applianceEvidence is relative to the file, checked wit
   expect(wrongType.code).toBe(2);
   expect(wrongType.stderr).toMatch(/hsm-audit.config.yaml:1: applianceEvidence/);
 });
+
+describe("the configuration's appliances (read over SSH): each mistake exits 2 with the file and the line", () => {
+  const entry = (extra: string) =>
+    `appliances:\n  - name: luna-1\n    resourceId: ${ID}\n    host: 10.20.1.4\n    hostKey: SHA256:${"A".repeat(43)}\n${extra}`;
+  test.each([
+    [
+      "a password",
+      "    password: hunter2\n",
+      6,
+      /appliances.0.password: a password is never read from the configuration/,
+      undefined,
+    ],
+    ["neither key nor agent", "", 2, /appliances.0: give either key \(a private key file\) or agent: true/, undefined],
+    ["both key and agent", "    key: id_ed25519\n    agent: true\n", 2, /give either key/, undefined],
+    [
+      "a key file not there",
+      "    key: missing_key\n",
+      6,
+      /appliances.0.key: cannot read .*missing_key \(ENOENT\)/,
+      undefined,
+    ],
+    [
+      "a fingerprint that is not one",
+      "    key: k\n",
+      5,
+      /hostKey: must be the host key's SHA-256 fingerprint/,
+      "MD5:aa",
+    ],
+  ] as [string, string, number, RegExp, string | undefined][])("%s", (_what, extra, line, why, hostKey) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "k"), "not a key");
+    const text = entry(extra).replace(hostKey ? `SHA256:${"A".repeat(43)}` : "\u0000", hostKey ?? "");
+    writeFileSync(join(dir, "hsm-audit.config.yaml"), text);
+    const run = cli(["config", "print"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${join(dir, "hsm-audit.config.yaml")}:${line}:`);
+    expect(run.stderr).toMatch(why);
+  });
+
+  test("appliances and applianceEvidence cannot both be given", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "ev", "luna-1"), { recursive: true });
+    writeFileSync(join(dir, "ev", "appliances.yaml"), `appliances:\n  - name: luna-1\n    resourceId: ${ID}\n`);
+    writeFileSync(join(dir, "k"), "key");
+    writeFileSync(join(dir, "hsm-audit.config.yaml"), `applianceEvidence: ev\n${entry("    key: k\n")}`);
+    const run = cli(["config", "print"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/hsm-audit.config.yaml:2: appliances \(read over SSH\) and applianceEvidence/);
+  });
+});

@@ -20,6 +20,7 @@ import { printLine } from "../output.js";
 import { checkCertificates, signIn } from "../setup.js";
 import { SharedTokenCredential } from "../../azure/clients.js";
 import type { ApplianceIndex } from "../../azure/luna/evidence-dir.js";
+import type { SshAppliance } from "../../azure/luna/ssh.js";
 
 export interface OutputOptions {
   policies: Policy[];
@@ -70,6 +71,8 @@ export interface ScanOptions extends OutputOptions {
   retrySleep?: (ms: number) => Promise<void>;
   /** Saved LunaSH transcripts of the Dedicated HSMs' appliances, the index already checked. */
   applianceEvidence?: ApplianceIndex;
+  /** Luna appliances to read over SSH (the configuration's `appliances`). */
+  applianceSsh?: SshAppliance[];
 }
 
 export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
@@ -100,6 +103,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.applianceEvidence ? { applianceEvidence: options.applianceEvidence } : {}),
+    ...(options.applianceSsh ? { applianceSsh: options.applianceSsh } : {}),
     ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),
   });
   options.progress?.finish();

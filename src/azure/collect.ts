@@ -1,6 +1,8 @@
 // Collection: reads the estate from Azure into a snapshot. This module only sequences the collectors of
 // ./collectors/ (one per API family, each returning the facts it read) and assembles their answers; it records what
 // was read and what could not be (as errors tied to their purpose) and never decides pass or fail.
+import { readApplianceTranscripts, type ApplianceIndex } from "./luna/evidence-dir.js";
+import { readApplianceOverSsh, type SshAppliance } from "./luna/ssh.js";
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import type { Agent } from "node:https";
@@ -70,6 +72,10 @@ export interface CollectOptions {
   runId?: string;
   /** Called whenever the scan gets further (the CLI draws it on a terminal). */
   onProgress?: (progress: ScanProgress) => void;
+  /** Saved LunaSH transcripts of the Dedicated HSMs' appliances (`--appliance-evidence`), its index already checked. */
+  applianceEvidence?: ApplianceIndex;
+  /** Luna appliances to read over SSH, each behind a Dedicated HSM. */
+  applianceSsh?: SshAppliance[];
 }
 
 /** Where the inventory of HSMs comes from. */
@@ -119,6 +125,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   };
   const tracker = new ProgressTracker(options.onProgress);
   ctx.progress = tracker;
+  // The appliances are read over SSH while Azure is read: the two share nothing.
+  const applianceSshReads = options.applianceSsh ? readAppliancesOverSsh(options.applianceSsh, clock) : undefined;
   const windowEnd = options.period && options.period.end < startedAt ? options.period.end : startedAt;
   const windowStart = options.period?.start ?? new Date(startedAt.getTime() - options.logWindowMs);
 
@@ -284,8 +292,17 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
   const activityLogs = await activityLogReads;
 
+  // Appliance transcripts are read from disk, not from Azure: their records join the evidence (ids `lx-...`), and a
+  // transcript missing or unreadable is an error of the snapshot tied to its Dedicated HSM.
+  const appliance = options.applianceEvidence
+    ? readApplianceTranscripts(options.applianceEvidence)
+    : options.applianceSsh
+      ? await applianceSshReads
+      : undefined;
+  if (appliance) ctx.errors.push(...appliance.errors);
+
   const finishedAt = clock();
-  const records = sortById(evidence.all());
+  const records = sortById([...evidence.all(), ...(appliance?.evidence ?? [])]);
   const clockReading = measureClock(records);
   return {
     schemaVersion: 1,
@@ -318,7 +335,27 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     logSamples: sortBy(logSamples, (s) => s.workspaceId),
     activitySamples: sortBy(activitySamples, (s) => s.workspaceId),
     ...(activityLogs ? { activityLogs: sortBy(activityLogs, (r) => `${r.subscriptionId}/${r.resourceGroup}`) } : {}),
+    ...(appliance
+      ? {
+          applianceEvidence: options.applianceEvidence
+            ? { transport: "file" as const, directory: options.applianceEvidence.directory }
+            : { transport: "ssh" as const },
+          appliances: sortBy(appliance.appliances, (a) => a.name),
+        }
+      : {}),
     errors: sortBy(ctx.errors, (e) => `${e.resourceId ?? ""} ${e.for}`),
     evidence: records,
+  };
+}
+
+/** Every appliance over SSH at once; each appliance's evidence ids in a block of its own (`lx-00001`, `lx-00101`, ...). */
+async function readAppliancesOverSsh(appliances: SshAppliance[], clock: () => Date) {
+  const reads = await Promise.all(
+    appliances.map((appliance, i) => readApplianceOverSsh(appliance, { clock, firstId: i * 100 + 1 })),
+  );
+  return {
+    appliances: reads.map((r) => r.appliance),
+    evidence: reads.flatMap((r) => r.evidence),
+    errors: reads.flatMap((r) => r.errors),
   };
 }

@@ -8,7 +8,7 @@
 // retention, Sentinel (onboarding, analytic rules), storage account properties, audit log containers with their
 // immutability policies, lifecycle management. Not covered (yet):
 // subscription lists, HSM inventories, log samples and activity answers (query tables split per workspace), archived
-// blob heads.
+// blob heads. Appliance readings are parsed again from their kept transcripts.
 import { createHash } from "node:crypto";
 import type { CollectionError, EvidenceRecord, Fact, Snapshot } from "../model/snapshot.js";
 import { lifted, MalformedAnswer } from "./derive/common.js";
@@ -26,6 +26,8 @@ import {
 import { toSentinelRule } from "./derive/sentinel.js";
 import { descendantsOf } from "./derive/management-groups.js";
 import { managementGroupResourceId } from "../domain/management-groups.js";
+import { LUNA_COMMAND_KEYS, LUNA_COMMANDS } from "../domain/luna.js";
+import { parseTranscript } from "./luna/lunash.js";
 
 /** A fact (or a body) that does not match the evidence it cites. */
 export interface Tampering {
@@ -198,6 +200,36 @@ export function verifySnapshot(input: Snapshot): Verification {
       (a) => toCategories(a.list(`${h.id}/providers/microsoft.insights/diagnosticsettingscategories`)),
       (f) => (h.categories = f),
     );
+  });
+  // Appliance readings: each is what its one transcript says, read again with the same parser.
+  (snapshot.appliances ?? []).forEach((appliance, i) => {
+    for (const key of LUNA_COMMAND_KEYS) {
+      const fact = appliance.readings[key] as Fact<unknown> | undefined;
+      if (!fact || !("value" in fact)) continue;
+      const where = `appliances[${i}].readings.${key}`;
+      const record = fact.evidence.length === 1 ? records.get(fact.evidence[0]!) : undefined;
+      if (!record || record.body === undefined) {
+        const reason = `${where} of ${appliance.hsmId} cannot be verified: its transcript was not kept`;
+        unverifiable.push({ fact: where, resourceId: appliance.hsmId, reason });
+        const collectionError: CollectionError = { message: reason, code: "Unverifiable" };
+        (appliance.readings as Record<string, unknown>)[key] = { error: collectionError, evidence: fact.evidence };
+        snapshot.errors.push({
+          for: `${where} (verifying the snapshot)`,
+          resourceId: appliance.hsmId,
+          ...collectionError,
+        });
+        continue;
+      }
+      const again = parseTranscript(key, LUNA_COMMANDS[key].command, record.body);
+      const difference = "value" in again ? firstDifference(fact.value, again.value, "value") : again.error;
+      if (difference === undefined) verified++;
+      else
+        tampered.push({
+          evidence: record.id,
+          fact: where,
+          problem: `${difference}; the reading is not what its transcript says`,
+        });
+    }
   });
   snapshot.workspaces.forEach((w, i) => {
     check(

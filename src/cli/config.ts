@@ -5,7 +5,7 @@ import { GUID_PATTERN } from "../domain/guid.js";
 import { MANAGEMENT_GROUP_ID_PATTERN, MANAGEMENT_GROUP_ID_RULE } from "../domain/management-groups.js";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Ajv } from "ajv";
+import { Ajv, type ErrorObject } from "ajv";
 import { stringify } from "yaml";
 import { CLOUD_NAMES, type CloudName } from "../azure/clouds.js";
 import { describe, parseYamlFile, pathOf, withParams, type Policy } from "../engine/policy.js";
@@ -38,6 +38,25 @@ export interface ConfigFile {
   period?: string;
   /** Directories of user policies, added to the built-in ones (relative to the file). */
   policies?: string[];
+  /** A directory of saved LunaSH transcripts of the Dedicated HSMs' appliances (relative to the file). */
+  applianceEvidence?: string;
+  /** Luna appliances to read over SSH (LunaSH), each the inside of a Dedicated HSM. */
+  appliances?: ApplianceConfig[];
+}
+
+/** A Luna appliance read over SSH: where it is, its pinned host key, its logins and how to authenticate (no password). */
+export interface ApplianceConfig {
+  name: string;
+  resourceId: string;
+  host: string;
+  port?: number;
+  /** `SHA256:<base64>`, as `ssh-keygen -lf <host key>.pub` prints it. */
+  hostKey: string;
+  users?: { audit?: string; admin?: string };
+  /** A private key file (relative to the configuration file). */
+  key?: string;
+  /** Authenticate through the SSH agent (`SSH_AUTH_SOCK`). */
+  agent?: boolean;
 }
 
 const CONFIG_SCHEMA = {
@@ -60,6 +79,33 @@ const CONFIG_SCHEMA = {
     clockSkewTolerance: { type: "string", minLength: 1 },
     period: { type: "string", minLength: 1 },
     policies: { type: "array", items: { type: "string", minLength: 1 } },
+    applianceEvidence: { type: "string", minLength: 1 },
+    appliances: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "resourceId", "host", "hostKey"],
+        properties: {
+          name: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" },
+          resourceId: {
+            type: "string",
+            pattern:
+              "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.HardwareSecurityModules/dedicatedHSMs/[^/]+$",
+          },
+          host: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$" },
+          port: { type: "integer", minimum: 1, maximum: 65535 },
+          hostKey: { type: "string", pattern: "^SHA256:[A-Za-z0-9+/]{43}$" },
+          users: {
+            type: "object",
+            additionalProperties: false,
+            properties: { audit: { type: "string", minLength: 1 }, admin: { type: "string", minLength: 1 } },
+          },
+          key: { type: "string", minLength: 1 },
+          agent: { type: "boolean" },
+        },
+      },
+    },
     failOn: { enum: [...FAIL_ON_VALUES] },
     formats: { type: "array", items: { enum: Object.keys(FORMAT_FILES) } },
     out: { type: "string", minLength: 1 },
@@ -106,11 +152,20 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
       reason = `${path.join(".")}: must be a management group id (${MANAGEMENT_GROUP_ID_RULE})`;
     if (error.keyword === "pattern" && path[0] === "exclude")
       reason = `${path.join(".")}: must be an ARM id or a pattern of one, starting with '/'`;
+    if (path[0] === "appliances") reason = applianceReason(error, path, reason);
     throw fail(lineOf(path), reason);
   }
   const config = values as ConfigFile;
   if (config.managementGroups !== undefined && (config.subscriptions ?? []).length > 0) {
     throw fail(lineOf(["managementGroups"]), SCOPE_CONFLICT("subscriptions and managementGroups cannot both be set"));
+  }
+  for (const [i, appliance] of (config.appliances ?? []).entries()) {
+    if ((appliance.key === undefined) === (appliance.agent !== true)) {
+      throw fail(
+        lineOf(["appliances", i]),
+        `appliances.${i}: give either key (a private key file) or agent: true (the SSH agent); a password is never read from a file`,
+      );
+    }
   }
   if (config.logWindow !== undefined && !validWindow(config.logWindow)) {
     throw fail(
@@ -150,6 +205,23 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
 /** Why a scan takes subscriptions or a management group, never both (a usage error, exit 2). */
 export const SCOPE_CONFLICT = (what: string): string =>
   `${what}: a scan covers the subscriptions named, or every subscription under the management groups named; choose one`;
+
+/** The words for a mistake in an `appliances` entry. */
+function applianceReason(error: ErrorObject, path: (string | number)[], reason: string): string {
+  const at = path.join(".");
+  const field = path[path.length - 1];
+  if (error.keyword === "additionalProperties" && /pass(word|phrase)/i.test(String(error.params.additionalProperty))) {
+    return `${at}: a password is never read from the configuration; use key (a private key file) or agent: true`;
+  }
+  if (error.keyword !== "pattern") return reason;
+  if (field === "resourceId")
+    return `${at}: must be the ARM id of a Dedicated HSM (.../providers/Microsoft.HardwareSecurityModules/dedicatedHSMs/<name>)`;
+  if (field === "hostKey")
+    return `${at}: must be the host key's SHA-256 fingerprint as ssh-keygen -lf prints it (SHA256:<43 base64 characters>)`;
+  if (field === "host") return `${at}: must be a host name or an address`;
+  if (field === "name") return `${at}: must be letters, digits, '.', '_' or '-'`;
+  return reason;
+}
 
 /** What a clock skew tolerance may be. */
 export const CLOCK_SKEW_TOLERANCE_RULE = "must be a duration such as 5m, 90s or PT5M (at most 1d)";
@@ -223,6 +295,10 @@ export interface EffectiveConfig {
   period: Setting<string | null | undefined>;
   /** Directories of user policies, absolute. */
   policies: Setting<string[]>;
+  /** The directory of appliance transcripts (absolute when it came from the file). */
+  applianceEvidence: Setting<string | undefined>;
+  /** Appliances read over SSH (key paths absolute). */
+  appliances: Setting<ApplianceConfig[]>;
 }
 
 export interface ConfigFlags {
@@ -240,6 +316,7 @@ export interface ConfigFlags {
   searchWindow?: boolean;
   period?: string;
   policies?: string[];
+  applianceEvidence?: string;
 }
 
 /** Merges flags, file and defaults; file paths become absolute (relative to the configuration file). */
@@ -287,6 +364,13 @@ export function effectiveConfig(
       [],
       config,
     ),
+    applianceEvidence: pick(flags.applianceEvidence, fromFile(file.applianceEvidence), undefined, config),
+    appliances: pick(
+      undefined,
+      file.appliances?.map((a) => ({ ...a, ...(a.key !== undefined ? { key: fromFile(a.key)! } : {}) })),
+      [],
+      config,
+    ),
   };
 }
 
@@ -331,6 +415,8 @@ export function printableConfig(effective: EffectiveConfig, extras: PrintExtras 
     ["exclude", effective.exclude],
     ["params", effective.params],
     ["policies", effective.policies],
+    ["applianceEvidence", { ...effective.applianceEvidence, value: effective.applianceEvidence.value ?? null }],
+    ["appliances", effective.appliances],
     ["logWindow", effective.logWindow],
     ["period", { ...effective.period, value: effective.period.value ?? null }],
     ["clockSkewTolerance", effective.clockSkewTolerance],

@@ -142,6 +142,11 @@ function scanOptions<T>(y: Argv<T>) {
       describe:
         "Read diagnostic settings and provider states 20 at a time through ARM's batch API (default; --no-arm-batch: one call each)",
     })
+    .option("appliance-evidence", {
+      type: "string",
+      describe:
+        "Directory of saved LunaSH transcripts of the Dedicated HSMs' Luna appliances (appliances.yaml and one folder each; docs/appliance-evidence.md)",
+    })
     .option("max-retries", { type: "number", describe: "Retries of a throttled or failed request (default 4)" })
     .option("timeout", { type: "string", describe: "Time allowed for each request (e.g. 60s; default 60s)" });
 }
@@ -155,6 +160,7 @@ interface ScanArgs {
   "arm-batch"?: boolean;
   "max-retries"?: number;
   timeout?: string;
+  "appliance-evidence"?: string;
 }
 
 /** The scan's own flags, checked as a scan checks them; with each one's value and source for `config print`. */
@@ -179,6 +185,8 @@ function scanSettings(args: ScanArgs, effective: EffectiveConfig) {
     armBatch: args["arm-batch"] !== false,
     maxRetries: shared.positiveInteger("--max-retries", args["max-retries"], 4, 10),
     timeoutMs: parseLogWindowLike("--timeout", timeout),
+    ...optional("applianceEvidence", shared.loadApplianceEvidence(effective)),
+    ...optional("applianceSsh", shared.loadSshAppliances(effective)),
   };
   const shown: Array<[string, Setting<unknown>]> = [
     ["inventory", { value: options.inventory, source: source(args.inventory) }],
@@ -281,6 +289,7 @@ function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
       ...optional("clockSkewTolerance", args["clock-skew-tolerance"]),
       ...optional("policies", args.policies),
       ...optional("period", args.period),
+      ...optional("applianceEvidence", (args as { "appliance-evidence"?: string })["appliance-evidence"]),
       ...(windowFlagged(args) ? { searchWindow: true } : {}),
     },
     defaultOut,

@@ -16,6 +16,9 @@ import { verifySnapshot, type Verification } from "../azure/verify.js";
 
 import { GUID } from "../domain/guid.js";
 import { isManagementGroupId, MANAGEMENT_GROUP_ID_RULE } from "../domain/management-groups.js";
+import { ApplianceIndexError, loadApplianceIndex, type ApplianceIndex } from "../azure/luna/evidence-dir.js";
+import type { SshAppliance } from "../azure/luna/ssh.js";
+import type { EffectiveConfig } from "./config.js";
 
 export function parseFormats(values: readonly string[] | undefined): Format[] {
   const formats = (values ?? [])
@@ -362,4 +365,70 @@ export function useColor(stream: Pick<NodeJS.WriteStream, "isTTY">, env: NodeJS.
   if (env.NO_COLOR) return false;
   if (env.TERM === "dumb") return false;
   return Boolean(stream.isTTY);
+}
+
+/**
+ * The appliance evidence directory's index, checked before anything is read from Azure: a missing directory, a bad
+ * `appliances.yaml` or a folder it names that is not there is a usage error with the file and the line.
+ */
+export function loadApplianceEvidence(effective: EffectiveConfig): ApplianceIndex | undefined {
+  const { value, source } = effective.applianceEvidence;
+  if (value === undefined) return undefined;
+  try {
+    return loadApplianceIndex(value);
+  } catch (error) {
+    if (!(error instanceof ApplianceIndexError)) throw error;
+    if (error.file === resolve(value) && effective.config && source === effective.config.file) {
+      const line = effective.config.lineOf(["applianceEvidence"]);
+      throw new UsageError(
+        `invalid configuration: ${effective.config.file}${line ? `:${line}` : ""}: applianceEvidence: ${value} ${error.reason}`,
+      );
+    }
+    throw new UsageError(`--appliance-evidence: ${error.message}`);
+  }
+}
+
+/**
+ * The appliances to read over SSH (the configuration's `appliances`), their key files read now: a key that cannot be
+ * read, an agent without `SSH_AUTH_SOCK`, or both ways of giving appliance evidence at once is a usage error.
+ */
+export function loadSshAppliances(effective: EffectiveConfig, env = process.env): SshAppliance[] | undefined {
+  const entries = effective.appliances.value;
+  const config = effective.config;
+  if (entries.length === 0 || !config) return undefined;
+  const at = (path: (string | number)[]) => `${config.file}${config.lineOf(path) ? `:${config.lineOf(path)}` : ""}`;
+  if (effective.applianceEvidence.value !== undefined) {
+    throw new UsageError(
+      `invalid configuration: ${at(["appliances"])}: appliances (read over SSH) and applianceEvidence (saved transcripts) cannot both be given: choose one`,
+    );
+  }
+  return entries.map((entry, i) => {
+    let auth: SshAppliance["auth"];
+    if (entry.agent) {
+      const socket = env.SSH_AUTH_SOCK;
+      if (!socket) {
+        throw new UsageError(
+          `invalid configuration: ${at(["appliances", i, "agent"])}: appliances.${i}.agent: SSH_AUTH_SOCK is not set`,
+        );
+      }
+      auth = { agent: socket };
+    } else {
+      try {
+        auth = { privateKey: readFileSync(entry.key!) };
+      } catch (error) {
+        throw new UsageError(
+          `invalid configuration: ${at(["appliances", i, "key"])}: appliances.${i}.key: cannot read ${entry.key} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        );
+      }
+    }
+    return {
+      name: entry.name,
+      resourceId: entry.resourceId,
+      host: entry.host,
+      ...(entry.port !== undefined ? { port: entry.port } : {}),
+      hostKeySha256: entry.hostKey,
+      ...(entry.users ? { users: entry.users } : {}),
+      auth,
+    };
+  });
 }

@@ -144,6 +144,11 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       purpose: e.purpose,
       ...(e.via ? { via: e.via } : {}),
       ...(e.serviceTime ? { serviceTime: e.serviceTime } : {}),
+      ...(e.transport ? { transport: e.transport } : {}),
+      ...(e.command ? { command: e.command } : {}),
+      ...(e.user ? { user: e.user } : {}),
+      ...(e.host ? { host: e.host } : {}),
+      ...(e.hostKey ? { hostKey: e.hostKey } : {}),
     })),
     policies: describePolicies(policies, options.frameworks ?? []),
   };

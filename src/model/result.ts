@@ -162,6 +162,13 @@ export interface ResultEvidence {
   via?: string;
   /** The service's `Date` header, as an ISO 8601 instant; see the snapshot's evidence. */
   serviceTime?: string;
+  /** Added to the contract: `file` or `ssh` for appliance evidence (absent: an HTTPS exchange with Azure). */
+  transport?: "https" | "file" | "ssh";
+  /** Appliance evidence: the LunaSH command, the appliance user, the appliance's address, the pinned host key. */
+  command?: string;
+  user?: string;
+  host?: string;
+  hostKey?: string;
 }
 
 /** The clock comparison of the run: the snapshot's reading, the tolerance applied, and whether it was exceeded. */

@@ -428,8 +428,9 @@ function collectionOf(result: Result): string[] {
       : inventory?.fallbackFrom === "resource-graph"
         ? `The HSMs were listed per subscription from Azure Resource Manager: Azure Resource Graph was asked first but could not be used (${inventory.reason ?? "no reason given"}).`
         : "The HSMs were listed per subscription from Azure Resource Manager.";
+  const appliance = applianceCollection(result);
   const done = result.scope.collection;
-  if (!done) return [listing, ...assumedCollection(result)];
+  if (!done) return [listing, ...assumedCollection(result), ...appliance];
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const batch = done.armBatch;
   const reads =
@@ -452,7 +453,27 @@ function collectionOf(result: Result): string[] {
     (done.retries > 0
       ? `${plural(done.retries, "request")} ${done.retries === 1 ? "was" : "were"} sent again after a throttle, a server error, a timeout or a network failure (every attempt is listed in Appendix B).`
       : "no request had to be sent again.");
-  return [listing, reads, queries, pacing];
+  return [listing, reads, queries, pacing, ...appliance];
+}
+
+/** What was read from the Luna appliances behind Dedicated HSMs, when any appliance evidence was given. */
+function applianceCollection(result: Result): string[] {
+  const records = result.evidence.filter((e) => e.transport === "file" || e.transport === "ssh");
+  if (records.length === 0) return [];
+  const appliances = new Set(records.map((e) => /^appliance (\S+):/.exec(e.purpose)?.[1] ?? e.url));
+  const commands = [...new Set(records.map((e) => e.command ?? ""))].filter(Boolean).sort();
+  const n = appliances.size;
+  const ssh = records.some((e) => e.transport === "ssh");
+  const how = ssh
+    ? "read over SSH, the appliance's host key pinned by its SHA-256 fingerprint"
+    : "an administrator saved";
+  return [
+    `The Luna appliances behind Dedicated HSMs (${n} appliance${n === 1 ? "" : "s"}) were judged from ${records.length} LunaSH transcript${records.length === 1 ? "" : "s"} ` +
+      `${how} (${commands.join(", ")}), each run as the appliance user that may run it (the audit commands are hidden from admin). ` +
+      "Each is listed in Appendix B as a LUNASH exchange with the appliance user, the time it was read and the SHA-256 of the transcript; " +
+      "the snapshot keeps its text. A transcript missing, failed on the appliance (non-zero Command Result) or not readable makes the findings that need it an error. " +
+      "The layouts of audit show, audit log list and audit remotehost list are inferred from Thales documentation, not from published output: an unknown layout is an error, never a pass.",
+  ];
 }
 
 /** For a result of an earlier version, which records not how it gathered: what the scan of that version did. */

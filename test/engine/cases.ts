@@ -15,7 +15,6 @@ import {
   categoryInfo,
   category,
   cloudHsm,
-  dedicatedHsm,
   failed,
   group,
   hsmTarget,
@@ -42,6 +41,16 @@ import {
   sentinelCoverage,
 } from "./activity-cases.js";
 import { diagnosticSettingContinuous } from "./continuity-cases.js";
+import {
+  applianceAuditEvents,
+  applianceAuditOffload,
+  applianceAuditRole,
+  applianceEvidence,
+  applianceNoTamper,
+  applianceRemoteAudit,
+  applianceRemoteSyslog,
+  applianceTimeSync,
+} from "./appliance-cases.js";
 
 export type CheckKindName =
   | "activity-failed-access"
@@ -49,7 +58,14 @@ export type CheckKindName =
   | "activity-new-callers"
   | "activity-sensitive-operations"
   | "activity-trail-gap"
+  | "appliance-audit-events"
+  | "appliance-audit-offload"
+  | "appliance-audit-role"
   | "appliance-evidence"
+  | "appliance-no-tamper"
+  | "appliance-remote-audit"
+  | "appliance-remote-syslog"
+  | "appliance-time-sync"
   | "archive-flowing"
   | "archive-immutable"
   | "archive-retention"
@@ -1054,27 +1070,6 @@ const logsFlowing: CheckCase[] = [
   },
 ];
 
-// --- appliance-evidence -----------------------------------------------------------------------------------------------
-
-const luna = dedicatedHsm();
-
-const applianceEvidence: CheckCase[] = [
-  {
-    name: "a Dedicated HSM is manual, citing its inventory",
-    target: hsmTarget(luna),
-    snapshot: snapshot({
-      hsms: [luna],
-      subscriptions: [subscription({ inventory: { dedicatedHsm: known({ count: 1 }, "ev-luna-list") } })],
-    }),
-    expect: { status: "manual", message: /Luna appliance/, evidence: ["ev-luna-list"] },
-  },
-  {
-    name: "a Dedicated HSM stays manual however complete the rest is",
-    ...onHsm(dedicatedHsm({ name: "dhsm-2" })),
-    expect: { status: "manual", message: /by hand/ },
-  },
-];
-
 // --- storage archive ------------------------------------------------------------------------------------------------
 
 const managedToArchive = setting({ name: "audit-to-archive", category: MANAGED_AUDIT, storageAccountId: STORAGE });
@@ -1437,7 +1432,14 @@ export const CASES: Record<CheckKindName, CheckCase[]> = {
   "activity-new-callers": activityNewCallers,
   "activity-sensitive-operations": activitySensitiveOperations,
   "activity-trail-gap": activityTrailGap,
+  "appliance-audit-events": applianceAuditEvents,
+  "appliance-audit-offload": applianceAuditOffload,
+  "appliance-audit-role": applianceAuditRole,
   "appliance-evidence": applianceEvidence,
+  "appliance-no-tamper": applianceNoTamper,
+  "appliance-remote-audit": applianceRemoteAudit,
+  "appliance-remote-syslog": applianceRemoteSyslog,
+  "appliance-time-sync": applianceTimeSync,
   "archive-flowing": archiveFlowing,
   "archive-immutable": archiveImmutable,
   "archive-retention": archiveRetention,

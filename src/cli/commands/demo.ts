@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { loadEstateFile } from "../../simulator/estate.js";
 import { startSimulator } from "../../simulator/server.js";
 import { StaticTokenCredential } from "../../azure/clients.js";
+import { loadApplianceIndex } from "../../azure/luna/evidence-dir.js";
 import { printLine } from "../output.js";
 import { scan, type OutputOptions } from "./scan.js";
 import { FORMAT_FILES, type Format } from "../../report/outputs.js";
@@ -14,6 +15,8 @@ import { shownStatus } from "../../model/result.js";
 import { plural } from "../../model/words.js";
 
 export const DEMO_ESTATE = fileURLToPath(new URL("../../../examples/estates/contoso.yaml", import.meta.url));
+/** The LunaSH transcripts of the Contoso estate's two Luna appliances (one compliant, one not). */
+export const DEMO_APPLIANCE_EVIDENCE = fileURLToPath(new URL("../../../examples/appliance-evidence", import.meta.url));
 
 export interface DemoOptions extends OutputOptions {
   estate?: string;
@@ -48,20 +51,24 @@ export async function demo(options: DemoOptions): Promise<number> {
       timeoutMs: 30_000,
       credential: new StaticTokenCredential(sim.token),
       agent,
+      // The built-in estate's Dedicated HSMs come with their appliances' saved transcripts.
+      ...(options.estate ? {} : { applianceEvidence: loadApplianceIndex(DEMO_APPLIANCE_EVIDENCE) }),
     });
     const s = result.summary;
     const review = result.findings.filter((f) => shownStatus(f, result.failOn) === "review").length;
     print("");
     print(
       `What it shows: ${plural(result.resources.length, "HSM")} and ${plural(result.findings.length, "finding")}: ${s.pass} pass, ${s.fail - review} fail, ` +
-        `${review} for review (activity highlights), ${s.error} error, ${s.manual} need manual review (Dedicated HSMs keep their audit trail inside the appliance).`,
+        `${review} for review (activity highlights), ${s.error} error, ${s.manual} need manual review.`,
     );
     if (!options.estate) {
       print(
         "The Contoso estate has compliant HSMs and, on purpose, one HSM that breaks each built-in policy, so the exit code is " +
           `${code}, as a CI gate would see it. Its HSMs also did what a reviewer must see (key deletions, a mass key ` +
           "retrieval, a burst of refused requests, sign-ins from new addresses, a hole in the trail): the activity " +
-          "highlights list them, for review rather than counted against the gate.",
+          "highlights list them, for review rather than counted against the gate. Its two Dedicated HSMs are judged from " +
+          "their Luna appliances' saved LunaSH transcripts (examples/appliance-evidence): one passes, the other sends its " +
+          "audit log nowhere, its syslog over UDP, and keeps time by its own clock.",
       );
     }
     print(

@@ -19,6 +19,8 @@ import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
 import { checkCertificates, signIn } from "../setup.js";
 import { SharedTokenCredential } from "../../azure/clients.js";
+import type { ApplianceIndex } from "../../azure/luna/evidence-dir.js";
+import type { SshAppliance } from "../../azure/luna/ssh.js";
 
 export interface OutputOptions {
   policies: Policy[];
@@ -70,6 +72,10 @@ export interface ScanOptions extends OutputOptions {
   /** The pacing, and how retry back-offs are waited: Azure's limits and real time unless a test injects them. */
   scheduler?: Scheduler;
   retrySleep?: (ms: number) => Promise<void>;
+  /** Saved LunaSH transcripts of the Dedicated HSMs' appliances, the index already checked. */
+  applianceEvidence?: ApplianceIndex;
+  /** Luna appliances to read over SSH (the configuration's `appliances`). */
+  applianceSsh?: SshAppliance[];
 }
 
 export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
@@ -100,6 +106,8 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.applianceEvidence ? { applianceEvidence: options.applianceEvidence } : {}),
+    ...(options.applianceSsh ? { applianceSsh: options.applianceSsh } : {}),
     ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),
   });
   options.progress?.finish();

@@ -1,22 +1,58 @@
-// A Dedicated (Thales Luna) HSM keeps its audit trail inside the appliance, out of Azure Monitor's reach: its proof is
-// the appliance's audit configuration, which an auditor supplies. Until then the finding is `manual`, never `pass`.
+// The roll-up of a Dedicated HSM's appliance evidence: every aspect of the Luna appliance (audit role, event mask,
+// rotation and export, remote audit logging, remote syslog, time, tamper) judged from its LunaSH readings. It passes
+// only when every aspect passes; it fails when one fails, is `error` when one cannot be proven, and stays `manual` when
+// no appliance evidence was given for the HSM (and for a Payment HSM, a payShield that LunaSH does not describe).
+import {
+  ALL_APPLIANCE_PARAMS,
+  APPLIANCE_DEFAULTS,
+  APPLIANCE_JUDGES,
+  APPLIANCE_PARAMS,
+  applianceFor,
+  type ApplianceParams,
+} from "../appliance.js";
 import { defineCheck } from "../check.js";
 import { memoFor } from "../memo.js";
 
 export default defineCheck({
   name: "appliance-evidence",
   description:
-    "A Dedicated HSM's audit trail lives inside the Luna appliance: the finding stays manual until appliance evidence (its audit configuration) is supplied and passes.",
+    "Every aspect of the Dedicated HSM's Luna appliance that its LunaSH evidence shows passes: audit role, event mask, rotation and export, remote audit logging, remote syslog, time synchronization, tamper state.",
   scope: "hsm",
   kinds: ["dedicatedHsm"],
-  paramsSchema: { type: "object", properties: {}, additionalProperties: false },
-  evaluate(target, _params, snapshot, memo) {
+  paramsSchema: {
+    type: "object",
+    properties: Object.fromEntries(ALL_APPLIANCE_PARAMS.map((p) => [p, APPLIANCE_PARAMS[p]])),
+    additionalProperties: false,
+  },
+  evaluate(target, params, snapshot, memo) {
     const hsm = target.hsm;
-    const sub = memoFor(snapshot, memo).subscription(hsm.subscriptionId);
+    const found = applianceFor(hsm, snapshot, "manual");
+    if ("verdict" in found) {
+      const sub = memoFor(snapshot, memo).subscription(hsm.subscriptionId);
+      return { ...found.verdict, evidence: sub?.inventory.dedicatedHsm?.evidence ?? [] };
+    }
+    const appliance = found.appliance;
+    const merged = { ...APPLIANCE_DEFAULTS, ...(params as Partial<ApplianceParams>) };
+    const judgements = APPLIANCE_JUDGES.map(([aspect, judge]) => ({ aspect, ...judge(appliance, merged, snapshot) }));
+    const evidence = [...new Set(judgements.flatMap((j) => j.evidence))];
+    const failed = judgements.filter((j) => j.status === "fail");
+    const unproven = judgements.filter((j) => j.status !== "pass" && j.status !== "fail");
+    if (failed.length === 0 && unproven.length === 0) {
+      return {
+        status: "pass",
+        message: `Appliance ${appliance.name} (${hsm.name}) passes every appliance check: ${judgements.map((j) => j.summary).join("; ")}.`,
+        evidence,
+      };
+    }
+    const parts = [
+      ...failed.map((j) => j.summary),
+      ...unproven.map((j) => (j.summary.includes("not proven") ? j.summary : `${j.aspect}: not proven`)),
+    ];
     return {
-      status: "manual",
-      message: `${hsm.name} is a Dedicated HSM${hsm.sku ? ` (${hsm.sku})` : ""}: its audit trail lives in the Luna appliance, not in Azure Monitor. Review the appliance's audit configuration (Audit role initialized, event mask, rotation, remote audit logging) by hand.`,
-      evidence: sub?.inventory.dedicatedHsm?.evidence ?? [],
+      // A proven failure counts against the gate even when another aspect could not be proven.
+      status: failed.length > 0 ? "fail" : "error",
+      message: `Appliance ${appliance.name} (${hsm.name}): ${parts.join("; ")}.`,
+      evidence,
     };
   },
 });

@@ -5,7 +5,14 @@ import activityMassRetrieval from "./activity-mass-retrieval.js";
 import activityNewCallers from "./activity-new-callers.js";
 import activitySensitiveOperations from "./activity-sensitive-operations.js";
 import activityTrailGap from "./activity-trail-gap.js";
+import applianceAuditEvents from "./appliance-audit-events.js";
+import applianceAuditOffload from "./appliance-audit-offload.js";
+import applianceAuditRole from "./appliance-audit-role.js";
 import applianceEvidence from "./appliance-evidence.js";
+import applianceNoTamper from "./appliance-no-tamper.js";
+import applianceRemoteAudit from "./appliance-remote-audit.js";
+import applianceRemoteSyslog from "./appliance-remote-syslog.js";
+import applianceTimeSync from "./appliance-time-sync.js";
 import archiveFlowing from "./archive-flowing.js";
 import archiveImmutable from "./archive-immutable.js";
 import archiveRetention from "./archive-retention.js";
@@ -28,7 +35,14 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind> = new Map(
     activityNewCallers,
     activitySensitiveOperations,
     activityTrailGap,
+    applianceAuditEvents,
+    applianceAuditOffload,
+    applianceAuditRole,
     applianceEvidence,
+    applianceNoTamper,
+    applianceRemoteAudit,
+    applianceRemoteSyslog,
+    applianceTimeSync,
     archiveFlowing,
     archiveImmutable,
     archiveRetention,

@@ -56,6 +56,11 @@ export const evidenceRecord = {
     purpose: str,
     via: str,
     serviceTime: instant,
+    transport: { enum: ["https", "file", "ssh"] },
+    command: str,
+    user: str,
+    host: str,
+    hostKey: str,
   },
 } as const;
 

@@ -23,6 +23,25 @@ import {
   strings,
 } from "./shared.js";
 
+/** `service status <name>` of a Luna appliance. */
+const serviceState = fact({
+  type: "object",
+  required: ["service", "running"],
+  properties: { service: str, running: { type: "boolean" } },
+});
+
+/** A remote log receiver of a Luna appliance. */
+const remoteHost = {
+  type: "object",
+  required: ["host"],
+  properties: {
+    host: str,
+    port: { type: "integer", minimum: 1, maximum: 65535 },
+    protocol: str,
+    tls: { type: "boolean" },
+  },
+} as const;
+
 const count = { type: "integer", minimum: 0 } as const;
 
 /** An answer to an activity question: its query, and its rows (each with every column but `optional`). */
@@ -447,6 +466,90 @@ export const SNAPSHOT_SCHEMA = closed({
               outsideExample: str,
             },
           }),
+        },
+      },
+    },
+    applianceEvidence: {
+      type: "object",
+      required: ["transport"],
+      properties: { transport: { enum: ["file", "ssh"] }, directory: str },
+    },
+    appliances: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "hsmId", "readings"],
+        properties: {
+          name: str,
+          hsmId: str,
+          host: str,
+          readings: {
+            type: "object",
+            properties: {
+              hsmShow: fact({
+                type: "object",
+                required: ["auditRoleInitialized"],
+                properties: {
+                  auditRoleInitialized: { type: "boolean" },
+                  tamperState: str,
+                  serial: str,
+                  firmware: str,
+                  softwareVersion: str,
+                },
+              }),
+              auditShow: fact({
+                type: "object",
+                required: ["eventClasses"],
+                properties: {
+                  eventClasses: strings,
+                  rotation: str,
+                  nvramUsedPercent: { type: "number", minimum: 0, maximum: 100 },
+                },
+              }),
+              auditRemoteHosts: fact({ type: "array", items: remoteHost }),
+              auditLogList: fact({
+                type: "object",
+                required: ["files"],
+                properties: {
+                  files: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      required: ["name"],
+                      properties: { name: str, modified: str, bytes: { type: "integer", minimum: 0 } },
+                    },
+                  },
+                },
+              }),
+              syslogRemoteHosts: fact({ type: "array", items: remoteHost }),
+              serviceCbs: serviceState,
+              serviceSyslog: serviceState,
+              serviceNtp: serviceState,
+              ntpStatus: fact({
+                type: "object",
+                required: ["running", "enabled", "peers"],
+                properties: {
+                  running: { type: "boolean" },
+                  enabled: { type: "boolean" },
+                  peers: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      required: ["tally", "remote", "refid", "stratum", "offsetMs"],
+                      properties: {
+                        tally: str,
+                        remote: str,
+                        refid: str,
+                        stratum: { type: "integer", minimum: 0 },
+                        offsetMs: { type: "number" },
+                      },
+                    },
+                  },
+                },
+              }),
+              ntpList: fact({ type: "object", required: ["servers"], properties: { servers: strings } }),
+            },
+          },
         },
       },
     },

@@ -27,7 +27,14 @@ export async function evidenceIndex(p: Layout, v: ReportView) {
           mono(e.id),
           [
             { text: `${e.method} ${e.url}` },
-            { text: e.via ? `${e.purpose} (inside ${e.via})` : e.purpose, color: LAYOUT.muted },
+            {
+              text: e.via
+                ? `${e.purpose} (inside ${e.via})`
+                : e.user
+                  ? `${e.purpose} (as ${e.user}${e.host ? ` on ${e.host}` : ""}, ${e.transport === "ssh" ? "over SSH" : "saved transcript"})`
+                  : e.purpose,
+              color: LAYOUT.muted,
+            },
           ],
           { text: String(e.status) },
           { text: e.capturedAt },

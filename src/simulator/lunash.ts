@@ -1,0 +1,127 @@
+// A LunaSH double over SSH (ssh2's server on 127.0.0.1, with a host key generated at start): it answers the
+// allow-listed read-only commands with the transcripts of a folder in the appliance evidence layout
+// (docs/appliance-evidence.md), so the formats it serves are those of the test and demo transcripts (INFERRED ones
+// included, marked in src/azure/luna/lunash.ts). It hides the `audit` commands from every user but `audit`, as LunaSH
+// does, accepts public keys only, and injects faults: refused authentication, a dropped session, a non-zero
+// `Command Result`, garbled output.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import ssh2 from "ssh2";
+import type { Connection, ServerChannel } from "ssh2";
+import { LUNA_COMMAND_KEYS, LUNA_COMMANDS } from "../domain/luna.js";
+import { fingerprintOf } from "../azure/luna/ssh.js";
+
+const { Server, utils } = ssh2;
+
+export interface LunashFaults {
+  /** Refuse every authentication attempt of these users. */
+  refuseUsers?: string[];
+  /** Close the channel of these commands halfway through their output. */
+  drop?: string[];
+  /** Answer these commands with a failure (`Command Result : 65535`). */
+  fail?: string[];
+  /** Answer these commands with bytes that are not LunaSH output. */
+  garble?: string[];
+}
+
+export interface LunashDouble {
+  host: string;
+  port: number;
+  /** The host key's fingerprint, as a client pins it. */
+  hostKeySha256: string;
+  /** Commands run, as `user: command`. */
+  log: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the transcripts of `folder` to the holders of `authorizedKeys` (OpenSSH public keys, any user name).
+ * `hostKey` is generated unless given (a test of a changed host key gives two doubles different keys).
+ */
+export async function startLunashDouble(options: {
+  folder: string;
+  authorizedKeys: string[];
+  hostname?: string;
+  faults?: LunashFaults;
+}): Promise<LunashDouble> {
+  const hostKey = utils.generateKeyPairSync("ed25519");
+  const parsedHost = utils.parseKey(hostKey.private);
+  if (parsedHost instanceof Error) throw parsedHost;
+  const allowed = options.authorizedKeys.map((k) => {
+    const parsed = utils.parseKey(k);
+    if (parsed instanceof Error) throw parsed;
+    return parsed;
+  });
+  const faults = options.faults ?? {};
+  const prompt = `[${options.hostname ?? "luna-double"}] lunash:>`;
+  const log: string[] = [];
+  const answer = (user: string, command: string): { text: string; drop?: boolean } => {
+    const key = LUNA_COMMAND_KEYS.find((k) => LUNA_COMMANDS[k].command === command);
+    if (command.startsWith("audit") && user !== "audit") {
+      return {
+        text: `${prompt}${command}\n\nError:  'audit' is not a valid command for this user.\n\nCommand Result : 65535 (Luna Shell execution)\n`,
+      };
+    }
+    if (!key) {
+      return {
+        text: `${prompt}${command}\n\nError:  '${command}' is not a valid command.\n\nCommand Result : 65535 (Luna Shell execution)\n`,
+      };
+    }
+    if (faults.fail?.includes(command)) {
+      return {
+        text: `${prompt}${command}\n\nError:  '${command}' failed. (C0000001 : RC_GENERAL_ERROR)\n\nCommand Result : 65535 (Luna Shell execution)\n`,
+      };
+    }
+    if (faults.garble?.includes(command)) return { text: "\u0000\u001b[2J\u00ff garbled \u0007\n" };
+    let text: string;
+    try {
+      text = readFileSync(join(options.folder, LUNA_COMMANDS[key].file), "utf8");
+    } catch {
+      text = `${prompt}${command}\n\nError:  internal error.\n\nCommand Result : 65535 (Luna Shell execution)\n`;
+    }
+    return faults.drop?.includes(command) ? { text: text.slice(0, Math.floor(text.length / 2)), drop: true } : { text };
+  };
+
+  const server = new Server({ hostKeys: [hostKey.private] }, (client: Connection) => {
+    let user = "";
+    client.on("authentication", (ctx) => {
+      user = ctx.username;
+      if (faults.refuseUsers?.includes(ctx.username) || ctx.method !== "publickey") return ctx.reject(["publickey"]);
+      const match = allowed.find(
+        (k) => k.type === ctx.key.algo && Buffer.compare(k.getPublicSSH() as Buffer, ctx.key.data) === 0,
+      );
+      if (!match) return ctx.reject(["publickey"]);
+      if (ctx.signature && ctx.blob && !match.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return ctx.reject();
+      return ctx.accept();
+    });
+    client.on("ready", () => {
+      client.on("session", (accept) => {
+        const session = accept();
+        session.on("exec", (acceptExec, _reject, info) => {
+          const channel: ServerChannel = acceptExec();
+          const command = info.command.trim().replace(/\s+/g, " ");
+          log.push(`${user}: ${command}`);
+          const { text, drop } = answer(user, command);
+          channel.write(text);
+          if (drop) {
+            channel.destroy();
+            return;
+          }
+          channel.exit(0);
+          channel.end();
+        });
+      });
+    });
+    client.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: "127.0.0.1",
+    port,
+    hostKeySha256: fingerprintOf(parsedHost.getPublicSSH() as Buffer),
+    log,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

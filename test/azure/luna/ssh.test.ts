@@ -1,0 +1,110 @@
+// Reading an appliance over SSH against the LunaSH double: every allow-listed command run as its user, the host key
+// pinned (a changed one is refused, never accepted), and whatever fails (refused key, hidden command, dropped
+// session, failed or garbled command) an error of the reading, never a value.
+import { fileURLToPath } from "node:url";
+import ssh2 from "ssh2";
+import { readApplianceOverSsh, type SshAppliance } from "../../../src/azure/luna/ssh.js";
+import { startLunashDouble, type LunashDouble, type LunashFaults } from "../../../src/simulator/lunash.js";
+
+const FOLDER = fileURLToPath(new URL("../../fixtures/luna/evidence/payments/luna-ok", import.meta.url));
+const ID =
+  "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/rg-dedicated/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs/dhsm-luna-ok";
+const clientKey = ssh2.utils.generateKeyPairSync("ed25519");
+const otherKey = ssh2.utils.generateKeyPairSync("ed25519");
+
+const doubles: LunashDouble[] = [];
+async function double(faults: LunashFaults = {}): Promise<LunashDouble> {
+  const d = await startLunashDouble({ folder: FOLDER, authorizedKeys: [clientKey.public], faults });
+  doubles.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of doubles) await d.close();
+});
+
+const target = (d: LunashDouble, extra: Partial<SshAppliance> = {}): SshAppliance => ({
+  name: "luna-ok",
+  resourceId: ID,
+  host: d.host,
+  port: d.port,
+  hostKeySha256: d.hostKeySha256,
+  auth: { privateKey: clientKey.private },
+  ...extra,
+});
+const read = (appliance: SshAppliance) => readApplianceOverSsh(appliance, { timeoutMs: 10_000 });
+
+test("every command is read as its user, with the verified host key in its evidence", async () => {
+  const d = await double();
+  const { appliance, evidence, errors } = await read(target(d));
+  expect(errors).toEqual([]);
+  for (const fact of Object.values(appliance.readings)) expect(fact).toHaveProperty("value");
+  expect(Object.keys(appliance.readings)).toHaveLength(10);
+  expect(d.log).toEqual(expect.arrayContaining(["audit: audit show", "admin: sysconf ntp status", "audit: hsm show"]));
+  const auditShow = evidence.find((e) => e.command === "audit show")!;
+  expect(auditShow).toMatchObject({
+    method: "LUNASH",
+    transport: "ssh",
+    user: "audit",
+    host: "127.0.0.1",
+    hostKey: d.hostKeySha256,
+    status: 0,
+    url: `ssh://audit@127.0.0.1:${d.port}/audit%20show`,
+  });
+  expect(auditShow.body).toContain("Event Log Mask:");
+});
+
+test("a host key other than the pinned one is refused: every reading is an error, nothing was run", async () => {
+  const d = await double();
+  const { appliance, evidence } = await read(
+    target(d, { hostKeySha256: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }),
+  );
+  expect(evidence).toEqual([]);
+  expect(d.log).toEqual([]);
+  expect(appliance.readings.hsmShow).toMatchObject({
+    error: {
+      message: expect.stringMatching(/host key of 127.0.0.1 is SHA256:.*not the pinned SHA256:AAAA.*never accepted/),
+    },
+  });
+});
+
+test("a key the appliance does not know is refused: an error, not a pass", async () => {
+  const d = await double();
+  const { appliance } = await read(target(d, { auth: { privateKey: otherKey.private } }));
+  expect(appliance.readings.auditShow).toMatchObject({
+    error: { message: expect.stringMatching(/refused the key of audit@/) },
+  });
+  expect(appliance.readings.ntpStatus).toMatchObject({
+    error: { message: expect.stringMatching(/refused the key of admin@/) },
+  });
+});
+
+test("audit commands run as admin are hidden: an error with the appliance's refusal", async () => {
+  const d = await double();
+  const { appliance } = await read(target(d, { users: { audit: "admin" } }));
+  expect(appliance.readings.auditShow).toMatchObject({
+    error: { message: expect.stringMatching(/65535.*not a valid command for this user/) },
+  });
+  expect(appliance.readings.hsmShow).toHaveProperty("value");
+});
+
+test("a refused user, a dropped session, a failed and a garbled command are errors of their readings", async () => {
+  const d = await double({
+    refuseUsers: ["admin"],
+    drop: ["audit remotehost list"],
+    fail: ["audit log list"],
+    garble: ["hsm show"],
+  });
+  const { appliance, errors } = await read(target(d));
+  expect(appliance.readings.ntpStatus).toMatchObject({
+    error: { message: expect.stringMatching(/refused the key of admin@/) },
+  });
+  expect(appliance.readings.auditRemoteHosts).toMatchObject({
+    error: { message: expect.stringMatching(/no `Command Result`/) },
+  });
+  expect(appliance.readings.auditLogList).toMatchObject({
+    error: { message: expect.stringMatching(/RC_GENERAL_ERROR/) },
+  });
+  expect(appliance.readings.hsmShow).toMatchObject({ error: { message: expect.stringMatching(/control characters/) } });
+  expect(appliance.readings.auditShow).toHaveProperty("value");
+  expect(errors.every((e) => e.resourceId === ID)).toBe(true);
+});

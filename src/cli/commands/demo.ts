@@ -63,7 +63,7 @@ export async function demo(options: DemoOptions): Promise<number> {
     );
     if (!options.estate) {
       print(
-        "The Contoso estate has compliant HSMs and, on purpose, one HSM that breaks each built-in policy, so the exit code is " +
+        "The Contoso estate has compliant HSMs and, on purpose, HSMs that break the built-in policies, so the exit code is " +
           `${code}, as a CI gate would see it. Its HSMs also did what a reviewer must see (key deletions, a mass key ` +
           "retrieval, a burst of refused requests, sign-ins from new addresses, a hole in the trail): the activity " +
           "highlights list them, for review rather than counted against the gate. Its two Dedicated HSMs are judged from " +

@@ -4,7 +4,6 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isScalar, isSeq, type Document, type LineCounter } from "yaml";
 import { parseYaml, readYamlText } from "../util/yaml.js";
 import { SEVERITIES, type Severity } from "../model/result.js";
 import type { HsmKind } from "../model/snapshot.js";
@@ -161,8 +160,8 @@ export function parseYamlFile(
   file: string,
   makeError: (file: string, line: number | undefined, reason: string) => Error = (f, l, r) => new PolicyError(f, l, r),
 ): { value: unknown; lineOf: (path: (string | number)[]) => number | undefined } {
-  const { doc, lines, value } = parseYaml(text, file, makeError);
-  return { value, lineOf: (path) => nodeLine(doc, lines, path) };
+  const { value, lineOf } = parseYaml(text, file, makeError);
+  return { value, lineOf: (path) => lineOf(path) ?? 1 };
 }
 
 export function parsePolicy(text: string, file: string, source = file): Policy {
@@ -236,26 +235,6 @@ export function describe(error: ErrorObject, prefix: string): string {
     default:
       return `${at}${error.message ?? "is invalid"}`;
   }
-}
-
-/**
- * The line to blame for `path`: the line of its key when the key is present (a block value starts on a later line),
- * else the line of the nearest ancestor that exists.
- */
-function nodeLine(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
-  for (let n = path.length; n > 0; n--) {
-    const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[n - 1]);
-      const range = (pair?.key as { range?: [number, number] } | undefined)?.range;
-      if (range) return lines.linePos(range[0]).line;
-    } else if (isSeq(parent)) {
-      const item = parent.items[Number(path[n - 1])] as { range?: [number, number] } | undefined;
-      if (item?.range) return lines.linePos(item.range[0]).line;
-    }
-  }
-  const root = (doc.contents as { range?: [number, number] } | null)?.range;
-  return root ? lines.linePos(root[0]).line : 1;
 }
 
 /**

@@ -50,6 +50,11 @@ export interface ParsedYaml {
   doc: Document;
   lines: LineCounter;
   value: unknown;
+  /**
+   * The line to blame for `path`: the line of its key when the key is present (a block value starts on a later line),
+   * else the line of the nearest ancestor that exists, else the document's first.
+   */
+  lineOf: (path: (string | number)[]) => number | undefined;
 }
 
 /**
@@ -77,10 +82,31 @@ export function parseYaml(
   checkExpansion(doc, lines, file, makeError, maxExpanded);
   // The size was checked above: the package's own count of aliases (100 by default) would refuse ordinary files.
   try {
-    return { doc, lines, value: doc.toJS({ maxAliasCount: -1 }) as unknown };
+    return {
+      doc,
+      lines,
+      value: doc.toJS({ maxAliasCount: -1 }) as unknown,
+      lineOf: (path) => keyLine(doc, lines, path),
+    };
   } catch (error) {
     throw makeError(file, undefined, `not valid YAML: ${(error as Error).message}`);
   }
+}
+
+function keyLine(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[n - 1]);
+      const range = (pair?.key as { range?: [number, number] } | undefined)?.range;
+      if (range) return lines.linePos(range[0]).line;
+    } else if (isSeq(parent)) {
+      const item = parent.items[Number(path[n - 1])] as { range?: [number, number] } | undefined;
+      if (item?.range) return lines.linePos(item.range[0]).line;
+    }
+  }
+  const root = (doc.contents as { range?: [number, number] } | null)?.range;
+  return root ? lines.linePos(root[0]).line : undefined;
 }
 
 function checkExpansion(doc: Document, lines: LineCounter, file: string, makeError: MakeError, max: number): void {

@@ -11,7 +11,6 @@
 import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { isMap, isScalar, isSeq, type Document, type LineCounter } from "yaml";
 import { LUNA_COMMAND_KEYS, LUNA_COMMANDS, type LunaCommandKey } from "../../domain/luna.js";
 
 import type { ApplianceFacts, ApplianceReadings, CollectionError, EvidenceRecord } from "../../model/snapshot.js";
@@ -65,8 +64,7 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
   const file = join(directory, APPLIANCE_INDEX_FILE);
   const fail = (_f: string, line: number | undefined, reason: string) => new ApplianceIndexError(file, line, reason);
   const text = readYamlText(file, fail, 1024 * 1024);
-  const { doc, lines, value } = parseYaml(text, file, fail);
-  const at = (path: (string | number)[]) => lineOf(doc, lines, path);
+  const { value, lineOf: at } = parseYaml(text, file, fail);
   const root = value as { appliances?: unknown } | null;
   if (!root || typeof root !== "object" || Array.isArray(root) || !Array.isArray(root.appliances)) {
     throw new ApplianceIndexError(file, at([]), "must be a mapping with `appliances:`, a list of { name, resourceId }");
@@ -162,22 +160,6 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
     };
   });
   return { directory, appliances };
-}
-
-function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
-  for (let n = path.length; n > 0; n--) {
-    const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[n - 1]);
-      const range = (pair?.key as { range?: [number, number] } | undefined)?.range;
-      if (range) return lines.linePos(range[0]).line;
-    } else if (isSeq(parent)) {
-      const item = parent.items[Number(path[n - 1])] as { range?: [number, number] } | undefined;
-      if (item?.range) return lines.linePos(item.range[0]).line;
-    }
-  }
-  const root = (doc.contents as { range?: [number, number] } | null)?.range;
-  return root ? lines.linePos(root[0]).line : undefined;
 }
 
 export interface ApplianceRead {

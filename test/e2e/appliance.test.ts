@@ -10,6 +10,7 @@ import type { Result } from "../../src/model/result.js";
 import { ROOT } from "../helpers/simulator.js";
 import { readPdf, type ParsedPdf } from "../helpers/pdf.js";
 import { flowingCloudHsm, paymentsEstate } from "../helpers/estates.js";
+import { APPLIANCE_IDS } from "../helpers/snapshots.js";
 
 jest.setTimeout(180_000);
 afterAll(cleanUp);
@@ -30,15 +31,6 @@ const ESTATE = paymentsEstate({
     dedicated("phsm-pay-01", "payShield10K_LMK1_CPS60"),
   ].join(""),
 });
-const ASPECTS = [
-  "appliance-audit-role",
-  "appliance-audit-events",
-  "appliance-audit-offload",
-  "appliance-remote-audit",
-  "appliance-remote-syslog",
-  "appliance-time-sync",
-  "appliance-no-tamper",
-];
 
 describe("scan --appliance-evidence DIR", () => {
   let run: ScanRun;
@@ -70,7 +62,7 @@ describe("scan --appliance-evidence DIR", () => {
   });
 
   test("the compliant appliance passes every aspect and the roll-up, on its transcripts", () => {
-    for (const id of [...ASPECTS, "appliance-audit-evidence"])
+    for (const id of [...APPLIANCE_IDS, "appliance-audit-evidence"])
       expect([id, statusOf(run.result, id, "dhsm-luna-ok")]).toEqual([id, "pass"]);
     const rollUp = findingOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")!;
     expect(rollUp.message).toMatch(/Appliance luna-ok \(dhsm-luna-ok\) passes every appliance check/);
@@ -133,7 +125,7 @@ describe("scan --appliance-evidence DIR", () => {
     expect(payment.status).toBe("manual");
     expect(payment.message).toMatch(/payShield 10K.*payShield Manager/);
     expect(payment.message).not.toMatch(/Luna/);
-    for (const id of ASPECTS) expect(statusOf(run.result, id, "phsm-pay-01")).toBe("not_applicable");
+    for (const id of APPLIANCE_IDS) expect(statusOf(run.result, id, "phsm-pay-01")).toBe("not_applicable");
   });
 
   test("the HTML and the PDF show the appliance findings and the transcripts' evidence", () => {

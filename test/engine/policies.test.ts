@@ -8,6 +8,7 @@ import { evaluate } from "../../src/engine/evaluate.js";
 import { loadFrameworks, mappingsOf } from "../../src/engine/frameworks.js";
 import { BUILT_IN_POLICIES, loadPolicies, PolicyError, type Policy } from "../../src/engine/policy.js";
 import { placeholders } from "../../src/engine/remediation.js";
+import { APPLIANCE_IDS } from "../helpers/snapshots.js";
 import {
   WORKSPACE,
   cloudHsm,
@@ -46,16 +47,6 @@ const PERIOD_IDS = ["diagnostic-setting-continuous"];
 
 /** The storage archive of the audit trail. */
 const ARCHIVE_IDS = ["archive-immutable", "archive-retention", "archive-secure", "archive-flowing"];
-/** The Luna appliance behind a Dedicated HSM, one aspect each (appliance-audit-evidence is their roll-up). */
-const APPLIANCE_IDS = [
-  "appliance-audit-role",
-  "appliance-audit-events",
-  "appliance-audit-offload",
-  "appliance-remote-audit",
-  "appliance-remote-syslog",
-  "appliance-time-sync",
-  "appliance-no-tamper",
-];
 const BUILT_IN_IDS = [
   ...DESIGN_IDS,
   "hsm-inventory-complete",

@@ -630,3 +630,14 @@ export function sealed(input: Snapshot): Snapshot {
   s.evidence.sort((a, b) => (a.id < b.id ? -1 : 1));
   return s;
 }
+
+/** The Luna appliance behind a Dedicated HSM, one aspect each (appliance-audit-evidence is their roll-up). */
+export const APPLIANCE_IDS = [
+  "appliance-audit-role",
+  "appliance-audit-events",
+  "appliance-audit-offload",
+  "appliance-remote-audit",
+  "appliance-remote-syslog",
+  "appliance-time-sync",
+  "appliance-no-tamper",
+];

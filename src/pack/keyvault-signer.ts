@@ -120,27 +120,9 @@ export function parseKeyVaultKeyUrl(text: string, cloud?: CloudName): KeyVaultKe
  * handed out.
  */
 export async function keyVaultSigner(url: string, options: KeyVaultSignerOptions): Promise<PackSigner> {
-  const address = parseKeyVaultKeyUrl(url, options.cloud);
-  const { KeyClient, CryptographyClient } = await import("@azure/keyvault-keys");
-  const clientOptions = {
-    // The challenge's resource (https://vault.azure.net, https://managedhsm.azure.net) is checked against the host,
-    // except on loopback, whose address has no vault domain to check it against.
-    disableChallengeResourceVerification: address.service === "loopback",
-    userAgentOptions: { userAgentPrefix: "hsm-audit" },
-    ...(options.agent ? { agent: options.agent } : {}),
-    ...(options.httpClient ? { httpClient: options.httpClient } : {}),
-    ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
-  };
-  const where = `${address.vaultUrl}/keys/${address.name}${address.version ? `/${address.version}` : ""}`;
-  const keyClient = new KeyClient(address.vaultUrl, options.credential, clientOptions);
-  let key: KeyVaultKey;
-  try {
-    key = await keyClient.getKey(address.name, address.version ? { version: address.version } : {});
-  } catch (error) {
-    throw serviceError(error, "read", where, address);
-  }
-  const { hint, publicKey } = checkKey(key, address, where);
+  const { key, hint, publicKey, clientOptions, address } = await readKey(url, options, "sign");
   const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+  const { CryptographyClient } = await import("@azure/keyvault-keys");
   const crypto = new CryptographyClient(key, options.credential, clientOptions);
   return {
     hint,
@@ -172,11 +154,49 @@ export async function keyVaultSigner(url: string, options: KeyVaultSignerOptions
   };
 }
 
+/**
+ * The public half of a Key Vault or Managed HSM key, for checking a pack's signature (`verify --key <URL>`): the same
+ * reading and checks as the signer's, except that a disabled key, or one that no longer allows `sign`, still gives its
+ * public key (a rotated key's old version verifies the packs it signed). Needs the permission `get` alone.
+ */
+export async function keyVaultPublicKey(
+  url: string,
+  options: KeyVaultSignerOptions,
+): Promise<{ hint: string; publicKeyPem: string }> {
+  const { hint, publicKey } = await readKey(url, options, "verify");
+  return { hint, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+}
+
+/** Reads the key the URL names (its current version when the URL names none) with KeyClient.getKey, and checks it. */
+async function readKey(url: string, options: KeyVaultSignerOptions, purpose: "sign" | "verify") {
+  const address = parseKeyVaultKeyUrl(url, options.cloud);
+  const { KeyClient } = await import("@azure/keyvault-keys");
+  const clientOptions = {
+    // The challenge's resource (https://vault.azure.net, https://managedhsm.azure.net) is checked against the host,
+    // except on loopback, whose address has no vault domain to check it against.
+    disableChallengeResourceVerification: address.service === "loopback",
+    userAgentOptions: { userAgentPrefix: "hsm-audit" },
+    ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.httpClient ? { httpClient: options.httpClient } : {}),
+    ...(options.retryOptions ? { retryOptions: options.retryOptions } : {}),
+  };
+  const where = `${address.vaultUrl}/keys/${address.name}${address.version ? `/${address.version}` : ""}`;
+  const keyClient = new KeyClient(address.vaultUrl, options.credential, clientOptions);
+  let key: KeyVaultKey;
+  try {
+    key = await keyClient.getKey(address.name, address.version ? { version: address.version } : {});
+  } catch (error) {
+    throw serviceError(error, "read", where, address);
+  }
+  return { key, clientOptions, address, ...checkKey(key, address, where, purpose) };
+}
+
 /** The key as the service described it, checked: an enabled EC P-256 key allowing `sign`, of this very vault and name. */
 function checkKey(
   key: KeyVaultKey,
   address: KeyVaultKeyAddress,
   where: string,
+  purpose: "sign" | "verify",
 ): { hint: string; publicKey: KeyObject } {
   const jwk = key.key;
   const kid = typeof key.id === "string" ? key.id : "";
@@ -218,10 +238,10 @@ function checkKey(
       "usage",
     );
   }
-  if (key.properties.enabled === false) {
+  if (purpose === "sign" && key.properties.enabled === false) {
     throw new KeyVaultSignerError(`the key ${hint} is disabled: enable it or name another version.`, "usage");
   }
-  if (key.keyOperations && !key.keyOperations.includes("sign")) {
+  if (purpose === "sign" && key.keyOperations && !key.keyOperations.includes("sign")) {
     throw new KeyVaultSignerError(
       `the key ${hint} does not allow the operation 'sign' (it allows ${key.keyOperations.map((o) => printable(String(o))).join(", ") || "none"}): add it to the key's operations or name another key.`,
       "usage",

@@ -6,6 +6,7 @@ import { createDefaultHttpClient, createHttpHeaders, type HttpClient } from "@az
 import {
   isKeyVaultKeyUrl,
   KeyVaultSignerError,
+  keyVaultPublicKey,
   keyVaultSigner,
   parseKeyVaultKeyUrl,
   rawEcdsaToDer,
@@ -300,6 +301,36 @@ describe("signing with a Managed HSM key (simulator)", () => {
       verify("sha256", DATA, { key: createPublicKey(await s.publicKeyPem()), dsaEncoding: "der" }, signature);
     expect(await verifies(pinned)).toBe(true);
     expect(await verifies(current)).toBe(false);
+  });
+
+  test("the verifier's public key: read by the pinned hint, it checks what the signer signed", async () => {
+    const { t, options, url } = await start("          - { name: pack-signing, versions: 2 }");
+    const signer = await keyVaultSigner(url("/keys/pack-signing"), options);
+    const signature = await signer.sign(DATA);
+    const before = t.sim.requests.length;
+    const { hint, publicKeyPem } = await keyVaultPublicKey(signer.hint, options);
+    expect(hint).toBe(signer.hint);
+    expect(publicKeyPem).toBe(await signer.publicKeyPem());
+    expect(verify("sha256", DATA, { key: createPublicKey(publicKeyPem), dsaEncoding: "der" }, signature)).toBe(true);
+    // Reading a public key signs nothing.
+    expect(t.sim.requests.slice(before).map((r) => r.route)).toEqual(["auth", "keyGet"]);
+  });
+
+  test.each([
+    { keys: "          - { name: off, enabled: false }", path: "/keys/off" },
+    { keys: "          - { name: verify-only, operations: [verify] }", path: "/keys/verify-only" },
+  ])("the verifier reads the public key of $path, which may no longer sign", async ({ keys, path }) => {
+    const { options, url } = await start(keys);
+    const { hint, publicKeyPem } = await keyVaultPublicKey(url(path), options);
+    expect(hint).toMatch(new RegExp(`${path}/[0-9a-f]{32}$`));
+    expect(createPublicKey(publicKeyPem).asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
+  });
+
+  test("the verifier refuses an RSA key as the signer does", async () => {
+    const { options, url } = await start("          - { name: rsa-key, kty: RSA }");
+    const error = await failure(keyVaultPublicKey(url("/keys/rsa-key"), options));
+    expect(error.problem).toBe("usage");
+    expect(error.message).toMatch(/is of key type RSA-HSM/);
   });
 
   test.each([

@@ -47,6 +47,8 @@ export interface KeyVaultSignerOptions {
   /** The SDK's HTTP client, replaced (tests). */
   httpClient?: HttpClient;
   retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** The clock a key's validity period (`nbf`, `exp`) is judged by; the machine's unless a test injects one. */
+  clock?: () => Date;
 }
 
 const ACCEPTED = "an EC key on curve P-256 (kty EC or EC-HSM, signed with ES256)";
@@ -188,7 +190,12 @@ async function readKey(url: string, options: KeyVaultSignerOptions, purpose: "si
   } catch (error) {
     throw serviceError(error, "read", where, address);
   }
-  return { key, clientOptions, address, ...checkKey(key, address, where, purpose) };
+  return {
+    key,
+    clientOptions,
+    address,
+    ...checkKey(key, address, where, purpose, options.clock ?? (() => new Date())),
+  };
 }
 
 /** The key as the service described it, checked: an enabled EC P-256 key allowing `sign`, of this very vault and name. */
@@ -197,10 +204,13 @@ function checkKey(
   address: KeyVaultKeyAddress,
   where: string,
   purpose: "sign" | "verify",
+  clock: () => Date,
 ): { hint: string; publicKey: KeyObject } {
   const jwk = key.key;
   const kid = typeof key.id === "string" ? key.id : "";
   let version: string | undefined;
+  // The name as the service spells it (names are case-insensitive): the hint is the same whoever typed the URL.
+  let name = address.name;
   try {
     const id = new URL(kid);
     const segments = id.pathname.split("/").slice(1);
@@ -210,8 +220,10 @@ function checkKey(
       segments[0] === "keys" &&
       segments[1]!.toLowerCase() === address.name.toLowerCase() &&
       KEY_VERSION.test(segments[2]!)
-    )
+    ) {
       version = segments[2]!.toLowerCase();
+      name = segments[1]!;
+    }
   } catch {
     version = undefined;
   }
@@ -221,7 +233,7 @@ function checkKey(
       "service",
     );
   }
-  const hint = `${address.vaultUrl}/keys/${address.name}/${version}`;
+  const hint = `${address.vaultUrl}/keys/${name}/${version}`;
   const kty = String(jwk?.kty ?? key.keyType ?? "unknown");
   const crv = jwk?.crv;
   if ((kty !== "EC" && kty !== "EC-HSM") || crv !== "P-256") {
@@ -235,6 +247,20 @@ function checkKey(
           ? `az keyvault key create --vault-name <vault> --name <name> --kty EC-HSM --curve P-256 --ops sign verify`
           : `az keyvault key create --hsm-name <hsm> --name <name> --kty EC-HSM --curve P-256 --ops sign verify`) +
         `, and name it instead (Managed HSM and Key Vault do not offer Ed25519).`,
+      "usage",
+    );
+  }
+  const now = clock();
+  const { notBefore, expiresOn } = key.properties;
+  if (purpose === "sign" && expiresOn instanceof Date && expiresOn.getTime() <= now.getTime()) {
+    throw new KeyVaultSignerError(
+      `the key ${hint} expired at ${expiresOn.toISOString()}: extend its expiry or name another version.`,
+      "usage",
+    );
+  }
+  if (purpose === "sign" && notBefore instanceof Date && notBefore.getTime() > now.getTime()) {
+    throw new KeyVaultSignerError(
+      `the key ${hint} may not be used before ${notBefore.toISOString()}: name another version.`,
       "usage",
     );
   }

@@ -440,6 +440,48 @@ describe("signing with a Managed HSM key (simulator)", () => {
     return bytes.toString("base64url");
   };
 
+  const CLOCK = new Date("2026-12-01T09:00:00Z");
+  const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+  test.each([
+    {
+      name: "expired",
+      attributes: { exp: seconds(CLOCK) - 1 },
+      message:
+        /^the key .*\/keys\/pack-signing\/[0-9a-f]{32} expired at 2026-12-01T08:59:59\.000Z: extend its expiry or name another version\.$/,
+    },
+    {
+      name: "not yet valid",
+      attributes: { nbf: seconds(CLOCK) + 3600 },
+      message: /may not be used before 2026-12-01T10:00:00\.000Z: name another version\.$/,
+    },
+  ])(
+    "a key $name on the injected clock is refused for signing, and still gives the verifier its public key",
+    async ({ attributes, message }) => {
+      const { options, url } = await start();
+      const httpClient = tampering(/^\/keys\/[^/]+\/?$/, (b) => ({
+        ...b,
+        attributes: { ...(b.attributes as Record<string, unknown>), ...attributes },
+      }));
+      const error = await failure(
+        keyVaultSigner(url("/keys/pack-signing"), { ...options, httpClient, clock: () => CLOCK }),
+      );
+      expect(error.problem).toBe("usage");
+      expect(error.message).toMatch(message);
+      const { publicKeyPem } = await keyVaultPublicKey(url("/keys/pack-signing"), {
+        ...options,
+        httpClient,
+        clock: () => CLOCK,
+      });
+      expect(publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    },
+  );
+
+  test("the hint spells the key's name as the service does, whatever the URL's case", async () => {
+    const { options, url } = await start();
+    const signer = await keyVaultSigner(url("/keys/PACK-Signing"), options);
+    expect(signer.hint).toMatch(/\/keys\/pack-signing\/[0-9a-f]{32}$/);
+  });
+
   test.each([
     {
       name: "a signature with one bit changed",

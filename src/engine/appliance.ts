@@ -69,6 +69,13 @@ export const APPLIANCE_PARAMS = {
     default: 1000,
     description: "The largest clock offset from the NTP source of synchronization, in milliseconds.",
   },
+  maxEvidenceAgeHours: {
+    type: "number",
+    minimum: 1,
+    default: 168,
+    description:
+      "The oldest an appliance reading may be when the scan starts: older transcripts prove nothing about the appliance now.",
+  },
 } as const;
 
 /** The params every judge receives (the schema's defaults applied). */
@@ -82,6 +89,7 @@ export interface ApplianceParams {
   syslogProtocols: string[];
   syslogTls: "always" | "whenSupported" | "never";
   maxNtpOffsetMs: number;
+  maxEvidenceAgeHours: number;
 }
 
 /** The appliance of a Dedicated HSM, or the verdict that stands in for any judgement of it. */
@@ -193,6 +201,7 @@ type Judge = (appliance: ApplianceFacts, params: ApplianceParams, snapshot: Snap
 function judged(aspect: string, judge: Judge): Judge {
   return (appliance, params, snapshot) => {
     try {
+      untimely(appliance, params, snapshot);
       return judge(appliance, params, snapshot);
     } catch (e) {
       if (!(e instanceof Missing)) throw e;
@@ -204,6 +213,43 @@ function judged(aspect: string, judge: Judge): Judge {
       };
     }
   };
+}
+
+/** How far after the scan's end a reading may be dated before its time is not believed (clocks drift a little). */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Every judge rests on readings of a moment: transcripts saved long before the scan, or dated after it, prove nothing
+ * about the appliance the scan reports on. Throws Missing for the first reading (in command order) whose evidence is
+ * older than `maxEvidenceAgeHours` at the scan's start, or dated after the scan finished.
+ */
+function untimely(appliance: ApplianceFacts, params: ApplianceParams, snapshot: Snapshot): void {
+  const started = Date.parse(snapshot.startedAt);
+  const finished = Date.parse(snapshot.finishedAt);
+  const records = new Map(snapshot.evidence.map((e) => [e.id, e]));
+  for (const key of Object.keys(LUNA_COMMANDS) as LunaCommandKey[]) {
+    const fact = appliance.readings[key];
+    if (!fact) continue;
+    for (const id of fact.evidence) {
+      const record = records.get(id);
+      const at = record ? Date.parse(record.capturedAt) : NaN;
+      const { command } = LUNA_COMMANDS[key];
+      if (Number.isNaN(at)) throw new Missing(`the time \`${command}\` was read is not recorded`, [id]);
+      const ageHours = (started - at) / 3_600_000;
+      if (ageHours > params.maxEvidenceAgeHours) {
+        throw new Missing(
+          `\`${command}\` was read at ${record!.capturedAt}, ${Math.floor(ageHours)} hours before the scan started (at most ${params.maxEvidenceAgeHours}): save the appliance's transcripts again`,
+          [id],
+        );
+      }
+      if (at > finished + FUTURE_TOLERANCE_MS) {
+        throw new Missing(
+          `\`${command}\` is dated ${record!.capturedAt}, after the scan finished (${snapshot.finishedAt}): the appliance's or this machine's clock is wrong, or the date was edited`,
+          [id],
+        );
+      }
+    }
+  }
 }
 
 const verdict = (pass: boolean, message: string, evidence: string[], summary: string): Judgement => ({
@@ -480,7 +526,9 @@ export function applianceCheck(spec: {
   params: readonly ParamName[];
   judge: Judge;
 }): CheckKind {
-  const properties = Object.fromEntries(spec.params.map((p) => [p, APPLIANCE_PARAMS[p]]));
+  // Every aspect rests on readings of a moment: each takes the age limit beside its own thresholds.
+  const names = [...new Set<ParamName>([...spec.params, "maxEvidenceAgeHours"])];
+  const properties = Object.fromEntries(names.map((p) => [p, APPLIANCE_PARAMS[p]]));
   return defineCheck({
     name: spec.name,
     description: spec.description,

@@ -9,6 +9,7 @@ import { cleanUp, findingOf, scan, startScanTarget, statusOf, tempDir, type Scan
 import { ROOT } from "../helpers/simulator.js";
 import { paymentsEstate, PAYMENTS_SUBSCRIPTION } from "../helpers/estates.js";
 import { startLunashDouble, type LunashDouble } from "../../src/simulator/lunash.js";
+import { rebasedApplianceEvidence, type RebasedEvidence } from "../../src/simulator/appliance-evidence.js";
 
 jest.setTimeout(180_000);
 
@@ -24,16 +25,20 @@ const key = ssh2.utils.generateKeyPairSync("ed25519");
 
 let target: ScanTarget;
 let luna: LunashDouble;
+let evidence: RebasedEvidence;
 beforeAll(async () => {
   target = await startScanTarget(ESTATE);
+  // The transcripts' file dates brought to the present: the scan reads them now, over SSH.
+  evidence = rebasedApplianceEvidence(join(ROOT, "test/fixtures/luna/evidence/payments"), new Date());
   luna = await startLunashDouble({
-    folder: join(ROOT, "test/fixtures/luna/evidence/payments/luna-ok"),
+    folder: join(evidence.directory, "luna-ok"),
     authorizedKeys: [key.public],
   });
 });
 afterAll(async () => {
   await target.close();
   await luna.close();
+  evidence.remove();
   cleanUp();
 });
 

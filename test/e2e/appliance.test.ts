@@ -11,11 +11,18 @@ import { ROOT } from "../helpers/simulator.js";
 import { readPdf, type ParsedPdf } from "../helpers/pdf.js";
 import { flowingCloudHsm, paymentsEstate } from "../helpers/estates.js";
 import { APPLIANCE_IDS } from "../helpers/snapshots.js";
+import { rebasedApplianceEvidence } from "../../src/simulator/appliance-evidence.js";
 
 jest.setTimeout(180_000);
-afterAll(cleanUp);
+afterAll(() => {
+  REBASED.remove();
+  cleanUp();
+});
 
-const EVIDENCE = join(ROOT, "test/fixtures/luna/evidence/payments");
+/** The saved transcripts, their dates brought to the present (an hour old): older ones would prove nothing. */
+const REBASED = rebasedApplianceEvidence(join(ROOT, "test/fixtures/luna/evidence/payments"), new Date());
+const EVIDENCE = REBASED.directory;
+const CAPTURED_AT = readFileSync(join(EVIDENCE, "appliances.yaml"), "utf8").match(/capturedAt: (\S+)/)![1]!;
 const dedicated = (name: string, sku = "SafeNet Luna Network HSM A790") => `      - name: ${name}
         resourceGroup: rg-dedicated
         location: eastus
@@ -81,7 +88,7 @@ describe("scan --appliance-evidence DIR", () => {
         method: "LUNASH",
         transport: "file",
         host: "10.20.1.4",
-        capturedAt: "2026-12-04T09:00:00.000Z",
+        capturedAt: CAPTURED_AT,
       });
       expect(e.url).toMatch(/^file:luna-ok\/[a-z-]+\.txt$/);
     }

@@ -11,7 +11,8 @@ import { LUNA_COMMANDS, LUNA_COMMAND_KEYS, type LunaCommandKey } from "../../src
 import { dedicatedHsm, hsmTarget, snapshot } from "../helpers/snapshots.js";
 import type { CheckCase } from "./cases.js";
 
-const CAPTURED = "2026-12-04T09:00:00.000Z";
+/** When the transcripts were saved: three hours before the helpers' snapshot started (2025-06-08T12:00:00Z). */
+const CAPTURED = "2025-06-08T09:00:00.000Z";
 export const LUNA = dedicatedHsm({ name: "dhsm-luna-01" });
 const PAYSHIELD = dedicatedHsm({ name: "phsm-01", sku: "payShield10K_LMK1_CPS60" });
 
@@ -28,8 +29,8 @@ const COMPLIANT: Required<{ [K in LunaCommandKey]: unknown }> = {
   auditRemoteHosts: [{ host: "10.20.0.5", port: 1660, protocol: "tcp" }],
   auditLogList: {
     files: [
-      { name: "hsm_1288734_0000002a.log", modified: "2026-12-03T23:00:01.000Z" },
-      { name: "hsm_1288734_0000002b.log", modified: "2026-12-04T08:00:00.000Z" },
+      { name: "hsm_1288734_0000002a.log", modified: "2025-06-07T23:00:01.000Z" },
+      { name: "hsm_1288734_0000002b.log", modified: "2025-06-08T08:00:00.000Z" },
     ],
   },
   syslogRemoteHosts: [{ host: "10.20.0.6", port: 6514, protocol: "tcp", tls: true }],
@@ -48,7 +49,11 @@ type Change = Partial<{ [K in LunaCommandKey]: unknown | { error: string } | und
 const ERROR = (message: string) => ({ error: message });
 
 /** A snapshot of one Dedicated HSM whose appliance shows the compliant readings, with `change` applied. */
-function withAppliance(change: Change = {}, hsm: HsmFacts = LUNA): Pick<CheckCase, "target" | "snapshot"> {
+function withAppliance(
+  change: Change = {},
+  hsm: HsmFacts = LUNA,
+  captured = CAPTURED,
+): Pick<CheckCase, "target" | "snapshot"> {
   const readings: ApplianceReadings = {};
   const evidence: EvidenceRecord[] = [];
   for (const key of LUNA_COMMAND_KEYS) {
@@ -60,7 +65,7 @@ function withAppliance(change: Change = {}, hsm: HsmFacts = LUNA): Pick<CheckCas
       method: "LUNASH",
       url: `file:luna-01/${LUNA_COMMANDS[key].file}`,
       status: 0,
-      capturedAt: CAPTURED,
+      capturedAt: captured,
       sha256: "0".repeat(64),
       durationMs: 0,
       purpose: `appliance luna-01: ${LUNA_COMMANDS[key].command}`,
@@ -122,6 +127,25 @@ function twinned(twinSerial: string): Pick<CheckCase, "target" | "snapshot"> {
 function notApplicableCases(): CheckCase[] {
   const unnamed = withAppliance();
   return [
+    {
+      name: "transcripts saved more than maxEvidenceAgeHours (168) before the scan started: error, saying how old",
+      ...withAppliance({}, LUNA, "2025-06-01T11:59:00.000Z"),
+      expect: {
+        status: "error",
+        message:
+          /was read at 2025-06-01T11:59:00.000Z, 168 hours before the scan started \(at most 168\): save the appliance's transcripts again/,
+      },
+    },
+    {
+      name: "transcripts saved exactly maxEvidenceAgeHours before the scan started: judged as usual",
+      ...withAppliance({}, LUNA, "2025-06-01T12:00:00.000Z"),
+      expect: { status: "pass" },
+    },
+    {
+      name: "transcripts dated after the scan finished (beyond five minutes): error, never believed",
+      ...withAppliance({}, LUNA, "2025-06-08T12:06:00.000Z"),
+      expect: { status: "error", message: /is dated 2025-06-08T12:06:00.000Z, after the scan finished/ },
+    },
     {
       name: "another HSM's appliance evidence reports the same serial: error, naming both",
       ...twinned("1288734"),
@@ -244,7 +268,7 @@ export const applianceAuditOffload: CheckCase[] = [
   {
     name: "the newest log two days old when listed",
     ...withAppliance({
-      auditLogList: { files: [{ name: "hsm_1_00000001.log", modified: "2026-12-02T08:00:00.000Z" }] },
+      auditLogList: { files: [{ name: "hsm_1_00000001.log", modified: "2025-06-06T08:00:00.000Z" }] },
     }),
     expect: { status: "fail", message: /49 hours old when listed \(at most 26\)/ },
   },

@@ -7,6 +7,7 @@ import { loadEstateFile } from "../../simulator/estate.js";
 import { startSimulator } from "../../simulator/server.js";
 import { StaticTokenCredential } from "../../azure/clients.js";
 import { loadApplianceIndex } from "../../azure/luna/evidence-dir.js";
+import { rebasedApplianceEvidence } from "../../simulator/appliance-evidence.js";
 import { printLine } from "../output.js";
 import { scan, type OutputOptions } from "./scan.js";
 import { FORMAT_FILES, type Format } from "../../report/outputs.js";
@@ -32,6 +33,11 @@ export async function demo(options: DemoOptions): Promise<number> {
   const estate = loadEstateFile(options.estate ?? DEMO_ESTATE, options.clock ? { now: options.clock() } : {});
   const sim = await startSimulator({ estate, ...(options.clock ? { clock: options.clock } : {}) });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
+  // The built-in estate's Dedicated HSMs come with their appliances' saved transcripts, brought to the present as the
+  // estate is: readings older than a week prove nothing.
+  const evidence = options.estate
+    ? undefined
+    : rebasedApplianceEvidence(DEMO_APPLIANCE_EVIDENCE, options.clock ? options.clock() : new Date());
   try {
     const which = options.estate ? `the simulated estate ${options.estate}` : "the simulated Contoso estate";
     print(`hsm-audit demo: scanning ${which} (${plural(estate.subscriptions.length, "subscription")}),`);
@@ -51,8 +57,7 @@ export async function demo(options: DemoOptions): Promise<number> {
       timeoutMs: 30_000,
       credential: new StaticTokenCredential(sim.token),
       agent,
-      // The built-in estate's Dedicated HSMs come with their appliances' saved transcripts.
-      ...(options.estate ? {} : { applianceEvidence: loadApplianceIndex(DEMO_APPLIANCE_EVIDENCE) }),
+      ...(evidence ? { applianceEvidence: loadApplianceIndex(evidence.directory) } : {}),
     });
     const s = result.summary;
     const review = result.findings.filter((f) => shownStatus(f, result.failOn) === "review").length;
@@ -78,6 +83,7 @@ export async function demo(options: DemoOptions): Promise<number> {
     print(`The simulator answered ${sim.requests.length} HTTPS requests.`);
     return code;
   } finally {
+    evidence?.remove();
     agent.destroy();
     await sim.close();
   }

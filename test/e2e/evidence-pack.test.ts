@@ -1,0 +1,307 @@
+// A signed evidence pack, end to end: the real CLI writes one (`demo --sign`), `hsm-audit verify` accepts it with the
+// demo's public key, and refuses it when one byte of any file changes, when a body inside the snapshot changes (the
+// manifest signed again over the edited snapshot, so that only the body check can catch it), with another key or
+// without one. Then a second pack chains to the first (`evaluate --sign-key --previous`).
+import { generateKeyPairSync } from "node:crypto";
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { jest } from "@jest/globals";
+import { cleanUp, runCli, tempDir } from "../helpers/cli.js";
+import { verify } from "../../src/cli/commands/verify.js";
+import { keyHint, loadPublicKey, localPemSigner } from "../../src/pack/signer.js";
+import { readBundle, signStatement } from "../../src/pack/bundle.js";
+import type { Statement } from "../../src/pack/manifest.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
+
+jest.setTimeout(300_000);
+afterAll(cleanUp);
+
+let pack: string;
+let publicKey: string;
+let demoOut: string;
+beforeAll(async () => {
+  pack = join(tempDir(), "pack");
+  const run = await runCli(["demo", "--sign", "--out", pack, "--format", "sarif,junit,csv,md,ocsf", "--quiet"]);
+  demoOut = run.stdout;
+  // The demo estate breaks policies on purpose: exit 1, as its gate would.
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
+  publicKey = join(pack, "signing-key.pub.pem");
+});
+
+/** Runs verify in this process on `dir`, returning the exit code and the lines it printed. */
+function verifyHere(dir: string, key: string | undefined = publicKey): { code: number; lines: string[] } {
+  const lines: string[] = [];
+  const code = verify({ dir, ...(key ? { key: loadPublicKey(key) } : {}), print: (l) => lines.push(l) });
+  return { code, lines };
+}
+const keyHintOf = () => keyHint(loadPublicKey(publicKey));
+const failures = (lines: string[]) => lines.filter((l) => l.startsWith("FAILED"));
+
+/** A copy of the pack to damage. */
+function copy(): string {
+  const dir = join(tempDir(), "copy");
+  cpSync(pack, dir, { recursive: true });
+  return dir;
+}
+
+describe("demo --sign", () => {
+  test("writes the pack, the manifest and the demo's key pair, and prints the verify command", () => {
+    for (const f of [
+      "result.json",
+      "report.pdf",
+      "report.html",
+      "results.sarif",
+      "junit.xml",
+      "findings.csv",
+      "summary.md",
+      "findings.ocsf.jsonl",
+      "snapshot.json",
+      "evaluation.json",
+      "manifest.sigstore.json",
+    ]) {
+      expect(existsSync(join(pack, f))).toBe(true);
+    }
+    expect(statSync(join(pack, "signing-key.pem")).mode & 0o777).toBe(0o600);
+    expect(demoOut).toContain(`hsm-audit verify ${pack} --key ${publicKey}`);
+    expect(demoOut).toMatch(/signing-key\.pem is the demo's private key: never ship it/);
+  });
+
+  test("the manifest lists every file of the pack and not the keys", () => {
+    const envelope = readBundle(readFileSync(join(pack, "manifest.sigstore.json")));
+    if (typeof envelope === "string") throw new Error(envelope);
+    const statement = JSON.parse(envelope.payload.toString("utf8")) as Statement;
+    expect(statement.subject.map((s) => s.name)).toEqual([
+      "evaluation.json",
+      "findings.csv",
+      "findings.ocsf.jsonl",
+      "junit.xml",
+      "report.html",
+      "report.pdf",
+      "result.json",
+      "results.sarif",
+      "snapshot.json",
+      "summary.md",
+    ]);
+    expect(statement.predicate.tool.name).toBe("hsm-audit");
+    expect(statement.predicate.scan.result.name).toBe("result.json");
+    expect(statement.predicate).not.toHaveProperty("previous");
+  });
+});
+
+describe("hsm-audit verify (the real CLI)", () => {
+  test("accepts the pack with the signer's public key: exit 0, one ok line per check", async () => {
+    const run = await runCli(["verify", pack, "--key", publicKey]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(run.stdout).toMatch(/^ok +signature: manifest\.sigstore\.json is signed by the key given/m);
+    expect(run.stdout).toMatch(/^ok +report\.pdf: SHA-256 [0-9a-f]{64} as in the manifest$/m);
+    expect(run.stdout).toMatch(/^ok +snapshot\.json evidence: \d+ bodies hash to their records' SHA-256/m);
+    expect(run.stdout).toMatch(/^ok +snapshot\.json facts: \d+ facts are what their bodies say/m);
+    expect(run.stdout).toMatch(/^ok +re-evaluation: .* gives result\.json byte for byte$/m);
+    expect(run.stdout).not.toMatch(/^FAILED/m);
+    expect(run.stdout).toContain("VERIFIED");
+  });
+
+  test("another key: exit 1, the signature named", async () => {
+    const other = join(tempDir(), "other.pub.pem");
+    writeFileSync(other, generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString());
+    const run = await runCli(["verify", pack, "--key", other]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAILED +signature: manifest\.sigstore\.json is not signed by the key given/m);
+    expect(run.stdout).toContain("NOT VERIFIED: 1 check failed.");
+  });
+
+  test("no key: the key the bundle names is not trusted, exit 1", async () => {
+    const run = await runCli(["verify", pack]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAILED +signature: not verified: no --key given/m);
+  });
+
+  test("one byte of result.json changed: exit 1, result.json named", async () => {
+    const dir = copy();
+    const file = join(dir, "result.json");
+    const bytes = readFileSync(file);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0x01;
+    writeFileSync(file, bytes);
+    const run = await runCli(["verify", dir, "--key", publicKey]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAILED +result\.json: SHA-256 [0-9a-f]{64} is not the manifest's/m);
+  });
+
+  test.each([
+    ["no such directory", () => [join(tempDir(), "none")], /no such directory/],
+    ["a directory without a manifest", () => [tempDir()], /no manifest\.sigstore\.json: not a signed evidence pack/],
+    [
+      "a key file that is not a key",
+      () => {
+        const bad = join(tempDir(), "bad.pem");
+        writeFileSync(bad, "not a key");
+        return [pack, "--key", bad];
+      },
+      /--key .*bad\.pem: not a readable PEM public key/,
+    ],
+  ])("%s: exit 2", async (_what, args, message) => {
+    const run = await runCli(["verify", ...args()]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe("");
+  });
+});
+
+describe("one byte changed anywhere fails, naming the file", () => {
+  /** Flips the lowest bit of the byte in the middle of the file. */
+  const flipMiddle = (file: string) => {
+    const bytes = readFileSync(file);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0x01;
+    writeFileSync(file, bytes);
+  };
+  test.each([
+    ["result.json", /^FAILED +result\.json: SHA-256/],
+    ["snapshot.json", /^FAILED +snapshot\.json: SHA-256/],
+    ["evaluation.json", /^FAILED +evaluation\.json: SHA-256/],
+    ["report.pdf", /^FAILED +report\.pdf: SHA-256/],
+    ["report.html", /^FAILED +report\.html: SHA-256/],
+    ["results.sarif", /^FAILED +results\.sarif: SHA-256/],
+    ["junit.xml", /^FAILED +junit\.xml: SHA-256/],
+    ["findings.csv", /^FAILED +findings\.csv: SHA-256/],
+    ["summary.md", /^FAILED +summary\.md: SHA-256/],
+    ["findings.ocsf.jsonl", /^FAILED +findings\.ocsf\.jsonl: SHA-256/],
+  ])("%s", (name, expected) => {
+    const dir = copy();
+    flipMiddle(join(dir, name));
+    const { code, lines } = verifyHere(dir);
+    expect(code).toBe(1);
+    expect(failures(lines).some((l) => expected.test(l))).toBe(true);
+    // No other file is blamed.
+    const blamed = failures(lines).filter((l) => /^FAILED +[\w.]+: SHA-256/.test(l));
+    expect(blamed).toHaveLength(1);
+  });
+
+  test("the manifest: one character of its signed payload changed", () => {
+    const dir = copy();
+    const file = join(dir, "manifest.sigstore.json");
+    const text = readFileSync(file, "utf8");
+    // A letter of the base64 payload with its case flipped: still base64, one byte of the statement changed.
+    const at = text.indexOf('"payload": "') + 40;
+    const c = text[at]!;
+    const flipped = /[a-z]/.test(c) ? c.toUpperCase() : c.toLowerCase();
+    expect(flipped).not.toBe(c);
+    writeFileSync(file, text.slice(0, at) + flipped + text.slice(at + 1));
+    const { code, lines } = verifyHere(dir);
+    expect(code).toBe(1);
+    expect(failures(lines)).toContain(
+      "FAILED  signature: manifest.sigstore.json is not signed by the key given (" + keyHintOf() + ")",
+    );
+  });
+
+  test("the manifest: one byte of the file changed", () => {
+    const dir = copy();
+    flipMiddle(join(dir, "manifest.sigstore.json"));
+    const { code, lines } = verifyHere(dir);
+    expect(code).toBe(1);
+    expect(failures(lines).join("\n")).toMatch(/manifest\.sigstore\.json/);
+  });
+
+  test("an evidence body inside the snapshot, the manifest signed again: the body check names the record", async () => {
+    const dir = copy();
+    const file = join(dir, "snapshot.json");
+    const snapshot = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
+    const record = snapshot.evidence.find((r) => r.body !== undefined && r.redacted !== true && /"[a-z]/.test(r.body))!;
+    // One letter of a name inside the body, changed: the body no longer hashes to its record.
+    const at = record.body!.search(/"[a-z]/) + 1;
+    record.body = record.body!.slice(0, at) + record.body![at]!.toUpperCase() + record.body!.slice(at + 1);
+    const edited = Buffer.from(`${JSON.stringify(snapshot, null, 2)}\n`);
+    writeFileSync(file, edited);
+    // The signer signs the edited snapshot: every file then matches the manifest and the signature holds.
+    const manifest = join(dir, "manifest.sigstore.json");
+    const envelope = readBundle(readFileSync(manifest));
+    if (typeof envelope === "string") throw new Error(envelope);
+    const statement = JSON.parse(envelope.payload.toString("utf8")) as Statement;
+    const { createHash } = await import("node:crypto");
+    statement.subject.find((s) => s.name === "snapshot.json")!.digest.sha256 = createHash("sha256")
+      .update(edited)
+      .digest("hex");
+    writeFileSync(manifest, await signStatement(statement, localPemSigner(join(dir, "signing-key.pem"))));
+
+    const { code, lines } = verifyHere(dir);
+    expect(code).toBe(1);
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^ok +signature: /)]));
+    expect(lines).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ok +snapshot\.json: SHA-256 .* as in the manifest$/)]),
+    );
+    expect(failures(lines)).toEqual(
+      expect.arrayContaining([`FAILED  snapshot.json evidence ${record.id}: its body does not hash to its sha256`]),
+    );
+  });
+});
+
+describe("the chain to the previous pack", () => {
+  let next: string;
+  beforeAll(async () => {
+    next = join(tempDir(), "next");
+    const run = await runCli([
+      "evaluate",
+      "--snapshot",
+      join(pack, "snapshot.json"),
+      "--sign-key",
+      join(pack, "signing-key.pem"),
+      "--previous",
+      pack,
+      "--out",
+      next,
+      "--quiet",
+    ]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
+  });
+
+  test("evaluate --sign-key writes a pack that verifies, chained to the previous one: exit 0", async () => {
+    const run = await runCli(["verify", next, "--key", publicKey, "--previous", pack]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ok +previous: signature: /m);
+    expect(run.stdout).toMatch(/^ok +chain: this manifest names .*'s manifest \(SHA-256 [0-9a-f]{64}\)$/m);
+    // The evaluated pack keeps the snapshot file's bytes as read.
+    expect(readFileSync(join(next, "snapshot.json")).equals(readFileSync(join(pack, "snapshot.json")))).toBe(true);
+  });
+
+  test("without --previous the chain is said, not checked", () => {
+    const { code, lines } = verifyHere(next);
+    expect(code).toBe(0);
+    expect(lines).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^note +chain: this manifest names a previous manifest/)]),
+    );
+  });
+
+  test("a file of the tool's names in the directory that the manifest does not list: exit 1, the file named", () => {
+    const dir = join(tempDir(), "extra");
+    cpSync(next, dir, { recursive: true });
+    // The evaluated pack has result.json alone of the formats; a report put beside it is not vouched for.
+    cpSync(join(pack, "report.pdf"), join(dir, "report.pdf"));
+    writeFileSync(join(dir, "notes.txt"), "the auditor's own notes: not a name of the tool's");
+    const { code, lines } = verifyHere(dir);
+    expect(code).toBe(1);
+    expect(failures(lines)).toEqual(["FAILED  report.pdf: in the pack's directory but not in the manifest"]);
+  });
+
+  test("a pack that names no previous one, given one: exit 1", () => {
+    const lines: string[] = [];
+    const code = verify({ dir: pack, key: loadPublicKey(publicKey), previous: next, print: (l) => lines.push(l) });
+    expect(code).toBe(1);
+    expect(failures(lines)).toContain("FAILED  chain: this pack's manifest names no previous manifest");
+  });
+
+  test("a previous pack that changed since it was chained: exit 1, chain and file named", () => {
+    const previous = copy();
+    const file = join(previous, "summary.md");
+    writeFileSync(file, `${readFileSync(file, "utf8")} `);
+    const lines: string[] = [];
+    const code = verify({ dir: next, key: loadPublicKey(publicKey), previous, print: (l) => lines.push(l) });
+    expect(code).toBe(1);
+    expect(failures(lines)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^FAILED +previous: summary\.md: SHA-256/),
+        `FAILED  chain: the previous pack ${previous} is not verified`,
+      ]),
+    );
+  });
+});

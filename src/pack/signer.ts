@@ -124,7 +124,8 @@ export function loadPublicKey(file: string, flag = "--key"): KeyObject {
 function describeKey(key: KeyObject): string {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const bits = key.asymmetricKeyDetails?.modulusLength;
-  return `a ${key.asymmetricKeyType ?? "unknown"} key${curve ? ` on ${curve}` : ""}${bits ? ` of ${bits} bits` : ""}`;
+  const details = [key.asymmetricKeyType ?? "unknown type", curve, bits ? `${bits} bits` : undefined].filter(Boolean);
+  return `the key (${details.join(", ")})`;
 }
 
 /** A signer over a PEM private key file on this machine. */

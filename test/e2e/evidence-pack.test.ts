@@ -6,7 +6,9 @@ import { generateKeyPairSync } from "node:crypto";
 import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { cleanUp, runCli, tempDir } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
+import { BIN, cleanUp, runCli, tempDir, type Run } from "../helpers/cli.js";
+import { ROOT } from "../helpers/simulator.js";
 import { verify } from "../../src/cli/commands/verify.js";
 import { keyHint, loadPublicKey, localPemSigner } from "../../src/pack/signer.js";
 import { readBundle, signStatement } from "../../src/pack/bundle.js";
@@ -16,15 +18,37 @@ import type { Snapshot } from "../../src/model/snapshot.js";
 jest.setTimeout(300_000);
 afterAll(cleanUp);
 
+/** The README's commands of the signed pack, as written: `npx hsm-audit` and its arguments. */
+const README_COMMANDS = readFileSync(join(ROOT, "README.md"), "utf8")
+  .split("\n")
+  .filter((l) => /^npx hsm-audit (demo --sign|verify) /.test(l))
+  .map((l) => l.replace(/^npx hsm-audit /, "").split(/\s+/));
+
+/** Runs the CLI in `cwd` (the README's commands name paths relative to where they are run). */
+function runIn(cwd: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let cwd: string;
 let pack: string;
 let publicKey: string;
 let demoOut: string;
 beforeAll(async () => {
-  pack = join(tempDir(), "pack");
-  const run = await runCli(["demo", "--sign", "--out", pack, "--format", "sarif,junit,csv,md,ocsf", "--quiet"]);
+  expect(README_COMMANDS.map((c) => c[0])).toEqual(["demo", "verify"]);
+  cwd = tempDir();
+  const run = await runIn(cwd, README_COMMANDS[0]!);
   demoOut = run.stdout;
   // The demo estate breaks policies on purpose: exit 1, as its gate would.
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
+  pack = join(cwd, "signed-pack");
   publicKey = join(pack, "signing-key.pub.pem");
 });
 
@@ -62,7 +86,7 @@ describe("demo --sign", () => {
       expect(existsSync(join(pack, f))).toBe(true);
     }
     expect(statSync(join(pack, "signing-key.pem")).mode & 0o777).toBe(0o600);
-    expect(demoOut).toContain(`hsm-audit verify ${pack} --key ${publicKey}`);
+    expect(demoOut).toContain("hsm-audit verify signed-pack --key signed-pack/signing-key.pub.pem");
     expect(demoOut).toMatch(/signing-key\.pem is the demo's private key: never ship it/);
   });
 
@@ -89,8 +113,8 @@ describe("demo --sign", () => {
 });
 
 describe("hsm-audit verify (the real CLI)", () => {
-  test("accepts the pack with the signer's public key: exit 0, one ok line per check", async () => {
-    const run = await runCli(["verify", pack, "--key", publicKey]);
+  test("accepts the pack with the signer's public key (the README's command): exit 0, one ok line per check", async () => {
+    const run = await runIn(cwd, README_COMMANDS[1]!);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     expect(run.stdout).toMatch(/^ok +signature: manifest\.sigstore\.json is signed by the key given/m);
     expect(run.stdout).toMatch(/^ok +report\.pdf: SHA-256 [0-9a-f]{64} as in the manifest$/m);
@@ -145,6 +169,47 @@ describe("hsm-audit verify (the real CLI)", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe("");
+  });
+});
+
+describe("signing keys refused before any work: exit 2, nothing written", () => {
+  test.each([
+    [
+      "an RSA key",
+      () => {
+        const file = join(tempDir(), "rsa.pem");
+        writeFileSync(
+          file,
+          generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }),
+        );
+        return ["--sign-key", file];
+      },
+      /--sign-key .*rsa\.pem: the key \(rsa, 2048 bits\) is not accepted; give a PEM ECDSA P-256 \(prime256v1\) or Ed25519 key/,
+    ],
+    [
+      "a public key",
+      () => ["--sign-key", join(pack, "signing-key.pub.pem")],
+      /a public key or certificate; give the private key/,
+    ],
+    [
+      "a Key Vault key URL",
+      () => ["--sign-key", "https://contoso.vault.azure.net/keys/pack"],
+      /Key Vault signing is not available in this build/,
+    ],
+  ])("evaluate --sign-key with %s", async (_what, flags, message) => {
+    const out = join(tempDir(), "out");
+    const run = await runCli(["evaluate", "--snapshot", join(pack, "snapshot.json"), "--out", out, ...flags()]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("demo --sign with --sign-key", async () => {
+    const out = join(tempDir(), "out");
+    const run = await runCli(["demo", "--sign", "--sign-key", join(pack, "signing-key.pem"), "--out", out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("demo takes --sign (a key it generates) or --sign-key FILE, not both");
+    expect(existsSync(out)).toBe(false);
   });
 });
 

@@ -180,8 +180,12 @@ describe("key files", () => {
   const p384 = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
   const p256 = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const cases: Array<[string, () => string, RegExp]> = [
-    ["an RSA key", () => write("rsa.pem", pem(rsa.privateKey, "pkcs8")), /rsa key of 2048 bits is not accepted/],
-    ["an EC P-384 key", () => write("p384.pem", pem(p384.privateKey, "pkcs8")), /ec key on secp384r1 is not accepted/],
+    ["an RSA key", () => write("rsa.pem", pem(rsa.privateKey, "pkcs8")), /the key \(rsa, 2048 bits\) is not accepted/],
+    [
+      "an EC P-384 key",
+      () => write("p384.pem", pem(p384.privateKey, "pkcs8")),
+      /the key \(ec, secp384r1\) is not accepted/,
+    ],
     [
       "a public key",
       () => write("pub.pem", pem(p256.publicKey, "spki")),
@@ -238,7 +242,7 @@ describe("key files", () => {
   });
 
   test.each([
-    ["an RSA public key", () => write("rsa.pub.pem", pem(rsa.publicKey, "spki")), /rsa key of 2048 bits/],
+    ["an RSA public key", () => write("rsa.pub.pem", pem(rsa.publicKey, "spki")), /the key \(rsa, 2048 bits\)/],
     ["not PEM", () => write("junk.pub.pem", "hello"), /not a readable PEM public key/],
   ])("--key with %s is refused", (_what, make, reason) => {
     expect(() => loadPublicKey(make())).toThrow(reason);

@@ -71,15 +71,28 @@ function isObjectList(value: unknown): boolean {
   return Array.isArray(value) && value.every((v) => typeof v === "object" && v !== null && !Array.isArray(v));
 }
 
+/** What a post-evaluation hook may read: the pack, the previous pack when the verifier named it, the inputs. */
+export interface ReEvaluationContext {
+  packDir: string;
+  /** `verify --previous DIR`: the previous pack, already verified by then. */
+  previousDir?: string;
+  recorded: RecordedEvaluation;
+}
+
 /**
  * Fields of result.json computed after evaluate() from outside the snapshot (month-over-month changes, computed from
- * the previous pack): each hook adds its field to the re-evaluated result as the run that wrote the pack did. None yet.
+ * the previous pack's result.json): each hook adds its field to the re-evaluated result as the run that wrote the pack
+ * did, or throws saying what it lacks (the re-evaluation check then fails, naming it). None yet.
  */
-export type PostEvaluationHook = (result: Result, packDir: string) => Result;
+export type PostEvaluationHook = (result: Result, context: ReEvaluationContext) => Result;
 export const POST_EVALUATION_HOOKS: PostEvaluationHook[] = [];
 
 /** evaluate() with the recorded inputs, then the post-evaluation hooks. */
-export function reEvaluate(snapshot: Snapshot, recorded: RecordedEvaluation, packDir: string): Result {
+export function reEvaluate(
+  snapshot: Snapshot,
+  recorded: RecordedEvaluation,
+  context: Omit<ReEvaluationContext, "recorded">,
+): Result {
   let result = evaluate(snapshot, recorded.policies, {
     failOn: recorded.failOn,
     frameworks: recorded.frameworks,
@@ -88,6 +101,6 @@ export function reEvaluate(snapshot: Snapshot, recorded: RecordedEvaluation, pac
     exclude: recorded.exclude,
     ...(recorded.clockSkewToleranceMs !== undefined ? { clockSkewToleranceMs: recorded.clockSkewToleranceMs } : {}),
   });
-  for (const hook of POST_EVALUATION_HOOKS) result = hook(result, packDir);
+  for (const hook of POST_EVALUATION_HOOKS) result = hook(result, { ...context, recorded });
   return result;
 }

@@ -137,7 +137,7 @@ export function verifyPack(dir: string, options: { key?: KeyObject; previous?: s
 
   // The snapshot against its own evidence, then the re-evaluation.
   const snapshot = checkSnapshot(dir, subjects, ok, failed, note);
-  checkReEvaluation(dir, subjects, snapshot, ok, failed);
+  checkReEvaluation(dir, options.previous, subjects, snapshot, ok, failed);
 
   // The chain to the previous pack.
   const named = (statement.predicate as { previous?: { sha256?: unknown } }).previous?.sha256;
@@ -215,6 +215,7 @@ function checkSnapshot(dir: string, subjects: Map<string, string>, ok: Say, fail
 
 function checkReEvaluation(
   dir: string,
+  previousDir: string | undefined,
   subjects: Map<string, string>,
   snapshot: Snapshot | undefined,
   ok: Say,
@@ -246,7 +247,9 @@ function checkReEvaluation(
   const inputs = recorded as RecordedEvaluation;
   let again: Buffer;
   try {
-    again = renderJsonBytes(reEvaluate(snapshot, inputs, dir)).bytes;
+    again = renderJsonBytes(
+      reEvaluate(snapshot, inputs, { packDir: dir, ...(previousDir !== undefined ? { previousDir } : {}) }),
+    ).bytes;
   } catch (error) {
     failed(subject, `the recorded evaluation could not be run again (${(error as Error).message})`);
     return;

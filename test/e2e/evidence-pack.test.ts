@@ -86,7 +86,8 @@ describe("demo --sign", () => {
       expect(existsSync(join(pack, f))).toBe(true);
     }
     expect(statSync(join(pack, "signing-key.pem")).mode & 0o777).toBe(0o600);
-    expect(demoOut).toContain("hsm-audit verify signed-pack --key signed-pack/signing-key.pub.pem");
+    // The output directory as the demo resolved it.
+    expect(demoOut).toContain(`hsm-audit verify ${pack} --key ${publicKey}`);
     expect(demoOut).toMatch(/signing-key\.pem is the demo's private key: never ship it/);
   });
 
@@ -346,6 +347,17 @@ describe("the chain to the previous pack", () => {
     const { code, lines } = verifyHere(dir);
     expect(code).toBe(1);
     expect(failures(lines)).toEqual(["FAILED  report.pdf: in the pack's directory but not in the manifest"]);
+  });
+
+  test("an unsigned run into a signed pack's directory leaves no manifest, snapshot or evaluation of the old run", async () => {
+    const dir = join(tempDir(), "resigned");
+    cpSync(next, dir, { recursive: true });
+    const run = await runCli(["evaluate", "--snapshot", join(pack, "snapshot.json"), "--out", dir, "--quiet"]);
+    expect(run.code).toBe(1);
+    for (const f of ["manifest.sigstore.json", "snapshot.json", "evaluation.json"]) {
+      expect(existsSync(join(dir, f))).toBe(false);
+    }
+    expect(existsSync(join(dir, "result.json"))).toBe(true);
   });
 
   test("a pack that names no previous one, given one: exit 1", () => {

@@ -7,7 +7,8 @@ import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import { spawn } from "node:child_process";
-import { BIN, cleanUp, runCli, tempDir, type Run } from "../helpers/cli.js";
+import { BIN, cleanUp, runCli, scan, startScanTarget, tempDir, type Run } from "../helpers/cli.js";
+import { flowingCloudHsm, paymentsEstate } from "../helpers/estates.js";
 import { ROOT } from "../helpers/simulator.js";
 import { verify } from "../../src/cli/commands/verify.js";
 import { keyHint, loadPublicKey, localPemSigner } from "../../src/pack/signer.js";
@@ -380,5 +381,29 @@ describe("the chain to the previous pack", () => {
         `FAILED  chain: the previous pack ${previous} is not verified`,
       ]),
     );
+  });
+});
+
+describe("scan --sign-key against the simulator", () => {
+  test("a scan signed with an Ed25519 key verifies with its public key: exit 0", async () => {
+    const keys = generateKeyPairSync("ed25519");
+    const dir = tempDir();
+    const key = join(dir, "key.pem");
+    const pub = join(dir, "key.pub.pem");
+    writeFileSync(key, keys.privateKey.export({ type: "pkcs8", format: "pem" }));
+    writeFileSync(pub, keys.publicKey.export({ type: "spki", format: "pem" }));
+    const target = await startScanTarget(paymentsEstate({ cloudHsmClusters: flowingCloudHsm("chsm-a", "40d") }));
+    let out: string;
+    try {
+      const run = await scan(target, ["--sign-key", key, "--format", "md", "--quiet"]);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+      out = run.out;
+    } finally {
+      await target.close();
+    }
+    const { code, lines } = verifyHere(out, pub);
+    expect(failures(lines)).toEqual([]);
+    expect(code).toBe(0);
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^ok +summary\.md: SHA-256/)]));
   });
 });

@@ -1,4 +1,5 @@
-// The Azure clouds the tool knows: their ARM and Log Analytics endpoints, token audiences and sign-in authority.
+// The Azure clouds the tool knows: their ARM and Log Analytics endpoints, token audiences and sign-in authority, and
+// the DNS suffixes of their Key Vault and Managed HSM data planes.
 
 export const CLOUD_NAMES = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"] as const;
 export type CloudName = (typeof CLOUD_NAMES)[number];
@@ -10,6 +11,10 @@ export interface Cloud {
   logsEndpoint: string;
   logsAudience: string;
   authorityHost: string;
+  /** The host suffix of a key vault's data plane: `https://<vault>.<suffix>`. */
+  keyVaultDnsSuffix: string;
+  /** The host suffix of a Managed HSM's data plane: `https://<hsm>.<suffix>`. */
+  managedHsmDnsSuffix: string;
 }
 
 export const CLOUDS: Record<CloudName, Cloud> = {
@@ -20,6 +25,8 @@ export const CLOUDS: Record<CloudName, Cloud> = {
     logsEndpoint: "https://api.loganalytics.io",
     logsAudience: "https://api.loganalytics.io",
     authorityHost: "https://login.microsoftonline.com",
+    keyVaultDnsSuffix: "vault.azure.net",
+    managedHsmDnsSuffix: "managedhsm.azure.net",
   },
   AzureUSGovernment: {
     name: "AzureUSGovernment",
@@ -28,6 +35,8 @@ export const CLOUDS: Record<CloudName, Cloud> = {
     logsEndpoint: "https://api.loganalytics.us",
     logsAudience: "https://api.loganalytics.us",
     authorityHost: "https://login.microsoftonline.us",
+    keyVaultDnsSuffix: "vault.usgovcloudapi.net",
+    managedHsmDnsSuffix: "managedhsm.usgovcloudapi.net",
   },
   AzureChinaCloud: {
     name: "AzureChinaCloud",
@@ -36,5 +45,7 @@ export const CLOUDS: Record<CloudName, Cloud> = {
     logsEndpoint: "https://api.loganalytics.azure.cn",
     logsAudience: "https://api.loganalytics.azure.cn",
     authorityHost: "https://login.chinacloudapi.cn",
+    keyVaultDnsSuffix: "vault.azure.cn",
+    managedHsmDnsSuffix: "managedhsm.azure.cn",
   },
 };

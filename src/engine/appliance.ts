@@ -118,7 +118,44 @@ export function applianceFor(
       },
     };
   }
+  const twin = sameSerialAs(appliance, snapshot);
+  if (twin) {
+    return {
+      verdict: {
+        status: "error",
+        message: `The appliance evidence of ${hsm.name} (appliance ${appliance.name}) and that of appliance ${twin.other.name} report the same HSM serial number, ${twin.serial}: one appliance's transcripts cannot prove two Dedicated HSMs. Save each appliance's own transcripts (docs/appliance-evidence.md).`,
+        evidence: [...new Set([...twin.evidence, ...twin.otherEvidence])],
+      },
+    };
+  }
   return { appliance };
+}
+
+/**
+ * Another appliance of the evidence whose `hsm show` reports the same serial number (compared without case and
+ * surrounding space): the same transcripts given for two HSMs, or two names for one appliance. Neither then proves
+ * anything.
+ */
+function sameSerialAs(
+  appliance: ApplianceFacts,
+  snapshot: Snapshot,
+): { serial: string; other: ApplianceFacts; evidence: string[]; otherEvidence: string[] } | undefined {
+  const serialOf = (a: ApplianceFacts) => {
+    const fact = a.readings.hsmShow;
+    if (!fact || "error" in fact) return undefined;
+    const serial = fact.value.serial?.trim();
+    return serial ? { serial, key: serial.toLowerCase(), evidence: fact.evidence } : undefined;
+  };
+  const own = serialOf(appliance);
+  if (!own) return undefined;
+  for (const other of snapshot.appliances ?? []) {
+    if (other === appliance || sameId(other.hsmId, appliance.hsmId)) continue;
+    const theirs = serialOf(other);
+    if (theirs?.key === own.key) {
+      return { serial: own.serial, other, evidence: own.evidence, otherEvidence: theirs.evidence };
+    }
+  }
+  return undefined;
 }
 
 type Reading<K extends LunaCommandKey> =

@@ -91,6 +91,20 @@ export interface Hsm extends ArmResource {
   activity: ActivityRecord[];
   /** Changes to its diagnostic settings, as the Activity Log records them. */
   settingEvents: SettingEvent[];
+  /** The keys its data plane serves (Managed HSM only): the simulator makes their key pairs when first asked. */
+  signingKeys?: SigningKeySpec[];
+}
+
+/** A key of a Managed HSM, as the estate declares it (`signingKeys`). */
+export interface SigningKeySpec {
+  name: string;
+  kty: "EC" | "RSA";
+  /** EC only. */
+  curve?: "P-256" | "P-384";
+  /** How many versions the key has; the last is the current one. */
+  versions: number;
+  enabled: boolean;
+  operations: string[];
 }
 
 export interface Workspace extends ArmResource {

@@ -178,6 +178,14 @@ interface HsmInput {
   }[];
   stampId?: string;
   zones?: string[];
+  signingKeys?: {
+    name: string;
+    kty?: "EC" | "RSA";
+    curve?: "P-256" | "P-384";
+    versions?: number;
+    enabled?: boolean;
+    operations?: string[];
+  }[];
 }
 
 interface SubscriptionInput {
@@ -462,6 +470,18 @@ function resolveEstate(
             ),
           ),
           settingEvents: [],
+          ...(h.signingKeys
+            ? {
+                signingKeys: h.signingKeys.map((k) => ({
+                  name: k.name,
+                  kty: k.kty ?? "EC",
+                  ...((k.kty ?? "EC") === "EC" ? { curve: k.curve ?? "P-256" } : {}),
+                  versions: k.versions ?? 1,
+                  enabled: k.enabled ?? true,
+                  operations: k.operations ?? ["sign", "verify"],
+                })),
+              }
+            : {}),
         });
         hsms[hsms.length - 1]!.settingEvents = (h.settingEvents ?? []).flatMap((e, ei): SettingEvent[] => {
           const eAt = [...hAt, "settingEvents", ei];
@@ -514,6 +534,22 @@ function resolveEstate(
       const at = ["subscriptions", si, "workspaces", wi];
       unique(`workspace:${w.id.toLowerCase()}`, [...at, "name"], `workspace '${w.name}' in '${w.resourceGroup}'`);
       unique(`customerId:${w.customerId}`, [...at, "customerId"], `customerId ${w.customerId}`);
+    });
+    // The simulator serves every Managed HSM's keys at its one address: a key's name names one key in the estate.
+    const hsmLists: Record<string, string> = { managedHsm: "managedHsms" };
+    const indexOf = new Map<string, number>();
+    sub.hsms.forEach((h) => {
+      const list = hsmLists[h.kind];
+      if (!list) return;
+      const hi = indexOf.get(list) ?? 0;
+      indexOf.set(list, hi + 1);
+      (h.signingKeys ?? []).forEach((k, ki) => {
+        unique(
+          `key:${k.name.toLowerCase()}`,
+          ["subscriptions", si, list, hi, "signingKeys", ki, "name"],
+          `signing key name '${k.name}'`,
+        );
+      });
     });
     sub.storageAccounts.forEach((a, ai) => {
       unique(

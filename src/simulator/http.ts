@@ -45,11 +45,14 @@ export type RouteName =
   | "blobGet"
   | "activityLog"
   | "managementGroupDescendants"
+  | "keyGet"
+  | "keyVersions"
+  | "keySign"
   | "unknown";
 
 export interface Route {
   name: RouteName;
-  family: "arm" | "logs" | "blob";
+  family: "arm" | "logs" | "blob" | "keyvault";
   /** The subscription the request reads, when it reads one. */
   subscriptionId?: string;
   handle(request: SimRequest): SimResponse | Promise<SimResponse>;
@@ -66,6 +69,14 @@ export function logsError(status: number, code: string, message: string, innerer
     status,
     body: { error: { message, code, correlationId: randomUUID(), ...(innererror ? { innererror } : {}) } },
   };
+}
+
+/**
+ * A Key Vault / Managed HSM data plane error (`{ error: { code, message, innererror? } }`, the KeyVaultError shape of
+ * the Key Vault REST specification).
+ */
+export function keyVaultError(status: number, code: string, message: string, innerCode?: string): SimResponse {
+  return { status, body: { error: { code, message, ...(innerCode ? { innererror: { code: innerCode } } : {}) } } };
 }
 
 /** A blob service error: XML `<Error><Code/><Message/></Error>` and the `x-ms-error-code` header. */
@@ -85,10 +96,11 @@ export function blobError(status: number, code: string, message: string): SimRes
  * a gateway answered.
  */
 export function faultError(
-  family: "arm" | "logs" | "blob",
+  family: Route["family"],
   status: number,
   subscriptionId?: string,
   code?: string,
+  route?: RouteName,
 ): SimResponse {
   const given = (usual: [string, string] | undefined, fallback: [string, string]): [string, string] =>
     code === undefined
@@ -108,6 +120,34 @@ export function faultError(
     };
     const [errorCode, message] = given(codes[status], ["ServiceError", `The service answered ${status}.`]);
     return blobError(status, errorCode, message);
+  }
+  if (family === "keyvault") {
+    const action =
+      route === "keySign"
+        ? "Microsoft.KeyVault/managedHsm/keys/sign/action"
+        : "Microsoft.KeyVault/managedHsm/keys/read/action";
+    const codes: Record<number, [string, string]> = {
+      400: ["BadParameter", "The request is not valid."],
+      401: ["Unauthorized", "The access token is invalid."],
+      403: [
+        "Forbidden",
+        `Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\nCaller: oid=00000000-0000-0000-0000-00000000c11e\r\nAction: '${action}'\r\nAssignment: (not found)\r\nDecisionReason: 'DeniedWithNoValidRBAC'`,
+      ],
+      404: ["KeyNotFound", "A key with (name/id) was not found in this key vault."],
+      429: [
+        "Throttled",
+        "Request was not processed because too many requests were received. Reason: Managed HSM throttling.",
+      ],
+      500: ["InternalServerError", "The service encountered an internal error."],
+      503: ["ServiceUnavailable", "The service is temporarily unavailable."],
+    };
+    const [errorCode, message] = given(codes[status], ["ServiceError", `The service answered ${status}.`]);
+    return keyVaultError(
+      status,
+      errorCode,
+      message,
+      status === 403 && code === undefined ? "ForbiddenByRbac" : undefined,
+    );
   }
   if (family === "logs") {
     const codes: Record<number, [string, string]> = {

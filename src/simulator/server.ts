@@ -12,6 +12,7 @@ import { armBatch, isArmBatch as isArmBatchRequest, type BatchInnerEntry } from 
 import { matchLogsRoute, withPartialError, type LogsContext } from "./routes/logs.js";
 import { findRoute } from "./routes/route.js";
 import { BLOB_ROUTES } from "./routes/storage.js";
+import { KEY_VAULT_ROUTES, keyVaultChallenge, SimulatedKeys } from "./routes/keyvault.js";
 import { buildWorkspaceTables } from "./tables.js";
 import { generateCertificates, type SimulatorCertificates } from "./certs.js";
 import { describeFault, Faults } from "./faults.js";
@@ -110,6 +111,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const armContext: ArmContext = { archives: archiveBlobs(estate), tables: logs.tables, now: logs.now };
   for (const tables of logs.tables.values()) for (const table of tables.values()) prepareTable(table);
   const faults = new Faults(estate.faults);
+  const keys = new SimulatedKeys(estate);
   const enforced = options.limits
     ? new EnforcedLimits(options.limits === true ? AZURE_PUBLISHED_LIMITS : options.limits, options.limitsClock)
     : undefined;
@@ -231,7 +233,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       archives: armContext.archives,
       req: { query: parsed.searchParams, headers: message.headers },
     });
+    // The keys data plane of the Managed HSMs (`/keys/...`), which authenticates by challenge (below).
+    const keyRoute = blobRoute
+      ? undefined
+      : findRoute(KEY_VAULT_ROUTES, method, path.replace(/\/+$/, ""), { estate, keys });
     const auth = message.headers.authorization ?? "";
+    if (auth !== `Bearer ${estate.token}` && keyRoute) {
+      // Key Vault answers a request without a valid token with a challenge naming the tenant and the token audience.
+      entry.route = "auth";
+      const e = keyVaultChallenge(estate, auth !== "");
+      return send(e.status, e.body, e.headers);
+    }
     if (auth !== `Bearer ${estate.token}` && blobRoute) {
       entry.route = "auth";
       const e = blobError(
@@ -286,7 +298,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const isArmBatch = isArmBatchRequest(method, path);
     const r: Route | undefined = isArmBatch
       ? { name: "armBatch", family: "arm", handle: () => ({ status: 200 }) }
-      : (blobRoute ?? route(method, path));
+      : (blobRoute ?? keyRoute ?? route(method, path));
     if (!r) {
       const e = isLogs
         ? logsError(404, "PathNotFoundError", `The requested path '${parsed.pathname}' does not exist`)
@@ -344,7 +356,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const failing = applied.find((f) => f.status);
     const truncate = applied.some((f) => f.truncate);
     if (failing) {
-      const e = faultError(r.family, failing.status!, r.subscriptionId, failing.code);
+      const e = faultError(r.family, failing.status!, r.subscriptionId, failing.code, r.name);
       const headers: Record<string, string> = {
         ...(e.headers ?? {}),
         ...(failing.retryAfter !== undefined ? { "retry-after": String(failing.retryAfter) } : {}),

@@ -1,10 +1,10 @@
 // The configuration file, the waivers file and their flags, through the real CLI on an offline snapshot (evaluate):
 // precedence (flag > file > default), every mistake an exit 2 naming file and line with nothing written, and
 // `config print`.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, cleanUp, tempDir } from "../helpers/cli.js";
+import { cleanUp, tempDir } from "../helpers/cli.js";
+import { runMain } from "../helpers/main-in-process.js";
 import { ROOT } from "../helpers/simulator.js";
 import { cloudHsm, sealed, snapshot } from "../helpers/snapshots.js";
 import type { Result } from "../../src/model/result.js";
@@ -16,14 +16,9 @@ const bare = cloudHsm({ name: "chsm-bare", resourceGroup: "rg-hsm", settings: []
 /** Sealed: its evidence holds the bodies its facts were read from, as evaluate checks. */
 const SNAPSHOT = sealed(snapshot({ hsms: [bare] }));
 
+/** The CLI's own main(), in this process (test/helpers/main-in-process.ts): these runs never reach the network. */
 function cli(args: string[], cwd: string) {
-  const run = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-    timeout: 60_000,
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  return runMain(args, cwd);
 }
 
 /** A working directory with the snapshot and the given files; runs `evaluate` there. */
@@ -31,8 +26,8 @@ function setup(files: Record<string, string> = {}) {
   const dir = tempDir();
   writeFileSync(join(dir, "snapshot.json"), JSON.stringify(SNAPSHOT));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const evaluate = (args: string[] = []) => {
-    const run = cli(["evaluate", "--snapshot", "snapshot.json", ...args], dir);
+  const evaluate = async (args: string[] = []) => {
+    const run = await cli(["evaluate", "--snapshot", "snapshot.json", ...args], dir);
     const out = args.includes("--out") ? join(dir, args[args.indexOf("--out") + 1]!) : join(dir, "hsm-audit-results");
     const resultFile = [out, join(dir, "configured-out")].map((d) => join(d, "result.json")).find((f) => existsSync(f));
     const result = resultFile ? (JSON.parse(readFileSync(resultFile, "utf8")) as Result) : undefined;
@@ -55,52 +50,54 @@ const ALL_HSM_FAILURES = [
 ];
 
 describe("precedence: a flag beats the configuration file, which beats the default", () => {
-  test("the default fail-on (low) fails the bare HSM; the file's 'never' passes it; the flag's 'low' fails it again", () => {
+  test("the default fail-on (low) fails the bare HSM; the file's 'never' passes it; the flag's 'low' fails it again", async () => {
     const { evaluate } = setup();
-    expect(evaluate().code).toBe(1);
+    const first = await evaluate();
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(1);
     const configured = setup({ "hsm-audit.config.yaml": "failOn: never\n" });
-    const viaFile = configured.evaluate();
+    const viaFile = await configured.evaluate();
     expect(viaFile.code).toBe(0);
     expect(viaFile.result!.failOn).toBe("never");
-    expect(configured.evaluate(["--fail-on", "low"]).code).toBe(1);
+    expect((await configured.evaluate(["--fail-on", "low"])).code).toBe(1);
   });
 
-  test("--no-config reads no file, not even the default one", () => {
+  test("--no-config reads no file, not even the default one", async () => {
     const configured = setup({ "hsm-audit.config.yaml": "failOn: never\n" });
-    const run = configured.evaluate(["--no-config"]);
+    const run = await configured.evaluate(["--no-config"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
     expect(run.result!.failOn).toBe("low");
   });
 
-  test("--config names another file; formats and out come from it, relative to the file", () => {
+  test("--config names another file; formats and out come from it, relative to the file", async () => {
     const { evaluate, dir } = setup({
       "ci.yaml": "failOn: critical\nformats: [csv, md]\nout: configured-out\n",
     });
-    const run = evaluate(["--config", "ci.yaml"]);
+    const run = await evaluate(["--config", "ci.yaml"]);
     expect(run.code).toBe(1);
     expect(run.result!.failOn).toBe("critical");
     expect(existsSync(join(dir, "configured-out", "findings.csv"))).toBe(true);
     expect(existsSync(join(dir, "configured-out", "summary.md"))).toBe(true);
     // --format given replaces the file's list.
-    const flagged = evaluate(["--config", "ci.yaml", "--format", "junit", "--out", "flag-out"]);
+    const flagged = await evaluate(["--config", "ci.yaml", "--format", "junit", "--out", "flag-out"]);
     expect(existsSync(join(dir, "flag-out", "junit.xml"))).toBe(true);
     expect(existsSync(join(dir, "flag-out", "findings.csv"))).toBe(false);
     expect(flagged.code).toBe(1);
   });
 
-  test("params per policy reach the check: a stricter retention shows in the policy's params", () => {
+  test("params per policy reach the check: a stricter retention shows in the policy's params", async () => {
     const { dir } = setup({ "hsm-audit.config.yaml": "params:\n  workspace-retention:\n    minimumDays: 730\n" });
-    const printed = cli(["config", "print"], dir);
+    const printed = await cli(["config", "print"], dir);
     expect(printed.code).toBe(0);
     expect(printed.stdout).toMatch(/params:\n {2}workspace-retention:\n {4}minimumDays: 730/);
   });
 
-  test("exclude leaves an HSM out of evaluation and lists it as excluded", () => {
+  test("exclude leaves an HSM out of evaluation and lists it as excluded", async () => {
     const { evaluate } = setup({
       "hsm-audit.config.yaml": "exclude:\n  - /subscriptions/*/resourceGroups/RG-HSM/**\n",
     });
-    const run = evaluate();
+    const run = await evaluate();
     expect(run.result!.excluded).toEqual([
       { resourceId: bare.id, pattern: "/subscriptions/*/resourceGroups/RG-HSM/**" },
     ]);
@@ -110,9 +107,9 @@ describe("precedence: a flag beats the configuration file, which beats the defau
 });
 
 describe("formats", () => {
-  test("the file's formats are written beside result.json (every format of the contract is in this build)", () => {
+  test("the file's formats are written beside result.json (every format of the contract is in this build)", async () => {
     const { evaluate, dir } = setup({ "hsm-audit.config.yaml": "formats: [pdf, csv]\n" });
-    expect(evaluate().code).toBe(1);
+    expect((await evaluate()).code).toBe(1);
     for (const file of ["result.json", "report.pdf", "findings.csv"]) {
       expect(existsSync(join(dir, "hsm-audit-results", file))).toBe(true);
     }
@@ -120,9 +117,9 @@ describe("formats", () => {
 });
 
 describe("config print", () => {
-  test("shows each merged value and where it came from", () => {
+  test("shows each merged value and where it came from", async () => {
     const { dir } = setup({ "hsm-audit.config.yaml": "failOn: high\nlogWindow: 30d\nwaivers:\n  maxDays: 90\n" });
-    const run = cli(["config", "print", "--log-window", "14d"], dir);
+    const run = await cli(["config", "print", "--log-window", "14d"], dir);
     expect(run.code).toBe(0);
     const file = join(dir, "hsm-audit.config.yaml");
     expect(run.stdout).toContain(`# configuration file: ${file}`);
@@ -137,10 +134,10 @@ describe("config print", () => {
 });
 
 describe("config print takes every scan flag and shows the scan that would run", () => {
-  test("the scan's own flags, each with its source, after the checks a scan makes", () => {
+  test("the scan's own flags, each with its source, after the checks a scan makes", async () => {
     const { dir } = setup();
     writeFileSync(join(dir, "placeholder"), "");
-    const run = cli(
+    const run = await cli(
       [
         "config",
         "print",
@@ -183,21 +180,21 @@ describe("config print takes every scan flag and shows the scan that would run",
       ["--snapshot-out", "no-such-dir/snap.json"],
       /--snapshot-out no-such-dir\/snap\.json: its directory .* does not exist/,
     ],
-  ])("a bad scan flag (%j) is refused as the scan refuses it: exit 2", (args, expected) => {
+  ])("a bad scan flag (%j) is refused as the scan refuses it: exit 2", async (args, expected) => {
     const { dir } = setup();
-    const run = cli(["config", "print", ...args], dir);
+    const run = await cli(["config", "print", ...args], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(expected);
     expect(run.stdout).toBe("");
   });
 
-  test("says where out resolves: against the configuration file's folder, or the working directory", () => {
+  test("says where out resolves: against the configuration file's folder, or the working directory", async () => {
     const { dir } = setup({ "ci.yaml": "out: results\n" });
-    const fromFile = cli(["config", "print", "--config", "ci.yaml"], dir);
+    const fromFile = await cli(["config", "print", "--config", "ci.yaml"], dir);
     expect(fromFile.stdout).toContain(
       `# out: ${join(dir, "ci.yaml")} (resolved against the configuration file's folder)\nout: ${join(dir, "results")}`,
     );
-    const fromFlag = cli(["config", "print", "--config", "ci.yaml", "--out", "elsewhere"], dir);
+    const fromFlag = await cli(["config", "print", "--config", "ci.yaml", "--out", "elsewhere"], dir);
     expect(fromFlag.stdout).toContain(
       `# out: flag (a relative path is resolved against the working directory, ${dir})\nout: elsewhere`,
     );
@@ -207,17 +204,17 @@ describe("config print takes every scan flag and shows the scan that would run",
 describe("the scan's scope: subscriptions, or management groups", () => {
   const SUB = "11111111-1111-4111-8111-111111111111";
 
-  test("managementGroups in the file is shown with its source; a --subscription flag replaces it", () => {
+  test("managementGroups in the file is shown with its source; a --subscription flag replaces it", async () => {
     const { dir } = setup({ "hsm-audit.config.yaml": "managementGroups:\n  - mg-payments\n  - mg-identity\n" });
     const file = join(dir, "hsm-audit.config.yaml");
-    const printed = cli(["config", "print"], dir);
+    const printed = await cli(["config", "print"], dir);
     expect(printed.stderr).toBe("");
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain(
       `# managementGroups: ${file}\nmanagementGroups:\n  - mg-payments\n  - mg-identity`,
     );
     expect(printed.stdout).toContain("# subscriptions: default\nsubscriptions: []");
-    const flagged = cli(["config", "print", "--subscription", SUB], dir);
+    const flagged = await cli(["config", "print", "--subscription", SUB], dir);
     expect(flagged.code).toBe(0);
     expect(flagged.stdout).toContain(
       "# managementGroups: flag (--subscription given: the configuration file's scope gives way)\nmanagementGroups: null",
@@ -225,9 +222,9 @@ describe("the scan's scope: subscriptions, or management groups", () => {
     expect(flagged.stdout).toContain(`# subscriptions: flag\nsubscriptions:\n  - ${SUB}`);
   });
 
-  test("a --management-group flag replaces the file's subscriptions", () => {
+  test("a --management-group flag replaces the file's subscriptions", async () => {
     const { dir } = setup({ "hsm-audit.config.yaml": `subscriptions: [${SUB}]\n` });
-    const run = cli(["config", "print", "--management-group", "Contoso_(EU).prod"], dir);
+    const run = await cli(["config", "print", "--management-group", "Contoso_(EU).prod"], dir);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("# managementGroups: flag\nmanagementGroups:\n  - Contoso_(EU).prod");
@@ -248,13 +245,13 @@ describe("the scan's scope: subscriptions, or management groups", () => {
       ["--management-group", "mg-payments", "--subscription", SUB],
       /--subscription and --management-group cannot be used together: a scan covers the subscriptions named, or every subscription under the management groups named; choose one/,
     ],
-  ])("%j is refused before anything runs: exit 2", (args, expected) => {
+  ])("%j is refused before anything runs: exit 2", async (args, expected) => {
     const { dir } = setup();
     for (const command of [
       ["config", "print"],
       ["scan", "--out", "out"],
     ]) {
-      const run = cli([...command, ...args], dir);
+      const run = await cli([...command, ...args], dir);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(expected);
       expect(run.stdout).toBe("");
@@ -262,17 +259,17 @@ describe("the scan's scope: subscriptions, or management groups", () => {
     }
   });
 
-  test("the longest id Azure allows (90 characters) is taken", () => {
+  test("the longest id Azure allows (90 characters) is taken", async () => {
     const { dir } = setup();
     const id = `${"a".repeat(89)})`;
-    const run = cli(["config", "print", "--management-group", id], dir);
+    const run = await cli(["config", "print", "--management-group", id], dir);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`managementGroups:\n  - ${id}`);
   });
 
-  test("--management-group is repeatable, and replaces the file's groups", () => {
+  test("--management-group is repeatable, and replaces the file's groups", async () => {
     const { dir } = setup({ "hsm-audit.config.yaml": "managementGroups: [mg-identity]\n" });
-    const run = cli(["config", "print", "--management-group", "mg-payments", "--management-group", "mg-eu"], dir);
+    const run = await cli(["config", "print", "--management-group", "mg-payments", "--management-group", "mg-eu"], dir);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("# managementGroups: flag\nmanagementGroups:\n  - mg-payments\n  - mg-eu\n");
@@ -280,24 +277,24 @@ describe("the scan's scope: subscriptions, or management groups", () => {
 });
 
 describe("the configuration file's period and policies", () => {
-  test("period: a month, or previous-month; a window flag replaces it", () => {
+  test("period: a month, or previous-month; a window flag replaces it", async () => {
     const { dir } = setup({ "hsm-audit.config.yaml": "period: 2026-10\n" });
-    const month = cli(["config", "print"], dir);
+    const month = await cli(["config", "print"], dir);
     expect(month.code).toBe(0);
     expect(month.stdout).toContain(`# period: ${join(dir, "hsm-audit.config.yaml")}\nperiod: 2026-10`);
     expect(month.stdout).toContain("# searched for audit records: 2026-10: 2026-10-01T00:00:00.000Z to 2026-11-01");
-    const flagged = cli(["config", "print", "--log-window", "3d"], dir);
+    const flagged = await cli(["config", "print", "--log-window", "3d"], dir);
     expect(flagged.stdout).toContain("# period: flag\nperiod: null");
     expect(flagged.stdout).toContain("# searched for audit records: the last 3 days before the scan");
-    const other = cli(["config", "print", "--period", "2026-09"], dir);
+    const other = await cli(["config", "print", "--period", "2026-09"], dir);
     expect(other.stdout).toContain("# period: flag\nperiod: 2026-09");
     writeFileSync(join(dir, "hsm-audit.config.yaml"), "period: previous-month\n");
-    const previous = cli(["config", "print"], dir);
+    const previous = await cli(["config", "print"], dir);
     expect(previous.stdout).toContain("period: previous-month");
     expect(previous.stdout).toMatch(/# searched for audit records: (\d{4}-\d{2}): \1-01T00:00:00\.000Z to /);
   });
 
-  test("policies: directories relative to the file, added to the built-in ones; --policies replaces them", () => {
+  test("policies: directories relative to the file, added to the built-in ones; --policies replaces them", async () => {
     const { dir } = setup({ "hsm-audit.config.yaml": "policies: [team-policies]\n" });
     const builtIn = readFileSync(join(ROOT, "policies", "workspace-retention.yaml"), "utf8");
     expect(builtIn).toContain("severity: medium");
@@ -315,13 +312,13 @@ describe("the configuration file's period and policies", () => {
     }
     const severityOf = (result: Result | undefined) =>
       result!.findings.find((f) => f.policyId === "workspace-retention")!.severity;
-    const run = cli(["evaluate", "--snapshot", "snapshot.json", "--fail-on", "never"], dir);
+    const run = await cli(["evaluate", "--snapshot", "snapshot.json", "--fail-on", "never"], dir);
     expect(run.stderr).toBe("");
     const result = JSON.parse(readFileSync(join(dir, "hsm-audit-results", "result.json"), "utf8")) as Result;
     expect(severityOf(result)).toBe("critical");
-    const printed = cli(["config", "print"], dir);
+    const printed = await cli(["config", "print"], dir);
     expect(printed.stdout).toContain(`# policies: ${join(dir, "hsm-audit.config.yaml")}\npolicies:\n  - ${own}`);
-    const byFlag = cli(
+    const byFlag = await cli(
       [
         "evaluate",
         "--snapshot",
@@ -411,29 +408,29 @@ describe("an invalid configuration file exits 2 naming file and line, and writes
       "policies: [.]\n",
       /hsm-audit\.config\.yaml:1: policies: .*hsm-audit\.config\.yaml:1: missing required key 'id'/,
     ],
-  ])("%s", (_name, text, expected) => {
+  ])("%s", async (_name, text, expected) => {
     const { evaluate, dir } = setup({ "hsm-audit.config.yaml": text });
-    const run = evaluate();
+    const run = await evaluate();
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(expected);
     expect(run.stderr).toContain(join(dir, "hsm-audit.config.yaml"));
     expect(existsSync(join(dir, "hsm-audit-results"))).toBe(false);
   });
 
-  test("--config naming a file that does not exist", () => {
+  test("--config naming a file that does not exist", async () => {
     const { evaluate } = setup();
-    const run = evaluate(["--config", "missing.yaml"]);
+    const run = await evaluate(["--config", "missing.yaml"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--config missing\.yaml: cannot read it \(ENOENT\)/);
   });
 });
 
 describe("waivers through the CLI", () => {
-  test("waived failures leave the gate green; the result, CSV and SARIF say who accepted them", () => {
+  test("waived failures leave the gate green; the result, CSV and SARIF say who accepted them", async () => {
     const { evaluate, dir } = setup({
       "waivers.yaml": ALL_HSM_FAILURES.map((p) => waiverOf(p, "2025-12-31")).join(""),
     });
-    const run = evaluate(["--waivers", "waivers.yaml", "--format", "csv,sarif"]);
+    const run = await evaluate(["--waivers", "waivers.yaml", "--format", "csv,sarif"]);
     expect(run.stderr).toBe("");
     const result = run.result!;
     // Info findings (the activity highlights, Sentinel coverage) may still fail: reported, not counted.
@@ -447,15 +444,15 @@ describe("waivers through the CLI", () => {
     expect(readFileSync(join(dir, "hsm-audit-results", "results.sarif"), "utf8")).toContain('"kind": "external"');
   });
 
-  test("an expired waiver does not apply, is reported, and fails the run with --fail-on-expired-waivers", () => {
+  test("an expired waiver does not apply, is reported, and fails the run with --fail-on-expired-waivers", async () => {
     const { evaluate } = setup({
       "waivers.yaml": waiverOf("diagnostic-setting-present", "2025-06-07"),
     });
-    const plain = evaluate(["--waivers", "waivers.yaml", "--fail-on", "never"]);
+    const plain = await evaluate(["--waivers", "waivers.yaml", "--fail-on", "never"]);
     expect(plain.code).toBe(0);
     expect(plain.result!.waivers!.map((w) => w.state)).toEqual(["expired"]);
     expect(plain.stdout).toMatch(/Waivers: 0 applied, 1 expired, 0 unused/);
-    const gated = evaluate(["--waivers", "waivers.yaml", "--fail-on", "never", "--fail-on-expired-waivers"]);
+    const gated = await evaluate(["--waivers", "waivers.yaml", "--fail-on", "never", "--fail-on-expired-waivers"]);
     expect(gated.code).toBe(1);
     expect(gated.result!.summary.compliant).toBe(false);
     expect(gated.result!.failOnExpiredWaivers).toBe(true);
@@ -464,7 +461,7 @@ describe("waivers through the CLI", () => {
       "waivers.yaml": waiverOf("diagnostic-setting-present", "2025-06-07"),
       "hsm-audit.config.yaml": "failOn: never\nwaivers:\n  file: waivers.yaml\n  failOnExpired: true\n",
     });
-    expect(viaConfig().code).toBe(1);
+    expect((await viaConfig()).code).toBe(1);
   });
 
   test.each([
@@ -496,21 +493,24 @@ describe("waivers through the CLI", () => {
     ],
     ["not a list", "policy: logs-flowing\n", /waivers\.yaml:1: must be a list of waivers/],
     ["bad YAML", "- policy: logs-flowing\n  resource: [\n", /waivers\.yaml:3: not valid YAML/],
-  ])("an invalid waivers file (%s) exits 2 with file:line: reason and writes nothing", (_name, text, expected) => {
-    const { evaluate, dir } = setup({ "waivers.yaml": text });
-    const run = evaluate(["--waivers", "waivers.yaml", "--format", "sarif"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^hsm-audit: invalid waivers file: waivers\.yaml:/);
-    expect(run.stderr).toMatch(expected);
-    expect(existsSync(join(dir, "hsm-audit-results"))).toBe(false);
-  });
+  ])(
+    "an invalid waivers file (%s) exits 2 with file:line: reason and writes nothing",
+    async (_name, text, expected) => {
+      const { evaluate, dir } = setup({ "waivers.yaml": text });
+      const run = await evaluate(["--waivers", "waivers.yaml", "--format", "sarif"]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^hsm-audit: invalid waivers file: waivers\.yaml:/);
+      expect(run.stderr).toMatch(expected);
+      expect(existsSync(join(dir, "hsm-audit-results"))).toBe(false);
+    },
+  );
 
-  test("the file's waivers.maxDays sets the limit", () => {
+  test("the file's waivers.maxDays sets the limit", async () => {
     const { evaluate } = setup({
       "waivers.yaml": waiverOf("logs-flowing", "2025-07-09"),
       "hsm-audit.config.yaml": "waivers:\n  file: waivers.yaml\n  maxDays: 30\n",
     });
-    const run = evaluate();
+    const run = await evaluate();
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /waivers\.yaml:6: waiver 0\.expires: 2025-07-09 is more than 30 days after the run \(at most 2025-07-08\)/,

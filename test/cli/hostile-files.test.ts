@@ -1,7 +1,7 @@
 // Files on disk are hostile input (issue 15): the output folder (planted symlinks, a directory where a file goes, an
 // earlier run's reports), YAML files (aliases, alias bombs), saved results (an edited summary, impossible dates) and
 // an --out that cannot exist. Every case runs the real CLI.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   existsSync,
   lstatSync,
@@ -17,6 +17,7 @@ import { jest } from "@jest/globals";
 import { summarise } from "../../src/engine/evaluate.js";
 import type { Result } from "../../src/model/result.js";
 import { BIN, cleanUp, scan, startScanTarget, tempDir } from "../helpers/cli.js";
+import { runMain } from "../helpers/main-in-process.js";
 import { sampleResult } from "../helpers/results.js";
 import { cloudHsm, snapshot } from "../helpers/snapshots.js";
 import { CONTOSO } from "../helpers/simulator.js";
@@ -24,13 +25,13 @@ import { CONTOSO } from "../helpers/simulator.js";
 jest.setTimeout(180_000);
 afterAll(cleanUp);
 
-function run(args: string[], cwd?: string) {
-  return spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-    timeout: 60_000,
-    ...(cwd ? { cwd } : {}),
-  });
+/**
+ * The CLI's own main(), in this process (test/helpers/main-in-process.ts); the cases that need a process of their
+ * own (a signal, a server) spawn the real binary.
+ */
+async function run(args: string[], cwd: string = process.cwd()) {
+  const { code, stdout, stderr } = await runMain(args, cwd);
+  return { status: code, stdout, stderr };
 }
 
 const temps = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".tmp"));
@@ -123,11 +124,11 @@ describe("simulate --cert-out", () => {
 });
 
 describe("a run's outputs land together or not at all", () => {
-  it("a directory where a report goes: exit 2 naming it, and no result.json, no temp file", () => {
+  it("a directory where a report goes: exit 2 naming it, and no result.json, no temp file", async () => {
     const out = tempDir();
     mkdirSync(join(out, "summary.md"));
     writeFileSync(join(out, "summary.md", "keep.txt"), "mine");
-    const r = run(["render", "--result", saved(sampleResult()), "--out", out, "--format", "md,html"]);
+    const r = await run(["render", "--result", saved(sampleResult()), "--out", out, "--format", "md,html"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${join(out, "summary.md")} is a directory`);
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
@@ -135,14 +136,14 @@ describe("a run's outputs land together or not at all", () => {
     expect(readFileSync(join(out, "summary.md", "keep.txt"), "utf8")).toBe("mine");
   });
 
-  it("a reused --out keeps no report of the earlier run beside the new result.json, and nothing not its own", () => {
+  it("a reused --out keeps no report of the earlier run beside the new result.json, and nothing not its own", async () => {
     const out = tempDir();
-    const first = run(["render", "--result", saved(sampleResult()), "--out", out, "--format", "md,html,csv"]);
+    const first = await run(["render", "--result", saved(sampleResult()), "--out", out, "--format", "md,html,csv"]);
     expect(first.status).toBe(0);
     expect(readFileSync(join(out, "summary.md"), "utf8")).toContain("NOT COMPLIANT");
     writeFileSync(join(out, "notes.txt"), "an auditor's notes");
     writeFileSync(join(out, "summary.md.bak"), "a copy");
-    const second = run(["render", "--result", saved(compliantResult()), "--out", out, "--format", "sarif"]);
+    const second = await run(["render", "--result", saved(compliantResult()), "--out", out, "--format", "sarif"]);
     expect(second.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["notes.txt", "result.json", "results.sarif", "summary.md.bak"]);
     expect((JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result).summary.compliant).toBe(true);
@@ -205,10 +206,10 @@ describe("YAML files share one loader: aliases are allowed, bombs are refused by
     return ["evaluate", "--snapshot", file, "--out", join(dir, "out")];
   }
 
-  it("a waivers file of 120 entries sharing owner, reason and expiry through anchors is read", () => {
+  it("a waivers file of 120 entries sharing owner, reason and expiry through anchors is read", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "waivers.yaml"), `${waivers120()}\n`);
-    const r = run([...evaluateArgs(dir), "--waivers", join(dir, "waivers.yaml")], dir);
+    const r = await run([...evaluateArgs(dir), "--waivers", join(dir, "waivers.yaml")], dir);
     expect(r.stderr).not.toContain("internal error");
     expect([0, 1, 3]).toContain(r.status);
     const result = JSON.parse(readFileSync(join(dir, "out", "result.json"), "utf8")) as Result;
@@ -227,20 +228,20 @@ describe("YAML files share one loader: aliases are allowed, bombs are refused by
         return ["--policies", join(dir, "pol")];
       },
     ],
-  ])("an alias bomb in a %s file: exit 2 naming file and line, nothing written", (_kind, extra) => {
+  ])("an alias bomb in a %s file: exit 2 naming file and line, nothing written", async (_kind, extra) => {
     const dir = tempDir();
     const args = [...evaluateArgs(dir), ...extra(dir)];
-    const r = run(args, dir);
+    const r = await run(args, dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/\.yaml:\d+: .*aliases expand it/);
     expect(r.stderr).not.toContain("internal error");
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
-  it("an alias bomb in an estate: simulate exits 2 naming file and line", () => {
+  it("an alias bomb in an estate: simulate exits 2 naming file and line", async () => {
     const dir = tempDir();
     const file = write(dir, "estate.yaml", `${readFileSync(CONTOSO, "utf8")}\n${bomb("x-bomb")}\n`);
-    const r = run(["simulate", "--estate", file, "--cert-out", join(dir, "certs")]);
+    const r = await run(["simulate", "--estate", file, "--cert-out", join(dir, "certs")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/estate\.yaml:\d+: .*aliases expand it/);
   });
@@ -263,13 +264,13 @@ describe("evaluate refuses a snapshot with a field its schema does not name", ()
       "/hsms/0/categories",
       "cachedAt",
     ],
-  ])("%s: exit 2 naming the field, nothing written", (_where, edit, path, field) => {
+  ])("%s: exit 2 naming the field, nothing written", async (_where, edit, path, field) => {
     const dir = tempDir();
     const file = join(dir, "snapshot.json");
     const edited = JSON.parse(JSON.stringify(snapshot({ hsms: [cloudHsm()] }))) as Record<string, unknown>;
     edit(edited);
     writeFileSync(file, JSON.stringify(edited));
-    const r = run(["evaluate", "--snapshot", file, "--out", join(dir, "out")]);
+    const r = await run(["evaluate", "--snapshot", file, "--out", join(dir, "out")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(
       `${file}: not an hsm-audit snapshot: ${path}: has a field the schema does not name: '${field}'`,
@@ -295,21 +296,21 @@ describe("render checks a saved result against its own findings", () => {
       /waiver\.expires: '2026-04-31'/,
     ],
   ];
-  it.each(edits)("%s: exit 2 naming the field, nothing written", (_name, edit, expected) => {
+  it.each(edits)("%s: exit 2 naming the field, nothing written", async (_name, edit, expected) => {
     const result = sampleResult();
     edit(result);
     const out = join(tempDir(), "out");
-    const r = run(["render", "--result", saved(result), "--out", out, "--format", "md,pdf"]);
+    const r = await run(["render", "--result", saved(result), "--out", out, "--format", "md,pdf"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(expected);
     expect(existsSync(out)).toBe(false);
   });
 
-  it("an untouched result with a month and a FROM/TO period renders", () => {
+  it("an untouched result with a month and a FROM/TO period renders", async () => {
     for (const period of ["2026-10", "2026-10-01/2026-10-15", "2026-10-01T00:00:00Z/2026-10-02T00:00:00+02:00"]) {
       const result = sampleResult();
       result.logWindow.period = period;
-      const r = run(["render", "--result", saved(result), "--out", join(tempDir(), "out"), "--format", "md"]);
+      const r = await run(["render", "--result", saved(result), "--out", join(tempDir(), "out"), "--format", "md"]);
       expect({ period, status: r.status, stderr: r.stderr }).toEqual({ period, status: 0, stderr: "" });
     }
   });
@@ -319,8 +320,8 @@ describe("an --out that cannot be created", () => {
   it.each([
     ["/proc/x/y", "cannot create a directory in /proc"],
     ["/proc/self/nope/deeper", "/proc/self is not writable"],
-  ])("%s: exit 2 at once with a clear message", (out, reason) => {
-    const r = run(["render", "--result", saved(sampleResult()), "--format", "md", "--out", out]);
+  ])("%s: exit 2 at once with a clear message", async (out, reason) => {
+    const r = await run(["render", "--result", saved(sampleResult()), "--format", "md", "--out", out]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`--out ${out}: ${reason}`);
   });

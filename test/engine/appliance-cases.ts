@@ -1,6 +1,12 @@
 // The cases of the Luna appliance check kinds (LUNA.md §7): a Dedicated HSM with appliance readings, each reading
 // backed by a transcript's evidence record; a change to one reading makes one aspect pass, fail or not proven.
-import type { ApplianceReadings, EvidenceRecord, HsmFacts, Snapshot } from "../../src/model/snapshot.js";
+import type {
+  ApplianceFacts,
+  ApplianceReadings,
+  EvidenceRecord,
+  HsmFacts,
+  Snapshot,
+} from "../../src/model/snapshot.js";
 import { LUNA_COMMANDS, LUNA_COMMAND_KEYS, type LunaCommandKey } from "../../src/domain/luna.js";
 import { dedicatedHsm, hsmTarget, snapshot } from "../helpers/snapshots.js";
 import type { CheckCase } from "./cases.js";
@@ -85,10 +91,55 @@ const noEvidence = (): Pick<CheckCase, "target" | "snapshot"> => ({
 const HIDDEN =
   "Appliance luna-01: `audit show` failed on the appliance (Command Result : 65535 (Luna Shell execution)): 'audit' is not a valid command for this user.";
 
-/** What every aspect shares: no evidence given, a Payment HSM, an HSM the evidence does not name. */
+const TWIN = dedicatedHsm({ name: "dhsm-luna-02" });
+/**
+ * Two Dedicated HSMs whose appliance evidence reports the same `hsm show` serial (spelt `twinSerial`): one folder of
+ * transcripts copied for both.
+ */
+function twinned(twinSerial: string): Pick<CheckCase, "target" | "snapshot"> {
+  const one = withAppliance();
+  const twin = one.snapshot.appliances![0]!;
+  const show = twin.readings.hsmShow as Extract<NonNullable<ApplianceFacts["readings"]["hsmShow"]>, { value: unknown }>;
+  const copy: ApplianceFacts = {
+    name: "luna-02",
+    hsmId: TWIN.id,
+    readings: { ...twin.readings, hsmShow: { ...show, value: { ...show.value, serial: twinSerial } } },
+  };
+  return {
+    target: one.target,
+    snapshot: {
+      ...one.snapshot,
+      hsms: [...one.snapshot.hsms, TWIN],
+      appliances: [...one.snapshot.appliances!, copy],
+    },
+  };
+}
+
+/**
+ * What every aspect shares: no evidence given, a Payment HSM, an HSM the evidence does not name (not applicable), and
+ * evidence that names the same appliance for two HSMs (error).
+ */
 function notApplicableCases(): CheckCase[] {
   const unnamed = withAppliance();
   return [
+    {
+      name: "another HSM's appliance evidence reports the same serial: error, naming both",
+      ...twinned("1288734"),
+      expect: {
+        status: "error",
+        message: /\(appliance luna-01\) and that of appliance luna-02 report the same HSM serial number, 1288734/,
+      },
+    },
+    {
+      name: "the same serial with spaces around it: still the same appliance",
+      ...twinned(" 1288734 "),
+      expect: { status: "error", message: /same HSM serial number/ },
+    },
+    {
+      name: "another appliance with its own serial: judged as usual",
+      ...twinned("1288735"),
+      expect: { status: "pass" },
+    },
     {
       name: "no appliance evidence given: not applicable",
       ...noEvidence(),
@@ -363,6 +414,14 @@ export const applianceNoTamper: CheckCase[] = [
 ];
 
 export const applianceEvidence: CheckCase[] = [
+  {
+    name: "the same transcripts given for two HSMs (one serial): error, never a pass",
+    ...twinned("1288734"),
+    expect: {
+      status: "error",
+      message: /report the same HSM serial number, 1288734: one appliance's transcripts cannot prove two/,
+    },
+  },
   {
     name: "every aspect passes",
     ...withAppliance(),

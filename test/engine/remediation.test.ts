@@ -6,7 +6,7 @@
 // Bicep's lexer (the Bicep CLI is not installed here): a string literal is single-quoted on one line, with the escapes
 // \\ \' \n \r \t \$ and \u{X}, and an unescaped `${` starts an interpolation.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPolicies } from "../../src/engine/policy.js";
@@ -90,11 +90,14 @@ function expectSameArgv(actual: string[][], marked: string[][], values: Record<s
 describe("fixes pasted into bash", () => {
   const dir = mkdtempSync(join(tmpdir(), "hsm-audit-fix-"));
   const bin = join(dir, "bin");
+  // Bash builtins only: no process but the stub itself per call.
   const stub = `#!/bin/bash
-n=$(ls -1 "$AZ_LOG" | wc -l)
-for a in "$@"; do printf '%s\\0' "$a"; done > "$AZ_LOG/$(printf '%04d' "$n")"
+shopt -s nullglob
+calls=("$AZ_LOG"/*)
+printf -v name '%04d' "\${#calls[@]}"
+for a in "$@"; do printf '%s\\0' "$a"; done > "$AZ_LOG/$name"
 `;
-  spawnSync("mkdir", ["-p", bin]);
+  mkdirSync(bin, { recursive: true });
   writeFileSync(join(bin, "az"), stub);
   chmodSync(join(bin, "az"), 0o755);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,7 +107,7 @@ for a in "$@"; do printf '%s\\0' "$a"; done > "$AZ_LOG/$(printf '%04d' "$n")"
   function run(command: string) {
     const cwd = join(dir, `run-${++runs}`);
     const log = join(cwd, "az-calls");
-    spawnSync("mkdir", ["-p", log]);
+    mkdirSync(log, { recursive: true });
     const shell = spawnSync("bash", ["--noprofile", "--norc", "-c", command], {
       cwd,
       env: { PATH: `${bin}:/usr/bin:/bin`, AZ_LOG: log, HOME: cwd },

@@ -20,6 +20,7 @@ import type { EffectiveConfig, Setting } from "./config.js";
 import type { SearchWindow } from "./options.js";
 import type { PackSigner } from "../pack/signer.js";
 import type { SignRequest } from "../pack/pack.js";
+import type { CloudName } from "../azure/clouds.js";
 
 /**
  * What the commands that read or write results need: the configuration, the option checks, the formats and the
@@ -89,7 +90,7 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
     .option("sign-key", {
       type: "string",
       describe:
-        "Sign the evidence pack with this PEM private key (ECDSA P-256 or Ed25519): adds snapshot.json, evaluation.json and manifest.sigstore.json (docs/evidence-pack.md)",
+        "Sign the evidence pack with this PEM private key (ECDSA P-256 or Ed25519), or a Key Vault / Managed HSM key URL (scan, evaluate): adds snapshot.json, evaluation.json and manifest.sigstore.json (docs/evidence-pack.md)",
     })
     .option("previous", {
       type: "string",
@@ -282,12 +283,16 @@ interface OutputArgs {
 }
 
 /**
- * What `--sign-key` and `--previous` ask for, checked before any network call: the key is read (a bad one is exit 2),
- * and the previous pack's manifest hashed. The one place where a key URL would be dispatched is `signerFor`.
+ * What `--sign-key` and `--previous` ask for, checked before any network call but the key's own: a PEM key is read
+ * (a bad one is exit 2), a Key Vault or Managed HSM key is read from its service and checked (`remote`, where one may
+ * be used: not in the demo), and the previous pack's manifest is hashed.
  */
-async function signRequest(args: OutputArgs, signer?: PackSigner): Promise<SignRequest | undefined> {
+async function signRequest(
+  args: OutputArgs,
+  options: { signer?: PackSigner; remote?: boolean; cloud?: string } = {},
+): Promise<SignRequest | undefined> {
   const keyFile = args["sign-key"];
-  if (keyFile === undefined && !signer) return undefined;
+  if (keyFile === undefined && !options.signer) return undefined;
   const [{ signerFor }, { previousManifestDigest }] = await Promise.all([
     import("../pack/signer.js"),
     import("../pack/previous.js"),
@@ -298,9 +303,28 @@ async function signRequest(args: OutputArgs, signer?: PackSigner): Promise<SignR
       `hsm-audit: --previous ${args.previous} holds no signed manifest: this pack's manifest names no previous one\n`,
     );
   }
+  const cloud = options.cloud !== undefined ? shared.parseCloud(options.cloud) : undefined;
+  const signer =
+    options.signer ??
+    (await signerFor(keyFile!, options.remote ? async (url) => (await keyVault(url, cloud)).signer() : undefined));
+  return { signer, ...(previous ? { previousManifestSha256: previous } : {}) };
+}
+
+/**
+ * A Key Vault or Managed HSM key named by URL (src/pack/keyvault-signer.ts), through DefaultAzureCredential signed in
+ * to the cloud the URL's host belongs to (or `--cloud`'s, which then must be the host's).
+ */
+async function keyVault(url: string, cloud?: CloudName) {
+  const [{ DefaultAzureCredential }, kv] = await Promise.all([
+    import("@azure/identity"),
+    import("../pack/keyvault-signer.js"),
+  ]);
+  const address = kv.parseKeyVaultKeyUrl(url, cloud);
+  const authority = shared.CLOUDS[cloud ?? address.cloud ?? "AzureCloud"].authorityHost;
+  const options = { credential: new DefaultAzureCredential({ authorityHost: authority }), ...(cloud ? { cloud } : {}) };
   return {
-    signer: signer ?? signerFor(keyFile!),
-    ...(previous ? { previousManifestSha256: previous } : {}),
+    signer: () => kv.keyVaultSigner(url, options),
+    publicKey: () => kv.keyVaultPublicKey(url, options),
   };
 }
 
@@ -381,7 +405,7 @@ export async function main(argv: string[]): Promise<number> {
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
           const common = outputs(effective, args, Date.now());
-          const sign = await signRequest(args);
+          const sign = await signRequest(args, { remote: true, cloud: effective.cloud.value });
           const { scan } = await commands.scan();
           const { code } = await scan({
             ...common,
@@ -404,7 +428,7 @@ export async function main(argv: string[]): Promise<number> {
           }),
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
-          const sign = await signRequest(args);
+          const sign = await signRequest(args, { remote: true });
           const { snapshot, unverifiable, bytes } = shared.loadVerifiedSnapshot(args.snapshot);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
           const { report } = await commands.scan();
@@ -469,7 +493,8 @@ export async function main(argv: string[]): Promise<number> {
           const common = outputs(effective, args, Date.now());
           const { demo, demoSigningKey } = await commands.demo();
           const generated = args.sign ? await demoSigningKey() : undefined;
-          const sign = await signRequest(args, generated?.signer);
+          // The demo never uses the user's credentials: a Key Vault key is refused here.
+          const sign = await signRequest(args, generated ? { signer: generated.signer } : {});
           exitCode = await demo({
             ...common,
             ...optional("sign", sign && generated ? { ...sign, unlisted: generated.files } : sign),
@@ -539,8 +564,17 @@ export async function main(argv: string[]): Promise<number> {
               describe: "The previous month's pack: verified too, and this manifest must name its manifest",
             }),
         async (args) => {
-          const [{ verify }, { loadPublicKey }] = await Promise.all([commands.verify(), import("../pack/signer.js")]);
-          const key = args.key !== undefined ? loadPublicKey(args.key) : undefined;
+          const [{ verify }, { isKeyUrl, loadPublicKey, publicKeyFromPem }] = await Promise.all([
+            commands.verify(),
+            import("../pack/signer.js"),
+          ]);
+          // A key named by URL is read from its service (the one network call verify makes); a file is read here.
+          const key =
+            args.key === undefined
+              ? undefined
+              : isKeyUrl(args.key)
+                ? publicKeyFromPem((await (await keyVault(args.key)).publicKey()).publicKeyPem, args.key)
+                : loadPublicKey(args.key);
           exitCode = verify({
             dir: args.dir,
             ...optional("key", key),
@@ -643,16 +677,19 @@ function policiesOf(effective: EffectiveConfig) {
 
 /** An error of an estate file or of an output: the modules that throw them are loaded only when needed. */
 async function fromInput(error: unknown): Promise<boolean> {
-  const [{ EstateError }, { OutputError }, { SigningKeyError, PackUsageError }] = await Promise.all([
-    import("../simulator/estate.js"),
-    import("../report/outputs.js"),
-    import("../pack/errors.js"),
-  ]);
+  const [{ EstateError }, { OutputError }, { SigningKeyError, PackUsageError }, { KeyVaultSignerError }] =
+    await Promise.all([
+      import("../simulator/estate.js"),
+      import("../report/outputs.js"),
+      import("../pack/errors.js"),
+      import("../pack/keyvault-signer.js"),
+    ]);
   return (
     error instanceof EstateError ||
     error instanceof OutputError ||
     error instanceof SigningKeyError ||
-    error instanceof PackUsageError
+    error instanceof PackUsageError ||
+    error instanceof KeyVaultSignerError
   );
 }
 

@@ -3,18 +3,10 @@
 import { createHash, createPrivateKey, createPublicKey, sign as signWith, type KeyObject } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { SigningKeyError } from "./errors.js";
+import type { PackSigner, PackSigningAlgorithm } from "./signer-types.js";
 
-export type SigningAlgorithm = "ecdsa-p256-sha256" | "ed25519";
-
-export interface PackSigner {
-  /** Names the key in the bundle (a hint only: a verifier never trusts it, it is given the key). */
-  hint: string;
-  algorithm: SigningAlgorithm;
-  /** The public key as SPKI PEM. */
-  publicKeyPem(): Promise<string>;
-  /** Signs `data` (ECDSA: SHA-256 of it, the signature DER-encoded; Ed25519: the data itself). */
-  sign(data: Uint8Array): Promise<Uint8Array>;
-}
+export type { PackSigner } from "./signer-types.js";
+export type SigningAlgorithm = PackSigningAlgorithm;
 
 export { SigningKeyError };
 
@@ -22,15 +14,26 @@ export const ACCEPTED_KEYS = "a PEM ECDSA P-256 (prime256v1) or Ed25519 key";
 /** A PEM key is a few hundred bytes; anything far larger is not one. */
 const MAX_KEY_BYTES = 64 * 1024;
 
+/** A Key Vault or Managed HSM key named by its URL: signs in the service (src/pack/keyvault-signer.ts). */
+export type RemoteSigner = (url: string) => Promise<PackSigner>;
+
+/** Whether `--sign-key` or `--key` names a key by URL rather than a PEM file. */
+export function isKeyUrl(value: string): boolean {
+  return /^https?:\/\//i.test(value);
+}
+
 /**
- * The signer that `--sign-key VALUE` names: the one place where a key URL would be told from a file. Key Vault and
- * Managed HSM keys (`https://...`) are not signed with in this build.
+ * The signer that `--sign-key VALUE` names: the one place where a key URL is told from a file. A URL goes to
+ * `remote` (Key Vault or Managed HSM); where no remote signer may be used (the demo), a URL is refused.
  */
-export function signerFor(value: string): PackSigner {
-  if (/^https?:\/\//i.test(value)) {
-    throw new SigningKeyError(
-      `--sign-key ${value}: Key Vault signing is not available in this build; give a PEM private key file (${ACCEPTED_KEYS})`,
-    );
+export async function signerFor(value: string, remote?: RemoteSigner): Promise<PackSigner> {
+  if (isKeyUrl(value)) {
+    if (!remote) {
+      throw new SigningKeyError(
+        `--sign-key ${value}: a Key Vault key is not used here; give a PEM private key file (${ACCEPTED_KEYS})`,
+      );
+    }
+    return remote(value);
   }
   return localPemSigner(value);
 }
@@ -106,7 +109,11 @@ export function loadPrivateKey(file: string, flag = "--sign-key"): KeyObject {
 
 /** Reads a PEM public key for verifying (a private key is taken too: its public half is used). */
 export function loadPublicKey(file: string, flag = "--key"): KeyObject {
-  const pem = readKeyFile(flag, file);
+  return publicKeyFromPem(readKeyFile(flag, file), file, flag);
+}
+
+/** A public key from PEM (a file's, or a Key Vault key's), checked to be one of the kinds accepted. */
+export function publicKeyFromPem(pem: string | Buffer, file: string, flag = "--key"): KeyObject {
   let key: KeyObject;
   try {
     key = createPublicKey({ key: pem, format: "pem" });

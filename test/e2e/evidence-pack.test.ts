@@ -194,15 +194,23 @@ describe("signing keys refused before any work: exit 2, nothing written", () => 
       /a public key or certificate; give the private key/,
     ],
     [
-      "a Key Vault key URL",
-      () => ["--sign-key", "https://contoso.vault.azure.net/keys/pack"],
-      /Key Vault signing is not available in this build/,
+      "a Key Vault key URL that is not one",
+      () => ["--sign-key", "https://contoso.vault.azure.net.example.com/keys/pack"],
+      /must end in \.vault\.azure\.net|is not a Key Vault|vault/i,
     ],
   ])("evaluate --sign-key with %s", async (_what, flags, message) => {
     const out = join(tempDir(), "out");
     const run = await runCli(["evaluate", "--snapshot", join(pack, "snapshot.json"), "--out", out, ...flags()]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("demo --sign-key with a Key Vault key URL: the demo never uses the user's credentials", async () => {
+    const out = join(tempDir(), "out");
+    const run = await runCli(["demo", "--sign-key", "https://contoso.vault.azure.net/keys/pack", "--out", out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("a Key Vault key is not used here; give a PEM private key file");
     expect(existsSync(out)).toBe(false);
   });
 
@@ -405,5 +413,44 @@ describe("scan --sign-key against the simulator", () => {
     expect(failures(lines)).toEqual([]);
     expect(code).toBe(0);
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^ok +summary\.md: SHA-256/)]));
+  });
+});
+
+describe("a key in a Managed HSM (the simulator's keys data plane)", () => {
+  test("evaluate --sign-key <key URL> signs in the HSM; verify --key <key URL> reads its public key: exit 0", async () => {
+    const target = await startScanTarget(`
+tenantId: 00000000-0000-4000-8000-0000000000aa
+subscriptions:
+  - subscriptionId: aaaaaaaa-0000-4000-8000-000000000001
+    displayName: Signing Lab
+    managedHsms:
+      - name: mhsm-pack
+        resourceGroup: rg
+        location: eastus
+        signingKeys:
+          - { name: evidence-pack, versions: 2 }
+`);
+    try {
+      const url = `${target.sim.url}/keys/evidence-pack`;
+      const out = join(tempDir(), "kv");
+      const signed = await runCli(
+        ["evaluate", "--snapshot", join(pack, "snapshot.json"), "--sign-key", url, "--out", out, "--quiet"],
+        target.env,
+      );
+      expect({ code: signed.code, stderr: signed.stderr }).toEqual({ code: 1, stderr: "" });
+      // The bundle names the key's full id, its version pinned.
+      const bundle = JSON.parse(readFileSync(join(out, "manifest.sigstore.json"), "utf8")) as {
+        verificationMaterial: { publicKey: { hint: string } };
+      };
+      expect(bundle.verificationMaterial.publicKey.hint).toMatch(/\/keys\/evidence-pack\/[0-9a-f]{32}$/);
+
+      const run = await runCli(["verify", out, "--key", bundle.verificationMaterial.publicKey.hint], target.env);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(run.stdout).toMatch(/^ok +signature: manifest\.sigstore\.json is signed by the key given/m);
+      // Another key does not verify it.
+      expect(verifyHere(out).code).toBe(1);
+    } finally {
+      await target.close();
+    }
   });
 });

@@ -219,26 +219,36 @@ describe("key files", () => {
     ],
     ["a huge file", () => write("huge.pem", Buffer.alloc(100_000, 0x41)), /100000 bytes is not a PEM key/],
   ];
-  test.each(cases)("--sign-key with %s is refused, naming the file and what is accepted", (_what, make, reason) => {
-    const file = make();
-    let error: unknown;
-    try {
-      signerFor(file);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SigningKeyError);
-    expect((error as Error).message).toContain(`--sign-key ${file}:`);
-    expect((error as Error).message).toMatch(reason);
-    if (!/cannot read|not a file/.test(reason.source)) {
-      expect((error as Error).message).toContain("ECDSA P-256 (prime256v1) or Ed25519");
-    }
-  });
+  test.each(cases)(
+    "--sign-key with %s is refused, naming the file and what is accepted",
+    async (_what, make, reason) => {
+      const file = make();
+      let error: unknown;
+      try {
+        await signerFor(file);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SigningKeyError);
+      expect((error as Error).message).toContain(`--sign-key ${file}:`);
+      expect((error as Error).message).toMatch(reason);
+      if (!/cannot read|not a file/.test(reason.source)) {
+        expect((error as Error).message).toContain("ECDSA P-256 (prime256v1) or Ed25519");
+      }
+    },
+  );
 
-  test("a Key Vault key URL is refused in this build, saying so", () => {
-    expect(() => signerFor("https://contoso.vault.azure.net/keys/pack")).toThrow(
-      /Key Vault signing is not available in this build/,
-    );
+  test("a key URL goes to the remote signer; where there is none it is refused, saying so", async () => {
+    const url = "https://contoso.vault.azure.net/keys/pack";
+    await expect(signerFor(url)).rejects.toThrow(/a Key Vault key is not used here; give a PEM private key file/);
+    const remote = keySigner(generateKeyPairSync("ed25519").privateKey);
+    const asked: string[] = [];
+    const signer = await signerFor(url, async (u) => {
+      asked.push(u);
+      return remote;
+    });
+    expect(signer).toBe(remote);
+    expect(asked).toEqual([url]);
   });
 
   test.each([

@@ -43,13 +43,15 @@ export default tseslint.config(
   },
   // The rooms of src/ and what each may import (docs/architecture.md). A relative import that climbs out of a room
   // into one it may not use is an error; cli and simulator may import anything, and nothing else imports them.
-  ...layer("src/util/**", ["domain", "model", "azure", "engine", "report", "cli", "simulator", "version"]),
-  ...layer("src/domain/**", ["model", "azure", "engine", "report", "cli", "simulator", "version"]),
-  ...layer("src/model/**", ["azure", "engine", "report", "cli", "simulator"]),
-  ...layer("src/azure/**", ["engine", "report", "cli", "simulator"]),
-  ...layer("src/engine/**", ["azure", "report", "cli", "simulator"]),
+  ...layer("src/util/**", ["domain", "model", "azure", "engine", "report", "pack", "cli", "simulator", "version"]),
+  ...layer("src/domain/**", ["model", "azure", "engine", "report", "pack", "cli", "simulator", "version"]),
+  ...layer("src/model/**", ["azure", "engine", "report", "pack", "cli", "simulator"]),
+  ...layer("src/azure/**", ["engine", "report", "pack", "cli", "simulator"]),
+  ...layer("src/engine/**", ["azure", "report", "pack", "cli", "simulator"]),
   // The report checks a result's totals with the engine's own summary: evaluate.js is the one engine module it uses.
-  ...layer("src/report/**", ["azure", "cli", "simulator", "engine(?!/evaluate\\.js$)"]),
+  ...layer("src/report/**", ["azure", "pack", "cli", "simulator", "engine(?!/evaluate\\.js$)"]),
+  // The signed evidence pack: manifest, signing and verifying; above the report, the engine and the collectors.
+  ...layer("src/pack/**", ["cli", "simulator"]),
   {
     // The report's own filter script runs in the reader's browser.
     files: ["report-templates/**/*.js"],

@@ -8,6 +8,7 @@ const commands = {
   render: () => import("./commands/render.js"),
   simulate: () => import("./commands/simulate.js"),
   policies: () => import("./commands/policies.js"),
+  verify: () => import("./commands/verify.js"),
 };
 import { SetupError, UsageError } from "./errors.js";
 import { terminalProgress } from "./progress.js";
@@ -17,6 +18,9 @@ import { FAIL_ON_VALUES } from "../model/result.js";
 import { formatIsoDuration } from "../util/duration.js";
 import type { EffectiveConfig, Setting } from "./config.js";
 import type { SearchWindow } from "./options.js";
+import type { PackSigner } from "../pack/signer.js";
+import type { SignRequest } from "../pack/pack.js";
+import type { CloudName } from "../azure/clouds.js";
 
 /**
  * What the commands that read or write results need: the configuration, the option checks, the formats and the
@@ -82,6 +86,15 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
     .option("sarif-all", {
       type: "boolean",
       describe: "results.sarif: also the failures below --fail-on (for review), left out by default",
+    })
+    .option("sign-key", {
+      type: "string",
+      describe:
+        "Sign the evidence pack with this PEM private key (ECDSA P-256 or Ed25519), or a Key Vault / Managed HSM key URL (scan, evaluate): adds snapshot.json, evaluation.json and manifest.sigstore.json (docs/evidence-pack.md)",
+    })
+    .option("previous", {
+      type: "string",
+      describe: "The previous month's output directory: a signed pack's manifest names its manifest's SHA-256",
     });
 }
 
@@ -265,6 +278,54 @@ interface OutputArgs {
   "clock-skew-tolerance"?: string;
   quiet?: boolean;
   "sarif-all"?: boolean;
+  "sign-key"?: string;
+  previous?: string;
+}
+
+/**
+ * What `--sign-key` and `--previous` ask for, checked before any network call but the key's own: a PEM key is read
+ * (a bad one is exit 2), a Key Vault or Managed HSM key is read from its service and checked (`remote`, where one may
+ * be used: not in the demo), and the previous pack's manifest is hashed.
+ */
+async function signRequest(
+  args: OutputArgs,
+  options: { signer?: PackSigner; remote?: boolean; cloud?: string } = {},
+): Promise<SignRequest | undefined> {
+  const keyFile = args["sign-key"];
+  if (keyFile === undefined && !options.signer) return undefined;
+  const [{ signerFor }, { previousManifestDigest }] = await Promise.all([
+    import("../pack/signer.js"),
+    import("../pack/previous.js"),
+  ]);
+  const previous = args.previous !== undefined ? previousManifestDigest(args.previous) : undefined;
+  if (args.previous !== undefined && previous === undefined) {
+    process.stderr.write(
+      `hsm-audit: --previous ${args.previous} holds no signed manifest: this pack's manifest names no previous one\n`,
+    );
+  }
+  const cloud = options.cloud !== undefined ? shared.parseCloud(options.cloud) : undefined;
+  const signer =
+    options.signer ??
+    (await signerFor(keyFile!, options.remote ? async (url) => (await keyVault(url, cloud)).signer() : undefined));
+  return { signer, ...(previous ? { previousManifestSha256: previous } : {}) };
+}
+
+/**
+ * A Key Vault or Managed HSM key named by URL (src/pack/keyvault-signer.ts), through DefaultAzureCredential signed in
+ * to the cloud the URL's host belongs to (or `--cloud`'s, which then must be the host's).
+ */
+async function keyVault(url: string, cloud?: CloudName) {
+  const [{ DefaultAzureCredential }, kv] = await Promise.all([
+    import("@azure/identity"),
+    import("../pack/keyvault-signer.js"),
+  ]);
+  const address = kv.parseKeyVaultKeyUrl(url, cloud);
+  const authority = shared.CLOUDS[cloud ?? address.cloud ?? "AzureCloud"].authorityHost;
+  const options = { credential: new DefaultAzureCredential({ authorityHost: authority }), ...(cloud ? { cloud } : {}) };
+  return {
+    signer: () => kv.keyVaultSigner(url, options),
+    publicKey: () => kv.keyVaultPublicKey(url, options),
+  };
 }
 
 /** The configuration file merged with the flags; nothing is read from Azure or written yet. */
@@ -344,9 +405,11 @@ export async function main(argv: string[]): Promise<number> {
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
           const common = outputs(effective, args, Date.now());
+          const sign = await signRequest(args, { remote: true, cloud: effective.cloud.value });
           const { scan } = await commands.scan();
           const { code } = await scan({
             ...common,
+            ...optional("sign", sign),
             ...scanSettings(args, effective).options,
             ...searchWindow(args, effective),
             ...optional("progress", progress),
@@ -365,10 +428,13 @@ export async function main(argv: string[]): Promise<number> {
           }),
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
-          const { snapshot, unverifiable } = shared.loadVerifiedSnapshot(args.snapshot);
+          const sign = await signRequest(args, { remote: true });
+          const { snapshot, unverifiable, bytes } = shared.loadVerifiedSnapshot(args.snapshot);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
           const { report } = await commands.scan();
-          exitCode = (await report(snapshot, outputs(effective, args, Date.parse(snapshot.startedAt)))).code;
+          const common = outputs(effective, args, Date.parse(snapshot.startedAt));
+          // A signed pack keeps the snapshot file's bytes as read: the evidence the manifest vouches for.
+          exitCode = (await report(snapshot, { ...common, ...optional("sign", sign) }, sign ? bytes : undefined)).code;
           for (const u of unverifiable) process.stderr.write(`hsm-audit: ${u.reason}\n`);
         },
       )
@@ -408,17 +474,30 @@ export async function main(argv: string[]): Promise<number> {
         "demo",
         "Run the full scan against the built-in simulated estate (no Azure account needed)",
         (y) =>
-          periodOptions(outputOptions(y, "hsm-audit-demo")).option("estate", {
-            type: "string",
-            describe: "Another estate file to scan",
-            hidden: true,
-          }),
+          periodOptions(outputOptions(y, "hsm-audit-demo"))
+            .option("estate", {
+              type: "string",
+              describe: "Another estate file to scan",
+              hidden: true,
+            })
+            .option("sign", {
+              type: "boolean",
+              describe:
+                "Sign the pack with an ECDSA P-256 key generated into the output (signing-key.pem: never ship it; signing-key.pub.pem)",
+            }),
         async (args) => {
+          if (args.sign && args["sign-key"] !== undefined) {
+            throw new UsageError("demo takes --sign (a key it generates) or --sign-key FILE, not both");
+          }
           const effective = settings(args, "hsm-audit-demo");
           const common = outputs(effective, args, Date.now());
-          const { demo } = await commands.demo();
+          const { demo, demoSigningKey } = await commands.demo();
+          const generated = args.sign ? await demoSigningKey() : undefined;
+          // The demo never uses the user's credentials: a Key Vault key is refused here.
+          const sign = await signRequest(args, generated ? { signer: generated.signer } : {});
           exitCode = await demo({
             ...common,
+            ...optional("sign", sign && generated ? { ...sign, unlisted: generated.files } : sign),
             ...searchWindow(args, effective),
             ...optional("estate", args.estate),
             ...optional("progress", progress),
@@ -462,6 +541,44 @@ export async function main(argv: string[]): Promise<number> {
               "latencyMs",
               shared.positiveInteger("--latency-ms", args["latency-ms"], 0, 60_000) || undefined,
             ),
+          });
+        },
+      )
+      .command(
+        "verify <dir>",
+        "Verify a signed evidence pack offline: every file, the signature, the evidence, the re-evaluation, the chain",
+        (y) =>
+          y
+            .positional("dir", {
+              type: "string",
+              demandOption: true,
+              describe: "The pack's directory (--out of the run)",
+            })
+            .option("key", {
+              type: "string",
+              describe:
+                "The signer's public key (PEM); without it the signature is not verified and the exit code is 1",
+            })
+            .option("previous", {
+              type: "string",
+              describe: "The previous month's pack: verified too, and this manifest must name its manifest",
+            }),
+        async (args) => {
+          const [{ verify }, { isKeyUrl, loadPublicKey, publicKeyFromPem }] = await Promise.all([
+            commands.verify(),
+            import("../pack/signer.js"),
+          ]);
+          // A key named by URL is read from its service (the one network call verify makes); a file is read here.
+          const key =
+            args.key === undefined
+              ? undefined
+              : isKeyUrl(args.key)
+                ? publicKeyFromPem((await (await keyVault(args.key)).publicKey()).publicKeyPem, args.key)
+                : loadPublicKey(args.key);
+          exitCode = verify({
+            dir: args.dir,
+            ...optional("key", key),
+            ...optional("previous", args.previous),
           });
         },
       )
@@ -514,7 +631,7 @@ export async function main(argv: string[]): Promise<number> {
           )
           .demandCommand(1, "Name a subcommand: list or show ID."),
       )
-      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate, config or policies.")
+      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate, verify, config or policies.")
       .strict()
       .help()
       .version()
@@ -560,11 +677,20 @@ function policiesOf(effective: EffectiveConfig) {
 
 /** An error of an estate file or of an output: the modules that throw them are loaded only when needed. */
 async function fromInput(error: unknown): Promise<boolean> {
-  const [{ EstateError }, { OutputError }] = await Promise.all([
-    import("../simulator/estate.js"),
-    import("../report/outputs.js"),
-  ]);
-  return error instanceof EstateError || error instanceof OutputError;
+  const [{ EstateError }, { OutputError }, { SigningKeyError, PackUsageError }, { KeyVaultSignerError }] =
+    await Promise.all([
+      import("../simulator/estate.js"),
+      import("../report/outputs.js"),
+      import("../pack/errors.js"),
+      import("../pack/keyvault-signer.js"),
+    ]);
+  return (
+    error instanceof EstateError ||
+    error instanceof OutputError ||
+    error instanceof SigningKeyError ||
+    error instanceof PackUsageError ||
+    error instanceof KeyVaultSignerError
+  );
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

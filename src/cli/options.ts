@@ -287,16 +287,23 @@ export function waiversFrom(file: string, rules: WaiverRules): Waiver[] {
 export { policiesFrom } from "./pack.js";
 
 function readJson(flag: string, file: string): unknown {
+  return readJsonFile(flag, file).value;
+}
+
+/** A JSON file's bytes as read and its value. */
+function readJsonFile(flag: string, file: string): { bytes: Buffer; value: unknown } {
   let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
+    text = bytes.toString("utf8");
   } catch (error) {
     throw new UsageError(
       `${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
   try {
-    return JSON.parse(text) as unknown;
+    return { bytes, value: JSON.parse(text) as unknown };
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
@@ -311,11 +318,16 @@ function readJson(flag: string, file: string): unknown {
 }
 
 export function loadSnapshot(file: string): Snapshot {
-  const value = readJson("--snapshot", file);
+  return loadSnapshotFile(file).snapshot;
+}
+
+/** A saved snapshot with the bytes it was read from (a signed pack keeps those bytes). */
+function loadSnapshotFile(file: string): { snapshot: Snapshot; bytes: Buffer } {
+  const { value, bytes } = readJsonFile("--snapshot", file);
   if (!validateSnapshot(value)) {
     throw new UsageError(`${file}: not an hsm-audit snapshot: ${firstError(validateSnapshot.errors)}`);
   }
-  return value as unknown as Snapshot;
+  return { snapshot: value as unknown as Snapshot, bytes };
 }
 
 /** Tamperings listed in the message of a refused snapshot; the rest are counted. */
@@ -327,8 +339,9 @@ const TAMPERINGS_SHOWN = 20;
  * record and the fact). A fact whose bodies were not kept comes back as an error of the snapshot, so that the findings
  * resting on it are errors, never passes.
  */
-export function loadVerifiedSnapshot(file: string): Verification {
-  const verification = verifySnapshot(loadSnapshot(file));
+export function loadVerifiedSnapshot(file: string): Verification & { bytes: Buffer } {
+  const { snapshot, bytes } = loadSnapshotFile(file);
+  const verification = { ...verifySnapshot(snapshot), bytes };
   const { tampered } = verification;
   if (tampered.length > 0) {
     const lines = tampered

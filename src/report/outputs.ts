@@ -1,5 +1,7 @@
 // Writes the chosen formats into the output directory, all or nothing (see writeOutputs).
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { basename, join } from "node:path";
 import type { Writable } from "node:stream";
 import { makeDirectory, Staging, WriteError } from "../util/safe-write.js";
 import type { Result } from "../model/result.js";
@@ -17,6 +19,13 @@ export const FORMAT_FILES = {
   ocsf: "findings.ocsf.jsonl",
 } as const;
 export type Format = keyof typeof FORMAT_FILES;
+
+/** The files a signed evidence pack holds beside the formats (docs/evidence-pack.md). */
+export const PACK_FILES = {
+  manifest: "manifest.sigstore.json",
+  snapshot: "snapshot.json",
+  evaluation: "evaluation.json",
+} as const;
 
 export type Paper = "a4" | "letter";
 
@@ -55,6 +64,18 @@ export function available(format: Format): boolean {
   return Boolean(RENDERERS[format]);
 }
 
+/**
+ * A signed evidence pack written with the formats (src/pack): more files staged beside them, and the manifest, made
+ * from every staged file's name and SHA-256 once all are staged, before any is renamed into place.
+ */
+export interface PackOutputs {
+  files: ReadonlyArray<{ name: string; content: Uint8Array }>;
+  /** Written with the pack but not part of it, so not in the manifest (the demo's generated keys), with their mode. */
+  unlisted?: ReadonlyArray<{ name: string; content: Uint8Array; mode: number }>;
+  manifestName: string;
+  seal: (files: Array<{ name: string; sha256: string }>) => Promise<Uint8Array>;
+}
+
 /** The results could not be written (disk full, permissions changed during the scan). */
 export class OutputError extends Error {}
 
@@ -68,7 +89,7 @@ export async function writeOutputs(
   result: Result,
   outDir: string,
   formats: readonly Format[],
-  options: { paper?: Paper; sarifAll?: boolean } = {},
+  options: { paper?: Paper; sarifAll?: boolean; pack?: PackOutputs } = {},
 ): Promise<string[]> {
   // result.json is renamed into place last: once it is there, so is everything it came with.
   const wanted = [...new Set<Format>([...formats.filter((f) => f !== "json"), "json"])];
@@ -80,13 +101,23 @@ export async function writeOutputs(
     resultSha256: json.sha256,
   };
   const staging = new Staging();
-  const stale = (Object.keys(FORMAT_FILES) as Format[])
-    .filter((format) => !wanted.includes(format))
-    .map((format) => join(outDir, FORMAT_FILES[format]));
+  const pack = options.pack;
+  const packWritten = new Set(pack ? [...pack.files.map((f) => f.name), pack.manifestName] : []);
+  const stale = [
+    ...(Object.keys(FORMAT_FILES) as Format[])
+      .filter((format) => !wanted.includes(format))
+      .map((format) => join(outDir, FORMAT_FILES[format])),
+    // A run that signs nothing leaves no manifest of another run behind, which would vouch for files it never saw.
+    ...Object.values(PACK_FILES)
+      .filter((name) => !packWritten.has(name))
+      .map((name) => join(outDir, name)),
+  ];
   let files: string[];
   try {
     makeDirectory(outDir);
     for (const format of wanted) {
+      // A pack's files and manifest are staged before result.json, which is still renamed into place last.
+      if (format === "json" && pack) await stagePack(staging, outDir, pack, json);
       const file = join(outDir, FORMAT_FILES[format]);
       const load = RENDERERS[format];
       if (!load) throw new Error(`no renderer for ${format}`);
@@ -109,4 +140,24 @@ export async function writeOutputs(
   }
   // Listed in the order of the formats asked for, result.json first.
   return [join(outDir, FORMAT_FILES.json), ...files.filter((f) => !f.endsWith(FORMAT_FILES.json))];
+}
+
+/** Stages the pack's own files, hashes every file staged (as written, read back), then stages the signed manifest. */
+async function stagePack(staging: Staging, outDir: string, pack: PackOutputs, json: { sha256: string }): Promise<void> {
+  for (const file of pack.files) await staging.stage(join(outDir, file.name), file.content);
+  const hashed: Array<{ name: string; sha256: string }> = [];
+  for (const { temp, final } of staging.files()) hashed.push({ name: basename(final), sha256: await sha256Of(temp) });
+  hashed.push({ name: FORMAT_FILES.json, sha256: json.sha256 });
+  await staging.stage(join(outDir, pack.manifestName), await pack.seal(hashed));
+  for (const file of pack.unlisted ?? []) await staging.stage(join(outDir, file.name), file.content, file.mode);
+}
+
+function sha256Of(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(file)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")));
+  });
 }

@@ -167,6 +167,11 @@ export class Staging {
     return done;
   }
 
+  /** The files staged so far: each final name with the temp file holding its content until `commit`. */
+  files(): ReadonlyArray<{ temp: string; final: string }> {
+    return this.staged.map((s) => ({ ...s }));
+  }
+
   /** Removes every temp file not yet renamed. */
   discard(): void {
     for (const { temp } of this.staged.splice(0)) {

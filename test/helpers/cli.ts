@@ -119,6 +119,9 @@ export async function startScanTarget(
 export const KNOWN_AUDIENCES = [
   ...Object.values(CLOUDS).flatMap((c) => [c.armAudience, c.logsAudience]),
   STORAGE_AUDIENCE,
+  // The Key Vault and Managed HSM data planes (a pack signed with a key there; the simulator's challenge names these).
+  "https://vault.azure.net",
+  "https://managedhsm.azure.net",
 ].map((a) => a.replace(/\/+$/, ""));
 
 /** A stub `az` that logs its calls and hands out `token` for a known audience only. */

@@ -14,6 +14,38 @@ import { FORMAT_FILES, type Format } from "../../report/outputs.js";
 import { join } from "node:path";
 import { shownStatus } from "../../model/result.js";
 import { plural } from "../../model/words.js";
+import { generateKeyPairSync } from "node:crypto";
+import { keySigner, type PackSigner } from "../../pack/signer.js";
+import { PACK_FILES } from "../../report/outputs.js";
+
+/** The demo's generated key pair, written beside its pack: the private key only readable by its owner. */
+export const DEMO_KEY_FILES = { private: "signing-key.pem", public: "signing-key.pub.pem" } as const;
+
+/**
+ * `demo --sign`: a fresh ECDSA P-256 key pair, the signer over it, and its files (left out of the manifest). A demo key
+ * proves the format, not who signed: a real pack is signed with the organisation's own key.
+ */
+export async function demoSigningKey(): Promise<{
+  signer: PackSigner;
+  files: Array<{ name: string; content: Uint8Array; mode: number }>;
+}> {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  return {
+    signer: keySigner(privateKey),
+    files: [
+      {
+        name: DEMO_KEY_FILES.private,
+        content: Buffer.from(privateKey.export({ type: "pkcs8", format: "pem" }).toString()),
+        mode: 0o600,
+      },
+      {
+        name: DEMO_KEY_FILES.public,
+        content: Buffer.from(publicKey.export({ type: "spki", format: "pem" }).toString()),
+        mode: 0o644,
+      },
+    ],
+  };
+}
 
 export const DEMO_ESTATE = fileURLToPath(new URL("../../../examples/estates/contoso.yaml", import.meta.url));
 /** The LunaSH transcripts of the Contoso estate's two Luna appliances (one compliant, one not). */
@@ -81,6 +113,20 @@ export async function demo(options: DemoOptions): Promise<number> {
         `${join(options.outDir, FORMAT_FILES.json)} for every verdict, its evidence (each HTTP exchange, hashed) and the fix.`,
     );
     print(`The simulator answered ${sim.requests.length} HTTPS requests.`);
+    if (options.sign) {
+      const generated = options.sign.unlisted?.some((f) => f.name === DEMO_KEY_FILES.public);
+      const key = generated ? join(options.outDir, DEMO_KEY_FILES.public) : "PUBLIC-KEY.pem";
+      print(
+        `The pack is signed (${join(options.outDir, PACK_FILES.manifest)}). An auditor checks it, offline, with the signer's public key:`,
+      );
+      print(`  hsm-audit verify ${options.outDir} --key ${key}`);
+      if (generated) {
+        print(
+          `${join(options.outDir, DEMO_KEY_FILES.private)} is the demo's private key: never ship it with a pack; ` +
+            "a real pack is signed with your organisation's own key (--sign-key).",
+        );
+      }
+    }
     return code;
   } finally {
     evidence?.remove();

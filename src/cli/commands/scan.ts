@@ -18,6 +18,10 @@ import { OutputError, writeOutputs, type Format, type Paper } from "../../report
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
 import { checkCertificates, signIn } from "../setup.js";
+import { verifySnapshot } from "../../azure/verify.js";
+import { recordEvaluation } from "../../pack/evaluation.js";
+import { packOutputs, type SignRequest } from "../../pack/pack.js";
+import { TOOL } from "../../version.js";
 import { SharedTokenCredential } from "../../azure/clients.js";
 import type { ApplianceIndex } from "../../azure/luna/evidence-dir.js";
 import type { SshAppliance } from "../../azure/luna/ssh.js";
@@ -43,6 +47,8 @@ export interface OutputOptions {
   frameworks?: Framework[];
   /** The clock disagreement tolerated (`clockSkewTolerance`); the engine's default (five minutes) when absent. */
   clockSkewToleranceMs?: number;
+  /** Sign the pack (`--sign-key`): the snapshot, the recorded evaluation and a signed manifest join the outputs. */
+  sign?: SignRequest;
 }
 
 export interface ScanOptions extends OutputOptions {
@@ -112,34 +118,57 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
   });
   options.progress?.finish();
   checkCertificates(snapshot);
+  const snapshotText = options.snapshotOut || options.sign ? `${JSON.stringify(snapshot, null, 2)}\n` : undefined;
   if (options.snapshotOut) {
     try {
-      await writeFileSafely(options.snapshotOut, `${JSON.stringify(snapshot, null, 2)}\n`);
+      await writeFileSafely(options.snapshotOut, snapshotText!);
     } catch (error) {
       if (!(error instanceof WriteError)) throw error;
       throw new OutputError(`cannot write the snapshot ${options.snapshotOut}: ${error.message}`);
     }
   }
+  // A signed pack is evaluated from the snapshot as saved, read back and checked against its own evidence as
+  // `evaluate` and `verify` read it, so that the auditor's re-evaluation gives the same bytes.
+  if (options.sign) {
+    const saved = Buffer.from(snapshotText!, "utf8");
+    return report(verifySnapshot(JSON.parse(snapshotText!) as Snapshot).snapshot, options, saved);
+  }
   return report(snapshot, options);
 }
 
-/** Evaluates a snapshot and writes and prints the result. */
+/**
+ * Evaluates a snapshot and writes and prints the result. A signed run also writes `snapshotBytes` (the snapshot as
+ * saved or read: the pack's evidence) with the evaluation's inputs and the signed manifest.
+ */
 export async function report(
   snapshot: Snapshot,
   options: OutputOptions,
+  snapshotBytes?: Uint8Array,
 ): Promise<{ code: number; result: Result; files: string[] }> {
   const print = options.print ?? printLine;
-  const result = evaluate(snapshot, options.policies, {
+  const evaluateOptions = {
     failOn: options.failOn,
     frameworks: options.frameworks ?? loadFrameworks(),
     ...(options.waivers ? { waivers: options.waivers } : {}),
     failOnExpiredWaivers: options.failOnExpiredWaivers ?? false,
     ...(options.exclude ? { exclude: options.exclude } : {}),
     ...(options.clockSkewToleranceMs !== undefined ? { clockSkewToleranceMs: options.clockSkewToleranceMs } : {}),
-  });
+  };
+  const result = evaluate(snapshot, options.policies, evaluateOptions);
+  if (options.sign && !snapshotBytes) throw new Error("a signed pack needs the snapshot's bytes");
   const files = await writeOutputs(result, options.outDir, options.formats, {
     paper: options.paper ?? "a4",
     ...(options.sarifAll ? { sarifAll: true } : {}),
+    ...(options.sign && snapshotBytes
+      ? {
+          pack: packOutputs(
+            result,
+            snapshotBytes,
+            recordEvaluation(options.policies, evaluateOptions, TOOL.version),
+            options.sign,
+          ),
+        }
+      : {}),
   });
   print(renderTerminal(result, { color: options.color, ...(options.quiet ? { quiet: true } : {}) }));
   print("");

@@ -49,7 +49,9 @@ export function changeKind(before: Status | undefined, after: Status | undefined
   if (before === after) return undefined;
   if (after === "fail") return "new-failure";
   if (after === "error") return "new-error";
-  if (before === "fail" && (after === "pass" || after === "not_applicable")) return "resolved";
+  // Only a pass resolves a failure: a policy that stopped applying may have done so because its evidence is gone (a
+  // setting deleted makes the activity policies not applicable), and a waiver accepts a failure, it does not fix it.
+  if (before === "fail" && after === "pass") return "resolved";
   // A finding that appears passing or not applying (a new HSM, a new policy), or that disappears from a pass, says
   // nothing month over month.
   if (before === undefined && (after === "pass" || after === "not_applicable")) return undefined;

@@ -94,7 +94,7 @@ describe("changeKind: how a finding moved", () => {
     ["waived", "fail", "new-failure"],
     ["error", "fail", "new-failure"],
     ["fail", "pass", "resolved"],
-    ["fail", "not_applicable", "resolved"],
+    ["fail", "not_applicable", "changed"],
     ["pass", "error", "new-error"],
     ["fail", "error", "new-error"],
     [undefined, "error", "new-error"],

@@ -8,6 +8,7 @@ const commands = {
   render: () => import("./commands/render.js"),
   simulate: () => import("./commands/simulate.js"),
   policies: () => import("./commands/policies.js"),
+  diff: () => import("./commands/diff.js"),
 };
 import { SetupError, UsageError } from "./errors.js";
 import { terminalProgress } from "./progress.js";
@@ -24,15 +25,18 @@ import type { SearchWindow } from "./options.js";
  * top-level --help), so that listing policies loads none of it.
  */
 async function loadShared() {
-  const [config, options, outputs, clouds] = await Promise.all([
+  const [config, options, outputs, clouds, previous] = await Promise.all([
     import("./config.js"),
     import("./options.js"),
     import("../report/outputs.js"),
     import("../azure/clouds.js"),
+    import("./previous.js"),
   ]);
   return {
     ...config,
     ...options,
+    loadPreviousPack: previous.loadPreviousPack,
+    checkOrder: previous.checkOrder,
     CLOUD_NAMES: clouds.CLOUD_NAMES,
     CLOUDS: clouds.CLOUDS,
     FORMATS: Object.keys(outputs.FORMAT_FILES).join(","),
@@ -82,6 +86,11 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
     .option("sarif-all", {
       type: "boolean",
       describe: "results.sarif: also the failures below --fail-on (for review), left out by default",
+    })
+    .option("previous", {
+      type: "string",
+      describe:
+        "Last month's pack (the directory its run wrote with --out): the reports open with the changes since, result.json gets `changes`, results.sarif a baselineState",
     });
 }
 
@@ -265,6 +274,7 @@ interface OutputArgs {
   "clock-skew-tolerance"?: string;
   quiet?: boolean;
   "sarif-all"?: boolean;
+  previous?: string;
 }
 
 /** The configuration file merged with the flags; nothing is read from Azure or written yet. */
@@ -324,7 +334,21 @@ function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) 
     failOnExpiredWaivers: effective.failOnExpiredWaivers.value,
     exclude: effective.exclude.value,
     clockSkewToleranceMs: clockSkewToleranceOf(effective),
+    ...(args.previous !== undefined ? { previous: previousPack(args.previous, runTime) } : {}),
   };
+}
+
+/**
+ * `--previous DIR`, read and checked before anything is collected: a pack that is not valid, or that was run after
+ * this run's time (the scan's start, or the evaluated snapshot's), is a usage error naming it.
+ */
+function previousPack(dir: string, runTime: number) {
+  const pack = shared.loadPreviousPack(dir);
+  shared.checkOrder(
+    { label: `--previous ${pack.file}`, startedAt: pack.result.startedAt },
+    { label: "this run", startedAt: new Date(runTime).toISOString() },
+  );
+  return pack;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -426,6 +450,28 @@ export async function main(argv: string[]): Promise<number> {
         },
       )
       .command(
+        "diff <old> <new>",
+        "Month over month: what changed from the pack OLD to the pack NEW (directories or result.json files); exit 1 when a failure at or above NEW's fail-on is new, 3 when evidence is newly missing",
+        (y) =>
+          y
+            .positional("old", { type: "string", demandOption: true, describe: "The earlier pack" })
+            .positional("new", { type: "string", demandOption: true, describe: "The later pack" })
+            .option("format", { type: "string", describe: "text (default), md or json (result.json's changes)" }),
+        async (args) => {
+          const { diff, DIFF_FORMATS } = await commands.diff();
+          const format = (args.format ?? "text").toLowerCase();
+          if (!(DIFF_FORMATS as readonly string[]).includes(format)) {
+            throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(", ")}, not '${args.format}'`);
+          }
+          exitCode = diff({
+            old: args.old,
+            new: args.new,
+            format: format as (typeof DIFF_FORMATS)[number],
+            color: shared.useColor(process.stdout),
+          });
+        },
+      )
+      .command(
         "simulate",
         "Serve an estate as a local HTTPS Azure simulator (ARM and Log Analytics)",
         (y) =>
@@ -514,7 +560,7 @@ export async function main(argv: string[]): Promise<number> {
           )
           .demandCommand(1, "Name a subcommand: list or show ID."),
       )
-      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate, config or policies.")
+      .demandCommand(1, "Name a command: scan, evaluate, render, demo, diff, simulate, config or policies.")
       .strict()
       .help()
       .version()

@@ -17,6 +17,7 @@ import { writeFileSafely, WriteError } from "../../util/safe-write.js";
 import { OutputError, writeOutputs, type Format, type Paper } from "../../report/outputs.js";
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
+import { withChanges, type LoadedPack } from "../previous.js";
 import { checkCertificates, signIn } from "../setup.js";
 import { SharedTokenCredential } from "../../azure/clients.js";
 import type { ApplianceIndex } from "../../azure/luna/evidence-dir.js";
@@ -43,6 +44,8 @@ export interface OutputOptions {
   frameworks?: Framework[];
   /** The clock disagreement tolerated (`clockSkewTolerance`); the engine's default (five minutes) when absent. */
   clockSkewToleranceMs?: number;
+  /** The previous month's pack (`--previous DIR`): the result gets its `changes` since then. */
+  previous?: LoadedPack;
 }
 
 export interface ScanOptions extends OutputOptions {
@@ -129,7 +132,7 @@ export async function report(
   options: OutputOptions,
 ): Promise<{ code: number; result: Result; files: string[] }> {
   const print = options.print ?? printLine;
-  const result = evaluate(snapshot, options.policies, {
+  const evaluated = evaluate(snapshot, options.policies, {
     failOn: options.failOn,
     frameworks: options.frameworks ?? loadFrameworks(),
     ...(options.waivers ? { waivers: options.waivers } : {}),
@@ -137,6 +140,8 @@ export async function report(
     ...(options.exclude ? { exclude: options.exclude } : {}),
     ...(options.clockSkewToleranceMs !== undefined ? { clockSkewToleranceMs: options.clockSkewToleranceMs } : {}),
   });
+  // Month over month: computed from the verdicts, after them; no verdict or exit code depends on it.
+  const result = withChanges(evaluated, options.previous);
   const files = await writeOutputs(result, options.outDir, options.formats, {
     paper: options.paper ?? "a4",
     ...(options.sarifAll ? { sarifAll: true } : {}),

@@ -294,6 +294,7 @@ function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
       ...optional("failOn", args["fail-on"]),
       ...optional("formats", args.format),
       ...optional("out", args.out),
+      ...optional("previous", args.previous),
       ...optional("waivers", args.waivers),
       ...optional("failOnExpiredWaivers", args["fail-on-expired-waivers"]),
       ...optional("clockSkewTolerance", args["clock-skew-tolerance"]),
@@ -334,7 +335,7 @@ function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) 
     failOnExpiredWaivers: effective.failOnExpiredWaivers.value,
     exclude: effective.exclude.value,
     clockSkewToleranceMs: clockSkewToleranceOf(effective),
-    ...(args.previous !== undefined ? { previous: previousPack(args.previous, runTime) } : {}),
+    ...(effective.previous.value !== undefined ? { previous: previousPack(effective.previous.value, runTime) } : {}),
   };
 }
 

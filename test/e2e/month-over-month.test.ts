@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { RESULT_SCHEMA } from "../../src/model/schemas.js";
 import type { Result, ResultChanges } from "../../src/model/result.js";
-import { cleanUp, runCli, scan, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
+import { BIN, cleanUp, runCli, scan, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
+import { ROOT } from "../helpers/simulator.js";
 import { flowingCloudHsm, paymentsEstate } from "../helpers/estates.js";
 import { sarifProblems, validateSarifSchema, type Parsed } from "../helpers/consumers.js";
 import { readPdf, squeezed } from "../helpers/pdf.js";
@@ -40,12 +42,26 @@ async function scanEstate(estate: string, args: string[]): Promise<ScanRun> {
 const names = (list: { resourceId: string }[]) => list.map((f) => f.resourceId.split("/").pop()!.toLowerCase());
 
 describe("scan --previous, then diff", () => {
-  let october: ScanRun;
-  let november: ScanRun;
+  let october: ScanRun & { snapshot: string };
+  let november: ScanRun & { snapshot: string };
   let changes: ResultChanges;
   beforeAll(async () => {
-    october = await scanEstate(OCTOBER, ["--format", "sarif,md"]);
-    november = await scanEstate(NOVEMBER, ["--previous", october.out, "--format", "sarif,md,html,pdf"]);
+    const snapshots = tempDir();
+    october = {
+      ...(await scanEstate(OCTOBER, ["--format", "sarif,md", "--snapshot-out", join(snapshots, "october.json")])),
+      snapshot: join(snapshots, "october.json"),
+    };
+    november = {
+      ...(await scanEstate(NOVEMBER, [
+        "--previous",
+        october.out,
+        "--format",
+        "sarif,md,html,pdf",
+        "--snapshot-out",
+        join(snapshots, "november.json"),
+      ])),
+      snapshot: join(snapshots, "november.json"),
+    };
     changes = november.result!.changes!;
   });
 
@@ -133,6 +149,26 @@ describe("scan --previous, then diff", () => {
     const md = await runCli(["diff", october.out, november.out, "--format", "md"]);
     expect(md.stdout).toContain("### Changes since");
     expect(md.code).toBe(1);
+  });
+
+  test("evaluate --previous: November's snapshot evaluated offline gets the same changes", async () => {
+    const out = join(tempDir(), "evaluated");
+    const run = await runCli(["evaluate", "--snapshot", november.snapshot, "--previous", october.out, "--out", out]);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
+    expect(result.changes).toEqual(changes);
+    // October's snapshot compared with November's pack: the previous pack is the later one.
+    const reversed = await runCli([
+      "evaluate",
+      "--snapshot",
+      october.snapshot,
+      "--previous",
+      november.out,
+      "--out",
+      join(tempDir(), "x"),
+    ]);
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toMatch(/--previous .* was run at .*, after this run/);
   });
 
   test("diff of a pack with itself: nothing changed, exit 0", async () => {
@@ -246,3 +282,51 @@ beforeAll(async () => {
     await target.close();
   }
 });
+
+describe("the README's month over month example, as written", () => {
+  test("October's scan, November's with --previous, then diff: exit 1 for the new gating failure", async () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const commands = readme
+      .split("\n")
+      .filter((l) => /^npx hsm-audit (scan --out packs\/|diff packs\/)/.test(l))
+      .map((l) => l.replace(/#.*$/, "").trim().split(/\s+/).slice(2));
+    expect(commands).toEqual([
+      ["scan", "--out", "packs/2026-10"],
+      ["scan", "--out", "packs/2026-11", "--previous", "packs/2026-10"],
+      ["diff", "packs/2026-10", "packs/2026-11"],
+    ]);
+    const cwd = tempDir();
+    const codes: Array<number | null> = [];
+    for (const [i, estate] of [OCTOBER, NOVEMBER].entries()) {
+      const target = await startScanTarget(estate);
+      try {
+        const [command, ...args] = commands[i]!;
+        codes.push((await runIn(cwd, [command!, ...target.endpoints, ...args], target.env)).code);
+      } finally {
+        await target.close();
+      }
+    }
+    const diff = await runIn(cwd, commands[2]!, {});
+    expect(codes).toEqual([1, 1]);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain("chsm-drifts");
+    const result = JSON.parse(readFileSync(join(cwd, "packs/2026-11/result.json"), "utf8")) as Result;
+    expect(result.changes!.gating).toBeGreaterThan(0);
+  });
+});
+
+/** The CLI run in a working directory, as the README's relative paths need. */
+function runIn(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.resume();
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout }));
+  });
+}

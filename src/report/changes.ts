@@ -40,6 +40,15 @@ function byPair(findings: readonly Finding[]): Map<string, Finding> {
   return map;
 }
 
+/** How many findings of each resource failed, errored or need manual review, by the resource's key. */
+function unresolvedByResource(result: Result): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of result.findings) {
+    if (UNRESOLVED.has(f.status)) counts.set(idKey(f.resourceId), (counts.get(idKey(f.resourceId)) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Whether a finding is a failure that counts against `failOn`. */
 const gatingFail = (f: Finding | undefined, failOn: FailOn) =>
   f !== undefined && f.status === "fail" && failCounts(f.severity, failOn);
@@ -139,14 +148,15 @@ export function computeChanges(previous: PreviousPack, current: Result): ResultC
   for (const key of newPairs.keys()) add(key);
   for (const key of oldPairs.keys()) if (!newPairs.has(key)) add(key);
 
-  const unresolvedOf = (result: Result, id: string) =>
-    result.findings.filter((f) => idKey(f.resourceId) === idKey(id) && UNRESOLVED.has(f.status)).length;
+  // Counted once per pack: thousands of HSMs may come or go when two packs of different estates are compared.
+  const unresolvedBefore = unresolvedByResource(before);
+  const unresolvedAfter = unresolvedByResource(current);
   const hsmChange = (r: Result["resources"][number], result: Result): HsmChange => ({
     id: r.id,
     name: r.name,
     kind: r.kind,
     subscriptionId: r.subscriptionId,
-    unresolved: unresolvedOf(result, r.id),
+    unresolved: (result === before ? unresolvedBefore : unresolvedAfter).get(idKey(r.id)) ?? 0,
   });
   const newHsms = current.resources.filter((r) => !hsmsBefore.has(idKey(r.id))).map((r) => hsmChange(r, current));
   const scanned = new Set(current.scope.subscriptions.map(idKey));

@@ -317,6 +317,23 @@ describe("computeChanges: HSMs, scope, waivers, errors", () => {
   });
 });
 
+describe("at scale", () => {
+  test("two packs of 3,000 HSMs that share none: every HSM new and gone, each with its unresolved count", () => {
+    const estate = (prefix: string): Spec[] =>
+      Array.from({ length: 3000 }, (_, i) =>
+        ["p1", "p2", "p3", "p4", "p5"].map((p, j): Spec => [p, `${prefix}-${i}`, j === 0 ? "fail" : "pass"]),
+      ).flat();
+    const started = Date.now();
+    const changes = computeChanges(previousOf({ findings: estate("old") }), result({ findings: estate("new") }));
+    // Linear in the findings: counting each HSM's findings over all of them would be quadratic (3,000 x 15,000).
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(changes.newHsms).toHaveLength(3000);
+    expect(changes.removedHsms).toHaveLength(3000);
+    expect(changes.removedHsms.every((h) => h.unresolved === 1)).toBe(true);
+    expect(changes.gating).toBe(3000);
+  });
+});
+
 describe("changesExitCode: what diff exits with", () => {
   test.each<[string, Spec[], Spec[], ResultSpec["errors"], number]>([
     ["no change", [["p1", "a", "fail"]], [["p1", "a", "fail"]], [], 0],

@@ -47,9 +47,9 @@ export function changes(p: Layout, shown: Result) {
         { header: "HSM or subscription", width: 110 },
         { header: "Policy", width: 100 },
         { header: "Severity", width: 45 },
-        { header: "Before", width: 45 },
-        { header: "Now", width: 45 },
-        { header: "Finding", width: 185 },
+        { header: "Before", width: 60 },
+        { header: "Now", width: 60 },
+        { header: "Finding", width: 155 },
       ],
       rows
         .slice(0, MAX_CHANGE_ROWS)

@@ -43,6 +43,16 @@ function findingLine(f: FindingChange, name: (id: string) => string): string {
   return `${f.policyId} [${f.severity}] on ${name(f.resourceId)}: ${status(f.before)} -> ${status(f.after)}${gate}. ${f.message}`;
 }
 
+/** The changes counted on one line (`--quiet`). */
+export function changesCountLine(c: ResultChanges): string {
+  const n = (kind: FindingChangeKind) => changesOfKind(c, kind).length;
+  return (
+    `${changesHeading(c)}: ${n("new-failure")} new failure(s) (${c.gating} gating), ${n("new-error")} new error(s), ` +
+    `${n("changed")} changed, ${n("resolved")} resolved; ${c.newHsms.length} HSM(s) new, ${c.removedHsms.length} gone` +
+    `${c.comparable ? "" : " (the packs did not look at the same estate)"}.`
+  );
+}
+
 /**
  * The terminal section of a result as printed (printableResult: no value of Azure's prints as anything but itself).
  * `paint` colours a text (identity without colour). Empty when the result has no `changes`.

@@ -128,6 +128,14 @@ describe("hostile names in the changes", () => {
     expect(section).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 
+  test("--quiet: the changes counted on one line", () => {
+    const text = renderTerminal(result, { color: false, quiet: true });
+    expect(text).toMatch(
+      /^Changes since 2026-10-01: \d+ new failure\(s\) \(\d+ gating\), \d+ new error\(s\), \d+ changed, \d+ resolved; 1 HSM\(s\) new, 1 gone\.$/m,
+    );
+    expect(text).not.toContain("New failures (");
+  });
+
   test("summary.md escapes them", () => {
     const md = renderMarkdown(result);
     const section = md.slice(md.indexOf("### Changes since"));

@@ -154,6 +154,22 @@ describe("hostile names in the changes", () => {
     expect(html).toContain('<li><a href="#changes">Changes since 2026-10-01</a></li>');
   });
 
+  test("packs of another estate: every report says so before the lists", () => {
+    const elsewhere = withPrevious(
+      { ...before, scope: { ...before.scope, cloud: "AzureUSGovernment" } },
+      { ...now, findings: current, summary: summarise(current, now.failOn) },
+    );
+    const warning = "The two packs did not look at the same estate";
+    const text = renderTerminal(elsewhere, { color: false });
+    expect(text).toContain(`! ${warning}`);
+    expect(text).toContain("Differs: cloud: AzureUSGovernment then, AzureCloud now.");
+    expect(text.indexOf(warning)).toBeLessThan(text.indexOf("New failures ("));
+    expect(renderMarkdown(elsewhere)).toContain(`**${warning}`);
+    expect(renderHtml(elsewhere, { paper: "a4", resultSha256: "0".repeat(64) })).toContain(
+      `<p class="status-fail" data-testid="changes-warning">${warning}`,
+    );
+  });
+
   test("no changes, no section", () => {
     const html = renderHtml(now, { paper: "a4", resultSha256: "0".repeat(64) });
     expect(html).not.toContain('id="changes"');

@@ -3,12 +3,11 @@
 // location; code scanning also wants a file, so each result points at its policy's file, `policies/<id>.yaml`, line 1.
 import { createHash } from "node:crypto";
 import { printable, printableFix } from "./printable.js";
-import type { Finding, Result, ResultPolicy, Severity } from "../model/result.js";
+import type { Finding, FindingChange, Result, ResultPolicy, Severity } from "../model/result.js";
 import { earnedExitCode, shownStatus } from "../model/result.js";
 import { lookup } from "./lookup.js";
 import { idKey } from "../domain/ids.js";
 import { sarifBaseline } from "./sarif-baseline.js";
-import type { FindingChange } from "../model/result.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 /** The partialFingerprints key; its value is the same for the same policy and resource across runs. */

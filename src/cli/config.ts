@@ -31,6 +31,8 @@ export interface ConfigFile {
   failOn?: string;
   formats?: string[];
   out?: string;
+  /** Last month's pack (a directory, relative to the file), as `--previous`. */
+  previous?: string;
   waivers?: { file?: string; maxDays?: number; failOnExpired?: boolean };
   /** The largest disagreement between the services' clock and the scanner's that is tolerated (default 5m). */
   clockSkewTolerance?: string;
@@ -109,6 +111,7 @@ const CONFIG_SCHEMA = {
     failOn: { enum: [...FAIL_ON_VALUES] },
     formats: { type: "array", items: { enum: Object.keys(FORMAT_FILES) } },
     out: { type: "string", minLength: 1 },
+    previous: { type: "string", minLength: 1 },
     waivers: {
       type: "object",
       additionalProperties: false,
@@ -287,6 +290,8 @@ export interface EffectiveConfig {
   failOn: Setting<FailOn>;
   formats: Setting<string[]>;
   out: Setting<string>;
+  /** Last month's pack (`--previous`; absolute when it came from the file). */
+  previous: Setting<string | undefined>;
   waiversFile: Setting<string | undefined>;
   maxWaiverDays: Setting<number>;
   failOnExpiredWaivers: Setting<boolean>;
@@ -309,6 +314,7 @@ export interface ConfigFlags {
   failOn?: string;
   formats?: string[];
   out?: string;
+  previous?: string;
   waivers?: string;
   failOnExpiredWaivers?: boolean;
   clockSkewTolerance?: string;
@@ -352,6 +358,7 @@ export function effectiveConfig(
     failOn: pick(flags.failOn as FailOn | undefined, file.failOn as FailOn | undefined, "low", config),
     formats: pick(flags.formats, file.formats, [], config),
     out: pick(flags.out, fromFile(file.out), defaultOut, config),
+    previous: pick(flags.previous, fromFile(file.previous), undefined, config),
     waiversFile: pick(flags.waivers, fromFile(file.waivers?.file), undefined, config),
     maxWaiverDays: pick(undefined, file.waivers?.maxDays, DEFAULT_MAX_WAIVER_DAYS, config),
     failOnExpiredWaivers: pick(flags.failOnExpiredWaivers, file.waivers?.failOnExpired, false, config),
@@ -423,6 +430,7 @@ export function printableConfig(effective: EffectiveConfig, extras: PrintExtras 
     ["failOn", effective.failOn],
     ["formats", effective.formats],
     ["out", effective.out, outFrom],
+    ["previous", { ...effective.previous, value: effective.previous.value ?? null }],
   ];
   for (const [key, setting, note] of settings) {
     lines.push(`# ${key}: ${setting.source}${note ? ` (${note})` : ""}`, stringify({ [key]: setting.value }).trimEnd());

@@ -9,6 +9,7 @@ const commands = {
   simulate: () => import("./commands/simulate.js"),
   policies: () => import("./commands/policies.js"),
   verify: () => import("./commands/verify.js"),
+  diff: () => import("./commands/diff.js"),
 };
 import { SetupError, UsageError } from "./errors.js";
 import { terminalProgress } from "./progress.js";
@@ -28,15 +29,18 @@ import type { CloudName } from "../azure/clouds.js";
  * top-level --help), so that listing policies loads none of it.
  */
 async function loadShared() {
-  const [config, options, outputs, clouds] = await Promise.all([
+  const [config, options, outputs, clouds, previous] = await Promise.all([
     import("./config.js"),
     import("./options.js"),
     import("../report/outputs.js"),
     import("../azure/clouds.js"),
+    import("./previous.js"),
   ]);
   return {
     ...config,
     ...options,
+    loadPreviousPack: previous.loadPreviousPack,
+    checkOrder: previous.checkOrder,
     CLOUD_NAMES: clouds.CLOUD_NAMES,
     CLOUDS: clouds.CLOUDS,
     FORMATS: Object.keys(outputs.FORMAT_FILES).join(","),
@@ -94,7 +98,8 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
     })
     .option("previous", {
       type: "string",
-      describe: "The previous month's output directory: a signed pack's manifest names its manifest's SHA-256",
+      describe:
+        "Last month's pack (the directory its run wrote with --out): the reports open with the changes since, result.json gets `changes`, results.sarif a baselineState; a signed pack's manifest names the previous manifest's SHA-256",
     });
 }
 
@@ -289,6 +294,7 @@ interface OutputArgs {
  */
 async function signRequest(
   args: OutputArgs,
+  previousDir: string | undefined,
   options: { signer?: PackSigner; remote?: boolean; cloud?: string } = {},
 ): Promise<SignRequest | undefined> {
   const keyFile = args["sign-key"];
@@ -297,10 +303,10 @@ async function signRequest(
     import("../pack/signer.js"),
     import("../pack/previous.js"),
   ]);
-  const previous = args.previous !== undefined ? previousManifestDigest(args.previous) : undefined;
-  if (args.previous !== undefined && previous === undefined) {
+  const previous = previousDir !== undefined ? previousManifestDigest(previousDir) : undefined;
+  if (previousDir !== undefined && previous === undefined) {
     process.stderr.write(
-      `hsm-audit: --previous ${args.previous} holds no signed manifest: this pack's manifest names no previous one\n`,
+      `hsm-audit: --previous ${previousDir} holds no signed manifest: this pack's manifest names no previous one\n`,
     );
   }
   const cloud = options.cloud !== undefined ? shared.parseCloud(options.cloud) : undefined;
@@ -345,6 +351,7 @@ function settings(args: OutputArgs, defaultOut: string): EffectiveConfig {
       ...optional("failOn", args["fail-on"]),
       ...optional("formats", args.format),
       ...optional("out", args.out),
+      ...optional("previous", args.previous),
       ...optional("waivers", args.waivers),
       ...optional("failOnExpiredWaivers", args["fail-on-expired-waivers"]),
       ...optional("clockSkewTolerance", args["clock-skew-tolerance"]),
@@ -385,7 +392,21 @@ function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) 
     failOnExpiredWaivers: effective.failOnExpiredWaivers.value,
     exclude: effective.exclude.value,
     clockSkewToleranceMs: clockSkewToleranceOf(effective),
+    ...(effective.previous.value !== undefined ? { previous: previousPack(effective.previous.value, runTime) } : {}),
   };
+}
+
+/**
+ * `--previous DIR`, read and checked before anything is collected: a pack that is not valid, or that was run after
+ * this run's time (the scan's start, or the evaluated snapshot's), is a usage error naming it.
+ */
+function previousPack(dir: string, runTime: number) {
+  const pack = shared.loadPreviousPack(dir);
+  shared.checkOrder(
+    { label: `--previous ${pack.file}`, startedAt: pack.result.startedAt },
+    { label: "this run", startedAt: new Date(runTime).toISOString() },
+  );
+  return pack;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -405,7 +426,10 @@ export async function main(argv: string[]): Promise<number> {
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
           const common = outputs(effective, args, Date.now());
-          const sign = await signRequest(args, { remote: true, cloud: effective.cloud.value });
+          const sign = await signRequest(args, effective.previous.value, {
+            remote: true,
+            cloud: effective.cloud.value,
+          });
           const { scan } = await commands.scan();
           const { code } = await scan({
             ...common,
@@ -428,7 +452,7 @@ export async function main(argv: string[]): Promise<number> {
           }),
         async (args) => {
           const effective = settings(args, "hsm-audit-results");
-          const sign = await signRequest(args, { remote: true });
+          const sign = await signRequest(args, effective.previous.value, { remote: true });
           const { snapshot, unverifiable, bytes } = shared.loadVerifiedSnapshot(args.snapshot);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
           const { report } = await commands.scan();
@@ -494,13 +518,35 @@ export async function main(argv: string[]): Promise<number> {
           const { demo, demoSigningKey } = await commands.demo();
           const generated = args.sign ? await demoSigningKey() : undefined;
           // The demo never uses the user's credentials: a Key Vault key is refused here.
-          const sign = await signRequest(args, generated ? { signer: generated.signer } : {});
+          const sign = await signRequest(args, effective.previous.value, generated ? { signer: generated.signer } : {});
           exitCode = await demo({
             ...common,
             ...optional("sign", sign && generated ? { ...sign, unlisted: generated.files } : sign),
             ...searchWindow(args, effective),
             ...optional("estate", args.estate),
             ...optional("progress", progress),
+          });
+        },
+      )
+      .command(
+        "diff <old> <new>",
+        "Month over month: what changed from the pack OLD to the pack NEW (directories or result.json files); exit 1 when a failure at or above NEW's fail-on is new, 3 when evidence is newly missing",
+        (y) =>
+          y
+            .positional("old", { type: "string", demandOption: true, describe: "The earlier pack" })
+            .positional("new", { type: "string", demandOption: true, describe: "The later pack" })
+            .option("format", { type: "string", describe: "text (default), md or json (result.json's changes)" }),
+        async (args) => {
+          const { diff, DIFF_FORMATS } = await commands.diff();
+          const format = (args.format ?? "text").toLowerCase();
+          if (!(DIFF_FORMATS as readonly string[]).includes(format)) {
+            throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(", ")}, not '${args.format}'`);
+          }
+          exitCode = diff({
+            old: args.old,
+            new: args.new,
+            format: format as (typeof DIFF_FORMATS)[number],
+            color: shared.useColor(process.stdout),
           });
         },
       )
@@ -631,7 +677,7 @@ export async function main(argv: string[]): Promise<number> {
           )
           .demandCommand(1, "Name a subcommand: list or show ID."),
       )
-      .demandCommand(1, "Name a command: scan, evaluate, render, demo, simulate, verify, config or policies.")
+      .demandCommand(1, "Name a command: scan, evaluate, render, demo, verify, diff, simulate, config or policies.")
       .strict()
       .help()
       .version()

@@ -249,6 +249,99 @@ export interface Result {
   failOnExpiredWaivers?: boolean;
   /** Added to the contract: resources left out of evaluation by the configuration's `exclude`, with the pattern. */
   excluded?: Array<{ resourceId: string; pattern: string }>;
+  /**
+   * Added to the contract: what changed since the previous pack (`--previous DIR`), computed after evaluation from the
+   * two results; it never changes a verdict. Absent when no previous pack was given. See src/report/changes.ts.
+   */
+  changes?: ResultChanges;
+}
+
+/** How one (policy, resource) finding moved between the previous pack and this one. */
+export const FINDING_CHANGE_KINDS = ["new-failure", "resolved", "new-error", "changed"] as const;
+export type FindingChangeKind = (typeof FINDING_CHANGE_KINDS)[number];
+
+/** A (policy, resource) finding whose status differs between the two packs. */
+export interface FindingChange {
+  kind: FindingChangeKind;
+  policyId: string;
+  /** This pack's spelling of the id (the previous one's when the finding is gone). */
+  resourceId: string;
+  severity: Severity;
+  /** The status in the previous pack; absent: no such finding then (a new HSM, or a policy not evaluated then). */
+  before?: Status;
+  /** The status now; absent: no such finding now (the HSM is gone, or the policy no longer applies to it). */
+  after?: Status;
+  /** This pack's message (the previous one's when the finding is gone). */
+  message: string;
+  /** A new failure at or above this pack's fail-on: what makes `hsm-audit diff` exit 1. */
+  gating: boolean;
+}
+
+/** An HSM found in one pack and not the other (ids compared as ARM does, case-insensitively). */
+export interface HsmChange {
+  id: string;
+  name: string;
+  kind: string;
+  subscriptionId: string;
+  /**
+   * For an HSM gone since: `out-of-scope` (its subscription was not scanned this time), `excluded` (the
+   * configuration's `exclude` left it out), or `not-found` (deleted, moved, or no longer visible to the credential).
+   */
+  reason?: "out-of-scope" | "excluded" | "not-found";
+  /** Its findings that failed, errored or needed manual review in the pack it is in. */
+  unresolved: number;
+}
+
+/** A waiver in force in the previous pack (or not on file then) whose expiry date has passed by this run. */
+export interface WaiverChange {
+  index: number;
+  policy: string;
+  resource: string;
+  owner: string;
+  ticket: string;
+  expires: string;
+}
+
+/** A failed read of this run with no counterpart in the previous one (same purpose, same resource). */
+export interface ReadErrorChange {
+  for: string;
+  resourceId?: string;
+  message: string;
+}
+
+/** Where the two packs differ in what they looked at or how they judged it. */
+export interface ScopeDifference {
+  field: "cloud" | "tenants" | "subscriptions" | "policyPack" | "failOn";
+  before: string;
+  after: string;
+}
+
+export interface ResultChanges {
+  /** The previous pack as it was read. */
+  previous: {
+    runId?: string;
+    startedAt: string;
+    finishedAt: string;
+    /** `logWindow.period` of the previous pack, when it reported on a named period. */
+    period?: string;
+    /** SHA-256 (hex) of the previous result.json exactly as read. */
+    resultSha256: string;
+  };
+  /**
+   * False when the two packs cannot be compared HSM by HSM: another cloud, tenants that share nothing, or
+   * subscriptions that share nothing. The lists are still computed, and `differences` says why.
+   */
+  comparable: boolean;
+  differences: ScopeDifference[];
+  /** The fail-on threshold of this pack, by which `gating` was decided. */
+  failOn: FailOn;
+  findings: FindingChange[];
+  newHsms: HsmChange[];
+  removedHsms: HsmChange[];
+  expiredWaivers: WaiverChange[];
+  newReadErrors: ReadErrorChange[];
+  /** How many of `findings` are gating new failures. */
+  gating: number;
 }
 
 export type FailOn = Severity | "never";

@@ -4,7 +4,12 @@
 import type { Policy } from "../engine/policy.js";
 import type { Framework } from "../engine/frameworks.js";
 import type { Waiver } from "../engine/waivers.js";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { evaluate, type EvaluateOptions } from "../engine/evaluate.js";
+import { computeChanges } from "../report/changes.js";
+import { FORMAT_FILES } from "../report/outputs.js";
 import type { FailOn, Result } from "../model/result.js";
 import type { Snapshot } from "../model/snapshot.js";
 
@@ -82,10 +87,33 @@ export interface ReEvaluationContext {
 /**
  * Fields of result.json computed after evaluate() from outside the snapshot (month-over-month changes, computed from
  * the previous pack's result.json): each hook adds its field to the re-evaluated result as the run that wrote the pack
- * did, or throws saying what it lacks (the re-evaluation check then fails, naming it). None yet.
+ * did, or throws saying what it lacks (the re-evaluation check then fails, naming it).
  */
 export type PostEvaluationHook = (result: Result, context: ReEvaluationContext) => Result;
-export const POST_EVALUATION_HOOKS: PostEvaluationHook[] = [];
+
+/**
+ * Month over month: when the pack's result.json holds `changes` (its run was given `--previous`), they are made again
+ * from the previous pack named to verify (`verify --previous DIR`, verified first), exactly as the run made them
+ * (src/report/changes.ts, the field added last). Without that pack they cannot be checked: the re-evaluation fails,
+ * saying so.
+ */
+export const changesSincePrevious: PostEvaluationHook = (result, context) => {
+  const original = JSON.parse(readFileSync(join(context.packDir, FORMAT_FILES.json), "utf8")) as Partial<Result>;
+  if (original.changes === undefined) return result;
+  if (context.previousDir === undefined) {
+    throw new Error(
+      `${FORMAT_FILES.json} holds the changes since a previous pack: name that pack with --previous DIR to check them`,
+    );
+  }
+  const bytes = readFileSync(join(context.previousDir, FORMAT_FILES.json));
+  const previous = {
+    result: JSON.parse(bytes.toString("utf8")) as Result,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  };
+  return { ...result, changes: computeChanges(previous, result) };
+};
+
+export const POST_EVALUATION_HOOKS: PostEvaluationHook[] = [changesSincePrevious];
 
 /** evaluate() with the recorded inputs, then the post-evaluation hooks. */
 export function reEvaluate(

@@ -10,6 +10,7 @@ import type { Result, ShownStatus, Status } from "../model/result.js";
 import { anchorOf, buildView, evidenceAnchor, STATUS_LABEL, type ActivityView } from "./view.js";
 import type { RenderContext } from "./outputs.js";
 import { printableResult } from "./printable.js";
+import { withChangesSection } from "./html-changes.js";
 
 export const TEMPLATES = fileURLToPath(new URL("../../report-templates", import.meta.url));
 
@@ -63,7 +64,8 @@ function compile(): Compiled {
 
 export function renderHtml(result: Result, context: RenderContext): string {
   const { template, css, script, csp } = compile();
-  return template({ view: buildView(printableResult(result), context.resultSha256), css, script, csp });
+  const shown = printableResult(result);
+  return withChangesSection(template({ view: buildView(shown, context.resultSha256), css, script, csp }), shown);
 }
 
 /** Bar geometry of the records-per-day chart, in SVG user units. */

@@ -5,6 +5,7 @@ import { earnedExitCode, failCounts, SEVERITIES, shownStatus, type Finding, type
 import { lookup } from "./lookup.js";
 import { CUT_NOTE, printableResult } from "./printable.js";
 import { managementGroupScope, VERDICT } from "./words.js";
+import { changesMarkdown } from "./changes-text.js";
 
 /** Rows of the findings table; the rest are counted. */
 export const MAX_ROWS = 30;
@@ -41,6 +42,7 @@ export function renderMarkdown(given: Result): string {
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     `| ${s.pass} | ${s.fail - review} | ${review} | ${s.error} | ${s.manual} | ${s.waived} | ${s.notApplicable} |`,
   ];
+  if (result.changes) lines.push("", ...changesMarkdown(result, cell));
   if (review > 0) {
     lines.push(
       "",

@@ -3,10 +3,11 @@
 // location; code scanning also wants a file, so each result points at its policy's file, `policies/<id>.yaml`, line 1.
 import { createHash } from "node:crypto";
 import { printable, printableFix } from "./printable.js";
-import type { Finding, Result, ResultPolicy, Severity } from "../model/result.js";
+import type { Finding, FindingChange, Result, ResultPolicy, Severity } from "../model/result.js";
 import { earnedExitCode, shownStatus } from "../model/result.js";
 import { lookup } from "./lookup.js";
 import { idKey } from "../domain/ids.js";
+import { sarifBaseline } from "./sarif-baseline.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 /** The partialFingerprints key; its value is the same for the same policy and resource across runs. */
@@ -41,6 +42,7 @@ export function renderSarif(result: Result, options: { sarifAll?: boolean } = {}
   const look = lookup(result);
   const rules = look.policies.map((p) => rule(p));
   const ruleIndex = new Map(look.policies.map((p, i) => [p.id, i]));
+  const baseline = sarifBaseline(result, options.sarifAll === true);
   const results = result.findings
     .filter((f) => f.status === "fail" || f.status === "error" || f.status === "waived")
     .filter((f) => options.sarifAll === true || shownStatus(f, result.failOn) !== "review")
@@ -62,6 +64,7 @@ export function renderSarif(result: Result, options: { sarifAll?: boolean } = {}
           },
         ],
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f.policyId, f.resourceId) },
+        ...(result.changes ? { baselineState: baseline.stateOf(f) } : {}),
         properties: {
           status: f.status,
           severity: f.severity,
@@ -81,7 +84,8 @@ export function renderSarif(result: Result, options: { sarifAll?: boolean } = {}
         ];
       }
       return sarifResult;
-    });
+    })
+    .concat(baseline.absent.map((c) => absentResult(c, look.displayName(c.resourceId), ruleIndex)));
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
@@ -167,4 +171,35 @@ function messageOf(f: Finding, name: string): string {
 /** SARIF plain-text messages read `[text](id)` as an embedded link: literal brackets are escaped. */
 function plainText(text: string): string {
   return text.replace(/[[\]]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A result the previous run reported and this one does not (`baselineState: absent`): kind `informational`, level
+ * `none` (SARIF: a result that is not a failure has no level), with what it was and what it is now.
+ */
+function absentResult(c: FindingChange, name: string, ruleIndex: Map<string, number>): Record<string, unknown> {
+  const now = c.after ?? "not evaluated";
+  return {
+    ruleId: c.policyId,
+    ...(ruleIndex.has(c.policyId) ? { ruleIndex: ruleIndex.get(c.policyId) } : {}),
+    kind: "informational",
+    level: "none",
+    message: {
+      text: plainText(
+        `No longer reported: ${printable(name)}: was ${c.before ?? "not evaluated"}, now ${now}. ${printable(c.message)}`,
+      ),
+    },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: `policies/${encodeURIComponent(c.policyId)}.yaml` },
+          region: { startLine: 1 },
+        },
+        logicalLocations: [{ name, fullyQualifiedName: c.resourceId, kind: "resource" }],
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(c.policyId, c.resourceId) },
+    baselineState: "absent",
+    properties: { status: now, severity: c.severity, resourceId: c.resourceId, before: c.before ?? "not evaluated" },
+  };
 }

@@ -7,6 +7,7 @@ import { earnedExitCode } from "../model/result.js";
 import { CUT_NOTE, printable, printableResult } from "./printable.js";
 import { idKey } from "../domain/ids.js";
 import { managementGroupScope, VERDICT } from "./words.js";
+import { changesCountLine, changesLines } from "./changes-text.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -86,6 +87,8 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
     lines.push(result.clock.beyondTolerance ? paint(COLOR.error, `! ${text}`) : text);
   }
   lines.push("");
+  if (result.changes)
+    lines.push(...(options.quiet ? [changesCountLine(result.changes)] : changesLines(result, paint)), "");
 
   const tenant = byResource.get("/subscriptions");
   if (tenant && !options.quiet) {

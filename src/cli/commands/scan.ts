@@ -17,6 +17,7 @@ import { writeFileSafely, WriteError } from "../../util/safe-write.js";
 import { OutputError, writeOutputs, type Format, type Paper } from "../../report/outputs.js";
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
+import { withChanges, type LoadedPack } from "../previous.js";
 import { checkCertificates, signIn } from "../setup.js";
 import { verifySnapshot } from "../../azure/verify.js";
 import { recordEvaluation } from "../../pack/evaluation.js";
@@ -49,6 +50,8 @@ export interface OutputOptions {
   clockSkewToleranceMs?: number;
   /** Sign the pack (`--sign-key`): the snapshot, the recorded evaluation and a signed manifest join the outputs. */
   sign?: SignRequest;
+  /** The previous month's pack (`--previous DIR`): the result gets its `changes` since then. */
+  previous?: LoadedPack;
 }
 
 export interface ScanOptions extends OutputOptions {
@@ -154,7 +157,9 @@ export async function report(
     ...(options.exclude ? { exclude: options.exclude } : {}),
     ...(options.clockSkewToleranceMs !== undefined ? { clockSkewToleranceMs: options.clockSkewToleranceMs } : {}),
   };
-  const result = evaluate(snapshot, options.policies, evaluateOptions);
+  const evaluated = evaluate(snapshot, options.policies, evaluateOptions);
+  // Month over month: computed from the verdicts, after them; no verdict or exit code depends on it.
+  const result = withChanges(evaluated, options.previous);
   if (options.sign && !snapshotBytes) throw new Error("a signed pack needs the snapshot's bytes");
   const files = await writeOutputs(result, options.outDir, options.formats, {
     paper: options.paper ?? "a4",

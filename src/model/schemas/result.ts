@@ -2,7 +2,7 @@
 // closed (`closed()`): a field it does not name is refused; and the compiler holds it to result.ts (FieldDrift).
 import type { Result } from "../result.js";
 import type { FieldDrift, FromSchema } from "../schema-type.js";
-import { SEVERITIES, STATUSES, FAIL_ON_VALUES, WAIVER_STATES } from "../result.js";
+import { SEVERITIES, STATUSES, FAIL_ON_VALUES, WAIVER_STATES, FINDING_CHANGE_KINDS } from "../result.js";
 import { closed, type NoDrift } from "./closed.js";
 import {
   clockReading,
@@ -31,6 +31,22 @@ const waiverReference = {
   owner: str,
   ticket: str,
   expires: date,
+} as const;
+
+const hsmChanges = {
+  type: "array",
+  items: {
+    type: "object",
+    required: ["id", "name", "kind", "subscriptionId", "unresolved"],
+    properties: {
+      id: str,
+      name: str,
+      kind: str,
+      subscriptionId: str,
+      reason: { enum: ["out-of-scope", "excluded", "not-found"] },
+      unresolved: { type: "integer", minimum: 0 },
+    },
+  },
 } as const;
 
 export const RESULT_SCHEMA = closed({
@@ -345,6 +361,91 @@ export const RESULT_SCHEMA = closed({
         type: "object",
         required: ["resourceId", "pattern"],
         properties: { resourceId: str, pattern: str },
+      },
+    },
+    changes: {
+      type: "object",
+      required: [
+        "previous",
+        "comparable",
+        "differences",
+        "failOn",
+        "findings",
+        "newHsms",
+        "removedHsms",
+        "expiredWaivers",
+        "newReadErrors",
+        "gating",
+      ],
+      properties: {
+        previous: {
+          type: "object",
+          required: ["startedAt", "finishedAt", "resultSha256"],
+          properties: {
+            runId: str,
+            startedAt: instant,
+            finishedAt: instant,
+            period: str,
+            resultSha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
+          },
+        },
+        comparable: { type: "boolean" },
+        differences: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["field", "before", "after"],
+            properties: {
+              field: { enum: ["cloud", "tenants", "subscriptions", "policyPack", "failOn"] },
+              before: str,
+              after: str,
+            },
+          },
+        },
+        failOn: { enum: [...FAIL_ON_VALUES] },
+        findings: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["kind", "policyId", "resourceId", "severity", "message", "gating"],
+            properties: {
+              kind: { enum: [...FINDING_CHANGE_KINDS] },
+              policyId: str,
+              resourceId: str,
+              severity: { enum: [...SEVERITIES] },
+              before: { enum: [...STATUSES] },
+              after: { enum: [...STATUSES] },
+              message: str,
+              gating: { type: "boolean" },
+            },
+          },
+        },
+        newHsms: hsmChanges,
+        removedHsms: hsmChanges,
+        expiredWaivers: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["index", "policy", "resource", "owner", "ticket", "expires"],
+            properties: {
+              index: { type: "integer", minimum: 1 },
+              policy: str,
+              resource: str,
+              owner: str,
+              ticket: str,
+              expires: date,
+            },
+          },
+        },
+        newReadErrors: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["for", "message"],
+            properties: { for: str, resourceId: str, message: str },
+          },
+        },
+        gating: { type: "integer", minimum: 0 },
       },
     },
   },

@@ -25,6 +25,7 @@ import { waivers } from "./sections/waivers.js";
 import { errors } from "./sections/errors.js";
 import { methodology } from "./sections/methodology.js";
 import { evidenceIndex } from "./sections/evidence.js";
+import { changes } from "./sections/changes.js";
 
 const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
 let fonts: { sans: Buffer; bold: Buffer; mono: Buffer } | undefined;
@@ -73,6 +74,7 @@ export async function renderPdf(given: Result, context: RenderContext, out: Writ
   p.start();
 
   cover(p, view);
+  changes(p, result);
   summary(p, view);
   const shown: ShownFixes = new Map();
   let written = 0;

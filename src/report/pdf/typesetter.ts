@@ -285,6 +285,18 @@ export interface Typesetter {
   pageTotal(x: number, y: number): void;
   /** Writes the page count drawn by `pageTotal`: `pages`, in the sans font at 7.5 points. */
   finish(pages: number): void;
+  /**
+   * A short text known only later (a page number in the contents), drawn on the current page now: a box of `width`
+   * whose top-left corner is (x, y), right-aligned in it once `fill` writes it.
+   */
+  placeholder(x: number, y: number, width: number, style: Style): Placeholder;
+  /** Writes the text of a placeholder (once; a placeholder never filled is filled with "?" by `finish`). */
+  fill(placeholder: Placeholder, text: string): void;
+}
+
+/** A form XObject drawn on a page before its text is known. */
+export interface Placeholder {
+  readonly name: string;
 }
 
 /**
@@ -302,6 +314,9 @@ class PdfkitTypesetter implements Typesetter {
   private readonly sink = new PageSink();
   /** The page count: a form XObject drawn on every page and filled in when the document ends. */
   private readonly total: PDFKit.PDFKitReference;
+  /** Placeholders drawn and not yet filled. */
+  private readonly open = new Map<string, { ref: PDFKit.PDFKitReference; width: number; style: Style }>();
+  private placeholders = 0;
 
   constructor(
     private readonly doc: Doc,
@@ -332,6 +347,34 @@ class PdfkitTypesetter implements Typesetter {
     const [glyphs] = font.encode(String(pages));
     (this.total.data as Record<string, unknown>).Resources = { Font: { [font.id]: font.dictionary } };
     this.total.end(`BT 0.35 g /${font.id} 7.5 Tf 0 0 Td <${glyphs.join("")}> Tj ET`);
+    for (const name of [...this.open.keys()]) this.fill({ name }, "?");
+  }
+
+  placeholder(x: number, y: number, width: number, style: Style): Placeholder {
+    const name = `Ph${++this.placeholders}`;
+    const height = this.lineHeight(style.size);
+    const ref = this.doc.ref({ Type: "XObject", Subtype: "Form", BBox: [0, -height, width, height] });
+    this.open.set(name, { ref, width, style });
+    (this.doc.page as unknown as { xobjects: Record<string, unknown> }).xobjects[name] = ref;
+    // The form's origin is the baseline at the box's left edge (the page's user space runs top-down: flip back).
+    const baseline = this.faces[style.font].ascender * style.size;
+    this.doc.addContent(`q 1 0 0 -1 ${num(x)} ${num(y + baseline)} cm /${name} Do Q`);
+    return { name };
+  }
+
+  fill(placeholder: Placeholder, text: string) {
+    const open = this.open.get(placeholder.name);
+    if (!open) return;
+    this.open.delete(placeholder.name);
+    const doc = this.doc;
+    doc.font(open.style.font);
+    const font = (doc as unknown as { _font: EmbeddedFont })._font;
+    const [glyphs] = font.encode(text);
+    const x = Math.max(0, open.width - this.width(text, open.style.font, open.style.size));
+    (open.ref.data as Record<string, unknown>).Resources = { Font: { [font.id]: font.dictionary } };
+    open.ref.end(
+      `BT ${rgb(open.style.color)} rg /${font.id} ${num(open.style.size)} Tf ${num(x)} 0 Td <${glyphs.join("")}> Tj ET`,
+    );
   }
 
   lineHeight(size: number, font: FontName = "sans"): number {

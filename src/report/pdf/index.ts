@@ -5,9 +5,10 @@
 //
 // ./typesetter.ts sets the text (the only module that touches pdfkit's private parts), ./layout.ts has the page and
 // its building blocks, and ./sections/ the document's sections in their reading order.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import PDFDocument from "pdfkit";
 import type { Result } from "../../model/result.js";
@@ -25,6 +26,12 @@ import { waivers } from "./sections/waivers.js";
 import { errors } from "./sections/errors.js";
 import { methodology } from "./sections/methodology.js";
 import { evidenceIndex } from "./sections/evidence.js";
+import { contents, type ContentsEntry } from "./sections/contents.js";
+import { scopeAndSignOff } from "./sections/signoff.js";
+import { verdicts } from "./sections/verdicts.js";
+import { findingGroups, groupAnchor, groups, groupsOf, type FindingGroup } from "./sections/groups.js";
+import { attachments, type Attachment } from "./sections/attachments.js";
+import type { ReportView } from "../view.js";
 
 const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
 let fonts: { sans: Buffer; bold: Buffer; mono: Buffer } | undefined;
@@ -71,6 +78,28 @@ export async function renderPdf(given: Result, context: RenderContext, out: Writ
   doc.registerFont("mono", f.mono);
   const p = new Layout(doc, createTypesetter(doc, CONTENT_LEVEL), view, result.runId ?? result.startedAt);
   p.start();
+  const attached = attach(doc, context, view);
+
+  if ((context.pdfDetail ?? "summary") === "summary") {
+    const all = findingGroups(view);
+    cover(p, view, "summary");
+    contents(p, contentsOf(view, all));
+    scopeAndSignOff(p, view);
+    summary(p, view, all);
+    await verdicts(p, view, groupsOf(all));
+    await groups(p, all);
+    waivers(p, view);
+    errors(p, view);
+    methodology(p, view);
+    // The evidence the printed findings cite: those of the groups, and every tenant finding (the summary lists them).
+    const cited = new Set([...all.flatMap((g) => g.findings), ...view.tenantFindings].flatMap((f) => f.evidence));
+    await evidenceIndex(p, view, cited);
+    attachments(p, attached.files, attached.missing);
+    p.finish();
+    doc.end();
+    await done;
+    return;
+  }
 
   cover(p, view);
   summary(p, view);
@@ -93,6 +122,71 @@ export async function renderPdf(given: Result, context: RenderContext, out: Writ
   p.finish();
   doc.end();
   await done;
+}
+
+/** The printed contents of the summary layout, in its reading order. */
+function contentsOf(view: ReportView, all: FindingGroup[]): ContentsEntry[] {
+  return [
+    { key: "scope", title: "Scope of the evidence", level: 1 },
+    { key: "signoff", title: "Sign-off", level: 2 },
+    { key: "summary", title: "Executive summary", level: 1 },
+    { key: "verdicts", title: `HSM verdicts (${view.hsmCount})`, level: 1 },
+    ...(view.sections.some((s) => s.findings.length > 0)
+      ? [{ key: "subscriptions", title: "Subscriptions", level: 2 as const }]
+      : []),
+    { key: "groups", title: "Findings to act on", level: 1 },
+    ...all.map((g) => ({
+      key: groupAnchor(g.n),
+      title: `${g.n}. ${g.status.symbol} ${g.status.word} · ${g.severity} · ${g.policyId} (${g.findings.length})`,
+      level: 2 as const,
+    })),
+    ...(view.waivers ? [{ key: "waivers", title: "Waivers", level: 1 as const }] : []),
+    { key: "errors", title: "Errors and completeness", level: 1 },
+    { key: "methodology", title: "Appendix A: methodology", level: 1 },
+    { key: "evidence", title: "Appendix B: evidence index", level: 1 },
+    { key: "attachments", title: "Appendix C: attachments", level: 1 },
+  ];
+}
+
+/**
+ * Attaches result.json (the bytes written, which the cover's digest is of) and the snapshot file, when the context
+ * has them; returns what was attached, with the SHA-256 of the bytes attached, and what could not be.
+ */
+function attach(doc: PDFKit.PDFDocument, context: RenderContext, view: ReportView) {
+  const files: Attachment[] = [];
+  const missing: string[] = [];
+  const when = new Date(view.generatedAt);
+  const add = (name: string, what: string, bytes: Uint8Array) => {
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    doc.file(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      name,
+      type: "application/json",
+      description: `${what} (SHA-256 ${sha256})`,
+      creationDate: when,
+      modifiedDate: when,
+      relationship: "Data",
+    } as PDFKit.Mixins.PDFAttachmentOptions & { relationship: string });
+    files.push({ name, what, bytes: bytes.byteLength, sha256 });
+  };
+  if (context.resultJson)
+    add("result.json", "The result: every finding, resource and evidence record.", context.resultJson);
+  else
+    missing.push(
+      "result.json is not attached: this PDF was rendered without it. It sits beside this file in the pack.",
+    );
+  if (context.snapshotFile) {
+    // Read once, here: the only copy of the snapshot this renderer holds.
+    add(
+      basename(context.snapshotFile),
+      "The snapshot the result was evaluated from: everything read, with the evidence of each exchange.",
+      readFileSync(context.snapshotFile),
+    );
+  } else {
+    missing.push(
+      "No snapshot is attached: the result was not rendered from a saved snapshot (scan --snapshot-out, or evaluate --snapshot, attaches it).",
+    );
+  }
+  return { files, missing };
 }
 
 /** zlib level of the page content streams. */

@@ -73,6 +73,11 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
       describe: "Exit 1 when a waiver of the waivers file has expired",
     })
     .option("paper", { type: "string", describe: "Paper size of report.pdf (a4|letter; default a4)" })
+    .option("pdf-detail", {
+      type: "string",
+      describe:
+        "report.pdf's layout: summary (every HSM's verdict in one table, then the findings that need attention) or full (a section of every HSM; default summary)",
+    })
     .option("clock-skew-tolerance", {
       type: "string",
       describe:
@@ -262,6 +267,7 @@ interface OutputArgs {
   from?: string;
   to?: string;
   paper?: string;
+  "pdf-detail"?: string;
   "clock-skew-tolerance"?: string;
   quiet?: boolean;
   "sarif-all"?: boolean;
@@ -309,6 +315,7 @@ function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) 
     formats: shared.parseFormats(effective.formats.value),
     outDir: shared.checkOutDir(effective.out.value),
     paper: shared.parsePaper(args.paper),
+    pdfDetail: shared.parsePdfDetail(args["pdf-detail"]),
     color: shared.useColor(process.stdout),
     ...(args.quiet ? { quiet: true } : {}),
     ...(args["sarif-all"] ? { sarifAll: true } : {}),
@@ -368,7 +375,12 @@ export async function main(argv: string[]): Promise<number> {
           const { snapshot, unverifiable } = shared.loadVerifiedSnapshot(args.snapshot);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
           const { report } = await commands.scan();
-          exitCode = (await report(snapshot, outputs(effective, args, Date.parse(snapshot.startedAt)))).code;
+          exitCode = (
+            await report(snapshot, {
+              ...outputs(effective, args, Date.parse(snapshot.startedAt)),
+              snapshotFile: args.snapshot,
+            })
+          ).code;
           for (const u of unverifiable) process.stderr.write(`hsm-audit: ${u.reason}\n`);
         },
       )
@@ -385,6 +397,11 @@ export async function main(argv: string[]): Promise<number> {
             .option("format", { type: "string", array: true, describe: `Formats, comma-separated (${shared.FORMATS})` })
             .option("out", { type: "string", demandOption: true, describe: "Output directory" })
             .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" })
+            .option("pdf-detail", {
+              type: "string",
+              default: "summary",
+              describe: "report.pdf's layout: summary (verdicts first, findings that need attention) or full",
+            })
             .option("sarif-all", {
               type: "boolean",
               describe: "results.sarif: also the failures below the result's fail-on (for review)",
@@ -400,6 +417,7 @@ export async function main(argv: string[]): Promise<number> {
             outDir: shared.checkOutDir(args.out),
             formats: shared.parseFormats(args.format),
             paper: shared.parsePaper(args.paper),
+            pdfDetail: shared.parsePdfDetail(args["pdf-detail"]),
             ...(args["sarif-all"] ? { sarifAll: true } : {}),
           });
         },

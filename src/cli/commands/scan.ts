@@ -14,7 +14,7 @@ import type { Waiver } from "../../engine/waivers.js";
 import { earnedExitCode, type FailOn, type Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { writeFileSafely, WriteError } from "../../util/safe-write.js";
-import { OutputError, writeOutputs, type Format, type Paper } from "../../report/outputs.js";
+import { OutputError, writeOutputs, type Format, type Paper, type PdfDetail } from "../../report/outputs.js";
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
 import { checkCertificates, signIn } from "../setup.js";
@@ -28,6 +28,10 @@ export interface OutputOptions {
   outDir: string;
   formats: Format[];
   paper?: Paper;
+  /** report.pdf's layout (default summary). */
+  pdfDetail?: PdfDetail;
+  /** The snapshot file the result is evaluated from (evaluate --snapshot), attached to report.pdf. */
+  snapshotFile?: string;
   color: boolean;
   /** Print the verdict and the counts only. */
   quiet?: boolean;
@@ -120,7 +124,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
       throw new OutputError(`cannot write the snapshot ${options.snapshotOut}: ${error.message}`);
     }
   }
-  return report(snapshot, options);
+  return report(snapshot, options.snapshotOut ? { ...options, snapshotFile: options.snapshotOut } : options);
 }
 
 /** Evaluates a snapshot and writes and prints the result. */
@@ -140,6 +144,8 @@ export async function report(
   const files = await writeOutputs(result, options.outDir, options.formats, {
     paper: options.paper ?? "a4",
     ...(options.sarifAll ? { sarifAll: true } : {}),
+    ...(options.pdfDetail ? { pdfDetail: options.pdfDetail } : {}),
+    ...(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {}),
   });
   print(renderTerminal(result, { color: options.color, ...(options.quiet ? { quiet: true } : {}) }));
   print("");

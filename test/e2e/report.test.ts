@@ -273,6 +273,45 @@ test("render --paper letter re-renders a saved result, and refuses a bad paper s
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/--paper must be one of a4, letter/);
   expect(existsSync(join(dir, "legal"))).toBe(false);
+  const badDetail = await runCli([
+    "render",
+    "--result",
+    join(demoOut, "result.json"),
+    "--format",
+    "pdf",
+    "--pdf-detail",
+    "brief",
+    "--out",
+    join(dir, "brief"),
+  ]);
+  expect(badDetail.code).toBe(2);
+  expect(badDetail.stderr).toMatch(/--pdf-detail must be one of summary, full, not 'brief'/);
+  expect(existsSync(join(dir, "brief"))).toBe(false);
+});
+
+test("evaluate --snapshot attaches the snapshot file to report.pdf, with the SHA-256 of its bytes printed", async () => {
+  const target = await startScanTarget(ESTATE);
+  try {
+    const dir = tempDir();
+    const snapshot = join(dir, "snapshot.json");
+    const scanned = await scan(target, ["--snapshot-out", snapshot, "--format", "pdf"]);
+    expect(scanned.code).toBe(0);
+    const bytes = readFileSync(snapshot);
+    const digest = createHash("sha256").update(bytes).digest("hex");
+    // The scan's own pack carries the snapshot it wrote.
+    const fromScan = await readPdf(join(scanned.out, "report.pdf"));
+    expect(Buffer.from(fromScan.attachments.get("snapshot.json")!)).toEqual(bytes);
+    const out = join(dir, "evaluated");
+    const run = await runCli(["evaluate", "--snapshot", snapshot, "--format", "pdf", "--out", out]);
+    expect(run.code).toBe(scanned.code);
+    const pdf = await readPdf(join(out, "report.pdf"));
+    expect(Buffer.from(pdf.attachments.get("snapshot.json")!)).toEqual(bytes);
+    expect(Buffer.from(pdf.attachments.get("result.json")!)).toEqual(readFileSync(join(out, "result.json")));
+    const appendix = pdf.bodies[pdf.bodies.length - 1]!.replace(/\s+/g, "");
+    expect(appendix).toContain(digest);
+  } finally {
+    await target.close();
+  }
 });
 
 test.each([

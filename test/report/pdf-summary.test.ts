@@ -142,6 +142,25 @@ test("--pdf-detail summary attaches result.json and the snapshot, and prints the
   expect(createHash("sha256").update(pdf.attachments.get("result.json")!).digest("hex")).toBe(json.sha256);
 });
 
+test("a snapshot of several megabytes is streamed in whole, and one that cannot be read is named as not attached", async () => {
+  const big = join(dir, "big-snapshot.json");
+  // Several read chunks, not all alike: what is attached is the whole file, in order.
+  const text = `[${Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ i, body: `record ${i * 7919}` })).join(",")}]\n`;
+  writeFileSync(big, text);
+  const pdf = await render(hostileResult(), "big.pdf", { snapshotFile: big });
+  const attached = pdf.attachments.get("big-snapshot.json")!;
+  expect(attached.byteLength).toBeGreaterThan(2_000_000);
+  expect(Buffer.from(attached).toString("utf8")).toBe(text);
+  expect(squeeze(pdf.bodies[pdf.bodies.length - 1]!)).toContain(createHash("sha256").update(text).digest("hex"));
+
+  const gone = join(dir, "no-such-snapshot.json");
+  const without = await render(hostileResult(), "gone.pdf", { snapshotFile: gone });
+  expect(without.attachments.size).toBe(0);
+  expect(squeeze(without.bodies[without.bodies.length - 1]!)).toContain(
+    squeeze(`The snapshot ${gone} could not be read (ENOENT): it is not attached.`),
+  );
+});
+
 test("without result.json's bytes or a snapshot, Appendix C says what is not attached", async () => {
   const pdf = await render(hostileResult(), "bare.pdf");
   expect(pdf.attachments.size).toBe(0);

@@ -5,7 +5,6 @@
 //
 // ./typesetter.ts sets the text (the only module that touches pdfkit's private parts), ./layout.ts has the page and
 // its building blocks, and ./sections/ the document's sections in their reading order.
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
@@ -16,7 +15,7 @@ import { buildView } from "../view.js";
 import type { RenderContext } from "../outputs.js";
 import { printableResult } from "../printable.js";
 import { LAYOUT, Layout, PAPER } from "./layout.js";
-import { createTypesetter } from "./typesetter.js";
+import { attachFile, createTypesetter } from "./typesetter.js";
 import { cover } from "./sections/cover.js";
 import { summary } from "./sections/summary.js";
 import { subscription } from "./sections/subscription.js";
@@ -78,7 +77,7 @@ export async function renderPdf(given: Result, context: RenderContext, out: Writ
   doc.registerFont("mono", f.mono);
   const p = new Layout(doc, createTypesetter(doc, CONTENT_LEVEL), view, result.runId ?? result.startedAt);
   p.start();
-  const attached = attach(doc, context, view);
+  const attached = await attach(doc, context, view);
 
   if ((context.pdfDetail ?? "summary") === "summary") {
     const all = findingGroups(view);
@@ -152,35 +151,35 @@ function contentsOf(view: ReportView, all: FindingGroup[]): ContentsEntry[] {
  * Attaches result.json (the bytes written, which the cover's digest is of) and the snapshot file, when the context
  * has them; returns what was attached, with the SHA-256 of the bytes attached, and what could not be.
  */
-function attach(doc: PDFKit.PDFDocument, context: RenderContext, view: ReportView) {
+async function attach(doc: PDFKit.PDFDocument, context: RenderContext, view: ReportView) {
   const files: Attachment[] = [];
   const missing: string[] = [];
   const when = new Date(view.generatedAt);
-  const add = (name: string, what: string, bytes: Uint8Array) => {
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
-    doc.file(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-      name,
-      type: "application/json",
-      description: `${what} (SHA-256 ${sha256})`,
-      creationDate: when,
-      modifiedDate: when,
-      relationship: "Data",
-    } as PDFKit.Mixins.PDFAttachmentOptions & { relationship: string });
-    files.push({ name, what, bytes: bytes.byteLength, sha256 });
+  const add = async (source: string | Uint8Array, name: string, what: string) => {
+    const attached = await attachFile(doc, source, name, when, (sha256) => `${what} (SHA-256 ${sha256})`);
+    files.push({ ...attached, what });
   };
-  if (context.resultJson)
-    add("result.json", "The result: every finding, resource and evidence record.", context.resultJson);
-  else
+  if (context.resultJson) {
+    await add(context.resultJson, "result.json", "The result: every finding, resource and evidence record.");
+  } else {
     missing.push(
       "result.json is not attached: this PDF was rendered without it. It sits beside this file in the pack.",
     );
+  }
   if (context.snapshotFile) {
-    // Read once, here: the only copy of the snapshot this renderer holds.
-    add(
-      basename(context.snapshotFile),
-      "The snapshot the result was evaluated from: everything read, with the evidence of each exchange.",
-      readFileSync(context.snapshotFile),
-    );
+    // Streamed from the file: the renderer holds its compressed bytes only. Nothing is written into the PDF until
+    // the whole file was read.
+    try {
+      await add(
+        context.snapshotFile,
+        basename(context.snapshotFile),
+        "The snapshot the result was evaluated from: everything read, with the evidence of each exchange.",
+      );
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      if (!code) throw error;
+      missing.push(`The snapshot ${context.snapshotFile} could not be read (${code}): it is not attached.`);
+    }
   } else {
     missing.push(
       "No snapshot is attached: the result was not rendered from a saved snapshot (scan --snapshot-out, or evaluate --snapshot, attaches it).",

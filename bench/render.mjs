@@ -4,6 +4,7 @@
 // and report.html with the real renderers, and prints one line with the times and the peak memory.
 //
 //   npm run bench:render -- --hsms 1000 [--subscriptions 200] [--paper a4] [--out DIR]
+//     [--pdf-detail summary|full] (report.pdf's layout; default summary, as the CLI's)
 //     [--result-out FILE] (write the result's canonical JSON) [--no-render] (time evaluate alone)
 //     [--pathological] (names and messages chosen to hurt: every twentieth HSM's name, every tenth subscription's
 //     name, each Sentinel rule's name and twenty collection errors are 80,000 characters long; the names of HSMs
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     out: { type: "string" },
     "result-out": { type: "string" },
     "no-render": { type: "boolean", default: false },
+    "pdf-detail": { type: "string", default: "summary" },
     pathological: { type: "boolean", default: false },
   },
 });
@@ -39,6 +41,10 @@ const longWord = (prefix) => `${prefix}-${"x".repeat(LONG - prefix.length - 1)}`
 const longWords = (prefix) => `${prefix} ${"word ".repeat(LONG / 5)}`.slice(0, LONG);
 const hsmCount = Number(values.hsms);
 const subCount = Number(values.subscriptions ?? Math.max(1, Math.round(hsmCount / 5)));
+if (!["summary", "full"].includes(values["pdf-detail"])) {
+  console.error("bench: --pdf-detail must be summary or full");
+  process.exit(2);
+}
 if (!Number.isInteger(hsmCount) || hsmCount < 1 || !Number.isInteger(subCount) || subCount < 1) {
   console.error("bench: --hsms and --subscriptions must be whole numbers of at least 1");
   process.exit(2);
@@ -328,10 +334,14 @@ t = performance.now();
 const resultSha256 = renderJsonBytes(result).sha256;
 const jsonOnlyS = (performance.now() - t) / 1000;
 t = performance.now();
-await renderPdf(result, { paper: values.paper, resultSha256 }, createWriteStream(join(out, "render-only.pdf")));
+await renderPdf(
+  result,
+  { paper: values.paper, resultSha256, pdfDetail: values["pdf-detail"] },
+  createWriteStream(join(out, "render-only.pdf")),
+);
 const renderPdfS = (performance.now() - t) / 1000;
 t = performance.now();
-await writeOutputs(result, out, ["pdf"], { paper: values.paper });
+await writeOutputs(result, out, ["pdf"], { paper: values.paper, pdfDetail: values["pdf-detail"] });
 const pdfS = (performance.now() - t) / 1000;
 const peakAfterPdf = process.resourceUsage().maxRSS / 1024;
 // Measured before the HTML is written: writeOutputs removes the report.pdf of an earlier run it does not rewrite.
@@ -351,7 +361,7 @@ const htmlS = (performance.now() - t) / 1000;
 const htmlBytes = statSync(join(out, "report.html")).size;
 const peak = process.resourceUsage().maxRSS / 1024;
 console.log(
-  `bench-render: hsms=${hsmCount} subscriptions=${subCount}${pathological ? " pathological" : ""} findings=${result.findings.length} evidence=${evidence.length} ` +
+  `bench-render: hsms=${hsmCount} subscriptions=${subCount}${pathological ? " pathological" : ""} pdf_detail=${values["pdf-detail"]} findings=${result.findings.length} evidence=${evidence.length} ` +
     `evaluate_s=${evaluateS.toFixed(3)} pages=${pages} json_s=${jsonOnlyS.toFixed(2)} render_pdf_s=${renderPdfS.toFixed(2)} pdf_s=${pdfS.toFixed(2)} pdf_mb=${(pdfBytes / 1e6).toFixed(1)} render_html_s=${renderHtmlS.toFixed(2)} html_s=${htmlS.toFixed(2)} html_mb=${(htmlBytes / 1e6).toFixed(1)} ` +
     `rss_before_mb=${(rssBefore / 1048576).toFixed(0)} peak_rss_after_pdf_mb=${peakAfterPdf.toFixed(0)} peak_rss_mb=${peak.toFixed(0)}`,
 );

@@ -81,6 +81,11 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
       describe: "Exit 1 when a waiver of the waivers file has expired",
     })
     .option("paper", { type: "string", describe: "Paper size of report.pdf (a4|letter; default a4)" })
+    .option("pdf-detail", {
+      type: "string",
+      describe:
+        "report.pdf's layout: summary (every HSM's verdict in one table, then the findings that need attention) or full (a section of every HSM; default summary)",
+    })
     .option("clock-skew-tolerance", {
       type: "string",
       describe:
@@ -280,6 +285,7 @@ interface OutputArgs {
   from?: string;
   to?: string;
   paper?: string;
+  "pdf-detail"?: string;
   "clock-skew-tolerance"?: string;
   quiet?: boolean;
   "sarif-all"?: boolean;
@@ -377,6 +383,7 @@ function outputs(effective: EffectiveConfig, args: OutputArgs, runTime: number) 
     formats: shared.parseFormats(effective.formats.value),
     outDir: shared.checkOutDir(effective.out.value),
     paper: shared.parsePaper(args.paper),
+    pdfDetail: shared.parsePdfDetail(args["pdf-detail"]),
     color: shared.useColor(process.stdout),
     ...(args.quiet ? { quiet: true } : {}),
     ...(args["sarif-all"] ? { sarifAll: true } : {}),
@@ -458,7 +465,13 @@ export async function main(argv: string[]): Promise<number> {
           const { report } = await commands.scan();
           const common = outputs(effective, args, Date.parse(snapshot.startedAt));
           // A signed pack keeps the snapshot file's bytes as read: the evidence the manifest vouches for.
-          exitCode = (await report(snapshot, { ...common, ...optional("sign", sign) }, sign ? bytes : undefined)).code;
+          exitCode = (
+            await report(
+              snapshot,
+              { ...common, snapshotFile: args.snapshot, ...optional("sign", sign) },
+              sign ? bytes : undefined,
+            )
+          ).code;
           for (const u of unverifiable) process.stderr.write(`hsm-audit: ${u.reason}\n`);
         },
       )
@@ -475,6 +488,11 @@ export async function main(argv: string[]): Promise<number> {
             .option("format", { type: "string", array: true, describe: `Formats, comma-separated (${shared.FORMATS})` })
             .option("out", { type: "string", demandOption: true, describe: "Output directory" })
             .option("paper", { type: "string", default: "a4", describe: "Paper size of report.pdf (a4|letter)" })
+            .option("pdf-detail", {
+              type: "string",
+              default: "summary",
+              describe: "report.pdf's layout: summary (verdicts first, findings that need attention) or full",
+            })
             .option("sarif-all", {
               type: "boolean",
               describe: "results.sarif: also the failures below the result's fail-on (for review)",
@@ -490,6 +508,7 @@ export async function main(argv: string[]): Promise<number> {
             outDir: shared.checkOutDir(args.out),
             formats: shared.parseFormats(args.format),
             paper: shared.parsePaper(args.paper),
+            pdfDetail: shared.parsePdfDetail(args["pdf-detail"]),
             ...(args["sarif-all"] ? { sarifAll: true } : {}),
           });
         },

@@ -5,7 +5,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, 
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseDuration } from "../util/duration.js";
 import { FAIL_ON_VALUES, type FailOn, type Result } from "../model/result.js";
-import { available, FORMAT_FILES, type Format } from "../report/outputs.js";
+import { available, FORMAT_FILES, PDF_DETAILS, type Format, type PdfDetail } from "../report/outputs.js";
 import { CLOUD_NAMES, type CloudName } from "../azure/clouds.js";
 import { loadWaiversFile, WaiverError, type Waiver, type WaiverRules } from "../engine/waivers.js";
 import { UsageError } from "./errors.js";
@@ -156,6 +156,14 @@ export function parsePaper(value: string | undefined): Paper {
     throw new UsageError(`--paper must be one of ${PAPER_SIZES.join(", ")}, not '${value}'`);
   }
   return v as Paper;
+}
+
+export function parsePdfDetail(value: string | undefined): PdfDetail {
+  const v = (value ?? "summary").toLowerCase();
+  if (!(PDF_DETAILS as readonly string[]).includes(v)) {
+    throw new UsageError(`--pdf-detail must be one of ${PDF_DETAILS.join(", ")}, not '${value}'`);
+  }
+  return v as PdfDetail;
 }
 
 export function parseSubscriptions(values: readonly string[] | undefined): string[] {

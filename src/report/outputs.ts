@@ -29,6 +29,14 @@ export const PACK_FILES = {
 
 export type Paper = "a4" | "letter";
 
+/**
+ * How much of each HSM report.pdf prints: `summary` (the default) every HSM's verdict in one table and every finding
+ * that needs attention grouped by policy, the evidence they cite, result.json and the snapshot attached; `full` the
+ * pack as earlier versions wrote it, a section of every HSM with everything read about it.
+ */
+export const PDF_DETAILS = ["summary", "full"] as const;
+export type PdfDetail = (typeof PDF_DETAILS)[number];
+
 /** What renderers know beside the result: how to lay it out, and the digest of the result.json they accompany. */
 export interface RenderContext {
   paper: Paper;
@@ -36,6 +44,15 @@ export interface RenderContext {
   resultSha256: string;
   /** SARIF: also the failures below the fail-on threshold (for review), which are left out by default. */
   sarifAll?: boolean;
+  /** report.pdf's layout (default summary). */
+  pdfDetail?: PdfDetail;
+  /** result.json's bytes exactly as written (the ones `resultSha256` hashes): report.pdf carries them attached. */
+  resultJson?: Uint8Array;
+  /**
+   * The snapshot file the result was evaluated from (scan --snapshot-out, evaluate --snapshot): report.pdf carries it
+   * attached. A path, not its content: it is read once, when the PDF is written.
+   */
+  snapshotFile?: string;
 }
 
 /** A renderer that returns the file's whole content. */
@@ -89,7 +106,13 @@ export async function writeOutputs(
   result: Result,
   outDir: string,
   formats: readonly Format[],
-  options: { paper?: Paper; sarifAll?: boolean; pack?: PackOutputs } = {},
+  options: {
+    paper?: Paper;
+    sarifAll?: boolean;
+    pack?: PackOutputs;
+    pdfDetail?: PdfDetail;
+    snapshotFile?: string;
+  } = {},
 ): Promise<string[]> {
   // result.json is renamed into place last: once it is there, so is everything it came with.
   const wanted = [...new Set<Format>([...formats.filter((f) => f !== "json"), "json"])];
@@ -98,7 +121,10 @@ export async function writeOutputs(
   const context: RenderContext = {
     paper: options.paper ?? "a4",
     ...(options.sarifAll ? { sarifAll: true } : {}),
+    ...(options.pdfDetail ? { pdfDetail: options.pdfDetail } : {}),
+    ...(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {}),
     resultSha256: json.sha256,
+    resultJson: json.bytes,
   };
   const staging = new Staging();
   const pack = options.pack;

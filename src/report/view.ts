@@ -135,6 +135,8 @@ export interface ReportView {
   /** What the scan was scoped to, when it was a management group: "management group X (N subscriptions)". */
   scope?: string;
   period: { label: string; start: string; end: string; duration: string };
+  /** What the pack's evidence covers: what was read once at scan time, and what covers the period. */
+  scopeStatement: { pointInTime: string; period: string; caveat: string };
   failOn: string;
   policyPack?: { version: string; sha256: string };
   resultSha256: string;
@@ -325,6 +327,7 @@ export function buildView(result: Result, resultSha256: string): ReportView {
       end: window.end,
       duration: window.duration,
     },
+    scopeStatement: scopeStatementOf(result),
     failOn: result.failOn ?? "low",
     ...(result.policyPack ? { policyPack: result.policyPack } : {}),
     resultSha256,
@@ -602,6 +605,31 @@ function activityView(activity: ResultActivity, start: string, end: string): Act
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * What is point-in-time and what covers the period, from the result: when the configuration was read (the scan's
+ * start and end), and the window the log records and the Activity Log were asked about.
+ */
+function scopeStatementOf(result: Result): ReportView["scopeStatement"] {
+  const window = result.logWindow;
+  const appliance = result.evidence.some((e) => e.transport === "file" || e.transport === "ssh");
+  const period = window.period ? `${periodLabel(window.period)}, ` : "";
+  return {
+    pointInTime:
+      `Point in time, read once during the scan (${result.startedAt} to ${result.finishedAt}): the HSM inventory, ` +
+      "their diagnostic settings and log categories, the destinations those settings name and their retention, the " +
+      `Microsoft.Insights provider registration of each subscription, Microsoft Sentinel's onboarding and rules` +
+      `${appliance ? ", and the Luna appliances' audit configuration (their transcripts' times are in Appendix B)" : ""}. ` +
+      "These findings say how things stood when read, not throughout the period.",
+    period:
+      `Over the period (${period}${window.start} to ${window.end}, ${humanDuration(window.duration)}): the audit ` +
+      "records each HSM wrote to its workspaces (counted per day, with the operations and callers), and the Activity " +
+      "Log's changes to diagnostic settings, which show whether a setting existed throughout it.",
+    caveat:
+      "A setting removed and restored within the period leaves no trace in the point-in-time reading: the Activity " +
+      "Log and the days without records are the evidence for the period.",
+  };
 }
 
 /** The view's `scope`, when the scan was scoped to a management group. */

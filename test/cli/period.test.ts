@@ -1,5 +1,5 @@
 // The period a scan searches: --period, --from/--to or --log-window, and every way to get them wrong.
-import { parseSearchWindow, parsePaper } from "../../src/cli/options.js";
+import { parseSearchWindow, parsePaper, parsePdfDetail } from "../../src/cli/options.js";
 import { UsageError } from "../../src/cli/errors.js";
 
 const NOW = new Date("2026-11-22T10:00:00Z");
@@ -112,4 +112,15 @@ describe("parsePaper", () => {
     ["letter", "letter"],
   ])("%s is %s", (value, paper) => expect(parsePaper(value)).toBe(paper));
   test("refuses legal", () => expect(() => parsePaper("legal")).toThrow(/--paper must be one of a4, letter/));
+});
+
+describe("parsePdfDetail", () => {
+  test.each([
+    [undefined, "summary"],
+    ["Summary", "summary"],
+    ["full", "full"],
+  ])("%s is %s", (value, detail) => expect(parsePdfDetail(value)).toBe(detail));
+  test.each(["brief", ""])("refuses '%s'", (value) =>
+    expect(() => parsePdfDetail(value)).toThrow(/--pdf-detail must be one of summary, full/),
+  );
 });

@@ -124,14 +124,31 @@ function demo(): Promise<{ out: string; run: Run }> {
 describe("the demo's evidence pack", () => {
   let out: string;
   let result: Result;
+  /** The demo's result rendered with --pdf-detail full: the layout of earlier versions, a section per HSM. */
   let pdf: ParsedPdf;
+  /** The demo's own report.pdf: the summary layout, the default. */
+  let summary: ParsedPdf;
   let browser: Browser;
   beforeAll(async () => {
     let run: Run;
     ({ out, run } = await demo());
     expect(run.code).toBe(1);
     result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
-    pdf = await readPdf(join(out, "report.pdf"));
+    summary = await readPdf(join(out, "report.pdf"));
+    const full = join(tempDir(), "full");
+    const rendered = await runCli([
+      "render",
+      "--result",
+      join(out, "result.json"),
+      "--format",
+      "pdf",
+      "--pdf-detail",
+      "full",
+      "--out",
+      full,
+    ]);
+    expect(rendered.code).toBe(0);
+    pdf = await readPdf(join(full, "report.pdf"));
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -155,9 +172,30 @@ describe("the demo's evidence pack", () => {
       outline: pdf.outline,
       headings: pdf.headings.filter((h) => !/^\d+$/.test(h.text)),
     };
+    // The golden file of the layout as earlier versions wrote it: --pdf-detail full keeps it.
     matchGolden("demo-pdf.json", structure);
     expect(pdf.pages.length).toBeGreaterThan(10);
     expect(pdf.pages.length).toBeLessThan(80);
+  });
+
+  test("the summary PDF's structure matches its golden file, is shorter, and carries result.json", () => {
+    matchGolden("demo-pdf-summary.json", {
+      outline: summary.outline,
+      headings: summary.headings.filter((h) => !/^\d+$/.test(h.text)),
+    });
+    expect(summary.pages.length).toBeLessThan(pdf.pages.length);
+    expect(summary.unresolvedLinks).toEqual([]);
+    expect(Buffer.from(summary.attachments.get("result.json")!)).toEqual(readFileSync(join(out, "result.json")));
+  });
+
+  test("the summary PDF gives every failing finding's HSM, message (its name as ‹name› where shared) and evidence", () => {
+    const text = summary.bodies.join("\n").replace(/\s+/g, "");
+    for (const f of result.findings.filter((x) => x.status === "fail" || x.status === "error")) {
+      const name = result.resources.find((r) => r.id.toLowerCase() === f.resourceId.toLowerCase())?.name;
+      const shared = name && name.length >= 3 ? f.message.split(name).join("‹name›") : f.message;
+      expect([f.message, shared].some((m) => text.includes(m.replace(/\s+/g, "")))).toBe(true);
+      for (const id of f.evidence) expect(text).toContain(id);
+    }
   });
 
   test("the HTML's structure matches the golden file, and the page is quiet", async () => {
@@ -235,6 +273,45 @@ test("render --paper letter re-renders a saved result, and refuses a bad paper s
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/--paper must be one of a4, letter/);
   expect(existsSync(join(dir, "legal"))).toBe(false);
+  const badDetail = await runCli([
+    "render",
+    "--result",
+    join(demoOut, "result.json"),
+    "--format",
+    "pdf",
+    "--pdf-detail",
+    "brief",
+    "--out",
+    join(dir, "brief"),
+  ]);
+  expect(badDetail.code).toBe(2);
+  expect(badDetail.stderr).toMatch(/--pdf-detail must be one of summary, full, not 'brief'/);
+  expect(existsSync(join(dir, "brief"))).toBe(false);
+});
+
+test("evaluate --snapshot attaches the snapshot file to report.pdf, with the SHA-256 of its bytes printed", async () => {
+  const target = await startScanTarget(ESTATE);
+  try {
+    const dir = tempDir();
+    const snapshot = join(dir, "snapshot.json");
+    const scanned = await scan(target, ["--snapshot-out", snapshot, "--format", "pdf"]);
+    expect(scanned.code).toBe(0);
+    const bytes = readFileSync(snapshot);
+    const digest = createHash("sha256").update(bytes).digest("hex");
+    // The scan's own pack carries the snapshot it wrote.
+    const fromScan = await readPdf(join(scanned.out, "report.pdf"));
+    expect(Buffer.from(fromScan.attachments.get("snapshot.json")!)).toEqual(bytes);
+    const out = join(dir, "evaluated");
+    const run = await runCli(["evaluate", "--snapshot", snapshot, "--format", "pdf", "--out", out]);
+    expect(run.code).toBe(scanned.code);
+    const pdf = await readPdf(join(out, "report.pdf"));
+    expect(Buffer.from(pdf.attachments.get("snapshot.json")!)).toEqual(bytes);
+    expect(Buffer.from(pdf.attachments.get("result.json")!)).toEqual(readFileSync(join(out, "result.json")));
+    const appendix = pdf.bodies[pdf.bodies.length - 1]!.replace(/\s+/g, "");
+    expect(appendix).toContain(digest);
+  } finally {
+    await target.close();
+  }
 });
 
 test.each([

@@ -592,6 +592,7 @@ describe("usage errors: exit 2, a clear message, nothing written", () => {
     [["--fail-on", "severe"], /--fail-on must be one of critical, high, medium, low, info, never/],
     [["--log-window", "a week"], /--log-window must be a duration/],
     [["--paper", "legal"], /--paper must be one of a4, letter/],
+    [["--pdf-detail", "brief"], /--pdf-detail must be one of summary, full, not 'brief'/],
     [["--period", "2026-10", "--from", "2026-10-01", "--to", "2026-10-02"], /cannot be used together/],
     [["--format", "docx"], /unknown format 'docx'/],
     [["--subscription", "not-a-guid"], /--subscription must be a subscription id/],

@@ -36,6 +36,8 @@ export interface ParsedPdf {
   /** Link targets that name no destination of the document. */
   unresolvedLinks: string[];
   info: Record<string, unknown>;
+  /** The files attached to the document (its EmbeddedFiles), by name. */
+  attachments: Map<string, Uint8Array>;
 }
 
 interface RawOutline {
@@ -87,7 +89,23 @@ export async function readPdf(file: string): Promise<ParsedPdf> {
       if (!(await doc.getDestination(name))) unresolvedLinks.push(name);
     }
     const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> };
-    return { pages, bodies, headings, sizes, outline: raw.map(toNode), linkTargets, unresolvedLinks, info };
+    // pdfjs lists the attachments by id and gives each one's bytes when asked.
+    const attachments = new Map<string, Uint8Array>();
+    for (const [id, a] of (await doc.getAttachments()) ?? new Map()) {
+      const content = a.content ?? (await doc.getAttachmentContent(id));
+      if (content) attachments.set(a.filename, content);
+    }
+    return {
+      pages,
+      bodies,
+      headings,
+      sizes,
+      outline: raw.map(toNode),
+      linkTargets,
+      unresolvedLinks,
+      info,
+      attachments,
+    };
   } finally {
     await task.destroy();
   }

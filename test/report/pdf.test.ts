@@ -4,7 +4,7 @@ import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderPdf } from "../../src/report/pdf/index.js";
-import type { Paper } from "../../src/report/outputs.js";
+import type { Paper, PdfDetail } from "../../src/report/outputs.js";
 import type { Result } from "../../src/model/result.js";
 import { buildView, evidenceAnchor, type ReportView } from "../../src/report/view.js";
 import { hostileResult, largeResult, HOSTILE_SUBSCRIPTION, SCRIPT_NAME, XSS_NAME } from "./fixtures.js";
@@ -16,9 +16,16 @@ jest.setTimeout(60_000);
 const dir = mkdtempSync(join(tmpdir(), "hsm-audit-pdf-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function render(result: Result, name: string, paper: Paper = "a4"): Promise<{ file: string; pdf: ParsedPdf }> {
+// The tests of this file read the full layout (--pdf-detail full), each HSM in a section of its own, as earlier
+// versions wrote it; test/report/pdf-summary.test.ts reads the summary layout, the default.
+async function render(
+  result: Result,
+  name: string,
+  paper: Paper = "a4",
+  pdfDetail: PdfDetail = "full",
+): Promise<{ file: string; pdf: ParsedPdf }> {
   const file = join(dir, name);
-  await renderPdf(result, { paper, resultSha256: "cd".repeat(32) }, createWriteStream(file));
+  await renderPdf(result, { paper, resultSha256: "cd".repeat(32), pdfDetail }, createWriteStream(file));
   return { file, pdf: await readPdf(file) };
 }
 

@@ -14,7 +14,7 @@ import type { Waiver } from "../../engine/waivers.js";
 import { earnedExitCode, type FailOn, type Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { writeFileSafely, WriteError } from "../../util/safe-write.js";
-import { OutputError, writeOutputs, type Format, type Paper } from "../../report/outputs.js";
+import { OutputError, writeOutputs, type Format, type Paper, type PdfDetail } from "../../report/outputs.js";
 import { renderTerminal } from "../../report/terminal.js";
 import { printLine } from "../output.js";
 import { withChanges, type LoadedPack } from "../previous.js";
@@ -33,6 +33,10 @@ export interface OutputOptions {
   outDir: string;
   formats: Format[];
   paper?: Paper;
+  /** report.pdf's layout (default summary). */
+  pdfDetail?: PdfDetail;
+  /** The snapshot file the result is evaluated from (evaluate --snapshot), attached to report.pdf. */
+  snapshotFile?: string;
   color: boolean;
   /** Print the verdict and the counts only. */
   quiet?: boolean;
@@ -130,13 +134,14 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
       throw new OutputError(`cannot write the snapshot ${options.snapshotOut}: ${error.message}`);
     }
   }
+  const withFile = options.snapshotOut ? { ...options, snapshotFile: options.snapshotOut } : options;
   // A signed pack is evaluated from the snapshot as saved, read back and checked against its own evidence as
   // `evaluate` and `verify` read it, so that the auditor's re-evaluation gives the same bytes.
   if (options.sign) {
     const saved = Buffer.from(snapshotText!, "utf8");
-    return report(verifySnapshot(JSON.parse(snapshotText!) as Snapshot).snapshot, options, saved);
+    return report(verifySnapshot(JSON.parse(snapshotText!) as Snapshot).snapshot, withFile, saved);
   }
-  return report(snapshot, options);
+  return report(snapshot, withFile);
 }
 
 /**
@@ -174,6 +179,8 @@ export async function report(
           ),
         }
       : {}),
+    ...(options.pdfDetail ? { pdfDetail: options.pdfDetail } : {}),
+    ...(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {}),
   });
   print(renderTerminal(result, { color: options.color, ...(options.quiet ? { quiet: true } : {}) }));
   print("");

@@ -8,7 +8,7 @@ import type { ShownStatus } from "../../model/result.js";
 import type { Paper } from "../outputs.js";
 import { plural } from "../../model/words.js";
 import { evidenceAnchor, type FindingView, type ReportView } from "../view.js";
-import type { FontName, Style, Typesetter } from "./typesetter.js";
+import type { FontName, Placeholder, Style, Typesetter } from "./typesetter.js";
 
 type Doc = PDFKit.PDFDocument;
 
@@ -43,6 +43,8 @@ export interface Part {
   small?: boolean;
   /** Evidence ids, shown instead of the text, each a link to its entry in the index. */
   ids?: string[];
+  /** Where each of `ids` links to, when not to the evidence index. */
+  anchor?: (id: string) => string;
 }
 /** A block of monospaced text. */
 export const mono = (text: string): Part => ({ text, font: "mono" });
@@ -63,8 +65,12 @@ export interface CellLine {
   line: string;
   style: Style;
   height: number;
-  links: boolean;
+  /** The destination of each id of the line, when its words are links. */
+  links?: (id: string) => string;
 }
+
+/** The named destination of an entry of the contents. */
+export const contentsAnchor = (key: string) => `contents-${key}`;
 
 export class Layout {
   /** Pages begun so far: the number of the current page. */
@@ -137,6 +143,28 @@ export class Layout {
   /** Writes what is known only at the end: the page count. */
   finish() {
     this.type.finish(this.pages);
+  }
+
+  private contentsKept = false;
+  /** The page numbers the contents wait for, by the key of their entry. */
+  private readonly awaited = new Map<string, Placeholder[]>();
+
+  /** A page number to be written where the entry `key` begins (`begin`). */
+  awaitPage(key: string, placeholder: Placeholder) {
+    this.contentsKept = true;
+    this.awaited.set(key, [...(this.awaited.get(key) ?? []), placeholder]);
+  }
+
+  /**
+   * Marks where the entry `key` of the contents begins: here, on this page. Its line in the contents gets this page's
+   * number, and its link (to `contentsAnchor(key)`) lands here.
+   */
+  begin(key: string) {
+    // A document without printed contents (the full layout) gets no destinations for them.
+    if (!this.contentsKept) return;
+    this.doc.addNamedDestination(contentsAnchor(key), "XYZ", this.left, this.y, null);
+    for (const placeholder of this.awaited.get(key) ?? []) this.type.fill(placeholder, String(this.pages));
+    this.awaited.delete(key);
   }
 
   newPage() {
@@ -259,11 +287,12 @@ export class Layout {
         };
         const text = part.ids ? part.ids.join(" ") : part.text || " ";
         const h = this.lh(style.size);
+        const links = part.ids ? (part.anchor ?? evidenceAnchor) : undefined;
         return this.type.lines(text, style.font, style.size, width).map((line) => ({
           line,
           style,
           height: h,
-          links: Boolean(part.ids),
+          ...(links ? { links } : {}),
         }));
       });
     const height = (lines: CellLine[]) => lines.reduce((s, l) => s + l.height, 0);
@@ -327,21 +356,21 @@ export class Layout {
       while (end < lines.length && lines[end]!.style === first.style) end++;
       const run = lines.slice(i, end).map((l) => l.line);
       this.type.draw(run, x, top, first.style);
-      if (first.links) this.evidenceLinks(run, x, top, first.style.size);
+      if (first.links) this.evidenceLinks(run, x, top, first.style.size, first.links);
       top += (end - i) * first.height;
       i = end;
     }
   }
 
   /** A link over each evidence id of the lines (ids separated by spaces) to its entry in the index. */
-  evidenceLinks(lines: string[], x: number, y: number, size: number) {
+  evidenceLinks(lines: string[], x: number, y: number, size: number, anchor = evidenceAnchor) {
     const lh = this.lh(size);
     const space = this.type.width(" ", "mono", size);
     lines.forEach((line, n) => {
       let at = x;
       for (const id of line.split(" ")) {
         const w = this.type.width(id, "mono", size);
-        this.doc.goTo(at, y + n * lh, w, lh, evidenceAnchor(id));
+        if (id) this.doc.goTo(at, y + n * lh, w, lh, anchor(id));
         at += w + space;
       }
     });

@@ -11,10 +11,16 @@
 //     `widths` and `unicode` arrays (filled here for the glyphs it sets), `scale`, `ascender`, `descender`,
 //     `lineGap`, `id`, `ref()`, `dictionary` and `encode()`;
 //   - a page's `fonts` and `xobjects` dictionaries, and its content stream `content` (a PDFReference): its `buffer`,
-//     `write`, `end`, `compress`, `data`, `uncompressedLength` and `finalize`.
+//     `write`, `end`, `compress`, `data`, `uncompressedLength` and `finalize`;
+//   - for file attachments (attachFile, below): `doc.ref()` given a `Filter` (pdfkit then writes the stream as given),
+//     `doc.addNamedEmbeddedFile()` and the catalog's `AF` array (`doc._root.data.AF`), as pdfkit's doc.file() uses
+//     them; doc.file() itself reads the whole file into memory and compresses a copy of it.
 // package.json pins pdfkit, and test/report/pdf-typesetter.test.ts fails when the installed version is another:
 // re-check each of these against the new version's source before changing PDFKIT_CHECKED.
-import { deflateSync } from "node:zlib";
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { createReadStream } from "node:fs";
+import { createDeflate, deflateSync } from "node:zlib";
 
 type Doc = PDFKit.PDFDocument;
 
@@ -285,6 +291,18 @@ export interface Typesetter {
   pageTotal(x: number, y: number): void;
   /** Writes the page count drawn by `pageTotal`: `pages`, in the sans font at 7.5 points. */
   finish(pages: number): void;
+  /**
+   * A short text known only later (a page number in the contents), drawn on the current page now: a box of `width`
+   * whose top-left corner is (x, y), right-aligned in it once `fill` writes it.
+   */
+  placeholder(x: number, y: number, width: number, style: Style): Placeholder;
+  /** Writes the text of a placeholder (once; a placeholder never filled is filled with "?" by `finish`). */
+  fill(placeholder: Placeholder, text: string): void;
+}
+
+/** A form XObject drawn on a page before its text is known. */
+export interface Placeholder {
+  readonly name: string;
 }
 
 /**
@@ -302,6 +320,9 @@ class PdfkitTypesetter implements Typesetter {
   private readonly sink = new PageSink();
   /** The page count: a form XObject drawn on every page and filled in when the document ends. */
   private readonly total: PDFKit.PDFKitReference;
+  /** Placeholders drawn and not yet filled. */
+  private readonly open = new Map<string, { ref: PDFKit.PDFKitReference; width: number; style: Style }>();
+  private placeholders = 0;
 
   constructor(
     private readonly doc: Doc,
@@ -332,6 +353,34 @@ class PdfkitTypesetter implements Typesetter {
     const [glyphs] = font.encode(String(pages));
     (this.total.data as Record<string, unknown>).Resources = { Font: { [font.id]: font.dictionary } };
     this.total.end(`BT 0.35 g /${font.id} 7.5 Tf 0 0 Td <${glyphs.join("")}> Tj ET`);
+    for (const name of [...this.open.keys()]) this.fill({ name }, "?");
+  }
+
+  placeholder(x: number, y: number, width: number, style: Style): Placeholder {
+    const name = `Ph${++this.placeholders}`;
+    const height = this.lineHeight(style.size);
+    const ref = this.doc.ref({ Type: "XObject", Subtype: "Form", BBox: [0, -height, width, height] });
+    this.open.set(name, { ref, width, style });
+    (this.doc.page as unknown as { xobjects: Record<string, unknown> }).xobjects[name] = ref;
+    // The form's origin is the baseline at the box's left edge (the page's user space runs top-down: flip back).
+    const baseline = this.faces[style.font].ascender * style.size;
+    this.doc.addContent(`q 1 0 0 -1 ${num(x)} ${num(y + baseline)} cm /${name} Do Q`);
+    return { name };
+  }
+
+  fill(placeholder: Placeholder, text: string) {
+    const open = this.open.get(placeholder.name);
+    if (!open) return;
+    this.open.delete(placeholder.name);
+    const doc = this.doc;
+    doc.font(open.style.font);
+    const font = (doc as unknown as { _font: EmbeddedFont })._font;
+    const [glyphs] = font.encode(text);
+    const x = Math.max(0, open.width - this.width(text, open.style.font, open.style.size));
+    (open.ref.data as Record<string, unknown>).Resources = { Font: { [font.id]: font.dictionary } };
+    open.ref.end(
+      `BT ${rgb(open.style.color)} rg /${font.id} ${num(open.style.size)} Tf ${num(x)} 0 Td <${glyphs.join("")}> Tj ET`,
+    );
   }
 
   lineHeight(size: number, font: FontName = "sans"): number {
@@ -536,4 +585,72 @@ class PageSink {
       this.length += chunk.length;
     }
   }
+}
+
+// File attachments, streamed: the file is read in chunks, hashed (SHA-256 for the pack, MD5 for the PDF's own
+// CheckSum) and compressed as it is read, so that the renderer holds no more than its compressed bytes (a snapshot of
+// thousands of HSMs is large). Nothing is written into the document until the whole file was read.
+
+interface Internals {
+  ref(data: Record<string, unknown>): PDFKit.PDFKitReference & { write(chunk: Uint8Array): void; end(): void };
+  addNamedEmbeddedFile(name: string, ref: PDFKit.PDFKitReference): void;
+  _root: { data: { AF?: PDFKit.PDFKitReference[] } };
+}
+
+export interface Attached {
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Attaches `source` (a file's path, or bytes already in memory) to the document as `name`, a JSON file dated `date`,
+ * described by `describe(sha256)`. Returns its size and the SHA-256 of the bytes attached.
+ */
+export async function attachFile(
+  doc: Doc,
+  source: string | Uint8Array,
+  name: string,
+  date: Date,
+  describe: (sha256: string) => string,
+): Promise<Attached> {
+  const sha256 = createHash("sha256");
+  const md5 = createHash("md5");
+  const compressed: Buffer[] = [];
+  const deflate = createDeflate();
+  deflate.on("data", (chunk: Buffer) => compressed.push(chunk));
+  const ended = once(deflate, "end");
+  let bytes = 0;
+  const chunks: AsyncIterable<Uint8Array> | Uint8Array[] =
+    typeof source === "string" ? createReadStream(source, { highWaterMark: 1 << 20 }) : [source];
+  for await (const chunk of chunks) {
+    sha256.update(chunk);
+    md5.update(chunk);
+    bytes += chunk.byteLength;
+    if (!deflate.write(chunk)) await once(deflate, "drain");
+  }
+  deflate.end();
+  await ended;
+  const digest = sha256.digest("hex");
+  const pdf = doc as unknown as Internals;
+  const file = pdf.ref({
+    Type: "EmbeddedFile",
+    Subtype: "application#2Fjson",
+    Filter: "FlateDecode",
+    Params: { Size: bytes, CheckSum: new String(md5.digest("hex")), CreationDate: date, ModDate: date },
+  });
+  for (const chunk of compressed.splice(0)) file.write(chunk);
+  file.end();
+  const spec = pdf.ref({
+    Type: "Filespec",
+    AFRelationship: "Data",
+    F: new String(name),
+    UF: new String(name),
+    EF: { F: file },
+    Desc: new String(describe(digest)),
+  });
+  spec.end();
+  pdf.addNamedEmbeddedFile(name, spec);
+  (pdf._root.data.AF ??= []).push(spec);
+  return { name, bytes, sha256: digest };
 }

@@ -3,7 +3,16 @@ import { CUT_NOTE } from "../../printable.js";
 import type { ReportView } from "../../view.js";
 import { LAYOUT, STATUS_COLOR, type Layout } from "../layout.js";
 
-export function cover(p: Layout, v: ReportView) {
+/** How to read the summary layout (the full layout keeps its own words, below). */
+const SUMMARY_GUIDE =
+  "How to read this pack: the contents follow this page, then what the evidence covers and the sign-off. The " +
+  "executive summary gives the verdict and the groups of findings that need attention; the HSM verdicts list every " +
+  "HSM on one row; Findings to act on gives each finding that failed, errored, waits for manual evidence, is for " +
+  "review or was waived, with the evidence it rests on (ids that point into Appendix B) and the fix. result.json and " +
+  "the snapshot are attached to this file (Appendix C). Statuses are always written out: ✓ PASS, ✗ FAIL, ! ERROR " +
+  "(not proven), ? MANUAL (evidence to supply by hand), ◇ REVIEW, ~ WAIVED, – N/A.";
+
+export function cover(p: Layout, v: ReportView, layout: "summary" | "full" = "full") {
   const doc = p.doc;
   p.newPage();
   doc.outline.addItem("Cover");
@@ -49,12 +58,14 @@ export function cover(p: Layout, v: ReportView) {
     ...(v.clock ? [{ label: "Clocks", value: v.clock.text }] : []),
   ]);
   p.y += p.lh(LAYOUT.body);
-  p.paragraph(
-    "How to read this pack: the executive summary gives the verdict and what needs attention; each subscription and HSM " +
-      "follows with every policy's status, the evidence it rests on (ids that point into Appendix B), the diagnostic " +
-      "settings as read, their destinations, the audit records found, and the fix for each failure. Statuses are " +
-      "always written out: ✓ PASS, ✗ FAIL, ! ERROR (not proven), ? MANUAL (evidence to supply by hand), ~ WAIVED, – N/A.",
-    { size: 8.5, color: LAYOUT.muted },
-  );
+  if (layout === "summary") p.paragraph(SUMMARY_GUIDE, { size: 8.5, color: LAYOUT.muted });
+  else
+    p.paragraph(
+      "How to read this pack: the executive summary gives the verdict and what needs attention; each subscription and HSM " +
+        "follows with every policy's status, the evidence it rests on (ids that point into Appendix B), the diagnostic " +
+        "settings as read, their destinations, the audit records found, and the fix for each failure. Statuses are " +
+        "always written out: ✓ PASS, ✗ FAIL, ! ERROR (not proven), ? MANUAL (evidence to supply by hand), ~ WAIVED, – N/A.",
+      { size: 8.5, color: LAYOUT.muted },
+    );
   if (v.cut) p.paragraph(CUT_NOTE, { size: 8.5, color: LAYOUT.muted });
 }

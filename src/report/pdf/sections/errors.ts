@@ -5,6 +5,7 @@ import { mono, type Layout } from "../layout.js";
 export function errors(p: Layout, v: ReportView) {
   p.newPage();
   p.doc.outline.addItem("Errors and completeness");
+  p.begin("errors");
   p.heading("Errors and completeness", 1);
   p.paragraph(v.completeness);
   if (v.clock?.beyondTolerance) p.paragraph(v.clock.text);

@@ -5,6 +5,7 @@ import { LAYOUT, type Layout } from "../layout.js";
 export function methodology(p: Layout, v: ReportView) {
   p.newPage();
   p.doc.outline.addItem("Appendix A: methodology");
+  p.begin("methodology");
   p.heading("Appendix A: methodology", 1);
   p.paragraph(
     "Each HSM in scope is judged by every policy below. Evidence is gathered through the Azure Resource Manager and " +

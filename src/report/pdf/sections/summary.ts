@@ -1,12 +1,19 @@
 // The executive summary: the verdict, the counts by status, severity and kind, and what needs attention.
 import type { ReportView } from "../../view.js";
+import { plural } from "../../../model/words.js";
 import { LAYOUT, STATUS_COLOR, type Layout } from "../layout.js";
 import type { Style } from "../typesetter.js";
+import { groupAnchor, type FindingGroup } from "./groups.js";
 
-export function summary(p: Layout, v: ReportView) {
+/**
+ * The executive summary. With `groups` (the summary layout), what needs attention is the list of the groups of
+ * Findings to act on, each a link, rather than every resource by name.
+ */
+export function summary(p: Layout, v: ReportView, groups?: FindingGroup[]) {
   const doc = p.doc;
   p.newPage();
   doc.outline.addItem("Executive summary");
+  p.begin("summary");
   p.heading("Executive summary", 1);
   p.paragraph(`${v.verdict}. ${v.meaning}`, { font: "bold" });
   // Status counts, each a box with symbol, count and word.
@@ -73,12 +80,33 @@ export function summary(p: Layout, v: ReportView) {
           ],
         ],
   );
-  p.heading("Needs attention", 2);
-  if (v.attention.length) p.findingGroups(v.attention);
-  else p.paragraph("No finding failed or errored.");
-  if (v.review.length) {
-    p.heading("For review (below the fail-on threshold: reported, not counted)", 2);
-    p.findingGroups(v.review);
+  if (groups) {
+    p.heading("Needs attention", 2);
+    if (groups.length === 0)
+      p.paragraph("No finding failed, errored, waits for manual evidence, is for review or was waived.");
+    else
+      p.table(
+        [
+          { header: "Group", width: 40 },
+          { header: "Status", width: 60 },
+          { header: "Policy", width: 300 },
+          { header: "Findings", width: 60 },
+        ],
+        groups.map((g) => [
+          { text: "", ids: [`#${g.n}`], anchor: (ref) => groupAnchor(ref.slice(1)) },
+          { text: `${g.status.symbol} ${g.status.word}`, color: STATUS_COLOR[g.status.key], font: "bold" },
+          [{ text: `${g.policyId} (${g.severity})` }, { text: g.title, color: LAYOUT.muted }],
+          { text: plural(g.findings.length, "finding") },
+        ]),
+      );
+  } else {
+    p.heading("Needs attention", 2);
+    if (v.attention.length) p.findingGroups(v.attention);
+    else p.paragraph("No finding failed or errored.");
+    if (v.review.length) {
+      p.heading("For review (below the fail-on threshold: reported, not counted)", 2);
+      p.findingGroups(v.review);
+    }
   }
   if (v.tenantFindings.length) {
     p.heading("Tenant", 2);

@@ -6,6 +6,7 @@ export function waivers(p: Layout, v: ReportView) {
   if (!v.waivers) return;
   p.newPage();
   p.doc.outline.addItem("Waivers");
+  p.begin("waivers");
   p.heading("Waivers", 1);
   p.paragraph(
     "Accepted exceptions from the waivers file: who owns each, until when, and which failures or manual findings it covered. An error is never waived.",

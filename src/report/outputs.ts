@@ -1,7 +1,7 @@
 // Writes the chosen formats into the output directory, all or nothing (see writeOutputs).
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { makeDirectory, Staging, WriteError } from "../util/safe-write.js";
 import type { Result } from "../model/result.js";
@@ -134,9 +134,11 @@ export async function writeOutputs(
       .filter((format) => !wanted.includes(format))
       .map((format) => join(outDir, FORMAT_FILES[format])),
     // A run that signs nothing leaves no manifest of another run behind, which would vouch for files it never saw.
+    // This run's own snapshot (--snapshot-out OUT/snapshot.json, or evaluate --snapshot OUT/snapshot.json) stays.
     ...Object.values(PACK_FILES)
       .filter((name) => !packWritten.has(name))
-      .map((name) => join(outDir, name)),
+      .map((name) => join(outDir, name))
+      .filter((file) => options.snapshotFile === undefined || resolve(file) !== resolve(options.snapshotFile)),
   ];
   let files: string[];
   try {

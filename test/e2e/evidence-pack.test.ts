@@ -339,12 +339,22 @@ describe("the chain to the previous pack", () => {
     expect(readFileSync(join(next, "snapshot.json")).equals(readFileSync(join(pack, "snapshot.json")))).toBe(true);
   });
 
-  test("without --previous the chain is said, not checked", () => {
+  test("the pack holds the changes since the previous one, made again by verify from that pack", () => {
+    const result = JSON.parse(readFileSync(join(next, "result.json"), "utf8")) as { changes?: unknown };
+    expect(result.changes).toBeDefined();
+  });
+
+  test("without --previous the chain is said, not checked, and the changes cannot be checked: exit 1", () => {
     const { code, lines } = verifyHere(next);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(lines).toEqual(
       expect.arrayContaining([expect.stringMatching(/^note +chain: this manifest names a previous manifest/)]),
     );
+    expect(failures(lines)).toEqual([
+      expect.stringMatching(
+        /^FAILED +re-evaluation: .*result\.json holds the changes since a previous pack: name that pack with --previous DIR to check them/,
+      ),
+    ]);
   });
 
   test("a file of the tool's names in the directory that the manifest does not list: exit 1, the file named", () => {
@@ -353,7 +363,8 @@ describe("the chain to the previous pack", () => {
     // The evaluated pack has result.json alone of the formats; a report put beside it is not vouched for.
     cpSync(join(pack, "report.pdf"), join(dir, "report.pdf"));
     writeFileSync(join(dir, "notes.txt"), "the auditor's own notes: not a name of the tool's");
-    const { code, lines } = verifyHere(dir);
+    const lines: string[] = [];
+    const code = verify({ dir, key: loadPublicKey(publicKey), previous: pack, print: (l) => lines.push(l) });
     expect(code).toBe(1);
     expect(failures(lines)).toEqual(["FAILED  report.pdf: in the pack's directory but not in the manifest"]);
   });

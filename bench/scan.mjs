@@ -25,7 +25,7 @@ import { parseArgs } from "node:util";
 import { parseEstate } from "../dist/simulator/estate.js";
 import { startSimulator } from "../dist/simulator/server.js";
 import { AZURE_LIMITS } from "../dist/azure/throttle.js";
-import { queryGroups } from "../dist/azure/collect.js";
+import { queryGroups } from "../dist/azure/collectors/log-queries.js";
 import { benchEstate } from "./estate.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");

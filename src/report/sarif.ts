@@ -54,16 +54,7 @@ export function renderSarif(result: Result, options: { sarifAll?: boolean } = {}
         ...(ruleIndex.has(f.policyId) ? { ruleIndex: ruleIndex.get(f.policyId) } : {}),
         level,
         message: { text: plainText(messageOf(f, name)) },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: { uri: `policies/${encodeURIComponent(f.policyId)}.yaml` },
-              region: { startLine: 1 },
-            },
-            logicalLocations: [{ name, fullyQualifiedName: f.resourceId, kind: "resource" }],
-          },
-        ],
-        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f.policyId, f.resourceId) },
+        ...placeOf(f.policyId, f.resourceId, name),
         ...(result.changes ? { baselineState: baseline.stateOf(f) } : {}),
         properties: {
           status: f.status,
@@ -189,17 +180,27 @@ function absentResult(c: FindingChange, name: string, ruleIndex: Map<string, num
         `No longer reported: ${printable(name)}: was ${c.before ?? "not evaluated"}, now ${now}. ${printable(c.message)}`,
       ),
     },
+    ...placeOf(c.policyId, c.resourceId, name),
+    baselineState: "absent",
+    properties: { status: now, severity: c.severity, resourceId: c.resourceId, before: c.before ?? "not evaluated" },
+  };
+}
+
+/**
+ * Where a result of the pair (policy, resource) points, and the fingerprint that matches it from run to run: the same
+ * for a finding and for an absent one (a failure last month's pack reported that this one does not).
+ */
+function placeOf(policyId: string, resourceId: string, name: string) {
+  return {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: `policies/${encodeURIComponent(c.policyId)}.yaml` },
+          artifactLocation: { uri: `policies/${encodeURIComponent(policyId)}.yaml` },
           region: { startLine: 1 },
         },
-        logicalLocations: [{ name, fullyQualifiedName: c.resourceId, kind: "resource" }],
+        logicalLocations: [{ name, fullyQualifiedName: resourceId, kind: "resource" }],
       },
     ],
-    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(c.policyId, c.resourceId) },
-    baselineState: "absent",
-    properties: { status: now, severity: c.severity, resourceId: c.resourceId, before: c.before ?? "not evaluated" },
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(policyId, resourceId) },
   };
 }

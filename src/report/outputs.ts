@@ -53,6 +53,8 @@ export interface RenderContext {
    * attached. A path, not its content: it is read once, when the PDF is written.
    */
   snapshotFile?: string;
+  /** Without a snapshot file: the bytes of a signed pack's `snapshot.json`, which the PDF then carries attached. */
+  snapshotBytes?: Uint8Array;
 }
 
 /** A renderer that returns the file's whole content. */
@@ -118,11 +120,13 @@ export async function writeOutputs(
   const wanted = [...new Set<Format>([...formats.filter((f) => f !== "json"), "json"])];
   // Encoded once, and hashed as it is: the bytes written are the bytes hashed.
   const json = renderJsonBytes(result);
+  const packSnapshot = options.pack?.files.find((f) => f.name === PACK_FILES.snapshot);
   const context: RenderContext = {
     paper: options.paper ?? "a4",
     ...(options.sarifAll ? { sarifAll: true } : {}),
     ...(options.pdfDetail ? { pdfDetail: options.pdfDetail } : {}),
     ...(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {}),
+    ...(!options.snapshotFile && packSnapshot ? { snapshotBytes: packSnapshot.content } : {}),
     resultSha256: json.sha256,
     resultJson: json.bytes,
   };

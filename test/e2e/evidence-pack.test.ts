@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { BIN, cleanUp, runCli, scan, startScanTarget, tempDir, type Run } from "../helpers/cli.js";
 import { flowingCloudHsm, paymentsEstate } from "../helpers/estates.js";
 import { ROOT } from "../helpers/simulator.js";
+import { readPdf } from "../helpers/pdf.js";
 import { verify } from "../../src/cli/commands/verify.js";
 import { keyHint, loadPublicKey, localPemSigner } from "../../src/pack/signer.js";
 import { readBundle, signStatement } from "../../src/pack/bundle.js";
@@ -111,6 +112,14 @@ describe("demo --sign", () => {
     expect(statement.predicate.tool.name).toBe("hsm-audit");
     expect(statement.predicate.scan.result.name).toBe("result.json");
     expect(statement.predicate).not.toHaveProperty("previous");
+  });
+
+  test("report.pdf carries the pack's result.json and snapshot.json attached, byte for byte", async () => {
+    const pdf = await readPdf(join(pack, "report.pdf"));
+    expect([...pdf.attachments.keys()].sort()).toEqual(["result.json", "snapshot.json"]);
+    for (const name of ["result.json", "snapshot.json"]) {
+      expect(Buffer.from(pdf.attachments.get(name)!).equals(readFileSync(join(pack, name)))).toBe(true);
+    }
   });
 });
 

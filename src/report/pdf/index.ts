@@ -12,7 +12,7 @@ import type { Writable } from "node:stream";
 import PDFDocument from "pdfkit";
 import type { Result } from "../../model/result.js";
 import { buildView } from "../view.js";
-import type { RenderContext } from "../outputs.js";
+import { PACK_FILES, type RenderContext } from "../outputs.js";
 import { printableResult } from "../printable.js";
 import { LAYOUT, Layout, PAPER } from "./layout.js";
 import { attachFile, createTypesetter } from "./typesetter.js";
@@ -183,9 +183,15 @@ async function attach(doc: PDFKit.PDFDocument, context: RenderContext, view: Rep
       if (!code) throw error;
       missing.push(`The snapshot ${context.snapshotFile} could not be read (${code}): it is not attached.`);
     }
+  } else if (context.snapshotBytes) {
+    await add(
+      context.snapshotBytes,
+      PACK_FILES.snapshot,
+      "The snapshot the result was evaluated from (the signed pack's snapshot.json): everything read, with the evidence of each exchange.",
+    );
   } else {
     missing.push(
-      "No snapshot is attached: the result was not rendered from a saved snapshot (scan --snapshot-out, or evaluate --snapshot, attaches it).",
+      "No snapshot is attached: the result was not rendered from a saved snapshot (scan --snapshot-out, evaluate --snapshot or a signed pack attaches it).",
     );
   }
   return { files, missing };

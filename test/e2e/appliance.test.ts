@@ -139,10 +139,14 @@ describe("scan --appliance-evidence DIR", () => {
     const text = pdf.bodies.join("\n");
     for (const report of [html, text]) {
       expect(report).toContain("remote audit logging is missing");
-      expect(report).toContain("appliance luna-ok: audit show");
       expect(report).toContain("file:luna-bad/audit-remotehost-list.txt");
       expect(report).toContain("LUNASH");
     }
+    // The HTML indexes every evidence record with its purpose; the PDF's summary layout those its printed findings
+    // cite (the passing appliance's transcripts are in result.json, attached).
+    expect(html).toContain("appliance luna-ok: audit show");
+    expect(html).toContain("appliance luna-bad: audit remotehost list");
+    expect(text).not.toContain("file:luna-ok/");
     expect(html).toContain("appliance-time-sync");
     expect(text).toContain("appliance-time-sync");
   });

@@ -17,10 +17,17 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-
 export const MAX_PRINTED = 1000;
 /** At most this many characters without a space or a "/" (a word, a name, an id's segment) are printed. */
 export const MAX_RUN = 120;
+/**
+ * The longest URL or query printed whole. An exchange's URL and a query the tool sent are built by the tool from
+ * names that Azure bounds (a resource id is at most a few hundred characters), so a real one is far below this; one
+ * above it holds a value no real estate has (a name of thousands of characters, or a reply that was not Azure's), and
+ * printing it whole in every row that cites it would bury the report.
+ */
+export const MAX_WHOLE = 4096;
 /** What stands for the characters cut. */
 export const CUT = "…";
 /** The note a report prints once when it cut a value. */
-export const CUT_NOTE = `Values from Azure longer than ${MAX_PRINTED} characters, or with a word longer than ${MAX_RUN}, are cut where "${CUT}" stands; the full values are in result.json.`;
+export const CUT_NOTE = `Values from Azure longer than ${MAX_PRINTED} characters, or with a word longer than ${MAX_RUN}, and URLs or queries longer than ${MAX_WHOLE}, are cut where "${CUT}" stands; the full values are in result.json.`;
 
 function escapeHidden(c: string): string {
   if (c === "\n") return "\\n";
@@ -96,10 +103,11 @@ function isHidden(code: number): boolean {
 
 /**
  * What the tool itself wrote and the evidence rests on (an exchange's URL, a query it sent) is printed whole, only its
- * hidden characters escaped: a cut URL or query could not be checked against result.json. Their length is the tool's,
- * bounded by ARM's own limits on names, not an attacker's choice.
+ * hidden characters escaped: a cut URL or query could not be checked against result.json. Beyond `MAX_WHOLE`
+ * characters it is cut as any value from Azure is (`printable`); the evidence id still leads to it in result.json.
  */
 export function printableWhole(value: string): string {
+  if (value.length > MAX_WHOLE) return printable(value);
   return needsEscape(value) ? printable(value, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) : value;
 }
 
@@ -174,6 +182,7 @@ export function printableResult(result: Result): Result & { cut?: boolean } {
       const { queries, ...answer } = details;
       const whole = queries.map(printableWhole);
       if (whole.some((q, i) => q !== queries[i])) changed = true;
+      if (queries.some((q) => q.length > MAX_WHOLE)) cut = true;
       shown.details = { ...deep(answer), queries: whole };
     }
     return { ...shown, title, remediation: { azCli, powershell, ...(bicep === undefined ? {} : { bicep }) } };
@@ -184,6 +193,7 @@ export function printableResult(result: Result): Result & { cut?: boolean } {
     evidence: evidence.map(({ url, ...record }) => {
       const whole = printableWhole(url);
       if (whole !== url) changed = true;
+      if (url.length > MAX_WHOLE) cut = true;
       return { ...deep(record), url: whole };
     }),
     tool,

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import type { Result } from "../../src/model/result.js";
-import { CUT, MAX_PRINTED, MAX_RUN, printable, printableResult } from "../../src/report/printable.js";
+import { CUT, MAX_PRINTED, MAX_RUN, MAX_WHOLE, printable, printableResult } from "../../src/report/printable.js";
 import { renderTerminal } from "../../src/report/terminal.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { renderJunit } from "../../src/report/junit.js";
@@ -93,6 +93,38 @@ describe("printable", () => {
     expect(queries).toEqual([query, "a\\nCOMPLIANT (exit code 0)."]);
     expect(shown.cut).toBeUndefined();
   });
+});
+
+test("a URL or query beyond MAX_WHOLE characters (a name no real estate has) is cut, and the cut is noted", () => {
+  const result = sampleResult(["chsm-ok"]);
+  const name = `chsm-${"x".repeat(80_000)}`;
+  const url = `https://management.azure.com/subscriptions/x/resourceGroups/rg/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters/${name}?api-version=2025-03-31`;
+  const atLimit = `https://management.azure.com/${"segment/".repeat(Math.floor((MAX_WHOLE - 30) / 8))}`;
+  expect(atLimit.length).toBeLessThanOrEqual(MAX_WHOLE);
+  result.evidence[0] = { ...result.evidence[0]!, url };
+  result.evidence[1] = { ...result.evidence[1]!, url: atLimit };
+  const withDetails = Math.max(
+    0,
+    result.findings.findIndex((f) => f.details),
+  );
+  const details = result.findings[withDetails]!.details ?? { rows: [], total: 0, queries: [] };
+  result.findings[withDetails] = {
+    ...result.findings[withDetails]!,
+    details: { ...details, queries: [`CloudHsmServiceOperationAuditLogs | where _ResourceId =~ '${url}'`] },
+  };
+  const shown = printableResult(result);
+  const printedUrl = shown.evidence[0]!.url;
+  expect(printedUrl.length).toBeLessThanOrEqual(MAX_PRINTED + 2);
+  expect(printedUrl).toContain(CUT);
+  expect(printedUrl.startsWith("https://management.azure.com/subscriptions/x/resourceGroups/rg/")).toBe(true);
+  // A URL at the limit is still printed whole.
+  expect(shown.evidence[1]!.url).toBe(atLimit);
+  const query = shown.findings[withDetails]!.details!.queries[0]!;
+  expect(query.length).toBeLessThanOrEqual(MAX_PRINTED + 2);
+  expect(query).toContain(CUT);
+  expect(shown.cut).toBe(true);
+  // result.json keeps them whole.
+  expect(result.evidence[0]!.url).toBe(url);
 });
 
 /**

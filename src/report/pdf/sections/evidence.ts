@@ -73,9 +73,9 @@ async function fullRows(p: Layout, records: ReportView["evidence"]) {
 async function compactRows(p: Layout, records: ReportView["evidence"]) {
   const columns: Column[] = [
     { header: "Id", width: 42 },
-    { header: "Request, and the SHA-256 of the body as received", width: 349 },
+    { header: "Request, and the SHA-256 of the body as received", width: 337 },
     { header: "HTTP", width: 24 },
-    { header: "Time", width: 88 },
+    { header: "Time", width: 100 },
   ];
   const chunk = 100;
   for (let i = 0; i < records.length; i += chunk) {

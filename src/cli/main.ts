@@ -101,6 +101,11 @@ function outputOptions<T>(y: Argv<T>, defaultOut: string) {
       describe:
         "Sign the evidence pack with this PEM private key (ECDSA P-256 or Ed25519), or a Key Vault / Managed HSM key URL (scan, evaluate): adds snapshot.json, evaluation.json and manifest.sigstore.json (docs/evidence-pack.md)",
     })
+    .option("timestamp-url", {
+      type: "string",
+      describe:
+        "With --sign-key: ask this RFC 3161 time-stamp authority (http or https) to timestamp the pack's signature; only the signature's SHA-256 is sent (docs/evidence-pack.md)",
+    })
     .option("previous", {
       type: "string",
       describe:
@@ -290,6 +295,7 @@ interface OutputArgs {
   quiet?: boolean;
   "sarif-all"?: boolean;
   "sign-key"?: string;
+  "timestamp-url"?: string;
   previous?: string;
 }
 
@@ -304,7 +310,15 @@ async function signRequest(
   options: { signer?: PackSigner; remote?: boolean; cloud?: string } = {},
 ): Promise<SignRequest | undefined> {
   const keyFile = args["sign-key"];
-  if (keyFile === undefined && !options.signer) return undefined;
+  const timestampUrl = args["timestamp-url"];
+  if (keyFile === undefined && !options.signer) {
+    if (timestampUrl !== undefined) {
+      throw new UsageError("--timestamp-url timestamps the pack's signature: give --sign-key (or demo --sign) with it");
+    }
+    return undefined;
+  }
+  const tsa =
+    timestampUrl !== undefined ? (await import("../pack/timestamp.js")).parseTimestampUrl(timestampUrl) : undefined;
   const [{ signerFor }, { previousManifestDigest }] = await Promise.all([
     import("../pack/signer.js"),
     import("../pack/previous.js"),
@@ -319,7 +333,7 @@ async function signRequest(
   const signer =
     options.signer ??
     (await signerFor(keyFile!, options.remote ? async (url) => (await keyVault(url, cloud)).signer() : undefined));
-  return { signer, ...(previous ? { previousManifestSha256: previous } : {}) };
+  return { signer, ...(previous ? { previousManifestSha256: previous } : {}), ...(tsa ? { timestampUrl: tsa } : {}) };
 }
 
 /**
@@ -627,6 +641,11 @@ export async function main(argv: string[]): Promise<number> {
             .option("previous", {
               type: "string",
               describe: "The previous month's pack: verified too, and this manifest must name its manifest",
+            })
+            .option("tsa-cert", {
+              type: "string",
+              describe:
+                "The time-stamp authority's certificate (PEM or DER): the pack's RFC 3161 timestamp must be signed by it (or by one it issued)",
             }),
         async (args) => {
           const [{ verify }, { isKeyUrl, loadPublicKey, publicKeyFromPem }] = await Promise.all([
@@ -640,9 +659,14 @@ export async function main(argv: string[]): Promise<number> {
               : isKeyUrl(args.key)
                 ? publicKeyFromPem((await (await keyVault(args.key)).publicKey()).publicKeyPem, args.key)
                 : loadPublicKey(args.key);
+          const tsaCert =
+            args["tsa-cert"] === undefined
+              ? undefined
+              : (await import("../pack/timestamp.js")).loadTsaCertificate(args["tsa-cert"]);
           exitCode = verify({
             dir: args.dir,
             ...optional("key", key),
+            ...optional("tsaCert", tsaCert),
             ...optional("previous", args.previous),
           });
         },
@@ -706,8 +730,9 @@ export async function main(argv: string[]): Promise<number> {
       })
       .parseAsync();
   } catch (error) {
-    if (error instanceof SetupError) {
-      process.stderr.write(`hsm-audit: ${error.message}\n`);
+    // A time-stamp authority that failed is not a usage mistake: its message says what to do.
+    if (error instanceof SetupError || (error as Error | undefined)?.name === "TimestampError") {
+      process.stderr.write(`hsm-audit: ${(error as Error).message}\n`);
       return 2;
     }
     if (error instanceof UsageError || (await fromInput(error))) {

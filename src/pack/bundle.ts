@@ -1,7 +1,8 @@
 // The signed manifest: the statement in a DSSE envelope, inside a Sigstore bundle (v0.3) whose verification material
-// is a public-key hint only: no certificate, no transparency log entry, no timestamp. Built with @sigstore/sign's DSSE
-// bundle builder and a signer of ours, with no witness: nothing leaves the machine. Read back and verified here with
-// node:crypto and the key the verifier is given, never the key the bundle names.
+// is a public-key hint (no certificate, no transparency log entry) and, with `--timestamp-url`, an RFC 3161 timestamp
+// of the signature. Built with @sigstore/sign's DSSE bundle builder and a signer of ours, with no witness: nothing
+// leaves the machine but, when a time-stamp authority is named, the SHA-256 of the signature. Read back and verified
+// here with node:crypto and the key the verifier is given, never the key the bundle names.
 import { verify as verifyWith, type KeyObject } from "node:crypto";
 import { DSSEBundleBuilder, type Signer } from "@sigstore/sign";
 import { bundleFromJSON, bundleToJSON } from "@sigstore/bundle";
@@ -10,8 +11,15 @@ import { algorithmOf, type PackSigner } from "./signer.js";
 
 export const BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
-/** Signs the statement and returns the bundle file's bytes (JSON, two-space indented, final newline). */
-export async function signStatement(statement: unknown, signer: PackSigner): Promise<Buffer> {
+/**
+ * Signs the statement and returns the bundle file's bytes (JSON, two-space indented, final newline). With `timestamp`
+ * (`--timestamp-url`), the RFC 3161 response it gives for the signature's bytes joins the verification material.
+ */
+export async function signStatement(
+  statement: unknown,
+  signer: PackSigner,
+  timestamp?: (signature: Uint8Array) => Promise<Buffer>,
+): Promise<Buffer> {
   const publicKey = await signer.publicKeyPem();
   const adapter: Signer = {
     sign: async (data) => ({
@@ -24,6 +32,12 @@ export async function signStatement(statement: unknown, signer: PackSigner): Pro
     data: Buffer.from(JSON.stringify(statement), "utf8"),
     type: IN_TOTO_PAYLOAD_TYPE,
   });
+  if (timestamp && bundle.content.$case === "dsseEnvelope") {
+    const signature = bundle.content.dsseEnvelope.signatures[0]!.sig;
+    bundle.verificationMaterial.timestampVerificationData = {
+      rfc3161Timestamps: [{ signedTimestamp: await timestamp(signature) }],
+    };
+  }
   return Buffer.from(`${JSON.stringify(bundleToJSON(bundle), null, 2)}\n`, "utf8");
 }
 
@@ -33,6 +47,8 @@ export interface ReadBundle {
   signatures: Array<{ keyid: string; sig: Buffer }>;
   /** The public-key hint of the verification material (never trusted). */
   hint: string | undefined;
+  /** The RFC 3161 responses (DER) over the signature, when the pack was timestamped. */
+  timestamps: Buffer[];
 }
 
 /** Parses a bundle file; a string naming what is wrong when it is not a DSSE bundle of ours. */
@@ -60,6 +76,9 @@ export function readBundle(bytes: Buffer): ReadBundle | string {
     payload: Buffer.from(envelope.payload),
     signatures: envelope.signatures.map((s) => ({ keyid: s.keyid, sig: Buffer.from(s.sig) })),
     hint: material?.$case === "publicKey" ? material.publicKey.hint : undefined,
+    timestamps: (bundle.verificationMaterial?.timestampVerificationData?.rfc3161Timestamps ?? []).map((t) =>
+      Buffer.from(t.signedTimestamp),
+    ),
   };
 }
 

@@ -15,3 +15,11 @@ export class PackUsageError extends Error {
     this.name = "PackUsageError";
   }
 }
+
+/** A time-stamp authority that could not give a timestamp, or gave one that does not hold (exit 2: nothing written). */
+export class TimestampError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TimestampError";
+  }
+}

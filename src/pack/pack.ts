@@ -10,6 +10,8 @@ export interface SignRequest {
   signer: PackSigner;
   /** SHA-256 of the previous pack's manifest file (`--previous DIR`, when that pack is signed). */
   previousManifestSha256?: string;
+  /** `--timestamp-url`: the time-stamp authority asked for an RFC 3161 timestamp of the signature. */
+  timestampUrl?: URL;
   /** Files written beside the pack and left out of its manifest (the demo's generated key pair). */
   unlisted?: ReadonlyArray<{ name: string; content: Uint8Array; mode: number }>;
 }
@@ -35,6 +37,9 @@ export function packOutputs(
           ...(request.previousManifestSha256 ? { previous: request.previousManifestSha256 } : {}),
         }),
         request.signer,
+        request.timestampUrl
+          ? async (signature) => (await import("./timestamp.js")).requestTimestamp(request.timestampUrl!, signature)
+          : undefined,
       ),
   };
 }

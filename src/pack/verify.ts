@@ -1,7 +1,7 @@
 // The checks of `hsm-audit verify DIR`: offline, reading only the pack (and the previous one when named). Each check
 // is a line an auditor reads: ok, or FAILED naming the file, the evidence record or the finding. Nothing is "ok" that
 // was not proven: without the verifier's own public key the signature is not verified, whatever the bundle names.
-import { createHash, type KeyObject } from "node:crypto";
+import { createHash, type KeyObject, type X509Certificate } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FORMAT_FILES, PACK_FILES } from "../report/outputs.js";
@@ -17,6 +17,7 @@ import { statementProblem, type Statement } from "./manifest.js";
 import { recordedEvaluationProblem, reEvaluate, type RecordedEvaluation } from "./evaluation.js";
 import { keyHint } from "./signer.js";
 import { PackUsageError } from "./errors.js";
+import { readTimestamp, trustProblem } from "./timestamp.js";
 
 export interface Check {
   /** ok: proven; failed: disproven or not proven; note: said for the reader, neither. */
@@ -45,7 +46,10 @@ const TOOL_NAMES: readonly string[] = [
   ...Object.values(PACK_FILES).filter((n) => n !== PACK_FILES.manifest),
 ];
 
-export function verifyPack(dir: string, options: { key?: KeyObject; previous?: string }): PackVerification {
+export function verifyPack(
+  dir: string,
+  options: { key?: KeyObject; previous?: string; tsaCert?: X509Certificate },
+): PackVerification {
   const manifestPath = join(dir, PACK_FILES.manifest);
   if (!isDirectory(dir))
     throw new PackUsageError(`${dir}: no such directory; name the directory of a signed evidence pack`);
@@ -88,6 +92,8 @@ export function verifyPack(dir: string, options: { key?: KeyObject; previous?: s
   } else {
     failed("signature", `${PACK_FILES.manifest} is not signed by the key given (${keyHint(options.key)})`);
   }
+
+  checkTimestamps(envelope.timestamps, envelope.signatures[0]?.sig, options.tsaCert, ok, failed, note);
 
   // The statement.
   let statementValue: unknown;
@@ -166,6 +172,50 @@ export function verifyPack(dir: string, options: { key?: KeyObject; previous?: s
 }
 
 type Say = (subject: string, detail: string) => void;
+
+/**
+ * The RFC 3161 timestamps of the signature: each must be a granted token over the signature's bytes, signed by the key
+ * of the certificate it carries; it is `ok` only when that certificate is the TSA certificate the verifier gave (or
+ * one it issued), else a note saying what it claims. A TSA certificate given with no timestamp in the pack fails.
+ */
+function checkTimestamps(
+  timestamps: Buffer[],
+  signature: Buffer | undefined,
+  anchor: X509Certificate | undefined,
+  ok: Say,
+  failed: Say,
+  note: Say,
+): void {
+  const subject = "timestamp";
+  if (timestamps.length === 0) {
+    if (anchor) failed(subject, "the pack has no RFC 3161 timestamp, and --tsa-cert was given");
+    return;
+  }
+  if (!signature) {
+    failed(subject, "the envelope has no signature to be timestamped");
+    return;
+  }
+  for (const token of timestamps) {
+    const reading = readTimestamp(token, signature, anchor ? { extra: [anchor] } : {});
+    if (typeof reading === "string") {
+      failed(subject, reading);
+      continue;
+    }
+    const when = reading.genTime.toISOString();
+    const who = reading.signer.subject.replace(/\n/g, ", ");
+    if (!anchor) {
+      note(
+        subject,
+        `the signature existed at ${when}, says a token signed by ${who} (certificate SHA-256 ${reading.signer.fingerprint256}); ` +
+          "not checked against a TSA certificate: give --tsa-cert",
+      );
+      continue;
+    }
+    const problem = trustProblem(reading, anchor);
+    if (problem) failed(subject, `the token over the signature (${when}) is ${problem}`);
+    else ok(subject, `the signature existed at ${when}: RFC 3161 token of ${who}, the TSA certificate given`);
+  }
+}
 
 function checkSnapshot(dir: string, subjects: Map<string, string>, ok: Say, failed: Say, note: Say) {
   const name = PACK_FILES.snapshot;

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
-import { makeDirectory, Staging, WriteError } from "../util/safe-write.js";
+import { makeDirectory, removeCreated, Staging, WriteError } from "../util/safe-write.js";
 import type { Result } from "../model/result.js";
 import { renderJson, renderJsonBytes } from "./json.js";
 
@@ -145,8 +145,9 @@ export async function writeOutputs(
       .filter((file) => options.snapshotFile === undefined || resolve(file) !== resolve(options.snapshotFile)),
   ];
   let files: string[];
+  let created: string[] = [];
   try {
-    makeDirectory(outDir);
+    created = makeDirectory(outDir);
     for (const format of wanted) {
       // A pack's files and manifest are staged before result.json, which is still renamed into place last.
       if (format === "json" && pack) await stagePack(staging, outDir, pack, json);
@@ -165,6 +166,8 @@ export async function writeOutputs(
     files = staging.commit(stale);
   } catch (error) {
     staging.discard();
+    // A run that wrote nothing leaves no directory of its own behind either.
+    removeCreated(created);
     if (error instanceof WriteError) throw new OutputError(`cannot write the results into ${outDir}: ${error.message}`);
     const { code } = error as NodeJS.ErrnoException;
     if (!code) throw error;

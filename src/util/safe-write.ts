@@ -4,7 +4,17 @@
 // it). Any failure removes what this run wrote; SIGINT or SIGTERM while temp files exist removes them and exits with
 // the conventional code (128 + the signal's number).
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, createWriteStream, lstatSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  createWriteStream,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+} from "node:fs";
 import { writeFileSync } from "node:fs";
 import { constants as os } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -70,7 +80,7 @@ function openTemp(final: string, mode = 0o644): { temp: string; fd: number } {
  * Creates `dir` and its missing parents one level at a time (no `recursive` mkdir: on some file systems, /proc among
  * them, it never returns). A level that cannot be created is a WriteError naming it.
  */
-export function makeDirectory(dir: string, mode = 0o777): void {
+export function makeDirectory(dir: string, mode = 0o777): string[] {
   const missing: string[] = [];
   let at = dir;
   for (;;) {
@@ -90,6 +100,18 @@ export function makeDirectory(dir: string, mode = 0o777): void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "EEXIST" && lstatSync(level).isDirectory()) continue;
       throw asWriteError(error, level);
+    }
+  }
+  return missing;
+}
+
+/** Removes the directories a run created (`makeDirectory`'s answer) when they are still empty; never anything else. */
+export function removeCreated(created: readonly string[]): void {
+  for (const level of [...created].reverse()) {
+    try {
+      rmdirSync(level);
+    } catch {
+      return;
     }
   }
 }

@@ -16,6 +16,10 @@ import { keyHint, loadPublicKey, localPemSigner } from "../../src/pack/signer.js
 import { readBundle, signStatement } from "../../src/pack/bundle.js";
 import type { Statement } from "../../src/pack/manifest.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
+import { startTimestampAuthority, type TimestampAuthority } from "../../src/simulator/tsa.js";
+import { generateCertificates } from "../../src/simulator/certs.js";
+import { loadTsaCertificate } from "../../src/pack/timestamp.js";
+import { runMain } from "../helpers/main-in-process.js";
 
 jest.setTimeout(300_000);
 afterAll(cleanUp);
@@ -472,5 +476,139 @@ subscriptions:
     } finally {
       await target.close();
     }
+  });
+});
+
+describe("an RFC 3161 timestamp of the signature (the time-stamp authority double on 127.0.0.1)", () => {
+  const NOW = new Date("2026-11-30T12:00:00.000Z");
+  let tsa: TimestampAuthority;
+  let stamped: string;
+  let tsaCert: string;
+  beforeAll(async () => {
+    tsa = await startTimestampAuthority({ now: () => NOW });
+    tsaCert = join(tempDir(), "tsa.pem");
+    writeFileSync(tsaCert, tsa.certPem);
+    stamped = join(tempDir(), "stamped");
+    const run = await runCli([
+      "evaluate",
+      "--snapshot",
+      join(pack, "snapshot.json"),
+      "--sign-key",
+      join(pack, "signing-key.pem"),
+      "--timestamp-url",
+      tsa.url,
+      "--out",
+      stamped,
+      "--quiet",
+    ]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(tsa.requests).toBe(1);
+  });
+  afterAll(() => tsa.close());
+
+  test("verify --tsa-cert: the token over the signature is the TSA's, exit 0", async () => {
+    const run = await runCli(["verify", stamped, "--key", publicKey, "--tsa-cert", tsaCert]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^ok +timestamp: the signature existed at 2026-11-30T12:00:00.000Z: RFC 3161 token of .*hsm-audit test time-stamp authority.*, the TSA certificate given$/m,
+    );
+  });
+
+  /** verify in this process (the CLI's own flag is run above). */
+  const verifyStamped = (dir: string, cert?: string) => {
+    const lines: string[] = [];
+    const code = verify({
+      dir,
+      key: loadPublicKey(publicKey),
+      ...(cert ? { tsaCert: loadTsaCertificate(cert) } : {}),
+      print: (l) => lines.push(l),
+    });
+    return { code, stdout: lines.join("\n") };
+  };
+
+  test("without --tsa-cert the timestamp is said, not trusted (a note), and the rest verifies", () => {
+    const run = verifyStamped(stamped);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^note +timestamp: the signature existed at 2026-11-30T12:00:00.000Z, says a token signed by .*give --tsa-cert$/m,
+    );
+    expect(run.stdout).not.toMatch(/^ok +timestamp/m);
+  });
+
+  test("another certificate as --tsa-cert: exit 1, the timestamp named", () => {
+    const other = join(tempDir(), "other.pem");
+    writeFileSync(other, generateCertificates().caCert);
+    const run = verifyStamped(stamped, other);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^FAILED +timestamp: the token over the signature \(2026-11-30T12:00:00.000Z\) is signed by .*not the TSA certificate given nor issued by it$/m,
+    );
+  });
+
+  test("--tsa-cert for a pack that has no timestamp: exit 1", () => {
+    const run = verifyStamped(pack, tsaCert);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAILED +timestamp: the pack has no RFC 3161 timestamp, and --tsa-cert was given$/m);
+  });
+
+  test("the token moved onto another signature (the manifest re-signed by someone else): exit 1", async () => {
+    const dir = join(tempDir(), "moved");
+    cpSync(stamped, dir, { recursive: true });
+    const bundle = JSON.parse(readFileSync(join(dir, "manifest.sigstore.json"), "utf8"));
+    const token = bundle.verificationMaterial.timestampVerificationData;
+    // The original pack's manifest (another signature over another statement), given this pack's token.
+    const original = JSON.parse(readFileSync(join(pack, "manifest.sigstore.json"), "utf8"));
+    original.verificationMaterial.timestampVerificationData = token;
+    writeFileSync(join(dir, "manifest.sigstore.json"), `${JSON.stringify(original, null, 2)}\n`);
+    const { code, lines } = verifyHere(dir);
+    expect(code).toBe(1);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^FAILED +timestamp: the token is over SHA-256 [0-9a-f]{64}, not the signature's/),
+      ]),
+    );
+  });
+
+  test.each([
+    ["refuses", "rejection", /the time-stamp authority .*refused \(status 2/],
+    ["answers HTTP 500", "http-500", /answered HTTP 500/],
+    ["signs another imprint", "wrong-imprint", /the token is over SHA-256/],
+  ])("a TSA that %s: exit 2, the URL named, nothing written", async (_what, fault, message) => {
+    const out = join(tempDir(), "out");
+    const run = await runMain(
+      [
+        "evaluate",
+        "--snapshot",
+        join(pack, "snapshot.json"),
+        "--sign-key",
+        join(pack, "signing-key.pem"),
+        "--timestamp-url",
+        `${tsa.url}?fault=${fault}`,
+        "--out",
+        out,
+      ],
+      cwd,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toContain(tsa.url.replace(/^http:\/\//, ""));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("--timestamp-url without a signing key: exit 2, nothing written", async () => {
+    const out = join(tempDir(), "out");
+    const run = await runCli([
+      "evaluate",
+      "--snapshot",
+      join(pack, "snapshot.json"),
+      "--timestamp-url",
+      tsa.url,
+      "--out",
+      out,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--timestamp-url timestamps the pack's signature: give --sign-key");
+    expect(existsSync(out)).toBe(false);
   });
 });

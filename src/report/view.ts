@@ -680,18 +680,22 @@ export function accessStatementOf(
       if (list.length === 0) bySubscription.set(g.subscriptionId, list);
       list.push(g);
     }
-    out.readAccess = [...bySubscription].map(([id, list]) => {
+    // A subscription with gaps gets a line of its own per gap: one line per subscription could grow past what a
+    // report prints of one value.
+    out.readAccess = [...bySubscription].flatMap(([id, list]) => {
       const label = names[id] ? `Subscription ${names[id]} (${id})` : `Subscription ${id}`;
       const gaps = list.filter((g) => g.access !== "granted");
       if (gaps.length === 0) {
-        return `${label}: could read every resource group holding an HSM (${list.length}).`;
+        return [`${label}: could read every resource group holding an HSM (${list.length}).`];
       }
-      const named = gaps.map((g) =>
-        g.access === "missing"
-          ? `resource group ${g.resourceGroup} lacks ${(g.missing ?? []).join(", ")}`
-          : `resource group ${g.resourceGroup} unknown (${g.reason ?? "its permissions could not be read"})`,
-      );
-      return `${label}: could not be shown to read everything: ${named.join("; ")}.`;
+      return [
+        `${label}: could not be shown to read every resource group holding an HSM (${gaps.length} of ${list.length}):`,
+        ...gaps.map((g) =>
+          g.access === "missing"
+            ? `– resource group ${g.resourceGroup} lacks ${(g.missing ?? []).join(", ")};`
+            : `– resource group ${g.resourceGroup} unknown (${g.reason ?? "its permissions could not be read"});`,
+        ),
+      ];
     });
     out.readAccessNote =
       "What the credential could read comes from Microsoft.Authorization/permissions, read for each resource group " +

@@ -109,12 +109,13 @@ describe("what the credential could read, per subscription", () => {
       { ...granted("rg-c"), access: "unknown", reason: "could not read the permissions: HTTP 403 AuthorizationFailed" },
     ]);
     expect(validateResult(result)).toBe(true);
-    const [line] = accessStatementOf(result).readAccess!;
-    expect(line).toContain(`resource group rg-b lacks ${SETTINGS}`);
-    expect(line).toContain(
-      "resource group rg-c unknown (could not read the permissions: HTTP 403 AuthorizationFailed)",
-    );
-    expect(line).not.toContain("rg-a");
+    const lines = accessStatementOf(result).readAccess!;
+    expect(lines).toEqual([
+      expect.stringMatching(/: could not be shown to read every resource group holding an HSM \(2 of 3\):$/),
+      `– resource group rg-b lacks ${SETTINGS};`,
+      "– resource group rg-c unknown (could not read the permissions: HTTP 403 AuthorizationFailed);",
+    ]);
+    expect(lines[0]).toContain(`(${SUB})`);
     const html = renderHtml(result, { paper: "a4", resultSha256: "ab".repeat(32) });
     expect(html).toContain(`resource group rg-b lacks ${SETTINGS}`);
     expect(renderMarkdown(result)).toContain("resource group rg-b lacks Microsoft.Insights/diagnosticSettings/read");

@@ -2,13 +2,14 @@
 // SDK clients (@azure/arm-authorization among them) and HTTPS to the simulator. One resource group's role leaves out
 // diagnostic-settings reads, another's permissions cannot be read (403): result.json names the principal from the
 // simulator's token and each group's access, the reports name the gap, and no finding changes because of it.
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import { cleanUp, tempDir } from "../helpers/cli.js";
 import { runMain } from "../helpers/main-in-process.js";
 import { readPdf, squeezed } from "../helpers/pdf.js";
 import type { Result } from "../../src/model/result.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
 import { SIMULATOR_APP_ID, SIMULATOR_PRINCIPAL_ID } from "../../src/simulator/estate.js";
 
 jest.setTimeout(180_000);
@@ -37,12 +38,12 @@ ${
       - { name: chsm-refused, resourceGroup: rg-refused, location: eastus }
 ${restricted ? "faults:\n  - { route: permissions, match: rg-refused, status: 403 }\n" : ""}`;
 
-async function demo(restricted: boolean) {
+async function demo(restricted: boolean, extra: string[] = []) {
   const dir = tempDir("hsm-audit-access-");
   const file = join(dir, "estate.yaml");
   writeFileSync(file, estate(restricted));
   const out = join(dir, "out");
-  const run = await runMain(["demo", "--estate", file, "--out", out, "--format", "json,html,pdf,md"], dir);
+  const run = await runMain(["demo", "--estate", file, "--out", out, "--format", "json,html,pdf,md", ...extra], dir);
   const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
   return { run, result, out };
 }
@@ -52,7 +53,8 @@ const verdicts = (result: Result) => result.findings.map((f) => `${f.policyId} $
 let restricted: Awaited<ReturnType<typeof demo>>;
 let open: Awaited<ReturnType<typeof demo>>;
 beforeAll(async () => {
-  restricted = await demo(true);
+  // Signed: the pack holds the snapshot, which `verify` checks fact by fact against the bodies it came from.
+  restricted = await demo(true, ["--sign"]);
   open = await demo(false);
 });
 
@@ -111,4 +113,23 @@ test("the PDF's scope page, the HTML and summary.md name who ran it and the gap"
   expect(squeezed(await readPdf(join(open.out, "report.pdf")))).toContain(
     "couldreadeveryresourcegroupholdinganHSM(3).",
   );
+});
+
+test("verify checks each group's permissions against the answer kept: a fact edited to grant all is caught", async () => {
+  const key = join(restricted.out, "signing-key.pub.pem");
+  const verified = await runMain(["verify", restricted.out, "--key", key], restricted.out);
+  expect(verified.stdout).toMatch(/facts: \d+ facts are what their bodies say/);
+  expect(verified.code).toBe(0);
+  const copy = join(tempDir("hsm-audit-access-tampered-"), "pack");
+  cpSync(restricted.out, copy, { recursive: true });
+  const file = join(copy, "snapshot.json");
+  const snapshot = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
+  const index = snapshot.permissions!.findIndex((p) => p.resourceGroup === "rg-restricted");
+  (snapshot.permissions![index]!.result as { value: unknown }).value = {
+    permissions: [{ actions: ["*"], notActions: [] }],
+  };
+  writeFileSync(file, JSON.stringify(snapshot));
+  const tampered = await runMain(["verify", copy, "--key", key], copy);
+  expect(tampered.code).toBe(1);
+  expect(tampered.stdout + tampered.stderr).toContain(`permissions[${index}].result`);
 });

@@ -7,6 +7,7 @@ import { batchedGet, read } from "./context.js";
 import type { HsmFacts, ResourceGroupPermissions } from "../../model/snapshot.js";
 import { HSM_KINDS, type HsmKind } from "../../domain/hsm-kinds.js";
 import { MalformedAnswer, sortBy } from "../derive/common.js";
+import { MAX_PERMISSION_ENTRIES, toPermissions } from "../derive/permissions.js";
 
 /** The API version `@azure/arm-authorization` 9 speaks for the permissions routes, asked of the batch too. */
 const PERMISSIONS_API_VERSION = "2022-04-01";
@@ -32,23 +33,6 @@ export function resourceGroupsOf(
   );
 }
 
-/** One answer's entry, checked: lists of strings or nothing. */
-function entryOf(raw: unknown): { actions: string[]; notActions: string[] } {
-  if (!raw || typeof raw !== "object")
-    throw new MalformedAnswer("the permissions list holds an item that is not an object");
-  const list = (value: unknown, name: string): string[] => {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || value.some((a) => typeof a !== "string"))
-      throw new MalformedAnswer(`a permission's ${name} is not a list of strings`);
-    return [...(value as string[])];
-  };
-  const entry = raw as { actions?: unknown; notActions?: unknown };
-  return { actions: list(entry.actions, "actions"), notActions: list(entry.notActions, "notActions") };
-}
-
-/** At most this many entries are read (one per role assignment that reaches the group): a bound on a hostile answer. */
-const MAX_ENTRIES = 2000;
-
 export async function readPermissions(
   ctx: CollectorContext,
   group: { subscriptionId: string; resourceGroup: string; kinds: HsmKind[] },
@@ -60,26 +44,25 @@ export async function readPermissions(
     `the scan's permissions in resource group ${resourceGroup} of subscription ${subscriptionId}`,
     scope,
     async () => {
-      const entries = await batchedGet(
+      const items = await batchedGet(
         ctx,
         `${scope}/providers/Microsoft.Authorization/permissions?api-version=${PERMISSIONS_API_VERSION}`,
         (content) => {
           const value = (content as { value?: unknown }).value;
           if (!Array.isArray(value)) throw new MalformedAnswer("the permissions answer has no value list");
-          return value.map(entryOf);
+          return value as unknown[];
         },
         async () => {
-          const all: Array<{ actions: string[]; notActions: string[] }> = [];
+          const all: unknown[] = [];
           const client = await ctx.clients.authorization(subscriptionId);
           for await (const entry of client.permissions.listForResourceGroup(resourceGroup)) {
-            if (all.length >= MAX_ENTRIES)
-              throw new MalformedAnswer(`the permissions list holds over ${MAX_ENTRIES} entries`);
-            all.push(entryOf(entry));
+            all.push(entry);
+            if (all.length > MAX_PERMISSION_ENTRIES) break;
           }
           return all;
         },
       );
-      return { permissions: entries };
+      return toPermissions(items);
     },
   );
   return { subscriptionId, resourceGroup, kinds: group.kinds, result };

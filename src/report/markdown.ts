@@ -45,7 +45,10 @@ export function renderMarkdown(given: Result): string {
   ];
   const access = accessStatementOf(result);
   if (access.runBy) lines.push("", cell(access.runBy));
-  if (access.readAccess) lines.push("", ...access.readAccess.map((line) => `- ${cell(line)}`));
+  if (access.readAccess) {
+    // A subscription's gaps ("– resource group ...") nest under its line.
+    lines.push("", ...access.readAccess.map((l) => (l.startsWith("– ") ? `  - ${cell(l.slice(2))}` : `- ${cell(l)}`)));
+  }
   if (result.changes) lines.push("", ...changesMarkdown(result, cell));
   if (review > 0) {
     lines.push(

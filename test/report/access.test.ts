@@ -118,7 +118,9 @@ describe("what the credential could read, per subscription", () => {
     expect(lines[0]).toContain(`(${SUB})`);
     const html = renderHtml(result, { paper: "a4", resultSha256: "ab".repeat(32) });
     expect(html).toContain(`resource group rg-b lacks ${SETTINGS}`);
-    expect(renderMarkdown(result)).toContain("resource group rg-b lacks Microsoft.Insights/diagnosticSettings/read");
+    expect(renderMarkdown(result)).toContain(
+      "\n  - resource group rg-b lacks Microsoft.Insights/diagnosticSettings/read;\n",
+    );
     const file = join(dir, "gaps.pdf");
     const out = createWriteStream(file);
     await renderPdf(result, { paper: "a4", resultSha256: "cd".repeat(32) }, out);

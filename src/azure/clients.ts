@@ -11,6 +11,7 @@ import type { StorageManagementClient } from "@azure/arm-storage";
 import type { SecurityInsights } from "@azure/arm-securityinsight";
 import type { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import type { ManagementGroupsAPI } from "@azure/arm-managementgroups";
+import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import type { BlobServiceClient, StoragePipelineOptions } from "@azure/storage-blob";
 import { getClient } from "@azure-rest/core-client";
 import type { Pipeline } from "@azure/core-rest-pipeline";
@@ -33,6 +34,7 @@ const SDK_LOADERS = {
   sentinel: async () => (await import("@azure/arm-securityinsight")).SecurityInsights,
   resourceGraph: async () => (await import("@azure/arm-resourcegraph")).ResourceGraphClient,
   managementGroups: async () => (await import("@azure/arm-managementgroups")).ManagementGroupsAPI,
+  authorization: async () => (await import("@azure/arm-authorization")).AuthorizationManagementClient,
   logs: async () => (await import("@azure/monitor-query-logs")).LogsQueryClient,
   blob: async () => (await import("@azure/storage-blob")).BlobServiceClient,
 };
@@ -168,6 +170,10 @@ function loadedClients(connection: AzureConnection) {
     resourceGraph: single((): ResourceGraphClient => new (sdk("resourceGraph"))(connection.credential, graph)),
     /** Management groups: the descendants (nested groups and subscriptions) of the group a scan is scoped to. */
     managementGroups: single((): ManagementGroupsAPI => new (sdk("managementGroups"))(connection.credential, arm)),
+    /** Azure RBAC: the caller's own permissions at a resource group (`permissions.listForResourceGroup`). */
+    authorization: perSubscription(
+      (s): AuthorizationManagementClient => new (sdk("authorization"))(connection.credential, s, arm),
+    ),
     /** The SDK's generic ARM client, for routes without a typed client (Cloud HSM lists, ARM `/batch`). */
     arm: single(() => getClient(connection.armEndpoint, connection.credential, arm)),
     logs: single(
@@ -212,6 +218,7 @@ export function createClients(connection: AzureConnection) {
     blob: once("blob", made.blob),
     resourceGraph: once("resourceGraph", made.resourceGraph),
     managementGroups: once("managementGroups", made.managementGroups),
+    authorization: once("authorization", made.authorization),
     logs: once("logs", made.logs),
     arm: made.arm,
   };

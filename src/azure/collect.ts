@@ -40,6 +40,8 @@ import {
 } from "./collectors/log-queries.js";
 import { readSentinel } from "./collectors/sentinel.js";
 import { groupsOf, readActivityLog } from "./collectors/activity-log.js";
+import { readPermissions, resourceGroupsOf } from "./collectors/permissions.js";
+import { principalOf } from "./derive/principal.js";
 
 export interface CollectOptions {
   credential: TokenCredential;
@@ -93,6 +95,17 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const credential = new SharedTokenCredential(options.credential);
   const cloud = CLOUDS[options.cloud];
   credential.warm([cloud.armAudience, cloud.logsAudience]);
+  // Who the scan runs as, from the ARM token the scan asks for anyway (the shared credential hands out the same one):
+  // only the claims that name the principal are kept, never the token.
+  const principalRead = credential.getToken(`${cloud.armAudience.replace(/\/+$/, "")}/.default`).then(
+    (token) => principalOf(token?.token),
+    (error: unknown) => ({
+      known: false as const,
+      reason: `the credential gave no ARM token: ${String((error as Error)?.message ?? error)
+        .split("\n")[0]!
+        .slice(0, 300)}`,
+    }),
+  );
   const clients = createClients({
     credential,
     cloud: cloud.name,
@@ -234,6 +247,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       )
     : Promise.resolve(undefined);
 
+  // The scan's own permissions in each resource group holding an HSM, asked alongside the destinations: what it could
+  // read there, for the auditor (no finding depends on it).
+  const permissionReads = Promise.all(resourceGroupsOf(hsms).map((group) => readPermissions(ctx, group)));
+
   const settings = monitored.flatMap((h) => (isKnown(h.diagnosticSettings) ? h.diagnosticSettings.value : []));
   const workspaceIds = distinct(settings.flatMap((s) => (s.workspaceId ? [s.workspaceId] : [])));
   const storageIds = distinct(settings.flatMap((s) => (s.storageAccountId ? [s.storageAccountId] : [])));
@@ -291,6 +308,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const activitySamples = activity.filter((a): a is ActivitySample => a !== undefined);
 
   const activityLogs = await activityLogReads;
+  const [permissions, principal] = await Promise.all([permissionReads, principalRead]);
 
   // Appliance transcripts are read from disk, not from Azure: their records join the evidence (ids `lx-...`), and a
   // transcript missing or unreadable is an error of the snapshot tied to its Dedicated HSM.
@@ -343,6 +361,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
           appliances: sortBy(appliance.appliances, (a) => a.name),
         }
       : {}),
+    principal,
+    permissions,
     errors: sortBy(ctx.errors, (e) => `${e.resourceId ?? ""} ${e.for}`),
     evidence: records,
   };

@@ -25,6 +25,7 @@ import {
 } from "./derive/storage.js";
 import { toSentinelRule } from "./derive/sentinel.js";
 import { descendantsOf } from "./derive/management-groups.js";
+import { toPermissions } from "./derive/permissions.js";
 import { managementGroupResourceId } from "../domain/management-groups.js";
 import { LUNA_COMMAND_KEYS, LUNA_COMMANDS } from "../domain/luna.js";
 import { parseTranscript } from "./luna/lunash.js";
@@ -199,6 +200,16 @@ export function verifySnapshot(input: Snapshot): Verification {
       h.categories,
       (a) => toCategories(a.list(`${h.id}/providers/microsoft.insights/diagnosticsettingscategories`)),
       (f) => (h.categories = f),
+    );
+  });
+  (snapshot.permissions ?? []).forEach((p, i) => {
+    const scope = `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}`;
+    check(
+      `permissions[${i}].result`,
+      scope,
+      p.result,
+      (a) => toPermissions(a.list(`${scope}/providers/microsoft.authorization/permissions`)),
+      (f) => (p.result = f),
     );
   });
   // Appliance readings: each is what its one transcript says, read again with the same parser.

@@ -23,6 +23,7 @@ import type { Framework } from "./frameworks.js";
 import { applyWaivers, type Waiver } from "./waivers.js";
 import { resourceMatcher } from "./resource-pattern.js";
 import { EvaluationMemo } from "./memo.js";
+import { readAccessOf } from "./read-access.js";
 import {
   beyondTolerance,
   clockSentence,
@@ -151,6 +152,8 @@ export function evaluate(snapshot: Snapshot, policies: Policy[], options: Evalua
       ...(e.hostKey ? { hostKey: e.hostKey } : {}),
     })),
     policies: describePolicies(policies, options.frameworks ?? []),
+    ...(snapshot.principal ? { principal: structuredClone(snapshot.principal) } : {}),
+    ...(snapshot.permissions ? { readAccess: snapshot.permissions.map(readAccessOf) } : {}),
   };
   if (waivers) {
     result.waivers = waivers;

@@ -6,6 +6,7 @@ import type {
   HsmIdentity,
   InventoryRecord,
   LogWindow,
+  Principal,
 } from "./snapshot.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
@@ -254,6 +255,33 @@ export interface Result {
    * two results; it never changes a verdict. Absent when no previous pack was given. See src/report/changes.ts.
    */
   changes?: ResultChanges;
+  /**
+   * Added to the contract: who ran the scan, from the claims of its ARM access token (see the snapshot's
+   * `principal`). Absent when the snapshot recorded none.
+   */
+  principal?: Principal;
+  /**
+   * Added to the contract: what the scan's credential could read in each resource group holding an HSM, from
+   * `Microsoft.Authorization/permissions`. Information for the auditor: it never changes a verdict. Absent when the
+   * snapshot recorded none.
+   */
+  readAccess?: ResourceGroupReadAccess[];
+}
+
+/**
+ * Whether the credential could read what the scan reads in one resource group: `granted` every action of `needed`,
+ * `missing` some (named in `missing`), or `unknown` (the permissions could not be read: `reason` says why).
+ */
+export interface ResourceGroupReadAccess {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** The read actions the scan needs there (src/domain/scan-permissions.ts), by the kinds of HSM it holds. */
+  needed: string[];
+  access: "granted" | "missing" | "unknown";
+  missing?: string[];
+  reason?: string;
+  /** The evidence of the permissions read (or of its attempt). */
+  evidence: string[];
 }
 
 /** How one (policy, resource) finding moved between the previous pack and this one. */

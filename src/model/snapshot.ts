@@ -506,6 +506,45 @@ export interface ApplianceEvidenceSource {
   directory?: string;
 }
 
+/**
+ * The claims of the scan's ARM access token that say who ran it, as the token carried them (strings the token's
+ * issuer wrote, and some of them, a user's name, chosen by whoever administers the tenant). The token itself is never
+ * kept. Read without checking the signature: it says who the scan ran as, not that this was proven.
+ */
+export interface PrincipalClaims {
+  /** Tenant id. */
+  tid?: string;
+  /** Object id of the user or service principal. */
+  oid?: string;
+  /** Application (client) id, v1 tokens. */
+  appid?: string;
+  /** Application (client) id, v2 tokens. */
+  azp?: string;
+  upn?: string;
+  unique_name?: string;
+  preferred_username?: string;
+  /** `user` or `app`, when the token says. */
+  idtyp?: string;
+  /** The token's issuer. */
+  iss?: string;
+}
+
+/** Who ran the scan: the claims of its ARM token, or why they are not known (a token that is not a JWT, say). */
+export type Principal = { known: true; claims: PrincipalClaims } | { known: false; reason: string };
+
+/**
+ * What the scan's credential may do in one resource group that holds an HSM, as `Microsoft.Authorization/permissions`
+ * (`permissions.listForResourceGroup`, every page) answered: each entry's `actions` and `notActions` (data actions
+ * are left out: they are no reads of ARM).
+ */
+export interface ResourceGroupPermissions {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** The kinds of HSM the scan found in the group (what it needed to read there follows from them). */
+  kinds: HsmKind[];
+  result: Fact<{ permissions: Array<{ actions: string[]; notActions: string[] }> }>;
+}
+
 export interface Snapshot {
   schemaVersion: 1;
   kind: "hsm-audit-snapshot";
@@ -550,6 +589,13 @@ export interface Snapshot {
    * of earlier versions, and for a window the Activity Log no longer keeps).
    */
   activityLogs?: ActivityLogRead[];
+  /** Who ran the scan, from its ARM token's claims (absent in snapshots of earlier versions). */
+  principal?: Principal;
+  /**
+   * What the credential could read in each resource group holding an HSM (absent in snapshots of earlier versions).
+   * Information for the auditor: no policy judges it.
+   */
+  permissions?: ResourceGroupPermissions[];
   /** Where the appliances' evidence came from (absent when none was given: their findings stay manual). */
   applianceEvidence?: ApplianceEvidenceSource;
   /** The Luna appliances behind Dedicated HSMs, as their evidence showed them (absent when none was given). */

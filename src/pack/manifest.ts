@@ -1,6 +1,7 @@
 // The manifest of an evidence pack: an in-toto Statement v1 whose subjects are every file of the pack with its SHA-256,
 // and whose predicate says what the pack is (docs/evidence-pack.md). It is built from data only: no clock, no I/O.
 import type { Result } from "../model/result.js";
+import type { Principal } from "../model/snapshot.js";
 import { PACK_FILES } from "../report/outputs.js";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
@@ -25,6 +26,8 @@ export interface EvidencePackPredicate {
     startedAt: string;
     finishedAt: string;
     result: Subject;
+    /** Who ran the scan: the claims of its ARM access token (result.json's `principal`), absent when not recorded. */
+    principal?: Principal;
   };
   /** The files a verifier re-evaluates from: the snapshot, and the evaluation's recorded inputs. */
   reEvaluation: { snapshot: string; inputs: string };
@@ -73,6 +76,7 @@ export function buildStatement(
         startedAt: result.startedAt,
         finishedAt: result.finishedAt,
         result: resultSubject,
+        ...(result.principal ? { principal: result.principal } : {}),
       },
       reEvaluation: { snapshot: PACK_FILES.snapshot, inputs: PACK_FILES.evaluation },
       ...(options.previous ? { previous: { sha256: options.previous } } : {}),

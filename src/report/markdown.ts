@@ -6,6 +6,7 @@ import { lookup } from "./lookup.js";
 import { CUT_NOTE, printableResult } from "./printable.js";
 import { managementGroupScope, VERDICT } from "./words.js";
 import { changesMarkdown } from "./changes-text.js";
+import { accessStatementOf } from "./view.js";
 
 /** Rows of the findings table; the rest are counted. */
 export const MAX_ROWS = 30;
@@ -42,6 +43,12 @@ export function renderMarkdown(given: Result): string {
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     `| ${s.pass} | ${s.fail - review} | ${review} | ${s.error} | ${s.manual} | ${s.waived} | ${s.notApplicable} |`,
   ];
+  const access = accessStatementOf(result);
+  if (access.runBy) lines.push("", cell(access.runBy));
+  if (access.readAccess) {
+    // A subscription's gaps ("– resource group ...") nest under its line.
+    lines.push("", ...access.readAccess.map((l) => (l.startsWith("– ") ? `  - ${cell(l.slice(2))}` : `- ${cell(l)}`)));
+  }
   if (result.changes) lines.push("", ...changesMarkdown(result, cell));
   if (review > 0) {
     lines.push(

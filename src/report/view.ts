@@ -136,7 +136,17 @@ export interface ReportView {
   scope?: string;
   period: { label: string; start: string; end: string; duration: string };
   /** What the pack's evidence covers: what was read once at scan time, and what covers the period. */
-  scopeStatement: { pointInTime: string; period: string; caveat: string };
+  scopeStatement: {
+    pointInTime: string;
+    period: string;
+    caveat: string;
+    /** "Run by: <name> (object id ..., tenant ...)", when the result recorded the principal. */
+    runBy?: string;
+    /** One line per subscription holding an HSM: what the credential could read there, when the result recorded it. */
+    readAccess?: string[];
+    /** Where `readAccess` comes from, and that it decides no finding (present with `readAccess`). */
+    readAccessNote?: string;
+  };
   failOn: string;
   policyPack?: { version: string; sha256: string };
   resultSha256: string;
@@ -629,7 +639,70 @@ function scopeStatementOf(result: Result): ReportView["scopeStatement"] {
     caveat:
       "A setting removed and restored within the period leaves no trace in the point-in-time reading: the Activity " +
       "Log and the days without records are the evidence for the period.",
+    ...accessStatementOf(result),
   };
+}
+
+/**
+ * Who ran the scan and what it could read, in words (the scope page of the PDF and the HTML, summary.md): the
+ * principal from its token's claims, and per subscription whether every resource group holding an HSM granted the
+ * reads the scan needs, or which did not. From a result as printed (printableResult): every value is printable.
+ */
+export function accessStatementOf(
+  result: Pick<Result, "principal" | "readAccess" | "scope">,
+): Pick<ReportView["scopeStatement"], "runBy" | "readAccess" | "readAccessNote"> {
+  const out: Pick<ReportView["scopeStatement"], "runBy" | "readAccess" | "readAccessNote"> = {};
+  const principal = result.principal;
+  if (principal) {
+    if (principal.known) {
+      const c = principal.claims;
+      const user = c.upn ?? c.preferred_username ?? c.unique_name;
+      const app = c.appid ?? c.azp;
+      const who = user ?? (app ? `app id ${app}` : "a principal without a name in its token");
+      const ids = [
+        ...(c.oid ? [`object id ${c.oid}`] : []),
+        ...(user && app ? [`app id ${app}`] : []),
+        ...(c.tid ? [`tenant ${c.tid}`] : []),
+      ];
+      out.runBy =
+        `Run by: ${who}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}, as the claims of the scan's ARM access ` +
+        "token name it (read without checking its signature; the token itself is not kept).";
+    } else {
+      out.runBy = `Run by: principal unknown (${principal.reason}).`;
+    }
+  }
+  const groups = result.readAccess;
+  if (groups && groups.length > 0) {
+    const names = result.scope.subscriptionNames ?? {};
+    const bySubscription = new Map<string, NonNullable<Result["readAccess"]>>();
+    for (const g of groups) {
+      const list = bySubscription.get(g.subscriptionId) ?? [];
+      if (list.length === 0) bySubscription.set(g.subscriptionId, list);
+      list.push(g);
+    }
+    // A subscription with gaps gets a line of its own per gap: one line per subscription could grow past what a
+    // report prints of one value.
+    out.readAccess = [...bySubscription].flatMap(([id, list]) => {
+      const label = names[id] ? `Subscription ${names[id]} (${id})` : `Subscription ${id}`;
+      const gaps = list.filter((g) => g.access !== "granted");
+      if (gaps.length === 0) {
+        return [`${label}: could read every resource group holding an HSM (${list.length}).`];
+      }
+      return [
+        `${label}: could not be shown to read every resource group holding an HSM (${gaps.length} of ${list.length}):`,
+        ...gaps.map((g) =>
+          g.access === "missing"
+            ? `– resource group ${g.resourceGroup} lacks ${(g.missing ?? []).join(", ")};`
+            : `– resource group ${g.resourceGroup} unknown (${g.reason ?? "its permissions could not be read"});`,
+        ),
+      ];
+    });
+    out.readAccessNote =
+      "What the credential could read comes from Microsoft.Authorization/permissions, read for each resource group " +
+      "holding an HSM (its role assignments' actions and notActions; deny assignments are not in that answer). It is " +
+      "information for the auditor: no finding depends on it.";
+  }
+  return out;
 }
 
 /** The view's `scope`, when the scan was scoped to a management group. */

@@ -2,7 +2,7 @@
 // route table per API family (routes/*.ts), read in order, and the refusal of every read under a subscription the
 // credential cannot read.
 import { armError, type Route, type SimResponse } from "./http.js";
-import { findSubscription, type Estate, type Subscription } from "./estate.js";
+import { findSubscription, SIMULATOR_PRINCIPAL_ID, type Estate, type Subscription } from "./estate.js";
 import { ACTIVITY_LOG_ROUTES } from "./routes/activity-log.js";
 import { DIAGNOSTIC_ROUTES } from "./routes/diagnostics.js";
 import { GRAPH_ROUTES } from "./routes/graph.js";
@@ -16,6 +16,7 @@ import {
   type ArmRequest,
   type RouteEntry,
 } from "./routes/route.js";
+import { PERMISSION_ROUTES } from "./routes/permissions.js";
 import { SENTINEL_ROUTES } from "./routes/sentinel.js";
 import { STORAGE_ROUTES } from "./routes/storage.js";
 import { SUBSCRIPTION_LIST_ROUTES, SUBSCRIPTION_ROUTES } from "./routes/subscriptions.js";
@@ -35,6 +36,7 @@ const ARM_ROUTES: readonly RouteEntry<ArmRequest>[] = [
   ...SUBSCRIPTION_LIST_ROUTES,
   ...DIAGNOSTIC_ROUTES,
   ...ACTIVITY_LOG_ROUTES,
+  ...PERMISSION_ROUTES,
   ...SENTINEL_ROUTES,
   ...SUBSCRIPTION_ROUTES,
   ...HSM_ROUTES,
@@ -75,6 +77,6 @@ function unreadable(sub: Subscription, path: string): SimResponse {
   return armError(
     403,
     "AuthorizationFailed",
-    `The client '00000000-0000-0000-0000-00000000c11e' with object id '00000000-0000-0000-0000-00000000c11e' does not have authorization to perform action 'read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    `The client '${SIMULATOR_PRINCIPAL_ID}' with object id '${SIMULATOR_PRINCIPAL_ID}' does not have authorization to perform action 'read' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
   );
 }

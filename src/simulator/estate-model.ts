@@ -161,12 +161,26 @@ export interface Subscription {
   pageSize?: number;
   /** Namespace (lower-cased) -> registration state. */
   providers: Map<string, { namespace: string; registrationState: string }>;
+  /**
+   * Resource group (lower-cased) -> the permissions the credential has there, one entry per role assignment, as
+   * `Microsoft.Authorization/permissions` lists them; a group not in the map gets `DEFAULT_PERMISSIONS`.
+   */
+  permissions: Map<string, PermissionEntry[]>;
   hsms: Hsm[];
   workspaces: Workspace[];
   storageAccounts: StorageAccount[];
 }
 
 export type SubscriptionAccess = "read" | "denied" | "notFound";
+
+/** One entry of the permissions API's answer. */
+export interface PermissionEntry {
+  actions: string[];
+  notActions: string[];
+}
+
+/** What the credential may do in a resource group the estate does not restrict: read everything (the Reader role). */
+export const DEFAULT_PERMISSIONS: readonly PermissionEntry[] = [{ actions: ["*/read"], notActions: [] }];
 
 /** A management group: the groups nested directly under it and the subscriptions placed directly under it. */
 export interface ManagementGroup {

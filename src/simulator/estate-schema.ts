@@ -326,6 +326,23 @@ const subscription = {
     },
     pageSize: { type: "integer", minimum: 1 },
     providers: { type: "object", additionalProperties: { type: "string" } },
+    permissions: {
+      type: "object",
+      description:
+        "What the scanning credential may do in a resource group (by name, case-insensitively), as Microsoft.Authorization/permissions lists it: one entry per role assignment. A resource group not named here gets `*/read`.",
+      additionalProperties: {
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["actions"],
+          properties: {
+            actions: { type: "array", items: { type: "string", minLength: 1 } },
+            notActions: { type: "array", items: { type: "string", minLength: 1 } },
+          },
+        },
+      },
+    },
     cloudHsmClusters: { type: "array", items: monitoredHsm },
     managedHsms: { type: "array", items: managedHsm },
     dedicatedHsms: { type: "array", items: dedicatedHsm },
@@ -379,6 +396,7 @@ const fault = {
         "blobList",
         "blobGet",
         "activityLog",
+        "permissions",
         "managementGroupDescendants",
         "keyGet",
         "keyVersions",

@@ -44,6 +44,7 @@ export type RouteName =
   | "blobList"
   | "blobGet"
   | "activityLog"
+  | "permissions"
   | "managementGroupDescendants"
   | "keyGet"
   | "keyVersions"

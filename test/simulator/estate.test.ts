@@ -1,7 +1,13 @@
 // Estate files: what they resolve to, and the errors a person sees for a bad one.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EstateError, loadEstateFile, parseEstate, settingCarries } from "../../src/simulator/estate.js";
+import {
+  EstateError,
+  loadEstateFile,
+  parseEstate,
+  settingCarries,
+  SIMULATOR_PRINCIPAL_ID,
+} from "../../src/simulator/estate.js";
 import { buildWorkspaceTables } from "../../src/simulator/tables.js";
 import { estateSchema } from "../../src/simulator/estate-schema.js";
 import { CONTOSO, ROOT } from "../helpers/simulator.js";
@@ -305,7 +311,10 @@ describe("resolution", () => {
     const kinds = estate.subscriptions.flatMap((s) => s.hsms).map((h) => h.kind);
     expect(new Set(kinds)).toEqual(new Set(["cloudHsm", "managedHsm", "dedicatedHsm"]));
     expect(estate.subscriptions).toHaveLength(4);
-    expect(estate.token).toMatch(/^sim\./);
+    // A JWT (three base64url parts) with the fixed fake signature, whose claims name the scanning principal.
+    expect(estate.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const claims = JSON.parse(Buffer.from(estate.token.split(".")[1]!, "base64url").toString("utf8"));
+    expect(claims).toMatchObject({ tid: estate.tenantId, oid: SIMULATOR_PRINCIPAL_ID, idtyp: "app" });
   });
 
   test("relative times resolve against the clock, series expand on the grid", () => {

@@ -15,6 +15,7 @@ import {
   inventorySource,
   logWindow,
   perDay,
+  principal,
   str,
   strings,
 } from "./shared.js";
@@ -446,6 +447,23 @@ export const RESULT_SCHEMA = closed({
           },
         },
         gating: { type: "integer", minimum: 0 },
+      },
+    },
+    principal,
+    readAccess: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["subscriptionId", "resourceGroup", "needed", "access", "evidence"],
+        properties: {
+          subscriptionId: str,
+          resourceGroup: str,
+          needed: strings,
+          access: { enum: ["granted", "missing", "unknown"] },
+          missing: strings,
+          reason: str,
+          evidence: strings,
+        },
       },
     },
   },

@@ -164,3 +164,31 @@ export const perDay = {
     },
   },
 } as const;
+
+/** Who ran the scan (the snapshot's and result.json's `principal`): the kept claims of its ARM token, or why not. */
+export const principal = {
+  oneOf: [
+    {
+      type: "object",
+      required: ["known", "claims"],
+      properties: {
+        known: { const: true },
+        claims: {
+          type: "object",
+          properties: {
+            tid: str,
+            oid: str,
+            appid: str,
+            azp: str,
+            upn: str,
+            unique_name: str,
+            preferred_username: str,
+            idtyp: str,
+            iss: str,
+          },
+        },
+      },
+    },
+    { type: "object", required: ["known", "reason"], properties: { known: { const: false }, reason: str } },
+  ],
+} as const;

@@ -19,6 +19,7 @@ import {
   kind,
   logWindow,
   perDay,
+  principal,
   str,
   strings,
 } from "./shared.js";
@@ -464,6 +465,33 @@ export const SNAPSHOT_SCHEMA = closed({
               },
               outside: count,
               outsideExample: str,
+            },
+          }),
+        },
+      },
+    },
+    principal,
+    permissions: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["subscriptionId", "resourceGroup", "kinds", "result"],
+        properties: {
+          subscriptionId: str,
+          resourceGroup: str,
+          kinds: { type: "array", items: kind },
+          result: fact({
+            type: "object",
+            required: ["permissions"],
+            properties: {
+              permissions: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["actions", "notActions"],
+                  properties: { actions: strings, notActions: strings },
+                },
+              },
             },
           }),
         },

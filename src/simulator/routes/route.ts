@@ -89,6 +89,10 @@ export function requireApiVersion(request: SimRequest): SimResponse | undefined 
 export const API_VERSIONS: Record<string, { name: string; versions: string[] }> = {
   "microsoft.insights/diagnosticsettings": { name: "diagnosticSettings", versions: ["2021-05-01-preview"] },
   "microsoft.insights/eventtypes": { name: "eventtypes", versions: ["2015-04-01"] },
+  "microsoft.authorization/permissions": {
+    name: "permissions",
+    versions: ["2022-04-01", "2018-01-01-preview", "2015-07-01"],
+  },
   "microsoft.insights/diagnosticsettingscategories": {
     name: "diagnosticSettingsCategories",
     versions: ["2021-05-01-preview"],

@@ -15,6 +15,9 @@ export function scopeAndSignOff(p: Layout, v: ReportView) {
   p.paragraph(v.scopeStatement.pointInTime);
   p.paragraph(v.scopeStatement.period);
   p.paragraph(v.scopeStatement.caveat, { color: LAYOUT.muted });
+  if (v.scopeStatement.runBy) p.paragraph(v.scopeStatement.runBy);
+  for (const line of v.scopeStatement.readAccess ?? []) p.paragraph(line);
+  if (v.scopeStatement.readAccessNote) p.paragraph(v.scopeStatement.readAccessNote, { color: LAYOUT.muted });
   p.y += p.lh(LAYOUT.body);
   p.begin("signoff");
   p.heading("Sign-off", 2);

@@ -23,16 +23,17 @@ afterAll(() => {
 const REBASED = rebasedApplianceEvidence(join(ROOT, "test/fixtures/luna/evidence/payments"), new Date());
 const EVIDENCE = REBASED.directory;
 const CAPTURED_AT = readFileSync(join(EVIDENCE, "appliances.yaml"), "utf8").match(/capturedAt: (\S+)/)![1]!;
-const dedicated = (name: string, sku = "SafeNet Luna Network HSM A790") => `      - name: ${name}
+const dedicated = (name: string, sku = "SafeNet Luna Network HSM A790", privateIp?: string) => `      - name: ${name}
         resourceGroup: rg-dedicated
         location: eastus
         sku: ${sku}
-`;
+${privateIp ? `        privateIp: ${privateIp}\n` : ""}`;
 const ESTATE = paymentsEstate({
   cloudHsmClusters: flowingCloudHsm("chsm-a"),
   dedicatedHsms: [
-    dedicated("dhsm-luna-ok"),
-    dedicated("dhsm-luna-bad"),
+    // The addresses appliances.yaml gives their appliances: the evidence and the inventory agree.
+    dedicated("dhsm-luna-ok", undefined, "10.20.1.4"),
+    dedicated("dhsm-luna-bad", undefined, "10.20.1.5"),
     dedicated("dhsm-luna-broken"),
     dedicated("dhsm-luna-unlisted"),
     dedicated("phsm-pay-01", "payShield10K_LMK1_CPS60"),

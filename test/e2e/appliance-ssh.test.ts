@@ -74,6 +74,10 @@ test("the appliance read over SSH passes every appliance check, its evidence nam
   for (const e of cited) expect(e).toMatchObject({ transport: "ssh", hostKey: luna.hostKeySha256, host: "127.0.0.1" });
   expect(cited.find((e) => e.command === "sysconf ntp status")).toMatchObject({ user: "admin" });
   expect(luna.log).toEqual(expect.arrayContaining(["audit: audit show", "admin: syslog remotehost list"]));
+  expect(run.result!.resources.find((r) => r.id === ID)?.appliance).toEqual({
+    name: "luna-ok",
+    matchedBy: "resourceId",
+  });
 });
 
 test("a host key other than the pinned one: every appliance finding is an error, never a pass (exit 3)", async () => {
@@ -112,6 +116,13 @@ test.each(["arm", "resource-graph"])(
     });
     const cited = run.result!.evidence.filter((e) => finding.evidence.includes(e.id));
     expect(cited.filter((e) => e.transport === "ssh").length).toBe(7);
+    // result.json says it too, beside the HSM.
+    expect(run.result!.resources.find((r) => r.id === ID)?.appliance).toEqual({
+      name: "luna-ok",
+      matchedBy: "privateIp",
+      privateIp: "127.0.0.1",
+      networkInterface: expect.stringMatching(/\/networkInterfaces\/dhsm-luna-ok-nic$/),
+    });
     const snapshot = JSON.parse(readFileSync(snapshotFile, "utf8")) as Snapshot;
     // The inventory asked for, not a fallback: each path keeps the HSMs' network interfaces.
     expect(snapshot.scope.inventory).toEqual({ source: inventory });

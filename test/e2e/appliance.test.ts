@@ -233,6 +233,7 @@ describe("appliances.yaml entries without resourceId, matched by the Dedicated H
         message: expect.stringMatching(/10\.20\.1\.9 is the private IP of 2 Dedicated HSMs \(dhsm-twin-a, dhsm-twin-b/),
       });
       expect(statusOf(run.result, "appliance-remote-audit", name)).toBe("not_applicable");
+      expect(run.result!.resources.find((r) => r.name === name)).not.toHaveProperty("appliance");
     }
     expect(run.stderr).toContain(
       "hsm-audit: warning: appliance luna-bad: its host 10.20.1.9 is the private IP of 2 Dedicated HSMs (dhsm-twin-a, dhsm-twin-b, in different networks), so it matches none of them",

@@ -2,8 +2,9 @@
 // `exec` per command, the host key pinned by its SHA-256 fingerprint (no trust on first use), keys from a file or the
 // SSH agent (never a password). Each answer becomes an evidence record (`transport: ssh`, with the host key that was
 // verified) and a reading parsed by the same parsers as a saved transcript; whatever fails is an error of the reading.
-// The configuration's `appliances:` entries (docs/appliance-evidence.md) name the appliances; collect.ts reads them
-// while it reads Azure.
+// A host key that changes between the two logins (one shown the pinned key, the other another) voids every reading of
+// the appliance. The configuration's `appliances:` entries (docs/appliance-evidence.md) name the appliances; collect.ts
+// reads them while it reads Azure and then matches each to its Dedicated HSM (src/domain/appliance-match.ts).
 import { createHash } from "node:crypto";
 import ssh2 from "ssh2";
 import type { Client, ConnectConfig } from "ssh2";

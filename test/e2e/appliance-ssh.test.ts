@@ -116,6 +116,12 @@ test.each(["arm", "resource-graph"])(
     });
     const cited = run.result!.evidence.filter((e) => finding.evidence.includes(e.id));
     expect(cited.filter((e) => e.transport === "ssh").length).toBe(7);
+    // And the inventory's answer that showed the HSM's address (ARM's list, or Resource Graph's query).
+    expect(cited.filter((e) => e.transport !== "ssh").map((e) => e.purpose)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(inventory === "arm" ? /Dedicated HSM list of subscription/ : /in Azure Resource Graph/),
+      ]),
+    );
     // result.json says it too, beside the HSM.
     expect(run.result!.resources.find((r) => r.id === ID)?.appliance).toEqual({
       name: "luna-ok",

@@ -116,10 +116,21 @@ function byAddress(
   const one = withAppliance({}, target);
   const [placed] = matchAppliances(hsms, [{ name: "luna-01", host, ...(resourceId ? { resourceId } : {}) }]);
   const { hsmId: _named, ...appliance } = one.snapshot.appliances![0]!;
+  const [subscription] = one.snapshot.subscriptions;
   return {
     target: hsmTarget(target),
     snapshot: {
       ...one.snapshot,
+      // The inventory's answer that listed the HSMs with their addresses.
+      subscriptions: [
+        {
+          ...subscription!,
+          inventory: {
+            ...subscription!.inventory,
+            dedicatedHsm: { value: { count: hsms.length }, evidence: ["ev-dedicated-list"] },
+          },
+        },
+      ],
       hsms,
       appliances: [{ ...appliance, host, ...(placed!.hsmId ? { hsmId: placed!.hsmId } : {}), match: placed!.match }],
     },
@@ -549,6 +560,8 @@ export const applianceEvidence: CheckCase[] = [
     expect: {
       status: "pass",
       message: /^Appliance luna-01 \(dhsm-luna-01, matched by private IP 10\.2\.0\.4 of dhsm-luna-01-nic\) passes/,
+      // The transcripts, and the inventory's answer that showed the address.
+      evidence: ["lx-hsmShow", "ev-dedicated-list"],
     },
   },
   {

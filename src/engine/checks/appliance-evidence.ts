@@ -38,7 +38,11 @@ export default defineCheck({
     const which = `${hsm.name}${how ? `, ${how}` : ""}`;
     const merged = { ...APPLIANCE_DEFAULTS, ...(params as Partial<ApplianceParams>) };
     const judgements = APPLIANCE_JUDGES.map(([aspect, judge]) => ({ aspect, ...judge(appliance, merged, snapshot) }));
-    const evidence = [...new Set(judgements.flatMap((j) => j.evidence))];
+    // Matched by its private IP: the inventory's answer that showed the address is evidence of the match.
+    const matchEvidence = how
+      ? (memoFor(snapshot, memo).subscription(hsm.subscriptionId)?.inventory.dedicatedHsm?.evidence ?? [])
+      : [];
+    const evidence = [...new Set([...judgements.flatMap((j) => j.evidence), ...matchEvidence])];
     const failed = judgements.filter((j) => j.status === "fail");
     const unproven = judgements.filter((j) => j.status !== "pass" && j.status !== "fail");
     if (failed.length === 0 && unproven.length === 0) {

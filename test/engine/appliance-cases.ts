@@ -132,6 +132,19 @@ function byAddress(
         },
       ],
       hsms,
+      evidence: [
+        ...one.snapshot.evidence,
+        {
+          id: "ev-dedicated-list",
+          method: "GET",
+          url: `https://management.azure.com/subscriptions/${subscription!.subscriptionId}/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs?api-version=2021-11-30`,
+          status: 200,
+          capturedAt: CAPTURED,
+          sha256: "1".repeat(64),
+          durationMs: 0,
+          purpose: `the Dedicated HSM list of subscription ${subscription!.subscriptionId}`,
+        },
+      ],
       appliances: [{ ...appliance, host, ...(placed!.hsmId ? { hsmId: placed!.hsmId } : {}), match: placed!.match }],
     },
   };

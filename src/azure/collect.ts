@@ -3,6 +3,7 @@
 // was read and what could not be (as errors tied to their purpose) and never decides pass or fail.
 import { readApplianceTranscripts, type ApplianceIndex } from "./luna/evidence-dir.js";
 import { readApplianceOverSsh, type SshAppliance } from "./luna/ssh.js";
+import { matchAppliances } from "../domain/appliance-match.js";
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import type { Agent } from "node:https";
@@ -11,7 +12,15 @@ import { CLOUDS, type CloudName } from "./clouds.js";
 import { EvidenceLog, DEFAULT_RETRY, type RetryOptions } from "./pipeline.js";
 import { HOURLY_SERIES_MAX_DAYS, ACTIVITY_QUESTION_NAMES } from "./queries.js";
 import { formatIsoDuration } from "../util/duration.js";
-import type { ActivitySample, HsmFacts, Snapshot, SubscriptionFacts, WorkspaceFacts } from "../model/snapshot.js";
+import type {
+  ActivitySample,
+  ApplianceFacts,
+  CollectionError,
+  HsmFacts,
+  Snapshot,
+  SubscriptionFacts,
+  WorkspaceFacts,
+} from "../model/snapshot.js";
 import { isKnown } from "../model/snapshot.js";
 import { measureClock } from "../model/clock.js";
 import { TOOL } from "../version.js";
@@ -317,7 +326,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     : options.applianceSsh
       ? await applianceSshReads
       : undefined;
-  if (appliance) ctx.errors.push(...appliance.errors);
+  const entries = options.applianceEvidence?.appliances ?? options.applianceSsh ?? [];
+  const placed = appliance ? placeAppliances(hsms, entries, appliance) : undefined;
+  if (placed) ctx.errors.push(...placed.errors);
 
   const finishedAt = clock();
   const records = sortById([...evidence.all(), ...(appliance?.evidence ?? [])]);
@@ -358,7 +369,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
           applianceEvidence: options.applianceEvidence
             ? { transport: "file" as const, directory: options.applianceEvidence.directory }
             : { transport: "ssh" as const },
-          appliances: sortBy(appliance.appliances, (a) => a.name),
+          appliances: sortBy(placed!.appliances, (a) => a.name),
         }
       : {}),
     principal,
@@ -366,6 +377,31 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     errors: sortBy(ctx.errors, (e) => `${e.resourceId ?? ""} ${e.for}`),
     evidence: records,
   };
+}
+
+/**
+ * Each appliance given the Dedicated HSM it is (the one its entry names, or the one whose private IP is its host) and
+ * how it was matched; the errors of its readings are tied to that HSM. `read` lists the appliances in `entries`' order.
+ */
+function placeAppliances(
+  hsms: HsmFacts[],
+  entries: ReadonlyArray<{ name: string; resourceId?: string; host?: string }>,
+  read: { appliances: ApplianceFacts[]; errors: Array<CollectionError & { for: string; resourceId?: string }> },
+) {
+  const matches = matchAppliances(hsms, entries);
+  const hsmOf = new Map<string, string>();
+  const appliances = read.appliances.map((facts, i): ApplianceFacts => {
+    const { hsmId: _named, ...rest } = facts;
+    const { hsmId, match } = matches[i]!;
+    if (hsmId) hsmOf.set(facts.name, hsmId);
+    return { ...rest, ...(hsmId ? { hsmId } : {}), match };
+  });
+  const errors = read.errors.map((error) => {
+    const name = /^appliance (\S+): /.exec(error.for)?.[1];
+    const hsmId = name !== undefined ? hsmOf.get(name) : undefined;
+    return error.resourceId || !hsmId ? error : { ...error, resourceId: hsmId };
+  });
+  return { appliances, errors };
 }
 
 /** Every appliance over SSH at once; each appliance's evidence ids in a block of its own (`lx-00001`, `lx-00101`, ...). */

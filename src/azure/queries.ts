@@ -246,7 +246,7 @@ export function hsmInventoryQuery(types: readonly string[]): string {
   return [
     "resources",
     `| where type in~ (${types.map((t) => kqlString(t.toLowerCase())).join(", ")})`,
-    "| project id, name, type, location, subscriptionId, resourceGroup, skuName = tostring(sku.name), provisioningState = tostring(properties.provisioningState)",
+    "| project id, name, type, location, subscriptionId, resourceGroup, skuName = tostring(sku.name), provisioningState = tostring(properties.provisioningState), networkProfile = properties.networkProfile",
     "| order by id asc",
   ].join("\n");
 }
@@ -261,4 +261,5 @@ export const HSM_INVENTORY_COLUMNS = [
   "resourceGroup",
   "skuName",
   "provisioningState",
+  "networkProfile",
 ] as const;

@@ -220,13 +220,15 @@ export function verifySnapshot(input: Snapshot): Verification {
       const where = `appliances[${i}].readings.${key}`;
       const record = fact.evidence.length === 1 ? records.get(fact.evidence[0]!) : undefined;
       if (!record || record.body === undefined) {
-        const reason = `${where} of ${appliance.hsmId} cannot be verified: its transcript was not kept`;
-        unverifiable.push({ fact: where, resourceId: appliance.hsmId, reason });
+        // An appliance matched to no Dedicated HSM is named by its own name.
+        const owner = appliance.hsmId ?? `appliance ${appliance.name}`;
+        const reason = `${where} of ${owner} cannot be verified: its transcript was not kept`;
+        unverifiable.push({ fact: where, resourceId: owner, reason });
         const collectionError: CollectionError = { message: reason, code: "Unverifiable" };
         (appliance.readings as Record<string, unknown>)[key] = { error: collectionError, evidence: fact.evidence };
         snapshot.errors.push({
           for: `${where} (verifying the snapshot)`,
-          resourceId: appliance.hsmId,
+          ...(appliance.hsmId ? { resourceId: appliance.hsmId } : {}),
           ...collectionError,
         });
         continue;

@@ -1,6 +1,7 @@
 // The configuration file (`--config FILE`, or `hsm-audit.config.yaml` in the working directory when present), merged
 // with the flags: a flag that was given beats the file, the file beats the default. Every mistake is a UsageError
 // naming the file and the line. Paths in the file are relative to the file's directory.
+import { normaliseIp } from "../domain/appliance-match.js";
 import { GUID_PATTERN } from "../domain/guid.js";
 import { MANAGEMENT_GROUP_ID_PATTERN, MANAGEMENT_GROUP_ID_RULE } from "../domain/management-groups.js";
 import { existsSync } from "node:fs";
@@ -49,7 +50,8 @@ export interface ConfigFile {
 /** A Luna appliance read over SSH: where it is, its pinned host key, its logins and how to authenticate (no password). */
 export interface ApplianceConfig {
   name: string;
-  resourceId: string;
+  /** The Dedicated HSM's ARM id; without it, the HSM whose private IP is `host` (then an IP address). */
+  resourceId?: string;
   host: string;
   port?: number;
   /** `SHA256:<base64>`, as `ssh-keygen -lf <host key>.pub` prints it. */
@@ -87,7 +89,7 @@ const CONFIG_SCHEMA = {
       items: {
         type: "object",
         additionalProperties: false,
-        required: ["name", "resourceId", "host", "hostKey"],
+        required: ["name", "host", "hostKey"],
         properties: {
           name: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" },
           resourceId: {
@@ -163,6 +165,12 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
     throw fail(lineOf(["managementGroups"]), SCOPE_CONFLICT("subscriptions and managementGroups cannot both be set"));
   }
   for (const [i, appliance] of (config.appliances ?? []).entries()) {
+    if (appliance.resourceId === undefined && normaliseIp(appliance.host) === undefined) {
+      throw fail(
+        lineOf(["appliances", i, "host"]),
+        `appliances.${i}.host: without resourceId, the appliance is matched to the Dedicated HSM whose private IP it is, so host must be an IP address (not '${appliance.host}'); or give resourceId`,
+      );
+    }
     if ((appliance.key === undefined) === (appliance.agent !== true)) {
       throw fail(
         lineOf(["appliances", i]),

@@ -444,7 +444,7 @@ export function loadSshAppliances(effective: EffectiveConfig, env = process.env)
     }
     return {
       name: entry.name,
-      resourceId: entry.resourceId,
+      ...(entry.resourceId !== undefined ? { resourceId: entry.resourceId } : {}),
       host: entry.host,
       ...(entry.port !== undefined ? { port: entry.port } : {}),
       hostKeySha256: entry.hostKey,

@@ -116,12 +116,27 @@ export function applianceFor(
       },
     };
   }
-  const appliance = (snapshot.appliances ?? []).find((a) => sameId(a.hsmId, hsm.id));
+  const appliances = snapshot.appliances ?? [];
+  const appliance = appliances.find((a) => a.hsmId !== undefined && sameId(a.hsmId, hsm.id));
   if (!appliance) {
+    // An entry whose address is this HSM's private IP, but also another's (or another entry's): matched to neither.
+    const unmatched = appliances.filter(
+      (a) => a.hsmId === undefined && (a.match?.candidates ?? []).some((c) => sameId(c, hsm.id)),
+    );
+    if (unmatched.length > 0) {
+      return {
+        verdict: {
+          status: absent,
+          message: `${hsm.name} is a Dedicated HSM: its audit trail lives in the Luna appliance, and no appliance evidence could be matched to it by its private IP: ${unmatched.map((a) => a.match?.warning ?? `appliance ${a.name} matches no HSM`).join("; ")}. Give the entry the HSM's resourceId (docs/appliance-evidence.md).`,
+          evidence: [],
+        },
+      };
+    }
+    const ips = (hsm.networkInterfaces ?? []).map((n) => n.privateIpAddress);
     return {
       verdict: {
         status: absent,
-        message: `${hsm.name} is a Dedicated HSM: its audit trail lives in the Luna appliance, and the appliance evidence given names no appliance for it. Add it to the evidence's appliances.yaml with its transcripts (docs/appliance-evidence.md).`,
+        message: `${hsm.name} is a Dedicated HSM: its audit trail lives in the Luna appliance, and the appliance evidence given names no appliance for it${ips.length > 0 ? `, nor is any appliance's host its private IP (${ips.join(", ")})` : ""}. Add it to the appliances of the evidence (appliances.yaml, or the configuration's appliances:), with its resourceId or its private IP as host (docs/appliance-evidence.md).`,
         evidence: [],
       },
     };
@@ -157,7 +172,8 @@ function sameSerialAs(
   const own = serialOf(appliance);
   if (!own) return undefined;
   for (const other of snapshot.appliances ?? []) {
-    if (other === appliance || sameId(other.hsmId, appliance.hsmId)) continue;
+    if (other === appliance) continue;
+    if (other.hsmId !== undefined && appliance.hsmId !== undefined && sameId(other.hsmId, appliance.hsmId)) continue;
     const theirs = serialOf(other);
     if (theirs?.key === own.key) {
       return { serial: own.serial, other, evidence: own.evidence, otherEvidence: theirs.evidence };

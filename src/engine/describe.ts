@@ -15,6 +15,7 @@ import { isKnown } from "../model/snapshot.js";
 import type {
   ActivityDetails,
   ResultActivity,
+  ResultAppliance,
   ResultDestination,
   ResultPolicy,
   ResultResource,
@@ -25,6 +26,7 @@ import type { Policy } from "./policy.js";
 import { mappingsOf, type Framework } from "./frameworks.js";
 import { DEFAULT_AUDIT_CATEGORIES } from "../domain/hsm-kinds.js";
 import { entryCarries } from "../domain/audit-trail.js";
+import { isPayShield } from "../domain/luna.js";
 import { memoFor, type EvaluationMemo } from "./memo.js";
 
 export function describePolicies(policies: Policy[], frameworks: Framework[]): ResultPolicy[] {
@@ -87,7 +89,10 @@ export function describeResource(
     ...(hsm.sku ? { sku: hsm.sku } : {}),
     ...(hsm.provisioningState ? { provisioningState: hsm.provisioningState } : {}),
   };
-  if (hsm.kind === "dedicatedHsm") return identity;
+  if (hsm.kind === "dedicatedHsm") {
+    const appliance = applianceOf(hsm, snapshot);
+    return appliance ? { ...identity, appliance } : identity;
+  }
   const categories = categoriesByKind[hsm.kind] ?? [];
   const settings = settingsOf(hsm, categories);
   const lookup = memoFor(snapshot, memo);
@@ -372,4 +377,22 @@ function archiveDetail(
     else parts.push(`newest archived hour of ${arrival.category} ${arrival.result.value.newest.hour}`);
   }
   return { detail: parts.join("; "), evidence };
+}
+
+/**
+ * The appliance a Dedicated HSM's evidence came from and how it was matched (a snapshot written before entries could
+ * omit resourceId records no match: its entries named their HSM). None for a Payment HSM, never judged as Luna.
+ */
+function applianceOf(hsm: HsmFacts, snapshot: Snapshot): ResultAppliance | undefined {
+  if (!snapshot.applianceEvidence || isPayShield(hsm.sku)) return undefined;
+  const appliance = (snapshot.appliances ?? []).find((a) => a.hsmId !== undefined && sameId(a.hsmId, hsm.id));
+  if (!appliance) return undefined;
+  const match = appliance.match;
+  if (match?.by !== "privateIp") return { name: appliance.name, matchedBy: "resourceId" };
+  return {
+    name: appliance.name,
+    matchedBy: "privateIp",
+    ...(match.privateIp ? { privateIp: match.privateIp } : {}),
+    ...(match.networkInterface ? { networkInterface: match.networkInterface } : {}),
+  };
 }

@@ -24,6 +24,18 @@ export interface ResultResource extends HsmIdentity {
   destinations?: ResultDestination[];
   /** The audit records found in each workspace that receives the audit category, over the log window. */
   activity?: ResultActivity[];
+  /** Dedicated HSM: the Luna appliance whose evidence it was judged on, and how that appliance was matched to it. */
+  appliance?: ResultAppliance;
+}
+
+/** The appliance entry a Dedicated HSM was judged on: the one naming it by resourceId, or the one at its private IP. */
+export interface ResultAppliance {
+  name: string;
+  matchedBy: "resourceId" | "privateIp";
+  /** The private IP of the HSM that is the entry's host (`privateIp`). */
+  privateIp?: string;
+  /** The ARM id of the network interface that holds it, when ARM gave one. */
+  networkInterface?: string;
 }
 
 /** The settings as read, each with the indices of its `logs` entries that carry an audit category; or why not read. */

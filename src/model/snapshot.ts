@@ -2,6 +2,7 @@
 // Evaluation reads nothing else, so a saved snapshot can be evaluated later, elsewhere, with the same result.
 
 import type { HsmKind } from "../domain/hsm-kinds.js";
+import type { ApplianceMatch } from "../domain/appliance-match.js";
 
 export type { HsmKind };
 
@@ -183,7 +184,21 @@ export interface HsmIdentity {
   provisioningState?: string;
 }
 
+/** A network interface of a Dedicated HSM (`properties.networkProfile.networkInterfaces[]`). */
+export interface HsmNetworkInterface {
+  /** Its ARM id, when ARM gives it. */
+  id?: string;
+  privateIpAddress: string;
+}
+
 export interface HsmFacts extends HsmIdentity {
+  /**
+   * Dedicated HSM only: its network interfaces as ARM's `properties.networkProfile` lists them, by which a Luna
+   * appliance entry without a resourceId is matched (its private IP).
+   */
+  networkInterfaces?: HsmNetworkInterface[];
+  /** Dedicated HSM only: the subnet of `properties.networkProfile`. */
+  subnetId?: string;
   /** Cloud and Managed HSM only. */
   diagnosticSettings?: Fact<DiagnosticSetting[]>;
   /** What the diagnostic settings categories API lists for this HSM (Cloud and Managed HSM only). */
@@ -491,10 +506,12 @@ export interface ApplianceReadings {
 export interface ApplianceFacts {
   /** The appliance's name in the evidence (its directory, or its entry in the configuration). */
   name: string;
-  /** The ARM id of the Dedicated HSM the appliance is. */
-  hsmId: string;
+  /** The ARM id of the Dedicated HSM the appliance is (absent when its entry matched none: `match` says why). */
+  hsmId?: string;
   /** The appliance's address as the administrator gave it, when given. */
   host?: string;
+  /** How the entry was matched to its Dedicated HSM (absent in snapshots written before entries could omit it). */
+  match?: ApplianceMatch;
   readings: ApplianceReadings;
 }
 

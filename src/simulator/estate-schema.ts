@@ -168,7 +168,14 @@ const dedicatedHsm = {
   type: "object",
   additionalProperties: false,
   required: ["name", "resourceGroup", "location"],
-  properties: { ...hsmCommon, stampId: name, zones: { type: "array", items: name } },
+  properties: {
+    ...hsmCommon,
+    stampId: name,
+    zones: { type: "array", items: name },
+    // The private IP of its network interface (default 10.2.0.4): a Luna appliance entry without a resourceId is
+    // matched by it.
+    privateIp: { type: "string", minLength: 1, maxLength: 64 },
+  },
 } as const;
 
 const workspace = {

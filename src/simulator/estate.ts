@@ -177,6 +177,8 @@ interface HsmInput {
     resourceId?: string;
   }[];
   stampId?: string;
+  /** Dedicated HSM: the private IP of its network interface (default 10.2.0.4). */
+  privateIp?: string;
   zones?: string[];
   signingKeys?: {
     name: string;
@@ -437,7 +439,12 @@ function resolveEstate(
                 subnet: {
                   id: `${base(h.resourceGroup)}/Microsoft.Network/virtualNetworks/vnet-hsm/subnets/hsm-subnet`,
                 },
-                networkInterfaces: [{ privateIpAddress: "10.2.0.4" }],
+                networkInterfaces: [
+                  {
+                    id: `${base(h.resourceGroup)}/Microsoft.Network/networkInterfaces/${h.name}-nic`,
+                    privateIpAddress: h.privateIp ?? "10.2.0.4",
+                  },
+                ],
               },
               statusMessage: "The Dedicated HSM device is provisioned successfully and ready to use.",
               ...(h.zones ? { zones: h.zones } : {}),

@@ -3,10 +3,10 @@
 // (docs/appliance-evidence.md), so the formats it serves are those of the test and demo transcripts (INFERRED ones
 // included, marked in src/azure/luna/lunash.ts). It hides the `audit` commands from every user but `audit`, as LunaSH
 // does, accepts public keys only, and injects faults: refused authentication, a dropped session, a non-zero
-// `Command Result`, garbled output.
+// `Command Result`, garbled output, a host key that changes between connections.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import ssh2 from "ssh2";
 import type { Connection, ServerChannel } from "ssh2";
 import { LUNA_COMMAND_KEYS, LUNA_COMMANDS } from "../domain/luna.js";
@@ -23,6 +23,11 @@ export interface LunashFaults {
   fail?: string[];
   /** Answer these commands with bytes that are not LunaSH output. */
   garble?: string[];
+  /**
+   * Present another host key (generated at start) from this connection on (1-based): `2` changes the key after the
+   * first connection, as a replaced appliance or someone in between would between the tool's two logins.
+   */
+  changeHostKeyAt?: number;
 }
 
 export interface LunashDouble {
@@ -30,6 +35,8 @@ export interface LunashDouble {
   port: number;
   /** The host key's fingerprint, as a client pins it. */
   hostKeySha256: string;
+  /** The fingerprint of the key presented from `faults.changeHostKeyAt` on (absent without that fault). */
+  changedHostKeySha256?: string;
   /** Commands run, as `user: command`. */
   log: string[];
   close(): Promise<void>;
@@ -83,7 +90,7 @@ export async function startLunashDouble(options: {
     return faults.drop?.includes(command) ? { text: text.slice(0, Math.floor(text.length / 2)), drop: true } : { text };
   };
 
-  const server = new Server({ hostKeys: [hostKey.private] }, (client: Connection) => {
+  const serve = (client: Connection) => {
     let user = "";
     client.on("authentication", (ctx) => {
       user = ctx.username;
@@ -114,14 +121,27 @@ export async function startLunashDouble(options: {
       });
     });
     client.on("error", () => undefined);
+  };
+  // One SSH server per host key; the listening socket hands each connection to the one of its turn.
+  const server = new Server({ hostKeys: [hostKey.private] }, serve);
+  const changedKey = faults.changeHostKeyAt !== undefined ? utils.generateKeyPairSync("ed25519") : undefined;
+  const changed = changedKey ? new Server({ hostKeys: [changedKey.private] }, serve) : undefined;
+  let connections = 0;
+  const front = createServer((socket) => {
+    connections++;
+    const turn = changed && connections >= faults.changeHostKeyAt! ? changed : server;
+    turn.injectSocket(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = front.address() as AddressInfo;
+  const parsedChanged = changedKey ? utils.parseKey(changedKey.private) : undefined;
+  if (parsedChanged instanceof Error) throw parsedChanged;
   return {
     host: "127.0.0.1",
     port,
     hostKeySha256: fingerprintOf(parsedHost.getPublicSSH() as Buffer),
+    ...(parsedChanged ? { changedHostKeySha256: fingerprintOf(parsedChanged.getPublicSSH() as Buffer) } : {}),
     log,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => front.close(() => resolve())),
   };
 }

@@ -105,6 +105,26 @@ describe("the configuration's appliances (read over SSH): each mistake exits 2 w
     expect(run.stderr).toMatch(why);
   });
 
+  test.each([
+    ["a host name", "luna-1.contoso.example", 2],
+    ["an IPv4 address", "10.20.1.4", 0],
+    ["an IPv6 address", "fd00::4", 0],
+  ])("no resourceId, host %s (%s): exit %d (the entry is matched by the HSM's private IP)", (_what, host, code) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "k"), "key");
+    writeFileSync(
+      join(dir, "hsm-audit.config.yaml"),
+      `appliances:\n  - name: luna-1\n    host: "${host}"\n    hostKey: SHA256:${"A".repeat(43)}\n    key: k\n`,
+    );
+    const run = cli(["config", "print"], dir);
+    expect(run.code).toBe(code);
+    if (code === 2) {
+      expect(run.stderr).toContain(
+        `${join(dir, "hsm-audit.config.yaml")}:3: appliances.0.host: without resourceId, the appliance is matched to the Dedicated HSM whose private IP it is, so host must be an IP address`,
+      );
+    }
+  });
+
   test("appliances and applianceEvidence cannot both be given", () => {
     const dir = tempDir();
     mkdirSync(join(dir, "ev", "luna-1"), { recursive: true });

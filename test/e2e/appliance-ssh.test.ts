@@ -1,7 +1,9 @@
 // Appliances read over SSH end to end: the real CLI, configured with `appliances:` (host, pinned host key, key file),
 // scans the Azure simulator and reads the LunaSH double over SSH. The compliant appliance passes on transcripts read
-// by the tool; a pinned host key that is not the appliance's makes every appliance finding an error (exit 3).
-import { writeFileSync } from "node:fs";
+// by the tool; a pinned host key that is not the appliance's makes every appliance finding an error (exit 3), and so
+// does one that changes between the tool's two logins. An entry without resourceId is matched to the Dedicated HSM
+// whose private IP is its host (the estate gives dhsm-luna-ok the double's address), through either inventory.
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import ssh2 from "ssh2";
@@ -10,6 +12,7 @@ import { ROOT } from "../helpers/simulator.js";
 import { paymentsEstate, PAYMENTS_SUBSCRIPTION } from "../helpers/estates.js";
 import { startLunashDouble, type LunashDouble } from "../../src/simulator/lunash.js";
 import { rebasedApplianceEvidence, type RebasedEvidence } from "../../src/simulator/appliance-evidence.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
 
 jest.setTimeout(180_000);
 
@@ -18,6 +21,7 @@ const ESTATE = paymentsEstate({
         resourceGroup: rg-dedicated
         location: eastus
         sku: SafeNet Luna Network HSM A790
+        privateIp: 127.0.0.1
 `,
 });
 const ID = `/subscriptions/${PAYMENTS_SUBSCRIPTION}/resourceGroups/rg-dedicated/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs/dhsm-luna-ok`;
@@ -42,8 +46,8 @@ afterAll(async () => {
   cleanUp();
 });
 
-/** A configuration naming the double, with `hostKey` pinned. */
-function config(hostKey: string): string {
+/** A configuration naming the double, with `hostKey` pinned (and the HSM's resourceId, unless `byAddress`). */
+function config(hostKey: string, byAddress = false, double: LunashDouble = luna): string {
   const dir = tempDir();
   writeFileSync(join(dir, "luna_ed25519"), key.private, { mode: 0o600 });
   const file = join(dir, "hsm-audit.config.yaml");
@@ -51,9 +55,8 @@ function config(hostKey: string): string {
     file,
     `appliances:
   - name: luna-ok
-    resourceId: ${ID}
-    host: ${luna.host}
-    port: ${luna.port}
+${byAddress ? "" : `    resourceId: ${ID}\n`}    host: ${double.host}
+    port: ${double.port}
     hostKey: ${hostKey}
     key: luna_ed25519
 `,
@@ -71,6 +74,10 @@ test("the appliance read over SSH passes every appliance check, its evidence nam
   for (const e of cited) expect(e).toMatchObject({ transport: "ssh", hostKey: luna.hostKeySha256, host: "127.0.0.1" });
   expect(cited.find((e) => e.command === "sysconf ntp status")).toMatchObject({ user: "admin" });
   expect(luna.log).toEqual(expect.arrayContaining(["audit: audit show", "admin: syslog remotehost list"]));
+  expect(run.result!.resources.find((r) => r.id === ID)?.appliance).toEqual({
+    name: "luna-ok",
+    matchedBy: "resourceId",
+  });
 });
 
 test("a host key other than the pinned one: every appliance finding is an error, never a pass (exit 3)", async () => {
@@ -82,5 +89,106 @@ test("a host key other than the pinned one: every appliance finding is an error,
   });
   for (const f of run.result!.findings.filter((x) => x.policyId.startsWith("appliance-"))) {
     expect([f.policyId, f.status]).toEqual([f.policyId, "error"]);
+  }
+});
+
+test.each(["arm", "resource-graph"])(
+  "an entry without resourceId is matched by the HSM's private IP (--inventory %s) and judged over SSH",
+  async (inventory) => {
+    const snapshotFile = join(tempDir(), "snapshot.json");
+    const run = await scan(target, [
+      "--config",
+      config(luna.hostKeySha256, true),
+      "--inventory",
+      inventory,
+      "--snapshot-out",
+      snapshotFile,
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const finding = findingOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")!;
+    expect(finding).toMatchObject({
+      resourceId: ID,
+      status: "pass",
+      message: expect.stringMatching(
+        /^Appliance luna-ok \(dhsm-luna-ok, matched by private IP 127\.0\.0\.1 of dhsm-luna-ok-nic\) passes every appliance check/,
+      ),
+    });
+    const cited = run.result!.evidence.filter((e) => finding.evidence.includes(e.id));
+    expect(cited.filter((e) => e.transport === "ssh").length).toBe(7);
+    // And the inventory's answer that showed the HSM's address (ARM's list, or Resource Graph's query).
+    expect(cited.filter((e) => e.transport !== "ssh").map((e) => e.purpose)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(inventory === "arm" ? /Dedicated HSM list of subscription/ : /in Azure Resource Graph/),
+      ]),
+    );
+    // result.json says it too, beside the HSM.
+    expect(run.result!.resources.find((r) => r.id === ID)?.appliance).toEqual({
+      name: "luna-ok",
+      matchedBy: "privateIp",
+      privateIp: "127.0.0.1",
+      networkInterface: expect.stringMatching(/\/networkInterfaces\/dhsm-luna-ok-nic$/),
+    });
+    const snapshot = JSON.parse(readFileSync(snapshotFile, "utf8")) as Snapshot;
+    // The inventory asked for, not a fallback: each path keeps the HSMs' network interfaces.
+    expect(snapshot.scope.inventory).toEqual({ source: inventory });
+    expect(snapshot.hsms.find((h) => h.name === "dhsm-luna-ok")?.networkInterfaces).toEqual([
+      { id: expect.stringMatching(/\/networkInterfaces\/dhsm-luna-ok-nic$/), privateIpAddress: "127.0.0.1" },
+    ]);
+    expect(snapshot.appliances).toEqual([
+      expect.objectContaining({
+        name: "luna-ok",
+        hsmId: ID,
+        match: expect.objectContaining({ by: "privateIp", privateIp: "127.0.0.1" }),
+      }),
+    ]);
+  },
+);
+
+test("an entry whose address no Dedicated HSM has: a warning naming it, the HSM stays manual with the reason", async () => {
+  const file = config(luna.hostKeySha256, true);
+  writeFileSync(file, readFileSync(file, "utf8").replace(`host: ${luna.host}`, "host: 127.0.0.2"));
+  const run = await scan(target, ["--config", file]);
+  expect(run.stderr).toContain(
+    "hsm-audit: warning: appliance luna-ok: no Dedicated HSM the scan found has the private IP 127.0.0.2",
+  );
+  expect(run.code).toBe(3);
+  expect(findingOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")).toMatchObject({
+    status: "manual",
+    message: expect.stringMatching(
+      /names no appliance for it, nor is any appliance's host its private IP \(127\.0\.0\.1\)/,
+    ),
+  });
+});
+
+test("a host key that changes after the first login: the whole appliance is an error naming both keys (exit 3)", async () => {
+  const changing = await startLunashDouble({
+    folder: join(evidence.directory, "luna-ok"),
+    authorizedKeys: [key.public],
+    faults: { changeHostKeyAt: 2 },
+  });
+  try {
+    const run = await scan(target, ["--config", config(changing.hostKeySha256, false, changing), "--format", "md"]);
+    expect(run.code).toBe(3);
+    // The first login (audit) was shown the pinned key and read its four commands; the second (admin) was refused.
+    expect(changing.log).toEqual(expect.arrayContaining(["audit: hsm show", "audit: audit show"]));
+    expect(changing.log.some((l) => l.startsWith("admin:"))).toBe(false);
+    const changed = changing.changedHostKeySha256!;
+    const rollUp = findingOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")!;
+    expect(rollUp.status).toBe("error");
+    expect(rollUp.message).toContain(`audit@127.0.0.1 was shown the pinned ${changing.hostKeySha256}`);
+    expect(rollUp.message).toContain(`admin@127.0.0.1 was shown ${changed}`);
+    // Not one aspect passes on what the first login read (the audit role, the event mask, ...).
+    const appliance = run.result!.findings.filter((f) => f.policyId.startsWith("appliance-"));
+    expect(appliance.length).toBeGreaterThan(1);
+    for (const f of appliance) {
+      expect([f.policyId, f.status]).toEqual([f.policyId, "error"]);
+      expect(f.message).toContain("the host key changed during the run");
+    }
+    const summary = readFileSync(join(run.out, "summary.md"), "utf8");
+    expect(summary).toContain("the host key changed during the run");
+    expect(summary).toContain(changed);
+  } finally {
+    await changing.close();
   }
 });

@@ -2,7 +2,7 @@
 // saved LunaSH transcripts. A compliant Luna appliance passes, one without remote audit logging, with syslog over UDP
 // and NTP on its own clock fails, one whose transcripts are missing or unreadable is an error, a Payment HSM and a
 // Luna HSM the evidence does not name stay manual; result.json, the HTML and the PDF show the transcripts' evidence.
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import { cleanUp, findingOf, runCli, scan, startScanTarget, statusOf, tempDir, type ScanRun } from "../helpers/cli.js";
@@ -23,16 +23,17 @@ afterAll(() => {
 const REBASED = rebasedApplianceEvidence(join(ROOT, "test/fixtures/luna/evidence/payments"), new Date());
 const EVIDENCE = REBASED.directory;
 const CAPTURED_AT = readFileSync(join(EVIDENCE, "appliances.yaml"), "utf8").match(/capturedAt: (\S+)/)![1]!;
-const dedicated = (name: string, sku = "SafeNet Luna Network HSM A790") => `      - name: ${name}
+const dedicated = (name: string, sku = "SafeNet Luna Network HSM A790", privateIp?: string) => `      - name: ${name}
         resourceGroup: rg-dedicated
         location: eastus
         sku: ${sku}
-`;
+${privateIp ? `        privateIp: ${privateIp}\n` : ""}`;
 const ESTATE = paymentsEstate({
   cloudHsmClusters: flowingCloudHsm("chsm-a"),
   dedicatedHsms: [
-    dedicated("dhsm-luna-ok"),
-    dedicated("dhsm-luna-bad"),
+    // The addresses appliances.yaml gives their appliances: the evidence and the inventory agree.
+    dedicated("dhsm-luna-ok", undefined, "10.20.1.4"),
+    dedicated("dhsm-luna-bad", undefined, "10.20.1.5"),
     dedicated("dhsm-luna-broken"),
     dedicated("dhsm-luna-unlisted"),
     dedicated("phsm-pay-01", "payShield10K_LMK1_CPS60"),
@@ -173,5 +174,80 @@ describe("scan --appliance-evidence DIR", () => {
     const refused = await runCli(["evaluate", "--snapshot", file, "--out", join(tempDir(), "x")]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/readings\.auditRemoteHosts.*not what its transcript says/);
+  });
+});
+
+describe("appliances.yaml entries without resourceId, matched by the Dedicated HSMs' private IPs", () => {
+  const inNetwork = (name: string, resourceGroup: string, ip: string) => `      - name: ${name}
+        resourceGroup: ${resourceGroup}
+        location: eastus
+        sku: SafeNet Luna Network HSM A790
+        privateIp: ${ip}
+`;
+  // Two HSMs in two VNets that reuse one range share 10.20.1.9; the Payment HSM has 10.20.1.7.
+  const BY_ADDRESS = paymentsEstate({
+    dedicatedHsms: [
+      dedicated("dhsm-luna-ok", undefined, "10.20.1.4"),
+      inNetwork("dhsm-twin-a", "rg-vnet-a", "10.20.1.9"),
+      inNetwork("dhsm-twin-b", "rg-vnet-b", "10.20.1.9"),
+      dedicated("phsm-pay-01", "payShield10K_LMK1_CPS60", "10.20.1.7"),
+    ].join(""),
+  });
+  let run: ScanRun;
+  beforeAll(async () => {
+    const dir = join(tempDir(), "evidence");
+    cpSync(EVIDENCE, dir, { recursive: true, preserveTimestamps: true });
+    writeFileSync(
+      join(dir, "appliances.yaml"),
+      [
+        "appliances:",
+        ...[
+          ["luna-ok", "10.20.1.4"],
+          ["luna-bad", "10.20.1.9"],
+          ["luna-broken", "10.20.1.7"],
+        ].flatMap(([name, host]) => [`  - name: ${name}`, `    host: ${host}`, `    capturedAt: ${CAPTURED_AT}`]),
+        "",
+      ].join("\n"),
+    );
+    const target = await startScanTarget(BY_ADDRESS);
+    try {
+      run = await scan(target, ["--appliance-evidence", dir]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  test("the HSM whose private IP is an entry's host is judged on its transcripts, the finding saying so", () => {
+    expect(findingOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")).toMatchObject({
+      status: "pass",
+      message: expect.stringMatching(
+        /^Appliance luna-ok \(dhsm-luna-ok, matched by private IP 10\.20\.1\.4 of dhsm-luna-ok-nic\)/,
+      ),
+    });
+  });
+
+  test("an address two Dedicated HSMs share matches neither: both stay manual, each naming both", () => {
+    for (const name of ["dhsm-twin-a", "dhsm-twin-b"]) {
+      expect(findingOf(run.result, "appliance-audit-evidence", name)).toMatchObject({
+        status: "manual",
+        message: expect.stringMatching(/10\.20\.1\.9 is the private IP of 2 Dedicated HSMs \(dhsm-twin-a, dhsm-twin-b/),
+      });
+      expect(statusOf(run.result, "appliance-remote-audit", name)).toBe("not_applicable");
+      expect(run.result!.resources.find((r) => r.name === name)).not.toHaveProperty("appliance");
+    }
+    expect(run.stderr).toContain(
+      "hsm-audit: warning: appliance luna-bad: its host 10.20.1.9 is the private IP of 2 Dedicated HSMs (dhsm-twin-a, dhsm-twin-b, in different networks), so it matches none of them",
+    );
+  });
+
+  test("a Payment HSM's address is never matched to a Luna entry: payShield, manual, and a warning", () => {
+    expect(findingOf(run.result, "appliance-audit-evidence", "phsm-pay-01")).toMatchObject({
+      status: "manual",
+      message: expect.stringMatching(/payShield 10K.*payShield Manager/),
+    });
+    expect(run.stderr).toContain(
+      "hsm-audit: warning: appliance luna-broken: its host 10.20.1.7 is the private IP of phsm-pay-01, an Azure Payment HSM",
+    );
+    expect(run.code).toBe(3);
   });
 });

@@ -8,6 +8,7 @@ import type {
   Snapshot,
 } from "../../src/model/snapshot.js";
 import { LUNA_COMMANDS, LUNA_COMMAND_KEYS, type LunaCommandKey } from "../../src/domain/luna.js";
+import { matchAppliances } from "../../src/domain/appliance-match.js";
 import { dedicatedHsm, hsmTarget, snapshot } from "../helpers/snapshots.js";
 import type { CheckCase } from "./cases.js";
 
@@ -87,6 +88,66 @@ function withAppliance(
     evidence: [...base.evidence, ...evidence],
   };
   return { target: hsmTarget(hsm), snapshot: s };
+}
+
+/** A Dedicated HSM whose network interface has `ip` (in its own VNet). */
+const atAddress = (hsm: HsmFacts, ip: string): HsmFacts => ({
+  ...hsm,
+  networkInterfaces: [
+    {
+      id: `${hsm.id.replace(/\/providers\/.*$/, "")}/providers/Microsoft.Network/networkInterfaces/${hsm.name}-nic`,
+      privateIpAddress: ip,
+    },
+  ],
+});
+const LUNA_AT_IP = atAddress(LUNA, "10.2.0.4");
+const TWIN_AT_IP = atAddress(dedicatedHsm({ name: "dhsm-luna-02" }), "10.2.0.4");
+
+/**
+ * The compliant appliance given as an entry with `host` (and `resourceId` when given), placed among `hsms` as a scan
+ * places it (matchAppliances); the target is `target`.
+ */
+function byAddress(
+  hsms: HsmFacts[],
+  host: string,
+  target: HsmFacts = hsms[0]!,
+  resourceId?: string,
+): Pick<CheckCase, "target" | "snapshot"> {
+  const one = withAppliance({}, target);
+  const [placed] = matchAppliances(hsms, [{ name: "luna-01", host, ...(resourceId ? { resourceId } : {}) }]);
+  const { hsmId: _named, ...appliance } = one.snapshot.appliances![0]!;
+  const [subscription] = one.snapshot.subscriptions;
+  return {
+    target: hsmTarget(target),
+    snapshot: {
+      ...one.snapshot,
+      // The inventory's answer that listed the HSMs with their addresses.
+      subscriptions: [
+        {
+          ...subscription!,
+          inventory: {
+            ...subscription!.inventory,
+            dedicatedHsm: { value: { count: hsms.length }, evidence: ["ev-dedicated-list"] },
+          },
+        },
+      ],
+      hsms,
+      evidence: [
+        ...one.snapshot.evidence,
+        {
+          id: "ev-dedicated-list",
+          method: "GET",
+          url: `https://management.azure.com/subscriptions/${subscription!.subscriptionId}/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs?api-version=2021-11-30`,
+          status: 200,
+          capturedAt: CAPTURED,
+          sha256: "1".repeat(64),
+          durationMs: 0,
+          purpose: `the Dedicated HSM list of subscription ${subscription!.subscriptionId}`,
+        },
+      ],
+      appliances: [{ ...appliance, host, ...(placed!.hsmId ? { hsmId: placed!.hsmId } : {}), match: placed!.match }],
+    },
+  };
 }
 
 const noEvidence = (): Pick<CheckCase, "target" | "snapshot"> => ({
@@ -505,5 +566,42 @@ export const applianceEvidence: CheckCase[] = [
       return { ...s, hsms: [...s.hsms, dedicatedHsm({ name: "dhsm-other" })] };
     })(),
     expect: { status: "manual", message: /appliances.yaml/ },
+  },
+  {
+    name: "an appliance matched by its private IP: judged, the message saying how it was matched",
+    ...byAddress([LUNA_AT_IP], "10.2.0.4"),
+    expect: {
+      status: "pass",
+      message: /^Appliance luna-01 \(dhsm-luna-01, matched by private IP 10\.2\.0\.4 of dhsm-luna-01-nic\) passes/,
+      // The transcripts, and the inventory's answer that showed the address.
+      evidence: ["lx-hsmShow", "ev-dedicated-list"],
+    },
+  },
+  {
+    name: "an address two Dedicated HSMs share (two VNets): manual for each, naming both",
+    ...byAddress([LUNA_AT_IP, TWIN_AT_IP], "10.2.0.4"),
+    expect: {
+      status: "manual",
+      message:
+        /no appliance evidence could be matched to it by its private IP: appliance luna-01: its host 10\.2\.0\.4 is the private IP of 2 Dedicated HSMs \(dhsm-luna-01, dhsm-luna-02, in different networks\)/,
+    },
+  },
+  {
+    name: "the twin of a shared address is manual too, with the same reason",
+    ...byAddress([LUNA_AT_IP, TWIN_AT_IP], "10.2.0.4", TWIN_AT_IP),
+    expect: { status: "manual", message: /dhsm-luna-01, dhsm-luna-02, in different networks/ },
+  },
+  {
+    name: "an address no HSM has: the HSM stays manual, naming its own private IP",
+    ...byAddress([LUNA_AT_IP], "10.2.0.99"),
+    expect: {
+      status: "manual",
+      message: /names no appliance for it, nor is any appliance's host its private IP \(10\.2\.0\.4\)/,
+    },
+  },
+  {
+    name: "an entry whose resourceId names this HSM while its address is another's: judged for the named one",
+    ...byAddress([LUNA_AT_IP, TWIN_AT_IP], "10.2.0.4", TWIN_AT_IP, TWIN_AT_IP.id),
+    expect: { status: "pass", message: /^Appliance luna-01 \(dhsm-luna-02\) passes/ },
   },
 ];

@@ -21,7 +21,7 @@ export interface RawResource {
   type?: unknown;
   location?: unknown;
   sku?: { name?: unknown };
-  properties?: { provisioningState?: unknown };
+  properties?: { provisioningState?: unknown; networkProfile?: unknown };
 }
 
 /** What the inventory of one subscription found: its HSMs, and per kind how many (or why its list could not be read). */
@@ -98,6 +98,30 @@ export function toHsm(raw: RawResource, kind: HsmKind, subscriptionId: string): 
     ...(typeof raw.properties?.provisioningState === "string"
       ? { provisioningState: raw.properties.provisioningState }
       : {}),
+    ...(kind === "dedicatedHsm" ? networkProfileOf(raw.properties?.networkProfile) : {}),
+  };
+}
+
+/** The most network interfaces kept of one HSM (a Dedicated HSM has one; the rest of a hostile list is dropped). */
+const MAX_INTERFACES = 8;
+
+/**
+ * A Dedicated HSM's `networkProfile`: its interfaces' private IPs (and ids) and its subnet. What is not as the API
+ * describes it is left out: an interface without an address matches nothing.
+ */
+export function networkProfileOf(profile: unknown): Pick<HsmFacts, "networkInterfaces" | "subnetId"> {
+  if (!profile || typeof profile !== "object" || Array.isArray(profile)) return {};
+  const { networkInterfaces, subnet } = profile as { networkInterfaces?: unknown; subnet?: unknown };
+  const short = (v: unknown, max: number): v is string => typeof v === "string" && v.length > 0 && v.length <= max;
+  const nics = (Array.isArray(networkInterfaces) ? networkInterfaces : [])
+    .filter((n): n is { id?: unknown; privateIpAddress?: unknown } => !!n && typeof n === "object")
+    .filter((n) => short(n.privateIpAddress, 64))
+    .slice(0, MAX_INTERFACES)
+    .map((n) => ({ ...(short(n.id, 1024) ? { id: n.id } : {}), privateIpAddress: n.privateIpAddress as string }));
+  const subnetId = subnet && typeof subnet === "object" ? (subnet as { id?: unknown }).id : undefined;
+  return {
+    ...(nics.length > 0 ? { networkInterfaces: nics } : {}),
+    ...(short(subnetId, 1024) ? { subnetId } : {}),
   };
 }
 

@@ -90,9 +90,15 @@ export async function readInventoryGraph(
               type: HSM_TYPES[kind].type,
               location: raw.location,
               ...(typeof raw.skuName === "string" && raw.skuName ? { sku: { name: raw.skuName } } : {}),
-              ...(typeof raw.provisioningState === "string" && raw.provisioningState
-                ? { properties: { provisioningState: raw.provisioningState } }
-                : {}),
+              properties: {
+                ...(typeof raw.provisioningState === "string" && raw.provisioningState
+                  ? { provisioningState: raw.provisioningState }
+                  : {}),
+                // A Dedicated HSM's interfaces: a Luna appliance entry without a resourceId is matched by them.
+                ...(raw.networkProfile !== undefined && raw.networkProfile !== null
+                  ? { networkProfile: raw.networkProfile }
+                  : {}),
+              },
             },
             kind,
             subscriptionId,

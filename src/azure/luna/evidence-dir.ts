@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { LUNA_COMMAND_KEYS, LUNA_COMMANDS, type LunaCommandKey } from "../../domain/luna.js";
 
 import type { ApplianceFacts, ApplianceReadings, CollectionError, EvidenceRecord } from "../../model/snapshot.js";
+import { normaliseIp } from "../../domain/appliance-match.js";
 import { parseYaml, readYamlText } from "../../util/yaml.js";
 import { commandResultCode, MAX_TRANSCRIPT_BYTES, parseTranscript } from "./lunash.js";
 
@@ -32,7 +33,8 @@ export class ApplianceIndexError extends Error {
 
 export interface ApplianceEntry {
   name: string;
-  resourceId: string;
+  /** The Dedicated HSM's ARM id; without it, the HSM whose private IP is `host` (then an IP address). */
+  resourceId?: string;
   host?: string;
   /** When the transcripts were saved (ISO 8601); each file's modification time when absent. */
   capturedAt?: string;
@@ -67,7 +69,11 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
   const { value, lineOf: at } = parseYaml(text, file, fail);
   const root = value as { appliances?: unknown } | null;
   if (!root || typeof root !== "object" || Array.isArray(root) || !Array.isArray(root.appliances)) {
-    throw new ApplianceIndexError(file, at([]), "must be a mapping with `appliances:`, a list of { name, resourceId }");
+    throw new ApplianceIndexError(
+      file,
+      at([]),
+      "must be a mapping with `appliances:`, a list of { name, resourceId or host }",
+    );
   }
   const extra = Object.keys(root).find((k) => k !== "appliances");
   if (extra) throw new ApplianceIndexError(file, at([extra]), `unknown key '${extra}' (only appliances)`);
@@ -96,8 +102,15 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
       );
     }
     const resourceId = entry.resourceId;
-
-    if (
+    if (resourceId === undefined) {
+      if (typeof entry.host !== "string" || normaliseIp(entry.host) === undefined) {
+        throw new ApplianceIndexError(
+          file,
+          where(entry.host === undefined ? undefined : "host"),
+          `appliances.${i}: give resourceId, or host as the Dedicated HSM's private IP address (an entry without resourceId is matched by it)`,
+        );
+      }
+    } else if (
       typeof resourceId !== "string" ||
       !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.HardwareSecurityModules\/dedicatedHSMs\/[^/]+$/i.test(
         resourceId,
@@ -133,7 +146,7 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
         `appliances.${i}.name: '${name}' is also appliances.${dupName}`,
       );
     }
-    const dupId = seenIds.get(resourceId.toLowerCase());
+    const dupId = resourceId !== undefined ? seenIds.get(resourceId.toLowerCase()) : undefined;
     if (dupId !== undefined) {
       throw new ApplianceIndexError(
         file,
@@ -142,7 +155,7 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
       );
     }
     seenNames.set(name.toLowerCase(), i);
-    seenIds.set(resourceId.toLowerCase(), i);
+    if (resourceId !== undefined) seenIds.set(resourceId.toLowerCase(), i);
     let folder: boolean;
     try {
       folder = statSync(join(directory, name)).isDirectory();
@@ -154,7 +167,7 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
     }
     return {
       name,
-      resourceId,
+      ...(resourceId !== undefined ? { resourceId } : {}),
       ...(typeof entry.host === "string" ? { host: entry.host } : {}),
       ...(capturedAt ? { capturedAt } : {}),
     };
@@ -180,7 +193,12 @@ export function readApplianceTranscripts(index: ApplianceIndex): ApplianceRead {
       const path = join(index.directory, entry.name, file);
       const purpose = `appliance ${entry.name}: ${command}`;
       const fail = (message: string, ids: string[]) => {
-        errors.push({ message, for: purpose, resourceId: entry.resourceId, code: "ApplianceEvidence" });
+        errors.push({
+          message,
+          for: purpose,
+          ...(entry.resourceId ? { resourceId: entry.resourceId } : {}),
+          code: "ApplianceEvidence",
+        });
         setReading(readings, key, { error: { message, code: "ApplianceEvidence" }, evidence: ids });
       };
       const read = readTranscript(path);
@@ -233,7 +251,7 @@ export function readApplianceTranscripts(index: ApplianceIndex): ApplianceRead {
     }
     return {
       name: entry.name,
-      hsmId: entry.resourceId,
+      ...(entry.resourceId ? { hsmId: entry.resourceId } : {}),
       ...(entry.host ? { host: entry.host } : {}),
       readings,
     };

@@ -2,8 +2,9 @@
 // `exec` per command, the host key pinned by its SHA-256 fingerprint (no trust on first use), keys from a file or the
 // SSH agent (never a password). Each answer becomes an evidence record (`transport: ssh`, with the host key that was
 // verified) and a reading parsed by the same parsers as a saved transcript; whatever fails is an error of the reading.
-// The configuration's `appliances:` entries (docs/appliance-evidence.md) name the appliances; collect.ts reads them
-// while it reads Azure.
+// A host key that changes between the two logins (one shown the pinned key, the other another) voids every reading of
+// the appliance. The configuration's `appliances:` entries (docs/appliance-evidence.md) name the appliances; collect.ts
+// reads them while it reads Azure and then matches each to its Dedicated HSM (src/domain/appliance-match.ts).
 import { createHash } from "node:crypto";
 import ssh2 from "ssh2";
 import type { Client, ConnectConfig } from "ssh2";
@@ -14,8 +15,8 @@ import { commandResultCode, MAX_TRANSCRIPT_BYTES, parseTranscript } from "./luna
 export interface SshAppliance {
   /** The appliance's name in the evidence. */
   name: string;
-  /** The ARM id of the Dedicated HSM it is. */
-  resourceId: string;
+  /** The ARM id of the Dedicated HSM it is; without it, the HSM whose private IP is `host` (matched in collect.ts). */
+  resourceId?: string;
   host: string;
   port?: number;
   /** The host key's SHA-256 fingerprint as `ssh-keygen -lf` prints it: `SHA256:<base64 without padding>`. */
@@ -40,6 +41,16 @@ export function fingerprintOf(key: Buffer): string {
 }
 
 class SshFailure extends Error {}
+
+/** The appliance presented a host key other than the pinned one: the connection was refused. */
+class HostKeyMismatch extends SshFailure {
+  constructor(
+    message: string,
+    readonly presented: string,
+  ) {
+    super(message);
+  }
+}
 
 /** One SSH session as one appliance user: commands run one after another on it. */
 async function connect(appliance: SshAppliance, user: string, timeoutMs: number): Promise<Client> {
@@ -67,8 +78,9 @@ async function connect(appliance: SshAppliance, user: string, timeoutMs: number)
       client.end();
       if (seen !== undefined && seen !== appliance.hostKeySha256) {
         reject(
-          new SshFailure(
+          new HostKeyMismatch(
             `the host key of ${appliance.host} is ${seen}, not the pinned ${appliance.hostKeySha256}: the connection was refused (a changed host key is never accepted)`,
+            seen,
           ),
         );
       } else if (error.level === "client-authentication") {
@@ -135,7 +147,21 @@ export async function readApplianceOverSsh(
   const readings: ApplianceReadings = {};
   let next = options.firstId ?? 1;
   const set = (key: LunaCommandKey, fact: unknown) => ((readings as Record<string, unknown>)[key] = fact);
+  const failReading = (key: LunaCommandKey, message: string, ids: string[]) => {
+    const purpose = `appliance ${appliance.name}: ${LUNA_COMMANDS[key].command}`;
+    errors.push({
+      message,
+      for: purpose,
+      ...(appliance.resourceId ? { resourceId: appliance.resourceId } : {}),
+      code: "ApplianceEvidence",
+    });
+    set(key, { error: { message, code: "ApplianceEvidence" }, evidence: ids });
+  };
   const logins = { audit: appliance.users?.audit ?? "audit", admin: appliance.users?.admin ?? "admin" };
+  /** The connections that were shown a host key other than the pinned one. */
+  const mismatches: Array<{ user: string; presented: string }> = [];
+  /** The users whose connection was shown the pinned host key. */
+  const pinned: string[] = [];
 
   for (const role of ["audit", "admin"] as const) {
     const keys = LUNA_COMMAND_KEYS.filter((k) => LUNA_COMMANDS[k].user === role);
@@ -144,18 +170,16 @@ export async function readApplianceOverSsh(
     let refused: string | undefined;
     try {
       client = await connect(appliance, user, timeoutMs);
+      pinned.push(user);
     } catch (error) {
       if (!(error instanceof SshFailure)) throw error;
+      if (error instanceof HostKeyMismatch) mismatches.push({ user, presented: error.presented });
       refused = error.message;
     }
     try {
       for (const key of keys) {
         const { command } = LUNA_COMMANDS[key];
-        const purpose = `appliance ${appliance.name}: ${command}`;
-        const fail = (message: string, ids: string[]) => {
-          errors.push({ message, for: purpose, resourceId: appliance.resourceId, code: "ApplianceEvidence" });
-          set(key, { error: { message, code: "ApplianceEvidence" }, evidence: ids });
-        };
+        const fail = (message: string, ids: string[]) => failReading(key, message, ids);
         if (!client) {
           fail(`Appliance ${appliance.name}: \`${command}\` was not read: ${refused}.`, []);
           continue;
@@ -171,6 +195,7 @@ export async function readApplianceOverSsh(
         }
         const id = `lx-${String(next++).padStart(5, "0")}`;
         const capturedAt = clock();
+        const purpose = `appliance ${appliance.name}: ${command}`;
         evidence.push({
           id,
           method: "LUNASH",
@@ -195,8 +220,25 @@ export async function readApplianceOverSsh(
       client?.end();
     }
   }
+  // One connection shown the pinned host key and another shown a different one: the key changed during the run (the
+  // appliance replaced, or someone in between since the first connection). Nothing read from this appliance is used,
+  // whichever connection read it. (When every connection was refused, no reading was had in the first place.)
+  if (mismatches.length > 0 && pinned.length > 0) {
+    const shown = mismatches.map((m) => `${m.user}@${appliance.host} was shown ${m.presented}`).join(", ");
+    const message = `Appliance ${appliance.name}: the host key changed during the run: ${pinned.join(" and ")}@${appliance.host} was shown the pinned ${appliance.hostKeySha256} but ${shown}; no reading of this appliance is used (a changed host key is never accepted).`;
+    errors.length = 0;
+    for (const key of LUNA_COMMAND_KEYS) {
+      const fact = (readings as Record<string, { evidence?: string[] } | undefined>)[key];
+      failReading(key, message, fact?.evidence ?? []);
+    }
+  }
   return {
-    appliance: { name: appliance.name, hsmId: appliance.resourceId, host: appliance.host, readings },
+    appliance: {
+      name: appliance.name,
+      ...(appliance.resourceId ? { hsmId: appliance.resourceId } : {}),
+      host: appliance.host,
+      readings,
+    },
     evidence,
     errors,
   };

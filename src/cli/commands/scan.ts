@@ -125,6 +125,11 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
   });
   options.progress?.finish();
   checkCertificates(snapshot);
+  // An appliance entry that matches no Dedicated HSM, or whose resourceId and address disagree: said, not fatal (the
+  // HSM without evidence stays manual, with the reason in its finding).
+  for (const appliance of snapshot.appliances ?? []) {
+    if (appliance.match?.warning) process.stderr.write(`hsm-audit: warning: ${appliance.match.warning}\n`);
+  }
   const snapshotText = options.snapshotOut || options.sign ? `${JSON.stringify(snapshot, null, 2)}\n` : undefined;
   if (options.snapshotOut) {
     try {

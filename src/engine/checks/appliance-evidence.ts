@@ -11,6 +11,7 @@ import {
   type ApplianceParams,
 } from "../appliance.js";
 import { defineCheck } from "../check.js";
+import { matchedInWords } from "../../domain/appliance-match.js";
 import { memoFor } from "../memo.js";
 
 export default defineCheck({
@@ -32,15 +33,22 @@ export default defineCheck({
       return { ...found.verdict, evidence: sub?.inventory.dedicatedHsm?.evidence ?? [] };
     }
     const appliance = found.appliance;
+    // How the appliance was found to be this HSM, when not by the resourceId its entry names.
+    const how = matchedInWords(appliance.match);
+    const which = `${hsm.name}${how ? `, ${how}` : ""}`;
     const merged = { ...APPLIANCE_DEFAULTS, ...(params as Partial<ApplianceParams>) };
     const judgements = APPLIANCE_JUDGES.map(([aspect, judge]) => ({ aspect, ...judge(appliance, merged, snapshot) }));
-    const evidence = [...new Set(judgements.flatMap((j) => j.evidence))];
+    // Matched by its private IP: the inventory's answer that showed the address is evidence of the match.
+    const matchEvidence = how
+      ? (memoFor(snapshot, memo).subscription(hsm.subscriptionId)?.inventory.dedicatedHsm?.evidence ?? [])
+      : [];
+    const evidence = [...new Set([...judgements.flatMap((j) => j.evidence), ...matchEvidence])];
     const failed = judgements.filter((j) => j.status === "fail");
     const unproven = judgements.filter((j) => j.status !== "pass" && j.status !== "fail");
     if (failed.length === 0 && unproven.length === 0) {
       return {
         status: "pass",
-        message: `Appliance ${appliance.name} (${hsm.name}) passes every appliance check: ${judgements.map((j) => j.summary).join("; ")}.`,
+        message: `Appliance ${appliance.name} (${which}) passes every appliance check: ${judgements.map((j) => j.summary).join("; ")}.`,
         evidence,
       };
     }
@@ -51,7 +59,7 @@ export default defineCheck({
     return {
       // A proven failure counts against the gate even when another aspect could not be proven.
       status: failed.length > 0 ? "fail" : "error",
-      message: `Appliance ${appliance.name} (${hsm.name}): ${parts.join("; ")}.`,
+      message: `Appliance ${appliance.name} (${which}): ${parts.join("; ")}.`,
       evidence,
     };
   },

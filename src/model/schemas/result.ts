@@ -132,6 +132,16 @@ export const RESULT_SCHEMA = closed({
           sku: str,
           provisioningState: str,
           auditCategories: strings,
+          appliance: {
+            type: "object",
+            required: ["name", "matchedBy"],
+            properties: {
+              name: str,
+              matchedBy: { enum: ["resourceId", "privateIp"] },
+              privateIp: str,
+              networkInterface: str,
+            },
+          },
           diagnosticSettings: {
             oneOf: [
               {

@@ -169,6 +169,11 @@ export const SNAPSHOT_SCHEMA = closed({
           ...hsmIdentity,
           sku: str,
           provisioningState: str,
+          networkInterfaces: {
+            type: "array",
+            items: { type: "object", required: ["privateIpAddress"], properties: { id: str, privateIpAddress: str } },
+          },
+          subnetId: str,
           diagnosticSettings: fact({
             type: "array",
             items: diagnosticSetting,
@@ -506,11 +511,22 @@ export const SNAPSHOT_SCHEMA = closed({
       type: "array",
       items: {
         type: "object",
-        required: ["name", "hsmId", "readings"],
+        required: ["name", "readings"],
         properties: {
           name: str,
           hsmId: str,
           host: str,
+          match: {
+            type: "object",
+            required: ["by"],
+            properties: {
+              by: { enum: ["resourceId", "privateIp", "none"] },
+              privateIp: str,
+              networkInterface: str,
+              candidates: strings,
+              warning: str,
+            },
+          },
           readings: {
             type: "object",
             properties: {

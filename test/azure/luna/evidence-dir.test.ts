@@ -114,12 +114,33 @@ describe("a bad directory or index is a usage error with the file and the line",
       /capturedAt: must be an ISO 8601 instant/,
     ],
     ["a hostile host", `appliances:\n${good}    host: "a b; rm -rf /"\n`, 4, /host: must be a host name or an address/],
+    [
+      "neither resourceId nor host",
+      "appliances:\n  - name: luna-a\n",
+      2,
+      /appliances.0: give resourceId, or host as the Dedicated HSM's private IP address/,
+    ],
+    [
+      "no resourceId, and a host name (an entry without resourceId is matched by its IP)",
+      "appliances:\n  - name: luna-a\n    host: luna-a.contoso.example\n",
+      3,
+      /appliances.0: give resourceId, or host as the Dedicated HSM's private IP address/,
+    ],
   ])("%s", (_what, text, line, why) => {
     if (text !== undefined) index(text);
     const error = failure();
     expect(error.line).toBe(line);
     expect(error.file).toBe(join(dir, "appliances.yaml"));
     expect(error.reason).toMatch(why);
+  });
+
+  test.each(["10.20.1.4", "fd00::4"])("no resourceId, host %s: accepted, to be matched by that address", (host) => {
+    index(`appliances:\n  - name: luna-a\n    host: "${host}"\n`);
+    const loaded = loadApplianceIndex(dir);
+    expect(loaded.appliances).toEqual([{ name: "luna-a", host }]);
+    const read = readApplianceTranscripts(loaded);
+    expect(read.appliances[0]!.hsmId).toBeUndefined();
+    expect(read.errors.every((e) => e.resourceId === undefined)).toBe(true);
   });
 
   test("a directory that does not exist", () => {

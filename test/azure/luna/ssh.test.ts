@@ -108,3 +108,30 @@ test("a refused user, a dropped session, a failed and a garbled command are erro
   expect(appliance.readings.auditShow).toHaveProperty("value");
   expect(errors.every((e) => e.resourceId === ID)).toBe(true);
 });
+
+test.each([
+  ["after the first login, pinned the first key (audit reads, admin is refused)", "first", "audit", "admin"],
+  ["after the first login, pinned the second key (audit is refused, admin reads)", "second", "admin", "audit"],
+] as const)(
+  "a host key that changes %s: every reading is an error naming both keys, none a value",
+  async (_what, pin, pinnedUser, refusedUser) => {
+    const d = await double({ changeHostKeyAt: 2 });
+    const [pinned, other] =
+      pin === "first" ? [d.hostKeySha256, d.changedHostKeySha256!] : [d.changedHostKeySha256!, d.hostKeySha256];
+    const { appliance, evidence, errors } = await read(target(d, { hostKeySha256: pinned }));
+    expect(d.log.length).toBeGreaterThan(0);
+    expect(d.log.every((l) => l.startsWith(`${pinnedUser}:`))).toBe(true);
+    // What the pinned login read stays in the evidence (what was read), but no reading holds a value.
+    expect(evidence.length).toBe(d.log.length);
+    expect(Object.keys(appliance.readings)).toHaveLength(10);
+    for (const fact of Object.values(appliance.readings)) {
+      expect(fact).toMatchObject({
+        error: {
+          message: `Appliance luna-ok: the host key changed during the run: ${pinnedUser}@127.0.0.1 was shown the pinned ${pinned} but ${refusedUser}@127.0.0.1 was shown ${other}; no reading of this appliance is used (a changed host key is never accepted).`,
+        },
+      });
+    }
+    expect(errors).toHaveLength(10);
+    expect(errors.every((e) => e.resourceId === ID)).toBe(true);
+  },
+);

@@ -55,6 +55,8 @@ export async function startLunashDouble(
     hostname?: string;
     faults?: LunashFaults;
     now?: () => Date;
+    /** The loopback address to listen on (default 127.0.0.1): two doubles on two addresses are two appliances. */
+    address?: string;
   } & ({ folder: string; state?: undefined } | { state: ApplianceState; folder?: undefined }),
 ): Promise<LunashDouble> {
   const hostKey = utils.generateKeyPairSync("ed25519");
@@ -142,12 +144,17 @@ export async function startLunashDouble(
     const turn = changed && connections >= faults.changeHostKeyAt! ? changed : server;
     turn.injectSocket(socket);
   });
-  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", () => resolve()));
+  const address = options.address ?? "127.0.0.1";
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) throw new Error(`${address} is not a loopback address`);
+  await new Promise<void>((resolve, reject) => {
+    front.once("error", reject);
+    front.listen(0, address, () => resolve());
+  });
   const { port } = front.address() as AddressInfo;
   const parsedChanged = changedKey ? utils.parseKey(changedKey.private) : undefined;
   if (parsedChanged instanceof Error) throw parsedChanged;
   return {
-    host: "127.0.0.1",
+    host: address,
     port,
     hostKeySha256: fingerprintOf(parsedHost.getPublicSSH() as Buffer),
     ...(parsedChanged ? { changedHostKeySha256: fingerprintOf(parsedChanged.getPublicSSH() as Buffer) } : {}),

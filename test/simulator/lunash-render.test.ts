@@ -2,6 +2,8 @@
 // kinds: each variation of the state fails exactly the aspects it should (and every transcript stays readable). And
 // the estate's `appliance:` of a Dedicated HSM: resolved over the defaults, a bad field an EstateError naming it.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
 import { parsePolicy } from "../../src/engine/policy.js";
 import { parseTranscript } from "../../src/azure/luna/lunash.js";
@@ -10,6 +12,7 @@ import { applianceState, renderLunash, type ApplianceStateInput } from "../../sr
 import { EstateError, parseEstate } from "../../src/simulator/estate.js";
 import type { ApplianceReadings, EvidenceRecord, Snapshot } from "../../src/model/snapshot.js";
 import { dedicatedHsm, hsmTarget, snapshot } from "../helpers/snapshots.js";
+import { ROOT } from "../helpers/simulator.js";
 
 /** When the commands are answered: three hours before the helpers' snapshot started (2025-06-08T12:00:00Z). */
 const NOW = new Date("2025-06-08T09:00:00.000Z");
@@ -311,5 +314,22 @@ describe("the estate's appliance state", () => {
     },
   ])("$name: an EstateError naming the field", ({ yaml, expected }) => {
     expect(problemsOf(estate(yaml))).toMatch(expected);
+  });
+});
+
+test("the appliance example in docs/estate.md parses, and its appliance fails what its comment says", () => {
+  const doc = readFileSync(join(ROOT, "docs/estate.md"), "utf8");
+  const example = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((y) => y.includes("appliance:"));
+  expect(example).toBeDefined();
+  const text = `tenantId: 00000000-0000-4000-8000-0000000000aa
+subscriptions:
+  - subscriptionId: aaaaaaaa-0000-4000-8000-000000000001
+    displayName: Docs
+${example!.replace(/^(?=.)/gm, "    ")}`;
+  const hsm = parseEstate(text, "docs/estate.md", { now: NOW }).subscriptions[0]!.hsms[0]!;
+  expect(hsm.appliance).toMatchObject({
+    audit: { remoteHosts: [] },
+    syslog: { remoteHosts: [{ protocol: "udp", tls: false }] },
+    ntp: { synchronizedTo: "LOCAL(0)" },
   });
 });

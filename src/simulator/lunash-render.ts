@@ -5,6 +5,7 @@
 import {
   compareVersions,
   LUNA_COMMANDS,
+  LUNA_EVENT_CLASSES,
   LUNA_SYSLOG_TLS_SINCE,
   type LunaCommandKey,
   type LunaEventClass,
@@ -91,24 +92,7 @@ export const applianceStateSchema = {
         eventClasses: {
           type: "array",
           minItems: 1,
-          items: {
-            enum: [
-              "failure",
-              "success",
-              "access",
-              "manage",
-              "keymanage",
-              "usage",
-              "asymmetric",
-              "symmetric",
-              "first",
-              "symfirst",
-              "external",
-              "logmanage",
-              "all",
-              "none",
-            ],
-          },
+          items: { enum: LUNA_EVENT_CLASSES },
         },
         rotation: { enum: ["hourly", "daily", "weekly", "monthly", "never"] },
         nvramUsedPercent: { type: "number", minimum: 0, maximum: 100 },
@@ -334,11 +318,14 @@ function body(state: ApplianceState, key: LunaCommandKey, now: Date): string[] {
       const header = ["Remote logging server(s):", "========================="];
       if (hosts.length === 0) return header;
       if (!tls) return [...header, "", ...hosts.map((h) => `  ${h.host}:${h.port}, ${h.protocol}`)];
+      // The host column as wide as its widest cell, so a long host name never runs into its port.
+      const hostWidth = Math.max(18, ...hosts.map((h) => h.host.length + 2));
       return [
         ...header,
-        `  ${pad("Host", 18)}${pad("Port", 8)}${pad("Protocol", 11)}TLS`,
+        `  ${pad("Host", hostWidth)}${pad("Port", 8)}${pad("Protocol", 11)}TLS`,
         ...hosts.map(
-          (h) => `  ${pad(h.host, 18)}${pad(String(h.port), 8)}${pad(h.protocol, 11)}${h.tls ? "enabled" : "disabled"}`,
+          (h) =>
+            `  ${pad(h.host, hostWidth)}${pad(String(h.port), 8)}${pad(h.protocol, 11)}${h.tls ? "enabled" : "disabled"}`,
         ),
       ];
     }

@@ -172,6 +172,14 @@ const CASES: { name: string; state: ApplianceStateInput; fails: Partial<Record<A
     fails: {},
   },
   {
+    name: "host names longer than the columns",
+    state: {
+      audit: { remoteHosts: [{ host: "audit-collector-01.payments.example.net", port: 1660 }] },
+      syslog: { remoteHosts: [{ host: "syslog-collector-01.payments.example.net", port: 6514 }] },
+    },
+    fails: {},
+  },
+  {
     name: "no remote syslog host",
     state: { syslog: { remoteHosts: [] } },
     fails: { "appliance-remote-syslog": /to no remote host/ },

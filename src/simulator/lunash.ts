@@ -13,6 +13,7 @@ import type { Connection, ServerChannel } from "ssh2";
 import { LUNA_COMMAND_KEYS, LUNA_COMMANDS } from "../domain/luna.js";
 import { fingerprintOf } from "../azure/luna/ssh.js";
 import { renderLunash, type ApplianceState } from "./lunash-render.js";
+import type { Estate } from "./estate-model.js";
 
 const { Server, utils } = ssh2;
 
@@ -161,4 +162,30 @@ export async function startLunashDouble(
     log,
     close: () => new Promise<void>((resolve) => front.close(() => resolve())),
   };
+}
+
+/**
+ * One double per Dedicated HSM of `estate` that gives its appliance's state (`appliance:`), keyed by the HSM's ARM
+ * id. Each listens on the HSM's private IP when that is a loopback address (so an appliance entry matched by private
+ * IP finds it), on 127.0.0.1 otherwise. If one cannot start, those started are closed.
+ */
+export async function startEstateLunashDoubles(
+  estate: Estate,
+  options: { authorizedKeys: string[]; faults?: LunashFaults; now?: () => Date },
+): Promise<Map<string, LunashDouble>> {
+  const doubles = new Map<string, LunashDouble>();
+  try {
+    for (const hsm of estate.subscriptions.flatMap((s) => s.hsms)) {
+      if (hsm.kind !== "dedicatedHsm" || !hsm.appliance) continue;
+      const profile = hsm.properties.networkProfile as
+        { networkInterfaces?: { privateIpAddress?: unknown }[] } | undefined;
+      const ip = profile?.networkInterfaces?.[0]?.privateIpAddress;
+      const address = typeof ip === "string" && /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) ? ip : "127.0.0.1";
+      doubles.set(hsm.id, await startLunashDouble({ ...options, state: hsm.appliance, address }));
+    }
+  } catch (e) {
+    for (const d of doubles.values()) await d.close();
+    throw e;
+  }
+  return doubles;
 }

@@ -2,7 +2,7 @@
 // over SSH end to end: the real CLI scans the Azure simulator and reads two LunaSH doubles, each serving the state of
 // its HSM as the estate declares it. The compliant appliance passes every appliance check; the other, which sends
 // its audit log nowhere, its syslog over UDP and keeps time by its own clock, fails exactly those three, each finding
-// citing the transcripts read over SSH.
+// citing the transcripts read over SSH (its entry matched by the HSM's private IP, the address its double listens on).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
@@ -10,7 +10,7 @@ import ssh2 from "ssh2";
 import { cleanUp, findingOf, scan, startScanTarget, tempDir, type ScanTarget } from "../helpers/cli.js";
 import { paymentsEstate, PAYMENTS_SUBSCRIPTION } from "../helpers/estates.js";
 import { parseEstate } from "../../src/simulator/estate.js";
-import { startLunashDouble, type LunashDouble } from "../../src/simulator/lunash.js";
+import { startEstateLunashDoubles, type LunashDouble } from "../../src/simulator/lunash.js";
 
 jest.setTimeout(180_000);
 
@@ -48,22 +48,16 @@ const APPLIANCE_POLICIES = [
 ];
 
 let target: ScanTarget;
-const doubles = new Map<string, LunashDouble>();
+const byName = new Map<string, LunashDouble>();
 beforeAll(async () => {
   target = await startScanTarget(ESTATE);
-  // One double per Dedicated HSM the estate gives an appliance state, serving that state.
-  const estate = parseEstate(ESTATE, "estate.yaml");
-  for (const hsm of estate.subscriptions.flatMap((s) => s.hsms)) {
-    if (!hsm.appliance) continue;
-    // Each listens on its HSM's private IP (a loopback address), as the appliance would.
-    const address = (hsm.properties.networkProfile as { networkInterfaces: { privateIpAddress: string }[] })
-      .networkInterfaces[0]!.privateIpAddress;
-    doubles.set(hsm.name, await startLunashDouble({ state: hsm.appliance, authorizedKeys: [key.public], address }));
-  }
+  // One double per Dedicated HSM the estate gives an appliance state, serving that state on the HSM's private IP.
+  const doubles = await startEstateLunashDoubles(parseEstate(ESTATE, "estate.yaml"), { authorizedKeys: [key.public] });
+  for (const [id, d] of doubles) byName.set(id.split("/").pop()!, d);
 });
 afterAll(async () => {
   await target.close();
-  for (const d of doubles.values()) await d.close();
+  for (const d of byName.values()) await d.close();
   cleanUp();
 });
 
@@ -71,10 +65,10 @@ function config(): string {
   const dir = tempDir();
   writeFileSync(join(dir, "luna_ed25519"), key.private, { mode: 0o600 });
   const file = join(dir, "hsm-audit.config.yaml");
-  const entries = [...doubles].map(
+  const entries = [...byName].map(
+    // The failing appliance's entry has no resourceId: it is matched by its HSM's private IP, its double's address.
     ([name, d]) => `  - name: ${name.replace("dhsm-", "luna-")}
-    resourceId: ${idOf(name)}
-    host: ${d.host}
+${name === "dhsm-state-bad" ? "" : `    resourceId: ${idOf(name)}\n`}    host: ${d.host}
     port: ${d.port}
     hostKey: ${d.hostKeySha256}
     key: luna_ed25519
@@ -85,7 +79,10 @@ function config(): string {
 }
 
 test("the estate's appliance states, read over SSH: the compliant one passes, the other fails what it lacks", async () => {
-  expect([...doubles.keys()].sort()).toEqual(["dhsm-state-bad", "dhsm-state-ok"]);
+  expect([...byName].map(([name, d]) => `${name} ${d.host}`).sort()).toEqual([
+    "dhsm-state-bad 127.0.0.2",
+    "dhsm-state-ok 127.0.0.1",
+  ]);
   const run = await scan(target, ["--config", config()]);
   expect(run.stderr).toBe("");
   expect(run.code).toBe(1);
@@ -95,7 +92,7 @@ test("the estate's appliance states, read over SSH: the compliant one passes, th
   const cited = run.result!.evidence.filter((e) => ok.evidence.includes(e.id));
   expect(cited.length).toBeGreaterThan(0);
   for (const e of cited) {
-    expect(e).toMatchObject({ transport: "ssh", hostKey: doubles.get("dhsm-state-ok")!.hostKeySha256 });
+    expect(e).toMatchObject({ transport: "ssh", hostKey: byName.get("dhsm-state-ok")!.hostKeySha256 });
   }
   for (const policy of APPLIANCE_POLICIES) {
     expect([policy, findingOf(run.result, policy, "dhsm-state-ok")?.status]).toEqual([policy, "pass"]);
@@ -112,9 +109,12 @@ test("the estate's appliance states, read over SSH: the compliant one passes, th
     expect([policy, finding.status]).toEqual([policy, expected ? "fail" : "pass"]);
     if (expected) expect(finding.message).toMatch(expected);
   }
-  expect(findingOf(run.result, "appliance-audit-evidence", "dhsm-state-bad")?.status).toBe("fail");
+  expect(findingOf(run.result, "appliance-audit-evidence", "dhsm-state-bad")).toMatchObject({
+    status: "fail",
+    message: expect.stringMatching(/^Appliance luna-state-bad \(dhsm-state-bad, matched by private IP 127\.0\.0\.2 of/),
+  });
   // Each double was asked the allow-listed commands, the audit ones as audit.
-  for (const d of doubles.values()) {
+  for (const d of byName.values()) {
     expect(d.log).toEqual(expect.arrayContaining(["audit: audit show", "admin: sysconf ntp status"]));
   }
 });

@@ -1,10 +1,10 @@
-// A LunaSH double over SSH (ssh2's server on 127.0.0.1, with a host key generated at start): it answers the
+// A LunaSH double over SSH (ssh2's server on a loopback address, with a host key generated at start): it answers the
 // allow-listed read-only commands from an appliance's state (a Dedicated HSM's `appliance:` in the estate file,
 // rendered by lunash-render.ts in the formats of LUNA.md), or with the transcripts of a folder in the appliance
 // evidence layout (docs/appliance-evidence.md), whose formats are those of the test and demo transcripts (INFERRED
-// ones included, marked in src/azure/luna/lunash.ts and lunash-render.ts). It hides the `audit` commands from every user but `audit`, as LunaSH
-// does, accepts public keys only, and injects faults: refused authentication, a dropped session, a non-zero
-// `Command Result`, garbled output, a host key that changes between connections.
+// ones included, marked in src/azure/luna/lunash.ts and lunash-render.ts). It hides the `audit` commands from every
+// user but `audit`, as LunaSH does, accepts public keys only, and injects faults: refused authentication, a dropped
+// session, a non-zero `Command Result`, garbled output, a host key that changes between connections.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createServer, type AddressInfo } from "node:net";
@@ -60,6 +60,8 @@ export async function startLunashDouble(
     address?: string;
   } & ({ folder: string; state?: undefined } | { state: ApplianceState; folder?: undefined }),
 ): Promise<LunashDouble> {
+  const address = options.address ?? "127.0.0.1";
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) throw new Error(`${address} is not a loopback address`);
   const hostKey = utils.generateKeyPairSync("ed25519");
   const parsedHost = utils.parseKey(hostKey.private);
   if (parsedHost instanceof Error) throw parsedHost;
@@ -145,8 +147,6 @@ export async function startLunashDouble(
     const turn = changed && connections >= faults.changeHostKeyAt! ? changed : server;
     turn.injectSocket(socket);
   });
-  const address = options.address ?? "127.0.0.1";
-  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) throw new Error(`${address} is not a loopback address`);
   await new Promise<void>((resolve, reject) => {
     front.once("error", reject);
     front.listen(0, address, () => resolve());

@@ -2,6 +2,7 @@
 // estate.ts resolves it from an estate file, with the lookups and rules of Azure the routes and the loader share.
 
 import { DEFAULT_AUDIT_CATEGORIES, HSM_TYPES as DOMAIN_HSM_TYPES, type HsmKind } from "../domain/hsm-kinds.js";
+import type { ApplianceState } from "./lunash-render.js";
 
 export type { HsmKind };
 
@@ -93,6 +94,8 @@ export interface Hsm extends ArmResource {
   settingEvents: SettingEvent[];
   /** The keys its data plane serves (Managed HSM only): the simulator makes their key pairs when first asked. */
   signingKeys?: SigningKeySpec[];
+  /** Dedicated HSM only: the state of its Luna appliance, when the estate gives one (the LunaSH double serves it). */
+  appliance?: ApplianceState;
 }
 
 /** A key of a Managed HSM, as the estate declares it (`signingKeys`). */

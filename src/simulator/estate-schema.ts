@@ -1,6 +1,7 @@
 // JSON schema of an estate file (docs/estate.md describes it for people). Unknown keys are errors, to catch typos.
 import { GUID_PATTERN } from "../domain/guid.js";
 import { MANAGEMENT_GROUP_ID_PATTERN } from "../domain/management-groups.js";
+import { applianceStateSchema } from "./lunash-render.js";
 
 const duration = { type: "string", pattern: "^(\\d+(\\.\\d+)?\\s*(ms|s|m|h|d|w)|P[0-9WDTHMS.]+)$" } as const;
 const name = { type: "string", minLength: 1, maxLength: 260 } as const;
@@ -175,6 +176,8 @@ const dedicatedHsm = {
     // The private IP of its network interface (default 10.2.0.4): a Luna appliance entry without a resourceId is
     // matched by it.
     privateIp: { type: "string", minLength: 1, maxLength: 64 },
+    // The state of its Luna appliance, which the LunaSH double serves (src/simulator/lunash-render.ts).
+    appliance: applianceStateSchema,
   },
 } as const;
 

@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isNode } from "yaml";
 import { parseYaml, readYamlText } from "../util/yaml.js";
 import { estateSchema } from "./estate-schema.js";
+import { resolveApplianceState, type ApplianceStateInput } from "./lunash-render.js";
 import { parseDuration, parseInstant } from "../util/duration.js";
 import {
   EstateError,
@@ -179,6 +180,8 @@ interface HsmInput {
   stampId?: string;
   /** Dedicated HSM: the private IP of its network interface (default 10.2.0.4). */
   privateIp?: string;
+  /** Dedicated HSM: the state of its Luna appliance (lunash-render.ts), served by the LunaSH double. */
+  appliance?: ApplianceStateInput;
   zones?: string[];
   signingKeys?: {
     name: string;
@@ -454,6 +457,9 @@ function resolveEstate(
             categories: [],
             activity: [],
             settingEvents: [],
+            ...(h.appliance
+              ? { appliance: resolveApplianceState(h.appliance, h.name, [...hAt, "appliance"], problem) }
+              : {}),
           });
           return;
         }

@@ -1,9 +1,10 @@
-// A LunaSH double over SSH (ssh2's server on 127.0.0.1, with a host key generated at start): it answers the
-// allow-listed read-only commands with the transcripts of a folder in the appliance evidence layout
-// (docs/appliance-evidence.md), so the formats it serves are those of the test and demo transcripts (INFERRED ones
-// included, marked in src/azure/luna/lunash.ts). It hides the `audit` commands from every user but `audit`, as LunaSH
-// does, accepts public keys only, and injects faults: refused authentication, a dropped session, a non-zero
-// `Command Result`, garbled output, a host key that changes between connections.
+// A LunaSH double over SSH (ssh2's server on a loopback address, with a host key generated at start): it answers the
+// allow-listed read-only commands from an appliance's state (a Dedicated HSM's `appliance:` in the estate file,
+// rendered by lunash-render.ts in the formats of LUNA.md), or with the transcripts of a folder in the appliance
+// evidence layout (docs/appliance-evidence.md), whose formats are those of the test and demo transcripts (INFERRED
+// ones included, marked in src/azure/luna/lunash.ts and lunash-render.ts). It hides the `audit` commands from every
+// user but `audit`, as LunaSH does, accepts public keys only, and injects faults: refused authentication, a dropped
+// session, a non-zero `Command Result`, garbled output, a host key that changes between connections.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createServer, type AddressInfo } from "node:net";
@@ -11,6 +12,8 @@ import ssh2 from "ssh2";
 import type { Connection, ServerChannel } from "ssh2";
 import { LUNA_COMMAND_KEYS, LUNA_COMMANDS } from "../domain/luna.js";
 import { fingerprintOf } from "../azure/luna/ssh.js";
+import { renderLunash, type ApplianceState } from "./lunash-render.js";
+import type { Estate } from "./estate-model.js";
 
 const { Server, utils } = ssh2;
 
@@ -43,15 +46,22 @@ export interface LunashDouble {
 }
 
 /**
- * Serves the transcripts of `folder` to the holders of `authorizedKeys` (OpenSSH public keys, any user name).
- * `hostKey` is generated unless given (a test of a changed host key gives two doubles different keys).
+ * Serves an appliance to the holders of `authorizedKeys` (OpenSSH public keys, any user name): the transcripts of
+ * `folder`, or the answers rendered from `state` (exactly one of the two). `now` (default: the system clock) dates
+ * what the state renders relative to the moment of the command (its audit log files).
  */
-export async function startLunashDouble(options: {
-  folder: string;
-  authorizedKeys: string[];
-  hostname?: string;
-  faults?: LunashFaults;
-}): Promise<LunashDouble> {
+export async function startLunashDouble(
+  options: {
+    authorizedKeys: string[];
+    hostname?: string;
+    faults?: LunashFaults;
+    now?: () => Date;
+    /** The loopback address to listen on (default 127.0.0.1): two doubles on two addresses are two appliances. */
+    address?: string;
+  } & ({ folder: string; state?: undefined } | { state: ApplianceState; folder?: undefined }),
+): Promise<LunashDouble> {
+  const address = options.address ?? "127.0.0.1";
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) throw new Error(`${address} is not a loopback address`);
   const hostKey = utils.generateKeyPairSync("ed25519");
   const parsedHost = utils.parseKey(hostKey.private);
   if (parsedHost instanceof Error) throw parsedHost;
@@ -61,7 +71,9 @@ export async function startLunashDouble(options: {
     return parsed;
   });
   const faults = options.faults ?? {};
-  const prompt = `[${options.hostname ?? "luna-double"}] lunash:>`;
+  const hostname = options.hostname ?? options.state?.label ?? "luna-double";
+  const prompt = `[${hostname}] lunash:>`;
+  const now = options.now ?? (() => new Date());
   const log: string[] = [];
   const answer = (user: string, command: string): { text: string; drop?: boolean } => {
     const key = LUNA_COMMAND_KEYS.find((k) => LUNA_COMMANDS[k].command === command);
@@ -82,10 +94,13 @@ export async function startLunashDouble(options: {
     }
     if (faults.garble?.includes(command)) return { text: "\u0000\u001b[2J\u00ff garbled \u0007\n" };
     let text: string;
-    try {
-      text = readFileSync(join(options.folder, LUNA_COMMANDS[key].file), "utf8");
-    } catch {
-      text = `${prompt}${command}\n\nError:  internal error.\n\nCommand Result : 65535 (Luna Shell execution)\n`;
+    if (options.state) text = renderLunash(options.state, key, now(), hostname);
+    else {
+      try {
+        text = readFileSync(join(options.folder, LUNA_COMMANDS[key].file), "utf8");
+      } catch {
+        text = `${prompt}${command}\n\nError:  internal error.\n\nCommand Result : 65535 (Luna Shell execution)\n`;
+      }
     }
     return faults.drop?.includes(command) ? { text: text.slice(0, Math.floor(text.length / 2)), drop: true } : { text };
   };
@@ -132,16 +147,45 @@ export async function startLunashDouble(options: {
     const turn = changed && connections >= faults.changeHostKeyAt! ? changed : server;
     turn.injectSocket(socket);
   });
-  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    front.once("error", reject);
+    front.listen(0, address, () => resolve());
+  });
   const { port } = front.address() as AddressInfo;
   const parsedChanged = changedKey ? utils.parseKey(changedKey.private) : undefined;
   if (parsedChanged instanceof Error) throw parsedChanged;
   return {
-    host: "127.0.0.1",
+    host: address,
     port,
     hostKeySha256: fingerprintOf(parsedHost.getPublicSSH() as Buffer),
     ...(parsedChanged ? { changedHostKeySha256: fingerprintOf(parsedChanged.getPublicSSH() as Buffer) } : {}),
     log,
     close: () => new Promise<void>((resolve) => front.close(() => resolve())),
   };
+}
+
+/**
+ * One double per Dedicated HSM of `estate` that gives its appliance's state (`appliance:`), keyed by the HSM's ARM
+ * id. Each listens on the HSM's private IP when that is a loopback address (so an appliance entry matched by private
+ * IP finds it), on 127.0.0.1 otherwise. If one cannot start, those started are closed.
+ */
+export async function startEstateLunashDoubles(
+  estate: Estate,
+  options: { authorizedKeys: string[]; faults?: LunashFaults; now?: () => Date },
+): Promise<Map<string, LunashDouble>> {
+  const doubles = new Map<string, LunashDouble>();
+  try {
+    for (const hsm of estate.subscriptions.flatMap((s) => s.hsms)) {
+      if (hsm.kind !== "dedicatedHsm" || !hsm.appliance) continue;
+      const profile = hsm.properties.networkProfile as
+        { networkInterfaces?: { privateIpAddress?: unknown }[] } | undefined;
+      const ip = profile?.networkInterfaces?.[0]?.privateIpAddress;
+      const address = typeof ip === "string" && /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) ? ip : "127.0.0.1";
+      doubles.set(hsm.id, await startLunashDouble({ ...options, state: hsm.appliance, address }));
+    }
+  } catch (e) {
+    for (const d of doubles.values()) await d.close();
+    throw e;
+  }
+  return doubles;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import ssh2 from "ssh2";
 import { readApplianceOverSsh, type SshAppliance } from "../../../src/azure/luna/ssh.js";
 import { startLunashDouble, type LunashDouble, type LunashFaults } from "../../../src/simulator/lunash.js";
+import { applianceState } from "../../../src/simulator/lunash-render.js";
 
 const FOLDER = fileURLToPath(new URL("../../fixtures/luna/evidence/payments/luna-ok", import.meta.url));
 const ID =
@@ -13,8 +14,13 @@ const clientKey = ssh2.utils.generateKeyPairSync("ed25519");
 const otherKey = ssh2.utils.generateKeyPairSync("ed25519");
 
 const doubles: LunashDouble[] = [];
-async function double(faults: LunashFaults = {}): Promise<LunashDouble> {
-  const d = await startLunashDouble({ folder: FOLDER, authorizedKeys: [clientKey.public], faults });
+async function double(faults: LunashFaults = {}, from: "folder" | "state" = "folder"): Promise<LunashDouble> {
+  const d = await startLunashDouble({
+    ...(from === "folder" ? { folder: FOLDER } : { state: applianceState({ serial: "7654321" }, "dhsm-luna-ok") }),
+    authorizedKeys: [clientKey.public],
+    faults,
+    now: () => new Date("2026-12-04T09:00:00Z"),
+  });
   doubles.push(d);
   return d;
 }
@@ -135,3 +141,42 @@ test.each([
     expect(errors.every((e) => e.resourceId === ID)).toBe(true);
   },
 );
+
+describe("a double serving an appliance's state (not a folder)", () => {
+  test("every command is read as its user and holds the state's values", async () => {
+    const d = await double({}, "state");
+    const { appliance, evidence, errors } = await read(target(d));
+    expect(errors).toEqual([]);
+    expect(Object.keys(appliance.readings)).toHaveLength(10);
+    for (const fact of Object.values(appliance.readings)) expect(fact).toHaveProperty("value");
+    expect(appliance.readings.hsmShow).toMatchObject({ value: { serial: "7654321", auditRoleInitialized: true } });
+    // The audit log files are dated by the double's clock: the newest an hour before it.
+    expect(appliance.readings.auditLogList).toMatchObject({
+      value: { files: expect.arrayContaining([expect.objectContaining({ modified: "2026-12-04T08:00:00.000Z" })]) },
+    });
+    expect(evidence.find((e) => e.command === "hsm show")?.body).toContain("[dhsm-luna-ok] lunash:>hsm show");
+  });
+
+  test("audit commands are hidden from admin, and faults are injected as for a folder", async () => {
+    const hidden = await double({}, "state");
+    const asAdmin = await read(target(hidden, { users: { audit: "admin" } }));
+    expect(asAdmin.appliance.readings.auditShow).toMatchObject({
+      error: { message: expect.stringMatching(/65535.*not a valid command for this user/) },
+    });
+    const d = await double(
+      { drop: ["audit remotehost list"], fail: ["audit log list"], garble: ["sysconf ntp status"] },
+      "state",
+    );
+    const { appliance } = await read(target(d));
+    expect(appliance.readings.auditRemoteHosts).toMatchObject({
+      error: { message: expect.stringMatching(/no `Command Result`/) },
+    });
+    expect(appliance.readings.auditLogList).toMatchObject({
+      error: { message: expect.stringMatching(/RC_GENERAL_ERROR/) },
+    });
+    expect(appliance.readings.ntpStatus).toMatchObject({
+      error: { message: expect.stringMatching(/control characters/) },
+    });
+    expect(appliance.readings.auditShow).toHaveProperty("value");
+  });
+});

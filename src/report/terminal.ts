@@ -6,7 +6,7 @@ import { HSM_TYPES } from "../domain/hsm-kinds.js";
 import { earnedExitCode } from "../model/result.js";
 import { CUT_NOTE, printable, printableResult } from "./printable.js";
 import { idKey } from "../domain/ids.js";
-import { managementGroupScope, VERDICT } from "./words.js";
+import { managementGroupScope, principalWords, VERDICT } from "./words.js";
 import { changesCountLine, changesLines } from "./changes-text.js";
 
 export interface TerminalOptions {
@@ -82,6 +82,16 @@ export function renderTerminal(given: Result, options: TerminalOptions): string 
   lines.push(
     `Audit records searched from ${result.logWindow.start} to ${result.logWindow.end} (${result.logWindow.duration}).`,
   );
+  if (result.principal) lines.push(`Run as ${principalWords(result.principal)}.`);
+  const gaps = (result.readAccess ?? []).filter((g) => g.access !== "granted").length;
+  if (gaps > 0) {
+    lines.push(
+      paint(
+        COLOR.manual,
+        `! The credential could not be shown to read ${gaps} of the ${result.readAccess!.length} resource groups holding an HSM (see the report's scope).`,
+      ),
+    );
+  }
   if (result.clock) {
     const text = printable(clockSummary(result.clock));
     lines.push(result.clock.beyondTolerance ? paint(COLOR.error, `! ${text}`) : text);

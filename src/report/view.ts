@@ -19,7 +19,7 @@ import { earnedExitCode, failCounts, SEVERITIES, shownStatus } from "../model/re
 import type { DiagnosticSetting, HsmKind } from "../model/snapshot.js";
 import { HSM_TYPES } from "../domain/hsm-kinds.js";
 import { idKey } from "../domain/ids.js";
-import { managementGroupScope, VERDICT } from "./words.js";
+import { managementGroupScope, principalWords, VERDICT } from "./words.js";
 
 /** How each status reads: never by colour alone, always a word and a symbol. */
 export const STATUS_LABEL: Record<ShownStatus, { word: string; symbol: string }> = {
@@ -654,22 +654,10 @@ export function accessStatementOf(
   const out: Pick<ReportView["scopeStatement"], "runBy" | "readAccess" | "readAccessNote"> = {};
   const principal = result.principal;
   if (principal) {
-    if (principal.known) {
-      const c = principal.claims;
-      const user = c.upn ?? c.preferred_username ?? c.unique_name;
-      const app = c.appid ?? c.azp;
-      const who = user ?? (app ? `app id ${app}` : "a principal without a name in its token");
-      const ids = [
-        ...(c.oid ? [`object id ${c.oid}`] : []),
-        ...(user && app ? [`app id ${app}`] : []),
-        ...(c.tid ? [`tenant ${c.tid}`] : []),
-      ];
-      out.runBy =
-        `Run by: ${who}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}, as the claims of the scan's ARM access ` +
-        "token name it (read without checking its signature; the token itself is not kept).";
-    } else {
-      out.runBy = `Run by: principal unknown (${principal.reason}).`;
-    }
+    out.runBy = principal.known
+      ? `Run by: ${principalWords(principal)}, as the claims of the scan's ARM access token name it (read without ` +
+        "checking its signature; the token itself is not kept)."
+      : `Run by: ${principalWords(principal)}.`;
   }
   const groups = result.readAccess;
   if (groups && groups.length > 0) {

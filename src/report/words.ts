@@ -1,4 +1,6 @@
 // What every renderer calls a run's verdict, by its exit code (the exit codes' meaning is in DESIGN.md).
+import type { Principal } from "../model/snapshot.js";
+
 export const VERDICT: Record<0 | 1 | 3, string> = {
   0: "COMPLIANT",
   1: "NOT COMPLIANT",
@@ -21,4 +23,22 @@ export function managementGroupScope(scope: {
       : `${id} (${n} subscription${n === 1 ? "" : "s"})`,
   );
   return `management group${groups.length === 1 ? "" : "s"} ${each.join(", ")}`;
+}
+
+/**
+ * Who ran the scan, from its token's claims: "alice@contoso.com (object id ..., app id ..., tenant ...)", "app id ...
+ * (object id ..., tenant ...)", or "principal unknown (why)". From a result as printed: every value printable.
+ */
+export function principalWords(principal: Principal): string {
+  if (!principal.known) return `principal unknown (${principal.reason})`;
+  const c = principal.claims;
+  const user = c.upn ?? c.preferred_username ?? c.unique_name;
+  const app = c.appid ?? c.azp;
+  const who = user ?? (app ? `app id ${app}` : "a principal without a name in its token");
+  const ids = [
+    ...(c.oid ? [`object id ${c.oid}`] : []),
+    ...(user && app ? [`app id ${app}`] : []),
+    ...(c.tid ? [`tenant ${c.tid}`] : []),
+  ];
+  return `${who}${ids.length > 0 ? ` (${ids.join(", ")})` : ""}`;
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderTerminal } from "../../src/report/terminal.js";
 import { renderPdf } from "../../src/report/pdf/index.js";
 import { accessStatementOf, buildView } from "../../src/report/view.js";
 import { printableResult } from "../../src/report/printable.js";
@@ -139,5 +140,34 @@ describe("what the credential could read, per subscription", () => {
     expect(
       buildStatement(sampleResult(["chsm-ok"]), files, { resultName: "result.json" }).predicate.scan,
     ).not.toHaveProperty("principal");
+  });
+});
+
+describe("the terminal (and so the CI log)", () => {
+  test.each<[string, Result["principal"], Result["readAccess"], string[], string[]]>([
+    [
+      "an application, every group readable",
+      { known: true, claims: { tid: TENANT, oid: OID, appid: "app-2" } },
+      [granted("rg-a")],
+      [`Run as app id app-2 (object id ${OID}, tenant ${TENANT}).`],
+      ["could not be shown to read"],
+    ],
+    [
+      "a hostile user name and a gap",
+      { known: true, claims: { tid: TENANT, upn: FORGED } },
+      [granted("rg-a"), { ...granted("rg-b"), access: "missing", missing: [SETTINGS] }],
+      [
+        `Run as eve@contoso.example\\nCOMPLIANT (exit code 0). (tenant ${TENANT}).`,
+        "! The credential could not be shown to read 1 of the 2 resource groups holding an HSM (see the report's scope).",
+      ],
+      [],
+    ],
+    ["no principal recorded (an older result)", undefined, undefined, [], ["Run as", "could not be shown"]],
+  ])("%s", (_what, principal, readAccess, present, absent) => {
+    const lines = renderTerminal(withAccess(principal, readAccess), { color: false }).split("\n");
+    for (const line of present) expect(lines).toContain(line);
+    for (const text of absent) expect(lines.some((l) => l.includes(text))).toBe(false);
+    // No value of the tenant's starts a line of its own.
+    expect(lines).not.toContain("COMPLIANT (exit code 0).");
   });
 });

@@ -72,6 +72,13 @@ export interface ApplianceStateInput {
 
 const host = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$" } as const;
 const port = { type: "integer", minimum: 1, maximum: 65535 } as const;
+/** A list of remote log hosts (audit or syslog): each a host, a port and what else the list carries. */
+const remoteHosts = (more: Record<string, object>) =>
+  ({
+    type: "array",
+    maxItems: 10,
+    items: { type: "object", additionalProperties: false, required: ["host"], properties: { host, port, ...more } },
+  }) as const;
 
 /** The JSON schema of `appliance:` (estate-schema.ts places it under a Dedicated HSM). */
 export const applianceStateSchema = {
@@ -109,32 +116,14 @@ export const applianceStateSchema = {
             },
           },
         },
-        remoteHosts: {
-          type: "array",
-          maxItems: 10,
-          items: {
-            type: "object",
-            additionalProperties: false,
-            required: ["host"],
-            properties: { host, port, protocol: { enum: ["tcp", "udp"] } },
-          },
-        },
+        remoteHosts: remoteHosts({ protocol: { enum: ["tcp", "udp"] } }),
       },
     },
     syslog: {
       type: "object",
       additionalProperties: false,
       properties: {
-        remoteHosts: {
-          type: "array",
-          maxItems: 10,
-          items: {
-            type: "object",
-            additionalProperties: false,
-            required: ["host"],
-            properties: { host, port, protocol: { enum: ["tcp", "udp", "relp"] }, tls: { type: "boolean" } },
-          },
-        },
+        remoteHosts: remoteHosts({ protocol: { enum: ["tcp", "udp", "relp"] }, tls: { type: "boolean" } }),
       },
     },
     services: {

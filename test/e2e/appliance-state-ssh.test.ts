@@ -4,6 +4,7 @@
 // its audit log nowhere, its syslog over UDP and keeps time by its own clock, fails exactly those three, each finding
 // citing the transcripts read over SSH (its entry matched by the HSM's private IP, the address its double listens on).
 import { writeFileSync } from "node:fs";
+import { APPLIANCE_IDS } from "../helpers/snapshots.js";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import ssh2 from "ssh2";
@@ -37,15 +38,8 @@ const ESTATE = paymentsEstate({
 const idOf = (name: string) =>
   `/subscriptions/${PAYMENTS_SUBSCRIPTION}/resourceGroups/rg-dedicated/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs/${name}`;
 const key = ssh2.utils.generateKeyPairSync("ed25519");
-const APPLIANCE_POLICIES = [
-  "appliance-audit-role",
-  "appliance-audit-events",
-  "appliance-audit-offload",
-  "appliance-remote-audit",
-  "appliance-remote-syslog",
-  "appliance-time-sync",
-  "appliance-no-tamper",
-];
+/** The appliance aspects (appliance-audit-evidence is their roll-up). */
+const APPLIANCE_POLICIES = APPLIANCE_IDS;
 
 let target: ScanTarget;
 const byName = new Map<string, LunashDouble>();

@@ -204,7 +204,9 @@ describe("the built-in policy pack", () => {
     });
     expect(unfilled).toEqual([]);
     // The appliance aspects do not apply to a Dedicated HSM without appliance evidence (their roll-up is manual).
-    expect(applicable.length).toBeGreaterThan(builtIns.filter((p) => !APPLIANCE_IDS.includes(p.id)).length);
+    expect(applicable.length).toBeGreaterThan(
+      builtIns.filter((p) => !(APPLIANCE_IDS as readonly string[]).includes(p.id)).length,
+    );
   });
 });
 

@@ -640,4 +640,4 @@ export const APPLIANCE_IDS = [
   "appliance-remote-syslog",
   "appliance-time-sync",
   "appliance-no-tamper",
-];
+] as const;

@@ -2,6 +2,7 @@
 // kinds: each variation of the state fails exactly the aspects it should (and every transcript stays readable). And
 // the estate's `appliance:` of a Dedicated HSM: resolved over the defaults, a bad field an EstateError naming it.
 import { createHash } from "node:crypto";
+import { APPLIANCE_IDS } from "../helpers/snapshots.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
@@ -18,15 +19,7 @@ import { ROOT } from "../helpers/simulator.js";
 const NOW = new Date("2025-06-08T09:00:00.000Z");
 const LUNA = dedicatedHsm({ name: "dhsm-luna-01" });
 
-const ASPECTS = [
-  "appliance-audit-role",
-  "appliance-audit-events",
-  "appliance-audit-offload",
-  "appliance-remote-audit",
-  "appliance-remote-syslog",
-  "appliance-time-sync",
-  "appliance-no-tamper",
-] as const;
+const ASPECTS = APPLIANCE_IDS;
 type Aspect = (typeof ASPECTS)[number];
 
 /** The params a policy file would hand the kind: none given, so the schema's defaults. */

@@ -10,4 +10,8 @@ export default {
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 30000,
+  // One worker per core: jest's default keeps one core free (a single worker on a 2-core machine), while the suite
+  // spends much of its time waiting on spawned CLIs and loopback servers. On the 2-core CI machine, idle: 762 s with
+  // one worker, 475 s with two, every test passing in both (docs/benchmarks.md, "The test suite").
+  maxWorkers: "100%",
 };

@@ -17,6 +17,20 @@ import type { Estate } from "./estate-model.js";
 
 const { Server, utils } = ssh2;
 
+/**
+ * An Ed25519 key pair in OpenSSH format, as the double's host key and the tests' client keys. ssh2's generator strips
+ * the leading zero bytes of the public key as if they were padding, so about one key in 256 comes out 31 bytes long
+ * and its own parser refuses it ("Malformed OpenSSH private key"): such a pair is made again.
+ */
+export function sshKeyPair(): { private: string; public: string } {
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const pair = utils.generateKeyPairSync("ed25519");
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error))
+      return pair;
+  }
+  throw new Error("could not generate an Ed25519 key pair that ssh2 reads");
+}
+
 export interface LunashFaults {
   /** Refuse every authentication attempt of these users. */
   refuseUsers?: string[];
@@ -62,7 +76,7 @@ export async function startLunashDouble(
 ): Promise<LunashDouble> {
   const address = options.address ?? "127.0.0.1";
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) throw new Error(`${address} is not a loopback address`);
-  const hostKey = utils.generateKeyPairSync("ed25519");
+  const hostKey = sshKeyPair();
   const parsedHost = utils.parseKey(hostKey.private);
   if (parsedHost instanceof Error) throw parsedHost;
   const allowed = options.authorizedKeys.map((k) => {
@@ -139,7 +153,7 @@ export async function startLunashDouble(
   };
   // One SSH server per host key; the listening socket hands each connection to the one of its turn.
   const server = new Server({ hostKeys: [hostKey.private] }, serve);
-  const changedKey = faults.changeHostKeyAt !== undefined ? utils.generateKeyPairSync("ed25519") : undefined;
+  const changedKey = faults.changeHostKeyAt !== undefined ? sshKeyPair() : undefined;
   const changed = changedKey ? new Server({ hostKeys: [changedKey.private] }, serve) : undefined;
   let connections = 0;
   const front = createServer((socket) => {

@@ -6,11 +6,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import ssh2 from "ssh2";
 import { cleanUp, findingOf, scan, startScanTarget, statusOf, tempDir, type ScanTarget } from "../helpers/cli.js";
 import { ROOT } from "../helpers/simulator.js";
 import { paymentsEstate, PAYMENTS_SUBSCRIPTION } from "../helpers/estates.js";
-import { startLunashDouble, type LunashDouble } from "../../src/simulator/lunash.js";
+import { sshKeyPair, startLunashDouble, type LunashDouble } from "../../src/simulator/lunash.js";
 import { rebasedApplianceEvidence, type RebasedEvidence } from "../../src/simulator/appliance-evidence.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 
@@ -25,7 +24,7 @@ const ESTATE = paymentsEstate({
 `,
 });
 const ID = `/subscriptions/${PAYMENTS_SUBSCRIPTION}/resourceGroups/rg-dedicated/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs/dhsm-luna-ok`;
-const key = ssh2.utils.generateKeyPairSync("ed25519");
+const key = sshKeyPair();
 
 let target: ScanTarget;
 let luna: LunashDouble;

@@ -7,11 +7,10 @@ import { writeFileSync } from "node:fs";
 import { APPLIANCE_IDS } from "../helpers/snapshots.js";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import ssh2 from "ssh2";
 import { cleanUp, findingOf, scan, startScanTarget, tempDir, type ScanTarget } from "../helpers/cli.js";
 import { paymentsEstate, PAYMENTS_SUBSCRIPTION } from "../helpers/estates.js";
 import { parseEstate } from "../../src/simulator/estate.js";
-import { startEstateLunashDoubles, type LunashDouble } from "../../src/simulator/lunash.js";
+import { sshKeyPair, startEstateLunashDoubles, type LunashDouble } from "../../src/simulator/lunash.js";
 
 jest.setTimeout(180_000);
 
@@ -37,7 +36,7 @@ const ESTATE = paymentsEstate({
 });
 const idOf = (name: string) =>
   `/subscriptions/${PAYMENTS_SUBSCRIPTION}/resourceGroups/rg-dedicated/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs/${name}`;
-const key = ssh2.utils.generateKeyPairSync("ed25519");
+const key = sshKeyPair();
 /** The appliance aspects (appliance-audit-evidence is their roll-up). */
 const APPLIANCE_POLICIES = APPLIANCE_IDS;
 

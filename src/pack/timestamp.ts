@@ -286,6 +286,8 @@ export async function requestTimestamp(
         method: "POST",
         headers: { "content-type": "application/timestamp-query", "content-length": body.length },
         timeout: options.timeoutMs ?? 30_000,
+        // One request: its own connection, closed after the answer (no keep-alive socket left in the process).
+        agent: false,
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 // Who signs an evidence pack. A signer only signs bytes and tells its public key: the pack knows nothing of where the
 // private key lives, so a key held in Azure Key Vault or a Managed HSM plugs in beside the local PEM file.
 import { createHash, createPrivateKey, createPublicKey, sign as signWith, type KeyObject } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readBounded } from "../util/bounded-read.js";
 import { SigningKeyError } from "./errors.js";
 import type { PackSigner, PackSigningAlgorithm } from "./signer-types.js";
 
@@ -55,26 +55,15 @@ export function keyHint(publicKey: KeyObject): string {
 }
 
 function readKeyFile(flag: string, file: string): Buffer {
-  let size: number;
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new SigningKeyError(`${flag} ${file}: not a file; give ${ACCEPTED_KEYS} (PEM)`);
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof SigningKeyError) throw error;
-    throw new SigningKeyError(
-      `${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
-  if (size > MAX_KEY_BYTES) {
-    throw new SigningKeyError(`${flag} ${file}: ${size} bytes is not a PEM key; give ${ACCEPTED_KEYS}`);
-  }
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new SigningKeyError(
-      `${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
+  const read = readBounded(file, MAX_KEY_BYTES);
+  if (read.ok) return read.bytes;
+  switch (read.why) {
+    case "not-a-file":
+      throw new SigningKeyError(`${flag} ${file}: not a file; give ${ACCEPTED_KEYS} (PEM)`);
+    case "too-large":
+      throw new SigningKeyError(`${flag} ${file}: ${read.size} bytes is not a PEM key; give ${ACCEPTED_KEYS}`);
+    case "unreadable":
+      throw new SigningKeyError(`${flag} ${file}: cannot read it (${read.code})`);
   }
 }
 

@@ -4,7 +4,7 @@
 // TimeStampResp), over the DSSE signature's bytes as Sigstore timestamps them. ASN.1 through pkijs/asn1js; signatures
 // checked with node:crypto, synchronously. Nothing is contacted unless a URL is named.
 import { createHash, randomBytes, verify as verifyWith, X509Certificate, type KeyObject } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readBounded } from "../util/bounded-read.js";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import * as asn1js from "asn1js";
@@ -225,18 +225,13 @@ const MAX_CERT_BYTES = 256 * 1024;
 
 /** A TSA certificate (PEM or DER) for `verify --tsa-cert`; a file that is not one is exit 2, naming it. */
 export function loadTsaCertificate(file: string): X509Certificate {
-  let bytes: Buffer;
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile() || stat.size > MAX_CERT_BYTES)
-      throw new Error(stat.isFile() ? `${stat.size} bytes` : "not a file");
-    bytes = readFileSync(file);
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  const read = readBounded(file, MAX_CERT_BYTES);
+  if (!read.ok) {
+    const why = read.why === "unreadable" ? read.code : read.why === "too-large" ? `${read.size} bytes` : "not a file";
     throw new SigningKeyError(`--tsa-cert ${file}: cannot read a certificate from it (${why})`);
   }
   try {
-    return new X509Certificate(bytes);
+    return new X509Certificate(read.bytes);
   } catch {
     throw new SigningKeyError(
       `--tsa-cert ${file}: not an X.509 certificate (PEM or DER); give the time-stamp authority's certificate`,

@@ -3,7 +3,7 @@
 // "bomb": a few lines that expand to billions of nodes), or when an alias refers to a node that contains it (a value
 // without end). Ordinary sharing through anchors and aliases (one owner for a hundred waivers) is allowed: the
 // `yaml` package's own alias count limit (100 by default) is replaced by the size limit.
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { readBounded } from "./bounded-read.js";
 import {
   isAlias,
   isMap,
@@ -26,23 +26,15 @@ export type MakeError = (file: string, line: number | undefined, reason: string)
 
 /** Reads a YAML file's text, refusing one larger than `maxBytes` before reading it. */
 export function readYamlText(file: string, makeError: MakeError, maxBytes = MAX_YAML_BYTES): string {
-  let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch (error) {
-    throw makeError(file, undefined, `cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > maxBytes) {
-      throw makeError(file, undefined, `is ${size} bytes, more than the ${maxBytes} bytes hsm-audit reads`);
-    }
-    return readFileSync(fd, "utf8");
-  } catch (error) {
-    if (!(error as NodeJS.ErrnoException).code) throw error;
-    throw makeError(file, undefined, `cannot read it (${(error as NodeJS.ErrnoException).code})`);
-  } finally {
-    closeSync(fd);
+  const read = readBounded(file, maxBytes);
+  if (read.ok) return read.bytes.toString("utf8");
+  switch (read.why) {
+    case "not-a-file":
+      throw makeError(file, undefined, "is not a file; name a YAML file");
+    case "too-large":
+      throw makeError(file, undefined, `is ${read.size} bytes, more than the ${maxBytes} bytes hsm-audit reads`);
+    case "unreadable":
+      throw makeError(file, undefined, `cannot read it (${read.code})`);
   }
 }
 

@@ -9,7 +9,7 @@
 // the text kept) and a reading parsed from it; a transcript not saved, or not readable, is an error of the reading,
 // never a value. A bad index is an ApplianceIndexError (a usage error, with the file and the line).
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LUNA_COMMAND_KEYS, LUNA_COMMANDS, type LunaCommandKey } from "../../domain/luna.js";
 
@@ -17,6 +17,7 @@ import type { ApplianceFacts, ApplianceReadings, CollectionError, EvidenceRecord
 import { normaliseIp } from "../../domain/appliance-match.js";
 import { parseYaml, readYamlText } from "../../util/yaml.js";
 import { commandResultCode, MAX_TRANSCRIPT_BYTES, parseTranscript } from "./lunash.js";
+import { readBounded } from "../../util/bounded-read.js";
 
 export const APPLIANCE_INDEX_FILE = "appliances.yaml";
 
@@ -267,28 +268,17 @@ function setReading(readings: ApplianceReadings, key: LunaCommandKey, fact: unkn
 function readTranscript(
   path: string,
 ): { text: string | undefined; bytes: Buffer; modified: string } | { missing: string } {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { missing: code === "ENOENT" ? "was not saved" : `cannot be read (${code ?? String(error)})` };
+  const read = readBounded(path, MAX_TRANSCRIPT_BYTES);
+  if (!read.ok) {
+    if (read.why === "not-a-file") return { missing: "is not a file" };
+    if (read.why === "too-large") return { missing: `is larger than ${MAX_TRANSCRIPT_BYTES} bytes` };
+    return { missing: read.code === "ENOENT" ? "was not saved" : `cannot be read (${read.code})` };
   }
+  let text: string | undefined;
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { missing: "is not a file" };
-    if (stat.size > MAX_TRANSCRIPT_BYTES) return { missing: `is larger than ${MAX_TRANSCRIPT_BYTES} bytes` };
-    const bytes = readFileSync(fd);
-    let text: string | undefined;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch {
-      text = undefined;
-    }
-    return { text, bytes, modified: stat.mtime.toISOString() };
-  } catch (error) {
-    return { missing: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  } finally {
-    closeSync(fd);
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(read.bytes);
+  } catch {
+    text = undefined;
   }
+  return { text, bytes: read.bytes, modified: read.stat.mtime.toISOString() };
 }

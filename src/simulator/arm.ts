@@ -2,7 +2,8 @@
 // route table per API family (routes/*.ts), read in order, and the refusal of every read under a subscription the
 // credential cannot read.
 import { armError, type Route, type SimResponse } from "./http.js";
-import { findSubscription, SIMULATOR_PRINCIPAL_ID, type Estate, type Subscription } from "./estate.js";
+import { findSubscription, type Estate, type Subscription } from "./estate.js";
+import { SIMULATOR_PRINCIPAL_ID } from "./token.js";
 import { ACTIVITY_LOG_ROUTES } from "./routes/activity-log.js";
 import { DIAGNOSTIC_ROUTES } from "./routes/diagnostics.js";
 import { GRAPH_ROUTES } from "./routes/graph.js";

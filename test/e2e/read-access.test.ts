@@ -10,7 +10,7 @@ import { runMain } from "../helpers/main-in-process.js";
 import { readPdf, squeezed } from "../helpers/pdf.js";
 import type { Result } from "../../src/model/result.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
-import { SIMULATOR_APP_ID, SIMULATOR_PRINCIPAL_ID } from "../../src/simulator/estate.js";
+import { SIMULATOR_APP_ID, SIMULATOR_PRINCIPAL_ID } from "../../src/simulator/token.js";
 
 jest.setTimeout(180_000);
 afterAll(cleanUp);

@@ -1,13 +1,8 @@
 // Estate files: what they resolve to, and the errors a person sees for a bad one.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  EstateError,
-  loadEstateFile,
-  parseEstate,
-  settingCarries,
-  SIMULATOR_PRINCIPAL_ID,
-} from "../../src/simulator/estate.js";
+import { EstateError, loadEstateFile, parseEstate, settingCarries } from "../../src/simulator/estate.js";
+import { SIMULATOR_PRINCIPAL_ID } from "../../src/simulator/token.js";
 import { buildWorkspaceTables } from "../../src/simulator/tables.js";
 import { estateSchema } from "../../src/simulator/estate-schema.js";
 import { CONTOSO, ROOT } from "../helpers/simulator.js";

@@ -1,9 +1,10 @@
 // Text setting for report.pdf, below pdfkit's own text layer. pdfkit lays text out word by word through its line
 // wrapper, shapes and encodes every glyph of every run again, and turns each content operator into its own small
 // buffer; for an evidence pack of thousands of pages that is most of the render and most of its garbage. Here each
-// distinct word is shaped and encoded once per font (fontkit, with the font's kerning), lines are broken by width,
-// and a block of lines is written as one text object. Page content is gathered in one reused buffer and compressed
-// once per page. pdfkit still owns the document: fonts, subsets, pages, links, outline and everything drawn.
+// distinct word is shaped and encoded once per font (fontkit, with the font's kerning), lines are broken by width
+// (line-breaking.ts, which the faces here measure for), and a block of lines is written as one text object (its
+// operands as content-syntax.ts writes them). Page content is gathered in one reused buffer and compressed once per
+// page. pdfkit still owns the document: fonts, subsets, pages, links, outline and everything drawn.
 //
 // This is the only module of the PDF renderer that touches pdfkit's private parts, and the rest of the renderer sees
 // it only through the `Typesetter` interface. The private parts it uses, as pdfkit PDFKIT_CHECKED has them:
@@ -21,6 +22,8 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream } from "node:fs";
 import { createDeflate, deflateSync } from "node:zlib";
+import { BYTES, num, rgb } from "./content-syntax.js";
+import { breakLines, isLetter, lineAdvance, type Measure } from "./line-breaking.js";
 
 type Doc = PDFKit.PDFDocument;
 
@@ -92,7 +95,7 @@ interface Word {
  * repeats. A machine word (an id, a hash, a time, a URL: anything with a digit or a path separator) is mostly seen
  * once, so it is set from shaped pieces instead, its runs of letters and each other character, which are kept.
  */
-class Face {
+class Face implements Measure {
   private words = new Map<string, Word>();
   readonly ascender: number;
   readonly lineHeightEm: number;
@@ -204,64 +207,6 @@ class Face {
 
 /** A word set from pieces (see Face). */
 const MACHINE = /[0-9/\\_=?&@:]/;
-
-/** Each byte as it is written inside a literal string: itself (the content is written as latin1), or escaped. */
-const BYTES = Array.from({ length: 256 }, (_, b) =>
-  b === 0x28 || b === 0x29 || b === 0x5c ? `\\${String.fromCharCode(b)}` : b === 0x0d ? "\\r" : String.fromCharCode(b),
-);
-
-/** A number as a content operand: at most three decimals, no trailing zeros. */
-function num(n: number): string {
-  const r = Math.round(n * 1000) / 1000;
-  return Object.is(r, -0) ? "0" : String(r);
-}
-
-const rgbCache = new Map<string, string>();
-/** "#1d2330" as "0.114 0.137 0.188". */
-function rgb(hex: string): string {
-  let v = rgbCache.get(hex);
-  if (!v) {
-    const n = Number.parseInt(hex.slice(1), 16);
-    v = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => num(c / 255)).join(" ");
-    rgbCache.set(hex, v);
-  }
-  return v;
-}
-
-/** Where a line may break: after spaces (which hang), after "/", and after a "-" between a letter or digit and a letter. */
-function tokens(line: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  const n = line.length;
-  for (let i = 0; i < n; i++) {
-    const c = line.charCodeAt(i);
-    let end = -1;
-    if (c === 32) {
-      let j = i + 1;
-      while (j < n && line.charCodeAt(j) === 32) j++;
-      end = j;
-    } else if (c === 47 /* / */) end = i + 1;
-    else if (c === 45 /* - */ && i > start && isAlnum(line.charCodeAt(i - 1)) && isLetter(line.charCodeAt(i + 1))) {
-      end = i + 1;
-    }
-    if (end > 0) {
-      out.push(line.slice(start, end));
-      start = end;
-      i = end - 1;
-    }
-  }
-  if (start < n) out.push(line.slice(start));
-  return out;
-}
-const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isAlnum = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
-
-/** The line without its trailing spaces. */
-function trimSpaces(s: string): string {
-  let end = s.length;
-  while (end > 0 && s.charCodeAt(end - 1) === 32) end--;
-  return end === s.length ? s : s.slice(0, end);
-}
 
 /** What the rest of the renderer knows of text setting and of the page total: the whole of its use of pdfkit's insides. */
 export interface Typesetter {
@@ -389,21 +334,7 @@ class PdfkitTypesetter implements Typesetter {
 
   /** The width of one line of text. */
   width(text: string, font: FontName, size: number): number {
-    return (this.advance(this.faces[font], text) * size) / 1000;
-  }
-
-  private advance(face: Face, text: string): number {
-    let advance = 0;
-    let start = 0;
-    for (;;) {
-      const space = text.indexOf(" ", start);
-      if (space < 0) {
-        if (start < text.length) advance += face.advance(start ? text.slice(start) : text);
-        return advance;
-      }
-      advance += face.advance(text.slice(start, space + 1));
-      start = space + 1;
-    }
+    return (lineAdvance(this.faces[font], text) * size) / 1000;
   }
 
   /**
@@ -411,39 +342,7 @@ class PdfkitTypesetter implements Typesetter {
    * (an id, a hash) is broken after a "/" or "-", else wherever it must be.
    */
   lines(text: string, font: FontName, size: number, width: number): string[] {
-    const face = this.faces[font];
-    const max = (width * 1000) / size + 0.01;
-    const out: string[] = [];
-    for (const hard of text.includes("\n") ? text.split("\n") : [text]) {
-      if (this.advance(face, hard) <= max) {
-        out.push(trimSpaces(hard));
-        continue;
-      }
-      let line = "";
-      let used = 0;
-      for (let token of tokens(hard)) {
-        const bare = trimSpaces(token);
-        let full = face.advance(token);
-        const fits = bare === token ? full : face.advance(bare);
-        if (line && used + fits > max) {
-          out.push(trimSpaces(line));
-          line = "";
-          used = 0;
-        }
-        if (!line && fits > max) {
-          // Nothing to break at: as many characters as fit on each line (at least one), in one pass over the word;
-          // the last piece, with the token's trailing spaces, starts the next line.
-          const pieces = face.split(bare, max);
-          for (let k = 0; k < pieces.length - 1; k++) out.push(pieces[k]!);
-          token = pieces[pieces.length - 1]! + token.slice(bare.length);
-          full = face.advance(token);
-        }
-        line += token;
-        used += full;
-      }
-      out.push(trimSpaces(line));
-    }
-    return out;
+    return breakLines(this.faces[font], text, (width * 1000) / size + 0.01);
   }
 
   /**

@@ -1,5 +1,5 @@
 // Every fix of every built-in policy, filled with hostile values (names and ids are chosen by whoever owns the tenant).
-// The az CLI form runs through bash with a stub `az` on PATH that records its argv: nothing the values say may run,
+// The az CLI form runs through bash with a stub `az` that records its argv: nothing the values say may run,
 // and each argument must be exactly the value meant. The PowerShell form is read back by a model of PowerShell's
 // quoting rules (pwsh cannot be installed here): single-quoted strings are verbatim, a quote inside is doubled, and
 // typographic single quotes count as quotes; nothing expands inside them. The Bicep form is read back by a model of
@@ -97,42 +97,76 @@ calls=("$AZ_LOG"/*)
 printf -v name '%04d' "\${#calls[@]}"
 for a in "$@"; do printf '%s\\0' "$a"; done > "$AZ_LOG/$name"
 `;
+  const AZ_FUNCTION = `az() {
+  local n=0 name a
+  printf -v name '%04d' "$n"
+  while [[ -e "$AZ_LOG/$name" ]]; do n=$((n + 1)); printf -v name '%04d' "$n"; done
+  for a in "$@"; do printf '%s\\0' "$a"; done > "$AZ_LOG/$name"
+}`;
   mkdirSync(bin, { recursive: true });
   writeFileSync(join(bin, "az"), stub);
   chmodSync(join(bin, "az"), 0o755);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   let runs = 0;
-  /** Runs a command in a fresh directory with the stub `az`; the argv of each call, and what the shell said. */
-  function run(command: string) {
-    const cwd = join(dir, `run-${++runs}`);
-    const log = join(cwd, "az-calls");
-    mkdirSync(log, { recursive: true });
-    const shell = spawnSync("bash", ["--noprofile", "--norc", "-c", command], {
-      cwd,
-      env: { PATH: `${bin}:/usr/bin:/bin`, AZ_LOG: log, HOME: cwd },
+  /**
+   * Runs each command in a fresh directory of its own with the stub `az`, all in one bash: each command is read from
+   * a file by a subshell (`.`), as bash reads a pasted command, so one process serves many cases. The argv of each
+   * call, and what the shell said, per command.
+   */
+  function runAll(commands: string[]) {
+    const cases = commands.map((command) => {
+      const n = ++runs;
+      const cwd = join(dir, `run-${n}`);
+      const meta = join(dir, `meta-${n}`);
+      mkdirSync(join(cwd, "az-calls"), { recursive: true });
+      mkdirSync(meta);
+      writeFileSync(join(meta, "cmd.sh"), command);
+      return { cwd, meta };
+    });
+    // The driver names no variable a command could see: its paths are written out (ours, quote-free). `az` is also
+    // a shell function doing what the stub does with builtins alone (no option of the shell changed): bash expands
+    // a function's arguments exactly as an external command's, without a process per call. A command that reaches
+    // `az` by its path (env, xargs) still finds the stub.
+    const driver = [
+      AZ_FUNCTION,
+      ...cases.map(
+        ({ cwd, meta }) =>
+          `( cd '${cwd}' && AZ_LOG='${cwd}/az-calls' HOME='${cwd}' && export AZ_LOG HOME && . '${meta}/cmd.sh' ) ` +
+          `2>'${meta}/stderr'; echo $? >'${meta}/status'`,
+      ),
+    ].join("\n");
+    const shell = spawnSync("bash", ["--noprofile", "--norc", "-c", driver], {
+      env: { PATH: `${bin}:/usr/bin:/bin` },
       encoding: "utf8",
     });
-    const calls = readdirSync(log)
-      .sort()
-      .map((f) => readFileSync(join(log, f), "utf8").split("\0").slice(0, -1));
-    return {
-      calls,
-      status: shell.status,
-      stderr: shell.stderr,
-      left: readdirSync(cwd).filter((f) => f !== "az-calls"),
-    };
+    if (shell.status !== 0 || shell.stderr !== "") throw new Error(`the driver failed: ${shell.stderr}`);
+    return cases.map(({ cwd, meta }) => {
+      const log = join(cwd, "az-calls");
+      return {
+        calls: readdirSync(log)
+          .sort()
+          .map((f) => readFileSync(join(log, f), "utf8").split("\0").slice(0, -1)),
+        status: Number(readFileSync(join(meta, "status"), "utf8")),
+        stderr: readFileSync(join(meta, "stderr"), "utf8"),
+        left: readdirSync(cwd).filter((f) => f !== "az-calls"),
+      };
+    });
   }
+  const run = (command: string) => runAll([command])[0]!;
 
   const azForms = forms.filter((f) => f.form === "azCli");
   test.each(azForms)("$policy: every value reaches az as one argument, exactly", ({ template }) => {
     const marked = run(fill(template, valuesFor(template, MARK), shellQuote));
     expect(marked).toMatchObject({ status: 0, stderr: "", left: [] });
     expect(marked.calls.length).toBeGreaterThan(0);
-    for (const hostile of HOSTILE) {
+    const filled = HOSTILE.map((hostile) => {
       const values = valuesFor(template, (name) => `${hostile}·${name}`);
-      const command = fill(template, values, shellQuote);
-      const got = run(command);
+      return { hostile, values, command: fill(template, values, shellQuote) };
+    });
+    const runsOf = runAll(filled.map((f) => f.command));
+    for (const [i, { hostile, values, command }] of filled.entries()) {
+      const got = runsOf[i]!;
       // Nothing ran but az: no file was made, the shell saw no syntax error.
       expect({ hostile, ...got, calls: undefined }).toEqual({ hostile, status: 0, stderr: "", left: [] });
       expectSameArgv(got.calls, marked.calls, values);

@@ -1,9 +1,10 @@
-// What each HSM did, end to end: the real CLI asks the simulator's workspaces the activity questions over HTTPS;
+// What each HSM did, end to end: the CLI's scan asks the simulator's workspaces the activity questions over HTTPS;
 // the counts, series, highlights and silences in result.json equal what the estate's own records say, and a
 // workspace serving ten HSMs is asked one query per question, not one per HSM.
 import type { Result, ResultResource } from "../../src/model/result.js";
 import type { Estate, Hsm } from "../../src/simulator/estate.js";
-import { cleanUp, findingOf, scan, startScanTarget } from "../helpers/cli.js";
+import { cleanUp, findingOf, startScanTarget } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { ACTIVITY_QUESTION_NAMES } from "../../src/azure/queries.js";
 
 import { jest } from "@jest/globals";
@@ -59,7 +60,7 @@ let queries: number;
 beforeAll(async () => {
   const target = await startScanTarget(ESTATE);
   try {
-    const run = await scan(target, ["--log-window", "7d"]);
+    const run = await scanInProcess(target, ["--log-window", "7d"]);
     expect(run.stderr).toBe("");
     result = run.result!;
     estate = target.estate;

@@ -1,4 +1,4 @@
-// The storage archive end to end: the real CLI and SDK clients, the simulator for ARM, and Azurite (the real blob
+// The storage archive end to end: the CLI's scan in this process over the real SDK clients, the simulator for ARM, and Azurite (the real blob
 // service emulator) holding the archived hourly blobs in Azure's layout. Each HSM of the estate has one archive
 // misconfiguration (or none), and the test reads its verdicts from result.json.
 import { createHash } from "node:crypto";
@@ -12,13 +12,13 @@ import { startAzurite, storageToken, type RunningAzurite } from "../helpers/azur
 import {
   cleanUp,
   findingOf,
-  scan,
   startScanTarget,
   statusOf,
   tempDir,
   type ScanRun,
   type ScanTarget,
 } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 
 import { jest } from "@jest/globals";
 jest.setTimeout(180_000);
@@ -171,7 +171,7 @@ beforeAll(async () => {
   target = await startScanTarget(estateYaml(azurite.blobEndpoint), { certificates });
   seeded = await azurite.seed(target.estate);
   snapshotFile = join(tempDir("hsm-audit-snapshot-"), "snapshot.json");
-  run = await scan(target, ["--log-window", "7d", "--snapshot-out", snapshotFile]);
+  run = await scanInProcess(target, ["--log-window", "7d", "--snapshot-out", snapshotFile]);
   result = run.result!;
 });
 
@@ -331,7 +331,7 @@ remediation:
 references: []
 `,
     );
-    const profiled = await scan(target, ["--policies", dir]);
+    const profiled = await scanInProcess(target, ["--policies", dir]);
     expect(statusOf(profiled.result, "streaming-required", "mhsm-table")).toBe("pass");
     expect(statusOf(profiled.result, "streaming-required", "mhsm-locked")).toBe("fail");
     expect(findingOf(profiled.result, "streaming-required", "mhsm-locked")?.message).toMatch(

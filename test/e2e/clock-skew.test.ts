@@ -1,10 +1,11 @@
 // Clock skew end to end: the simulator's services run on a clock set apart from the scanner's (the estate's
-// `clockSkew`: its Date headers and its records follow it); the real CLI reads the skew from the answers' Date headers,
+// `clockSkew`: its Date headers and its records follow it); the CLI's scan reads the skew from the answers' Date headers,
 // and every finding that depends on the log window is an error saying by how much the clocks disagree.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Snapshot } from "../../src/model/snapshot.js";
-import { cleanUp, findingOf, scan, startScanTarget, statusOf, tempDir, type ScanRun } from "../helpers/cli.js";
+import { cleanUp, findingOf, startScanTarget, statusOf, tempDir, type ScanRun } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { readPdf } from "../helpers/pdf.js";
 
 import { jest } from "@jest/globals";
@@ -48,7 +49,7 @@ async function scanWith(skew: string | undefined, args: string[] = []): Promise<
   const target = await startScanTarget(estate(skew));
   try {
     const snapshotFile = join(tempDir(), "snapshot.json");
-    const run = await scan(target, ["--snapshot-out", snapshotFile, ...args]);
+    const run = await scanInProcess(target, ["--snapshot-out", snapshotFile, ...args]);
     expect(run.stderr).toBe("");
     return { ...run, snapshot: JSON.parse(readFileSync(snapshotFile, "utf8")) as Snapshot };
   } finally {

@@ -1,6 +1,6 @@
 // An estate whose owner is the adversary (test/fixtures/estates/hostile.yaml): commands in $() and backticks, markup,
 // SQL and spreadsheet formulas, line breaks of every kind followed by a forged verdict, bidi overrides and 300-character
-// values, in every free-text field the simulator carries. The real CLI scans it through every output format, and the
+// values, in every free-text field the simulator carries. The CLI's scan (in this process) reads it into every output format, and the
 // test checks that nothing executes (the HTML in headless Chromium, the fix commands through bash with a stub `az`),
 // that no output line starts with a verdict the run did not earn, and that nothing is half-written.
 import { spawnSync } from "node:child_process";
@@ -10,7 +10,8 @@ import { jest } from "@jest/globals";
 import type { Browser } from "playwright-core";
 import type { Result } from "../../src/model/result.js";
 import { launchChromium, openReport, type OpenedPage } from "../helpers/browser.js";
-import { cleanUp, scan, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
+import { cleanUp, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { readPdf } from "../helpers/pdf.js";
 import { parseCsv } from "../helpers/consumers.js";
 import { ROOT } from "../helpers/simulator.js";
@@ -45,7 +46,7 @@ let html: { title: string; text: string; injected: number };
 beforeAll(async () => {
   const target = await startScanTarget(readFileSync(ESTATE, "utf8"));
   try {
-    run = await scan(target, ["--format", FORMATS.join(",")]);
+    run = await scanInProcess(target, ["--format", FORMATS.join(",")]);
   } finally {
     await target.close();
   }

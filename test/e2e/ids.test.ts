@@ -4,7 +4,8 @@
 // estate spelled canonically.
 import type { Result } from "../../src/model/result.js";
 import { idKey } from "../../src/domain/ids.js";
-import { cleanUp, findingOf, scan, startScanTarget, statusOf } from "../helpers/cli.js";
+import { cleanUp, findingOf, startScanTarget, statusOf } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 
 import { jest } from "@jest/globals";
 jest.setTimeout(120_000);
@@ -46,7 +47,7 @@ subscriptions:
 async function scanOf(spelling: string): Promise<Result> {
   const target = await startScanTarget(estate(spelling));
   try {
-    const run = await scan(target, ["--log-window", "7d"]);
+    const run = await scanInProcess(target, ["--log-window", "7d"]);
     expect(run.stderr).toBe("");
     return run.result!;
   } finally {

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import { cleanUp, scan, startScanTarget, statusOf, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 
 jest.setTimeout(180_000);
 afterAll(cleanUp);
@@ -51,10 +52,8 @@ describe("a subscription the credential cannot read", () => {
     async (_name, unreadable, cause) => {
       await withTarget(UNREADABLE, async (target) => {
         const scope = ["--subscription", `${READABLE},${unreadable}`];
-        const [graph, arm] = await Promise.all([
-          scan(target, [...scope, "--inventory", "resource-graph"]),
-          scan(target, [...scope, "--inventory", "arm"]),
-        ]);
+        const graph = await scanInProcess(target, [...scope, "--inventory", "resource-graph"]);
+        const arm = await scanInProcess(target, [...scope, "--inventory", "arm"]);
         for (const run of [graph, arm]) {
           expect(run.code).toBe(3);
           expect(run.result!.summary.compliant).toBe(false);
@@ -78,7 +77,7 @@ describe("a subscription the credential cannot read", () => {
 
   test("the subscription list proves what the credential can read: Resource Graph's silence then counts", async () => {
     await withTarget(UNREADABLE, async (target) => {
-      const run = await scan(target, ["--inventory", "resource-graph"]);
+      const run = await scanInProcess(target, ["--inventory", "resource-graph"]);
       // Unreadable subscriptions are not listed, so they are not in scope (as far as the credential can see).
       expect(run.result!.scope.subscriptions).toEqual([READABLE]);
       expect(run.code).toBe(0);
@@ -98,7 +97,7 @@ describe("Resource Graph takes at most 1,000 subscriptions a query", () => {
       return `  - subscriptionId: ${id}\n    displayName: Sub ${i}${hsm}`;
     }).join("\n");
     await withTarget(`tenantId: 00000000-0000-4000-8000-0000000000aa\nsubscriptions:\n${subs}\n`, async (target) => {
-      const run = await scan(target, ["--inventory", "resource-graph"]);
+      const run = await scanInProcess(target, ["--inventory", "resource-graph"]);
       const queries = target.sim.requests.filter((r) => r.route === "resourceGraph");
       expect(queries.map((q) => q.status)).toEqual([200, 200]);
       expect(target.sim.requests.filter((r) => r.route === "hsmList")).toEqual([]);

@@ -1,10 +1,12 @@
-// sentinel-coverage end to end: the real CLI reads Microsoft Sentinel's analytic rules from the simulator through the
+// sentinel-coverage end to end: the CLI's scan reads Microsoft Sentinel's analytic rules from the simulator through the
 // Azure SDK, and a rule counts only when its query, read as a syntax tree, reads the table this HSM's setting writes
 // through filters that keep its records. Rules that name the HSM's logs but cannot see them are not a pass.
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import type { Result } from "../../src/model/result.js";
-import { cleanUp, findingOf, runCli, scan, startScanTarget, tempDir } from "../helpers/cli.js";
+import { cleanUp, findingOf, startScanTarget, tempDir } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
+import { runMain } from "../helpers/main-in-process.js";
 
 import { jest } from "@jest/globals";
 jest.setTimeout(120_000);
@@ -87,7 +89,7 @@ test("rules that name the HSM's logs but cannot see its records are not a pass; 
   const snapshotFile = join(tempDir(), "snapshot.json");
   let scanned: Result | undefined;
   try {
-    const run = await scan(target, ["--snapshot-out", snapshotFile]);
+    const run = await scanInProcess(target, ["--snapshot-out", snapshotFile]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0); // sentinel-coverage is an info policy: its findings are reported, not counted
     scanned = run.result;
@@ -115,7 +117,7 @@ test("rules that name the HSM's logs but cannot see its records are not a pass; 
 
   // The verdict is the snapshot's: evaluated again from the saved snapshot, with no Azure at all.
   const out = join(tempDir(), "out");
-  const evaluated = await runCli(["evaluate", "--snapshot", snapshotFile, "--out", out]);
+  const evaluated = await runMain(["evaluate", "--snapshot", snapshotFile, "--out", out], tempDir());
   expect(evaluated.code).toBe(0);
   const again = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
   expect(sentinelFindings(again)).toEqual(findings);

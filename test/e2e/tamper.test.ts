@@ -1,12 +1,14 @@
 // A saved snapshot edited after the scan: `evaluate` must not believe facts that its own evidence contradicts. The
-// snapshot is saved by the real CLI from a scan of the simulator's Contoso estate (which fails on a provider not
+// snapshot is saved by the CLI's scan (in this process) of the simulator's Contoso estate (which fails on a provider not
 // registered, a disabled audit category and a table kept too short); the tests edit it as an attacker would and run
 // `hsm-audit evaluate` on it.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { cleanUp, runCli, scan, startScanTarget, tempDir, type Run } from "../helpers/cli.js";
+import { cleanUp, startScanTarget, tempDir, type Run } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
+import { runMain } from "../helpers/main-in-process.js";
 import { CONTOSO } from "../helpers/simulator.js";
 import { evaluate } from "../../src/engine/evaluate.js";
 import { loadPolicies } from "../../src/engine/policy.js";
@@ -25,7 +27,7 @@ beforeAll(async () => {
   const target = await startScanTarget(readFileSync(CONTOSO, "utf8"));
   saved = join(tempDir(), "snapshot.json");
   try {
-    const run = await scan(target, ["--snapshot-out", saved]);
+    const run = await scanInProcess(target, ["--snapshot-out", saved]);
     expect(run.code).toBe(1);
     scanned = run.result!;
   } finally {
@@ -85,7 +87,7 @@ function evaluateFile(snapshot: Snapshot): Promise<Run & { out: string }> {
   const file = join(dir, "tampered.json");
   writeFileSync(file, JSON.stringify(snapshot));
   const out = join(dir, "out");
-  return runCli(["evaluate", "--snapshot", file, "--out", out]).then((run) => ({ ...run, out }));
+  return runMain(["evaluate", "--snapshot", file, "--out", out], dir).then((run) => ({ ...run, out }));
 }
 
 const passes = (result: Result) =>

@@ -1,9 +1,10 @@
-// A trail that covers a moment is not a trail that covers the period, end to end: the real CLI scans the simulator
-// over a 30-day window. Four records in the last three hours leave 30 days of silence before them; an HSM that wrote
+// A trail that covers a moment is not a trail that covers the period, end to end: the CLI's scan (in this process, the
+// real SDK clients over HTTPS) reads the simulator over a 30-day window. Four records in the last three hours leave 30 days of silence before them; an HSM that wrote
 // nothing gets no highlight as "pass"; and a diagnostic setting deleted and recreated inside the window is found in
 // the Activity Log.
 import type { Result } from "../../src/model/result.js";
-import { cleanUp, findingOf, scan, startScanTarget } from "../helpers/cli.js";
+import { cleanUp, findingOf, startScanTarget } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 
 import { jest } from "@jest/globals";
 jest.setTimeout(120_000);
@@ -78,7 +79,7 @@ let activityLogRequests: string[];
 beforeAll(async () => {
   const target = await startScanTarget(estate());
   try {
-    const run = await scan(target, ["--log-window", "30d"]);
+    const run = await scanInProcess(target, ["--log-window", "30d"]);
     expect(run.stderr).toBe("");
     result = run.result!;
     activityLogRequests = target.sim.requests.filter((r) => r.route === "activityLog").map((r) => r.url);
@@ -157,7 +158,7 @@ describe("diagnostic-setting-continuous: the audit setting existed throughout th
       estate("faults:\n  - { route: activityLog, after: 1, status: 500, times: 100 }\n"),
     );
     try {
-      const run = await scan(target, ["--log-window", "30d", "--fail-on", "critical"]);
+      const run = await scanInProcess(target, ["--log-window", "30d", "--fail-on", "critical"]);
       const finding = findingOf(run.result, "diagnostic-setting-continuous", "chsm-steady")!;
       expect(finding.status).toBe("error");
       expect(finding.message).toMatch(/could not be read .*HTTP 500/);
@@ -170,7 +171,7 @@ describe("diagnostic-setting-continuous: the audit setting existed throughout th
   test("a window that starts more than 90 days before the scan: error, with the reason", async () => {
     const target = await startScanTarget(estate());
     try {
-      const run = await scan(target, ["--log-window", "100d"]);
+      const run = await scanInProcess(target, ["--log-window", "100d"]);
       const finding = findingOf(run.result, "diagnostic-setting-continuous", "chsm-steady")!;
       expect(finding.status).toBe("error");
       expect(finding.message).toMatch(/more than 90 days before the scan .* keeps only 90 days/);

@@ -89,6 +89,7 @@ function flagsOf(args: string[]): Map<string, string[]> {
     "cloud",
     "inventory",
     "timeout",
+    "clock-skew-tolerance",
   ]);
   const flags = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
@@ -110,6 +111,36 @@ function flagsOf(args: string[]): Map<string, string[]> {
  * is exit 2 with its message on stderr, as the CLI says it. Retries and pacing wait on a virtual clock: the one given
  * (shared with a simulator whose enforced limits refill by it), or a new one.
  */
+/** The buffers of the scans running now: stderr is the process's own, so each gets every write made meanwhile. */
+const capturing = new Set<string[]>();
+let stderrWrite: typeof process.stderr.write | undefined;
+
+/**
+ * Captures what is written to stderr (a warning the scan prints itself), as the spawned CLI's stderr would be. Scans
+ * run side by side each see the other's writes too: never fewer than their own.
+ */
+function captureStderr(): { stop(): string } {
+  const into: string[] = [];
+  if (capturing.size === 0) {
+    stderrWrite = process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      for (const buffer of capturing) buffer.push(text);
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof process.stderr.write;
+  }
+  capturing.add(into);
+  return {
+    stop() {
+      capturing.delete(into);
+      if (capturing.size === 0 && stderrWrite) process.stderr.write = stderrWrite;
+      return into.join("");
+    },
+  };
+}
+
 export async function scanInProcess(
   target: ScanTarget,
   args: string[] = [],
@@ -124,6 +155,7 @@ export async function scanInProcess(
   const lines: string[] = [];
   let code: number;
   let stderr = "";
+  const captured = captureStderr();
   try {
     const config = loadConfig(undefined);
     const effective = effectiveConfig(
@@ -134,6 +166,7 @@ export async function scanInProcess(
         ...(one("log-window") !== undefined ? { logWindow: one("log-window")! } : {}),
         ...(one("fail-on") !== undefined ? { failOn: one("fail-on")! } : {}),
         ...(flags.has("format") ? { formats: flags.get("format")! } : {}),
+        ...(one("clock-skew-tolerance") !== undefined ? { clockSkewTolerance: one("clock-skew-tolerance")! } : {}),
         out,
       },
       "hsm-audit-results",
@@ -169,8 +202,9 @@ export async function scanInProcess(
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof SetupError || error instanceof OutputError)) throw error;
     code = 2;
-    stderr = `hsm-audit: ${error.message}\n`;
+    stderr += `hsm-audit: ${error.message}\n`;
   } finally {
+    stderr = captured.stop() + stderr;
     agent.destroy();
   }
   let result: Result | undefined;

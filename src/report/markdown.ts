@@ -6,7 +6,7 @@ import { lookup } from "./lookup.js";
 import { CUT_NOTE, printableResult } from "./printable.js";
 import { managementGroupScope, VERDICT } from "./words.js";
 import { changesMarkdown } from "./changes-text.js";
-import { accessStatementOf } from "./view.js";
+import { accessStatementOf } from "./view-scope.js";
 
 /** Rows of the findings table; the rest are counted. */
 export const MAX_ROWS = 30;

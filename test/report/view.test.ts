@@ -1,5 +1,6 @@
 // The reading order both reports share: labels, groupings and the settings as marked JSON.
-import { anchorOf, buildView, humanDuration, settingLines, STATUS_LABEL } from "../../src/report/view.js";
+import { anchorOf, buildView, settingLines, STATUS_LABEL } from "../../src/report/view.js";
+import { humanDuration } from "../../src/report/view-scope.js";
 import { STATUSES, type Result } from "../../src/model/result.js";
 import { summarise } from "../../src/engine/evaluate.js";
 import { sampleResult } from "../helpers/results.js";

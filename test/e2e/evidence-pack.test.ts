@@ -58,6 +58,12 @@ beforeAll(async () => {
   publicKey = join(pack, "signing-key.pub.pem");
 });
 
+/**
+ * The CLI's own main() in this process, in a directory of its own: these runs are about what a command says and
+ * writes, not about the process (the README's commands above and the Key Vault key below run the real binary).
+ */
+const runHere = (args: string[]): Promise<Run> => runMain(args, tempDir());
+
 /** Runs verify in this process on `dir`, returning the exit code and the lines it printed. */
 function verifyHere(dir: string, key: string | undefined = publicKey): { code: number; lines: string[] } {
   const lines: string[] = [];
@@ -143,14 +149,14 @@ describe("hsm-audit verify (the real CLI)", () => {
   test("another key: exit 1, the signature named", async () => {
     const other = join(tempDir(), "other.pub.pem");
     writeFileSync(other, generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString());
-    const run = await runCli(["verify", pack, "--key", other]);
+    const run = await runHere(["verify", pack, "--key", other]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^FAILED +signature: manifest\.sigstore\.json is not signed by the key given/m);
     expect(run.stdout).toContain("NOT VERIFIED: 1 check failed.");
   });
 
   test("no key: the key the bundle names is not trusted, exit 1", async () => {
-    const run = await runCli(["verify", pack]);
+    const run = await runHere(["verify", pack]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^FAILED +signature: not verified: no --key given/m);
   });
@@ -162,7 +168,7 @@ describe("hsm-audit verify (the real CLI)", () => {
     const middle = Math.floor(bytes.length / 2);
     bytes[middle] = bytes[middle]! ^ 0x01;
     writeFileSync(file, bytes);
-    const run = await runCli(["verify", dir, "--key", publicKey]);
+    const run = await runHere(["verify", dir, "--key", publicKey]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^FAILED +result\.json: SHA-256 [0-9a-f]{64} is not the manifest's/m);
   });
@@ -180,7 +186,7 @@ describe("hsm-audit verify (the real CLI)", () => {
       /--key .*bad\.pem: not a readable PEM public key/,
     ],
   ])("%s: exit 2", async (_what, args, message) => {
-    const run = await runCli(["verify", ...args()]);
+    const run = await runHere(["verify", ...args()]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe("");
@@ -213,7 +219,7 @@ describe("signing keys refused before any work: exit 2, nothing written", () => 
     ],
   ])("evaluate --sign-key with %s", async (_what, flags, message) => {
     const out = join(tempDir(), "out");
-    const run = await runCli(["evaluate", "--snapshot", join(pack, "snapshot.json"), "--out", out, ...flags()]);
+    const run = await runHere(["evaluate", "--snapshot", join(pack, "snapshot.json"), "--out", out, ...flags()]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(existsSync(out)).toBe(false);
@@ -221,7 +227,7 @@ describe("signing keys refused before any work: exit 2, nothing written", () => 
 
   test("demo --sign-key with a Key Vault key URL: the demo never uses the user's credentials", async () => {
     const out = join(tempDir(), "out");
-    const run = await runCli(["demo", "--sign-key", "https://contoso.vault.azure.net/keys/pack", "--out", out]);
+    const run = await runHere(["demo", "--sign-key", "https://contoso.vault.azure.net/keys/pack", "--out", out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("a Key Vault key is not used here; give a PEM private key file");
     expect(existsSync(out)).toBe(false);
@@ -229,7 +235,7 @@ describe("signing keys refused before any work: exit 2, nothing written", () => 
 
   test("demo --sign with --sign-key", async () => {
     const out = join(tempDir(), "out");
-    const run = await runCli(["demo", "--sign", "--sign-key", join(pack, "signing-key.pem"), "--out", out]);
+    const run = await runHere(["demo", "--sign", "--sign-key", join(pack, "signing-key.pem"), "--out", out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("demo takes --sign (a key it generates) or --sign-key FILE, not both");
     expect(existsSync(out)).toBe(false);
@@ -328,7 +334,7 @@ describe("the chain to the previous pack", () => {
   let next: string;
   beforeAll(async () => {
     next = join(tempDir(), "next");
-    const run = await runCli([
+    const run = await runHere([
       "evaluate",
       "--snapshot",
       join(pack, "snapshot.json"),
@@ -344,7 +350,7 @@ describe("the chain to the previous pack", () => {
   });
 
   test("evaluate --sign-key writes a pack that verifies, chained to the previous one: exit 0", async () => {
-    const run = await runCli(["verify", next, "--key", publicKey, "--previous", pack]);
+    const run = await runHere(["verify", next, "--key", publicKey, "--previous", pack]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ok +previous: signature: /m);
     expect(run.stdout).toMatch(/^ok +chain: this manifest names .*'s manifest \(SHA-256 [0-9a-f]{64}\)$/m);
@@ -385,7 +391,7 @@ describe("the chain to the previous pack", () => {
   test("an unsigned run into a signed pack's directory leaves no manifest, snapshot or evaluation of the old run", async () => {
     const dir = join(tempDir(), "resigned");
     cpSync(next, dir, { recursive: true });
-    const run = await runCli(["evaluate", "--snapshot", join(pack, "snapshot.json"), "--out", dir, "--quiet"]);
+    const run = await runHere(["evaluate", "--snapshot", join(pack, "snapshot.json"), "--out", dir, "--quiet"]);
     expect(run.code).toBe(1);
     for (const f of ["manifest.sigstore.json", "snapshot.json", "evaluation.json"]) {
       expect(existsSync(join(dir, f))).toBe(false);
@@ -489,7 +495,7 @@ describe("an RFC 3161 timestamp of the signature (the time-stamp authority doubl
     tsaCert = join(tempDir(), "tsa.pem");
     writeFileSync(tsaCert, tsa.certPem);
     stamped = join(tempDir(), "stamped");
-    const run = await runCli([
+    const run = await runHere([
       "evaluate",
       "--snapshot",
       join(pack, "snapshot.json"),
@@ -507,7 +513,7 @@ describe("an RFC 3161 timestamp of the signature (the time-stamp authority doubl
   afterAll(() => tsa.close());
 
   test("verify --tsa-cert: the token over the signature is the TSA's, exit 0", async () => {
-    const run = await runCli(["verify", stamped, "--key", publicKey, "--tsa-cert", tsaCert]);
+    const run = await runHere(["verify", stamped, "--key", publicKey, "--tsa-cert", tsaCert]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
@@ -598,7 +604,7 @@ describe("an RFC 3161 timestamp of the signature (the time-stamp authority doubl
 
   test("--timestamp-url without a signing key: exit 2, nothing written", async () => {
     const out = join(tempDir(), "out");
-    const run = await runCli([
+    const run = await runHere([
       "evaluate",
       "--snapshot",
       join(pack, "snapshot.json"),

@@ -1,5 +1,6 @@
-// Month over month end to end: the real CLI scans October's estate, then November's with `--previous` October's pack,
-// through the SDK clients and HTTPS to the simulator; then `hsm-audit diff` compares the two packs. Between the months
+// Month over month end to end: October's estate is scanned (in this process, through the SDK clients and HTTPS to the
+// simulator), then the real CLI scans November's with `--previous` October's pack; then `hsm-audit diff` (the CLI's
+// main() in this process) compares the two packs. Between the months
 // one HSM lost its diagnostic setting (a new gating failure), one was deleted while failing, one was added, and one
 // is listed by Azure with its name in other case (the same HSM: nothing changes for it).
 import { createHash } from "node:crypto";
@@ -9,7 +10,9 @@ import { Ajv } from "ajv";
 import { RESULT_SCHEMA } from "../../src/model/schemas.js";
 import type { Result, ResultChanges } from "../../src/model/result.js";
 import { spawn } from "node:child_process";
-import { BIN, cleanUp, runCli, scan, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
+import { BIN, cleanUp, scan, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
+import { runMain } from "../helpers/main-in-process.js";
 import { ROOT } from "../helpers/simulator.js";
 import { flowingCloudHsm, paymentsEstate } from "../helpers/estates.js";
 import { sarifProblems, validateSarifSchema, type Parsed } from "../helpers/consumers.js";
@@ -30,14 +33,18 @@ const NOVEMBER = paymentsEstate({
   cloudHsmClusters: flowingCloudHsm("CHSM-STEADY") + unmonitored("chsm-drifts") + flowingCloudHsm("chsm-added"),
 });
 
-async function scanEstate(estate: string, args: string[]): Promise<ScanRun> {
+/** A scan of the estate: in this process, or by the real CLI (`--previous` is read by the CLI's main()). */
+async function scanEstate(estate: string, args: string[], how: "in-process" | "spawned"): Promise<ScanRun> {
   const target = await startScanTarget(estate);
   try {
-    return await scan(target, args);
+    return how === "in-process" ? await scanInProcess(target, args) : await scan(target, args);
   } finally {
     await target.close();
   }
 }
+
+/** The CLI's main() in this process (diff and evaluate read no network), in a directory of its own. */
+const runHere = (args: string[]) => runMain(args, tempDir());
 
 const names = (list: { resourceId: string }[]) => list.map((f) => f.resourceId.split("/").pop()!.toLowerCase());
 
@@ -48,18 +55,26 @@ describe("scan --previous, then diff", () => {
   beforeAll(async () => {
     const snapshots = tempDir();
     october = {
-      ...(await scanEstate(OCTOBER, ["--format", "sarif,md", "--snapshot-out", join(snapshots, "october.json")])),
+      ...(await scanEstate(
+        OCTOBER,
+        ["--format", "sarif,md", "--snapshot-out", join(snapshots, "october.json")],
+        "in-process",
+      )),
       snapshot: join(snapshots, "october.json"),
     };
     november = {
-      ...(await scanEstate(NOVEMBER, [
-        "--previous",
-        october.out,
-        "--format",
-        "sarif,md,html,pdf",
-        "--snapshot-out",
-        join(snapshots, "november.json"),
-      ])),
+      ...(await scanEstate(
+        NOVEMBER,
+        [
+          "--previous",
+          october.out,
+          "--format",
+          "sarif,md,html,pdf",
+          "--snapshot-out",
+          join(snapshots, "november.json"),
+        ],
+        "spawned",
+      )),
       snapshot: join(snapshots, "november.json"),
     };
     changes = november.result!.changes!;
@@ -139,26 +154,26 @@ describe("scan --previous, then diff", () => {
   });
 
   test("diff OLD NEW prints the same changes and exits 1; --format json is result.json's changes", async () => {
-    const text = await runCli(["diff", october.out, november.out]);
+    const text = await runHere(["diff", october.out, november.out]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`Changes since ${october.result!.startedAt.slice(0, 10)}`);
     expect(text.stdout).toContain("A failure at or above NEW's fail-on is new since OLD (exit code 1).");
-    const json = await runCli(["diff", join(october.out, "result.json"), november.out, "--format", "json"]);
+    const json = await runHere(["diff", join(october.out, "result.json"), november.out, "--format", "json"]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual(changes);
-    const md = await runCli(["diff", october.out, november.out, "--format", "md"]);
+    const md = await runHere(["diff", october.out, november.out, "--format", "md"]);
     expect(md.stdout).toContain("### Changes since");
     expect(md.code).toBe(1);
   });
 
   test("evaluate --previous: November's snapshot evaluated offline gets the same changes", async () => {
     const out = join(tempDir(), "evaluated");
-    const run = await runCli(["evaluate", "--snapshot", november.snapshot, "--previous", october.out, "--out", out]);
+    const run = await runHere(["evaluate", "--snapshot", november.snapshot, "--previous", october.out, "--out", out]);
     expect(run.code).toBe(1);
     const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
     expect(result.changes).toEqual(changes);
     // October's snapshot compared with November's pack: the previous pack is the later one.
-    const reversed = await runCli([
+    const reversed = await runHere([
       "evaluate",
       "--snapshot",
       october.snapshot,
@@ -172,7 +187,7 @@ describe("scan --previous, then diff", () => {
   });
 
   test("diff of a pack with itself: nothing changed, exit 0", async () => {
-    const run = await runCli(["diff", november.out, november.out]);
+    const run = await runHere(["diff", november.out, november.out]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("No finding, HSM, waiver or read error changed.");
   });
@@ -209,13 +224,16 @@ describe("scan --previous, then diff", () => {
       /OLD .*result\.json: not valid JSON/,
     ],
   ])("diff refuses %s: exit 2, naming it", async (_name, args, message) => {
-    const run = await runCli(["diff", ...args(tempDir())]);
+    const run = await runHere(["diff", ...args(tempDir())]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe("");
   });
 });
 
+// The real CLI: its main() checks --previous before the scan starts, and the simulator's log of requests shows that
+// nothing was read (a main() run in this process could not reach the simulator: it trusts its CA through
+// NODE_EXTRA_CA_CERTS, read when a process starts).
 describe("--previous refuses a pack it cannot trust, before anything is read from Azure or written", () => {
   test.each<[string, (dir: string) => string, RegExp]>([
     ["a file instead of the pack's directory", (dir) => writeResult(dir), /--previous .*: is not a directory/],
@@ -277,7 +295,7 @@ let PACK = "";
 beforeAll(async () => {
   const target = await startScanTarget(OCTOBER);
   try {
-    PACK = (await scan(target)).out;
+    PACK = (await scanInProcess(target)).out;
   } finally {
     await target.close();
   }

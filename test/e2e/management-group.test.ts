@@ -1,11 +1,15 @@
-// `hsm-audit scan --management-group ID` end to end: the real CLI, the real SDK clients (@azure/arm-managementgroups
-// among them) and HTTPS to the simulator. A group's scan covers the subscriptions under it at every depth and nothing
-// else, under ARM and Resource Graph alike; a refused or empty group, or an unreadable subscription in it, is never a
-// pass (exit 3); a bad id is a usage error (exit 2) before any request. The README's example runs here as written.
+// `hsm-audit scan --management-group ID` end to end: the CLI's scan over the real SDK clients (@azure/arm-managementgroups
+// among them) and HTTPS to the simulator, run in this process (scanInProcess: the CLI's own option parsing, an
+// injected credential and a virtual clock for the retries). A group's scan covers the subscriptions under it at every
+// depth and nothing else, under ARM and Resource Graph alike; a refused or empty group, or an unreadable subscription
+// in it, is never a pass (exit 3); a bad id is a usage error (exit 2) before any request. The README's example runs
+// here as written, on the built CLI.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { cleanUp, runCli, scan, startScanTarget, statusOf, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { cleanUp, scan, startScanTarget, statusOf, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { runMain } from "../helpers/main-in-process.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { CONTOSO, ROOT } from "../helpers/simulator.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 
@@ -71,7 +75,7 @@ describe("a management group's scan covers its subscriptions at every depth, and
   test.each(["arm", "resource-graph"])("--inventory %s", async (inventory) => {
     const snapshotFile = join(tempDir(), "snapshot.json");
     const before = target.sim.requests.length;
-    const run = await scan(target, [
+    const run = await scanInProcess(target, [
       "--management-group",
       "mg-payments",
       "--inventory",
@@ -116,7 +120,7 @@ describe("a management group's scan covers its subscriptions at every depth, and
     });
     // Evaluated again offline, the saved snapshot gives the same scope.
     const out = join(tempDir(), "evaluated");
-    const evaluated = await runCli(["evaluate", "--snapshot", snapshotFile, "--out", out]);
+    const evaluated = await runMain(["evaluate", "--snapshot", snapshotFile, "--out", out], tempDir());
     expect(evaluated.code).toBe(1);
     expect(JSON.parse(readFileSync(join(out, "result.json"), "utf8")).scope.managementGroups).toEqual([
       {
@@ -130,7 +134,7 @@ describe("a management group's scan covers its subscriptions at every depth, and
 describe("several management groups: the union of their subscriptions, each scanned once", () => {
   test.each(["arm", "resource-graph"])("--inventory %s", async (inventory) => {
     const before = target.sim.requests.length;
-    const run = await scan(target, [
+    const run = await scanInProcess(target, [
       "--management-group",
       "mg-payments",
       "--management-group",
@@ -187,14 +191,14 @@ describe("several management groups: the union of their subscriptions, each scan
 });
 
 describe("Resource Graph scoped to management groups gives the verdicts ARM gives", () => {
-  const verdicts = (run: Awaited<ReturnType<typeof scan>>) =>
+  const verdicts = (run: Awaited<ReturnType<typeof scanInProcess>>) =>
     run.result!.findings.map((f) => `${f.policyId} ${f.resourceId.toLowerCase()} ${f.status}`).sort();
 
   test("mg-payments and mg-locked, by ARM and by Resource Graph: the same findings", async () => {
     const groups = ["--management-group", "mg-payments", "--management-group", "mg-locked"];
-    const arm = await scan(target, [...groups, "--inventory", "arm"]);
+    const arm = await scanInProcess(target, [...groups, "--inventory", "arm"]);
     const before = target.sim.requests.length;
-    const graph = await scan(target, [...groups, "--inventory", "resource-graph"]);
+    const graph = await scanInProcess(target, [...groups, "--inventory", "resource-graph"]);
     const queries = target.sim.requests.slice(before).filter((r) => r.route === "resourceGraph");
     // The HSMs, then the subscriptions the groups' scope covered: both scoped to the groups, no subscription id named.
     expect(queries.map((r) => r.graphScope)).toEqual([
@@ -216,7 +220,7 @@ describe("Resource Graph scoped to management groups gives the verdicts ARM give
       ESTATE.replace("faults:\n", "faults:\n  - { route: resourceGraph, status: 403 }\n"),
     );
     try {
-      const run = await scan(refusing, ["--management-group", "mg-payments", "--inventory", "resource-graph"]);
+      const run = await scanInProcess(refusing, ["--management-group", "mg-payments", "--inventory", "resource-graph"]);
       expect(run.stderr).toBe("");
       expect(run.result!.scope.inventory).toMatchObject({ source: "arm", fallbackFrom: "resource-graph" });
       expect(run.result!.scope.inventory!.reason).toMatch(/403/);
@@ -233,7 +237,7 @@ describe("Resource Graph scoped to management groups gives the verdicts ARM give
 
 describe("what a management group's scan cannot prove is never a pass", () => {
   test("the descendants list refused (403): exit 3, nothing scanned, the inventory finding says why", async () => {
-    const run = await scan(target, ["--management-group", "mg-refused", "--format", "md"]);
+    const run = await scanInProcess(target, ["--management-group", "mg-refused", "--format", "md"]);
     expect(run.code).toBe(3);
     const result = run.result!;
     expect(result.summary.compliant).toBe(false);
@@ -253,13 +257,13 @@ describe("what a management group's scan cannot prove is never a pass", () => {
   });
 
   test("a group that does not exist is refused the same way: exit 3", async () => {
-    const run = await scan(target, ["--management-group", "mg-nowhere"]);
+    const run = await scanInProcess(target, ["--management-group", "mg-nowhere"]);
     expect(run.code).toBe(3);
     expect(statusOf(run.result, "hsm-inventory-complete", "/subscriptions")).toBe("error");
   });
 
   test("a group that holds no subscription (only an empty nested group): exit 3, never compliant", async () => {
-    const run = await scan(target, ["--management-group", "mg-empty"]);
+    const run = await scanInProcess(target, ["--management-group", "mg-empty"]);
     expect(run.code).toBe(3);
     expect(run.result!.scope.managementGroups).toEqual([{ id: "mg-empty", subscriptions: 0 }]);
     const finding = run.result!.findings.find((f) => f.policyId === "hsm-inventory-complete")!;
@@ -270,7 +274,7 @@ describe("what a management group's scan cannot prove is never a pass", () => {
   test.each(["arm", "resource-graph"])(
     "a subscription under the group that the credential cannot read is an error, under --inventory %s (exit 3)",
     async (inventory) => {
-      const run = await scan(target, ["--management-group", "mg-locked", "--inventory", inventory]);
+      const run = await scanInProcess(target, ["--management-group", "mg-locked", "--inventory", inventory]);
       expect(run.code).toBe(3);
       expect(run.result!.scope.subscriptions).toEqual([LOCKED]);
       expect(statusOf(run.result, "hsm-inventory-complete", `/subscriptions/${LOCKED}`)).toBe("error");
@@ -289,7 +293,7 @@ describe("a bad management group id is a usage error before any request (exit 2)
     ],
   ])("%j", async (args, expected) => {
     const before = target.sim.requests.length;
-    const run = await scan(target, args);
+    const run = await scanInProcess(target, args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(expected);
     expect(run.result).toBeUndefined();

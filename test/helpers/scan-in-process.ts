@@ -1,31 +1,27 @@
-// `hsm-audit scan` in this process: the flags are read by the CLI's own parsers and handed to the same `scan()` the
-// CLI calls, over the real Azure SDK clients and HTTPS to the simulator. What the spawned CLI gets from its
-// environment is injected instead: the simulator's token (through a credential that refuses an audience Entra ID
-// does not know, as the stub `az` does), an agent that trusts the simulator's CA, and a virtual clock for the pacing
-// and the retry back-offs, so that a fault's retries cost no real waiting.
+// `hsm-audit scan` in this process: the flags are read as the CLI reads them (yargs with the scan's own option
+// declarations, src/cli/command-options.ts) and checked by the same functions, in the same order, as main.ts's scan
+// command (src/cli/run-settings.ts: the settings of flags and configuration file, the outputs, the scan's own settings,
+// the period searched), then handed to the same `scan()` the CLI calls, over the real Azure SDK clients and HTTPS to
+// the simulator. What the spawned CLI gets from its environment is injected instead: the simulator's token (through a
+// credential that refuses an audience Entra ID does not know, as the stub `az` does), an agent that trusts the
+// simulator's CA, and a virtual clock for the pacing and the retry back-offs, so that a fault's retries cost no real
+// waiting.
 import { Agent } from "node:https";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import yargs from "yargs";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { scan as runScan } from "../../src/cli/commands/scan.js";
 import { SetupError, UsageError } from "../../src/cli/errors.js";
-import { applyConfigParams, effectiveConfig, loadConfig, parseClockSkewTolerance } from "../../src/cli/config.js";
-import {
-  checkFileTarget,
-  checkOutDir,
-  parseCloud,
-  parseFailOn,
-  parseFormats,
-  parseInventory,
-  parseLogWindow,
-  parsePaper,
-  parseSearchWindow,
-  parseSubscriptions,
-  policiesFrom,
-  positiveInteger,
-} from "../../src/cli/options.js";
+import { keepNegativeValues } from "../../src/cli/argv.js";
+import { loadShared } from "../../src/cli/shared.js";
+import { outputOptions, periodOptions, scanOptions } from "../../src/cli/command-options.js";
+import { outputs, scanSettings, searchWindow, settings } from "../../src/cli/run-settings.js";
 import { AZURE_LIMITS, Scheduler, type Clock } from "../../src/azure/throttle.js";
 import { OutputError } from "../../src/report/outputs.js";
+import { EstateError } from "../../src/simulator/estate.js";
+import { PackUsageError, SigningKeyError, TimestampError } from "../../src/pack/errors.js";
+import { KeyVaultSignerError } from "../../src/pack/keyvault-signer.js";
 import type { Result } from "../../src/model/result.js";
 import { KNOWN_AUDIENCES, tempDir, type ScanRun, type ScanTarget } from "./cli.js";
 
@@ -76,41 +72,78 @@ export interface InProcessRun extends ScanRun {
   clock: VirtualClock;
 }
 
-/** The flags these tests give, read as yargs reads them: repeatable ones collected, `--no-arm-batch` negated. */
-function flagsOf(args: string[]): Map<string, string[]> {
-  const repeatable = new Set(["subscription", "policies", "format"]);
-  const known = new Set([
-    ...repeatable,
-    "out",
-    "fail-on",
-    "log-window",
-    "max-retries",
-    "snapshot-out",
-    "cloud",
-    "inventory",
-    "timeout",
-    "clock-skew-tolerance",
-  ]);
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < args.length; i++) {
-    const name = args[i]!.replace(/^--/, "");
-    if (name === "no-arm-batch") {
-      flags.set("arm-batch", ["false"]);
-      continue;
-    }
-    if (!known.has(name) || i + 1 >= args.length) throw new Error(`scanInProcess does not read ${args[i]}`);
-    const value = args[++i]!;
-    flags.set(name, repeatable.has(name) ? [...(flags.get(name) ?? []), value] : [value]);
-  }
-  return flags;
+/** Flags a scan takes that this runner does not: it sets the endpoints itself, and signs nothing. */
+const NOT_READ = ["--arm-endpoint", "--logs-endpoint", "--sign-key", "--timestamp-url"];
+
+let warm: Promise<void> | undefined;
+
+/**
+ * Loads, one after the other and once for every scan, even scans started side by side, the modules `loadShared()`
+ * imports together: jest's module loader can fail two concurrent dynamic imports that share a dependency ("request
+ * for 'node:fs' is not in cache"), a race of the test runner that a spawned CLI never meets (main-in-process.ts warms
+ * up the same way).
+ */
+function warmUp(): Promise<void> {
+  warm ??= (async () => {
+    await import("../../src/cli/config.js");
+    await import("../../src/cli/options.js");
+    await import("../../src/report/outputs.js");
+    await import("../../src/azure/clouds.js");
+    await import("../../src/cli/previous.js");
+  })();
+  return warm;
 }
 
 /**
- * `hsm-audit scan ARGS` against the target, as the CLI would run it (with `--timeout 10s`, as `scan()` of cli.ts
- * gives the spawned CLI): the exit code, what it printed, and the result.json it wrote. A usage, setup or output error
- * is exit 2 with its message on stderr, as the CLI says it. Retries and pacing wait on a virtual clock: the one given
- * (shared with a simulator whose enforced limits refill by it), or a new one.
+ * `hsm-audit scan ARGS` read as main.ts reads them: the argv kept as `keepNegativeValues` keeps it, parsed by yargs
+ * with the scan's option declarations, strictly (an unknown flag is a usage error). The simulator's endpoints are
+ * given as `--arm-endpoint` and `--logs-endpoint`, and `--timeout 10s` unless ARGS name a timeout, as `scan()` of
+ * cli.ts gives the spawned CLI.
  */
+async function parseScanArgs(target: ScanTarget, args: string[]) {
+  for (const flag of NOT_READ) {
+    if (args.some((a) => a === flag || a.startsWith(`${flag}=`)))
+      throw new Error(`scanInProcess does not read ${flag}`);
+  }
+  const timeout = args.some((a) => a === "--timeout" || a.startsWith("--timeout=")) ? [] : ["--timeout", "10s"];
+  const argv = keepNegativeValues([
+    "--arm-endpoint",
+    target.sim.url,
+    "--logs-endpoint",
+    target.sim.url,
+    ...timeout,
+    ...args,
+  ]);
+  await warmUp();
+  await loadShared();
+  const parser = scanOptions(periodOptions(outputOptions(yargs(argv), "hsm-audit-results")))
+    .strict()
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+  return parser.parseAsync();
+}
+
+/** What main.ts prints for an error that ends a run with exit 2, or undefined for any other (an internal error). */
+function exit2Message(error: unknown): string | undefined {
+  if (error instanceof SetupError || error instanceof TimestampError) return `hsm-audit: ${error.message}\n`;
+  if (
+    error instanceof UsageError ||
+    error instanceof OutputError ||
+    error instanceof EstateError ||
+    error instanceof SigningKeyError ||
+    error instanceof PackUsageError ||
+    error instanceof KeyVaultSignerError ||
+    (error as Error | undefined)?.name === "YError"
+  ) {
+    return `hsm-audit: ${(error as Error).message}\nRun 'hsm-audit --help' for usage.\n`;
+  }
+  return undefined;
+}
+
 /** The buffers of the scans running now: stderr is the process's own, so each gets every write made meanwhile. */
 const capturing = new Set<string[]>();
 let stderrWrite: typeof process.stderr.write | undefined;
@@ -141,68 +174,52 @@ function captureStderr(): { stop(): string } {
   };
 }
 
+/**
+ * `hsm-audit scan ARGS` against the target, as the CLI would run it: the flags parsed and checked by main.ts's own
+ * steps, the exit code, what it printed (stdout, and stderr captured as the spawned CLI's would be), and the
+ * result.json it wrote. A usage, setup or output error is exit 2 with the CLI's words on stderr. Retries and pacing
+ * wait on a virtual clock: the one given (shared with a simulator whose enforced limits refill by it), or a new one.
+ * `untrusted`: the simulator's certificate authority is not trusted, as when the spawned CLI runs without
+ * NODE_EXTRA_CA_CERTS naming it.
+ */
 export async function scanInProcess(
   target: ScanTarget,
   args: string[] = [],
-  options: { clock?: VirtualClock } = {},
+  options: { clock?: VirtualClock; untrusted?: boolean } = {},
 ): Promise<InProcessRun> {
-  const flags = flagsOf(args);
-  const one = (name: string) => flags.get(name)?.[0];
-  const out = one("out") ?? join(tempDir("hsm-audit-out-"), "out");
   const credential = new AudienceCheckingCredential(target.sim.token);
   const clock = options.clock ?? virtualClock();
-  const agent = new Agent({ ca: target.sim.caCert, keepAlive: true });
+  const agent = new Agent({ ...(options.untrusted ? {} : { ca: target.sim.caCert }), keepAlive: true });
   const lines: string[] = [];
+  let out = join(tempDir("hsm-audit-out-"), "out");
   let code: number;
   let stderr = "";
   const captured = captureStderr();
   try {
-    const config = loadConfig(undefined);
-    const effective = effectiveConfig(
-      config,
-      {
-        ...(flags.has("subscription") ? { subscriptions: flags.get("subscription")! } : {}),
-        ...(one("cloud") !== undefined ? { cloud: one("cloud")! } : {}),
-        ...(one("log-window") !== undefined ? { logWindow: one("log-window")! } : {}),
-        ...(one("fail-on") !== undefined ? { failOn: one("fail-on")! } : {}),
-        ...(flags.has("format") ? { formats: flags.get("format")! } : {}),
-        ...(one("clock-skew-tolerance") !== undefined ? { clockSkewTolerance: one("clock-skew-tolerance")! } : {}),
-        out,
-      },
-      "hsm-audit-results",
-    );
-    const maxRetries = one("max-retries");
+    const parsed = await parseScanArgs(target, args);
+    // Without --out the run writes into a fresh directory, as scan() of cli.ts gives the spawned CLI one.
+    parsed.out ??= out;
+    out = parsed.out;
+    const effective = settings(parsed, "hsm-audit-results");
+    const common = outputs(effective, parsed, Date.now());
+    const scanOwn = scanSettings(parsed, effective).options;
     ({ code } = await runScan({
-      policies: applyConfigParams(policiesFrom(flags.get("policies")), effective.config),
-      failOn: parseFailOn(effective.failOn.value),
-      formats: parseFormats(effective.formats.value),
-      outDir: checkOutDir(effective.out.value),
-      paper: parsePaper(undefined),
+      ...common,
+      ...scanOwn,
+      ...searchWindow(parsed, effective),
+      // The spawned CLI's stdout is a pipe, and its tests set NO_COLOR.
       color: false,
-      failOnExpiredWaivers: effective.failOnExpiredWaivers.value,
-      exclude: effective.exclude.value,
-      clockSkewToleranceMs: parseClockSkewTolerance(effective.clockSkewTolerance.value)!,
       print: (line) => lines.push(line),
-      cloud: parseCloud(effective.cloud.value),
-      armEndpoint: target.sim.url,
-      logsEndpoint: target.sim.url,
-      subscriptions: parseSubscriptions(effective.subscriptions.value),
-      ...parseSearchWindow({ logWindow: effective.logWindow.value }, new Date()),
-      ...(one("snapshot-out") ? { snapshotOut: checkFileTarget("--snapshot-out", one("snapshot-out")!) } : {}),
-      concurrency: positiveInteger("--concurrency", undefined, 32, 256, 1),
-      inventory: parseInventory(one("inventory")),
-      armBatch: one("arm-batch") !== "false",
-      maxRetries: positiveInteger("--max-retries", maxRetries === undefined ? undefined : Number(maxRetries), 4, 10),
-      timeoutMs: parseLogWindow(one("timeout") ?? "10s"),
       credential,
       agent,
-      scheduler: new Scheduler({ ...AZURE_LIMITS, sockets: 32 }, clock),
+      scheduler: new Scheduler({ ...AZURE_LIMITS, sockets: scanOwn.concurrency }, clock),
       retrySleep: clock.sleep,
     }));
   } catch (error) {
-    if (!(error instanceof UsageError || error instanceof SetupError || error instanceof OutputError)) throw error;
+    const message = exit2Message(error);
+    if (message === undefined) throw error;
     code = 2;
-    stderr += `hsm-audit: ${error.message}\n`;
+    stderr += message;
   } finally {
     stderr = captured.stop() + stderr;
     agent.destroy();

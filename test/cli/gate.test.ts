@@ -1,10 +1,13 @@
-// A gate a team can live with (the real CLI against the simulator): setup failures said in words with exit 2 before
-// anything is written, flags checked, manual findings waivable, highlights shown as REVIEW and kept out of SARIF by
-// default, and a quiet summary.
+// A gate a team can live with (the CLI against the simulator, run in this process: main() for what its argument
+// parsing and sign-in decide, scanInProcess for scans): setup failures said in words with exit 2 before anything is
+// written, flags checked, manual findings waivable, highlights shown as REVIEW and kept out of SARIF by default, and a
+// quiet summary.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { cleanUp, runCli, scan, startScanTarget, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { cleanUp, startScanTarget, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { runMain } from "../helpers/main-in-process.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { useColor, keepNegativeValues } from "../../src/cli/options.js";
 import { renderTerminal } from "../../src/report/terminal.js";
 import { sampleResult } from "../helpers/results.js";
@@ -40,7 +43,8 @@ describe("setup failures: exit 2 with what to do, nothing written", () => {
     writeFileSync(join(bin, "az"), "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n", {
       mode: 0o755,
     });
-    const run = await runCli(["scan", ...target.endpoints, "--out", out], {
+    // DefaultAzureCredential itself, restricted to the Azure CLI, runs this `az`.
+    const run = await runMain(["scan", ...target.endpoints, "--out", out], tempDir(), {
       ...target.env,
       PATH: `${bin}:${process.env.PATH ?? ""}`,
     });
@@ -53,11 +57,8 @@ describe("setup failures: exit 2 with what to do, nothing written", () => {
 
   test("the services' certificate is not trusted", async () => {
     const out = join(tempDir(), "out");
-    const { NODE_EXTRA_CA_CERTS: _trusted, ...env } = target.env;
-    const run = await runCli(["scan", ...target.endpoints, "--out", out, "--max-retries", "0"], {
-      ...env,
-      NODE_EXTRA_CA_CERTS: "",
-    });
+    // The simulator's authority is not trusted, as when NODE_EXTRA_CA_CERTS does not name it.
+    const run = await scanInProcess(target, ["--out", out, "--max-retries", "0"], { untrusted: true });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/certificate was not trusted/);
     expect(run.stderr).toMatch(/NODE_EXTRA_CA_CERTS/);
@@ -71,14 +72,19 @@ describe("flags are checked, and say what is wrong", () => {
     [["--log-window", "-5d"], /--log-window.*-5d/],
     [["--max-retries", "-1"], /--max-retries must be a whole number from 0 to 10, not -1/],
   ])("scan %j", async (args, expected) => {
-    const run = await runCli(["scan", ...target.endpoints, "--out", join(tempDir(), "out"), ...args], target.env);
+    // main() itself: a negative value must reach its flag's check through the CLI's own argument parsing.
+    const run = await runMain(
+      ["scan", ...target.endpoints, "--out", join(tempDir(), "out"), ...args],
+      tempDir(),
+      target.env,
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(expected);
     expect(run.stderr).not.toMatch(/Unknown arguments/);
   });
 
   test("render without --format says what to ask for", async () => {
-    const run = await runCli(["render", "--result", "nowhere.json", "--out", join(tempDir(), "r")]);
+    const run = await runMain(["render", "--result", "nowhere.json", "--out", join(tempDir(), "r")], tempDir());
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/render needs --format/);
   });
@@ -109,9 +115,9 @@ describe("flags are checked, and say what is wrong", () => {
 });
 
 describe("the gate", () => {
-  let plain: ReturnType<typeof scan> | undefined;
+  let plain: ReturnType<typeof scanInProcess> | undefined;
   /** `hsm-audit scan` of the estate without further flags, run once for the tests that read it. */
-  const plainScan = () => (plain ??= scan(target));
+  const plainScan = () => (plain ??= scanInProcess(target));
 
   test("a waiver accepts a Dedicated HSM's manual evidence, and every output names it", async () => {
     const dir = tempDir();
@@ -126,7 +132,7 @@ describe("the gate", () => {
   expires: ${EXPIRES}
 `,
     );
-    const run = await scan(target, ["--waivers", waivers, "--format", "csv,junit,md,sarif"]);
+    const run = await scanInProcess(target, ["--waivers", waivers, "--format", "csv,junit,md,sarif"]);
     expect(run.stderr).toBe("");
     const finding = run.result!.findings.find(
       (f) => f.policyId === "appliance-audit-evidence" && f.resourceId.toLowerCase() === DEDICATED.toLowerCase(),
@@ -152,7 +158,7 @@ describe("the gate", () => {
   });
 
   test("a highlight below --fail-on reads REVIEW, never FAIL, and stays out of SARIF unless --sarif-all", async () => {
-    const run = await scan(target, ["--format", "sarif,md"]);
+    const run = await scanInProcess(target, ["--format", "sarif,md"]);
     const highlight = run.result!.findings.find((f) => f.policyId === "activity-sensitive-operations")!;
     expect(highlight).toMatchObject({ status: "fail", severity: "info" });
     const review = run.result!.findings.filter((f) => f.status === "fail" && f.severity === "info").length;
@@ -165,7 +171,7 @@ describe("the gate", () => {
     );
     expect(readFileSync(join(run.out, "summary.md"), "utf8")).toMatch(/\| pass \| fail \| review \|/);
 
-    const all = await scan(target, ["--format", "sarif", "--sarif-all"]);
+    const all = await scanInProcess(target, ["--format", "sarif", "--sarif-all"]);
     const sarifAll = JSON.parse(readFileSync(join(all.out, "results.sarif"), "utf8"));
     expect(sarifAll.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain(
       "activity-sensitive-operations",
@@ -173,7 +179,7 @@ describe("the gate", () => {
   });
 
   test("--quiet prints the verdict and the counts only", async () => {
-    const run = await scan(target, ["--quiet"]);
+    const run = await scanInProcess(target, ["--quiet"]);
     expect(run.stdout).toMatch(/^Findings: /m);
     expect(run.stdout).toMatch(/NOT PROVEN/);
     expect(run.stdout).not.toMatch(/Subscription /);

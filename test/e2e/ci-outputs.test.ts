@@ -1,9 +1,12 @@
-// The CI outputs end to end: the demo and real scans (the built CLI, the SDK clients, HTTPS to the simulator) write
-// results.sarif, junit.xml, summary.md, findings.csv and findings.ocsf.jsonl that their real consumers accept, with
-// counts that are the result's; and the gate's exit code across fail-on thresholds, waivers and errors.
+// The CI outputs end to end: the demo and real scans (the CLI run in this process: main() for the demo and render,
+// scanInProcess for scans over the SDK clients and HTTPS to the simulator) write results.sarif, junit.xml,
+// summary.md, findings.csv and findings.ocsf.jsonl that their real consumers accept, with counts that are the
+// result's; and the gate's exit code across fail-on thresholds, waivers and errors.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanUp, runCli, scan, startScanTarget, tempDir } from "../helpers/cli.js";
+import { cleanUp, startScanTarget, tempDir } from "../helpers/cli.js";
+import { runMain } from "../helpers/main-in-process.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { parseCsv, parseJunit, sarifProblems, validateSarifSchema, type Parsed } from "../helpers/consumers.js";
 import { CSV_COLUMNS } from "../../src/report/csv.js";
 import { failCounts, type Result } from "../../src/model/result.js";
@@ -24,7 +27,7 @@ describe("hsm-audit demo --format sarif,junit,md,csv,ocsf", () => {
   let result: Result;
   beforeAll(async () => {
     out = join(tempDir(), "demo");
-    const run = await runCli(["demo", "--out", out, "--format", "sarif,junit,md,csv,ocsf"]);
+    const run = await runMain(["demo", "--out", out, "--format", "sarif,junit,md,csv,ocsf"], tempDir());
     code = run.code;
     result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
   });
@@ -99,15 +102,10 @@ describe("hsm-audit demo --format sarif,junit,md,csv,ocsf", () => {
 
   test("render re-renders the saved result into the same bytes", async () => {
     const again = join(tempDir(), "again");
-    const run = await runCli([
-      "render",
-      "--result",
-      join(out, "result.json"),
-      "--out",
-      again,
-      "--format",
-      "sarif,junit,md,csv,ocsf",
-    ]);
+    const run = await runMain(
+      ["render", "--result", join(out, "result.json"), "--out", again, "--format", "sarif,junit,md,csv,ocsf"],
+      tempDir(),
+    );
     expect(run.code).toBe(0);
     for (const f of ["results.sarif", "junit.xml", "summary.md", "findings.csv", "findings.ocsf.jsonl"]) {
       expect(readFileSync(join(again, f), "utf8")).toBe(readFileSync(join(out, f), "utf8"));
@@ -179,7 +177,7 @@ describe("the gate: scans with fail-on thresholds, waivers and errors", () => {
         writeFileSync(file, WAIVE_BARE);
         extra.push("--waivers", file);
       }
-      const run = await scan(target, [...args, ...extra, "--format", "sarif,junit,md,csv,ocsf"]);
+      const run = await scanInProcess(target, [...args, ...extra, "--format", "sarif,junit,md,csv,ocsf"]);
       expect(run.code).toBe(expected);
       expect(run.result!.summary.compliant).toBe(expected === 0);
       const md = readFileSync(join(run.out, "summary.md"), "utf8");

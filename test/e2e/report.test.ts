@@ -1,11 +1,14 @@
-// The evidence pack end to end: the real CLI scans the simulator over HTTPS and writes report.pdf and report.html;
-// the PDF is read back with pdfjs, the HTML in headless Chromium; their structure is compared with golden files.
+// The evidence pack end to end: the CLI, run in this process (scanInProcess for scans over HTTPS to the simulator,
+// main() for the demo, render and evaluate), writes report.pdf and report.html; the PDF is read back with pdfjs, the
+// HTML in headless Chromium; their structure is compared with golden files.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import type { Result } from "../../src/model/result.js";
-import { cleanUp, runCli, scan, startScanTarget, tempDir, type Run } from "../helpers/cli.js";
+import { cleanUp, startScanTarget, tempDir, type Run } from "../helpers/cli.js";
+import { runMain } from "../helpers/main-in-process.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { ROOT } from "../helpers/simulator.js";
 import { readPdf, type ParsedPdf } from "../helpers/pdf.js";
 import { launchChromium, openReport } from "../helpers/browser.js";
@@ -59,7 +62,7 @@ describe("scan --period YYYY-MM --format pdf,html", () => {
     const target = await startScanTarget(ESTATE);
     try {
       const { label, start, end } = lastMonth();
-      const run = await scan(target, ["--period", label, "--format", "pdf,html"]);
+      const run = await scanInProcess(target, ["--period", label, "--format", "pdf,html"]);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       result = run.result!;
@@ -116,7 +119,7 @@ let demoRun: Promise<{ out: string; run: Run }> | undefined;
 function demo(): Promise<{ out: string; run: Run }> {
   demoRun ??= (async () => {
     const out = join(tempDir(), "demo");
-    return { out, run: await runCli(["demo", "--out", out]) };
+    return { out, run: await runMain(["demo", "--out", out], tempDir()) };
   })();
   return demoRun;
 }
@@ -136,17 +139,10 @@ describe("the demo's evidence pack", () => {
     result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
     summary = await readPdf(join(out, "report.pdf"));
     const full = join(tempDir(), "full");
-    const rendered = await runCli([
-      "render",
-      "--result",
-      join(out, "result.json"),
-      "--format",
-      "pdf",
-      "--pdf-detail",
-      "full",
-      "--out",
-      full,
-    ]);
+    const rendered = await runMain(
+      ["render", "--result", join(out, "result.json"), "--format", "pdf", "--pdf-detail", "full", "--out", full],
+      tempDir(),
+    );
     expect(rendered.code).toBe(0);
     pdf = await readPdf(join(full, "report.pdf"));
     browser = await launchChromium();
@@ -243,47 +239,56 @@ test("render --paper letter re-renders a saved result, and refuses a bad paper s
   const dir = tempDir();
   const { out: demoOut, run: demoRan } = await demo();
   expect(demoRan.code).toBe(1);
-  const run = await runCli([
-    "render",
-    "--result",
-    join(demoOut, "result.json"),
-    "--format",
-    "pdf",
-    "--paper",
-    "letter",
-    "--out",
-    join(dir, "letter"),
-  ]);
+  const run = await runMain(
+    [
+      "render",
+      "--result",
+      join(demoOut, "result.json"),
+      "--format",
+      "pdf",
+      "--paper",
+      "letter",
+      "--out",
+      join(dir, "letter"),
+    ],
+    tempDir(),
+  );
   expect(run.code).toBe(0);
   const pdf = await readPdf(join(dir, "letter/report.pdf"));
   expect(new Set(pdf.sizes.map((s) => s.join("x")))).toEqual(new Set(["612x792"]));
   // The result.json written beside it is byte for byte the one rendered.
   expect(readFileSync(join(dir, "letter/result.json"))).toEqual(readFileSync(join(demoOut, "result.json")));
-  const bad = await runCli([
-    "render",
-    "--result",
-    join(demoOut, "result.json"),
-    "--format",
-    "pdf",
-    "--paper",
-    "legal",
-    "--out",
-    join(dir, "legal"),
-  ]);
+  const bad = await runMain(
+    [
+      "render",
+      "--result",
+      join(demoOut, "result.json"),
+      "--format",
+      "pdf",
+      "--paper",
+      "legal",
+      "--out",
+      join(dir, "legal"),
+    ],
+    tempDir(),
+  );
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/--paper must be one of a4, letter/);
   expect(existsSync(join(dir, "legal"))).toBe(false);
-  const badDetail = await runCli([
-    "render",
-    "--result",
-    join(demoOut, "result.json"),
-    "--format",
-    "pdf",
-    "--pdf-detail",
-    "brief",
-    "--out",
-    join(dir, "brief"),
-  ]);
+  const badDetail = await runMain(
+    [
+      "render",
+      "--result",
+      join(demoOut, "result.json"),
+      "--format",
+      "pdf",
+      "--pdf-detail",
+      "brief",
+      "--out",
+      join(dir, "brief"),
+    ],
+    tempDir(),
+  );
   expect(badDetail.code).toBe(2);
   expect(badDetail.stderr).toMatch(/--pdf-detail must be one of summary, full, not 'brief'/);
   expect(existsSync(join(dir, "brief"))).toBe(false);
@@ -294,7 +299,7 @@ test("evaluate --snapshot attaches the snapshot file to report.pdf, with the SHA
   try {
     const dir = tempDir();
     const snapshot = join(dir, "snapshot.json");
-    const scanned = await scan(target, ["--snapshot-out", snapshot, "--format", "pdf"]);
+    const scanned = await scanInProcess(target, ["--snapshot-out", snapshot, "--format", "pdf"]);
     expect(scanned.code).toBe(0);
     const bytes = readFileSync(snapshot);
     const digest = createHash("sha256").update(bytes).digest("hex");
@@ -302,7 +307,7 @@ test("evaluate --snapshot attaches the snapshot file to report.pdf, with the SHA
     const fromScan = await readPdf(join(scanned.out, "report.pdf"));
     expect(Buffer.from(fromScan.attachments.get("snapshot.json")!)).toEqual(bytes);
     const out = join(dir, "evaluated");
-    const run = await runCli(["evaluate", "--snapshot", snapshot, "--format", "pdf", "--out", out]);
+    const run = await runMain(["evaluate", "--snapshot", snapshot, "--format", "pdf", "--out", out], tempDir());
     expect(run.code).toBe(scanned.code);
     const pdf = await readPdf(join(out, "report.pdf"));
     expect(Buffer.from(pdf.attachments.get("snapshot.json")!)).toEqual(bytes);
@@ -320,7 +325,7 @@ test.each([
   [["--from", "2026-10-01"], /--from and --to go together/],
 ])("scan %j: exit 2 before any request, nothing written", async (args, message) => {
   const out = join(tempDir(), "out");
-  const run = await runCli(["scan", "--arm-endpoint", "https://127.0.0.1:9", "--out", out, ...args]);
+  const run = await runMain(["scan", "--arm-endpoint", "https://127.0.0.1:9", "--out", out, ...args], tempDir());
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(message);
   expect(existsSync(out)).toBe(false);

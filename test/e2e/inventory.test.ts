@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { cleanUp, scan, startScanTarget, statusOf, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { cleanUp, startScanTarget, statusOf, tempDir, type ScanTarget } from "../helpers/cli.js";
 import { scanInProcess } from "../helpers/scan-in-process.js";
 
 jest.setTimeout(180_000);
@@ -137,7 +137,7 @@ faults:
         const dir = tempDir();
         const config = join(dir, "hsm-audit.config.yaml");
         writeFileSync(config, `exclude:\n  - "${pattern}"\n`);
-        const run = await scan(target, ["--config", config, "--format", "html"]);
+        const run = await scanInProcess(target, ["--config", config, "--format", "html"]);
         expect(run.code).toBe(3);
         expect(statusOf(run.result, "hsm-inventory-complete", `/subscriptions/${HELD}`)).toBe("error");
         // Nothing else is said of the subscription: the exclusion drops its other findings.
@@ -166,7 +166,7 @@ faults:
       const dir = tempDir();
       const config = join(dir, "hsm-audit.config.yaml");
       writeFileSync(config, "exclude:\n  - /subscriptions/*/resourceGroups/rg-lab/**\n");
-      const run = await scan(target, ["--config", config, "--format", "html"]);
+      const run = await scanInProcess(target, ["--config", config, "--format", "html"]);
       expect(run.code).toBe(0);
       expect(run.result!.errors.length).toBeGreaterThan(0);
       const html = readFileSync(join(run.out, "report.html"), "utf8");

@@ -10,7 +10,7 @@ import { Ajv } from "ajv";
 import { RESULT_SCHEMA } from "../../src/model/schemas.js";
 import type { Result, ResultChanges } from "../../src/model/result.js";
 import { spawn } from "node:child_process";
-import { BIN, cleanUp, scan, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
+import { BIN, cleanUp, startScanTarget, tempDir, type ScanRun } from "../helpers/cli.js";
 import { scanInProcess } from "../helpers/scan-in-process.js";
 import { runMain } from "../helpers/main-in-process.js";
 import { ROOT } from "../helpers/simulator.js";
@@ -33,11 +33,11 @@ const NOVEMBER = paymentsEstate({
   cloudHsmClusters: flowingCloudHsm("CHSM-STEADY") + unmonitored("chsm-drifts") + flowingCloudHsm("chsm-added"),
 });
 
-/** A scan of the estate: in this process, or by the real CLI (`--previous` is read by the CLI's main()). */
-async function scanEstate(estate: string, args: string[], how: "in-process" | "spawned"): Promise<ScanRun> {
+/** A scan of the estate, in this process (the CLI's own option parsing and checks, --previous included). */
+async function scanEstate(estate: string, args: string[]): Promise<ScanRun> {
   const target = await startScanTarget(estate);
   try {
-    return how === "in-process" ? await scanInProcess(target, args) : await scan(target, args);
+    return await scanInProcess(target, args);
   } finally {
     await target.close();
   }
@@ -55,26 +55,18 @@ describe("scan --previous, then diff", () => {
   beforeAll(async () => {
     const snapshots = tempDir();
     october = {
-      ...(await scanEstate(
-        OCTOBER,
-        ["--format", "sarif,md", "--snapshot-out", join(snapshots, "october.json")],
-        "in-process",
-      )),
+      ...(await scanEstate(OCTOBER, ["--format", "sarif,md", "--snapshot-out", join(snapshots, "october.json")])),
       snapshot: join(snapshots, "october.json"),
     };
     november = {
-      ...(await scanEstate(
-        NOVEMBER,
-        [
-          "--previous",
-          october.out,
-          "--format",
-          "sarif,md,html,pdf",
-          "--snapshot-out",
-          join(snapshots, "november.json"),
-        ],
-        "spawned",
-      )),
+      ...(await scanEstate(NOVEMBER, [
+        "--previous",
+        october.out,
+        "--format",
+        "sarif,md,html,pdf",
+        "--snapshot-out",
+        join(snapshots, "november.json"),
+      ])),
       snapshot: join(snapshots, "november.json"),
     };
     changes = november.result!.changes!;
@@ -231,9 +223,8 @@ describe("scan --previous, then diff", () => {
   });
 });
 
-// The real CLI: its main() checks --previous before the scan starts, and the simulator's log of requests shows that
-// nothing was read (a main() run in this process could not reach the simulator: it trusts its CA through
-// NODE_EXTRA_CA_CERTS, read when a process starts).
+// The CLI's settings check --previous before the scan starts, and the simulator's log of requests shows that nothing
+// was read (the in-process scan trusts the simulator's CA, so a read would reach it).
 describe("--previous refuses a pack it cannot trust, before anything is read from Azure or written", () => {
   test.each<[string, (dir: string) => string, RegExp]>([
     ["a file instead of the pack's directory", (dir) => writeResult(dir), /--previous .*: is not a directory/],
@@ -273,7 +264,7 @@ describe("--previous refuses a pack it cannot trust, before anything is read fro
     const target = await startScanTarget(OCTOBER);
     try {
       const out = join(tempDir(), "out");
-      const run = await scan(target, ["--out", out, "--previous", previous(tempDir())]);
+      const run = await scanInProcess(target, ["--out", out, "--previous", previous(tempDir())]);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(existsSync(out)).toBe(false);

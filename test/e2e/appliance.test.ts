@@ -1,11 +1,14 @@
-// Appliance evidence end to end: the real CLI scans the simulator over HTTPS with --appliance-evidence pointing at
-// saved LunaSH transcripts. A compliant Luna appliance passes, one without remote audit logging, with syslog over UDP
-// and NTP on its own clock fails, one whose transcripts are missing or unreadable is an error, a Payment HSM and a
-// Luna HSM the evidence does not name stay manual; result.json, the HTML and the PDF show the transcripts' evidence.
+// Appliance evidence end to end: the CLI's scan (in this process) reads the simulator over HTTPS with
+// --appliance-evidence pointing at saved LunaSH transcripts. A compliant Luna appliance passes, one without remote
+// audit logging, with syslog over UDP and NTP on its own clock fails, one whose transcripts are missing or unreadable
+// is an error, a Payment HSM and a Luna HSM the evidence does not name stay manual; result.json, the HTML and the PDF
+// show the transcripts' evidence.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { cleanUp, findingOf, runCli, scan, startScanTarget, statusOf, tempDir, type ScanRun } from "../helpers/cli.js";
+import { cleanUp, findingOf, startScanTarget, statusOf, tempDir, type ScanRun } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
+import { runMain } from "../helpers/main-in-process.js";
 import type { Result } from "../../src/model/result.js";
 import { ROOT } from "../helpers/simulator.js";
 import { readPdf, type ParsedPdf } from "../helpers/pdf.js";
@@ -49,7 +52,7 @@ describe("scan --appliance-evidence DIR", () => {
     const target = await startScanTarget(ESTATE);
     try {
       snapshotFile = join(tempDir(), "snapshot.json");
-      run = await scan(target, [
+      run = await scanInProcess(target, [
         "--appliance-evidence",
         EVIDENCE,
         "--format",
@@ -154,7 +157,7 @@ describe("scan --appliance-evidence DIR", () => {
 
   test("evaluate reads the transcripts kept in the snapshot again and reaches the same verdicts", async () => {
     const out = join(tempDir(), "again");
-    const again = await runCli(["evaluate", "--snapshot", snapshotFile, "--out", out]);
+    const again = await runMain(["evaluate", "--snapshot", snapshotFile, "--out", out], tempDir());
     expect(again.code).toBe(1);
     const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as Result;
     const verdicts = (r: Result) =>
@@ -171,7 +174,7 @@ describe("scan --appliance-evidence DIR", () => {
     ];
     const file = join(tempDir(), "edited.json");
     writeFileSync(file, JSON.stringify(edited));
-    const refused = await runCli(["evaluate", "--snapshot", file, "--out", join(tempDir(), "x")]);
+    const refused = await runMain(["evaluate", "--snapshot", file, "--out", join(tempDir(), "x")], tempDir());
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/readings\.auditRemoteHosts.*not what its transcript says/);
   });
@@ -211,7 +214,7 @@ describe("appliances.yaml entries without resourceId, matched by the Dedicated H
     );
     const target = await startScanTarget(BY_ADDRESS);
     try {
-      run = await scan(target, ["--appliance-evidence", dir]);
+      run = await scanInProcess(target, ["--appliance-evidence", dir]);
     } finally {
       await target.close();
     }

@@ -1,12 +1,14 @@
-// Appliances read over SSH end to end: the real CLI, configured with `appliances:` (host, pinned host key, key file),
-// scans the Azure simulator and reads the LunaSH double over SSH. The compliant appliance passes on transcripts read
-// by the tool; a pinned host key that is not the appliance's makes every appliance finding an error (exit 3), and so
-// does one that changes between the tool's two logins. An entry without resourceId is matched to the Dedicated HSM
-// whose private IP is its host (the estate gives dhsm-luna-ok the double's address), through either inventory.
+// Appliances read over SSH end to end: the CLI's scan (in this process), configured with `appliances:` (host, pinned
+// host key, key file), scans the Azure simulator and reads the LunaSH double over SSH. The compliant appliance passes
+// on transcripts read by the tool; a pinned host key that is not the appliance's makes every appliance finding an error
+// (exit 3), and so does one that changes between the tool's two logins. An entry without resourceId is matched to the
+// Dedicated HSM whose private IP is its host (the estate gives dhsm-luna-ok the double's address), through either
+// inventory.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { cleanUp, findingOf, scan, startScanTarget, statusOf, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { cleanUp, findingOf, startScanTarget, statusOf, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { ROOT } from "../helpers/simulator.js";
 import { paymentsEstate, PAYMENTS_SUBSCRIPTION } from "../helpers/estates.js";
 import { sshKeyPair, startLunashDouble, type LunashDouble } from "../../src/simulator/lunash.js";
@@ -64,7 +66,7 @@ ${byAddress ? "" : `    resourceId: ${ID}\n`}    host: ${double.host}
 }
 
 test("the appliance read over SSH passes every appliance check, its evidence naming the pinned host key", async () => {
-  const run = await scan(target, ["--config", config(luna.hostKeySha256), "--format", "html"]);
+  const run = await scanInProcess(target, ["--config", config(luna.hostKeySha256), "--format", "html"]);
   expect(run.stderr).toBe("");
   expect(statusOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")).toBe("pass");
   const finding = findingOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")!;
@@ -80,7 +82,7 @@ test("the appliance read over SSH passes every appliance check, its evidence nam
 });
 
 test("a host key other than the pinned one: every appliance finding is an error, never a pass (exit 3)", async () => {
-  const run = await scan(target, ["--config", config("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]);
+  const run = await scanInProcess(target, ["--config", config("SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]);
   expect(run.code).toBe(3);
   expect(findingOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")).toMatchObject({
     status: "error",
@@ -95,7 +97,7 @@ test.each(["arm", "resource-graph"])(
   "an entry without resourceId is matched by the HSM's private IP (--inventory %s) and judged over SSH",
   async (inventory) => {
     const snapshotFile = join(tempDir(), "snapshot.json");
-    const run = await scan(target, [
+    const run = await scanInProcess(target, [
       "--config",
       config(luna.hostKeySha256, true),
       "--inventory",
@@ -147,7 +149,7 @@ test.each(["arm", "resource-graph"])(
 test("an entry whose address no Dedicated HSM has: a warning naming it, the HSM stays manual with the reason", async () => {
   const file = config(luna.hostKeySha256, true);
   writeFileSync(file, readFileSync(file, "utf8").replace(`host: ${luna.host}`, "host: 127.0.0.2"));
-  const run = await scan(target, ["--config", file]);
+  const run = await scanInProcess(target, ["--config", file]);
   expect(run.stderr).toContain(
     "hsm-audit: warning: appliance luna-ok: no Dedicated HSM the scan found has the private IP 127.0.0.2",
   );
@@ -167,7 +169,12 @@ test("a host key that changes after the first login: the whole appliance is an e
     faults: { changeHostKeyAt: 2 },
   });
   try {
-    const run = await scan(target, ["--config", config(changing.hostKeySha256, false, changing), "--format", "md"]);
+    const run = await scanInProcess(target, [
+      "--config",
+      config(changing.hostKeySha256, false, changing),
+      "--format",
+      "md",
+    ]);
     expect(run.code).toBe(3);
     // The first login (audit) was shown the pinned key and read its four commands; the second (admin) was refused.
     expect(changing.log).toEqual(expect.arrayContaining(["audit: hsm show", "audit: audit show"]));

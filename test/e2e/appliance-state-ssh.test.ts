@@ -1,13 +1,15 @@
-// Appliances whose state the estate file gives (a Dedicated HSM's `appliance:`, not a folder of transcripts), read
-// over SSH end to end: the real CLI scans the Azure simulator and reads two LunaSH doubles, each serving the state of
-// its HSM as the estate declares it. The compliant appliance passes every appliance check; the other, which sends
-// its audit log nowhere, its syslog over UDP and keeps time by its own clock, fails exactly those three, each finding
-// citing the transcripts read over SSH (its entry matched by the HSM's private IP, the address its double listens on).
+// Appliances whose state the estate file gives (a Dedicated HSM's `appliance:`, not a folder of transcripts), read over
+// SSH end to end: the CLI's scan (in this process) reads the Azure simulator and reads two LunaSH doubles, each serving
+// the state of its HSM as the estate declares it. The compliant appliance passes every appliance check; the other,
+// which sends its audit log nowhere, its syslog over UDP and keeps time by its own clock, fails exactly those three,
+// each finding citing the transcripts read over SSH (its entry matched by the HSM's private IP, the address its double
+// listens on).
 import { writeFileSync } from "node:fs";
 import { APPLIANCE_IDS } from "../helpers/snapshots.js";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
-import { cleanUp, findingOf, scan, startScanTarget, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { cleanUp, findingOf, startScanTarget, tempDir, type ScanTarget } from "../helpers/cli.js";
+import { scanInProcess } from "../helpers/scan-in-process.js";
 import { paymentsEstate, PAYMENTS_SUBSCRIPTION } from "../helpers/estates.js";
 import { parseEstate } from "../../src/simulator/estate.js";
 import { sshKeyPair, startEstateLunashDoubles, type LunashDouble } from "../../src/simulator/lunash.js";
@@ -76,7 +78,7 @@ test("the estate's appliance states, read over SSH: the compliant one passes, th
     "dhsm-state-bad 127.0.0.2",
     "dhsm-state-ok 127.0.0.1",
   ]);
-  const run = await scan(target, ["--config", config()]);
+  const run = await scanInProcess(target, ["--config", config()]);
   expect(run.stderr).toBe("");
   expect(run.code).toBe(1);
 

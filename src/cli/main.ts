@@ -336,23 +336,26 @@ export async function main(argv: string[]): Promise<number> {
       })
       .parseAsync();
   } catch (error) {
-    // A time-stamp authority that failed is not a usage mistake: its message says what to do.
-    if (error instanceof SetupError || (error as Error | undefined)?.name === "TimestampError") {
-      process.stderr.write(`hsm-audit: ${(error as Error).message}\n`);
-      return 2;
-    }
-    if (error instanceof UsageError || (await fromInput(error))) {
-      process.stderr.write(`hsm-audit: ${(error as Error).message}\nRun 'hsm-audit --help' for usage.\n`);
-      return 2;
-    }
-    if ((error as Error).name === "YError") {
-      process.stderr.write(`hsm-audit: ${(error as Error).message}\nRun 'hsm-audit --help' for usage.\n`);
-      return 2;
-    }
-    process.stderr.write(`hsm-audit: internal error: ${(error as Error).stack ?? String(error)}\n`);
-    return 70;
+    const { code, text } = await exitOf(error);
+    process.stderr.write(text);
+    return code;
   }
   return exitCode;
+}
+
+/**
+ * How a run that threw ends: exit 2 with the error's words for a mistake the user can mend (with the usage hint, but
+ * for a setup error or a time-stamp authority that failed, whose message says what to do), else exit 70 with the
+ * stack (an internal error).
+ */
+export async function exitOf(error: unknown): Promise<{ code: 2 | 70; text: string }> {
+  if (error instanceof SetupError || (error as Error | undefined)?.name === "TimestampError") {
+    return { code: 2, text: `hsm-audit: ${(error as Error).message}\n` };
+  }
+  if (error instanceof UsageError || (error as Error | undefined)?.name === "YError" || (await fromInput(error))) {
+    return { code: 2, text: `hsm-audit: ${(error as Error).message}\nRun 'hsm-audit --help' for usage.\n` };
+  }
+  return { code: 70, text: `hsm-audit: internal error: ${(error as Error).stack ?? String(error)}\n` };
 }
 
 /** An error of an estate file or of an output: the modules that throw them are loaded only when needed. */

@@ -12,16 +12,13 @@ import { join } from "node:path";
 import yargs from "yargs";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { scan as runScan } from "../../src/cli/commands/scan.js";
-import { SetupError, UsageError } from "../../src/cli/errors.js";
 import { keepNegativeValues } from "../../src/cli/argv.js";
+import { UsageError } from "../../src/cli/errors.js";
+import { exitOf } from "../../src/cli/main.js";
 import { loadShared } from "../../src/cli/shared.js";
 import { outputOptions, periodOptions, scanOptions } from "../../src/cli/command-options.js";
 import { outputs, scanSettings, searchWindow, settings } from "../../src/cli/run-settings.js";
 import { AZURE_LIMITS, Scheduler, type Clock } from "../../src/azure/throttle.js";
-import { OutputError } from "../../src/report/outputs.js";
-import { EstateError } from "../../src/simulator/estate.js";
-import { PackUsageError, SigningKeyError, TimestampError } from "../../src/pack/errors.js";
-import { KeyVaultSignerError } from "../../src/pack/keyvault-signer.js";
 import type { Result } from "../../src/model/result.js";
 import { KNOWN_AUDIENCES, tempDir, type ScanRun, type ScanTarget } from "./cli.js";
 
@@ -127,23 +124,6 @@ async function parseScanArgs(target: ScanTarget, args: string[]) {
   return parser.parseAsync();
 }
 
-/** What main.ts prints for an error that ends a run with exit 2, or undefined for any other (an internal error). */
-function exit2Message(error: unknown): string | undefined {
-  if (error instanceof SetupError || error instanceof TimestampError) return `hsm-audit: ${error.message}\n`;
-  if (
-    error instanceof UsageError ||
-    error instanceof OutputError ||
-    error instanceof EstateError ||
-    error instanceof SigningKeyError ||
-    error instanceof PackUsageError ||
-    error instanceof KeyVaultSignerError ||
-    (error as Error | undefined)?.name === "YError"
-  ) {
-    return `hsm-audit: ${(error as Error).message}\nRun 'hsm-audit --help' for usage.\n`;
-  }
-  return undefined;
-}
-
 /** The buffers of the scans running now: stderr is the process's own, so each gets every write made meanwhile. */
 const capturing = new Set<string[]>();
 let stderrWrite: typeof process.stderr.write | undefined;
@@ -216,10 +196,11 @@ export async function scanInProcess(
       retrySleep: clock.sleep,
     }));
   } catch (error) {
-    const message = exit2Message(error);
-    if (message === undefined) throw error;
-    code = 2;
-    stderr += message;
+    // main.ts's own ending of a run that threw: exit 2 and its words, or an internal error, thrown here.
+    const exit = await exitOf(error);
+    if (exit.code !== 2) throw error;
+    code = exit.code;
+    stderr += exit.text;
   } finally {
     stderr = captured.stop() + stderr;
     agent.destroy();

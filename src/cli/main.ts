@@ -1,5 +1,4 @@
 // The command line: declares commands and maps errors to exit codes. The only place that reads argv.
-import yargs from "yargs";
 // Each command's module is loaded when it runs: `--help` or `render` never loads the Azure SDK, a scan never loads
 // the simulator.
 const commands = {
@@ -39,10 +38,14 @@ export async function main(argv: string[]): Promise<number> {
   guardStdout();
   try {
     const args = keepNegativeValues(argv);
+    // `policies list` and `policies show ID`, exactly so, run without the parser (what it would do with them).
+    const fast = policiesCommand(args);
+    if (fast) return await runPolicies(undefined, fast.id);
     const command = args.find((a) => !a.startsWith("-"));
     // Every command but `policies` reads or writes results: their modules are loaded before parsing (none when no
     // command is named: the top-level --help).
     if (command !== undefined && command !== "policies") await loadShared();
+    const { default: yargs } = await import("yargs");
     await yargs(args)
       .scriptName("hsm-audit")
       .usage("$0 <command> [options]")
@@ -308,11 +311,7 @@ export async function main(argv: string[]): Promise<number> {
             "List every policy (built-in and --policies)",
             (yy) => yy,
             async (args) => {
-              const [{ listPolicies }, { policiesFrom }] = await Promise.all([
-                commands.policies(),
-                import("./pack.js"),
-              ]);
-              exitCode = listPolicies(policiesFrom(args.policies));
+              exitCode = await runPolicies(args.policies);
             },
           )
           .command(
@@ -320,8 +319,7 @@ export async function main(argv: string[]): Promise<number> {
             "Show one policy in full",
             (yy) => yy.positional("id", { type: "string", demandOption: true }),
             async (args) => {
-              const [{ showPolicy }, { policiesFrom }] = await Promise.all([commands.policies(), import("./pack.js")]);
-              exitCode = showPolicy(policiesFrom(args.policies), args.id);
+              exitCode = await runPolicies(args.policies, args.id);
             },
           )
           .demandCommand(1, "Name a subcommand: list or show ID."),
@@ -356,6 +354,35 @@ export async function exitOf(error: unknown): Promise<{ code: 2 | 70; text: stri
     return { code: 2, text: `hsm-audit: ${(error as Error).message}\nRun 'hsm-audit --help' for usage.\n` };
   }
   return { code: 70, text: `hsm-audit: internal error: ${(error as Error).stack ?? String(error)}\n` };
+}
+
+/**
+ * `policies list` or `policies show ID` when `args` is exactly that (an id as policies spell theirs): what the parser
+ * would make of it, without loading the parser. Anything else (an option, another id, a typo) is left to the parser.
+ */
+function policiesCommand(args: readonly string[]): { id?: string } | undefined {
+  if (args[0] !== "policies") return undefined;
+  if (args.length === 2 && args[1] === "list") return {};
+  if (args.length === 3 && args[1] === "show" && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(args[2]!)) return { id: args[2]! };
+  return undefined;
+}
+
+/**
+ * Lists the policies (no `id`) or shows one. With no --policies directory, the built-in policies come from the build's
+ * record when it matches the files (src/engine/policy-cache.ts), else from the loader.
+ */
+async function runPolicies(dirs: readonly string[] | undefined, id?: string): Promise<number> {
+  const policies = await readPolicies(dirs);
+  if (id === undefined) return (await import("./commands/policy-list.js")).listPolicies(policies);
+  return (await commands.policies()).showPolicy(policies, id);
+}
+
+async function readPolicies(dirs: readonly string[] | undefined) {
+  if (dirs === undefined || dirs.length === 0) {
+    const cached = (await import("../engine/policy-cache.js")).cachedBuiltInPolicies();
+    if (cached) return cached;
+  }
+  return (await import("./pack.js")).policiesFrom(dirs);
 }
 
 /** An error of an estate file or of an output: the modules that throw them are loaded only when needed. */

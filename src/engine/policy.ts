@@ -2,15 +2,15 @@
 import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject } from "ajv";
 import { parseYaml, readYamlText } from "../util/yaml.js";
 import { SEVERITIES, type Severity } from "../model/result.js";
 import type { HsmKind } from "../model/snapshot.js";
 import { CHECK_KINDS } from "./checks/index.js";
 import { HSM_KINDS } from "../domain/hsm-kinds.js";
+import { BUILT_IN_POLICIES } from "./policy-cache.js";
 
-export const BUILT_IN_POLICIES = fileURLToPath(new URL("../../policies", import.meta.url));
+export { BUILT_IN_POLICIES };
 
 export type AppliesTo = HsmKind | "subscription";
 

@@ -5,16 +5,7 @@ import { loadFrameworks, mappingsOf } from "../../engine/frameworks.js";
 import { UsageError } from "../errors.js";
 import { printLine } from "../output.js";
 
-export function listPolicies(policies: Policy[], print: (line: string) => void = printLine): number {
-  const width = Math.max(...policies.map((p) => p.id.length));
-  print(`${"id".padEnd(width)}  severity  applies to                          title`);
-  for (const p of policies) {
-    print(`${p.id.padEnd(width)}  ${p.severity.padEnd(8)}  ${p.appliesTo.join(", ").padEnd(34)}  ${p.title}`);
-  }
-  print("");
-  print(`${policies.length} policies. 'hsm-audit policies show ID' prints one in full.`);
-  return 0;
-}
+export { listPolicies } from "./policy-list.js";
 
 export function showPolicy(policies: Policy[], id: string, print: (line: string) => void = printLine): number {
   const policy = policies.find((p) => p.id === id);

@@ -1,6 +1,6 @@
 // The built-in policies as the build loaded them, for the commands that only read policies (`policies list`, `policies
 // show`): they start without the YAML parser, the schema validator or the check kinds. `npm run build` writes the
-// record (dist/engine/built-in-policies.json, scripts/policy-cache.mjs) with loadPolicies() after tsc. It is used only
+// record (dist/engine/built-in-policies.json, scripts/precompile-policies.mjs) with loadPolicies() after tsc. It is used only
 // when the directory holds exactly the files the build loaded, each the same bytes (its SHA-256, the one the policy
 // records); anything else, and running from src (no record), gives undefined and the caller loads the directory.
 import { createHash } from "node:crypto";

@@ -62,6 +62,9 @@ describe("the packed package, installed", () => {
       expect.arrayContaining([
         "bin/hsm-audit.js",
         "dist/cli/main.js",
+        // Written by the build after tsc (scripts/precompile-policies.mjs).
+        "dist/engine/policy-validators.cjs",
+        "dist/engine/built-in-policies.json",
         "package.json",
         "policies/workspace-retention.yaml",
         "policies/frameworks/pci-dss-4-0.yaml",

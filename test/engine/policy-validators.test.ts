@@ -1,0 +1,163 @@
+// The validators `npm run build` writes as code (dist/engine/policy-validators.cjs, ajv's standalone code) accept and
+// reject exactly what the schemas compiled by ajv do, with the same errors and the same defaults applied, on a table of
+// good and bad policies and params; and the built loader uses them. Needs `npm run build` first.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { Ajv, type ValidateFunction } from "ajv";
+import { CHECK_KINDS } from "../../src/engine/checks/index.js";
+import {
+  AJV_OPTIONS,
+  BUILT_IN_POLICIES,
+  parsePolicy,
+  POLICY_SCHEMA,
+  PRECOMPILED_VALIDATORS,
+  schemaFingerprint,
+} from "../../src/engine/policy.js";
+import { parseYaml } from "../../src/util/yaml.js";
+import { cleanUp, tempDir } from "../helpers/cli.js";
+import { ROOT } from "../helpers/simulator.js";
+
+const FILE = join(ROOT, "dist", "engine", PRECOMPILED_VALIDATORS);
+if (!existsSync(FILE)) throw new Error(`${FILE} is missing: run npm run build first`);
+const precompiled = createRequire(import.meta.url)(FILE) as Record<string, ValidateFunction | string>;
+const ajv = new Ajv(AJV_OPTIONS);
+afterAll(cleanUp);
+
+/** Values of every type and edge, put in place of a key's value. */
+const ODD_VALUES: unknown[] = [42, 0, -1, 1.5, "x", "", true, null, [], [""], ["a", "a"], [1], {}, { x: [] }];
+
+/** The document with `path` set to `value` (or removed, for undefined). */
+function withValue(doc: unknown, path: string[], value: unknown): unknown {
+  const copy = structuredClone(doc) as Record<string, unknown>;
+  let at = copy;
+  for (const key of path.slice(0, -1)) {
+    if (typeof at[key] !== "object" || at[key] === null) at[key] = {};
+    at = at[key] as Record<string, unknown>;
+  }
+  if (value === undefined) delete at[path.at(-1)!];
+  else at[path.at(-1)!] = value;
+  return copy;
+}
+
+/** The paths a schema names, two levels deep (what the odd values are put at). */
+function pathsOf(schema: Record<string, unknown>, prefix: string[] = [], depth = 2): string[][] {
+  const properties = (schema["properties"] ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(properties).flatMap(([key, sub]) => [
+    [...prefix, key],
+    ...(depth > 1 ? pathsOf(sub, [...prefix, key], depth - 1) : []),
+  ]);
+}
+
+/** Good documents, and each of them spoilt at every path the schema names. */
+function table(schema: Record<string, unknown>, goods: unknown[]): unknown[] {
+  const paths = [...pathsOf(schema), ["unknownKey"]];
+  return goods.flatMap((good) => [
+    good,
+    ...paths.flatMap((path) => [undefined, ...ODD_VALUES].map((value) => withValue(good, path, value))),
+  ]);
+}
+
+/** What a validator makes of a document: the verdict, the errors, and the document after (defaults applied). */
+function outcome(validate: ValidateFunction, doc: unknown) {
+  const data = structuredClone(doc);
+  const valid = validate(data);
+  return { valid, errors: validate.errors ?? null, data };
+}
+
+function expectSame(compiled: ValidateFunction, code: ValidateFunction, docs: unknown[]) {
+  let valid = 0;
+  for (const doc of docs) {
+    const expected = outcome(compiled, doc);
+    expect({ doc, ...outcome(code, doc) }).toEqual({ doc, ...expected });
+    if (expected.valid) valid++;
+  }
+  // The table holds both: documents accepted and documents refused.
+  expect(valid).toBeGreaterThan(0);
+  expect(valid).toBeLessThan(docs.length);
+}
+
+const BUILT_INS = readdirSync(BUILT_IN_POLICIES)
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => {
+    const file = join(BUILT_IN_POLICIES, f);
+    return parseYaml(readFileSync(file, "utf8"), file, (_f, _l, reason) => new Error(reason)).value as {
+      check: string;
+      params?: unknown;
+    };
+  });
+
+test("the code was made from the schemas of these sources", () => {
+  expect(precompiled["fingerprint"]).toBe(schemaFingerprint());
+});
+
+test("the policy validator: every built-in policy, and each spoilt at every key", () => {
+  expect(BUILT_INS.length).toBeGreaterThan(20);
+  const docs = table(POLICY_SCHEMA, BUILT_INS);
+  expect(docs.length).toBeGreaterThan(2000);
+  expectSame(ajv.compile(POLICY_SCHEMA), precompiled["policy"] as ValidateFunction, docs);
+});
+
+test.each([...CHECK_KINDS.keys()])("the params validator of %s", (name) => {
+  const kind = CHECK_KINDS.get(name)!;
+  const goods = [{}, ...BUILT_INS.filter((p) => p.check === name).map((p) => p.params ?? {})];
+  expectSame(
+    ajv.compile(kind.paramsSchema),
+    precompiled[`params-${name}`] as ValidateFunction,
+    table(kind.paramsSchema, goods),
+  );
+});
+
+test("the built loader uses the code (no schema compiled), and reads good and bad files as the sources do", () => {
+  const dir = tempDir();
+  const text = readFileSync(join(BUILT_IN_POLICIES, "workspace-retention.yaml"), "utf8");
+  const files: Record<string, string> = {
+    "workspace-retention.yaml": text,
+    "bad-severity.yaml": text
+      .replace("id: workspace-retention", "id: bad-severity")
+      .replace("severity: medium", "severity: urgent"),
+    "bad-params.yaml": text
+      .replace("id: workspace-retention", "id: bad-params")
+      .replace("minimumDays: 365", "minimumDays: 0"),
+    "unknown-param.yaml": text
+      .replace("id: workspace-retention", "id: unknown-param")
+      .replace("  minimumDays: 365", "  minimumDays: 365\n  maximumDays: 3"),
+    "no-params.yaml": text.replace("id: workspace-retention", "id: no-params").replace(/params:\n.*\n.*\n/, ""),
+    "missing-key.yaml": text
+      .replace("id: workspace-retention", "id: missing-key")
+      .replace(/rationale: [\s\S]*?\nremediation:/, "remediation:"),
+  };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const read = (load: (text: string, file: string) => unknown) =>
+    Object.keys(files).map((name) => {
+      try {
+        return { name, policy: load(files[name]!, join(dir, name)) };
+      } catch (error) {
+        return { name, error: (error as Error).message };
+      }
+    });
+  const script = `
+    import { createRequire } from "node:module";
+    import { parsePolicy } from ${JSON.stringify(join(ROOT, "dist/engine/policy.js"))};
+    const files = ${JSON.stringify(files)};
+    const dir = ${JSON.stringify(dir)};
+    const out = Object.keys(files).map((name) => {
+      try { return { name, policy: parsePolicy(files[name], dir + "/" + name) }; }
+      catch (error) { return { name, error: error.message }; }
+    });
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((m) => /ajv.dist.(compile|core)/.test(m));
+    process.stdout.write(JSON.stringify({ out, loaded }));`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  const built = JSON.parse(run.stdout) as { out: unknown[]; loaded: string[] };
+  expect(built.loaded).toEqual([]);
+  const fromSources = read((t, f) => parsePolicy(t, f));
+  expect(built.out).toEqual(fromSources);
+  expect(fromSources.filter((r) => "error" in r).map((r) => r.name)).toEqual([
+    "bad-severity.yaml",
+    "bad-params.yaml",
+    "unknown-param.yaml",
+    "missing-key.yaml",
+  ]);
+});

@@ -341,6 +341,9 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+/** How a policy id is spelt (the policy schema's `id` pattern). */
+const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 /**
  * How a run that threw ends: exit 2 with the error's words for a mistake the user can mend (with the usage hint, but
  * for a setup error or a time-stamp authority that failed, whose message says what to do), else exit 70 with the
@@ -363,7 +366,9 @@ export async function exitOf(error: unknown): Promise<{ code: 2 | 70; text: stri
 function policiesCommand(args: readonly string[]): { id?: string } | undefined {
   if (args[0] !== "policies") return undefined;
   if (args.length === 2 && args[1] === "list") return {};
-  if (args.length === 3 && args[1] === "show" && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(args[2]!)) return { id: args[2]! };
+  // yargs reads a last word `help` as --help.
+  const id = args[2];
+  if (args.length === 3 && args[1] === "show" && id !== undefined && id !== "help" && KEBAB.test(id)) return { id };
   return undefined;
 }
 

@@ -13,6 +13,7 @@ test.each([
   [["policies", "list"]],
   [["policies", "show", "no-such-policy"]],
   [["policies", "show", "007"]],
+  [["policies", "show", "version"]],
   [["policies", "show", "Workspace-Retention"]],
   [["policies", "show"]],
   [["policies", "lst"]],
@@ -20,6 +21,13 @@ test.each([
 ])("hsm-audit %j: the built CLI prints what main() prints", async (args) => {
   const [spawned, inProcess] = [await runCli(args), await runMain(args, ROOT)];
   expect(spawned).toEqual(inProcess);
+});
+
+// yargs reads a last word `help` as --help, and ends the process when it has printed the help: spawned only.
+test("hsm-audit policies show help: the parser's help of show, as with --help", async () => {
+  const [word, option] = [await runCli(["policies", "show", "help"]), await runCli(["policies", "show", "--help"])];
+  expect(word.stdout).toContain("Show one policy in full");
+  expect(word).toEqual(option);
 });
 
 test("hsm-audit policies show ID: the built CLI prints what main() prints, for every built-in policy", async () => {

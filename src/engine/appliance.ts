@@ -10,7 +10,14 @@ import {
   LUNA_SYSLOG_TLS_SINCE,
   type LunaCommandKey,
 } from "../domain/luna.js";
-import type { ApplianceFacts, ApplianceReadings, HsmFacts, LunaRemoteHost, Snapshot } from "../model/snapshot.js";
+import {
+  isKnown,
+  type ApplianceFacts,
+  type ApplianceReadings,
+  type HsmFacts,
+  type LunaRemoteHost,
+  type Snapshot,
+} from "../model/snapshot.js";
 import { defineCheck, type CheckKind, type Verdict } from "./check.js";
 
 /** The thresholds of the appliance judges: one schema, so each check kind and the roll-up take the same params. */
@@ -141,6 +148,16 @@ export function applianceFor(
       },
     };
   }
+  const unseen = appliance.match?.by === "privateIp" ? unlistedDedicatedHsms(snapshot) : undefined;
+  if (unseen) {
+    return {
+      verdict: {
+        status: "error",
+        message: `Appliance ${appliance.name} was matched to ${hsm.name} by its private IP ${appliance.match?.privateIp ?? appliance.host ?? ""} alone, and ${unseen.where} could not be listed: another Dedicated HSM there may have that address, so its evidence is not shown to be ${hsm.name}'s. Give the entry the HSM's resourceId (docs/appliance-evidence.md).`,
+        evidence: unseen.evidence,
+      },
+    };
+  }
   const twin = sameSerialAs(appliance, snapshot);
   if (twin) {
     return {
@@ -152,6 +169,29 @@ export function applianceFor(
     };
   }
   return { appliance };
+}
+
+/**
+ * Where the scan could not list every Dedicated HSM in its scope (a subscription's Dedicated HSM list, a management
+ * group's descendants), with the evidence of those reads; undefined when every list was read. A match by private IP is unique only among the HSMs listed: one it could not list may share the address.
+ */
+function unlistedDedicatedHsms(snapshot: Snapshot): { where: string; evidence: string[] } | undefined {
+  const places: string[] = [];
+  const evidence: string[] = [];
+  for (const group of snapshot.scope.managementGroups ?? []) {
+    if (isKnown(group.descendants)) continue;
+    places.push(`the subscriptions of management group ${group.id}`);
+    evidence.push(...group.descendants.evidence);
+  }
+  for (const sub of snapshot.subscriptions) {
+    const fact = sub.inventory.dedicatedHsm;
+    if (isKnown(fact)) continue;
+    places.push(
+      `the Dedicated HSMs of subscription ${sub.displayName ? `${sub.displayName} (${sub.subscriptionId})` : sub.subscriptionId}`,
+    );
+    evidence.push(...(fact?.evidence ?? []));
+  }
+  return places.length > 0 ? { where: places.join(", "), evidence: [...new Set(evidence)] } : undefined;
 }
 
 /**

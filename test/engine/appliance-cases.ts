@@ -150,6 +150,65 @@ function byAddress(
   };
 }
 
+/** A case whose scan also covered a subscription whose Dedicated HSM list could not be read (403). */
+function withUnlisted(c: Pick<CheckCase, "target" | "snapshot">): Pick<CheckCase, "target" | "snapshot"> {
+  const [own] = c.snapshot.subscriptions;
+  const other = "99999999-0000-4000-8000-000000000009";
+  return {
+    ...c,
+    snapshot: {
+      ...c.snapshot,
+      subscriptions: [
+        ...c.snapshot.subscriptions,
+        {
+          ...own!,
+          subscriptionId: other,
+          displayName: "Elsewhere",
+          inventory: {
+            ...own!.inventory,
+            dedicatedHsm: {
+              error: { message: "HTTP 403 AuthorizationFailed", code: "AuthorizationFailed", status: 403 },
+              evidence: ["ev-unlisted"],
+            },
+          },
+        },
+      ],
+      evidence: [
+        ...c.snapshot.evidence,
+        {
+          id: "ev-unlisted",
+          method: "GET",
+          url: `https://management.azure.com/subscriptions/${other}/providers/Microsoft.HardwareSecurityModules/dedicatedHSMs?api-version=2021-11-30`,
+          status: 403,
+          capturedAt: CAPTURED,
+          sha256: "2".repeat(64),
+          durationMs: 0,
+          purpose: `the Dedicated HSM list of subscription ${other}`,
+        },
+      ],
+    },
+  };
+}
+
+/** A case whose scan was scoped to a management group whose descendants could not be read. */
+function withUnreadGroup(c: Pick<CheckCase, "target" | "snapshot">): Pick<CheckCase, "target" | "snapshot"> {
+  return {
+    ...c,
+    snapshot: {
+      ...c.snapshot,
+      scope: {
+        ...c.snapshot.scope,
+        managementGroups: [
+          {
+            id: "mg-hidden",
+            descendants: { error: { message: "HTTP 403", code: "AuthorizationFailed" }, evidence: ["ev-mg"] },
+          },
+        ],
+      },
+    },
+  };
+}
+
 const noEvidence = (): Pick<CheckCase, "target" | "snapshot"> => ({
   target: hsmTarget(LUNA),
   snapshot: snapshot({ hsms: [LUNA] }),
@@ -576,6 +635,26 @@ export const applianceEvidence: CheckCase[] = [
       // The transcripts, and the inventory's answer that showed the address.
       evidence: ["lx-hsmShow", "ev-dedicated-list"],
     },
+  },
+  {
+    name: "matched by private IP while another subscription's Dedicated HSMs could not be listed: error, not a pass",
+    ...withUnlisted(byAddress([LUNA_AT_IP], "10.2.0.4")),
+    expect: {
+      status: "error",
+      message:
+        /^Appliance luna-01 was matched to dhsm-luna-01 by its private IP 10\.2\.0\.4 alone, and the Dedicated HSMs of subscription Elsewhere \(99999999-0000-4000-8000-000000000009\) could not be listed: another Dedicated HSM there may have that address.*Give the entry the HSM's resourceId/,
+      evidence: ["ev-unlisted"],
+    },
+  },
+  {
+    name: "matched by private IP while a management group's subscriptions could not be listed: error",
+    ...withUnreadGroup(byAddress([LUNA_AT_IP], "10.2.0.4")),
+    expect: { status: "error", message: /the subscriptions of management group mg-hidden could not be listed/ },
+  },
+  {
+    name: "named by resourceId while another subscription's list failed: judged (the entry names its HSM)",
+    ...withUnlisted(byAddress([LUNA_AT_IP], "10.2.0.4", LUNA_AT_IP, LUNA_AT_IP.id)),
+    expect: { status: "pass", message: /^Appliance luna-01 \(dhsm-luna-01\) passes/ },
   },
   {
     name: "an address two Dedicated HSMs share (two VNets): manual for each, naming both",

@@ -30,7 +30,9 @@ export default defineCheck({
     const found = applianceFor(hsm, snapshot, "manual");
     if ("verdict" in found) {
       const sub = memoFor(snapshot, memo).subscription(hsm.subscriptionId);
-      return { ...found.verdict, evidence: sub?.inventory.dedicatedHsm?.evidence ?? [] };
+      // Its own evidence (a failed list elsewhere, the same serial twice), and the inventory's answer that listed it.
+      const listed = sub?.inventory.dedicatedHsm?.evidence ?? [];
+      return { ...found.verdict, evidence: [...new Set([...found.verdict.evidence, ...listed])] };
     }
     const appliance = found.appliance;
     // How the appliance was found to be this HSM, when not by the resourceId its entry names.

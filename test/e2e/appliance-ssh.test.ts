@@ -198,3 +198,30 @@ test("a host key that changes after the first login: the whole appliance is an e
     await changing.close();
   }
 });
+
+test("matched by private IP while another subscription's Dedicated HSMs could not be listed: every appliance finding is an error (exit 3)", async () => {
+  const hidden = "eeeeeeee-0000-4000-8000-00000000000e";
+  const partial = await startScanTarget(`${ESTATE}  - subscriptionId: ${hidden}
+    displayName: Hidden
+faults:
+  - { route: hsmList, match: ${hidden}, status: 403 }
+`);
+  try {
+    const run = await scanInProcess(partial, ["--config", config(luna.hostKeySha256, true)]);
+    expect(run.code).toBe(3);
+    const appliance = run.result!.findings.filter((f) => f.policyId.startsWith("appliance-") && f.resourceId === ID);
+    expect(appliance.length).toBeGreaterThan(1);
+    for (const f of appliance) {
+      expect([f.policyId, f.status]).toEqual([f.policyId, "error"]);
+      expect(f.message).toContain(
+        `matched to dhsm-luna-ok by its private IP 127.0.0.1 alone, and the Dedicated HSMs of subscription Hidden (${hidden}) could not be listed`,
+      );
+    }
+    // The failed list is cited: the 403 the auditor can read.
+    const rollUp = findingOf(run.result, "appliance-audit-evidence", "dhsm-luna-ok")!;
+    const cited = run.result!.evidence.filter((e) => rollUp.evidence.includes(e.id));
+    expect(cited.some((e) => e.status === 403 && e.url.includes(hidden))).toBe(true);
+  } finally {
+    await partial.close();
+  }
+});

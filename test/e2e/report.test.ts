@@ -239,56 +239,23 @@ test("render --paper letter re-renders a saved result, and refuses a bad paper s
   const dir = tempDir();
   const { out: demoOut, run: demoRan } = await demo();
   expect(demoRan.code).toBe(1);
-  const run = await runMain(
-    [
-      "render",
-      "--result",
-      join(demoOut, "result.json"),
-      "--format",
-      "pdf",
-      "--paper",
-      "letter",
-      "--out",
-      join(dir, "letter"),
-    ],
-    tempDir(),
-  );
+  /** `render --format pdf FLAG VALUE` of the demo's result.json into dir/OUT. */
+  const renderPdf = (flag: string, value: string, out: string) =>
+    runMain(
+      ["render", "--result", join(demoOut, "result.json"), "--format", "pdf", flag, value, "--out", join(dir, out)],
+      tempDir(),
+    );
+  const run = await renderPdf("--paper", "letter", "letter");
   expect(run.code).toBe(0);
   const pdf = await readPdf(join(dir, "letter/report.pdf"));
   expect(new Set(pdf.sizes.map((s) => s.join("x")))).toEqual(new Set(["612x792"]));
   // The result.json written beside it is byte for byte the one rendered.
   expect(readFileSync(join(dir, "letter/result.json"))).toEqual(readFileSync(join(demoOut, "result.json")));
-  const bad = await runMain(
-    [
-      "render",
-      "--result",
-      join(demoOut, "result.json"),
-      "--format",
-      "pdf",
-      "--paper",
-      "legal",
-      "--out",
-      join(dir, "legal"),
-    ],
-    tempDir(),
-  );
+  const bad = await renderPdf("--paper", "legal", "legal");
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/--paper must be one of a4, letter/);
   expect(existsSync(join(dir, "legal"))).toBe(false);
-  const badDetail = await runMain(
-    [
-      "render",
-      "--result",
-      join(demoOut, "result.json"),
-      "--format",
-      "pdf",
-      "--pdf-detail",
-      "brief",
-      "--out",
-      join(dir, "brief"),
-    ],
-    tempDir(),
-  );
+  const badDetail = await renderPdf("--pdf-detail", "brief", "brief");
   expect(badDetail.code).toBe(2);
   expect(badDetail.stderr).toMatch(/--pdf-detail must be one of summary, full, not 'brief'/);
   expect(existsSync(join(dir, "brief"))).toBe(false);

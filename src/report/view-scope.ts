@@ -85,6 +85,14 @@ export function accessStatementOf(
         ),
       ];
     });
+    // A subscription in scope where the scan found no HSM has no resource group whose permissions were read: said, so
+    // that its absence is not read as a gap or a grant.
+    const read = new Set([...bySubscription.keys()].map((id) => id.toLowerCase()));
+    for (const id of result.scope.subscriptions) {
+      if (read.has(id.toLowerCase())) continue;
+      const label = names[id] ? `Subscription ${names[id]} (${id})` : `Subscription ${id}`;
+      out.readAccess.push(`${label}: no HSM found, so no resource group's permissions were read.`);
+    }
     out.readAccessNote =
       "What the credential could read comes from Microsoft.Authorization/permissions, read for each resource group " +
       "holding an HSM (its role assignments' actions and notActions; deny assignments are not in that answer). It is " +

@@ -104,6 +104,24 @@ describe("what the credential could read, per subscription", () => {
     expect(lines[0]).toMatch(/: could read every resource group holding an HSM \(2\)\.$/);
   });
 
+  test("a subscription in scope where no HSM was found says so, not a grant nor a gap", () => {
+    const other = "bbbbbbbb-0000-4000-8000-00000000000b";
+    const base = withAccess(undefined, [granted("rg-a")]);
+    const result: Result = {
+      ...base,
+      scope: {
+        ...base.scope,
+        subscriptions: [...base.scope.subscriptions, other],
+        subscriptionNames: { ...base.scope.subscriptionNames, [other]: "Empty" },
+      },
+    };
+    expect(validateResult(result)).toBe(true);
+    expect(accessStatementOf(result).readAccess).toEqual([
+      expect.stringMatching(/: could read every resource group holding an HSM \(1\)\.$/),
+      `Subscription Empty (${other}): no HSM found, so no resource group's permissions were read.`,
+    ]);
+  });
+
   test("a gap and an unknown are named, in the PDF, the HTML and summary.md", async () => {
     const result = withAccess({ known: true, claims: { tid: TENANT, oid: OID, appid: "app-2" } }, [
       granted("rg-a"),

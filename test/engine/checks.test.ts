@@ -3,36 +3,13 @@
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
 import { judges, type CheckKind, type Verdict } from "../../src/engine/check.js";
 import { snapshot, subscription } from "../helpers/snapshots.js";
-import { parsePolicy } from "../../src/engine/policy.js";
+import { paramsWithDefaults } from "../helpers/policies.js";
 import { CASES, type CheckCase } from "./cases.js";
 
 function kindOf(name: string): CheckKind {
   const kind = CHECK_KINDS.get(name);
   if (!kind) throw new Error(`no check kind ${name}`);
   return kind;
-}
-
-/** The params a policy file would hand the check: `params` with the kind's schema defaults applied. */
-function paramsWithDefaults(kind: CheckKind, params: Record<string, unknown> = {}): Record<string, unknown> {
-  const appliesTo =
-    kind.scope === "subscription"
-      ? "[subscription]"
-      : `[${(kind.kinds ?? ["cloudHsm", "managedHsm", "dedicatedHsm"]).join(", ")}]`;
-  const text = [
-    "id: case-policy",
-    "title: A check kind under test",
-    "description: Runs one check kind over a test snapshot.",
-    "severity: high",
-    `appliesTo: ${appliesTo}`,
-    `check: ${kind.name}`,
-    `params: ${JSON.stringify(params)}`,
-    "rationale: Tests.",
-    "remediation:",
-    "  azCli: echo",
-    "  powershell: echo",
-    "references: []",
-  ].join("\n");
-  return parsePolicy(text, "case-policy.yaml").params;
 }
 
 function run(kindName: string, c: CheckCase): Verdict {

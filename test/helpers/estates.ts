@@ -1,5 +1,6 @@
 // Small estates for end-to-end tests: one subscription ("Payments") with a workspace that keeps 400 days, and the HSM
 // lists a test gives.
+import { EstateError, parseEstate } from "../../src/simulator/estate.js";
 
 export const PAYMENTS_SUBSCRIPTION = "aaaaaaaa-0000-4000-8000-000000000001";
 
@@ -28,4 +29,15 @@ subscriptions:
 ${Object.entries(lists)
   .map(([key, entries]) => `    ${key}:\n${entries}`)
   .join("")}`;
+}
+
+/** The problems an estate file's text is refused with (EstateError's message); throws if it is accepted. */
+export function estateProblems(text: string, file: string, now?: Date): string {
+  try {
+    parseEstate(text, file, now ? { now } : {});
+  } catch (error) {
+    if (error instanceof EstateError) return error.message;
+    throw error;
+  }
+  throw new Error("expected the estate to be rejected");
 }

@@ -1,11 +1,12 @@
 // Estate files: what they resolve to, and the errors a person sees for a bad one.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EstateError, loadEstateFile, parseEstate, settingCarries } from "../../src/simulator/estate.js";
+import { loadEstateFile, parseEstate, settingCarries } from "../../src/simulator/estate.js";
 import { SIMULATOR_PRINCIPAL_ID } from "../../src/simulator/token.js";
 import { buildWorkspaceTables } from "../../src/simulator/tables.js";
 import { estateSchema } from "../../src/simulator/estate-schema.js";
 import { CONTOSO, ROOT } from "../helpers/simulator.js";
+import { estateProblems } from "../helpers/estates.js";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 
@@ -15,15 +16,7 @@ subscriptions:
     displayName: Lab
 ${body}`;
 
-function problemsOf(text: string): string {
-  try {
-    parseEstate(text, "lab.yaml", { now: NOW });
-  } catch (error) {
-    if (error instanceof EstateError) return error.message;
-    throw error;
-  }
-  throw new Error("expected the estate to be rejected");
-}
+const problemsOf = (text: string) => estateProblems(text, "lab.yaml", NOW);
 
 /** A Cloud HSM `c` with the given YAML under it (indented 8 spaces), beside a workspace `law` and a storage account. */
 const hsm = (body: string) =>

@@ -6,14 +6,15 @@ import { APPLIANCE_IDS } from "../helpers/snapshots.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
-import { parsePolicy } from "../../src/engine/policy.js";
+import { paramsWithDefaults } from "../helpers/policies.js";
 import { parseTranscript } from "../../src/azure/luna/lunash.js";
 import { LUNA_COMMANDS, LUNA_COMMAND_KEYS } from "../../src/domain/luna.js";
 import { applianceState, renderLunash, type ApplianceStateInput } from "../../src/simulator/lunash-render.js";
-import { EstateError, parseEstate } from "../../src/simulator/estate.js";
+import { parseEstate } from "../../src/simulator/estate.js";
 import type { ApplianceReadings, EvidenceRecord, Snapshot } from "../../src/model/snapshot.js";
 import { dedicatedHsm, hsmTarget, snapshot } from "../helpers/snapshots.js";
 import { ROOT } from "../helpers/simulator.js";
+import { estateProblems } from "../helpers/estates.js";
 
 /** When the commands are answered: three hours before the helpers' snapshot started (2025-06-08T12:00:00Z). */
 const NOW = new Date("2025-06-08T09:00:00.000Z");
@@ -21,25 +22,6 @@ const LUNA = dedicatedHsm({ name: "dhsm-luna-01" });
 
 const ASPECTS = APPLIANCE_IDS;
 type Aspect = (typeof ASPECTS)[number];
-
-/** The params a policy file would hand the kind: none given, so the schema's defaults. */
-function defaults(kind: string): Record<string, unknown> {
-  const text = [
-    "id: case-policy",
-    "title: A check kind under test",
-    "description: Runs one check kind over a rendered appliance.",
-    "severity: high",
-    "appliesTo: [dedicatedHsm]",
-    `check: ${kind}`,
-    "params: {}",
-    "rationale: Tests.",
-    "remediation:",
-    "  azCli: echo",
-    "  powershell: echo",
-    "references: []",
-  ].join("\n");
-  return parsePolicy(text, "case-policy.yaml").params;
-}
 
 /** Renders every command of `input`'s appliance, parses each transcript, and builds the snapshot a scan would. */
 function scanned(input: ApplianceStateInput): { snapshot: Snapshot; unreadable: string[] } {
@@ -86,7 +68,7 @@ function scanned(input: ApplianceStateInput): { snapshot: Snapshot; unreadable: 
 function verdictOf(kind: string, s: Snapshot) {
   const check = CHECK_KINDS.get(kind);
   if (!check) throw new Error(`no check kind ${kind}`);
-  return check.evaluate(hsmTarget(LUNA), defaults(kind), s);
+  return check.evaluate(hsmTarget(LUNA), paramsWithDefaults(check), s);
 }
 
 /** Each variation of the compliant state: the aspects it fails (every other one passes), and what the message says. */
@@ -251,15 +233,7 @@ subscriptions:
         appliance:
 ${appliance}`;
 
-function problemsOf(text: string): string {
-  try {
-    parseEstate(text, "lab.yaml", { now: NOW });
-  } catch (error) {
-    if (error instanceof EstateError) return error.message;
-    throw error;
-  }
-  throw new Error("expected the estate to be rejected");
-}
+const problemsOf = (text: string) => estateProblems(text, "lab.yaml", NOW);
 
 describe("the estate's appliance state", () => {
   test("resolved over the compliant defaults", () => {

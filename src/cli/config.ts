@@ -3,6 +3,7 @@
 // naming the file and the line. Paths in the file are relative to the file's directory.
 import { normaliseIp } from "../domain/appliance-match.js";
 import { GUID_PATTERN } from "../domain/guid.js";
+import { idKey } from "../domain/ids.js";
 import { MANAGEMENT_GROUP_ID_PATTERN, MANAGEMENT_GROUP_ID_RULE } from "../domain/management-groups.js";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -164,7 +165,18 @@ export function loadConfig(flag: string | undefined, cwd = process.cwd()): Loade
   if (config.managementGroups !== undefined && (config.subscriptions ?? []).length > 0) {
     throw fail(lineOf(["managementGroups"]), SCOPE_CONFLICT("subscriptions and managementGroups cannot both be set"));
   }
+  const namedBy = new Map<string, number>();
   for (const [i, appliance] of (config.appliances ?? []).entries()) {
+    if (appliance.resourceId !== undefined) {
+      const earlier = namedBy.get(idKey(appliance.resourceId));
+      if (earlier !== undefined) {
+        throw fail(
+          lineOf(["appliances", i, "resourceId"]),
+          `appliances.${i}.resourceId: the same Dedicated HSM as appliances.${earlier}; one HSM has one appliance`,
+        );
+      }
+      namedBy.set(idKey(appliance.resourceId), i);
+    }
     if (appliance.resourceId === undefined && normaliseIp(appliance.host) === undefined) {
       throw fail(
         lineOf(["appliances", i, "host"]),

@@ -118,7 +118,18 @@ export function applianceFor(
     };
   }
   const appliances = snapshot.appliances ?? [];
-  const appliance = appliances.find((a) => a.hsmId !== undefined && sameId(a.hsmId, hsm.id));
+  const forThis = appliances.filter((a) => a.hsmId !== undefined && sameId(a.hsmId, hsm.id));
+  const appliance = forThis[0];
+  if (forThis.length > 1) {
+    // Two entries for one HSM: which appliance is its own is not shown, so neither's readings prove anything.
+    return {
+      verdict: {
+        status: "error",
+        message: `${forThis.length} appliance entries are for ${hsm.name} (${forThis.map((a) => a.name).join(", ")}): one Dedicated HSM has one appliance, and which of them is its own is not shown. Keep one entry per HSM (docs/appliance-evidence.md).`,
+        evidence: [],
+      },
+    };
+  }
   if (!appliance) {
     // An entry whose address is this HSM's private IP, but also another's (or another entry's): matched to neither.
     const unmatched = appliances.filter(

@@ -83,6 +83,13 @@ describe("the configuration's appliances (read over SSH): each mistake exits 2 w
       undefined,
     ],
     [
+      "two entries for one Dedicated HSM (its id in other capitals)",
+      `    agent: true\n  - name: luna-2\n    resourceId: ${ID.replace("/rg/", "/RG/").replace(/d1$/, "D1")}\n    host: 10.20.1.5\n    hostKey: SHA256:${"B".repeat(43)}\n    agent: true\n`,
+      8,
+      /appliances.1.resourceId: the same Dedicated HSM as appliances.0; one HSM has one appliance/,
+      undefined,
+    ],
+    [
       "a fingerprint that is not one",
       "    key: k\n",
       5,

@@ -657,6 +657,18 @@ export const applianceEvidence: CheckCase[] = [
     expect: { status: "pass", message: /^Appliance luna-01 \(dhsm-luna-01\) passes/ },
   },
   {
+    name: "two appliance entries for one HSM (a copied resourceId): error, neither's readings judged",
+    ...(() => {
+      const one = withAppliance();
+      const [own] = one.snapshot.appliances!;
+      return { ...one, snapshot: { ...one.snapshot, appliances: [own!, { ...own!, name: "luna-copy" }] } };
+    })(),
+    expect: {
+      status: "error",
+      message: /^2 appliance entries are for dhsm-luna-01 \(luna-01, luna-copy\): .*Keep one entry per HSM/,
+    },
+  },
+  {
     name: "an address two Dedicated HSMs share (two VNets): manual for each, naming both",
     ...byAddress([LUNA_AT_IP, TWIN_AT_IP], "10.2.0.4"),
     expect: {

@@ -15,6 +15,7 @@ import { LUNA_COMMAND_KEYS, LUNA_COMMANDS, type LunaCommandKey } from "../../dom
 
 import type { ApplianceFacts, ApplianceReadings, CollectionError, EvidenceRecord } from "../../model/snapshot.js";
 import { normaliseIp } from "../../domain/appliance-match.js";
+import { idKey } from "../../domain/ids.js";
 import { parseYaml, readYamlText } from "../../util/yaml.js";
 import { commandResultCode, MAX_TRANSCRIPT_BYTES, parseTranscript } from "./lunash.js";
 import { readBounded } from "../../util/bounded-read.js";
@@ -147,7 +148,7 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
         `appliances.${i}.name: '${name}' is also appliances.${dupName}`,
       );
     }
-    const dupId = resourceId !== undefined ? seenIds.get(resourceId.toLowerCase()) : undefined;
+    const dupId = resourceId !== undefined ? seenIds.get(idKey(resourceId)) : undefined;
     if (dupId !== undefined) {
       throw new ApplianceIndexError(
         file,
@@ -156,7 +157,7 @@ export function loadApplianceIndex(dir: string): ApplianceIndex {
       );
     }
     seenNames.set(name.toLowerCase(), i);
-    if (resourceId !== undefined) seenIds.set(resourceId.toLowerCase(), i);
+    if (resourceId !== undefined) seenIds.set(idKey(resourceId), i);
     let folder: boolean;
     try {
       folder = statSync(join(directory, name)).isDirectory();

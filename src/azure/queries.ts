@@ -177,19 +177,22 @@ const QUESTIONS = {
 | where OperationName in ${list([...CLOUD_HSM_SENSITIVE, ...MANAGED_HSM_SENSITIVE])} or OperationName contains "backup" or OperationName contains "restore"
 | summarize Records = count(), Rows = make_list(bag_pack("time", TimeGenerated, "caller", Caller, "identity", Identity, "outcome", Outcome), ${EVIDENCE_ROWS}) by TenantId, _ResourceId, OperationName`,
   },
-  /** Successful key retrievals of Managed HSM per caller and UTC day (the mass-retrieval signal). */
+  /**
+   * Successful key retrievals of Managed HSM per caller and hour (the mass-retrieval signal): by the hour, so that a
+   * burst is counted whole in some 24 hours whatever the time of day it straddles.
+   */
   keyGets: {
     cells: {
       _ResourceId: ["hsmId", "string"],
       Caller: ["caller", "string"],
       Identity: ["identity", "string"],
-      Day: ["day", "instant"],
+      Bin: ["bin", "instant"],
       Gets: ["gets", "number"],
     },
     build: (ids?: readonly string[]) =>
       `${auditRecords(ids)}
 | where OperationName == "KeyGet" and Outcome == "success"
-| summarize Gets = count() by TenantId, _ResourceId, Caller, Identity, Day = bin(TimeGenerated, 1d)`,
+| summarize Gets = count() by TenantId, _ResourceId, Caller, Identity, Bin = bin(TimeGenerated, 1h)`,
   },
   /** Failed requests per caller and five minutes (bursts are found over any hour), with the operations that failed. */
   failures: {

@@ -212,7 +212,7 @@ const ROW_KEY: { [K in keyof ActivityRows]: (row: ActivityRows[K][number]) => st
   callers: (r) => `${r.caller}\u0000${r.identity}`,
   series: (r) => r.bin,
   sensitive: (r) => r.operation,
-  keyGets: (r) => `${r.caller}\u0000${r.identity}\u0000${r.day}`,
+  keyGets: (r) => `${r.caller}\u0000${r.identity}\u0000${r.bin}`,
   failures: (r) => `${r.caller}\u0000${r.identity}\u0000${r.bin}`,
 };
 

@@ -391,7 +391,7 @@ export interface ActivityRows {
     records: number;
     rows: { time: string; caller: string; identity: string; outcome: string }[];
   }[];
-  keyGets: { hsmId: string; caller: string; identity: string; day: string; gets: number }[];
+  keyGets: { hsmId: string; caller: string; identity: string; bin: string; gets: number }[];
   /** Failed requests per caller and five-minute bin. */
   failures: { hsmId: string; caller: string; identity: string; bin: string; failures: number; operations: string[] }[];
 }

@@ -224,17 +224,17 @@ export const activitySensitiveOperations: CheckCase[] = [
   },
 ];
 
-const gets = (caller: string, day: string, n: number, identity = "") => ({
+const gets = (caller: string, bin: string, n: number, identity = "") => ({
   hsmId: id(mhsm),
   caller,
   identity,
-  day,
+  bin,
   gets: n,
 });
 
 export const activityMassRetrieval: CheckCase[] = [
   {
-    name: "26 KeyGets by one caller in a day: fail, naming the caller",
+    name: "26 KeyGets by one caller in an hour: fail, naming the caller",
     ...on(mhsm, {
       activitySamples: [
         activity(WORKSPACE, [mhsm], {
@@ -248,8 +248,57 @@ export const activityMassRetrieval: CheckCase[] = [
     expect: {
       status: "fail",
       message:
-        /^1 caller of Mhsm-Keys made more than 25 successful KeyGet requests in a day .*most 26\): app@contoso\.com\.$/,
+        /^1 caller of Mhsm-Keys made more than 25 successful KeyGet requests within 24 hours \(most 26\): app@contoso\.com\.$/,
     },
+  },
+  {
+    name: "a burst across a UTC midnight (15 before, 15 after) is counted whole: fail at 30",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          keyGets: [
+            gets("203.0.113.5", "2025-06-03T23:00:00.000Z", 15, "harvest@contoso.com"),
+            gets("203.0.113.5", "2025-06-04T00:00:00.000Z", 15, "harvest@contoso.com"),
+          ],
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /within 24 hours \(most 30\): harvest@contoso\.com\.$/ },
+  },
+  {
+    name: "gets in hours 24 hours apart are one day at worst (25 hourly bins): fail at 26",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          keyGets: [gets("10.1.1.3", "2025-06-03T10:00:00.000Z", 13), gets("10.1.1.3", "2025-06-04T10:00:00.000Z", 13)],
+        }),
+      ],
+    }),
+    expect: { status: "fail", message: /most 26\)/ },
+  },
+  {
+    name: "gets 25 hours apart are two days: pass",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          keyGets: [gets("10.1.1.3", "2025-06-03T10:00:00.000Z", 13), gets("10.1.1.3", "2025-06-04T11:00:00.000Z", 13)],
+        }),
+      ],
+    }),
+    expect: { status: "pass" },
+  },
+  {
+    name: "the busiest 24 hours of a steady caller, not its whole window: 20 a day for a week passes",
+    ...on(mhsm, {
+      activitySamples: [
+        activity(WORKSPACE, [mhsm], {
+          keyGets: Array.from({ length: 7 * 24 }, (_, h) =>
+            gets("10.1.1.4", new Date(Date.UTC(2025, 5, 1) + h * 3_600_000).toISOString(), h % 6 === 0 ? 5 : 0),
+          ).filter((r) => r.gets > 0),
+        }),
+      ],
+    }),
+    expect: { status: "pass" },
   },
   {
     name: "exactly 25 is the threshold, not over it: pass",
@@ -270,7 +319,7 @@ export const activityMassRetrieval: CheckCase[] = [
     name: "the same records reaching two workspaces are counted once, not twice",
     ...(() => {
       const h = twoWorkspaceHsm;
-      const row = { hsmId: id(h), caller: "10.1.1.1", identity: "", day: "2025-06-03T00:00:00.000Z", gets: 26 };
+      const row = { hsmId: id(h), caller: "10.1.1.1", identity: "", bin: "2025-06-03T00:00:00.000Z", gets: 26 };
       return {
         target: hsmTarget(h),
         snapshot: snapshot({
@@ -286,7 +335,7 @@ export const activityMassRetrieval: CheckCase[] = [
         }),
       };
     })(),
-    // 26 in each workspace is 26, not 52: one caller-day over the threshold, at 26.
+    // 26 in each workspace is 26, not 52: one caller over the threshold, at 26.
     expect: { status: "fail", message: /most 26\)/ },
   },
   {

@@ -1,10 +1,16 @@
-// Mass key retrieval: a caller that read more keys in a day than the threshold (Sentinel's rule uses 25).
+// Mass key retrieval: a caller that read more keys within a day than the threshold (Sentinel's rule uses 25). The
+// day slides: the records come by the hour and every 24 hours are counted, so a burst is never split in two by a UTC
+// midnight, whatever the hour it happens at (or is timed for).
 import type { Verdict } from "../check.js";
 import { defineHighlight, highlightVerdict, plural } from "../activity.js";
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
 export default defineHighlight({
   name: "activity-mass-retrieval",
-  description: "No caller made more successful KeyGet requests to the Managed HSM in one UTC day than the threshold.",
+  description:
+    "No caller made more successful KeyGet requests to the Managed HSM within any 24 hours than the threshold.",
   kinds: ["managedHsm"],
   questions: ["keyGets"],
   params: {
@@ -12,16 +18,31 @@ export default defineHighlight({
   },
   judge(activity, params): Verdict {
     const hsm = activity.hsm;
-    // Per caller and identity and day (the activity merges the workspaces an HSM sends to).
-    const byCallerDay = new Map<string, { caller: string; identity: string; day: string; gets: number }>();
+    // Per caller and identity, the gets of each hour (the activity merges the workspaces an HSM sends to).
+    const byCaller = new Map<string, { caller: string; identity: string; hours: Map<number, number> }>();
     for (const r of activity.rows.keyGets) {
-      const key = `${r.caller}\u0000${r.identity}\u0000${r.day}`;
-      const seen = byCallerDay.get(key);
-      if (seen) seen.gets += r.gets;
-      else byCallerDay.set(key, { ...r });
+      const key = `${r.caller}\u0000${r.identity}`;
+      const entry = byCaller.get(key) ?? { caller: r.caller, identity: r.identity, hours: new Map<number, number>() };
+      const t = Date.parse(r.bin);
+      entry.hours.set(t, (entry.hours.get(t) ?? 0) + r.gets);
+      byCaller.set(key, entry);
     }
-    const over = [...byCallerDay.values()].filter((r) => r.gets > params.maxPerCallerPerDay);
-    const threshold = `more than ${params.maxPerCallerPerDay} successful KeyGet requests in a day`;
+    // For each caller, the 24 hours (starting at one of its hours) with the most gets. Any 24 hours touch up to 25
+    // hourly bins (10:30 to 10:29 the next day): counting them all never misses a burst, at the price of reading 25
+    // hours as one day at worst.
+    const over = [...byCaller.values()].flatMap((c) => {
+      const times = [...c.hours.keys()].sort((a, b) => a - b);
+      let best = { start: 0, end: 0, gets: 0 };
+      let sum = 0;
+      let last = 0;
+      for (let first = 0; first < times.length; first++) {
+        while (last < times.length && times[last]! <= times[first]! + DAY) sum += c.hours.get(times[last++]!)!;
+        if (sum > best.gets) best = { start: times[first]!, end: times[last - 1]! + HOUR, gets: sum };
+        sum -= c.hours.get(times[first]!)!;
+      }
+      return best.gets > params.maxPerCallerPerDay ? [{ caller: c.caller, identity: c.identity, ...best }] : [];
+    });
+    const threshold = `more than ${params.maxPerCallerPerDay} successful KeyGet requests within 24 hours`;
     if (over.length === 0) {
       return highlightVerdict(activity, undefined, `No caller of ${hsm.name} made ${threshold}`);
     }
@@ -29,14 +50,14 @@ export default defineHighlight({
     return highlightVerdict(
       activity,
       {
-        summary: `${plural(callers.length, "caller")} of ${hsm.name} made ${threshold} (on ${plural(over.length, "caller-day")}; most ${Math.max(...over.map((r) => r.gets))}): ${callers.join(", ")}`,
+        summary: `${plural(callers.length, "caller")} of ${hsm.name} made ${threshold} (most ${Math.max(...over.map((r) => r.gets))}): ${callers.join(", ")}`,
         rows: over.map((r) => ({
-          time: r.day,
+          time: new Date(r.start).toISOString(),
           operation: "KeyGet",
           caller: r.caller,
           ...(r.identity ? { identity: r.identity } : {}),
           count: r.gets,
-          note: `${r.gets} in the UTC day`,
+          note: `${r.gets} from ${new Date(r.start).toISOString().slice(0, 16)}Z to ${new Date(r.end).toISOString().slice(0, 16)}Z`,
         })),
       },
       "",

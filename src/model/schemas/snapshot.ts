@@ -411,7 +411,7 @@ export const SNAPSHOT_SCHEMA = closed({
                   },
                 },
               }),
-              keyGets: answer({ caller: str, identity: str, day: instant, gets: count }),
+              keyGets: answer({ caller: str, identity: str, bin: instant, gets: count }),
               failures: answer({ caller: str, identity: str, bin: instant, failures: count, operations: strings }),
             },
           },

@@ -14,6 +14,7 @@ import {
   logSampleQuery,
 } from "../../src/azure/queries.js";
 import { HSM_TYPES } from "../../src/domain/hsm-kinds.js";
+import { loadPolicies } from "../../src/engine/policy.js";
 import { collectFrom, startTestSimulator } from "../helpers/simulator.js";
 import { TABLE_SCHEMAS } from "../../src/simulator/tables.js";
 import type { KqlType } from "../../src/simulator/kql/types.js";
@@ -360,5 +361,28 @@ describe("the queries a scan actually sends", () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe("the queries a policy's fix gives the reader", () => {
+  // Each `[[kql: ...]]` of a fix, its placeholders filled as the renderer fills them: a KQL string literal.
+  const fixes = loadPolicies().flatMap((policy) => {
+    const forms = [policy.remediation, ...Object.values(policy.remediation?.cases ?? {})].flatMap((r) =>
+      r ? [r.azCli, r.powershell] : [],
+    );
+    return forms.flatMap((text) =>
+      [...text.matchAll(/\[\[kql:[ \t]*([\s\S]*?)\]\]/g)].map((m) => [
+        policy.id,
+        m[1]!.replace(/\{\{\s*[A-Za-z][A-Za-z0-9]*\s*\}\}/g, kqlString(MANAGED_HSM)),
+      ]),
+    );
+  });
+
+  test("some policies give a query to run (the table below is not empty)", () => {
+    expect(new Set(fixes.map(([id]) => id))).toContain("activity-mass-retrieval");
+  });
+
+  test.each(fixes)("%s: its query passes the language service", (_id, query) => {
+    expect(diagnosticsOf(query)).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 // Whether a Sentinel rule's query reads one HSM's audit records, decided from its syntax tree (src/engine/rule-coverage.ts):
 // a table of queries, the HSM and the table its setting writes, and the answer expected.
+import { createRequire } from "node:module";
 import { hsmRecords, ruleReads, type HsmRecords } from "../../src/engine/rule-coverage.js";
+import { descendantsOf, kindOf, parseKql, type KqlNode } from "../../src/engine/kusto-syntax.js";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const MHSM = {
@@ -303,5 +305,35 @@ describe("ruleReads: a rule's query against one HSM's audit records", () => {
     ]);
     expect(hsmRecords(MHSM, "dedicated")!.table).toBe("AZKVAuditLogs");
     expect(hsmRecords({ ...MHSM, kind: "dedicatedHsm" }, undefined)).toBeUndefined();
+  });
+});
+
+describe("the query parser alone reads a query as the whole language service does", () => {
+  // parseKql runs the Kusto parser without KustoCode's global state (a second of start-up). The full build's
+  // KustoCode.Parse, loaded here on its own, must give the same tree (every node's kind and text, in order) and the
+  // same syntax errors, for every query of the table above and a few that do not parse.
+  const require = createRequire(import.meta.url);
+  require("@kusto/language-service-next/bridge.js");
+  require("@kusto/language-service-next/Kusto.Language.Bridge.js");
+  const full = Kusto.Language;
+  const shape = (root: KqlNode) => descendantsOf(root).map((n) => `${kindOf(n)} ${n.IsToken ? String(n.Text) : ""}`);
+  const broken = ["AZKVAuditLogs | where (", "AZKVAuditLogs | summarize by", "let x = ; x", "| take 1"];
+  const queries = [...new Set([...CASES.map((c) => c[1]), MHSM_LEGACY_RULE, ...broken])];
+
+  test.each(queries.map((q) => [q]))("%s", (query) => {
+    const quick = parseKql(query);
+    const code = full.KustoCode.Parse(query)!;
+    const diagnostics = code.GetDiagnostics()!;
+    const errors: string[] = [];
+    for (let i = 0; i < diagnostics.Count; i++) {
+      const d = diagnostics.getItem(i);
+      if (d.Severity === "Error") errors.push(`${d.Code} ${d.Message}`);
+    }
+    expect(quick.errors).toEqual(errors);
+    expect(shape(quick.root)).toEqual(shape(code.Syntax as unknown as KqlNode));
+  });
+
+  test("broken queries give their syntax errors", () => {
+    for (const query of broken) expect(parseKql(query).errors).not.toEqual([]);
   });
 });

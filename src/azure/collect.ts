@@ -83,6 +83,11 @@ export interface CollectOptions {
   runId?: string;
   /** Called whenever the scan gets further (the CLI draws it on a terminal). */
   onProgress?: (progress: ScanProgress) => void;
+  /**
+   * Called with the queries of a workspace's Sentinel rules as soon as they are read, while other answers are still
+   * awaited (the CLI reads their syntax then, instead of after the collection).
+   */
+  onSentinelQueries?: (queries: string[]) => void;
   /** Saved LunaSH transcripts of the Dedicated HSMs' appliances (`--appliance-evidence`), its index already checked. */
   applianceEvidence?: ApplianceIndex;
   /** Luna appliances to read over SSH, each behind a Dedicated HSM. */
@@ -306,7 +311,12 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     askWorkspaces(ctx, groups, windowStart, windowEnd, bin),
     Promise.all(
       targets.map(async ({ workspace }) => {
-        workspace.sentinel = await readSentinel(ctx, workspace.id);
+        const sentinel = await readSentinel(ctx, workspace.id);
+        workspace.sentinel = sentinel;
+        if (options.onSentinelQueries && isKnown(sentinel)) {
+          const queries = sentinel.value.rules.flatMap((rule) => (rule.query ? [rule.query] : []));
+          if (queries.length > 0) options.onSentinelQueries(queries);
+        }
       }),
     ),
   ]);

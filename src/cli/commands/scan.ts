@@ -8,6 +8,7 @@ import type { ScanProgress } from "../../azure/progress.js";
 import type { Scheduler } from "../../azure/throttle.js";
 import { CLOUDS, type CloudName } from "../../azure/clouds.js";
 import { evaluate } from "../../engine/evaluate.js";
+import { ruleShape } from "../../engine/rule-coverage.js";
 import type { Policy } from "../../engine/policy.js";
 import { loadFrameworks, type Framework } from "../../engine/frameworks.js";
 import type { Waiver } from "../../engine/waivers.js";
@@ -122,6 +123,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     ...(options.applianceEvidence ? { applianceEvidence: options.applianceEvidence } : {}),
     ...(options.applianceSsh ? { applianceSsh: options.applianceSsh } : {}),
     ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),
+    onSentinelQueries: readRuleSyntax,
   });
   options.progress?.finish();
   checkCertificates(snapshot);
@@ -191,4 +193,22 @@ export async function report(
   print("");
   print(`Written: ${files.join(", ")}`);
   return { code: earnedExitCode(result), result, files };
+}
+
+/**
+ * Reads the syntax of Sentinel rules' queries while the scan still waits on other answers: the evaluation needs each
+ * query's shape (`ruleShape`, kept once made), and the first costs the Kusto parser's start-up, most of a second, which
+ * then overlaps the network instead of following it. Nothing is decided here: a query the analysis cannot read is read
+ * again, and its failure reported, by the evaluation.
+ */
+function readRuleSyntax(queries: string[]): void {
+  setImmediate(() => {
+    for (const query of queries) {
+      try {
+        ruleShape(query);
+      } catch {
+        // The evaluation meets the same failure and says it.
+      }
+    }
+  });
 }

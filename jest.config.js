@@ -10,6 +10,9 @@ export default {
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 30000,
+  // The test simulators' certificates, made once for the run (test/helpers/shared-certificates.ts).
+  globalSetup: "<rootDir>/test/helpers/global-setup.mjs",
+  globalTeardown: "<rootDir>/test/helpers/global-teardown.mjs",
   // One worker per core: jest's default keeps one core free (a single worker on a 2-core machine), while the suite
   // spends much of its time waiting on spawned CLIs and loopback servers. On the 2-core CI machine, idle: 762 s with
   // one worker, 475 s with two, every test passing in both (docs/benchmarks.md, "The test suite").

@@ -10,7 +10,7 @@ import { loadPolicies, type Policy } from "../../src/engine/policy.js";
 import { resultExitCode, type Finding, type Result } from "../../src/model/result.js";
 import { parseEstate, type FaultSpec } from "../../src/simulator/estate.js";
 import { startSimulator } from "../../src/simulator/server.js";
-import { generateCertificates, type SimulatorCertificates } from "../../src/simulator/certs.js";
+import { sharedCertificates } from "../helpers/shared-certificates.js";
 import { CHAOS_NOW, generateEstate, generateFaults, withFaults, type ChaosEstate } from "./estate.js";
 import { generateClockSkew, withClockSkew } from "./estate.js";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
@@ -229,7 +229,6 @@ function tally(baseline: Outcome, chaos: Outcome): Record<string, number> {
   return counts;
 }
 
-let certificates: SimulatorCertificates | undefined;
 let policies: Policy[] | undefined;
 
 /** Scans `document` served by a fresh simulator, with the chaos clock and client settings; evaluates the snapshot. */
@@ -240,12 +239,11 @@ async function scanOnce(
   retry: RetryOptions,
   how: { inventory?: Inventory; exclude?: string[] } = {},
 ): Promise<{ result: Result; snapshot: Snapshot }> {
-  certificates ??= generateCertificates();
   policies ??= loadPolicies();
   const estate = parseEstate(JSON.stringify(document), `chaos-seed-${seed}.json`);
   // The simulator's services run on the scanner's clock (plus the estate's `clockSkew`, when chaos sets one).
   const now = new Date(CHAOS_NOW);
-  const sim = await startSimulator({ estate, certificates, clock: () => now });
+  const sim = await startSimulator({ estate, certificates: sharedCertificates(), clock: () => now });
   const agent = new Agent({ ca: sim.caCert, keepAlive: true });
   try {
     const snapshot = await collect({

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { loadEstateFile, parseEstate, type Estate } from "../../src/simulator/estate.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.js";
-import { generateCertificates, type SimulatorCertificates } from "../../src/simulator/certs.js";
+import { sharedCertificates } from "./shared-certificates.js";
 import { createLoadedClients, StaticTokenCredential, type LoadedClients } from "../../src/azure/clients.js";
 import { collect as collectSnapshot, type CollectOptions } from "../../src/azure/collect.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
@@ -12,15 +12,7 @@ import type { Snapshot } from "../../src/model/snapshot.js";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CONTOSO = join(ROOT, "examples/estates/contoso.yaml");
 
-let certificates: SimulatorCertificates | undefined;
-/**
- * One throw-away CA and server certificate for every simulator a test file starts: making them takes seconds on a
- * busy machine (two RSA keys), and no test of a started simulator depends on its certificates being its own.
- */
-export function sharedCertificates(): SimulatorCertificates {
-  certificates ??= generateCertificates();
-  return certificates;
-}
+export { sharedCertificates };
 
 /** `collect()` of the whole estate a test simulator serves, in-process, with the simulator's token and a week's window. */
 export function collectFrom(t: TestSimulator, options: Partial<CollectOptions> = {}): Promise<Snapshot> {

@@ -7,7 +7,8 @@ import { idKey } from "../domain/ids.js";
 import { MANAGEMENT_GROUP_ID_PATTERN, MANAGEMENT_GROUP_ID_RULE } from "../domain/management-groups.js";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
+import { schemaValidator } from "../util/schema-validator.js";
 import { stringify } from "yaml";
 import { CLOUD_NAMES, type CloudName } from "../azure/clouds.js";
 import { describe, parseYamlFile, pathOf, withParams, type Policy } from "../engine/policy.js";
@@ -126,7 +127,7 @@ const CONFIG_SCHEMA = {
     },
   },
 } as const;
-const validateConfig = new Ajv({ strict: false, allErrors: false }).compile(CONFIG_SCHEMA);
+const validateConfig = schemaValidator("config", CONFIG_SCHEMA, { strict: false, allErrors: false });
 
 export interface LoadedConfig {
   file: string;

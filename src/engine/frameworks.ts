@@ -1,7 +1,7 @@
 // Control frameworks (PCI DSS, NIST SP 800-53, ISO/IEC 27001) as data: each requirement points at policy ids.
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { Ajv, type ValidateFunction } from "ajv";
+import { schemaValidator } from "../util/schema-validator.js";
 import { readYamlText } from "../util/yaml.js";
 import { BUILT_IN_POLICIES, describe, parseYamlFile, pathOf, PolicyError } from "./policy.js";
 
@@ -40,8 +40,8 @@ const FRAMEWORK_SCHEMA = {
   },
 } as const;
 
-/** Compiled on first use: `policies list` imports this module and never reads a framework. */
-let validateFramework: ValidateFunction | undefined;
+/** Made on first use: `policies list` imports this module and never reads a framework. */
+const validateFramework = schemaValidator("framework", FRAMEWORK_SCHEMA, { strict: false });
 
 export const BUILT_IN_FRAMEWORKS = join(BUILT_IN_POLICIES, "frameworks");
 
@@ -63,7 +63,7 @@ export function loadFrameworkFile(file: string): Framework {
 
 export function parseFramework(text: string, file: string): Framework {
   const { value, lineOf } = parseYamlFile(text, file);
-  const validate = (validateFramework ??= new Ajv({ strict: false }).compile(FRAMEWORK_SCHEMA));
+  const validate = validateFramework;
   if (!validate(value)) {
     const error = validate.errors![0]!;
     throw new PolicyError(file, lineOf(pathOf(error)), describe(error, ""));

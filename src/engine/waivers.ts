@@ -1,7 +1,7 @@
 // Waivers: accepted exceptions with an owner and an end date. A waivers file is validated once when it is read (a
 // mistake names file, line and reason); applying waivers to findings is pure and compares dates with the run's time,
 // which comes from the snapshot.
-import { Ajv } from "ajv";
+import { schemaValidator } from "../util/schema-validator.js";
 import type { Finding, ResultWaiver, WaiverReference } from "../model/result.js";
 import { describe, parseYamlFile, pathOf, PolicyError } from "./policy.js";
 import { resourceMatcher } from "./resource-pattern.js";
@@ -47,7 +47,7 @@ const WAIVERS_SCHEMA = {
     },
   },
 } as const;
-const validateWaivers = new Ajv({ allErrors: false, strict: false }).compile(WAIVERS_SCHEMA);
+const validateWaivers = schemaValidator("waivers", WAIVERS_SCHEMA, { allErrors: false, strict: false });
 
 export interface WaiverRules {
   /** The ids of the policies in force: a waiver of another policy is a mistake. */

@@ -6,12 +6,13 @@
 // validators (validate.ts). This module is their public entry.
 import { RESULT_SCHEMA } from "./schemas/result.js";
 import { SNAPSHOT_SCHEMA } from "./schemas/snapshot.js";
-import { lazyValidator } from "./schemas/validate.js";
+import { schemaValidator } from "../util/schema-validator.js";
 
 export { RESULT_SCHEMA, SNAPSHOT_SCHEMA };
 export type { ResultSchemaHoldsResult } from "./schemas/result.js";
 export type { SnapshotSchemaHoldsSnapshot } from "./schemas/snapshot.js";
 export { firstError } from "./schemas/validate.js";
 
-export const validateSnapshot = lazyValidator(SNAPSHOT_SCHEMA);
-export const validateResult = lazyValidator(RESULT_SCHEMA);
+// Made on first use: a scan validates neither.
+export const validateSnapshot = schemaValidator("snapshot", SNAPSHOT_SCHEMA, { allErrors: false, strict: false });
+export const validateResult = schemaValidator("result", RESULT_SCHEMA, { allErrors: false, strict: false });

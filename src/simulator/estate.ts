@@ -1,6 +1,7 @@
 // Loads an estate file (YAML or JSON) and validates it against its schema, naming the file, line, path and reason of
 // each problem; estate-resolve.ts then resolves it into the model the simulator serves (estate-model.ts).
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
+import { schemaValidator } from "../util/schema-validator.js";
 import { isNode } from "yaml";
 import { parseYaml, readYamlText } from "../util/yaml.js";
 import { estateSchema } from "./estate-schema.js";
@@ -10,10 +11,8 @@ import { resolveEstate } from "./estate-resolve.js";
 
 export * from "./estate-model.js";
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-let compiledEstate: ValidateFunction | undefined;
-/** Compiled on first use: the CLI imports this module for its error type without loading an estate. */
-const validateEstate = (): ValidateFunction => (compiledEstate ??= ajv.compile(estateSchema));
+/** Made on first use: the CLI imports this module for its error type without loading an estate. */
+const validateEstate = schemaValidator("estate", estateSchema, { allErrors: true, strict: false });
 
 const estateError = (file: string, line: number | undefined, message: string) =>
   new EstateError(file, [
@@ -36,7 +35,7 @@ export function parseEstate(text: string, file: string, options: { now?: Date } 
     }
     return undefined;
   };
-  const validate = validateEstate();
+  const validate = validateEstate;
   if (!validate(data)) {
     throw new EstateError(file, schemaProblems(validate.errors ?? [], lineOf));
   }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
+import { expectSame, table } from "../helpers/schema-table.js";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
 import {
   AJV_OPTIONS,
@@ -24,59 +25,6 @@ if (!existsSync(FILE)) throw new Error(`${FILE} is missing: run npm run build fi
 const precompiled = createRequire(import.meta.url)(FILE) as Record<string, ValidateFunction | string>;
 const ajv = new Ajv(AJV_OPTIONS);
 afterAll(cleanUp);
-
-/** Values of every type and edge, put in place of a key's value. */
-const ODD_VALUES: unknown[] = [42, 0, -1, 1.5, "x", "", true, null, [], [""], ["a", "a"], [1], {}, { x: [] }];
-
-/** The document with `path` set to `value` (or removed, for undefined). */
-function withValue(doc: unknown, path: string[], value: unknown): unknown {
-  const copy = structuredClone(doc) as Record<string, unknown>;
-  let at = copy;
-  for (const key of path.slice(0, -1)) {
-    if (typeof at[key] !== "object" || at[key] === null) at[key] = {};
-    at = at[key] as Record<string, unknown>;
-  }
-  if (value === undefined) delete at[path.at(-1)!];
-  else at[path.at(-1)!] = value;
-  return copy;
-}
-
-/** The paths a schema names, two levels deep (what the odd values are put at). */
-function pathsOf(schema: Record<string, unknown>, prefix: string[] = [], depth = 2): string[][] {
-  const properties = (schema["properties"] ?? {}) as Record<string, Record<string, unknown>>;
-  return Object.entries(properties).flatMap(([key, sub]) => [
-    [...prefix, key],
-    ...(depth > 1 ? pathsOf(sub, [...prefix, key], depth - 1) : []),
-  ]);
-}
-
-/** Good documents, and each of them spoilt at every path the schema names. */
-function table(schema: Record<string, unknown>, goods: unknown[]): unknown[] {
-  const paths = [...pathsOf(schema), ["unknownKey"]];
-  return goods.flatMap((good) => [
-    good,
-    ...paths.flatMap((path) => [undefined, ...ODD_VALUES].map((value) => withValue(good, path, value))),
-  ]);
-}
-
-/** What a validator makes of a document: the verdict, the errors, and the document after (defaults applied). */
-function outcome(validate: ValidateFunction, doc: unknown) {
-  const data = structuredClone(doc);
-  const valid = validate(data);
-  return { valid, errors: validate.errors ?? null, data };
-}
-
-function expectSame(compiled: ValidateFunction, code: ValidateFunction, docs: unknown[]) {
-  let valid = 0;
-  for (const doc of docs) {
-    const expected = outcome(compiled, doc);
-    expect({ doc, ...outcome(code, doc) }).toEqual({ doc, ...expected });
-    if (expected.valid) valid++;
-  }
-  // The table holds both: documents accepted and documents refused.
-  expect(valid).toBeGreaterThan(0);
-  expect(valid).toBeLessThan(docs.length);
-}
 
 const BUILT_INS = readdirSync(BUILT_IN_POLICIES)
   .filter((f) => f.endsWith(".yaml"))

@@ -65,6 +65,10 @@ describe("the packed package, installed", () => {
         // Written by the build after tsc (scripts/precompile-policies.mjs).
         "dist/engine/policy-validators.cjs",
         "dist/engine/built-in-policies.json",
+        // Written by the build after tsc (scripts/precompile-validators.mjs).
+        "dist/validators/estate.cjs",
+        "dist/validators/result.cjs",
+        "dist/validators/snapshot.cjs",
         "package.json",
         "policies/workspace-retention.yaml",
         "policies/frameworks/pci-dss-4-0.yaml",

@@ -1,0 +1,69 @@
+// JSON schema validators made when first used, never at import: from the build's standalone code when it was made from
+// this very schema with these very options (`npm run build` runs scripts/precompile-policies.mjs, which writes
+// dist/validators/NAME.cjs for every schema named here), else compiled by ajv then. Compiling costs a tenth to a
+// quarter of a second of CPU per schema, which every command that reads a file back (a snapshot, a result, an estate,
+// waivers, a configuration) would otherwise pay at each start.
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { Ajv as AjvClass, ErrorObject, Options, ValidateFunction } from "ajv";
+
+/** Called as Ajv's own validator; `errors` holds the last call's errors. */
+export type SchemaValidator = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+export interface NamedSchema {
+  name: string;
+  schema: object;
+  options: Options;
+}
+
+const SCHEMAS = new Map<string, NamedSchema>();
+
+/** What the standalone code of a schema is made from: the options and the schema, hashed. */
+export function schemaFingerprint(schema: object, options: Options): string {
+  return createHash("sha256")
+    .update(JSON.stringify([options, schema]))
+    .digest("hex");
+}
+
+/** The folder of the standalone validators, beside this module's own folder (dist/validators in a build). */
+export const VALIDATORS_DIR = new URL("../validators/", import.meta.url);
+
+function compile(named: NamedSchema): ValidateFunction {
+  const require = createRequire(import.meta.url);
+  const file = fileURLToPath(new URL(`${named.name}.cjs`, VALIDATORS_DIR));
+  if (existsSync(file)) {
+    const code = require(file) as { validate?: unknown; fingerprint?: unknown };
+    if (code.fingerprint === schemaFingerprint(named.schema, named.options) && typeof code.validate === "function") {
+      return code.validate as ValidateFunction;
+    }
+  }
+  const { Ajv } = require("ajv") as { Ajv: typeof AjvClass };
+  return new Ajv(named.options).compile(named.schema);
+}
+
+/**
+ * The validator of `schema` under `name` (unique: the name of its standalone file). Nothing is loaded or compiled
+ * until the first value is validated.
+ */
+export function schemaValidator(name: string, schema: object, options: Options): SchemaValidator {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`schema name '${name}' is not a file name`);
+  const known = SCHEMAS.get(name);
+  if (known && known.schema !== schema) throw new Error(`two schemas are named '${name}'`);
+  const named = { name, schema, options };
+  SCHEMAS.set(name, named);
+  let compiled: ValidateFunction | undefined;
+  const validate = ((value: unknown) => {
+    compiled ??= compile(named);
+    const ok = compiled(value) as boolean;
+    validate.errors = compiled.errors;
+    return ok;
+  }) as SchemaValidator;
+  return validate;
+}
+
+/** Every schema named so far (the build imports the modules that name them, then writes their standalone code). */
+export function namedSchemas(): NamedSchema[] {
+  return [...SCHEMAS.values()];
+}

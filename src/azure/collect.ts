@@ -302,6 +302,18 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const groups = queryGroups(targets, windowStart, windowEnd, bin);
   tracker.queriesToAsk(groups.length * (1 + ACTIVITY_QUESTION_NAMES.length));
   tracker.stage(`asking ${targets.length} workspace(s) about the audit records`);
+  // Sentinel's rules first: ARM answers them quickly, and the CLI reads their queries' syntax while the log questions,
+  // slower to answer, are still out.
+  const sentinelReads = Promise.all(
+    targets.map(async ({ workspace }) => {
+      const sentinel = await readSentinel(ctx, workspace.id);
+      workspace.sentinel = sentinel;
+      if (options.onSentinelQueries && isKnown(sentinel)) {
+        const queries = sentinel.value.rules.flatMap((rule) => (rule.query ? [rule.query] : []));
+        if (queries.length > 0) options.onSentinelQueries(queries);
+      }
+    }),
+  );
   const [, asked] = await Promise.all([
     Promise.all(
       storageAccounts.map(async (account) => {
@@ -309,16 +321,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       }),
     ),
     askWorkspaces(ctx, groups, windowStart, windowEnd, bin),
-    Promise.all(
-      targets.map(async ({ workspace }) => {
-        const sentinel = await readSentinel(ctx, workspace.id);
-        workspace.sentinel = sentinel;
-        if (options.onSentinelQueries && isKnown(sentinel)) {
-          const queries = sentinel.value.rules.flatMap((rule) => (rule.query ? [rule.query] : []));
-          if (queries.length > 0) options.onSentinelQueries(queries);
-        }
-      }),
-    ),
+    sentinelReads,
   ]);
   const logSamples = workspaces.map(
     (workspace) => asked.samples.get(idKey(workspace.id)) ?? notQueried(workspace, sendersTo(workspace)),

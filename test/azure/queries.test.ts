@@ -65,8 +65,12 @@ const globals = GlobalState.Default!.WithDatabase(
   ),
 )!;
 
+/** The language service's analysis of `query` against the workspace (kept: several tests read the same query). */
+const analyses = new Map<string, Code>();
 function analyze(query: string): Code {
-  return KustoCode.ParseAndAnalyze(query, globals)!;
+  let code = analyses.get(query);
+  if (!code) analyses.set(query, (code = KustoCode.ParseAndAnalyze(query, globals)!));
+  return code;
 }
 
 /** The errors the language service reports for `query`, as `CODE message @offset: "text"`. */

@@ -9,7 +9,7 @@ import { available, FORMAT_FILES, PDF_DETAILS, type Format, type PdfDetail } fro
 import { CLOUD_NAMES, type CloudName } from "../azure/clouds.js";
 import { loadWaiversFile, WaiverError, type Waiver, type WaiverRules } from "../engine/waivers.js";
 import { UsageError } from "./errors.js";
-import { firstError, validateResult, validateSnapshot } from "../model/schemas.js";
+import { firstError, snapshotRefusal, validateResult } from "../model/schemas.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { resultInconsistency } from "../report/verify.js";
 import { verifySnapshot, type Verification } from "../azure/verify.js";
@@ -332,9 +332,8 @@ export function loadSnapshot(file: string): Snapshot {
 /** A saved snapshot with the bytes it was read from (a signed pack keeps those bytes). */
 function loadSnapshotFile(file: string): { snapshot: Snapshot; bytes: Buffer } {
   const { value, bytes } = readJsonFile("--snapshot", file);
-  if (!validateSnapshot(value)) {
-    throw new UsageError(`${file}: not an hsm-audit snapshot: ${firstError(validateSnapshot.errors)}`);
-  }
+  const refusal = snapshotRefusal(value);
+  if (refusal) throw new UsageError(`${file}: not an hsm-audit snapshot: ${refusal}`);
   return { snapshot: value as unknown as Snapshot, bytes };
 }
 

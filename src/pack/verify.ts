@@ -6,7 +6,7 @@ import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FORMAT_FILES, PACK_FILES } from "../report/outputs.js";
 import { renderJsonBytes } from "../report/json.js";
-import { firstError, validateSnapshot } from "../model/schemas.js";
+import { snapshotRefusal } from "../model/schemas.js";
 import type { Snapshot } from "../model/snapshot.js";
 import type { Result } from "../model/result.js";
 import { verifySnapshot } from "../azure/verify.js";
@@ -229,8 +229,9 @@ function checkSnapshot(dir: string, subjects: Map<string, string>, ok: Say, fail
     failed(name, "not valid JSON");
     return undefined;
   }
-  if (!validateSnapshot(value)) {
-    failed(name, `not an hsm-audit snapshot: ${firstError(validateSnapshot.errors)}`);
+  const refusal = snapshotRefusal(value);
+  if (refusal) {
+    failed(name, `not an hsm-audit snapshot: ${refusal}`);
     return undefined;
   }
   const snapshot = value as unknown as Snapshot;

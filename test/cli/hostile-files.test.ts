@@ -19,7 +19,7 @@ import type { Result } from "../../src/model/result.js";
 import { BIN, cleanUp, scan, startScanTarget, tempDir } from "../helpers/cli.js";
 import { runMain } from "../helpers/main-in-process.js";
 import { sampleResult } from "../helpers/results.js";
-import { cloudHsm, snapshot } from "../helpers/snapshots.js";
+import { activity, cloudHsm, managedHsm, snapshot, WORKSPACE } from "../helpers/snapshots.js";
 import { CONTOSO } from "../helpers/simulator.js";
 
 jest.setTimeout(180_000);
@@ -278,6 +278,36 @@ describe("evaluate refuses a snapshot with a field its schema does not name", ()
     expect(r.stderr).not.toContain("internal error");
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
+});
+
+test("evaluate of a snapshot saved when key retrievals were counted per UTC day: exit 2 saying so, nothing written", async () => {
+  const dir = tempDir();
+  const file = join(dir, "snapshot.json");
+  const old = JSON.parse(
+    JSON.stringify(
+      snapshot({
+        hsms: [managedHsm()],
+        activitySamples: [
+          activity(WORKSPACE, [managedHsm()], {
+            keyGets: [
+              {
+                hsmId: managedHsm().id,
+                caller: "10.0.0.4",
+                identity: "",
+                day: "2025-06-03T00:00:00.000Z",
+                gets: 3,
+              } as never,
+            ],
+          }),
+        ],
+      }),
+    ),
+  ) as unknown;
+  writeFileSync(file, JSON.stringify(old));
+  const r = await run(["evaluate", "--snapshot", file, "--out", join(dir, "out")]);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain(`${file}: not an hsm-audit snapshot: it was saved by an earlier hsm-audit`);
+  expect(existsSync(join(dir, "out"))).toBe(false);
 });
 
 describe("render checks a saved result against its own findings", () => {

@@ -5,10 +5,11 @@ import {
   firstError,
   RESULT_SCHEMA,
   SNAPSHOT_SCHEMA,
+  snapshotRefusal,
   validateResult,
   validateSnapshot,
 } from "../../src/model/schemas.js";
-import { activity, cloudHsm, setting, snapshot, WORKSPACE } from "../helpers/snapshots.js";
+import { activity, cloudHsm, managedHsm, setting, snapshot, WORKSPACE } from "../helpers/snapshots.js";
 import { ROOT } from "../helpers/simulator.js";
 
 test.each([
@@ -118,4 +119,32 @@ test("the snapshot schema is closed: a field it does not name is refused, and th
   expect(refused(["subscriptions", 0, "inventory", "paymentHsm"], { value: { count: 0 }, evidence: [] })).toMatch(
     /^\/subscriptions\/0\/inventory: the field name 'paymentHsm' must be equal to one of the allowed values/,
   );
+});
+
+describe("snapshotRefusal", () => {
+  const keyGetsRow = { hsmId: managedHsm().id, caller: "10.0.0.4", identity: "", gets: 3 };
+  const withKeyGets = (row: Record<string, unknown>) =>
+    JSON.parse(
+      JSON.stringify(
+        snapshot({
+          hsms: [managedHsm()],
+          activitySamples: [activity(WORKSPACE, [managedHsm()], { keyGets: [row as never] })],
+        }),
+      ),
+    ) as unknown;
+
+  test("a snapshot of this version: none", () => {
+    expect(snapshotRefusal(withKeyGets({ ...keyGetsRow, bin: "2025-06-03T10:00:00.000Z" }))).toBeUndefined();
+  });
+
+  test("one saved when key retrievals were counted per UTC day: said in those words", () => {
+    expect(snapshotRefusal(withKeyGets({ ...keyGetsRow, day: "2025-06-03T00:00:00.000Z" }))).toMatch(
+      /^it was saved by an earlier hsm-audit, which counted key retrievals per UTC day .*evaluate it with the version that saved it, or scan again$/,
+    );
+  });
+
+  test("any other refusal: the schema's first error", () => {
+    expect(snapshotRefusal({ schemaVersion: 1 })).toBe(firstError(validateSnapshot.errors));
+    expect(snapshotRefusal({ schemaVersion: 1 })).toMatch(/must have required property/);
+  });
 });

@@ -15,6 +15,7 @@ import {
 } from "../../src/azure/queries.js";
 import { HSM_TYPES } from "../../src/domain/hsm-kinds.js";
 import { loadPolicies } from "../../src/engine/policy.js";
+import { isKnown } from "../../src/model/snapshot.js";
 import { collectFrom, startTestSimulator } from "../helpers/simulator.js";
 import { TABLE_SCHEMAS } from "../../src/simulator/tables.js";
 import type { KqlType } from "../../src/simulator/kql/types.js";
@@ -349,7 +350,22 @@ describe("the queries a scan actually sends", () => {
   test("every query of a scan of the Contoso estate passes the language service, one per question for all its workspaces", async () => {
     const t = await startTestSimulator();
     try {
-      const snapshot = await collectFrom(t);
+      const told: string[][] = [];
+      const snapshot = await collectFrom(t, { onSentinelQueries: (queries) => told.push(queries) });
+      // Each workspace's Sentinel rules were handed on as they were read (the CLI parses them then): every rule's query,
+      // once per workspace.
+      const rules = snapshot.workspaces.flatMap((w) =>
+        isKnown(w.info) && w.sentinel && isKnown(w.sentinel)
+          ? [w.sentinel.value.rules.flatMap((r) => (r.query ? [r.query] : []))]
+          : [],
+      );
+      expect(told.flat().length).toBeGreaterThan(0);
+      expect(told.map((q) => q.join("\n")).sort()).toEqual(
+        rules
+          .filter((q) => q.length > 0)
+          .map((q) => q.join("\n"))
+          .sort(),
+      );
       // The snapshot keeps each query it sent; the simulator saw exactly those.
       const sent = t.sim.requests.filter((r) => r.route === "logsQuery");
       const queries = new Set([

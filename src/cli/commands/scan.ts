@@ -198,17 +198,21 @@ export async function report(
 /**
  * Reads the syntax of Sentinel rules' queries while the scan still waits on other answers: the evaluation needs each
  * query's shape (`ruleShape`, kept once made), and the first costs the Kusto parser's start-up, most of a second, which
- * then overlaps the network instead of following it. Nothing is decided here: a query the analysis cannot read is read
- * again, and its failure reported, by the evaluation.
+ * then overlaps the network instead of following it. One query a turn of the event loop, so that answers arriving
+ * meanwhile are read between them (a tenant may hold many long rules). Nothing is decided here: a query the analysis
+ * cannot read is read again, and its failure reported, by the evaluation.
  */
 function readRuleSyntax(queries: string[]): void {
-  setImmediate(() => {
-    for (const query of queries) {
+  const next = (i: number) => {
+    if (i >= queries.length) return;
+    setImmediate(() => {
       try {
-        ruleShape(query);
+        ruleShape(queries[i]!);
       } catch {
         // The evaluation meets the same failure and says it.
       }
-    }
-  });
+      next(i + 1);
+    });
+  };
+  next(0);
 }

@@ -1,6 +1,6 @@
 // Run by `npm run build` after tsc, against dist/: the standalone code of every schema the tool validates files with
 // (src/util/schema-validator.ts names them: the snapshot, result.json, the estate, waivers, frameworks, the
-// configuration), one file each in dist/validators/NAME.cjs with the fingerprint of the schema and options it was made
+// configuration, a policy and each check kind's params), one file each in dist/validators/NAME.cjs with the fingerprint of the schema and options it was made
 // from. A validator whose fingerprint does not match is not used: the schema is compiled at run time instead.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 
@@ -13,8 +13,13 @@ await import("../dist/engine/waivers.js");
 await import("../dist/engine/frameworks.js");
 await import("../dist/simulator/estate.js");
 await import("../dist/cli/config.js");
+await import("../dist/engine/policy.js");
+const { CHECK_KINDS } = await import("../dist/engine/checks/index.js");
 
-const expected = ["config", "estate", "framework", "result", "snapshot", "waivers"];
+const expected = [
+  ...["config", "estate", "framework", "policy", "result", "snapshot", "waivers"],
+  ...[...CHECK_KINDS.keys()].map((kind) => `params-${kind}`),
+].sort();
 const named = namedSchemas();
 const names = named.map((s) => s.name).sort();
 if (JSON.stringify(names) !== JSON.stringify(expected)) {

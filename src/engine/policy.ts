@@ -1,11 +1,10 @@
 // Policies are data: YAML files validated once when loaded. A mistake is a PolicyError naming file, line and reason.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Ajv as AjvClass, ErrorObject, Options, ValidateFunction } from "ajv";
+import type { ErrorObject, Options } from "ajv";
 import { parseYaml, readYamlText } from "../util/yaml.js";
+import { schemaValidator } from "../util/schema-validator.js";
 import { SEVERITIES, type Severity } from "../model/result.js";
 import type { HsmKind } from "../model/snapshot.js";
 import { CHECK_KINDS } from "./checks/index.js";
@@ -113,44 +112,13 @@ export const POLICY_SCHEMA = {
 
 export const AJV_OPTIONS: Options = { allErrors: false, useDefaults: true, strict: false };
 
-/**
- * The validators as code, written by `npm run build` (scripts/precompile-policies.mjs) next to this module in dist/:
- * `policy` and `params-<kind>` for each check kind, and the fingerprint of the schemas they were made from. Absent (from
- * src), or made from other schemas, the schemas are compiled here.
- */
-export const PRECOMPILED_VALIDATORS = "policy-validators.cjs";
-
-/** What the validators are made from: the policy schema and each check kind's params schema. */
-export function schemaFingerprint(): string {
-  const kinds = [...CHECK_KINDS.values()].map((kind) => [kind.name, kind.paramsSchema]);
-  return createHash("sha256")
-    .update(JSON.stringify([AJV_OPTIONS, POLICY_SCHEMA, kinds]))
-    .digest("hex");
-}
-
-function validators(): { policy: ValidateFunction; params: Map<string, ValidateFunction> } {
-  const require = createRequire(import.meta.url);
-  const file = fileURLToPath(new URL(PRECOMPILED_VALIDATORS, import.meta.url));
-  if (existsSync(file)) {
-    const code = require(file) as Record<string, ValidateFunction | string | undefined>;
-    const policy = code["policy"];
-    const params = [...CHECK_KINDS.keys()].map((name) => [name, code[`params-${name}`]] as const);
-    if (
-      code["fingerprint"] === schemaFingerprint() &&
-      typeof policy === "function" &&
-      params.every(([, validate]) => typeof validate === "function")
-    ) {
-      return { policy, params: new Map(params as [string, ValidateFunction][]) };
-    }
-  }
-  const { Ajv } = require("ajv") as { Ajv: typeof AjvClass };
-  const ajv = new Ajv(AJV_OPTIONS);
-  return {
-    policy: ajv.compile(POLICY_SCHEMA),
-    params: new Map([...CHECK_KINDS.values()].map((kind) => [kind.name, ajv.compile(kind.paramsSchema)] as const)),
-  };
-}
-const { policy: validatePolicy, params: paramValidators } = validators();
+// Made on first use, from the build's code when it was made from these schemas (src/util/schema-validator.ts).
+const validatePolicy = schemaValidator("policy", POLICY_SCHEMA, AJV_OPTIONS);
+const paramValidators = new Map(
+  [...CHECK_KINDS.values()].map(
+    (kind) => [kind.name, schemaValidator(`params-${kind.name}`, kind.paramsSchema, AJV_OPTIONS)] as const,
+  ),
+);
 
 /** Loads the built-in policies, then those of `userDirs`; a user policy with a built-in's id replaces it. */
 export function loadPolicies(userDirs: string[] = [], builtInDir = BUILT_IN_POLICIES): Policy[] {

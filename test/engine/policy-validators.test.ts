@@ -1,4 +1,5 @@
-// The validators `npm run build` writes as code (dist/engine/policy-validators.cjs, ajv's standalone code) accept and
+// The validators `npm run build` writes as code (dist/validators/policy.cjs and params-KIND.cjs, ajv's standalone code,
+// src/util/schema-validator.ts) accept and
 // reject exactly what the schemas compiled by ajv do, with the same errors and the same defaults applied, on a table of
 // good and bad policies and params; and the built loader uses them. Needs `npm run build` first.
 import { spawnSync } from "node:child_process";
@@ -8,21 +9,17 @@ import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { expectSame, table } from "../helpers/schema-table.js";
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
-import {
-  AJV_OPTIONS,
-  BUILT_IN_POLICIES,
-  parsePolicy,
-  POLICY_SCHEMA,
-  PRECOMPILED_VALIDATORS,
-  schemaFingerprint,
-} from "../../src/engine/policy.js";
+import { AJV_OPTIONS, BUILT_IN_POLICIES, parsePolicy, POLICY_SCHEMA } from "../../src/engine/policy.js";
+import { schemaFingerprint } from "../../src/util/schema-validator.js";
 import { parseYaml } from "../../src/util/yaml.js";
 import { cleanUp, tempDir } from "../helpers/cli.js";
 import { ROOT } from "../helpers/simulator.js";
 
-const FILE = join(ROOT, "dist", "engine", PRECOMPILED_VALIDATORS);
-if (!existsSync(FILE)) throw new Error(`${FILE} is missing: run npm run build first`);
-const precompiled = createRequire(import.meta.url)(FILE) as Record<string, ValidateFunction | string>;
+const DIR = join(ROOT, "dist", "validators");
+if (!existsSync(join(DIR, "policy.cjs"))) throw new Error(`${DIR} is missing: run npm run build first`);
+const require = createRequire(import.meta.url);
+/** The built code of one schema: its validator, with the fingerprint of the schema it was made from. */
+const built = (name: string) => require(join(DIR, `${name}.cjs`)) as ValidateFunction & { fingerprint: string };
 const ajv = new Ajv(AJV_OPTIONS);
 afterAll(cleanUp);
 
@@ -37,24 +34,26 @@ const BUILT_INS = readdirSync(BUILT_IN_POLICIES)
   });
 
 test("the code was made from the schemas of these sources", () => {
-  expect(precompiled["fingerprint"]).toBe(schemaFingerprint());
+  expect(built("policy").fingerprint).toBe(schemaFingerprint(POLICY_SCHEMA, AJV_OPTIONS));
+  for (const kind of CHECK_KINDS.values()) {
+    expect({ kind: kind.name, fingerprint: built(`params-${kind.name}`).fingerprint }).toEqual({
+      kind: kind.name,
+      fingerprint: schemaFingerprint(kind.paramsSchema, AJV_OPTIONS),
+    });
+  }
 });
 
 test("the policy validator: every built-in policy, and each spoilt at every key", () => {
   expect(BUILT_INS.length).toBeGreaterThan(20);
   const docs = table(POLICY_SCHEMA, BUILT_INS);
   expect(docs.length).toBeGreaterThan(2000);
-  expectSame(ajv.compile(POLICY_SCHEMA), precompiled["policy"] as ValidateFunction, docs);
+  expectSame(ajv.compile(POLICY_SCHEMA), built("policy"), docs);
 });
 
 test.each([...CHECK_KINDS.keys()])("the params validator of %s", (name) => {
   const kind = CHECK_KINDS.get(name)!;
   const goods = [{}, ...BUILT_INS.filter((p) => p.check === name).map((p) => p.params ?? {})];
-  expectSame(
-    ajv.compile(kind.paramsSchema),
-    precompiled[`params-${name}`] as ValidateFunction,
-    table(kind.paramsSchema, goods),
-  );
+  expectSame(ajv.compile(kind.paramsSchema), built(`params-${name}`), table(kind.paramsSchema, goods));
 });
 
 test("the built loader uses the code (no schema compiled), and reads good and bad files as the sources do", () => {

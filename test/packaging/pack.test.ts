@@ -63,10 +63,11 @@ describe("the packed package, installed", () => {
         "bin/hsm-audit.js",
         "dist/cli/main.js",
         // Written by the build after tsc (scripts/precompile-policies.mjs).
-        "dist/engine/policy-validators.cjs",
         "dist/engine/built-in-policies.json",
         // Written by the build after tsc (scripts/precompile-validators.mjs).
         "dist/validators/estate.cjs",
+        "dist/validators/policy.cjs",
+        "dist/validators/params-destination-retention.cjs",
         "dist/validators/result.cjs",
         "dist/validators/snapshot.cjs",
         "package.json",

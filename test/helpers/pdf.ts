@@ -1,19 +1,23 @@
 // Reads a PDF back the way a reviewer's viewer does: pdfjs parses it; the tests see its pages' text, page sizes,
 // outline (bookmarks) and the link targets of its annotations.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { constants, Script } from "node:vm";
+import type * as Pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
 
-// pdfjs 6 expects Promise.withResolvers (Node 22); Node 20 has all else it uses.
-const P = Promise as unknown as { withResolvers?: () => unknown };
-P.withResolvers ??= () => {
-  let resolve!: (value: unknown) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
+// pdfjs is loaded once per test worker, by node's own loader in node's own realm: through jest's loader each test file
+// would load and compile its 4 MB again. pdfjs 6 expects Promise.withResolvers (Node 22), given to that realm here;
+// Node 20 has all else it uses.
+new Script(`Promise.withResolvers ??= function () {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
   return { promise, resolve, reject };
-};
-const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+};`).runInThisContext();
+const PDFJS = pathToFileURL(createRequire(import.meta.url).resolve("pdfjs-dist/legacy/build/pdf.mjs")).href;
+const { getDocument } = (await new Script(`import(${JSON.stringify(PDFJS)})`, {
+  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+}).runInThisContext()) as typeof Pdfjs;
 
 export interface OutlineNode {
   title: string;

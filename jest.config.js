@@ -1,7 +1,5 @@
 // TypeScript runs as native ESM under jest: ts-jest transpiles each file (types are checked by `npm run typecheck`),
 // and node's VM modules load it (the test script passes --experimental-vm-modules).
-import { availableParallelism } from "node:os";
-
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: "node",
@@ -15,9 +13,9 @@ export default {
   // The test simulators' certificates, made once for the run (test/helpers/shared-certificates.ts).
   globalSetup: "<rootDir>/test/helpers/global-setup.mjs",
   globalTeardown: "<rootDir>/test/helpers/global-teardown.mjs",
-  // Half again as many workers as cores: jest's default keeps one core free (a single worker on a 2-core machine), while
-  // the suite spends part of its time waiting on spawned CLIs, Chromium and loopback servers. On the 2-core CI machine,
-  // idle, in the working tree: 256 s with two workers, 234 s with three, every test passing in both
-  // (docs/benchmarks.md, "The test suite"). A number, not "150%": jest reads a percentage above 100 as a count.
-  maxWorkers: Math.ceil(availableParallelism() * 1.5),
+  // One worker per core: jest's default keeps one core free (a single worker on a 2-core machine), while the suite
+  // spends part of its time waiting on spawned CLIs and loopback servers. On the 2-core CI machine, idle, from a fresh
+  // clone: 762 s with one worker, 475 s with two (2026-12-04); three gained in the working tree (234 s against 256 s)
+  // but not from a fresh clone (253 s against 250 s), so two it stays (docs/benchmarks.md, "The test suite").
+  maxWorkers: "100%",
 };

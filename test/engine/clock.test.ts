@@ -1,12 +1,11 @@
 // The clock comparison: how the skew is read from the answers' Date headers, and the one mechanism that makes every
 // finding of a window-dependent check kind an error when the clocks disagree beyond the tolerance.
 import { CHECK_KINDS } from "../../src/engine/checks/index.js";
-import type { CheckKind } from "../../src/engine/check.js";
 import { evaluate } from "../../src/engine/evaluate.js";
-import { parsePolicy, type Policy } from "../../src/engine/policy.js";
 import { measureClock } from "../../src/model/clock.js";
 import type { EvidenceRecord, Snapshot } from "../../src/model/snapshot.js";
 import { CASES } from "./cases.js";
+import { casePolicy } from "../helpers/policies.js";
 
 const record = (id: string, capturedAt: string, durationMs: number, serviceTime?: string): EvidenceRecord => ({
   id,
@@ -78,30 +77,6 @@ test("the window-dependent check kinds declare dependsOnWindow: logs, archive ar
   );
 });
 
-function policyFor(kind: CheckKind, params: Record<string, unknown> = {}): Policy {
-  const appliesTo =
-    kind.scope === "subscription"
-      ? "[subscription]"
-      : `[${(kind.kinds ?? ["cloudHsm", "managedHsm", "dedicatedHsm"]).join(", ")}]`;
-  return parsePolicy(
-    [
-      `id: case-${kind.name}`,
-      "title: A check kind under test",
-      "description: Runs one check kind over a test snapshot.",
-      "severity: high",
-      `appliesTo: ${appliesTo}`,
-      `check: ${kind.name}`,
-      `params: ${JSON.stringify(params)}`,
-      "rationale: Tests.",
-      "remediation:",
-      "  azCli: echo",
-      "  powershell: echo",
-      "references: []",
-    ].join("\n"),
-    `case-${kind.name}.yaml`,
-  );
-}
-
 const SKEWED = { skewMs: 30 * 86_400_000, samples: 3, evidence: "ev-clock" };
 const withClock = (snapshot: Snapshot, skewMs: number): Snapshot => ({
   ...snapshot,
@@ -117,7 +92,7 @@ const ALL = Object.entries(CASES).flatMap(([kind, cases]) =>
 describe.each(ALL)("$kind: $name, clocks 30 days apart", ({ kind: kindName, c }) => {
   const kind = CHECK_KINDS.get(kindName)!;
   const findingOf = (snapshot: Snapshot, toleranceMs?: number) =>
-    evaluate(snapshot, [policyFor(kind, c.params)], {
+    evaluate(snapshot, [casePolicy(kind, c.params)], {
       failOn: "low",
       ...(toleranceMs !== undefined ? { clockSkewToleranceMs: toleranceMs } : {}),
     }).findings.find((f) => f.resourceId === c.target.resourceId)!;
@@ -149,7 +124,7 @@ describe.each(ALL)("$kind: $name, clocks 30 days apart", ({ kind: kindName, c })
 
 test("a skew just beyond the default tolerance (5 minutes) counts, one just within does not; the result records both", () => {
   const c = CASES["logs-flowing"].find((x) => x.expect.status === "pass")!;
-  const policy = policyFor(CHECK_KINDS.get("logs-flowing")!, c.params);
+  const policy = casePolicy(CHECK_KINDS.get("logs-flowing")!, c.params);
   const at = (skewMs: number) => evaluate(withClock(c.snapshot, skewMs), [policy], { failOn: "low" });
   const within = at(-300_000);
   expect(within.findings.find((f) => f.resourceId === c.target.resourceId)!.status).toBe("pass");
@@ -162,7 +137,7 @@ test("a skew just beyond the default tolerance (5 minutes) counts, one just with
 
 test("a snapshot whose recorded reading was edited is judged by its evidence records when they disagree more", () => {
   const c = CASES["logs-flowing"].find((x) => x.expect.status === "pass")!;
-  const policy = policyFor(CHECK_KINDS.get("logs-flowing")!, c.params);
+  const policy = casePolicy(CHECK_KINDS.get("logs-flowing")!, c.params);
   const snapshot: Snapshot = {
     ...c.snapshot,
     clock: { skewMs: 0, samples: 1 },

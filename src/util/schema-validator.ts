@@ -1,8 +1,8 @@
 // JSON schema validators made when first used, never at import: from the build's standalone code when it was made from
-// this very schema with these very options (`npm run build` runs scripts/precompile-policies.mjs, which writes
+// this very schema with these very options (`npm run build` runs scripts/precompile-validators.mjs, which writes
 // dist/validators/NAME.cjs for every schema named here), else compiled by ajv then. Compiling costs a tenth to a
 // quarter of a second of CPU per schema, which every command that reads a file back (a snapshot, a result, an estate,
-// waivers, a configuration) would otherwise pay at each start.
+// waivers, a configuration, the policies) would otherwise pay at each start.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -2,8 +2,9 @@
 import { readFileSync } from "node:fs";
 import { generateCertificates, type SimulatorCertificates } from "../../src/simulator/certs.js";
 
-/** The variable global-setup.mjs sets to the file of the run's certificates. */
-export const CERTIFICATES_ENV = "HSM_AUDIT_TEST_CERTIFICATES";
+/** The variable global-setup.mjs sets to the file of the run's certificates (named there too: a .mjs file jest loads
+ * outside its module system, which this TypeScript cannot import). */
+const CERTIFICATES_ENV = "HSM_AUDIT_TEST_CERTIFICATES";
 
 let certificates: SimulatorCertificates | undefined;
 

@@ -30,14 +30,22 @@ export function schemaFingerprint(schema: object, options: Options): string {
 /** The folder of the standalone validators, beside this module's own folder (dist/validators in a build). */
 export const VALIDATORS_DIR = new URL("../validators/", import.meta.url);
 
+/**
+ * Where standalone code is looked for: beside this module (the build), then the checkout's dist/validators, which is
+ * what the sources find when they are run as they are (the tests): the fingerprint decides, wherever the file is, so
+ * a build older than the schema is never used.
+ */
+const SEARCHED = [...new Set([VALIDATORS_DIR.href, new URL("../../dist/validators/", import.meta.url).href])];
+
 function compile(named: NamedSchema): ValidateFunction {
   const require = createRequire(import.meta.url);
-  const file = fileURLToPath(new URL(`${named.name}.cjs`, VALIDATORS_DIR));
-  if (existsSync(file)) {
+  const fingerprint = schemaFingerprint(named.schema, named.options);
+  for (const dir of SEARCHED) {
+    const file = fileURLToPath(new URL(`${named.name}.cjs`, dir));
+    if (!existsSync(file)) continue;
     const code = require(file) as { validate?: unknown; fingerprint?: unknown };
-    if (code.fingerprint === schemaFingerprint(named.schema, named.options) && typeof code.validate === "function") {
+    if (code.fingerprint === fingerprint && typeof code.validate === "function")
       return code.validate as ValidateFunction;
-    }
   }
   const { Ajv } = require("ajv") as { Ajv: typeof AjvClass };
   return new Ajv(named.options).compile(named.schema);

@@ -10,7 +10,7 @@ import { cleanUp, startScanTarget, tempDir, type Run } from "../helpers/cli.js";
 import { runMain } from "../helpers/main-in-process.js";
 import { scanInProcess } from "../helpers/scan-in-process.js";
 import { ROOT } from "../helpers/simulator.js";
-import { readPdf, type ParsedPdf } from "../helpers/pdf.js";
+import { bytesOf, readPdf, type ParsedPdf } from "../helpers/pdf.js";
 import { launchChromium, openReport } from "../helpers/browser.js";
 
 import { jest } from "@jest/globals";
@@ -181,7 +181,7 @@ describe("the demo's evidence pack", () => {
     });
     expect(summary.pages.length).toBeLessThan(pdf.pages.length);
     expect(summary.unresolvedLinks).toEqual([]);
-    expect(Buffer.from(summary.attachments.get("result.json")!)).toEqual(readFileSync(join(out, "result.json")));
+    expect(bytesOf(summary.attachments.get("result.json")!)).toBe(bytesOf(readFileSync(join(out, "result.json"))));
   });
 
   test("the summary PDF gives every failing finding's HSM, message (its name as ‹name› where shared) and evidence", () => {
@@ -250,7 +250,9 @@ test("render --paper letter re-renders a saved result, and refuses a bad paper s
   const pdf = await readPdf(join(dir, "letter/report.pdf"));
   expect(new Set(pdf.sizes.map((s) => s.join("x")))).toEqual(new Set(["612x792"]));
   // The result.json written beside it is byte for byte the one rendered.
-  expect(readFileSync(join(dir, "letter/result.json"))).toEqual(readFileSync(join(demoOut, "result.json")));
+  expect(bytesOf(readFileSync(join(dir, "letter/result.json")))).toBe(
+    bytesOf(readFileSync(join(demoOut, "result.json"))),
+  );
   const bad = await renderPdf("--paper", "legal", "legal");
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/--paper must be one of a4, letter/);
@@ -272,13 +274,13 @@ test("evaluate --snapshot attaches the snapshot file to report.pdf, with the SHA
     const digest = createHash("sha256").update(bytes).digest("hex");
     // The scan's own pack carries the snapshot it wrote.
     const fromScan = await readPdf(join(scanned.out, "report.pdf"));
-    expect(Buffer.from(fromScan.attachments.get("snapshot.json")!)).toEqual(bytes);
+    expect(bytesOf(fromScan.attachments.get("snapshot.json")!)).toBe(bytesOf(bytes));
     const out = join(dir, "evaluated");
     const run = await runMain(["evaluate", "--snapshot", snapshot, "--format", "pdf", "--out", out], tempDir());
     expect(run.code).toBe(scanned.code);
     const pdf = await readPdf(join(out, "report.pdf"));
-    expect(Buffer.from(pdf.attachments.get("snapshot.json")!)).toEqual(bytes);
-    expect(Buffer.from(pdf.attachments.get("result.json")!)).toEqual(readFileSync(join(out, "result.json")));
+    expect(bytesOf(pdf.attachments.get("snapshot.json")!)).toBe(bytesOf(bytes));
+    expect(bytesOf(pdf.attachments.get("result.json")!)).toBe(bytesOf(readFileSync(join(out, "result.json"))));
     const appendix = pdf.bodies[pdf.bodies.length - 1]!.replace(/\s+/g, "");
     expect(appendix).toContain(digest);
   } finally {

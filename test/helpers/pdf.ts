@@ -119,3 +119,11 @@ export async function readPdf(file: string): Promise<ParsedPdf> {
 export function squeezed(pdf: ParsedPdf): string {
   return pdf.pages.join("").replace(/\s+/g, "");
 }
+
+/**
+ * Bytes (an attachment, a file) as a string of one character per byte, to compare with `toBe`: byte for byte, and at
+ * once (jest's `toEqual` walks a Buffer index by index, over a second per megabyte).
+ */
+export function bytesOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}

@@ -12,7 +12,7 @@ import type { Result } from "../../src/model/result.js";
 import { buildView, evidenceAnchor } from "../../src/report/view.js";
 import { findingGroups, NAME_MARK, needsAttention, sharedMessage } from "../../src/report/pdf/sections/groups.js";
 import { hostileResult, largeResult } from "./fixtures.js";
-import { readPdf, type ParsedPdf } from "../helpers/pdf.js";
+import { bytesOf, readPdf, type ParsedPdf } from "../helpers/pdf.js";
 
 import { jest } from "@jest/globals";
 jest.setTimeout(60_000);
@@ -138,7 +138,7 @@ test("--pdf-detail summary attaches result.json and the snapshot, and prints the
     expect(appendix).toContain(`${name}`);
     expect(appendix).toContain(digest);
   }
-  expect(Buffer.from(pdf.attachments.get("result.json")!)).toEqual(json.bytes);
+  expect(bytesOf(pdf.attachments.get("result.json")!)).toBe(bytesOf(json.bytes));
   expect(createHash("sha256").update(pdf.attachments.get("result.json")!).digest("hex")).toBe(json.sha256);
 });
 

@@ -151,9 +151,21 @@ function loadDir(dir: string, source: string): Policy[] {
   return files.map((f) => loadPolicyFile(join(dir, f), source));
 }
 
+/**
+ * Policies already parsed in this process, by file and source, with the text they were parsed from: a process that
+ * loads the policies again (a library caller scanning more than once, the tests) reads each file again but parses and
+ * validates it again only when its text changed. Each caller gets its own copy.
+ */
+const parsed = new Map<string, { text: string; policy: Policy }>();
+
 export function loadPolicyFile(file: string, source = file): Policy {
   const text = readYamlText(file, (f, l, r) => new PolicyError(f, l, r));
-  return parsePolicy(text, file, source);
+  const key = `${source}\0${file}`;
+  const known = parsed.get(key);
+  if (known?.text === text) return structuredClone(known.policy);
+  const policy = parsePolicy(text, file, source);
+  parsed.set(key, { text, policy: structuredClone(policy) });
+  return policy;
 }
 
 /**

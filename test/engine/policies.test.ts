@@ -449,6 +449,24 @@ describe("user policies", () => {
     expect(replaced[0]).toMatchObject({ source: dir, severity: "medium", params: { minimumDays: 90 } });
   });
 
+  test("a file loaded again is parsed again only when its text changed, and each load is the caller's own copy", () => {
+    const dir = policyDir({ "retention-90-days.yaml": VALID.join("\n") });
+    const mine = () => loadPolicies([dir]).find((p) => p.id === "retention-90-days")!;
+    const loads = [mine(), mine(), mine()];
+    expect(new Set(loads).size).toBe(3);
+    for (const loaded of loads) {
+      expect(loaded.params.minimumDays).toBe(90);
+      expect(loaded.references.map((r) => r.title)).not.toContain("changed by a caller");
+      loaded.params.minimumDays = 1;
+      loaded.references.push({ title: "changed by a caller", url: "https://example.com" });
+    }
+    expect(mine().params.minimumDays).toBe(90);
+    writeFileSync(join(dir, "retention-90-days.yaml"), VALID.join("\n").replace("minimumDays: 90", "minimumDays: 120"));
+    expect(mine().params.minimumDays).toBe(120);
+    writeFileSync(join(dir, "retention-90-days.yaml"), VALID.join("\n").replace("severity: medium", "severity: bogus"));
+    expect(() => mine()).toThrow(PolicyError);
+  });
+
   test("policies are listed in id order", () => {
     const dir = policyDir({ "retention-90-days.yaml": VALID.join("\n") });
     const listed = loadPolicies([dir]).map((p) => p.id);

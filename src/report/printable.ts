@@ -153,8 +153,14 @@ export function printableFix(fix: string): string {
 export function printableResult(result: Result): Result & { cut?: boolean } {
   let cut = false;
   let changed = false;
+  // A result repeats its strings (each HSM's id and each status in every finding): each is made printable once.
+  const seen = new Map<string, string>();
   const text = (value: string): string => {
-    const shown = printable(value);
+    let shown = seen.get(value);
+    if (shown === undefined) {
+      shown = printable(value);
+      seen.set(value, shown);
+    }
     if (shown !== value) {
       changed = true;
       if (wasCut(value)) cut = true;
@@ -165,7 +171,14 @@ export function printableResult(result: Result): Result & { cut?: boolean } {
     if (typeof value === "string") return text(value) as T;
     if (Array.isArray(value)) return value.map(deep) as T;
     if (value && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), deep(v)])) as T;
+      const copy: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const key = text(k);
+        // A key from Azure may be "__proto__": an own property, as JSON.parse makes it, never the prototype.
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: deep(v), enumerable: true, writable: true });
+        else copy[key] = deep(v);
+      }
+      return copy as T;
     }
     return value;
   };

@@ -49,7 +49,19 @@ export function waiverLine(w: NonNullable<Finding["waiver"]>): string {
  * or bidirectional override reaches the terminal (or the CI log) as itself, and long values are cut.
  */
 export function renderTerminal(given: Result, options: TerminalOptions): string {
-  const result = printableResult(given);
+  // The terminal prints no evidence record, no finding's evidence ids, fix or details, and no message of a finding
+  // that passes or does not apply: they are left out of its printable copy, of which they would be most on a large
+  // estate (and `cut` then says whether something printed here was cut).
+  const result = printableResult({
+    ...given,
+    evidence: [],
+    findings: given.findings.map(({ details: _details, ...finding }) => ({
+      ...finding,
+      message: finding.status === "pass" || finding.status === "not_applicable" ? "" : finding.message,
+      evidence: [],
+      remediation: { azCli: "", powershell: "" },
+    })),
+  });
   const paint = (code: string, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const bold = (text: string) => paint("1", text);
   const lines: string[] = [];

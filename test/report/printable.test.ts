@@ -6,7 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
 import type { Result } from "../../src/model/result.js";
-import { CUT, MAX_PRINTED, MAX_RUN, MAX_WHOLE, printable, printableResult } from "../../src/report/printable.js";
+import {
+  CUT,
+  CUT_NOTE,
+  MAX_PRINTED,
+  MAX_RUN,
+  MAX_WHOLE,
+  printable,
+  printableResult,
+} from "../../src/report/printable.js";
 import { renderTerminal } from "../../src/report/terminal.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { renderJunit } from "../../src/report/junit.js";
@@ -93,6 +101,32 @@ describe("printable", () => {
     expect(queries).toEqual([query, "a\\nCOMPLIANT (exit code 0)."]);
     expect(shown.cut).toBeUndefined();
   });
+});
+
+test("a key from Azure named __proto__ stays an own property of the printable copy, never its prototype", () => {
+  const result = JSON.parse(
+    JSON.stringify(sampleResult(["chsm-ok"])).replace(
+      '"subscriptionNames":{',
+      '"subscriptionNames":{"__proto__":{"polluted":"yes"},"line\\nbreak":"Payments",',
+    ),
+  ) as Result;
+  expect(Object.keys(result.scope.subscriptionNames!)).toContain("__proto__");
+  const names = printableResult(result).scope.subscriptionNames!;
+  expect(Object.getPrototypeOf(names)).toBe(Object.prototype);
+  expect(Object.keys(names)).toEqual(expect.arrayContaining(["__proto__", "line\\nbreak"]));
+  expect((names as Record<string, unknown>).polluted).toBeUndefined();
+  expect(JSON.parse(JSON.stringify(names))["__proto__"]).toEqual({ polluted: "yes" });
+});
+
+test("the terminal notes a cut only when something it prints was cut (it prints no evidence URL)", () => {
+  const longUrl = sampleResult(["chsm-ok"]);
+  longUrl.evidence[0] = { ...longUrl.evidence[0]!, url: `https://management.azure.com/${"x".repeat(MAX_WHOLE + 10)}` };
+  expect(printableResult(longUrl).cut).toBe(true);
+  expect(renderTerminal(longUrl, { color: false, quiet: false })).not.toContain(CUT_NOTE);
+  const longName = sampleResult(["chsm-ok", `chsm-${"n".repeat(5000)}`]);
+  const printed = renderTerminal(longName, { color: false, quiet: false });
+  expect(printed).toContain(CUT_NOTE);
+  expect(printed).not.toContain("n".repeat(MAX_RUN + 1));
 });
 
 test("a URL or query beyond MAX_WHOLE characters (a name no real estate has) is cut, and the cut is noted", () => {

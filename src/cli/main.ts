@@ -3,6 +3,7 @@
 // the simulator.
 const commands = {
   scan: () => import("./commands/scan.js"),
+  report: () => import("./commands/report.js"),
   demo: () => import("./commands/demo.js"),
   render: () => import("./commands/render.js"),
   simulate: () => import("./commands/simulate.js"),
@@ -85,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
           const sign = await signRequest(args, effective.previous.value, { remote: true });
           const { snapshot, unverifiable, bytes } = shared.loadVerifiedSnapshot(args.snapshot);
           // The run's time is the snapshot's: a waiver's limit is counted from when the estate was read.
-          const { report } = await commands.scan();
+          const { report } = await commands.report();
           const common = outputs(effective, args, Date.parse(snapshot.startedAt));
           // A signed pack keeps the snapshot file's bytes as read: the evidence the manifest vouches for.
           exitCode = (

@@ -12,6 +12,9 @@ import { join } from "node:path";
 import yargs from "yargs";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { scan as runScan } from "../../src/cli/commands/scan.js";
+// Loaded here, before any scan: the scan loads it while its collection loads the SDK's packages, two dynamic imports
+// at once, which jest's module loader can fail (see main-in-process.ts).
+import "../../src/cli/commands/report.js";
 import { keepNegativeValues } from "../../src/cli/argv.js";
 import { UsageError } from "../../src/cli/errors.js";
 import { exitOf } from "../../src/cli/main.js";

@@ -1,5 +1,5 @@
-// `hsm-audit scan` and `hsm-audit evaluate`: collect (or load) a snapshot, evaluate the policies, write the outputs,
-// print the summary, and return the exit code the result earns.
+// `hsm-audit scan`: collect a snapshot, then hand it to `report` (./report.ts: evaluate, write, print), which is loaded
+// while the collection runs, so that its modules are read in the network's waits rather than before the first request.
 import type { ProgressView } from "../progress.js";
 import type { Agent } from "node:https";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
@@ -7,57 +7,18 @@ import { collect, type InventorySource } from "../../azure/collect.js";
 import type { ScanProgress } from "../../azure/progress.js";
 import type { Scheduler } from "../../azure/throttle.js";
 import { CLOUDS, type CloudName } from "../../azure/clouds.js";
-import { evaluate } from "../../engine/evaluate.js";
 import { ruleShape } from "../../engine/rule-coverage.js";
-import type { Policy } from "../../engine/policy.js";
-import { loadFrameworks, type Framework } from "../../engine/frameworks.js";
-import type { Waiver } from "../../engine/waivers.js";
-import { earnedExitCode, type FailOn, type Result } from "../../model/result.js";
+import type { Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { writeFileSafely, WriteError } from "../../util/safe-write.js";
-import { OutputError, writeOutputs, type Format, type Paper, type PdfDetail } from "../../report/outputs.js";
-import { renderTerminal } from "../../report/terminal.js";
-import { printLine } from "../output.js";
-import { withChanges, type LoadedPack } from "../previous.js";
+import { OutputError } from "../../report/outputs.js";
 import { checkCertificates, signIn } from "../setup.js";
-import { verifySnapshot } from "../../azure/verify.js";
-import { recordEvaluation } from "../../pack/evaluation.js";
-import { packOutputs, type SignRequest } from "../../pack/pack.js";
-import { TOOL } from "../../version.js";
 import { SharedTokenCredential } from "../../azure/clients.js";
 import type { ApplianceIndex } from "../../azure/luna/evidence-dir.js";
 import type { SshAppliance } from "../../azure/luna/ssh.js";
+import type { OutputOptions } from "./report.js";
 
-export interface OutputOptions {
-  policies: Policy[];
-  failOn: FailOn;
-  outDir: string;
-  formats: Format[];
-  paper?: Paper;
-  /** report.pdf's layout (default summary). */
-  pdfDetail?: PdfDetail;
-  /** The snapshot file the result is evaluated from (evaluate --snapshot), attached to report.pdf. */
-  snapshotFile?: string;
-  color: boolean;
-  /** Print the verdict and the counts only. */
-  quiet?: boolean;
-  /** SARIF: include the failures below the fail-on threshold (for review). */
-  sarifAll?: boolean;
-  print?: (line: string) => void;
-  /** The waivers file's waivers (absent: no waivers file). */
-  waivers?: Waiver[];
-  failOnExpiredWaivers?: boolean;
-  /** Resource patterns the configuration excludes from evaluation. */
-  exclude?: string[];
-  /** Control frameworks, for the policies' mappings (loaded from the built-in ones when absent). */
-  frameworks?: Framework[];
-  /** The clock disagreement tolerated (`clockSkewTolerance`); the engine's default (five minutes) when absent. */
-  clockSkewToleranceMs?: number;
-  /** Sign the pack (`--sign-key`): the snapshot, the recorded evaluation and a signed manifest join the outputs. */
-  sign?: SignRequest;
-  /** The previous month's pack (`--previous DIR`): the result gets its `changes` since then. */
-  previous?: LoadedPack;
-}
+export type { OutputOptions };
 
 export interface ScanOptions extends OutputOptions {
   cloud: CloudName;
@@ -93,6 +54,10 @@ export interface ScanOptions extends OutputOptions {
 }
 
 export async function scan(options: ScanOptions): Promise<{ code: number; result: Result; files: string[] }> {
+  // Started now, needed after the collection: a failure to load is met (and thrown) there, not left unhandled if the
+  // collection fails first.
+  const reporting = import("./report.js");
+  reporting.catch(() => undefined);
   const cloud = CLOUDS[options.cloud];
   // One credential whose tokens every client shares; signing in is tried first, so that a missing sign-in is a
   // setup error said in words rather than every read failing.
@@ -144,55 +109,13 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
   const withFile = options.snapshotOut ? { ...options, snapshotFile: options.snapshotOut } : options;
   // A signed pack is evaluated from the snapshot as saved, read back and checked against its own evidence as
   // `evaluate` and `verify` read it, so that the auditor's re-evaluation gives the same bytes.
+  const { report } = await reporting;
   if (options.sign) {
+    const { verifySnapshot } = await import("../../azure/verify.js");
     const saved = Buffer.from(snapshotText!, "utf8");
     return report(verifySnapshot(JSON.parse(snapshotText!) as Snapshot).snapshot, withFile, saved);
   }
   return report(snapshot, withFile);
-}
-
-/**
- * Evaluates a snapshot and writes and prints the result. A signed run also writes `snapshotBytes` (the snapshot as
- * saved or read: the pack's evidence) with the evaluation's inputs and the signed manifest.
- */
-export async function report(
-  snapshot: Snapshot,
-  options: OutputOptions,
-  snapshotBytes?: Uint8Array,
-): Promise<{ code: number; result: Result; files: string[] }> {
-  const print = options.print ?? printLine;
-  const evaluateOptions = {
-    failOn: options.failOn,
-    frameworks: options.frameworks ?? loadFrameworks(),
-    ...(options.waivers ? { waivers: options.waivers } : {}),
-    failOnExpiredWaivers: options.failOnExpiredWaivers ?? false,
-    ...(options.exclude ? { exclude: options.exclude } : {}),
-    ...(options.clockSkewToleranceMs !== undefined ? { clockSkewToleranceMs: options.clockSkewToleranceMs } : {}),
-  };
-  const evaluated = evaluate(snapshot, options.policies, evaluateOptions);
-  // Month over month: computed from the verdicts, after them; no verdict or exit code depends on it.
-  const result = withChanges(evaluated, options.previous);
-  if (options.sign && !snapshotBytes) throw new Error("a signed pack needs the snapshot's bytes");
-  const files = await writeOutputs(result, options.outDir, options.formats, {
-    paper: options.paper ?? "a4",
-    ...(options.sarifAll ? { sarifAll: true } : {}),
-    ...(options.sign && snapshotBytes
-      ? {
-          pack: packOutputs(
-            result,
-            snapshotBytes,
-            recordEvaluation(options.policies, evaluateOptions, TOOL.version),
-            options.sign,
-          ),
-        }
-      : {}),
-    ...(options.pdfDetail ? { pdfDetail: options.pdfDetail } : {}),
-    ...(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {}),
-  });
-  print(renderTerminal(result, { color: options.color, ...(options.quiet ? { quiet: true } : {}) }));
-  print("");
-  print(`Written: ${files.join(", ")}`);
-  return { code: earnedExitCode(result), result, files };
 }
 
 /**

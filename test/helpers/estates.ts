@@ -41,3 +41,35 @@ export function estateProblems(text: string, file: string, now?: Date): string {
   }
   throw new Error("expected the estate to be rejected");
 }
+
+/** The "Fault Lab" estate's subscription and its workspace's customer id. */
+export const FAULT_LAB_SUBSCRIPTION = "aaaaaaaa-0000-4000-8000-000000000001";
+export const FAULT_LAB_WORKSPACE = "bbbbbbbb-0000-4000-8000-000000000001";
+
+/**
+ * A one-subscription estate ("Fault Lab": one Cloud HSM, chsm-a, sending to workspace law) with the given faults (YAML
+ * list items, indented two spaces) and the HSM's activity (one YAML flow entry; by default a record an hour for two days).
+ */
+export function faultLabEstate(
+  faults: string,
+  activity = "{ every: 1h, from: 2d, operations: [CN_LOGIN, CN_LOGOUT], callers: [10.0.0.1] }",
+): string {
+  return `
+tenantId: 00000000-0000-4000-8000-0000000000aa
+subscriptions:
+  - subscriptionId: ${FAULT_LAB_SUBSCRIPTION}
+    displayName: Fault Lab
+    workspaces:
+      - { name: law, resourceGroup: rg, location: eastus, customerId: ${FAULT_LAB_WORKSPACE}, retentionInDays: 365 }
+    cloudHsmClusters:
+      - name: chsm-a
+        resourceGroup: rg
+        location: eastus
+        diagnosticSettings:
+          - name: audit
+            workspace: law
+            logs: [{ category: HsmServiceOperations, enabled: true }]
+        activity:
+          - ${activity}
+${faults ? `faults:\n${faults}\n` : ""}`;
+}

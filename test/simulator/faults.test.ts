@@ -5,31 +5,11 @@ import { join } from "node:path";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import { collect, startTestSimulator, type TestSimulator } from "../helpers/simulator.js";
+import { faultLabEstate, FAULT_LAB_SUBSCRIPTION, FAULT_LAB_WORKSPACE } from "../helpers/estates.js";
 
-const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
-const WORKSPACE = "bbbbbbbb-0000-4000-8000-000000000001";
-
-/** A one-subscription estate with the given faults (YAML list items, indented two spaces). */
-function estate(faults: string): string {
-  return `
-tenantId: 00000000-0000-4000-8000-0000000000aa
-subscriptions:
-  - subscriptionId: ${SUB}
-    displayName: Fault Lab
-    workspaces:
-      - { name: law, resourceGroup: rg, location: eastus, customerId: ${WORKSPACE}, retentionInDays: 365 }
-    cloudHsmClusters:
-      - name: chsm-a
-        resourceGroup: rg
-        location: eastus
-        diagnosticSettings:
-          - name: audit
-            workspace: law
-            logs: [{ category: HsmServiceOperations, enabled: true }]
-        activity:
-          - { every: 1h, from: 2d, operations: [CN_LOGIN, CN_LOGOUT], callers: [10.0.0.1] }
-${faults ? `faults:\n${faults}\n` : ""}`;
-}
+const SUB = FAULT_LAB_SUBSCRIPTION;
+const WORKSPACE = FAULT_LAB_WORKSPACE;
+const estate = (faults: string) => faultLabEstate(faults);
 
 const HSM = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.HardwareSecurityModules/cloudHsmClusters/chsm-a`;
 

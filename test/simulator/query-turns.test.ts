@@ -3,32 +3,17 @@
 // ARM read back). Observed in the order the simulator finished its answers.
 import { request } from "node:https";
 import { startTestSimulator, type TestSimulator } from "../helpers/simulator.js";
+import { faultLabEstate, FAULT_LAB_SUBSCRIPTION, FAULT_LAB_WORKSPACE } from "../helpers/estates.js";
 
-const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
-const WORKSPACE = "bbbbbbbb-0000-4000-8000-000000000001";
+const SUB = FAULT_LAB_SUBSCRIPTION;
+const WORKSPACE = FAULT_LAB_WORKSPACE;
 
 // A month of records, one a minute: enough that each query below takes a while to evaluate (about a quarter of a
 // second here). The provider's read waits 150 ms before it is answered, so it falls due while the first query runs.
-const ESTATE = `
-tenantId: 00000000-0000-4000-8000-0000000000aa
-subscriptions:
-  - subscriptionId: ${SUB}
-    displayName: Query turns
-    workspaces:
-      - { name: law, resourceGroup: rg, location: eastus, customerId: ${WORKSPACE}, retentionInDays: 365 }
-    cloudHsmClusters:
-      - name: chsm-a
-        resourceGroup: rg
-        location: eastus
-        diagnosticSettings:
-          - name: audit
-            workspace: law
-            logs: [{ category: HsmServiceOperations, enabled: true }]
-        activity:
-          - { every: 1m, from: 30d, operations: [CN_LOGIN, CN_LOGOUT], callers: [10.0.0.1] }
-faults:
-  - { route: provider, latencyMs: 150 }
-`;
+const ESTATE = faultLabEstate(
+  "  - { route: provider, latencyMs: 150 }",
+  "{ every: 1m, from: 30d, operations: [CN_LOGIN, CN_LOGOUT], callers: [10.0.0.1] }",
+);
 
 const HEAVY =
   "CloudHsmServiceOperationAuditLogs | summarize Count = count() by OperationName, TimeGenerated | order by TimeGenerated asc | take 1";

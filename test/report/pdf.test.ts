@@ -1,6 +1,6 @@
 // report.pdf read back as a reviewer's viewer reads it (pdfjs) and as poppler lists its fonts.
 import { execFileSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderPdf } from "../../src/report/pdf/index.js";
@@ -8,7 +8,7 @@ import type { Paper, PdfDetail } from "../../src/report/outputs.js";
 import type { Result } from "../../src/model/result.js";
 import { buildView, evidenceAnchor, type ReportView } from "../../src/report/view.js";
 import { hostileResult, largeResult, HOSTILE_SUBSCRIPTION, SCRIPT_NAME, XSS_NAME } from "./fixtures.js";
-import { readPdf, squeezed, type ParsedPdf } from "../helpers/pdf.js";
+import { bytesOf, readPdf, squeezed, type ParsedPdf } from "../helpers/pdf.js";
 
 import { jest } from "@jest/globals";
 jest.setTimeout(60_000);
@@ -236,3 +236,14 @@ function body(pdf: ParsedPdf, view: ReportView, result: Result): string {
     })
     .join("");
 }
+
+test("a document rendered after others in the same process (its words' shapes kept) is byte for byte the first's", async () => {
+  const result = hostileResult();
+  const first = join(dir, "first.pdf");
+  await renderPdf(result, { paper: "a4", resultSha256: "cd".repeat(32), pdfDetail: "full" }, createWriteStream(first));
+  // Another document between them, with other words and its own font subsets.
+  await render(largeResult(3), "between.pdf");
+  const again = join(dir, "again.pdf");
+  await renderPdf(result, { paper: "a4", resultSha256: "cd".repeat(32), pdfDetail: "full" }, createWriteStream(again));
+  expect(bytesOf(readFileSync(again))).toBe(bytesOf(readFileSync(first)));
+});

@@ -1,7 +1,8 @@
 // Text setting for report.pdf, below pdfkit's own text layer. pdfkit lays text out word by word through its line
 // wrapper, shapes and encodes every glyph of every run again, and turns each content operator into its own small
 // buffer; for an evidence pack of thousands of pages that is most of the render and most of its garbage. Here each
-// distinct word is shaped and encoded once per font (fontkit, with the font's kerning), lines are broken by width
+// distinct word is shaped once per font and process (fontkit, with the font's kerning) and encoded once per document
+// (its glyph ids are the document's font subset's), lines are broken by width
 // (line-breaking.ts, which the faces here measure for), and a block of lines is written as one text object (its
 // operands as content-syntax.ts writes them). Page content is gathered in one reused buffer and compressed once per
 // page. pdfkit still owns the document: fonts, subsets, pages, links, outline and everything drawn.
@@ -55,7 +56,12 @@ interface EmbeddedFont {
   ascender: number;
   descender: number;
   lineGap: number;
-  font: { layout(text: string): { glyphs: Glyph[]; positions: GlyphPosition[] } };
+  font: {
+    layout(text: string): { glyphs: Glyph[]; positions: GlyphPosition[] };
+    postscriptName: string;
+    numGlyphs: number;
+    unitsPerEm: number;
+  };
   subset: { includeGlyph(glyph: number): number };
   widths: number[];
   unicode: number[][];
@@ -88,6 +94,43 @@ interface Word {
   advance: number;
   /** False when a glyph is placed off its advance (combining marks): such a line is left to pdfkit. */
   plain: boolean;
+}
+
+/** A run of text as fontkit shaped it: its glyphs (id, advance, code points) and their positions, in font units. */
+interface Run {
+  glyphs: Glyph[];
+  positions: GlyphPosition[];
+}
+
+/** How many shaped runs are kept per font before the font's are forgotten (a bound on what one process holds). */
+const MAX_RUNS = 100_000;
+
+/**
+ * Shaped runs kept for the process, by font and text: shaping depends on the font file and the text alone, while the
+ * glyph ids written depend on each document's subset. A process that renders several documents (`render` of both
+ * layouts, the tests) would otherwise shape the same words again for each. A font is known by its PostScript name,
+ * glyph count and units per em (the fonts are the package's own three).
+ */
+const RUNS = new Map<string, Map<string, Run>>();
+
+function shaped(font: EmbeddedFont, text: string): Run {
+  const f = font.font;
+  const key = `${f.postscriptName}|${f.numGlyphs}|${f.unitsPerEm}`;
+  let runs = RUNS.get(key);
+  if (!runs || runs.size >= MAX_RUNS) {
+    runs = new Map();
+    RUNS.set(key, runs);
+  }
+  let run = runs.get(text);
+  if (!run) {
+    const laid = f.layout(text);
+    run = {
+      glyphs: laid.glyphs.map((g) => ({ id: g.id, advanceWidth: g.advanceWidth, codePoints: g.codePoints })),
+      positions: laid.positions.map((p) => ({ xAdvance: p.xAdvance, xOffset: p.xOffset, yOffset: p.yOffset })),
+    };
+    runs.set(text, run);
+  }
+  return run;
 }
 
 /**
@@ -131,7 +174,7 @@ class Face implements Measure {
 
   private shape(text: string): Word {
     const font = this.font;
-    const run = font.font.layout(text);
+    const run = shaped(font, text);
     let tj = "";
     let advance = 0;
     let plain = true;

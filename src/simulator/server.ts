@@ -122,12 +122,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   /** Handlers still running (a latency fault may hold one for minutes): close() waits for them. */
   const inFlight = new Set<Promise<void>>();
   let seq = 0;
-  // Log Analytics queries are evaluated on this thread, one at a time, each after a turn of the timers: without the
-  // turn a few heavy queries in a row would hold every ARM answer that fell due meanwhile, where Azure's services answer
-  // independently (a slow log query never delays an ARM read).
-  let queryTurns: Promise<void> = Promise.resolve();
-  const queryTurn = (): Promise<void> =>
-    (queryTurns = queryTurns.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))));
 
   const route = (method: string, path: string): Route | undefined =>
     matchArmRoute(estate, method, path, armContext) ?? matchLogsRoute(logs, method, path);
@@ -392,10 +386,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
           return;
         }
         return send(answer.status, answer.body, answer.headers, truncate || carried.some((f) => f.truncate));
-      }
-      if (r.family === "logs") {
-        await queryTurn();
-        if (res.destroyed || !res.socket || res.socket.destroyed) return record(0);
       }
       const answer =
         applied.some((f) => f.partialError) && r.family === "logs"

@@ -9,7 +9,8 @@
 //
 // This is the only module of the PDF renderer that touches pdfkit's private parts, and the rest of the renderer sees
 // it only through the `Typesetter` interface. The private parts it uses, as pdfkit PDFKIT_CHECKED has them:
-//   - the current font, `doc._font` (an EmbeddedFont): its fontkit font's `layout`, its `subset.includeGlyph`, its
+//   - the current font, `doc._font` (an EmbeddedFont): its fontkit font's `layout`, `postscriptName`, `numGlyphs` and
+//     `unitsPerEm` (which key the shapes kept), its `subset.includeGlyph`, its
 //     `widths` and `unicode` arrays (filled here for the glyphs it sets), `scale`, `ascender`, `descender`,
 //     `lineGap`, `id`, `ref()`, `dictionary` and `encode()`;
 //   - a page's `fonts` and `xobjects` dictionaries, and its content stream `content` (a PDFReference): its `buffer`,

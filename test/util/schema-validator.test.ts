@@ -3,7 +3,7 @@
 // table of good documents each spoilt at every path; the built tool uses the code only while it was made from the same
 // schema and options, and compiles the schema otherwise. Needs `npm run build` first.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
@@ -103,8 +103,12 @@ test("the built tool uses the code made from its schema (no schema compiled), an
     expect(out.stderr).toBe("");
     return JSON.parse(out.stdout) as { results: boolean[]; loaded: boolean };
   };
-  // Its own fingerprint: the code is used (it accepts what the schema refuses), and ajv's compiler is never loaded.
-  expect(run(fingerprint)).toEqual({ results: [true, true], loaded: false });
-  // Another fingerprint: the schema is compiled, and refuses what it must.
-  expect(run("0".repeat(64))).toEqual({ results: [true, false], loaded: true });
+  try {
+    // Its own fingerprint: the code is used (it accepts what the schema refuses), and ajv's compiler is never loaded.
+    expect(run(fingerprint)).toEqual({ results: [true, true], loaded: false });
+    // Another fingerprint: the schema is compiled, and refuses what it must.
+    expect(run("0".repeat(64))).toEqual({ results: [true, false], loaded: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -53,6 +53,15 @@ export default tseslint.config(
   // The signed evidence pack: manifest, signing and verifying; above the report, the engine and the collectors.
   ...layer("src/pack/**", ["cli", "simulator"]),
   {
+    // CommonJS files of the tooling (jest's test sequencer).
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // The report's own filter script runs in the reader's browser.
     files: ["report-templates/**/*.js"],
     languageOptions: { sourceType: "script", globals: { document: "readonly" } },

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Writes test/durations.json from a jest report: each test file's seconds in that run, which the test sequencer
+// (test/helpers/sequencer.cjs) uses to start the longest files first on a machine with no timings of its own.
+//
+//   npm test -- --json --outputFile=.tmp/jest-results.json && node scripts/test-durations.mjs .tmp/jest-results.json
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const report = process.argv[2];
+if (!report) {
+  console.error("usage: node scripts/test-durations.mjs <jest --json report>");
+  process.exit(2);
+}
+const { testResults } = JSON.parse(readFileSync(report, "utf8"));
+const durations = Object.fromEntries(
+  testResults
+    .filter((t) => existsSync(t.name))
+    .map((t) => [
+      relative(join(ROOT, "test"), t.name).split("\\").join("/"),
+      Math.round((t.endTime - t.startTime) / 100) / 10,
+    ])
+    .sort(([a], [b]) => (a < b ? -1 : 1)),
+);
+writeFileSync(join(ROOT, "test/durations.json"), `${JSON.stringify(durations, null, 2)}\n`);
+console.log(`test/durations.json: ${Object.keys(durations).length} files`);

@@ -11,7 +11,7 @@
 // result.json, which no scheduling can remove and the bound does not count.
 //
 //   npm run bench -- --subscriptions 200 --hsms 1000 --workspaces 20 --latency-ms 50 [--baseline sequential]
-//                    [--inventory resource-graph|arm] [--concurrency N] [--query-workers N] [--no-pdf] [--keep DIR]
+//                    [--inventory resource-graph|arm] [--concurrency N] [--no-pdf] [--keep DIR]
 //
 // `bound_s` is the critical-path lower bound of the scan's requests under the same limits and latency (see
 // `lowerBound` below and docs/benchmarks.md); `ratio` is wall_s / bound_s. `--baseline sequential` scans one request
@@ -39,7 +39,6 @@ const { values } = parseArgs({
     baseline: { type: "string" },
     inventory: { type: "string", default: "resource-graph" },
     concurrency: { type: "string", default: String(AZURE_LIMITS.sockets) },
-    "query-workers": { type: "string", default: "2" },
     "no-pdf": { type: "boolean", default: false },
     keep: { type: "string" },
   },
@@ -77,8 +76,7 @@ mkdirSync(work, { recursive: true });
 const estateJson = JSON.stringify(benchEstate({ subscriptions: S, hsms: H, workspaces: W }));
 writeFileSync(join(work, "estate.json"), estateJson);
 const estate = parseEstate(estateJson, join(work, "estate.json"));
-// Log Analytics answers on worker threads, as its own service: ARM's answers never wait behind a query.
-const sim = await startSimulator({ estate, limits: true, latencyMs, queryWorkers: num("query-workers") });
+const sim = await startSimulator({ estate, limits: true, latencyMs });
 
 // The CLI signs in as a user would (DefaultAzureCredential, restricted to the Azure CLI credential), through a stub
 // `az` that hands out the simulator's token; it trusts the simulator's CA through NODE_EXTRA_CA_CERTS.

@@ -28,7 +28,7 @@ import { idKey } from "../domain/ids.js";
 import { activityLogKeeps } from "../domain/audit-trail.js";
 import { ArmBatcher } from "./batch.js";
 import { collectionRecord, type CollectionCounts } from "./collection-record.js";
-import { AZURE_LIMITS, inBackground, Scheduler } from "./throttle.js";
+import { AZURE_LIMITS, Scheduler } from "./throttle.js";
 import { ProgressTracker, type ScanProgress } from "./progress.js";
 import { sortBy } from "./derive/common.js";
 import { distinct, read, sortById, type CollectorContext } from "./collectors/context.js";
@@ -246,19 +246,16 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
   // The Activity Log of each resource group that holds a Cloud or Managed HSM: did its settings change in the window?
   // Asked alongside the destinations; a window the Activity Log no longer keeps is not asked (the engine says why).
-  // Nothing is asked on their answers, so they yield sockets to the destinations' reads, which lead to the queries.
   const activityLogReads = activityLogKeeps(windowStart, startedAt)
-    ? inBackground(() =>
-        Promise.all(
-          groupsOf(monitored).map(({ subscriptionId, resourceGroup }) =>
-            readActivityLog(
-              async () => await ctx.clients.monitor(subscriptionId),
-              (purpose, resourceId, fn) => read(ctx, purpose, resourceId, fn),
-              subscriptionId,
-              resourceGroup,
-              windowStart,
-              windowEnd,
-            ),
+    ? Promise.all(
+        groupsOf(monitored).map(({ subscriptionId, resourceGroup }) =>
+          readActivityLog(
+            async () => await ctx.clients.monitor(subscriptionId),
+            (purpose, resourceId, fn) => read(ctx, purpose, resourceId, fn),
+            subscriptionId,
+            resourceGroup,
+            windowStart,
+            windowEnd,
           ),
         ),
       )

@@ -5,23 +5,9 @@
 //     `Retry-After` has passed;
 //   - Log Analytics: at most 5 queries in flight and 200 in any 30 s;
 //   - Resource Graph: at most 15 queries in any 5 s;
-//   - every request: a global cap on requests in flight (sockets). Reads made inside `inBackground()` (those whose
-//     answers nothing else waits for) take a free socket only when no other request is waiting for one.
+//   - every request: a global cap on requests in flight (sockets).
 // Each attempt is admitted by `admit()` before it is sent (retries included) and reports its answer when done.
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
-
-/** Set while the reads of `inBackground()` run: the requests they send yield sockets to every other request. */
-const background = new AsyncLocalStorage<true>();
-
-/**
- * Runs `fn` with its requests in the background lane: each waits for a socket until no request outside the lane is
- * waiting. For reads that are leaves of the scan (nothing is asked on their answers), so that the requests whose
- * answers lead to further requests are never queued behind them.
- */
-export function inBackground<T>(fn: () => Promise<T>): Promise<T> {
-  return background.run(true, fn);
-}
 
 export type ServiceFamily = "arm" | "logs" | "graph" | "blob";
 
@@ -64,28 +50,21 @@ const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/**
- * A counting semaphore, first come first served within each of its two lanes; a freed slot goes to the first waiter
- * of the normal lane, and to the background lane only when the normal lane is empty.
- */
+/** A first-come, first-served counting semaphore. */
 export class Semaphore {
   private free: number;
   private readonly waiting: (() => void)[] = [];
-  private readonly waitingBackground: (() => void)[] = [];
   constructor(size: number) {
     this.free = size;
   }
-  async acquire(lane: "normal" | "background" = "normal"): Promise<() => void> {
+  async acquire(): Promise<() => void> {
     if (this.free > 0) this.free--;
-    else {
-      const queue = lane === "background" ? this.waitingBackground : this.waiting;
-      await new Promise<void>((resolve) => queue.push(resolve));
-    }
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift() ?? this.waitingBackground.shift();
+      const next = this.waiting.shift();
       if (next) next();
       else this.free++;
     };
@@ -280,7 +259,7 @@ export class Scheduler {
       releaseLogs = await this.logsSlots.acquire();
       await this.logsWindow.take();
     }
-    const releaseSocket = await this.sockets.acquire(background.getStore() ? "background" : "normal");
+    const releaseSocket = await this.sockets.acquire();
     this.stats.waitedMs += this.clock.now() - started;
     this.stats.admitted[family]++;
     return (response) => {

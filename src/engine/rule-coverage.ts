@@ -77,16 +77,6 @@ export function ruleShape(query: string): RuleShape {
   return shape;
 }
 
-/**
- * Keeps a shape made from `query` elsewhere, by this same analysis (the scan reads rules' queries on a worker thread
- * while it waits on the network), so that the evaluation does not make it again.
- */
-export function rememberShape(query: string, shape: RuleShape): void {
-  if (SHAPES.has(query)) return;
-  if (SHAPES.size >= SHAPE_CACHE_LIMIT) SHAPES.clear();
-  SHAPES.set(query, shape);
-}
-
 /** Whether the rule's query reads these records (any of them: an HSM may write to two tables of one workspace). */
 export function ruleReads(query: string, records: HsmRecords[]): RuleReading {
   try {

@@ -8,7 +8,6 @@ import { randomUUID } from "node:crypto";
 import { matchArmRoute, type ArmContext } from "./arm.js";
 import { archiveBlobs } from "./storage.js";
 import { prepareTable } from "./kql/index.js";
-import { QueryPool } from "./query-pool.js";
 import { armBatch, isArmBatch as isArmBatchRequest, type BatchInnerEntry } from "./routes/batch.js";
 import { matchLogsRoute, withPartialError, type LogsContext } from "./routes/logs.js";
 import { findRoute } from "./routes/route.js";
@@ -57,11 +56,6 @@ export interface SimulatorOptions {
    * the services' clock runs on in real time from the estate's `now`.
    */
   clock?: () => Date;
-  /**
-   * Run the log queries on this many worker threads (query-pool.ts), so that ARM answers never wait behind a query, as
-   * they do not in Azure. Only from the built simulator (`dist/`): the workers load its JavaScript. None by default.
-   */
-  queryWorkers?: number;
 }
 
 export interface RequestLogEntry {
@@ -116,7 +110,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
   const armContext: ArmContext = { archives: archiveBlobs(estate), tables: logs.tables, now: logs.now };
   for (const tables of logs.tables.values()) for (const table of tables.values()) prepareTable(table);
-  if (options.queryWorkers) logs.pool = new QueryPool(logs.tables, options.queryWorkers);
   const faults = new Faults(estate.faults);
   const keys = new SimulatedKeys(estate);
   const enforced = options.limits
@@ -396,7 +389,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       }
       const answer =
         applied.some((f) => f.partialError) && r.family === "logs"
-          ? ((await withPartialError(logs, req)) ?? (await r.handle(req)))
+          ? (withPartialError(logs, req) ?? (await r.handle(req)))
           : await r.handle(req);
       const out = finish(
         r,
@@ -469,7 +462,6 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       for (const socket of sockets) socket.destroy();
       await closed;
       await Promise.allSettled([...inFlight]);
-      await logs.pool?.close();
       if (logStream) {
         const stream = logStream;
         await new Promise<void>((resolve) => stream.end(() => resolve()));

@@ -9,7 +9,6 @@ import {
   subscriptionOfUrl,
   TokenBucket,
   headerReader,
-  inBackground,
   type Limits,
 } from "../../src/azure/throttle.js";
 
@@ -110,27 +109,6 @@ describe("semaphore", () => {
     );
     expect(most).toBe(2);
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
-  });
-
-  test("a freed slot goes to the normal lane's first waiter; the background lane gets one only when none waits", async () => {
-    const semaphore = new Semaphore(1);
-    const holding = await semaphore.acquire();
-    const order: string[] = [];
-    const take = (name: string, lane: "normal" | "background") =>
-      semaphore.acquire(lane).then((release) => {
-        order.push(name);
-        release();
-      });
-    // Asked in this order: two in the background first, then two in the normal lane.
-    const all = Promise.all([
-      take("background 1", "background"),
-      take("background 2", "background"),
-      take("normal 1", "normal"),
-      take("normal 2", "normal"),
-    ]);
-    holding();
-    await all;
-    expect(order).toEqual(["normal 1", "normal 2", "background 1", "background 2"]);
   });
 });
 
@@ -236,22 +214,6 @@ describe("scheduler", () => {
       }),
     );
     expect(starts).toEqual([0, 5_000, 10_000]);
-  });
-
-  test("requests sent inside inBackground() wait for a socket behind every other request, whenever they were asked", async () => {
-    const scheduler = new Scheduler({ ...limits, sockets: 1 });
-    const holding = await scheduler.admit("blob", request("https://blob/held"));
-    const order: string[] = [];
-    const send = (url: string) =>
-      scheduler.admit("blob", request(url)).then((done) => {
-        order.push(url);
-        done();
-      });
-    const backgroundReads = inBackground(() => Promise.all([send("https://blob/leaf-1"), send("https://blob/leaf-2")]));
-    const reads = Promise.all([send("https://blob/next-1"), send("https://blob/next-2")]);
-    holding();
-    await Promise.all([backgroundReads, reads]);
-    expect(order).toEqual(["https://blob/next-1", "https://blob/next-2", "https://blob/leaf-1", "https://blob/leaf-2"]);
   });
 
   test("the socket cap holds every service together", async () => {

@@ -7,7 +7,7 @@ import { collect, type InventorySource } from "../../azure/collect.js";
 import type { ScanProgress } from "../../azure/progress.js";
 import type { Scheduler } from "../../azure/throttle.js";
 import { CLOUDS, type CloudName } from "../../azure/clouds.js";
-import { ruleSyntaxReader } from "../rule-syntax.js";
+import { ruleShape } from "../../engine/rule-coverage.js";
 import type { Result } from "../../model/result.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { writeFileSafely, WriteError } from "../../util/safe-write.js";
@@ -65,9 +65,7 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     options.credential ?? new DefaultAzureCredential({ authorityHost: cloud.authorityHost }),
   );
   await signIn(credential, cloud.armAudience);
-  // Sentinel rules' queries are read as they arrive, while the scan waits on other answers (../rule-syntax.ts).
-  const ruleSyntax = ruleSyntaxReader();
-  const collecting = collect({
+  const snapshot = await collect({
     credential,
     cloud: cloud.name,
     armEndpoint: options.armEndpoint ?? cloud.armEndpoint,
@@ -90,9 +88,8 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     ...(options.applianceEvidence ? { applianceEvidence: options.applianceEvidence } : {}),
     ...(options.applianceSsh ? { applianceSsh: options.applianceSsh } : {}),
     ...(options.progress ? { onProgress: (p: ScanProgress) => options.progress!.update(p) } : {}),
-    onSentinelQueries: (queries) => ruleSyntax.read(queries),
+    onSentinelQueries: readRuleSyntax,
   });
-  const snapshot = await collecting.finally(() => ruleSyntax.done());
   options.progress?.finish();
   checkCertificates(snapshot);
   // An appliance entry that matches no Dedicated HSM, or whose resourceId and address disagree: said, not fatal (the
@@ -119,4 +116,26 @@ export async function scan(options: ScanOptions): Promise<{ code: number; result
     return report(verifySnapshot(JSON.parse(snapshotText!) as Snapshot).snapshot, withFile, saved);
   }
   return report(snapshot, withFile);
+}
+
+/**
+ * Reads the syntax of Sentinel rules' queries while the scan still waits on other answers: the evaluation needs each
+ * query's shape (`ruleShape`, kept once made), and the first costs the Kusto parser's start-up, most of a second, which
+ * then overlaps the network instead of following it. One query a turn of the event loop, so that answers arriving
+ * meanwhile are read between them (a tenant may hold many long rules). Nothing is decided here: a query the analysis
+ * cannot read is read again, and its failure reported, by the evaluation.
+ */
+function readRuleSyntax(queries: string[]): void {
+  const next = (i: number) => {
+    if (i >= queries.length) return;
+    setImmediate(() => {
+      try {
+        ruleShape(queries[i]!);
+      } catch {
+        // The evaluation meets the same failure and says it.
+      }
+      next(i + 1);
+    });
+  };
+  next(0);
 }

@@ -1,6 +1,6 @@
 // The columns that say which resource a record is about, and the records an HSM writes as they fill them: what both
 // halves of the analysis of a rule's query (the sources it reads, the filters on them) know of a table's columns.
-import type { PlainNode } from "./plain.js";
+import { childrenOf, kindOf, listOf, type KqlNode } from "../kusto-syntax.js";
 
 /** The records an HSM writes to one workspace table, and what they hold in the columns that name their resource. */
 export interface HsmRecords {
@@ -44,18 +44,19 @@ export function isResourceName(name: string): boolean {
 }
 
 /** The names a node refers to as columns (or lets): not the names of the functions it calls. */
-export function columnNames(node: PlainNode): string[] {
+export function columnNames(node: KqlNode): string[] {
   const out: string[] = [];
-  const walk = (n: PlainNode) => {
-    if (n.kind === "NameReference") {
-      if (n.simpleName) out.push(n.simpleName);
+  const walk = (n: KqlNode) => {
+    const kind = kindOf(n);
+    if (kind === "NameReference") {
+      if (n.SimpleName) out.push(n.SimpleName);
       return;
     }
-    if (n.kind === "FunctionCallExpression") {
-      for (const arg of n.argumentList?.expressions?.items ?? []) walk(arg);
+    if (kind === "FunctionCallExpression") {
+      for (const arg of listOf((n.ArgumentList as KqlNode | null)?.Expressions)) walk(arg);
       return;
     }
-    for (const child of n.children) walk(child);
+    for (const child of childrenOf(n)) walk(child);
   };
   walk(node);
   return out;

@@ -1,8 +1,8 @@
 // Evaluating the filters of one source against one HSM's records: each `where` condition is computed over the values
 // the HSM's records hold in the resource columns, in Kusto's semantics, to true, false, "true for some records" or
 // "cannot be decided".
+import { descendantsOf, kindOf, listOf, type KqlNode } from "../kusto-syntax.js";
 import { columnNames, DERIVED_NAME, isResourceName, RESOURCE_COLUMNS, type HsmRecords } from "./columns.js";
-import { plainDescendants, type PlainNode } from "./plain.js";
 import type { Filter, Source } from "./sources.js";
 
 /** true: some of these records pass; false: none does; a string: why that cannot be decided. */
@@ -54,6 +54,7 @@ class Evaluator {
   /** Whether the filter compared a resource column (a filter that selects the HSM's records must). */
   touchedResource = false;
   why: string | undefined;
+  private readonly kindOf = kindOf;
 
   constructor(
     private readonly source: Source,
@@ -66,17 +67,18 @@ class Evaluator {
     return OPAQUE;
   }
 
-  truth(node: PlainNode | null | undefined): Truth {
+  truth(node: KqlNode | null | undefined): Truth {
     if (!node) return this.opaque("an empty condition");
-    switch (node.kind) {
+    const kind = this.kindOf(node);
+    switch (kind) {
       case "ParenthesizedExpression":
-        return this.truth(node.expression);
+        return this.truth(node.Expression as KqlNode);
       case "AndExpression":
-        return and(this.truth(node.left), this.truth(node.right));
+        return and(this.truth(node.Left as KqlNode), this.truth(node.Right as KqlNode));
       case "OrExpression":
-        return or(this.truth(node.left), this.truth(node.right));
+        return or(this.truth(node.Left as KqlNode), this.truth(node.Right as KqlNode));
       case "BooleanLiteralExpression":
-        return truth(String(node.literal).toLowerCase() === "true");
+        return truth(String(node.LiteralValue).toLowerCase() === "true");
       case "FunctionCallExpression":
         return this.callTruth(node);
       case "InExpression":
@@ -87,14 +89,14 @@ class Evaluator {
       case "HasAllExpression":
         return this.listTruth(node);
       default:
-        if (node.left && node.right && node.operator) return this.compare(node);
+        if (node.Left && node.Right && node.Operator) return this.compare(node);
         return this.generic(node);
     }
   }
 
-  private callTruth(node: PlainNode): Truth {
-    const name = (node.name?.simpleName ?? "").toLowerCase();
-    const args = node.argumentList?.expressions?.items ?? [];
+  private callTruth(node: KqlNode): Truth {
+    const name = ((node.Name as KqlNode | null)?.SimpleName ?? "").toLowerCase();
+    const args = listOf((node.ArgumentList as KqlNode | null)?.Expressions);
     if (name === "not" && args.length === 1) return not(this.truth(args[0]));
     if (["isempty", "isnotempty", "isnull", "isnotnull"].includes(name) && args.length === 1) {
       const value = this.value(args[0]!);
@@ -107,20 +109,20 @@ class Evaluator {
   }
 
   /** A condition the evaluator does not model: free when it reads only columns that vary between records. */
-  private generic(node: PlainNode): Truth {
+  private generic(node: KqlNode): Truth {
     const values = columnNames(node).map((n) => this.name(n));
     if (values.some((v) => v.k === "opaque" || (v.k === "str" && v.column))) {
       this.touchedResource = true;
-      return this.opaque(`a condition on a resource column that it cannot evaluate (${node.kind})`);
+      return this.opaque(`a condition on a resource column that it cannot evaluate (${this.kindOf(node)})`);
     }
     if (values.some((v) => v.k === "free")) return FREE;
-    return this.opaque(`a constant condition it cannot evaluate (${node.kind})`);
+    return this.opaque(`a constant condition it cannot evaluate (${this.kindOf(node)})`);
   }
 
-  private compare(node: PlainNode): Truth {
-    const op = (node.operator?.text ?? "").toLowerCase();
-    const left = this.value(node.left!);
-    const right = this.value(node.right!);
+  private compare(node: KqlNode): Truth {
+    const op = String((node.Operator as KqlNode).Text ?? "").toLowerCase();
+    const left = this.value(node.Left as KqlNode);
+    const right = this.value(node.Right as KqlNode);
     return this.test(op, left, right);
   }
 
@@ -151,11 +153,10 @@ class Evaluator {
     return this.opaque(`'${op}' between values it cannot compare`);
   }
 
-  private listTruth(node: PlainNode): Truth {
-    const op = (node.operator?.text ?? "").toLowerCase();
-    if (!node.left) return this.opaque(`'${op}' without a left side`);
-    const left = this.value(node.left);
-    const items = (node.right?.expressions?.items ?? []).flatMap((e) => {
+  private listTruth(node: KqlNode): Truth {
+    const op = String((node.Operator as KqlNode).Text ?? "").toLowerCase();
+    const left = this.value(node.Left as KqlNode);
+    const items = listOf((node.Right as KqlNode | null)?.Expressions).flatMap((e) => {
       const v = this.value(e);
       return v.k === "list" ? v.items : [v];
     });
@@ -173,28 +174,28 @@ class Evaluator {
   }
 
   /** The value of a scalar expression for the HSM's records. */
-  value(node: PlainNode): Value {
-    const kind = node.kind;
+  value(node: KqlNode): Value {
+    const kind = this.kindOf(node);
     switch (kind) {
       case "ParenthesizedExpression":
-        return node.expression ? this.value(node.expression) : OPAQUE_VALUE;
+        return this.value(node.Expression as KqlNode);
       case "StringLiteralExpression":
-        return { k: "str", value: node.literal ?? "", caseKnown: true, column: false };
+        return { k: "str", value: String(node.LiteralValue ?? ""), caseKnown: true, column: false };
       case "LongLiteralExpression":
       case "IntLiteralExpression":
       case "RealLiteralExpression":
         return literalNumber(node);
       case "NameReference":
-        return this.name(node.simpleName ?? "");
+        return this.name(node.SimpleName ?? "");
       case "DynamicExpression": {
-        const array = plainDescendants(node).find((n) => n.kind === "JsonArrayExpression");
+        const array = descendantsOf(node).find((n) => this.kindOf(n) === "JsonArrayExpression");
         if (!array) return CONST_VALUE;
-        const literals = plainDescendants(array).filter((n) => n.kind.endsWith("LiteralExpression"));
+        const literals = descendantsOf(array).filter((n) => this.kindOf(n).endsWith("LiteralExpression"));
         return { k: "list", items: literals.map((n) => this.value(n)) };
       }
       case "FunctionCallExpression": {
-        const name = (node.name?.simpleName ?? "").toLowerCase();
-        const args = node.argumentList?.expressions?.items ?? [];
+        const name = ((node.Name as KqlNode | null)?.SimpleName ?? "").toLowerCase();
+        const args = listOf((node.ArgumentList as KqlNode | null)?.Expressions);
         if (name === "pack_array") return { k: "list", items: args.map((a) => this.value(a)) };
         if (["tolower", "toupper", "tostring"].includes(name) && args.length === 1) {
           const inner = this.value(args[0]!);
@@ -235,8 +236,8 @@ class Evaluator {
 }
 
 /** A numeric literal's value (the language service boxes them: Int64, Int32, Double). */
-function literalNumber(node: PlainNode): { k: "num"; value: number } | { k: "const" } {
-  const value = Number(String(node.literal));
+function literalNumber(node: KqlNode): { k: "num"; value: number } | { k: "const" } {
+  const value = Number(String(node.LiteralValue));
   return Number.isFinite(value) ? { k: "num", value } : { k: "const" };
 }
 

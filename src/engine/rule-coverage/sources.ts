@@ -4,7 +4,6 @@
 import { AUDIT_TABLE_NAMES } from "../../domain/hsm-kinds.js";
 import { descendantsOf, kindOf, listOf, parseKql, type KqlNode } from "../kusto-syntax.js";
 import { columnNames, DERIVED_NAME, isResourceName, UNNAMED_COLUMNS } from "./columns.js";
-import { plainDescendants, Plainer, type PlainNode, type PlainScope } from "./plain.js";
 
 /** The tables the HSM kinds write their audit records to: a rule that reads any other name reads something else. */
 const AUDIT_TABLE_SET = new Set(AUDIT_TABLE_NAMES);
@@ -23,18 +22,14 @@ export interface Source {
   opaque?: string;
 }
 
-/** A `where` on a source's rows: its condition and the names bound where it stands, as plain data (plain.ts). */
 export interface Filter {
-  condition: PlainNode | null;
-  scope: PlainScope;
+  condition: KqlNode;
+  scope: Scope;
   tainted: Set<string>;
   joined: boolean;
 }
 
-/**
- * The shape of a rule's query that does not depend on the HSM: its sources, or why it cannot be analysed. Plain data
- * (objects, arrays, Maps and Sets): it can be made on another thread and handed over by structured clone.
- */
+/** The shape of a rule's query that does not depend on the HSM: its sources, or why it cannot be analysed. */
 export interface RuleShape {
   sources: Source[];
   /** What stopped the analysis somewhere in the query (the first one is reported). */
@@ -50,7 +45,6 @@ export type Scope = ReadonlyMap<string, Binding>;
 
 class Analysis {
   readonly problems: string[] = [];
-  private readonly plain = new Plainer();
 
   kind(node: KqlNode | null | undefined): string {
     return node ? kindOf(node) : "nothing";
@@ -197,12 +191,7 @@ class Analysis {
           ...s,
           filters: [
             ...s.filters,
-            {
-              condition: op.Condition ? this.plain.node(op.Condition as KqlNode) : null,
-              scope: this.plain.scope(scope),
-              tainted: new Set(s.tainted),
-              joined: s.joined,
-            },
+            { condition: op.Condition as KqlNode, scope, tainted: new Set(s.tainted), joined: s.joined },
           ],
         }));
       case "UnionOperator":
@@ -259,28 +248,26 @@ class Analysis {
    * or a resource column's name given to anything, is no longer followed. `all`: every name the operator declares is
    * computed from its input (parse, mv-expand).
    */
-  renaming(source: KqlNode, sources: Source[], all = false): Source[] {
-    const op = this.plain.node(source);
-    const nodes = plainDescendants(op);
+  renaming(op: KqlNode, sources: Source[], all = false): Source[] {
     return sources.map((s) => {
       const tainted = new Set(s.tainted);
-      const fromResource = (node: PlainNode | undefined) =>
+      const fromResource = (node: KqlNode | null | undefined) =>
         !!node &&
         columnNames(node).some(
           (n) => isResourceName(n) || DERIVED_NAME.test(n) || tainted.has(n) || s.sourceColumns.has(n),
         );
       if (fromResource(op)) for (const name of UNNAMED_COLUMNS) tainted.add(name);
-      for (const named of nodes.filter((n) => n.kind === "SimpleNamedExpression")) {
-        const name = named.name?.simpleName;
-        if (name && (isResourceName(name) || fromResource(named.expression))) tainted.add(name);
+      for (const named of descendantsOf(op).filter((n) => this.kind(n) === "SimpleNamedExpression")) {
+        const name = (named.Name as KqlNode | null)?.SimpleName;
+        if (name && (isResourceName(name) || fromResource(named.Expression as KqlNode))) tainted.add(name);
       }
       if (all && fromResource(op)) {
-        for (const declared of nodes.filter((n) => n.kind === "NameDeclaration")) {
-          if (declared.simpleName) tainted.add(declared.simpleName);
+        for (const declared of descendantsOf(op).filter((n) => this.kind(n) === "NameDeclaration")) {
+          if (declared.SimpleName) tainted.add(declared.SimpleName);
         }
       }
-      for (const declared of nodes.filter((n) => n.kind === "NameDeclaration")) {
-        if (declared.simpleName && isResourceName(declared.simpleName)) tainted.add(declared.simpleName);
+      for (const declared of descendantsOf(op).filter((n) => this.kind(n) === "NameDeclaration")) {
+        if (declared.SimpleName && isResourceName(declared.SimpleName)) tainted.add(declared.SimpleName);
       }
       return { ...s, tainted };
     });

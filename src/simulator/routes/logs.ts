@@ -5,7 +5,6 @@ import { databaseOf } from "../tables.js";
 import { parseTimespan } from "../../util/duration.js";
 import { armIdKey, type Estate } from "../estate.js";
 import { findRoute, type RouteEntry } from "./route.js";
-import type { QueryPool } from "../query-pool.js";
 
 export interface LogsContext {
   estate: Estate;
@@ -13,8 +12,6 @@ export interface LogsContext {
   tables: Map<string, Map<string, KqlTable>>;
   /** The simulator's clock. */
   now(): Date;
-  /** Worker threads that run the queries, so that ARM's answers never wait behind one (none: the main thread). */
-  pool?: QueryPool;
 }
 
 interface QueryBody {
@@ -24,12 +21,12 @@ interface QueryBody {
 }
 
 /** Runs one query against the tables of the given workspaces (or of one resource) and answers as the API does. */
-async function execute(
+function execute(
   ctx: LogsContext,
   body: QueryBody,
-  scope: { workspaces: string[] | "all"; resourceId?: string },
+  scope: { workspaceTables: Map<string, KqlTable>[]; resourceId?: string },
   partialError: boolean,
-): Promise<SimResponse> {
+): SimResponse {
   if (typeof body.query !== "string" || body.query.trim() === "") {
     return logsError(400, "BadArgumentError", "The request had some invalid properties", {
       code: "QueryValidationError",
@@ -48,28 +45,12 @@ async function execute(
     }
   }
   const resourceId = scope.resourceId?.toLowerCase();
-  const run = async () => {
-    if (ctx.pool) {
-      return await ctx.pool.run({
-        query: body.query as string,
-        workspaces: scope.workspaces,
-        ...(resourceId ? { resourceId } : {}),
-        now: now.getTime(),
-        ...(timespan ? { timespan: { start: timespan.start.getTime(), end: timespan.end.getTime() } } : {}),
-      });
-    }
-    const sources =
-      scope.workspaces === "all"
-        ? [...ctx.tables.values()]
-        : scope.workspaces.map((key) => ctx.tables.get(key) ?? new Map<string, KqlTable>());
-    const db = databaseOf(
-      sources,
-      resourceId ? (row) => String(row._ResourceId).toLowerCase() === resourceId : undefined,
-    );
-    return runKql(body.query as string, db, { now, ...(timespan ? { timespan } : {}) });
-  };
+  const db = databaseOf(
+    scope.workspaceTables,
+    resourceId ? (row) => String(row._ResourceId).toLowerCase() === resourceId : undefined,
+  );
   try {
-    const result = await run();
+    const result = runKql(body.query, db, { now, ...(timespan ? { timespan } : {}) });
     const answer: Record<string, unknown> = {
       tables: [{ name: "PrimaryResult", columns: result.columns, rows: result.rows }],
     };
@@ -116,13 +97,12 @@ function kqlErrorResponse(error: KqlError): SimResponse {
   return logsError(400, "BadArgumentError", "The request had some invalid properties", inner);
 }
 
-/** The key of a workspace's tables in `ctx.tables`, or undefined when the estate has no such workspace. */
-function workspaceKeyById(ctx: LogsContext, id: string): string | undefined {
+function workspaceTablesById(ctx: LogsContext, id: string): Map<string, KqlTable> | undefined {
   const wanted = id.toLowerCase();
   for (const s of ctx.estate.subscriptions) {
     // Azure accepts the workspace's customerId (the usual form) or its ARM id.
     const w = s.workspaces.find((x) => x.customerId === wanted || armIdKey(x.id) === armIdKey(id));
-    if (w && ctx.tables.has(w.id.toLowerCase())) return w.id.toLowerCase();
+    if (w) return ctx.tables.get(w.id.toLowerCase());
   }
   return undefined;
 }
@@ -132,29 +112,19 @@ function workspaceNotFound(id: string): SimResponse {
 }
 
 /** Runs a query addressed to a workspace, plus any additional workspaces the body names. */
-async function queryWorkspace(
-  ctx: LogsContext,
-  workspaceId: string,
-  body: QueryBody,
-  partialError: boolean,
-): Promise<SimResponse> {
+function queryWorkspace(ctx: LogsContext, workspaceId: string, body: QueryBody, partialError: boolean): SimResponse {
   const ids = [workspaceId, ...(Array.isArray(body.workspaces) ? body.workspaces.map(String) : [])];
-  const workspaces: string[] = [];
+  const sources: Map<string, KqlTable>[] = [];
   for (const id of ids) {
-    const key = workspaceKeyById(ctx, id);
-    if (!key) return workspaceNotFound(id);
-    workspaces.push(key);
+    const tables = workspaceTablesById(ctx, id);
+    if (!tables) return workspaceNotFound(id);
+    sources.push(tables);
   }
-  return await execute(ctx, body, { workspaces }, partialError);
+  return execute(ctx, body, { workspaceTables: sources }, partialError);
 }
 
 /** Resource-centric query: the records of one resource, in every workspace that receives them. */
-async function queryResource(
-  ctx: LogsContext,
-  resourceId: string,
-  body: QueryBody,
-  partialError: boolean,
-): Promise<SimResponse> {
+function queryResource(ctx: LogsContext, resourceId: string, body: QueryBody, partialError: boolean): SimResponse {
   const id = `/${resourceId.replace(/^\/+/, "")}`.toLowerCase();
   const exists = ctx.estate.subscriptions.some((s) =>
     [...s.hsms, ...s.workspaces, ...s.storageAccounts].some((r) => r.id.toLowerCase() === id),
@@ -162,7 +132,7 @@ async function queryResource(
   if (!exists) {
     return logsError(404, "ResourceNotFoundError", `The resource '${id}' could not be found`);
   }
-  return await execute(ctx, body, { workspaces: "all", resourceId: id }, partialError);
+  return execute(ctx, body, { workspaceTables: [...ctx.tables.values()], resourceId: id }, partialError);
 }
 
 function queryFromRequest(req: SimRequest): QueryBody {
@@ -219,9 +189,9 @@ export function matchLogsRoute(ctx: LogsContext, method: string, path: string): 
 }
 
 /** Re-runs a logs route with a partial error added to its answer (the `partialError` fault). */
-export async function withPartialError(ctx: LogsContext, req: SimRequest): Promise<SimResponse | undefined> {
+export function withPartialError(ctx: LogsContext, req: SimRequest): SimResponse | undefined {
   const route = findRoute(LOGS_ROUTES, req.method, req.path.replace(/\/+$/, ""), { ctx, partialError: true });
-  return route ? await route.handle(req) : undefined;
+  return route?.handle(req) as SimResponse | undefined;
 }
 
 interface BatchItem {
@@ -233,7 +203,7 @@ interface BatchItem {
 }
 
 /** `POST /v1/$batch`: each request answered on its own, with its own status. */
-async function batch(ctx: LogsContext, req: SimRequest, partialError: boolean): Promise<SimResponse> {
+function batch(ctx: LogsContext, req: SimRequest, partialError: boolean): SimResponse {
   const requests = (req.body as { requests?: unknown } | undefined)?.requests;
   if (
     !Array.isArray(requests) ||
@@ -245,22 +215,20 @@ async function batch(ctx: LogsContext, req: SimRequest, partialError: boolean): 
       message: "The batch request must contain a non-empty 'requests' array of objects.",
     });
   }
-  const responses = await Promise.all(
-    (requests as BatchItem[]).map(async (item, i) => {
-      const id = typeof item.id === "string" ? item.id : String(i);
-      const body = (item.body && typeof item.body === "object" ? item.body : {}) as QueryBody;
-      // The query API's batch items name a workspace; there is no resource-centric form in a batch.
-      const answer =
-        typeof item.workspace === "string"
-          ? await queryWorkspace(ctx, item.workspace, body, partialError)
-          : logsError(400, "BadArgumentError", "Each batch request needs a 'workspace'");
-      return {
-        id,
-        status: answer.status,
-        headers: { "Content-Type": "application/json; charset=utf-8" },
-        body: answer.body,
-      };
-    }),
-  );
+  const responses = (requests as BatchItem[]).map((item, i) => {
+    const id = typeof item.id === "string" ? item.id : String(i);
+    const body = (item.body && typeof item.body === "object" ? item.body : {}) as QueryBody;
+    // The query API's batch items name a workspace; there is no resource-centric form in a batch.
+    const answer =
+      typeof item.workspace === "string"
+        ? queryWorkspace(ctx, item.workspace, body, partialError)
+        : logsError(400, "BadArgumentError", "Each batch request needs a 'workspace'");
+    return {
+      id,
+      status: answer.status,
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+      body: answer.body,
+    };
+  });
   return { status: 200, body: { responses } };
 }

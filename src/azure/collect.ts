@@ -2,7 +2,7 @@
 // ./collectors/ (one per API family, each returning the facts it read) and assembles their answers; it records what
 // was read and what could not be (as errors tied to their purpose) and never decides pass or fail.
 import { readApplianceTranscripts, type ApplianceIndex } from "./luna/evidence-dir.js";
-import { readApplianceOverSsh, type SshAppliance } from "./luna/ssh.js";
+import type { SshAppliance } from "./luna/ssh.js";
 import { matchAppliances } from "../domain/appliance-match.js";
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
@@ -167,7 +167,20 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     scopeGroups.length > 0
       ? readManagementGroups(ctx, scopeGroups)
       : readSubscriptions(ctx, options.subscriptions ?? []);
-  setImmediate(() => void clients.preload());
+  // The packages every scan of HSMs reads with, loaded while the subscriptions are listed; the others when first used
+  // (the ARM inventory's, the storage archive's): a package loaded for nothing costs the same CPU as one used.
+  setImmediate(
+    () =>
+      void clients.preload([
+        "monitor",
+        "operationalInsights",
+        "sentinel",
+        "logs",
+        "authorization",
+        ...(options.inventory === "resource-graph" ? [] : (["keyVault"] as const)),
+        ...(options.armBatch === false ? (["resources"] as const) : []),
+      ]),
+  );
   const { subscriptions, readable, ...listed } = await listing;
   const subscriptionList = "subscriptionList" in listed ? listed.subscriptionList : undefined;
   const managementGroups = "managementGroups" in listed ? listed.managementGroups : undefined;
@@ -417,8 +430,12 @@ function placeAppliances(
   return { appliances, errors };
 }
 
-/** Every appliance over SSH at once; each appliance's evidence ids in a block of its own (`lx-00001`, `lx-00101`, ...). */
+/**
+ * Every appliance over SSH at once; each appliance's evidence ids in a block of its own (`lx-00001`, `lx-00101`, ...).
+ * The SSH client is loaded only for a scan that reads appliances (ssh2 is a tenth of a second of start-up).
+ */
 async function readAppliancesOverSsh(appliances: SshAppliance[], clock: () => Date) {
+  const { readApplianceOverSsh } = await import("./luna/ssh.js");
   const reads = await Promise.all(
     appliances.map((appliance, i) => readApplianceOverSsh(appliance, { clock, firstId: i * 100 + 1 })),
   );

@@ -351,17 +351,29 @@ function redactText(text: string): string {
     .replace(/(AccountKey|SharedAccessKey|SharedAccessSignature)=([^;"\s]+)/gi, "$1=REDACTED");
 }
 
+/** The value with its secrets redacted: the value itself when it holds none (nothing is copied then). */
 function redactValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactValue);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const inner: unknown = value[i];
+      const kept = redactValue(inner);
+      if (kept !== inner) (out ??= value.slice())[i] = kept;
+    }
+    return out ?? value;
+  }
   if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [
-        key,
+    const entries = Object.entries(value);
+    let changed = false;
+    const kept = entries.map(([key, inner]): [string, unknown] => {
+      const redacted =
         SECRET_KEYS.test(key) && !NOT_SECRET_KEYS.test(key) && (typeof inner === "string" || Array.isArray(inner))
           ? "REDACTED"
-          : redactValue(inner),
-      ]),
-    );
+          : redactValue(inner);
+      if (redacted !== inner) changed = true;
+      return [key, redacted];
+    });
+    return changed ? Object.fromEntries(kept) : value;
   }
   return typeof value === "string" ? redactText(value) : value;
 }
@@ -375,8 +387,10 @@ export function bodyEvidence(body: string | null | undefined): Pick<EvidenceReco
   let kept: string;
   try {
     const parsed: unknown = JSON.parse(text);
-    kept = JSON.stringify(redactValue(parsed));
-    if (kept === JSON.stringify(parsed)) kept = text;
+    const redacted = redactValue(parsed);
+    // Nothing redacted: the text as received (as the comparison of the two serialisations used to decide).
+    kept = redacted === parsed ? text : JSON.stringify(redacted);
+    if (kept !== text && kept === JSON.stringify(parsed)) kept = text;
   } catch {
     kept = redactText(text);
   }

@@ -248,6 +248,26 @@ describe("redaction", () => {
     expect(JSON.parse(kept.body!)).toMatchObject({ keySource: "Microsoft.Storage", name: "keeps-its-name" });
   });
 
+  test("a secret deep in a list is redacted and everything around it kept, in order", () => {
+    const original =
+      '{"value":[{"name":"a","properties":{"storageAccountId":"/s/1"}},' +
+      '{"name":"b","properties":{"note":"https://x/y?sv=1&sig=secret1","list":[1,"two",{"sharedKey":"secret2"}]}},' +
+      '{"name":"c"}],"nextLink":null}';
+    const kept = bodyEvidence(original);
+    expect(kept.redacted).toBe(true);
+    expect(JSON.parse(kept.body!)).toEqual({
+      value: [
+        { name: "a", properties: { storageAccountId: "/s/1" } },
+        {
+          name: "b",
+          properties: { note: "https://x/y?sv=1&sig=REDACTED", list: [1, "two", { sharedKey: "REDACTED" }] },
+        },
+        { name: "c" },
+      ],
+      nextLink: null,
+    });
+  });
+
   test("a body without secrets is kept byte for byte", () => {
     const original = '{"value":[{"name":"audit","properties":{"workspaceId":"/subscriptions/x"}}]}';
     expect(bodyEvidence(original)).toEqual({ sha256: sha256(original), body: original });

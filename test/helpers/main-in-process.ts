@@ -25,6 +25,8 @@ async function warmUp(): Promise<void> {
   await import("../../src/simulator/estate.js");
   // A scan loads it while its collection runs (commands/scan.ts).
   await import("../../src/cli/commands/report.js");
+  // A scan that reads appliances over SSH loads it (azure/collect.ts).
+  await import("../../src/azure/luna/ssh.js");
   warm = true;
 }
 

@@ -15,6 +15,8 @@ import { scan as runScan } from "../../src/cli/commands/scan.js";
 // Loaded here, before any scan: the scan loads it while its collection loads the SDK's packages, two dynamic imports
 // at once, which jest's module loader can fail (see main-in-process.ts).
 import "../../src/cli/commands/report.js";
+// Loaded by a scan that reads appliances over SSH (azure/collect.ts): imported here first, as report.js above.
+import "../../src/azure/luna/ssh.js";
 import { keepNegativeValues } from "../../src/cli/argv.js";
 import { UsageError } from "../../src/cli/errors.js";
 import { exitOf } from "../../src/cli/main.js";

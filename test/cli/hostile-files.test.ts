@@ -121,6 +121,36 @@ describe("simulate --cert-out", () => {
     expect(lstatSync(join(certs, "token.txt")).mode & 0o777).toBe(0o600);
     expect(temps(certs)).toEqual([]);
   });
+
+  it("listens for Ctrl+C before it says Ctrl+C may be pressed", async () => {
+    // A script that signals as soon as it reads the line must find the simulator listening, or the signal ends the
+    // process the default way. Checked in the process: the listener is there when the line is printed.
+    const { simulate } = await import("../../src/cli/commands/simulate.js");
+    const before = { SIGINT: process.listeners("SIGINT"), SIGTERM: process.listeners("SIGTERM") };
+    let listening = false;
+    const lines: string[] = [];
+    const running = simulate({
+      estate: CONTOSO,
+      certOut: join(tempDir(), "certs"),
+      print: (line) => {
+        lines.push(line);
+        if (!line.includes("Press Ctrl+C")) return;
+        const added = () => process.listeners("SIGINT").filter((l) => !before.SIGINT.includes(l));
+        listening = added().length === 1;
+        // Ctrl+C a moment later, as the signal would deliver it to the simulator's listener alone.
+        setImmediate(() => added().forEach((l) => (l as () => void)()));
+      },
+    });
+    try {
+      expect(await running).toBe(0);
+    } finally {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        for (const l of process.listeners(signal)) if (!before[signal].includes(l)) process.removeListener(signal, l);
+      }
+    }
+    expect(listening).toBe(true);
+    expect(lines.at(-1)).toMatch(/^hsm-audit simulator: stopped after 0 requests\.$/);
+  });
 });
 
 describe("a run's outputs land together or not at all", () => {

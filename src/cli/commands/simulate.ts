@@ -75,6 +75,14 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new UsageError(`cannot write the certificate directory ${options.certOut ?? ""}: ${code ?? message}`);
   }
+  // Listening for Ctrl+C before saying it may be pressed: a signal that came between the two would end the process
+  // the default way, without closing the simulator (a script that signals as soon as it reads the line met it).
+  const stopped =
+    options.until ??
+    new Promise<void>((done) => {
+      process.once("SIGINT", () => done());
+      process.once("SIGTERM", () => done());
+    });
   const caFile = join(certDir, "ca.pem");
   const subscriptions = estate.subscriptions.length;
   const hsms = estate.subscriptions.reduce((n, s) => n + s.hsms.length, 0);
@@ -87,11 +95,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   if (options.requestLog) print(`  Request log:    ${resolve(options.requestLog)}`);
   print("Press Ctrl+C to stop.");
 
-  await (options.until ??
-    new Promise<void>((done) => {
-      process.once("SIGINT", () => done());
-      process.once("SIGTERM", () => done());
-    }));
+  await stopped;
   await sim.close();
   print(`hsm-audit simulator: stopped after ${sim.requests.length} requests.`);
   return 0;

@@ -21,8 +21,8 @@ import { CLOUDS, type CloudName } from "./clouds.js";
 
 /**
  * The SDK packages, each loaded when first needed: the one place that loads them. `createClients` hands out each client
- * asynchronously, once its package is loaded; a scan also asks for all of them early (`preload`), so that loading the
- * later ones overlaps the first requests' round trips instead of delaying them.
+ * asynchronously, once its package is loaded; a scan also asks early (`preload`) for those every scan reads with, so
+ * that loading them overlaps the first requests' round trips instead of delaying them (collect.ts).
  */
 const SDK_LOADERS = {
   subscriptions: async () => (await import("@azure/arm-resources-subscriptions")).SubscriptionClient,

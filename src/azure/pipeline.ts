@@ -22,11 +22,23 @@ interface Attribution {
 /** Bodies larger than this are hashed but not kept in the snapshot. */
 const MAX_KEPT_BODY = 1_000_000;
 
+/**
+ * The read in progress and the log it records into: one context for the process, shared by every log. An
+ * AsyncLocalStorage, once it has run something, stays registered until disabled, and on Node 20 every promise created
+ * anywhere visits each one registered; one per log made a process that collects again and again (a service using
+ * the library, the test suite) slower with every collection.
+ */
+const attributionContext = new AsyncLocalStorage<ReadonlyMap<EvidenceLog, Attribution>>();
+
 /** Collects the evidence records of one collection run. */
 export class EvidenceLog {
   private readonly records: EvidenceRecord[] = [];
-  private readonly context = new AsyncLocalStorage<Attribution>();
   private next = 1;
+
+  /** The attribution of this log's read in progress, if any (another log's, around or inside it, is its own). */
+  private current(): Attribution | undefined {
+    return attributionContext.getStore()?.get(this);
+  }
 
   constructor(
     private readonly clock: () => Date = () => new Date(),
@@ -43,7 +55,7 @@ export class EvidenceLog {
   ): Promise<{ ok: true; value: T; evidence: string[] } | { ok: false; error: unknown; evidence: string[] }> {
     const attribution: Attribution = { purpose, evidence: [], urls: new Set() };
     try {
-      const value = await this.context.run(attribution, fn);
+      const value = await attributionContext.run(new Map(attributionContext.getStore()).set(this, attribution), fn);
       return { ok: true, value, evidence: attribution.evidence };
     } catch (error) {
       return { ok: false, error, evidence: attribution.evidence };
@@ -55,7 +67,7 @@ export class EvidenceLog {
    * progress together with the exchange that carried it. Its hash is of the inner content serialised as JSON.
    */
   derive(answer: { method: string; url: string; status: number; content: unknown; via: string[] }): string {
-    const attribution = this.context.getStore();
+    const attribution = this.current();
     const id = `ev-${String(this.next++).padStart(5, "0")}`;
     const text = answer.content === undefined ? "" : JSON.stringify(answer.content);
     this.records.push({
@@ -75,7 +87,7 @@ export class EvidenceLog {
 
   /** Ties evidence records made elsewhere (a batch attempt that was declined) to the read in progress. */
   cite(ids: string[]): void {
-    this.context.getStore()?.evidence.push(...ids);
+    this.current()?.evidence.push(...ids);
   }
 
   all(): EvidenceRecord[] {
@@ -87,7 +99,7 @@ export class EvidenceLog {
     return {
       name: "hsmAuditEvidence",
       sendRequest: async (request, next) => {
-        const attribution = this.context.getStore();
+        const attribution = this.current();
         const capturedAt = this.clock();
         const started = performance.now();
         const id = `ev-${String(this.next++).padStart(5, "0")}`;
@@ -130,7 +142,7 @@ export class EvidenceLog {
     return {
       name: "hsmAuditPagingGuard",
       sendRequest: async (request, next) => {
-        const attribution = this.context.getStore();
+        const attribution = this.current();
         if (attribution && request.method === "GET") {
           if (attribution.urls.has(request.url)) {
             throw new RestError(`the service returned a nextLink to a page already read (${redactUrl(request.url)})`, {

@@ -1,5 +1,6 @@
 // The scan's pipeline policies on their own: which answers are retried and after how long, what a request that never
 // succeeds becomes, what the evidence recorder keeps, and what it redacts.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import {
   createHttpHeaders,
@@ -184,6 +185,49 @@ describe("evidence recorder", () => {
     });
     expect(record!.sha256).toBe(sha256(body));
     expect(JSON.stringify(record)).not.toContain("secret-token");
+  });
+
+  test("two logs, one read inside the other's: each exchange is tied to its own log's read", async () => {
+    const outer = new EvidenceLog();
+    const inner = new EvidenceLog();
+    const answer = async (req: PipelineRequest) => ({
+      request: req,
+      status: 200,
+      headers: createHttpHeaders(),
+      bodyAsText: "{}",
+    });
+    const send = (log: EvidenceLog, url: string) => log.recorder().sendRequest(createPipelineRequest({ url }), answer);
+    const outcome = await outer.attribute("the outer read", async () => {
+      await send(outer, "https://127.0.0.1/outer-1");
+      const nested = await inner.attribute("the inner read", async () => {
+        await send(inner, "https://127.0.0.1/inner");
+        await send(outer, "https://127.0.0.1/outer-2");
+      });
+      expect(nested.evidence).toEqual(["ev-00001"]);
+    });
+    expect(outcome.evidence).toEqual(["ev-00001", "ev-00002"]);
+    expect(outer.all().map((r) => [r.url, r.purpose])).toEqual([
+      ["https://127.0.0.1/outer-1", "the outer read"],
+      ["https://127.0.0.1/outer-2", "the outer read"],
+    ]);
+    expect(inner.all().map((r) => [r.url, r.purpose])).toEqual([["https://127.0.0.1/inner", "the inner read"]]);
+  });
+
+  test("logs made one after another share one async context (Node keeps every one that has run)", async () => {
+    // On Node 20 an AsyncLocalStorage that has run once stays registered, and every promise visits each one: a log
+    // of its own for each collection made a long-lived process slower with every collection.
+    const used = new Set<unknown>();
+    const run = AsyncLocalStorage.prototype.run;
+    AsyncLocalStorage.prototype.run = function (this: AsyncLocalStorage<unknown>, ...args: unknown[]) {
+      used.add(this);
+      return (run as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof run;
+    try {
+      for (let i = 0; i < 20; i++) await new EvidenceLog().attribute(`read ${i}`, async () => i);
+    } finally {
+      AsyncLocalStorage.prototype.run = run;
+    }
+    expect(used.size).toBe(1);
   });
 
   test("a request that got no answer is recorded with status 0 and the network error", async () => {

@@ -154,6 +154,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   ctx.progress = tracker;
   // The appliances are read over SSH while Azure is read: the two share nothing.
   const applianceSshReads = options.applianceSsh ? readAppliancesOverSsh(options.applianceSsh, clock) : undefined;
+  // Awaited after Azure is read: a failure (the SSH client not loading, say) is thrown there, not reported unhandled
+  // while the collection is still running.
+  applianceSshReads?.catch(() => undefined);
   const windowEnd = options.period && options.period.end < startedAt ? options.period.end : startedAt;
   const windowStart = options.period?.start ?? new Date(startedAt.getTime() - options.logWindowMs);
 

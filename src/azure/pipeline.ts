@@ -400,9 +400,9 @@ export function bodyEvidence(body: string | null | undefined): Pick<EvidenceReco
   try {
     const parsed: unknown = JSON.parse(text);
     const redacted = redactValue(parsed);
-    // Nothing redacted: the text as received (as the comparison of the two serialisations used to decide).
+    // Nothing redacted: the text as received. Something redacted always serialises differently (a value that
+    // changed is another string, or "REDACTED" in place of a list).
     kept = redacted === parsed ? text : JSON.stringify(redacted);
-    if (kept !== text && kept === JSON.stringify(parsed)) kept = text;
   } catch {
     kept = redactText(text);
   }

@@ -3,7 +3,7 @@
 # A checkout already built for this ref (a self-hosted runner's cache) is used as it is.
 set -euo pipefail
 cd "${GITHUB_ACTION_PATH:?the folder of the action}"
-if [ -f dist/cli/main.js ] && [ -d node_modules ]; then
+if [ -f dist/bundle/main.js ] && [ -d node_modules ]; then
   echo "hsm-audit $(node bin/hsm-audit.js --version) is installed in $PWD"
   exit 0
 fi

@@ -36,14 +36,14 @@ test("hsm-audit policies show help: the parser's help of show, as with --help", 
 });
 
 /**
- * The built CLI's main() (dist/, with the build's record) run once for each argv, in one process of its own: what each
+ * The built CLI's main() (the bundle bin/hsm-audit.js loads, with the build's record) run once for each argv, in one process of its own: what each
  * printed and its exit code, as a spawned `hsm-audit` would give them.
  */
 function builtMainRuns(argvs: string[][]): Run[] {
   const dir = tempDir();
   const out = join(dir, "runs.json");
   const script = `
-    const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/cli/main.js")).href)});
+    const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/bundle/main.js")).href)});
     const { writeFileSync } = await import("node:fs");
     const runs = [];
     const [stdoutWrite, stderrWrite] = [process.stdout.write, process.stderr.write];

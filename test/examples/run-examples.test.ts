@@ -32,8 +32,8 @@ afterAll(async () => {
 function installedCopy(): string {
   const dir = tempDir("hsm-audit-installed-");
   mkdirSync(join(dir, "bin"));
-  mkdirSync(join(dir, "dist/cli"), { recursive: true });
-  writeFileSync(join(dir, "dist/cli/main.js"), "");
+  mkdirSync(join(dir, "dist/bundle"), { recursive: true });
+  writeFileSync(join(dir, "dist/bundle/main.js"), "");
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(join(ROOT, "scripts"), join(dir, "scripts"));
   writeFileSync(

@@ -33,7 +33,8 @@ describe("the packed package, installed", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run npm run build first");
+    if (!existsSync(join(ROOT, "dist", "bundle", "main.js")))
+      throw new Error("dist/ is missing: run npm run build first");
     // --ignore-scripts: `prepare` would build again; dist/ is what is packed.
     const pack = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], ROOT);
     expect(pack).toMatchObject({ code: 0 });
@@ -62,6 +63,8 @@ describe("the packed package, installed", () => {
       expect.arrayContaining([
         "bin/hsm-audit.js",
         "dist/cli/main.js",
+        // Written by the build last (scripts/bundle-cli.mjs): what bin/hsm-audit.js loads.
+        "dist/bundle/main.js",
         // Written by the build after tsc (scripts/precompile-policies.mjs).
         "dist/engine/built-in-policies.json",
         // Written by the build after tsc (scripts/precompile-validators.mjs).

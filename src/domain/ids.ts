@@ -2,8 +2,11 @@
 // case-insensitively and accepts them with trailing slashes (a diagnostic setting may name its workspace either way):
 // ids are compared, and used as keys, by `idKey`; shown as they were given (without the trailing slashes).
 
-/** The id without trailing slashes, its case kept: the spelling shown. */
-export const canonicalId = (id: string): string => id.replace(/\/+$/, "");
+/**
+ * The id without trailing slashes, its case kept: the spelling shown. (Most ids end in a name: they are given back as
+ * they are, without running the pattern: a scan asks for it for every row of the log answers it splits.)
+ */
+export const canonicalId = (id: string): string => (id.endsWith("/") ? id.replace(/\/+$/, "") : id);
 
 /** The key under which an id is compared, looked up and grouped: no trailing slashes, lower case. */
 export const idKey = (id: string): string => canonicalId(id).toLowerCase();

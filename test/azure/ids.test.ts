@@ -19,6 +19,9 @@ test.each([
 
 test("the display spelling keeps the case and drops the trailing slashes", () => {
   expect(canonicalId(`${WS}//`)).toBe(WS);
+  expect(canonicalId(`${WS}/`)).toBe(WS);
+  expect(canonicalId(WS)).toBe(WS);
+  expect(canonicalId("/")).toBe("");
   expect(uniqueIds([`${WS}/`, WS.toLowerCase(), `${WS}-2`])).toEqual([WS, `${WS}-2`]);
 });
 

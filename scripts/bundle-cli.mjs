@@ -59,6 +59,9 @@ const result = await build({
   banner: {
     js: 'import { createRequire as __bundleRequire } from "node:module"; const require = __bundleRequire(import.meta.url);',
   },
+  // A function or class keeps its own name where the bundle renames it (two packages' `delay` in one scope): an error's
+  // `name`, or a stack trace, reads as it would unbundled.
+  keepNames: true,
   chunkNames: "chunk-[hash]",
   legalComments: "eof",
   plugins: [distLocations],

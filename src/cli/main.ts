@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     // command is named: the top-level --help).
     if (command !== undefined && command !== "policies") await loadShared();
     const { default: yargs } = await import("yargs");
-    await yargs(args)
+    await withoutHelpCache(yargs(args))
       .scriptName("hsm-audit")
       .usage("$0 <command> [options]")
       .command(
@@ -340,6 +340,22 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   }
   return exitCode;
+}
+
+/**
+ * yargs lays out the whole help text of a command each time it runs one (cliui measuring every line: about 50 ms), in
+ * case the command shows its help later. No command here does (the fail handler throws; help is shown only for --help,
+ * before any command runs), so that is skipped. It is an internal of yargs (pinned in package.json): if a version lacks
+ * it, the parser is used as it is.
+ */
+export function withoutHelpCache<T>(parser: T): T {
+  const usage = (
+    parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }
+  )
+    .getInternalMethods?.()
+    ?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => undefined;
+  return parser;
 }
 
 /** How a policy id is spelt (the policy schema's `id` pattern). */

@@ -120,10 +120,17 @@ const paramValidators = new Map(
   ),
 );
 
-/** Loads the built-in policies, then those of `userDirs`; a user policy with a built-in's id replaces it. */
-export function loadPolicies(userDirs: string[] = [], builtInDir = BUILT_IN_POLICIES): Policy[] {
+/**
+ * Loads the built-in policies, then those of `userDirs`; a user policy with a built-in's id replaces it. `builtIns`,
+ * when given, are the built-in policies already loaded (the build's record of them, src/engine/policy-cache.ts).
+ */
+export function loadPolicies(
+  userDirs: string[] = [],
+  builtInDir = BUILT_IN_POLICIES,
+  builtIns?: readonly Policy[],
+): Policy[] {
   const byId = new Map<string, Policy>();
-  for (const policy of loadDir(builtInDir, "built-in")) byId.set(policy.id, policy);
+  for (const policy of builtIns ?? loadDir(builtInDir, "built-in")) byId.set(policy.id, policy);
   for (const dir of userDirs) {
     const seen = new Set<string>();
     for (const policy of loadDir(dir, dir)) {

@@ -1,7 +1,7 @@
 // The record of the built-in policies that `npm run build` writes (dist/engine/built-in-policies.json) gives what the
 // loader gives, and is refused (undefined: the caller loads the files) as soon as the directory is not what the build
 // loaded. Needs `npm run build` first.
-import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { cachedBuiltInPolicies, POLICY_CACHE_FILE } from "../../src/engine/policy-cache.js";
@@ -37,6 +37,23 @@ test("a copy of the same files is read from the record, with the copy's paths", 
   const cached = cachedBuiltInPolicies(dir, record);
   expect(cached).toEqual(loadPolicies([], dir));
   expect(cached!.every((p) => p.file.startsWith(dir))).toBe(true);
+});
+
+test("a run's policies from the record and a user directory: as loaded from the files, the user's policy in place of the built-in", () => {
+  const builtIns = cachedBuiltInPolicies(BUILT_IN_POLICIES, record)!;
+  const replaced = builtIns[0]!;
+  const user = join(tempDir(), "mine");
+  mkdirSync(user);
+  const text = readFileSync(replaced.file, "utf8").replace(/^severity: \w+$/m, "severity: critical");
+  writeFileSync(join(user, `${replaced.id}.yaml`), text);
+  const fromRecord = loadPolicies([user], BUILT_IN_POLICIES, builtIns);
+  expect(fromRecord).toEqual(loadPolicies([user]));
+  const mine = fromRecord.find((p) => p.id === replaced.id)!;
+  expect(mine).toMatchObject({ source: user, severity: "critical", file: join(user, `${replaced.id}.yaml`) });
+  expect(fromRecord).toHaveLength(builtIns.length);
+  // The built-ins given are those used: the directory is not read again.
+  const marked = { ...builtIns[1]!, title: "as the record holds it" };
+  expect(loadPolicies([], join(tempDir(), "not-read"), [marked])).toEqual([marked]);
 });
 
 describe("the record is not used when the directory differs from what the build loaded", () => {

@@ -4,7 +4,7 @@
 // would, renders the PDF of the result, and ends with one line:
 //
 //   bench: hsms=… subscriptions=… workspaces=… latency_ms=… wall_s=… bound_s=… ratio=… net_s=… net_ratio=…
-//          requests=… throttled=… rss_mb=… pdf_s=…
+//          cpu_s=… requests=… throttled=… rss_mb=… pdf_s=…
 //
 // (with a few more fields: mode, inventory, sockets, exit code, errors, batched reads). `net_s` is the scan's network
 // part, from its first request to its last answer; `wall_s` adds the process's start, the evaluation and writing
@@ -136,7 +136,10 @@ const wallS = (performance.now() - started) / 1000;
 await sim.close();
 
 const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
-const rssMb = Math.round(Number(readFileSync(rssFile, "utf8")) / 1024);
+const [maxRss, cpuMicros] = readFileSync(rssFile, "utf8").split(" ").map(Number);
+const rssMb = Math.round(maxRss / 1024);
+// The CLI's own CPU: on a machine whose cores the simulator shares, what the scan costs its host, apart from Azure.
+const cpuS = cpuMicros / 1e6;
 const requests = sim.requests.length;
 // The scan's network part: from its first request's arrival to its last answer (the simulator's own clock).
 const firstAt = Math.min(...sim.requests.map((r) => Date.parse(r.time)));
@@ -174,7 +177,7 @@ console.log(
   `bench: hsms=${H} subscriptions=${S} workspaces=${W} latency_ms=${latencyMs} mode=${sequential ? "sequential" : "scheduled"} ` +
     `inventory=${plan.inventory} sockets=${plan.sockets} exit=${code} errors=${errors} ` +
     `wall_s=${wallS.toFixed(2)} bound_s=${bound.toFixed(2)} ratio=${(wallS / bound).toFixed(2)} ` +
-    `net_s=${netS.toFixed(2)} net_ratio=${(netS / bound).toFixed(2)} ` +
+    `net_s=${netS.toFixed(2)} net_ratio=${(netS / bound).toFixed(2)} cpu_s=${cpuS.toFixed(2)} ` +
     `requests=${requests} batched_reads=${innerReads} throttled=${throttled} rss_mb=${rssMb} pdf_s=${pdfS}`,
 );
 if (!values.keep) rmSync(work, { recursive: true, force: true });

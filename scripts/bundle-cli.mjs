@@ -8,15 +8,23 @@
 // package.json), its `import.meta.url` is rewritten to the module's own place in dist/, so every such path is what it
 // was. The packages that read files from their own folders (pdfkit's font metrics, the Kusto language service's
 // scripts, ssh2's optional native parts) are not bundled: they are imported from node_modules as before.
-import { build } from "esbuild";
+//
+// The bundle is not made again while everything it was made from is unchanged (scripts/build-stamp.mjs): every file
+// esbuild read, every file it wrote, this script, the lock file and esbuild's version.
+import { build, version as esbuildVersion } from "esbuild";
 import { readFile } from "node:fs/promises";
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { forget, isCurrent, recordDone } from "./build-stamp.mjs";
 
 const ROOT = process.argv[2] ?? fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
 const BUNDLE_DIR = join(DIST, "bundle");
+const STEP = "bundle";
+const FACTS = { esbuild: esbuildVersion, node: process.versions.node };
+if (isCurrent(ROOT, STEP, FACTS)) process.exit(0);
+forget(ROOT, STEP);
 
 /** Packages imported from node_modules at run time rather than bundled: each reads files relative to itself. */
 const NOT_BUNDLED = ["pdfkit", "ssh2", "@kusto/language-service-next", "dejavu-fonts-ttf"];
@@ -84,3 +92,9 @@ if (wrapped.length > 0) {
   console.error(`bundle-cli: these chunks export a CommonJS module as 'default' only:\n  ${wrapped.join("\n  ")}`);
   process.exit(1);
 }
+recordDone(ROOT, STEP, FACTS, [
+  ...Object.keys(result.metafile.inputs),
+  ...readdirSync(BUNDLE_DIR).map((f) => join(BUNDLE_DIR, f)),
+  fileURLToPath(import.meta.url),
+  "package-lock.json",
+]);

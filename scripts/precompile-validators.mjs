@@ -2,7 +2,13 @@
 // (src/util/schema-validator.ts names them: the snapshot, result.json, the estate, waivers, frameworks, the
 // configuration, a policy and each check kind's params), one file each in dist/validators/NAME.cjs with the fingerprint of the schema and options it was made
 // from. A validator whose fingerprint does not match is not used: the schema is compiled at run time instead.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+//
+// Not made again while the schemas, their options, ajv's version, this script and the files written are unchanged
+// (scripts/build-stamp.mjs).
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { forget, isCurrent, recordDone } from "./build-stamp.mjs";
 
 const { Ajv } = await import("ajv");
 const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
@@ -25,6 +31,15 @@ const names = named.map((s) => s.name).sort();
 if (JSON.stringify(names) !== JSON.stringify(expected)) {
   throw new Error(`the schemas named are ${names.join(", ")}, not ${expected.join(", ")}: update this script`);
 }
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const STEP = "validators";
+const { version: ajvVersion } = JSON.parse(readFileSync(join(ROOT, "node_modules", "ajv", "package.json"), "utf8"));
+const FACTS = {
+  ajv: ajvVersion,
+  schemas: named.map(({ name, schema, options }) => [name, schemaFingerprint(schema, options)]),
+};
+if (isCurrent(ROOT, STEP, FACTS)) process.exit(0);
+forget(ROOT, STEP);
 rmSync(VALIDATORS_DIR, { recursive: true, force: true });
 mkdirSync(VALIDATORS_DIR, { recursive: true });
 for (const { name, schema, options } of named) {
@@ -36,3 +51,5 @@ for (const { name, schema, options } of named) {
     `${code}\nmodule.exports.validate = module.exports;\nmodule.exports.fingerprint = ${JSON.stringify(fingerprint)};\n`,
   );
 }
+const dir = fileURLToPath(VALIDATORS_DIR);
+recordDone(ROOT, STEP, FACTS, [...readdirSync(dir).map((f) => join(dir, f)), fileURLToPath(import.meta.url)]);

@@ -98,6 +98,10 @@ export interface CollectOptions {
 export type InventorySource = "arm" | "resource-graph";
 
 export async function collect(options: CollectOptions): Promise<Snapshot> {
+  // One source of appliance evidence: with both, the appliances read over SSH would be read and then never used.
+  if (options.applianceEvidence && options.applianceSsh) {
+    throw new Error("collect: applianceEvidence (saved transcripts) and applianceSsh cannot both be given");
+  }
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock();
   const evidence = new EvidenceLog(clock);
